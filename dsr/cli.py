@@ -1,0 +1,355 @@
+"""The command line: parses, prompts, calls the library, reports.
+
+This is the only module that imports Click. Heavy modules (Jinja, Babel,
+WeasyPrint) load inside the commands, so ``dsr --help`` and ``dsr list``
+stay fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+import tomllib
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .errors import DsrError, InvalidRequest, Problem
+from .model import Kind, Outcome
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+KIND_HELP = {
+    Kind.OBJECTION: "objection to AI training, short enough for the controller's web form",
+    Kind.ART21: "formal Art. 21(1) GDPR objection with your particular situation",
+    Kind.ERASURE: "erasure request, including data in training datasets and models",
+    Kind.COMPLAINT: "complaint to the supervisory authority of your place of residence",
+}
+
+PROMPTS = {
+    "kind": "Letter kind (" + ", ".join(k.value for k in Kind) + ")",
+    "jurisdiction": "Where do you live? Country code, e.g. DE, FR, IE, DE-BY",
+    "name": "Your full name",
+    "address": "Your postal address (lines separated by commas)",
+    "account-email": "The e-mail address of your account",
+    "request-date": "Date of your earlier request (YYYY-MM-DD)",
+}
+
+SITUATION_HELP = """\
+An Art. 21(1) objection must give grounds relating to your particular
+situation: why the processing of your data affects you in particular.
+For example:
+  - "As a journalist I protect my sources; my posts and contacts must not
+    be reproduced or inferred by AI models."
+  - "My profile shows my health-related volunteer work; I do not want it
+    used to train models that others can query."
+  - "I was harassed online; AI outputs that reproduce my name and career
+    details put me at risk."
+"""
+
+
+def fail(lines: Sequence[str], code: ExitCode = ExitCode.USAGE) -> NoReturn:
+    for line in lines:
+        click.echo(f"Error: {line}", err=True)
+    sys.exit(code)
+
+
+def format_problem(problem: Problem) -> str:
+    return f"--{problem.field}: {problem.message}"
+
+
+class DsrGroup(click.Group):
+    """Turns library errors into messages and exit codes; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            click.echo("Interrupted.", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+        except InvalidRequest as error:
+            if debug:
+                raise
+            fail([format_problem(p) for p in error.problems])
+        except DsrError as error:
+            if debug:
+                raise
+            fail([str(error)], ExitCode.FAILURE)
+        except Exception as error:
+            if debug:
+                raise
+            fail(
+                [f"internal error: {type(error).__name__}: {error} (rerun with --debug for details)"],
+                ExitCode.FAILURE,
+            )
+
+
+@click.group(cls=DsrGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.version_option(package_name="dsr", message="%(prog)s %(version)s")
+def main(debug: bool) -> None:
+    """Write data-subject request letters that work: objections to AI
+    training, GDPR Art. 21 objections, erasure requests and complaints to
+    data protection authorities, as print-ready PDF, HTML or text.
+
+    Everything runs locally; your personal data never leaves this machine.
+    """
+
+
+def _load_profile(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        fail([f"--profile: cannot read {path}: {error.strerror}"])
+    except tomllib.TOMLDecodeError as error:
+        fail([f"--profile: {path} is not valid TOML: {error}"])
+    from .inputs import FIELDS
+
+    values: dict[str, Any] = {}
+    unknown = []
+    for key, value in data.items():
+        name = key.replace("_", "-")
+        if name in FIELDS:
+            values[name] = value
+        else:
+            unknown.append(key)
+    if unknown:
+        fail(
+            [
+                f"--profile: {path}: unknown key {k!r}; use {', '.join(FIELDS)}"
+                for k in unknown
+            ]
+        )
+    return values
+
+
+def _prompt_missing(values: dict[str, Any]) -> None:
+    from .inputs import missing_fields
+
+    for field in missing_fields(values):
+        if field == "situation":
+            click.echo(SITUATION_HELP, err=True)
+            values[field] = click.prompt("Your particular situation", err=True)
+        elif field == "kind":
+            values[field] = click.prompt(
+                PROMPTS[field], type=click.Choice([k.value for k in Kind]), err=True
+            )
+        else:
+            values[field] = click.prompt(PROMPTS.get(field, field), err=True)
+        # A new kind can make more fields required.
+    if missing_fields(values):
+        _prompt_missing(values)
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+@main.command()
+@click.option("--kind", metavar="KIND", help="Letter kind: " + ", ".join(k.value for k in Kind) + ".")
+@click.option("--jurisdiction", metavar="CODE", help="Where you live: DE, FR, IE, DE-BY... ('dsr list jurisdictions').")
+@click.option("--controller", metavar="SLUG", help="The company you write to (default: linkedin).")
+@click.option("--name", help="Your full name.")
+@click.option("--address", help="Your postal address; lines separated by commas or newlines.")
+@click.option("--email", help="Your e-mail address for replies (default: the account e-mail).")
+@click.option("--account-email", help="The e-mail address your account is registered with.")
+@click.option("--profile-url", help="Your public profile URL.")
+@click.option("--lang", metavar="LANG", help="Letter language ('dsr list languages'); default: your country's, or the authority's for complaints.")
+@click.option("--date", "date_", metavar="YYYY-MM-DD", help="Date of the letter (default: today).")
+@click.option("--situation", help="art21: grounds relating to your particular situation.")
+@click.option("--request-date", metavar="YYYY-MM-DD", help="complaint: date of your request to the controller.")
+@click.option("--outcome", metavar="OUTCOME", help="complaint: what happened since: " + ", ".join(o.value for o in Outcome) + " (default: none, no answer).")
+@click.option("--enclose", multiple=True, metavar="FILE.pdf", help="complaint: an earlier letter to list and append as an annex (repeatable).")
+@click.option("--authority", metavar="SLUG", help="complaint: send to this authority instead ('dsr list authorities').")
+@click.option("--place", help="Place printed before the date (default: your town, from the address).")
+@click.option("--reference", help="Reference number (default: derived from the request).")
+@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), help="TOML file with your details (name, address, email, account-email, ...).")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Folder of templates overriding the built-in ones (run sandboxed).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output file; .pdf, .html or .txt.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def letter(
+    profile_file: Path | None,
+    output: Path,
+    force: bool,
+    template_dir: Path | None,
+    date_: str | None,
+    enclose: tuple[str, ...],
+    **options: str | None,
+) -> None:
+    """Write one letter.
+
+    \b
+    Example:
+      dsr letter --kind objection --jurisdiction DE --controller linkedin \\
+        --name "Erika Mustermann" --address "Hauptstraße 1, 10115 Berlin" \\
+        --account-email erika@example.org --lang de -o objection.pdf
+    """
+    from .outputs import FORMATS
+
+    if output.suffix.lower() not in FORMATS:
+        fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
+    if output.exists() and not force:
+        fail([f"--output: {output} exists; use --force to overwrite it"])
+
+    values: dict[str, Any] = _load_profile(profile_file) if profile_file else {}
+    for key, value in options.items():
+        if value is not None:
+            values[key.replace("_", "-")] = value
+    if date_ is not None:
+        values["date"] = date_
+    if enclose:
+        values["enclose"] = list(enclose)
+
+    from .inputs import missing_fields, parse_request
+
+    missing = missing_fields(values)
+    if missing and is_interactive():
+        _prompt_missing(values)
+    elif missing:
+        lines = [f"missing --{field} ({PROMPTS.get(field, field).lower()})" for field in missing]
+        try:
+            parse_request(values, today=date.today())
+        except InvalidRequest as error:
+            lines += [format_problem(p) for p in error.problems if p.message != "is required"]
+        fail(lines)
+
+    request = parse_request(values, today=date.today())
+
+    from .compose import compose
+    from .outputs import render_to
+
+    composed = compose(request)
+    render_to(
+        composed,
+        output,
+        force=force,
+        template_dir=template_dir,
+        annexes=tuple(Path(p) for p in request.enclosures),
+    )
+    recipient = composed.recipient.name
+    click.echo(
+        f"Wrote {output} ({composed.kind.value}, {composed.language}, to {recipient}; "
+        f"reference {composed.reference})",
+        err=True,
+    )
+    if composed.kind is not Kind.COMPLAINT and composed.deadline:
+        click.echo(f"Reply due by {composed.deadline.isoformat()}.", err=True)
+    if output.suffix.lower() == ".txt" and composed.objection_form and composed.kind is Kind.OBJECTION:
+        click.echo(f"Paste the text into {composed.objection_form}", err=True)
+
+
+LISTS = ("kinds", "jurisdictions", "languages", "controllers", "authorities")
+
+
+def _rows(what: str) -> list[dict[str, Any]]:
+    from . import registry
+
+    if what == "kinds":
+        return [{"kind": k.value, "description": KIND_HELP[k]} for k in Kind]
+    if what == "jurisdictions":
+        from babel import Locale
+
+        names = Locale("en").territories
+        rows = []
+        for code, j in registry.jurisdictions().items():
+            authority = registry.authority_for(code)
+            rows.append(
+                {
+                    "code": code,
+                    "country": names.get(j.country, j.country),
+                    "law": j.family,
+                    "default_language": j.default_language,
+                    "paper": j.paper,
+                    "authority": authority.slug if authority else None,
+                }
+            )
+        return rows
+    if what == "languages":
+        from .i18n import language_name, shipped_languages
+
+        return [
+            {"code": tag, "name": language_name(tag), "english_name": language_name(tag, "en")}
+            for tag in shipped_languages()
+        ]
+    if what == "controllers":
+        return [
+            {
+                "slug": c.slug,
+                "service": c.service,
+                "entities": [
+                    {"name": e.name, "country": e.address.country, "jurisdictions": list(e.jurisdictions)}
+                    for e in c.entities
+                ],
+                "objection_form": c.objection_form,
+                "ai_setting_url": c.ai_setting_url,
+                "last_verified": c.last_verified.isoformat(),
+            }
+            for c in registry.controllers().values()
+        ]
+    return [
+        {
+            "slug": a.slug,
+            "jurisdictions": list(a.jurisdictions),
+            "name": a.name,
+            "name_en": a.name_en,
+            "address": [*a.address.lines, a.address.country],
+            "email": a.email,
+            "webform": a.webform,
+            "complaint_languages": list(a.complaint_languages),
+            "last_verified": a.last_verified.isoformat(),
+        }
+        for a in registry.authorities().values()
+    ]
+
+
+def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
+    def cell(value: Any) -> str:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+    widths = {c: max(len(c), *(len(cell(r[c])) for r in rows)) for c in columns}
+    click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
+    for row in rows:
+        click.echo("  ".join(cell(row[c]).ljust(widths[c]) for c in columns).rstrip())
+
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "kinds": ("kind", "description"),
+    "jurisdictions": ("code", "country", "law", "default_language", "paper", "authority"),
+    "languages": ("code", "name", "english_name"),
+    "controllers": ("slug", "service", "objection_form"),
+    "authorities": ("slug", "jurisdictions", "complaint_languages", "name"),
+}
+
+
+@main.command(name="list")
+@click.argument("what", type=click.Choice(LISTS))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects.")
+def list_(what: str, as_json: bool) -> None:
+    """List kinds, jurisdictions, languages, controllers or authorities."""
+    rows = _rows(what)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        _table(rows, TABLE_COLUMNS[what])
+
+
+def run(argv: Sequence[str] | None = None, prog_name: str = "dsr") -> Callable[..., Any]:
+    return main(args=argv, prog_name=prog_name)  # type: ignore[no-any-return]

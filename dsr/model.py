@@ -1,0 +1,243 @@
+"""The domain model: what a request is, and the letter composed from it.
+
+A :class:`Request` holds what the member said. :func:`dsr.compose.compose`
+turns it into a :class:`Letter`, which carries every resolved fact (recipient,
+citations, deadline, locale), so rendering is a pure function of the letter.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class Kind(enum.StrEnum):
+    """Letter kinds, by their CLI names."""
+
+    OBJECTION = "objection"
+    ART21 = "art21"
+    ERASURE = "erasure"
+    COMPLAINT = "complaint"
+
+
+class Outcome(enum.StrEnum):
+    """What happened after the original request, for a complaint."""
+
+    NONE = "none"
+    REFUSED = "refused"
+    INSUFFICIENT = "insufficient"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from."""
+
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A structured legal provision: instrument, article, paragraph, point."""
+
+    id: str
+    instrument: str
+    article: str
+    paragraph: str | None = None
+    point: str | None = None
+    sources: tuple[str, ...] = ()
+    last_verified: date | None = None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A law, with its official short name and abbreviation per language."""
+
+    id: str
+    abbreviation: dict[str, str]
+    title: dict[str, str]
+    sources: tuple[str, ...]
+    last_verified: date
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """An address as printed: the lines above the country, and the country."""
+
+    lines: tuple[str, ...]
+    country: str
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A data protection supervisory authority."""
+
+    slug: str
+    name: str
+    name_en: str
+    address: PostalAddress
+    jurisdictions: tuple[str, ...]
+    complaint_languages: tuple[str, ...]
+    email: str | None
+    webform: str | None
+    web: str | None
+    sources: tuple[str, ...]
+    last_verified: date
+
+
+@dataclass(frozen=True)
+class ControllerEntity:
+    """The legal entity that controls a service's data in some jurisdictions."""
+
+    name: str
+    address: PostalAddress
+    attention: str | None
+    jurisdictions: tuple[str, ...]
+    lead_authority: str | None
+    sources: tuple[str, ...]
+    last_verified: date
+
+
+@dataclass(frozen=True)
+class Controller:
+    """A service people object to, with its entities and AI-training facts."""
+
+    slug: str
+    service: str
+    entities: tuple[ControllerEntity, ...]
+    objection_form: str | None
+    privacy_form: str | None
+    ai_setting_name: str | None
+    ai_setting_path: str | None
+    ai_setting_url: str | None
+    ai_training_since: date | None
+    ai_legal_basis: str | None
+    profile_hosts: tuple[str, ...]
+    sources: tuple[str, ...]
+    last_verified: date
+
+    def entity_for(self, jurisdiction: str) -> ControllerEntity | None:
+        """The entity responsible for members resident in ``jurisdiction``."""
+        country = jurisdiction.split("-")[0]
+        for entity in self.entities:
+            if jurisdiction in entity.jurisdictions or country in entity.jurisdictions:
+                return entity
+        return None
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """A place of residence: it decides law, controller entity, authority, paper."""
+
+    code: str
+    country: str
+    subdivision: str | None
+    family: str
+    default_language: str
+    paper: str
+    complaint_needs_subdivision: bool = False
+
+
+@dataclass(frozen=True)
+class LawFamily:
+    """The provisions each letter kind rests on, and the deadline rule."""
+
+    id: str
+    instrument: str
+    roles: dict[str, str]
+    deadline_rule: str
+    deadline_extension: str | None
+    kinds: tuple[str, ...]
+    sources: tuple[str, ...]
+    last_verified: date
+
+
+@dataclass(frozen=True)
+class Requester:
+    """The member writing the letter."""
+
+    name: str
+    address: PostalAddress
+    email: str | None
+    place: str
+
+
+@dataclass(frozen=True)
+class Account:
+    """How the controller identifies the member."""
+
+    email: str
+    profile_url: str | None
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the member asked for: validated input, facts not yet resolved."""
+
+    kind: Kind
+    jurisdiction: str
+    controller: str
+    requester: Requester
+    account: Account
+    language: str
+    date: date
+    situation: str | None = None
+    request_date: date | None = None
+    outcome: Outcome = Outcome.NONE
+    enclosures: tuple[str, ...] = ()
+    authority: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """A sender or recipient block as printed."""
+
+    name: str
+    lines: tuple[str, ...]
+    country: str
+    country_name: str | None = None
+    attention: str | None = None
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter with every fact resolved; templates only format it."""
+
+    kind: Kind
+    language: str
+    locale: str
+    paper: str
+    family: str
+    reference: str
+    date: date
+    place: str
+    sender: Party
+    sender_email: str | None
+    recipient: Party
+    recipient_is_authority: bool
+    controller_name: str
+    controller_address: str
+    service: str
+    account: Account
+    country_name: str
+    citations: dict[str, str]
+    law_abbreviation: str
+    deadline: date
+    deadline_months: int
+    deadline_days: int
+    objection_form: str | None
+    ai_setting_name: str | None
+    ai_setting_path: str | None
+    ai_setting_url: str | None
+    ai_training_since: date | None
+    edpb_opinion: str
+    authority_name: str | None = None
+    lead_authority_name: str | None = None
+    situation: str | None = None
+    request_date: date | None = None
+    request_deadline: date | None = None
+    outcome: Outcome = Outcome.NONE
+    enclosures: tuple[str, ...] = ()
+    provisions_cited: tuple[str, ...] = field(default=())

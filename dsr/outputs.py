@@ -1,0 +1,83 @@
+"""Write a letter to a file, in the format its extension names, atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from . import pdf as pdf_module
+from .errors import DsrError, RenderError
+from .i18n import translations
+from .model import Letter
+from .render import render_html, render_text
+
+FORMATS = (".pdf", ".html", ".txt")
+
+
+class OutputExists(DsrError):
+    """The output file exists and --force was not given."""
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def letter_pdf(
+    letter: Letter,
+    template_dir: Path | None = None,
+    annexes: tuple[Path, ...] = (),
+    on_warning: Callable[[str], None] | None = None,
+) -> bytes:
+    """The letter as PDF bytes, with annexes appended and stamped."""
+    created = datetime.combine(letter.date, time(0, 0), tzinfo=UTC)
+    document, warnings = pdf_module.html_to_pdf(render_html(letter, template_dir), created)
+    for warning in warnings:
+        if on_warning is not None:
+            on_warning(warning)
+    if annexes:
+        catalog = translations(letter.language)
+        labels = [
+            catalog.gettext("Annex %(number)s: %(name)s") % {"number": number, "name": name}
+            for number, name in enumerate(letter.enclosures, start=1)
+        ][: len(annexes)]
+        document = pdf_module.append_annexes(document, annexes, labels)
+    return document
+
+
+def render_to(
+    letter: Letter,
+    path: Path,
+    *,
+    force: bool = False,
+    template_dir: Path | None = None,
+    annexes: tuple[Path, ...] = (),
+) -> Path:
+    """Render ``letter`` into ``path``; the suffix chooses PDF, HTML or text."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise RenderError(f"unknown output format {suffix!r}; use one of {', '.join(FORMATS)}")
+    if path.exists() and not force:
+        raise OutputExists(f"{path} exists; use --force to overwrite it")
+    if suffix == ".pdf":
+        data = letter_pdf(letter, template_dir, annexes)
+    elif suffix == ".html":
+        data = render_html(letter, template_dir).encode()
+    else:
+        data = render_text(letter, template_dir).encode()
+    atomic_write(path, data)
+    return path

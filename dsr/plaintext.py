@@ -1,0 +1,107 @@
+"""Plain text from a rendered letter, for e-mail bodies and web forms.
+
+The text form is the letter as a reader of an e-mail or web form needs it:
+subject, salutation, body, closing, enclosures. The letterhead, the window
+address block and the info block are for paper only and are left out.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from html.parser import HTMLParser
+
+BLOCKS = {"p", "h1", "h2", "li", "blockquote", "title", "dt", "dd", "div", "section", "ol", "ul"}
+PAPER_ONLY = {"letterhead", "address-zone", "place-date", "signature-space"}
+VOID = {"br", "meta", "link", "img", "hr", "input"}
+
+
+class _TextBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.current: list[str] = []
+        self.skip_depth = 0
+        self.stack: list[tuple[str, bool]] = []
+        self.list_counters: list[int] = []
+        self.prefix = ""
+        self.in_head = False
+        self.preformatted = 0
+
+    def flush(self) -> None:
+        text = "".join(self.current)
+        self.current = []
+        if self.preformatted:
+            lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+            block = "\n".join(lines).strip()
+        else:
+            block = " ".join(text.split())
+        if block:
+            self.paragraphs.append(self.prefix + block)
+        self.prefix = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "head":
+            self.in_head = True
+        classes = set((dict(attrs).get("class") or "").split())
+        skip = bool(classes & PAPER_ONLY)
+        if tag in VOID:
+            if tag == "br" and not self.skip_depth:
+                self.current.append("\n" if self.preformatted else " ")
+            return
+        self.stack.append((tag, skip))
+        if skip:
+            self.skip_depth += 1
+        if tag in BLOCKS:
+            self.flush()
+        if tag == "ol":
+            self.list_counters.append(0)
+        elif tag == "li" and self.list_counters:
+            self.list_counters[-1] += 1
+            self.prefix = f"{self.list_counters[-1]}. "
+        elif tag == "li":
+            self.prefix = "- "
+        elif tag == "blockquote":
+            self.preformatted += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.in_head = False
+        if tag in VOID:
+            return
+        while self.stack:
+            open_tag, skip = self.stack.pop()
+            if open_tag in BLOCKS and not self.skip_depth:
+                self.flush()
+            if skip:
+                self.skip_depth -= 1
+                self.current = []
+            if open_tag == "ol" and self.list_counters:
+                self.list_counters.pop()
+            if open_tag == "blockquote":
+                self.preformatted -= 1
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth or self.in_head:
+            return
+        self.current.append(data)
+
+
+def html_to_text(document: str, width: int = 76) -> str:
+    """Paragraphs separated by blank lines, wrapped at ``width`` (URLs unbroken)."""
+    builder = _TextBuilder()
+    builder.feed(document)
+    builder.close()
+    builder.flush()
+    out = []
+    for paragraph in builder.paragraphs:
+        lines = []
+        for line in paragraph.split("\n"):
+            lines.append(
+                textwrap.fill(line, width=width, break_long_words=False, break_on_hyphens=False)
+                if line
+                else ""
+            )
+        out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"

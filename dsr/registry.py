@@ -1,0 +1,225 @@
+"""Registries of law, jurisdictions, controllers and authorities.
+
+Facts live in data files under ``dsr/data`` (TOML and JSON), each record with
+``sources`` and ``last_verified``. This module only loads and indexes them;
+adding a jurisdiction or a controller is adding a record.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import date
+from functools import cache
+from typing import Any
+
+from .errors import RegistryError
+from .model import (
+    Authority,
+    Controller,
+    ControllerEntity,
+    Instrument,
+    Jurisdiction,
+    LawFamily,
+    PostalAddress,
+    Provision,
+)
+from .resources import data_file
+
+
+def _toml(name: str) -> dict[str, Any]:
+    with data_file(name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _date(value: Any, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise RegistryError(f"{where}: last_verified is not a date: {value!r}") from error
+
+
+def _sources(record: dict[str, Any], where: str) -> tuple[str, ...]:
+    sources = record.get("sources")
+    if not sources:
+        raise RegistryError(f"{where}: record has no sources")
+    return tuple(str(s) for s in sources)
+
+
+@cache
+def _law() -> dict[str, Any]:
+    return _toml("law.toml")
+
+
+@cache
+def instruments() -> dict[str, Instrument]:
+    out = {}
+    for key, rec in _law()["instruments"].items():
+        where = f"law.toml instruments.{key}"
+        out[key] = Instrument(
+            id=key,
+            abbreviation=dict(rec["abbreviation"]),
+            title=dict(rec["title"]),
+            sources=_sources(rec, where),
+            last_verified=_date(rec["last_verified"], where),
+        )
+    return out
+
+
+@cache
+def provisions() -> dict[str, Provision]:
+    out = {}
+    for key, rec in _law()["provisions"].items():
+        where = f"law.toml provisions.{key}"
+        out[key] = Provision(
+            id=key,
+            instrument=rec["instrument"],
+            article=str(rec["article"]),
+            paragraph=rec.get("paragraph"),
+            point=rec.get("point"),
+            sources=_sources(rec, where),
+            last_verified=_date(rec["last_verified"], where),
+        )
+    return out
+
+
+@cache
+def documents() -> dict[str, dict[str, Any]]:
+    """Other documents letters name (EDPB opinions), with provenance."""
+    docs: dict[str, dict[str, Any]] = _law()["documents"]
+    for key, rec in docs.items():
+        _sources(rec, f"law.toml documents.{key}")
+    return docs
+
+
+@cache
+def law_families() -> dict[str, LawFamily]:
+    out = {}
+    known = provisions()
+    for key, rec in _law()["families"].items():
+        where = f"law.toml families.{key}"
+        roles = dict(rec["roles"])
+        for role, provision_id in roles.items():
+            if provision_id not in known:
+                raise RegistryError(f"{where}: role {role} names unknown provision {provision_id}")
+        out[key] = LawFamily(
+            id=key,
+            instrument=rec["instrument"],
+            roles=roles,
+            deadline_rule=rec["deadline_rule"],
+            deadline_extension=rec.get("deadline_extension"),
+            kinds=tuple(rec["kinds"]),
+            sources=_sources(rec, where),
+            last_verified=_date(rec["last_verified"], where),
+        )
+    return out
+
+
+@cache
+def _jurisdiction_data() -> dict[str, Any]:
+    return _toml("jurisdictions.toml")
+
+
+@cache
+def groups() -> dict[str, tuple[str, ...]]:
+    return {k: tuple(v) for k, v in _jurisdiction_data()["groups"].items()}
+
+
+@cache
+def jurisdictions() -> dict[str, Jurisdiction]:
+    out = {}
+    for code, rec in _jurisdiction_data()["jurisdictions"].items():
+        country, _, subdivision = code.partition("-")
+        out[code] = Jurisdiction(
+            code=code,
+            country=country,
+            subdivision=subdivision or None,
+            family=rec["family"],
+            default_language=rec["default_language"],
+            paper=rec["paper"],
+            complaint_needs_subdivision=bool(rec.get("complaint_needs_subdivision", False)),
+        )
+    return out
+
+
+def expand_groups(codes: list[str]) -> tuple[str, ...]:
+    """Replace group names (EU, EEA) by their member codes."""
+    known = groups()
+    out: list[str] = []
+    for code in codes:
+        out.extend(known.get(code, (code,)))
+    return tuple(out)
+
+
+@cache
+def controllers() -> dict[str, Controller]:
+    out = {}
+    for slug, rec in _toml("controllers.toml").items():
+        where = f"controllers.toml {slug}"
+        entities = tuple(
+            ControllerEntity(
+                name=ent["name"],
+                address=PostalAddress(tuple(ent["address"]), ent["country"]),
+                attention=ent.get("attention"),
+                jurisdictions=expand_groups(ent["jurisdictions"]),
+                lead_authority=ent.get("lead_authority"),
+                sources=_sources(ent, f"{where} entity {ent['name']}"),
+                last_verified=_date(ent["last_verified"], where),
+            )
+            for ent in rec["entities"]
+        )
+        since = rec.get("ai_training_since")
+        out[slug] = Controller(
+            slug=slug,
+            service=rec["service"],
+            entities=entities,
+            objection_form=rec.get("objection_form"),
+            privacy_form=rec.get("privacy_form"),
+            ai_setting_name=rec.get("ai_setting_name"),
+            ai_setting_path=rec.get("ai_setting_path"),
+            ai_setting_url=rec.get("ai_setting_url"),
+            ai_training_since=_date(since, where) if since else None,
+            ai_legal_basis=rec.get("ai_legal_basis"),
+            profile_hosts=tuple(rec.get("profile_hosts", ())),
+            sources=_sources(rec, where),
+            last_verified=_date(rec["last_verified"], where),
+        )
+    return out
+
+
+@cache
+def authorities() -> dict[str, Authority]:
+    with data_file("authorities.json").open(encoding="utf-8") as handle:
+        records = json.load(handle)["authorities"]
+    out = {}
+    for rec in records:
+        where = f"authorities.json {rec['slug']}"
+        out[rec["slug"]] = Authority(
+            slug=rec["slug"],
+            name=rec["name"],
+            name_en=rec["name_en"],
+            address=PostalAddress(tuple(rec["address"]), rec["country"]),
+            jurisdictions=tuple(rec["jurisdictions"]),
+            complaint_languages=tuple(rec["complaint_languages"]),
+            email=rec.get("email"),
+            webform=rec.get("webform"),
+            web=rec.get("web"),
+            sources=_sources(rec, where),
+            last_verified=_date(rec["last_verified"], where),
+        )
+    return out
+
+
+def authority_for(jurisdiction: str) -> Authority | None:
+    """The authority that takes complaints from residents of ``jurisdiction``."""
+    for authority in authorities().values():
+        if jurisdiction in authority.jurisdictions:
+            return authority
+    return None
+
+
+def subdivisions_of(country: str) -> list[str]:
+    """Jurisdiction codes below a country, e.g. the German Länder."""
+    return sorted(code for code in jurisdictions() if code.startswith(f"{country}-"))

@@ -1,0 +1,106 @@
+"""render(): a Letter and its language's catalog -> HTML or plain text.
+
+The Jinja environment is explicit: autoescape always, StrictUndefined, the
+i18n extension with newstyle gettext and trimmed messages (babel.cfg uses the
+same settings, or msgids stop matching).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .errors import RenderError
+from .i18n import translations
+from .model import Letter
+from .plaintext import html_to_text
+from .resources import resource_dir
+
+PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
+
+
+def css_string(value: str) -> Markup:
+    """Quote text as a CSS string; every character outside [A-Za-z0-9 ] is escaped."""
+    escaped = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}" for ch in value
+    )
+    return Markup(f'"{escaped}"')
+
+
+def css_counter_content(pattern: str) -> Markup:
+    """``Page {page} of {pages}`` -> a CSS ``content`` value with page counters."""
+    parts = re.split(r"(\{page\}|\{pages\})", pattern)
+    tokens = []
+    for part in parts:
+        if part == "{page}":
+            tokens.append("counter(page)")
+        elif part == "{pages}":
+            tokens.append("counter(pages)")
+        elif part:
+            tokens.append(css_string(part))
+    return Markup(" ".join(tokens))
+
+
+def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environment:
+    cls = SandboxedEnvironment if sandboxed else jinja2.Environment
+    env = cls(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.filters.update(
+        date=_localized_date,
+        css_string=css_string,
+        css_counter_content=css_counter_content,
+        page_size=_page_size,
+    )
+    return env
+
+
+@cache
+def environment(language: str, template_dir: Path | None = None) -> jinja2.Environment:
+    """One environment per language (gettext is bound to it) and template folder."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(resource_dir("templates"))]
+    if template_dir is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(template_dir))
+    env = _environment(jinja2.ChoiceLoader(loaders), sandboxed=template_dir is not None)
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@jinja2.pass_context
+def _localized_date(context: jinja2.runtime.Context, value: date, format: str = "long") -> str:
+    """Dates in the letter's locale (Babel), never strftime."""
+    return format_date(value, format=format, locale=context["letter"].locale)
+
+
+def _page_size(paper: str) -> str:
+    return PAGE_SIZES[paper]
+
+
+def render_html(letter: Letter, template_dir: Path | None = None) -> str:
+    """The letter as a self-contained HTML document (CSS inlined)."""
+    env = environment(letter.language, template_dir)
+    try:
+        template = env.get_template(f"letters/{letter.kind.value}.html.jinja")
+        return template.render(letter=letter)
+    except jinja2.TemplateError as error:
+        raise RenderError(f"template error: {error}") from error
+
+
+def render_text(letter: Letter, template_dir: Path | None = None) -> str:
+    """The letter as plain text, for an e-mail body or a web form."""
+    return html_to_text(render_html(letter, template_dir))
