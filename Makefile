@@ -6,11 +6,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Fonts: Liberation (fast to subset, Latin/Greek/Cyrillic), Noto (every other
-# script, CJK for zh-Hant); poppler-utils gives pdftoppm/pdftotext for checks;
-# Pango is what WeasyPrint lays text out with.
-APT_PACKAGES := fonts-liberation2 fonts-noto-core fonts-noto-cjk poppler-utils \
-                libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+# Fonts: Noto for every script (CJK for zh-Hant). Pango lays text out for
+# WeasyPrint; HarfBuzz-subset makes font subsetting ~8x faster than fontTools.
+# poppler-utils gives pdftoppm/pdftotext for looking at the output.
+APT_PACKAGES := fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
+                libharfbuzz-subset0 fontconfig poppler-utils
 
 .PHONY: setup system demo test lint i18n i18n-check bench clean
 

@@ -2,7 +2,9 @@
 
 Citations are built from structured provisions and never typed into prose:
 "Art. 21(1) GDPR", "Art. 21 Abs. 1 DSGVO", "article 21, paragraphe 1, du RGPD".
-The styles follow shared/reference/terminology.md (Table A).
+The styles follow shared/reference/terminology.md (Table A). A no-break space
+binds each label to its number ("Art. 21", "Abs. 1"), so a line never ends
+on "Art.".
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from .model import Instrument, Provision
 CitationStyle = Callable[[Provision, str], str]
 
 
+NBSP = "\u00a0"
+
+
 def _english(p: Provision, law: str) -> str:
-    text = f"Art. {p.article}"
+    text = f"Art.{NBSP}{p.article}"
     if p.paragraph:
         text += f"({p.paragraph})"
     if p.point:
@@ -24,23 +29,23 @@ def _english(p: Provision, law: str) -> str:
 
 
 def _german(p: Provision, law: str) -> str:
-    text = f"Art. {p.article}"
+    text = f"Art.{NBSP}{p.article}"
     if p.paragraph:
-        text += f" Abs. {p.paragraph}"
+        text += f" Abs.{NBSP}{p.paragraph}"
     if p.point:
-        text += f" lit. {p.point}"
+        text += f" lit.{NBSP}{p.point}"
     return f"{text} {law}"
 
 
 def _french(p: Provision, law: str) -> str:
-    text = f"article {p.article}"
+    text = f"article{NBSP}{p.article}"
     if p.paragraph:
-        text += f", paragraphe {p.paragraph}"
+        text += f", paragraphe{NBSP}{p.paragraph}"
     if p.point:
-        text += f", point {p.point})"
+        text += f", point{NBSP}{p.point})"
     if p.paragraph or p.point:
-        return f"{text}, du {law}"
-    return f"{text} du {law}"
+        return f"{text}, du{NBSP}{law}"
+    return f"{text} du{NBSP}{law}"
 
 
 STYLES: dict[str, CitationStyle] = {

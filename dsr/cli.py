@@ -45,6 +45,16 @@ PROMPTS = {
     "request-date": "Date of your earlier request (YYYY-MM-DD)",
 }
 
+MISSING_HINTS = {
+    "kind": "the letter kind, one of " + ", ".join(k.value for k in Kind),
+    "jurisdiction": "where you live, e.g. DE, FR, IE or DE-BY ('dsr list jurisdictions')",
+    "name": "your full name",
+    "address": "your postal address",
+    "account-email": "the e-mail address your account is registered with",
+    "situation": "grounds relating to your particular situation, required for art21",
+    "request-date": "the date of your request to the controller, YYYY-MM-DD",
+}
+
 SITUATION_HELP = """\
 An Art. 21(1) objection must give grounds relating to your particular
 situation: why the processing of your data affects you in particular.
@@ -222,7 +232,7 @@ def letter(
     if missing and is_interactive():
         _prompt_missing(values)
     elif missing:
-        lines = [f"missing --{field} ({PROMPTS.get(field, field).lower()})" for field in missing]
+        lines = [f"missing --{field}: {MISSING_HINTS.get(field, field)}" for field in missing]
         try:
             parse_request(values, today=date.today())
         except InvalidRequest as error:

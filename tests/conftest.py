@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+
+from dsr.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+GOLDEN = Path(__file__).parent / "golden"
+
+MEMBERS = {
+    "DE": {
+        "name": "Erika Mustermann",
+        "address": "Hauptstraße 1, 10115 Berlin",
+        "account-email": "erika@example.org",
+        "profile-url": "https://www.linkedin.com/in/erika",
+    },
+    "FR": {
+        "name": "Marie Dupont",
+        "address": "12 rue de la Paix, 75002 Paris",
+        "account-email": "marie@example.org",
+        "profile-url": "https://www.linkedin.com/in/marie-dupont",
+    },
+    "IE": {
+        "name": "Aoife Murphy",
+        "address": "5 Main Street, Dublin 8, D08 XY12",
+        "account-email": "aoife@example.ie",
+        "profile-url": "https://ie.linkedin.com/in/aoife",
+    },
+}
+
+SITUATION = (
+    "As a journalist I protect my sources; my posts and contacts must not be "
+    "reproduced or inferred by AI models."
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden from current output"
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def letter_args(
+    kind: str, jurisdiction: str, lang: str, output: Path, **extra: str
+) -> list[str]:
+    """CLI arguments for a member living in ``jurisdiction`` (DE-BE counts as DE)."""
+    member = MEMBERS[jurisdiction.split("-")[0]]
+    args = ["letter", "--kind", kind, "--jurisdiction", jurisdiction, "--controller", "linkedin"]
+    for key, value in member.items():
+        args += [f"--{key}", value]
+    args += ["--lang", lang, "--date", "2026-11-22", "-o", str(output)]
+    if kind == "art21":
+        args += ["--situation", SITUATION]
+    if kind == "complaint":
+        args += ["--request-date", "2026-09-01"]
+    for key, value in extra.items():
+        args += [f"--{key.replace('_', '-')}", value]
+    return args
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def pdf_text(data: bytes | Path) -> str:
+    """The text a reader sees, page by page, whitespace normalised per line."""
+    reader = PdfReader(io.BytesIO(data) if isinstance(data, bytes) else data)
+    pages = []
+    for page in reader.pages:
+        text = page.extract_text() or ""
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+        pages.append("\n".join(line for line in lines if line))
+    return "\n\f\n".join(pages)
+
+
+def flat(text: str) -> str:
+    """Text with all whitespace collapsed, for phrase checks across line breaks."""
+    return " ".join(text.split())

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from dsr import registry
+from dsr.citations import format_citation
+
+
+@pytest.mark.parametrize(
+    ("provision", "language", "expected"),
+    [
+        ("gdpr.21.1", "en", "Art. 21(1) GDPR"),
+        ("gdpr.21.1", "de", "Art. 21 Abs. 1 DSGVO"),
+        ("gdpr.21.1", "fr", "article 21, paragraphe 1, du RGPD"),
+        ("gdpr.17.1.c", "en", "Art. 17(1)(c) GDPR"),
+        ("gdpr.17.1.c", "de", "Art. 17 Abs. 1 lit. c DSGVO"),
+        ("gdpr.17.1.c", "fr", "article 17, paragraphe 1, point c), du RGPD"),
+        ("gdpr.19", "en", "Art. 19 GDPR"),
+        ("gdpr.19", "de", "Art. 19 DSGVO"),
+        ("gdpr.19", "fr", "article 19 du RGPD"),
+        ("gdpr.18.1.d", "de", "Art. 18 Abs. 1 lit. d DSGVO"),
+        ("gdpr.12.3", "fr", "article 12, paragraphe 3, du RGPD"),
+    ],
+)
+def test_citation_styles(provision: str, language: str, expected: str) -> None:
+    found = registry.provisions()[provision]
+    instrument = registry.instruments()[found.instrument]
+    cited = format_citation(found, instrument, language)
+    assert cited.replace("\u00a0", " ") == expected
+    assert " " not in cited.split(",")[0].split()[0], "label and number are bound"
+
+
+def test_a_line_never_ends_on_the_label() -> None:
+    found = registry.provisions()["gdpr.21.1"]
+    cited = format_citation(found, registry.instruments()["gdpr"], "de")
+    assert cited == "Art.\u00a021 Abs.\u00a01 DSGVO"
+
+
+def test_unknown_language_is_an_error() -> None:
+    found = registry.provisions()["gdpr.21.1"]
+    with pytest.raises(KeyError, match="no citation style for language 'xx'"):
+        format_citation(found, registry.instruments()["gdpr"], "xx")

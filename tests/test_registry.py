@@ -1,0 +1,81 @@
+"""Every fact is a record with provenance, and the records agree with the reference."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from dsr import registry
+from tests.conftest import SHARED
+
+EU_EEA = [
+    *"AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split(),
+    "NO",
+    "IS",
+    "LI",
+]
+
+
+def test_thirty_eu_eea_states() -> None:
+    assert len(EU_EEA) == 30
+    assert set(EU_EEA) <= set(registry.jurisdictions())
+
+
+def test_every_record_has_sources_and_a_verification_date() -> None:
+    records = [
+        *registry.provisions().values(),
+        *registry.instruments().values(),
+        *registry.law_families().values(),
+        *registry.controllers().values(),
+        *registry.authorities().values(),
+    ]
+    records += [e for c in registry.controllers().values() for e in c.entities]
+    for record in records:
+        assert record.sources, record
+        assert isinstance(record.last_verified, date), record
+        assert record.last_verified <= date(2026, 11, 22), record
+    for key, document in registry.documents().items():
+        assert document["sources"], key
+
+
+@pytest.mark.parametrize("code", EU_EEA)
+def test_every_state_has_an_authority_and_linkedin_ireland(code: str) -> None:
+    linkedin = registry.controllers()["linkedin"]
+    entity = linkedin.entity_for(code)
+    assert entity is not None
+    assert entity.name == "LinkedIn Ireland Unlimited Company"
+    assert entity.address.lines == ("Wilton Plaza", "Wilton Place", "Dublin 2")
+    authority = registry.authority_for(code)
+    assert authority is not None, code
+    assert authority.address.country == code
+
+
+def test_german_laender_each_have_their_authority() -> None:
+    laender = registry.subdivisions_of("DE")
+    assert len(laender) == 16
+    slugs = {registry.authority_for(code).slug for code in laender}  # type: ignore[union-attr]
+    assert len(slugs) == 16
+    assert registry.jurisdictions()["DE"].complaint_needs_subdivision
+
+
+def test_authorities_match_the_shared_reference() -> None:
+    """Addresses come from ../shared/reference/authorities.json, line for line."""
+    reference = json.loads((SHARED / "reference" / "authorities.json").read_text("utf-8"))
+    by_country = {a["cc"]: a for a in reference["authorities"]}
+    for code in EU_EEA:
+        ours = registry.authority_for(code)
+        assert ours is not None
+        theirs = by_country[code]
+        assert list(ours.address.lines) == theirs["address"][: len(ours.address.lines)]
+        assert ours.email == theirs.get("email")
+
+
+def test_family_roles_point_at_known_provisions() -> None:
+    family = registry.law_families()["gdpr"]
+    assert family.roles["objection"] == "gdpr.21.1"
+    assert family.roles["restriction"] == "gdpr.18.1.d"
+    assert family.roles["erasure_after_objection"] == "gdpr.17.1.c"
+    assert family.roles["complaint"] == "gdpr.77.1"
+    assert family.roles["deadline"] == "gdpr.12.3"
