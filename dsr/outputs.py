@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime, time
 from pathlib import Path
 
 from . import pdf as pdf_module
@@ -44,8 +43,7 @@ def letter_pdf(
     on_warning: Callable[[str], None] | None = None,
 ) -> bytes:
     """The letter as PDF bytes, with annexes appended and stamped."""
-    created = datetime.combine(letter.date, time(0, 0), tzinfo=UTC)
-    document, warnings = pdf_module.html_to_pdf(render_html(letter, template_dir), created)
+    document, warnings = pdf_module.html_to_pdf(render_html(letter, template_dir))
     for warning in warnings:
         if on_warning is not None:
             on_warning(warning)

@@ -12,7 +12,6 @@ import io
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,11 +97,11 @@ def captured_warnings() -> Iterator[list[logging.LogRecord]]:
         LOGGER.propagate = propagate
 
 
-def html_to_pdf(document: str, created: datetime | None = None) -> tuple[bytes, list[str]]:
+def html_to_pdf(document: str) -> tuple[bytes, list[str]]:
     """Render an HTML document to PDF bytes; returns the PDF and WeasyPrint's warnings.
 
-    ``created`` fixes the PDF's creation and modification dates, so the same
-    letter gives the same bytes.
+    The document's ``dcterms.created``/``dcterms.modified`` meta tags fix the
+    PDF's dates, so the same letter gives the same bytes.
     """
     from weasyprint import HTML
 
@@ -119,21 +118,7 @@ def html_to_pdf(document: str, created: datetime | None = None) -> tuple[bytes, 
             raise RenderError(f"PDF rendering failed: {error}") from error
     if pdf is None:
         raise RenderError("PDF rendering produced no output")
-    if created is not None:
-        pdf = _fix_dates(pdf, created)
     return pdf, [record.getMessage() for record in records]
-
-
-def _fix_dates(pdf: bytes, created: datetime) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    stamp = created.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ")
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def append_annexes(pdf: bytes, annexes: Sequence[Path], labels: Sequence[str]) -> bytes:

@@ -1,0 +1,110 @@
+"""WeasyPrint's side: the restricted fetcher, clean renders, the window position."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from dsr.compose import compose
+from dsr.inputs import parse_request
+from dsr.pdf import FetchRefused, html_to_pdf, url_fetcher
+from dsr.render import render_html
+from dsr.resources import resource_dir
+from tests.conftest import MEMBERS, SITUATION
+
+MM = 72 / 25.4
+
+
+def letter_html(kind: str = "objection", lang: str = "en") -> str:
+    values = {"kind": kind, "jurisdiction": "FR", "lang": lang, "date": "2026-11-22", **MEMBERS["FR"]}
+    if kind == "complaint":
+        values["request-date"] = "2026-09-01"
+    if kind == "art21":
+        values["situation"] = SITUATION
+    return render_html(compose(parse_request(values, today=date(2026, 11, 22))))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/tracker.png",
+        "http://127.0.0.1/x.css",
+        "ftp://example.org/x",
+        "data:text/css,body{color:red}",
+        "file:///etc/passwd",
+        "file://remote-host/templates/letter.css.jinja",
+        "javascript:alert(1)",
+    ],
+)
+def test_fetcher_refuses_everything_outside_the_package(url: str) -> None:
+    with pytest.raises(FetchRefused, match="refused to fetch"):
+        url_fetcher().fetch(url)
+
+
+def test_fetcher_refuses_path_traversal_out_of_the_package() -> None:
+    escape = (resource_dir("templates") / ".." / ".." / ".." / "etc" / "passwd").as_uri()
+    with pytest.raises(FetchRefused, match="outside dsr's own files"):
+        url_fetcher().fetch(escape)
+
+
+def test_fetcher_serves_the_packages_own_files() -> None:
+    own = (resource_dir("templates") / "letter.css.jinja").resolve()
+    response = url_fetcher().fetch(own.as_uri())
+    assert b"@page" in response.read()
+
+
+def test_a_hostile_document_fetches_nothing() -> None:
+    document = (
+        "<html><head><link rel=stylesheet href='https://example.org/x.css'>"
+        "<style>@import url('file:///etc/passwd'); body { background: url('http://x/y.png') }"
+        "</style></head><body><img src='file:///etc/hostname'><p>text</p></body></html>"
+    )
+    pdf, warnings = html_to_pdf(document)
+    assert pdf.startswith(b"%PDF")
+    assert warnings  # each refused fetch is reported, none is loaded
+    assert all("refused to fetch" in w or "Failed to load" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("kind", ["objection", "art21", "erasure", "complaint"])
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_letters_render_without_warnings(kind: str, lang: str) -> None:
+    _, warnings = html_to_pdf(letter_html(kind, lang))
+    assert warnings == []
+
+
+def _positions(pdf: bytes, page_number: int = 0) -> dict[str, tuple[float, float]]:
+    """Each text run on a page -> its (x, y from the top) in millimetres."""
+    page = PdfReader(io.BytesIO(pdf)).pages[page_number]
+    height = float(page.mediabox.height)
+    found: dict[str, tuple[float, float]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        text = text.strip()
+        if text and text not in found:
+            x = tm[4] * cm[0] + cm[4]
+            y = tm[5] * cm[3] + cm[5]
+            found[text] = (x / MM, (height - y) / MM)
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_recipient_sits_in_the_envelope_window() -> None:
+    """DIN 5008 form B: address field 20 mm from the left, 45 mm from the top,
+    85 x 45 mm; the recipient below the 17.7 mm return-address zone."""
+    pdf, _ = html_to_pdf(letter_html())
+    positions = _positions(pdf)
+    recipient = next(v for k, v in positions.items() if k.startswith("LinkedIn Ireland"))
+    x, y = recipient
+    assert 20 <= x <= 30
+    assert 45 + 17.7 <= y <= 45 + 45 - 5
+    ireland = positions["IRELAND"]
+    assert 20 <= ireland[0] <= 30
+    assert ireland[1] <= 90  # the last address line is still inside the window
+    return_line = next(v for k, v in positions.items() if k.startswith("Marie Dupont ·"))
+    assert 45 <= return_line[1] <= 45 + 17.7
+    reference = next(v for k, v in positions.items() if k.startswith("2026-"))
+    assert reference[0] >= 125  # the information block, right of the window
