@@ -1,0 +1,120 @@
+"""Catalogs are complete and current, and no sentence escapes translation."""
+
+from __future__ import annotations
+
+import configparser
+import dataclasses
+import io
+import re
+from html import unescape
+import subprocess
+import sys
+from datetime import date
+from typing import Any
+
+import pytest
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from dsr import render
+from dsr.compose import compose
+from dsr.inputs import parse_request
+from dsr.model import Letter
+from tests.conftest import MEMBERS, ROOT, SITUATION
+
+
+def test_catalogs_are_current_complete_and_not_fuzzy() -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/i18n.py", "--check"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_babel_cfg_matches_the_jinja_environment() -> None:
+    config = configparser.ConfigParser()
+    config.read(ROOT / "babel.cfg")
+    section = config["jinja2: templates/**.jinja"]
+    assert section.getboolean("newstyle_gettext")
+    assert section.getboolean("trimmed")
+    assert section["extensions"] == "jinja2.ext.i18n"
+    env = render.environment("en")
+    assert env.autoescape is True
+    assert env.policies["ext.i18n.trimmed"] is True
+    assert env.newstyle_gettext is True  # type: ignore[attr-defined]
+
+
+PLACEHOLDER = re.compile(r"(%\([a-z_]+\)s|\{[a-z]+\}|<[^>]+>|&[a-z]+;)")
+
+
+def pseudo(text: str) -> str:
+    """Upper-case everything but placeholders and markup (Sphinx's test catalog idea)."""
+    return "".join(
+        part if PLACEHOLDER.fullmatch(part) else part.upper() for part in PLACEHOLDER.split(text)
+    )
+
+
+def pseudo_translations() -> Translations:
+    with (ROOT / "locales" / "letters.pot").open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            message.string = tuple(pseudo(i) for i in message.id)
+        else:
+            message.string = pseudo(message.id)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain="letters")
+
+
+def dynamic_strings(letter: Letter) -> list[str]:
+    """Every value a letter carries (names, addresses, citations, dates)."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, date):
+            found.append(format_date(value, "long", locale=letter.locale))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, tuple | list):
+            for item in value:
+                walk(item)
+
+    walk(letter)
+    return sorted(found, key=len, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome"),
+    [("objection", "none"), ("art21", "none"), ("erasure", "none"),
+     ("complaint", "none"), ("complaint", "refused"), ("complaint", "insufficient")],
+)
+def test_no_sentence_escapes_translation(kind: str, outcome: str) -> None:
+    values = {"kind": kind, "jurisdiction": "FR", "lang": "en", "date": "2026-11-22",
+              "outcome": outcome, **MEMBERS["FR"]}
+    if kind == "art21":
+        values["situation"] = SITUATION
+    if kind == "complaint":
+        values["request-date"] = "2026-09-01"
+    letter = compose(parse_request(values, today=date(2026, 11, 22)))
+    env = render._environment(render.environment("en").loader, sandboxed=False)  # type: ignore[arg-type]
+    env.install_gettext_translations(pseudo_translations(), newstyle=True)  # type: ignore[attr-defined]
+    html = env.get_template(f"letters/{kind}.html.jinja").render(letter=letter)
+    body = html.split("<body", 1)[1].split(">", 1)[1]
+    text = unescape(re.sub(r"<[^>]+>", " ", body))
+    for value in dynamic_strings(letter):
+        text = text.replace(value, " ")
+    leftovers = re.findall(r"[^\W\d_]*[a-z][^\W\d_]*", text)
+    assert leftovers == [], f"untranslatable text in {kind}: {leftovers}"
