@@ -35,7 +35,20 @@ _EXPORTS = {
     "render_to": "dsr.outputs",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "DsrError",
+    "InvalidRequest",
+    "Kind",
+    "Letter",
+    "Outcome",
+    "Problem",
+    "Request",
+    "compose",
+    "parse_request",
+    "render_html",
+    "render_text",
+    "render_to",
+]
 
 if TYPE_CHECKING:
     from .compose import compose

@@ -12,7 +12,7 @@ import json
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -104,7 +104,10 @@ class DsrGroup(click.Group):
             if debug:
                 raise
             fail(
-                [f"internal error: {type(error).__name__}: {error} (rerun with --debug for details)"],
+                [
+                    f"internal error: {type(error).__name__}: {error} "
+                    "(rerun with --debug for details)"
+                ],
                 ExitCode.FAILURE,
             )
 
@@ -140,12 +143,7 @@ def _load_profile(path: Path) -> dict[str, Any]:
         else:
             unknown.append(key)
     if unknown:
-        fail(
-            [
-                f"--profile: {path}: unknown key {k!r}; use {', '.join(FIELDS)}"
-                for k in unknown
-            ]
-        )
+        fail([f"--profile: {path}: unknown key {k!r}; use {', '.join(FIELDS)}" for k in unknown])
     return values
 
 
@@ -167,31 +165,83 @@ def _prompt_missing(values: dict[str, Any]) -> None:
         _prompt_missing(values)
 
 
+def today() -> date:
+    """Today in the user's own time zone: a letter is dated where it is signed."""
+    return datetime.now(UTC).astimezone().date()
+
+
 def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 @main.command()
-@click.option("--kind", metavar="KIND", help="Letter kind: " + ", ".join(k.value for k in Kind) + ".")
-@click.option("--jurisdiction", metavar="CODE", help="Where you live: DE, FR, IE, DE-BY... ('dsr list jurisdictions').")
+@click.option(
+    "--kind", metavar="KIND", help="Letter kind: " + ", ".join(k.value for k in Kind) + "."
+)
+@click.option(
+    "--jurisdiction",
+    metavar="CODE",
+    help="Where you live: DE, FR, IE, DE-BY... ('dsr list jurisdictions').",
+)
 @click.option("--controller", metavar="SLUG", help="The company you write to (default: linkedin).")
 @click.option("--name", help="Your full name.")
 @click.option("--address", help="Your postal address; lines separated by commas or newlines.")
 @click.option("--email", help="Your e-mail address for replies (default: the account e-mail).")
 @click.option("--account-email", help="The e-mail address your account is registered with.")
 @click.option("--profile-url", help="Your public profile URL.")
-@click.option("--lang", metavar="LANG", help="Letter language ('dsr list languages'); default: your country's, or the authority's for complaints.")
+@click.option(
+    "--lang",
+    metavar="LANG",
+    help="Letter language ('dsr list languages'); default: your country's, "
+    "or the authority's for complaints.",
+)
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="Date of the letter (default: today).")
 @click.option("--situation", help="art21: grounds relating to your particular situation.")
-@click.option("--request-date", metavar="YYYY-MM-DD", help="complaint: date of your request to the controller.")
-@click.option("--outcome", metavar="OUTCOME", help="complaint: what happened since: " + ", ".join(o.value for o in Outcome) + " (default: none, no answer).")
-@click.option("--enclose", multiple=True, metavar="FILE.pdf", help="complaint: an earlier letter to list and append as an annex (repeatable).")
-@click.option("--authority", metavar="SLUG", help="complaint: send to this authority instead ('dsr list authorities').")
-@click.option("--place", help="Place printed before the date (default: your town, from the address).")
+@click.option(
+    "--request-date",
+    metavar="YYYY-MM-DD",
+    help="complaint: date of your request to the controller.",
+)
+@click.option(
+    "--outcome",
+    metavar="OUTCOME",
+    help="complaint: what happened since: "
+    + ", ".join(o.value for o in Outcome)
+    + " (default: none, no answer).",
+)
+@click.option(
+    "--enclose",
+    multiple=True,
+    metavar="FILE.pdf",
+    help="complaint: an earlier letter to list and append as an annex (repeatable).",
+)
+@click.option(
+    "--authority",
+    metavar="SLUG",
+    help="complaint: send to this authority instead ('dsr list authorities').",
+)
+@click.option(
+    "--place", help="Place printed before the date (default: your town, from the address)."
+)
 @click.option("--reference", help="Reference number (default: derived from the request).")
-@click.option("--profile", "profile_file", type=click.Path(dir_okay=False, path_type=Path), help="TOML file with your details (name, address, email, account-email, ...).")
-@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Folder of templates overriding the built-in ones (run sandboxed).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output file; .pdf, .html or .txt.")
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file with your details (name, address, email, account-email, ...).",
+)
+@click.option(
+    "--template-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of templates overriding the built-in ones (run sandboxed).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Output file; .pdf, .html or .txt.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def letter(
     profile_file: Path | None,
@@ -234,12 +284,12 @@ def letter(
     elif missing:
         lines = [f"missing --{field}: {MISSING_HINTS.get(field, field)}" for field in missing]
         try:
-            parse_request(values, today=date.today())
+            parse_request(values, today=today())
         except InvalidRequest as error:
             lines += [format_problem(p) for p in error.problems if p.message != "is required"]
         fail(lines)
 
-    request = parse_request(values, today=date.today())
+    request = parse_request(values, today=today())
 
     from .compose import compose
     from .outputs import render_to
@@ -260,7 +310,11 @@ def letter(
     )
     if composed.kind is not Kind.COMPLAINT and composed.deadline:
         click.echo(f"Reply due by {composed.deadline.isoformat()}.", err=True)
-    if output.suffix.lower() == ".txt" and composed.objection_form and composed.kind is Kind.OBJECTION:
+    if (
+        output.suffix.lower() == ".txt"
+        and composed.objection_form
+        and composed.kind is Kind.OBJECTION
+    ):
         click.echo(f"Paste the text into {composed.objection_form}", err=True)
 
 
@@ -303,7 +357,11 @@ def _rows(what: str) -> list[dict[str, Any]]:
                 "slug": c.slug,
                 "service": c.service,
                 "entities": [
-                    {"name": e.name, "country": e.address.country, "jurisdictions": list(e.jurisdictions)}
+                    {
+                        "name": e.name,
+                        "country": e.address.country,
+                        "jurisdictions": list(e.jurisdictions),
+                    }
                     for e in c.entities
                 ],
                 "objection_form": c.objection_form,

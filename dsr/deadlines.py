@@ -65,9 +65,7 @@ class DeadlineRule:
                 f"deadline period cannot be negative: months={self.months}, days={self.days}"
             )
         if self.months == 0 and self.days == 0:
-            raise ValueError(
-                "deadline period must be at least one day or one month long"
-            )
+            raise ValueError("deadline period must be at least one day or one month long")
         if self.roll not in ROLLS:
             raise ValueError(
                 f"unknown roll {self.roll!r}: expected one of {', '.join(sorted(ROLLS))}"
@@ -75,12 +73,10 @@ class DeadlineRule:
 
     @classmethod
     def parse(cls, text: str) -> DeadlineRule:
-        """Parse a compact registry string such as ``"1 month"`` or ``"40 days, sunday_and_holiday"``."""
+        """Parse a registry string: ``"1 month"``, ``"40 days, sunday_and_holiday"``."""
         match = _RULE_PATTERN.match(text)
         if match is None:
-            raise ValueError(
-                f"cannot parse deadline rule {text!r}: expected {_RULE_SYNTAX}"
-            )
+            raise ValueError(f"cannot parse deadline rule {text!r}: expected {_RULE_SYNTAX}")
         count = int(match["count"])
         if count == 0:
             raise ValueError(
@@ -98,9 +94,7 @@ class DeadlineRule:
 
 
 @lru_cache(maxsize=256)
-def _holiday_calendar(
-    country: str, subdivision: str | None, year: int
-) -> holidays.HolidayBase:
+def _holiday_calendar(country: str, subdivision: str | None, year: int) -> holidays.HolidayBase:
     """Public holidays of one country (and subdivision) for one year, built once."""
     try:
         return holidays.country_holidays(
@@ -127,9 +121,7 @@ def is_working_day(
     With ``"none"`` every day qualifies, because that rule never moves a deadline.
     """
     if roll not in ROLLS:
-        raise ValueError(
-            f"unknown roll {roll!r}: expected one of {', '.join(sorted(ROLLS))}"
-        )
+        raise ValueError(f"unknown roll {roll!r}: expected one of {', '.join(sorted(ROLLS))}")
     if roll == ROLL_NONE:
         return True
     weekday = day.weekday()  # Monday == 0
@@ -138,9 +130,7 @@ def is_working_day(
     return day not in _holiday_calendar(country.upper(), subdivision, day.year)
 
 
-def _end_of_period(
-    rule: DeadlineRule, start: date, country: str, subdivision: str | None
-) -> date:
+def _end_of_period(rule: DeadlineRule, start: date, country: str, subdivision: str | None) -> date:
     """Add the period to ``start`` and move a non-working last day forward (Art. 3(1), (2), (4))."""
     # Fail on an unknown country even when the rule never consults holidays.
     _holiday_calendar(country.upper(), subdivision, start.year)

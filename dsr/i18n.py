@@ -10,8 +10,7 @@ from __future__ import annotations
 import io
 from functools import cache
 
-from babel import Locale
-from babel.core import localedata
+from babel import Locale, localedata
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations

@@ -165,7 +165,9 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             kind = Kind(str(get("kind")).strip().lower())
         except ValueError:
             choices = ", ".join(k.value for k in Kind)
-            problems.append(Problem("kind", f"{get('kind')!r} is not a letter kind; use one of {choices}"))
+            problems.append(
+                Problem("kind", f"{get('kind')!r} is not a letter kind; use one of {choices}")
+            )
 
     jurisdictions = registry.jurisdictions()
     jurisdiction_code = str(get("jurisdiction") or "").strip().upper()
@@ -183,12 +185,16 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     controller = registry.controllers().get(controller_slug)
     if controller is None:
         known = ", ".join(sorted(registry.controllers()))
-        problems.append(Problem("controller", f"{controller_slug!r} is unknown; use one of {known}"))
+        problems.append(
+            Problem("controller", f"{controller_slug!r} is unknown; use one of {known}")
+        )
 
     authority = str(get("authority") or "").strip().lower() or None
     if authority and authority not in registry.authorities():
         problems.append(
-            Problem("authority", f"{authority!r} is unknown; run 'dsr list authorities' for the slugs")
+            Problem(
+                "authority", f"{authority!r} is unknown; run 'dsr list authorities' for the slugs"
+            )
         )
 
     if jurisdiction and kind:
@@ -197,11 +203,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem("kind", f"{kind.value} letters are not available for {jurisdiction.code}")
             )
-        if (
-            kind is Kind.COMPLAINT
-            and jurisdiction.complaint_needs_subdivision
-            and not authority
-        ):
+        if kind is Kind.COMPLAINT and jurisdiction.complaint_needs_subdivision and not authority:
             codes = ", ".join(registry.subdivisions_of(jurisdiction.country))
             problems.append(
                 Problem(
@@ -224,7 +226,9 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     if address_text and len(lines) > 6:
         problems.append(Problem("address", f"has {len(lines)} lines; at most 6 fit the window"))
 
-    account_email = _email("account-email", str(get("account-email")), problems) if get("account-email") else ""
+    account_email = (
+        _email("account-email", str(get("account-email")), problems) if get("account-email") else ""
+    )
     email = _email("email", str(get("email")), problems) if get("email") else account_email or None
 
     profile_url = str(get("profile-url") or "").strip() or None
@@ -233,9 +237,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         host = (parts.hostname or "").lower()
         hosts = controller.profile_hosts if controller else ()
         if parts.scheme != "https" or not host:
-            problems.append(
-                Problem("profile-url", f"{profile_url!r} is not an https:// URL")
-            )
+            problems.append(Problem("profile-url", f"{profile_url!r} is not an https:// URL"))
         elif hosts and not any(host == h or host.endswith("." + h) for h in hosts):
             expected = " or ".join(hosts)
             problems.append(
@@ -243,7 +245,9 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
 
     letter_date = _date("date", get("date"), problems) if get("date") else today
-    request_date = _date("request-date", get("request-date"), problems) if get("request-date") else None
+    request_date = (
+        _date("request-date", get("request-date"), problems) if get("request-date") else None
+    )
     if letter_date and request_date and request_date > letter_date:
         problems.append(
             Problem("request-date", f"{request_date} is after the letter's date {letter_date}")
@@ -267,7 +271,9 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             outcome = Outcome(str(get("outcome")).strip().lower())
         except ValueError:
             choices = ", ".join(o.value for o in Outcome)
-            problems.append(Problem("outcome", f"{get('outcome')!r} is not valid; use one of {choices}"))
+            problems.append(
+                Problem("outcome", f"{get('outcome')!r} is not valid; use one of {choices}")
+            )
 
     enclosures: list[str] = []
     for item in get("enclose") or ():
@@ -275,7 +281,9 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         if not path.is_file():
             problems.append(Problem("enclose", f"{item}: no such file"))
         elif path.suffix.lower() != ".pdf":
-            problems.append(Problem("enclose", f"{item}: only PDF files can be appended as annexes"))
+            problems.append(
+                Problem("enclose", f"{item}: only PDF files can be appended as annexes")
+            )
         enclosures.append(str(path))
 
     shipped = shipped_languages()
@@ -294,13 +302,12 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     place = _clean_text("place", str(get("place") or ""), problems)
     reference = str(get("reference") or "").strip() or None
     if reference and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", reference):
-        problems.append(
-            Problem("reference", "use up to 40 letters, digits and . / _ - characters")
-        )
+        problems.append(Problem("reference", "use up to 40 letters, digits and . / _ - characters"))
 
     if problems:
         raise InvalidRequest(_unique(problems))
-    assert kind and jurisdiction and letter_date  # guaranteed when no problems
+    if kind is None or jurisdiction is None or letter_date is None:  # pragma: no cover
+        raise AssertionError("validation let an incomplete request through")
     if not place:
         place = place_from_address(lines, jurisdiction.country)
     return Request(

@@ -7,9 +7,9 @@ citations, deadline, locale), so rendering is a pure function of the letter.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from datetime import date
 
 
 class Kind(enum.StrEnum):
@@ -47,7 +47,7 @@ class Provision:
     paragraph: str | None = None
     point: str | None = None
     sources: tuple[str, ...] = ()
-    last_verified: date | None = None
+    last_verified: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Instrument:
     abbreviation: dict[str, str]
     title: dict[str, str]
     sources: tuple[str, ...]
-    last_verified: date
+    last_verified: dt.date
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Authority:
     webform: str | None
     web: str | None
     sources: tuple[str, ...]
-    last_verified: date
+    last_verified: dt.date
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class ControllerEntity:
     jurisdictions: tuple[str, ...]
     lead_authority: str | None
     sources: tuple[str, ...]
-    last_verified: date
+    last_verified: dt.date
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,11 @@ class Controller:
     ai_setting_name: str | None
     ai_setting_path: str | None
     ai_setting_url: str | None
-    ai_training_since: date | None
+    ai_training_since: dt.date | None
     ai_legal_basis: str | None
     profile_hosts: tuple[str, ...]
     sources: tuple[str, ...]
-    last_verified: date
+    last_verified: dt.date
 
     def entity_for(self, jurisdiction: str) -> ControllerEntity | None:
         """The entity responsible for members resident in ``jurisdiction``."""
@@ -150,7 +150,7 @@ class LawFamily:
     deadline_extension: str | None
     kinds: tuple[str, ...]
     sources: tuple[str, ...]
-    last_verified: date
+    last_verified: dt.date
 
 
 @dataclass(frozen=True)
@@ -181,9 +181,9 @@ class Request:
     requester: Requester
     account: Account
     language: str
-    date: date
+    date: dt.date
     situation: str | None = None
-    request_date: date | None = None
+    request_date: dt.date | None = None
     outcome: Outcome = Outcome.NONE
     enclosures: tuple[str, ...] = ()
     authority: str | None = None
@@ -211,7 +211,7 @@ class Letter:
     paper: str
     family: str
     reference: str
-    date: date
+    date: dt.date
     place: str
     sender: Party
     sender_email: str | None
@@ -224,20 +224,20 @@ class Letter:
     country_name: str
     citations: dict[str, str]
     law_abbreviation: str
-    deadline: date
+    deadline: dt.date
     deadline_months: int
     deadline_days: int
     objection_form: str | None
     ai_setting_name: str | None
     ai_setting_path: str | None
     ai_setting_url: str | None
-    ai_training_since: date | None
+    ai_training_since: dt.date | None
     edpb_opinion: str
     authority_name: str | None = None
     lead_authority_name: str | None = None
     situation: str | None = None
-    request_date: date | None = None
-    request_deadline: date | None = None
+    request_date: dt.date | None = None
+    request_deadline: dt.date | None = None
     outcome: Outcome = Outcome.NONE
     enclosures: tuple[str, ...] = ()
     provisions_cited: tuple[str, ...] = field(default=())

@@ -7,9 +7,11 @@ address block and the info block are for paper only and are left out.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from html.parser import HTMLParser
 
+ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # keep no-break spaces
 BLOCKS = {"p", "h1", "h2", "li", "blockquote", "title", "dt", "dd", "div", "section", "ol", "ul"}
 PAPER_ONLY = {"letterhead", "address-zone", "place-date", "signature-space"}
 VOID = {"br", "meta", "link", "img", "hr", "input"}
@@ -34,7 +36,7 @@ class _TextBuilder(HTMLParser):
             lines = [line.rstrip() for line in text.strip("\n").splitlines()]
             block = "\n".join(lines).strip()
         else:
-            block = " ".join(text.split())
+            block = ASCII_SPACE.sub(" ", text).strip()
         if block:
             self.paragraphs.append(self.prefix + block)
         self.prefix = ""

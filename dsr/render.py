@@ -11,7 +11,6 @@ import re
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from babel.dates import format_date
@@ -83,8 +82,18 @@ def environment(language: str, template_dir: Path | None = None) -> jinja2.Envir
 
 @jinja2.pass_context
 def _localized_date(context: jinja2.runtime.Context, value: date, format: str = "long") -> str:
-    """Dates in the letter's locale (Babel), never strftime."""
-    return format_date(value, format=format, locale=context["letter"].locale)
+    """Dates in the letter's locale (Babel), never strftime.
+
+    Long dates never break across lines; French writes the first day of a
+    month as an ordinal ("1er octobre"), which CLDR does not.
+    """
+    locale = context["letter"].locale
+    text = format_date(value, format=format, locale=locale)
+    if format == "long":
+        if locale.split("_")[0] == "fr" and value.day == 1:
+            text = text.replace("1", "1er", 1)
+        text = text.replace(" ", "\u00a0")
+    return text
 
 
 def _page_size(paper: str) -> str:

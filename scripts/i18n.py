@@ -28,11 +28,22 @@ PYBABEL = [sys.executable, "-m", "babel.messages.frontend"]
 def extract(target: Path) -> None:
     subprocess.run(
         [
-            *PYBABEL, "extract", "-F", "babel.cfg", "--add-location=file", "--sort-output",
-            "--project=dsr", "--copyright-holder=dsr contributors", "--no-wrap",
-            "-o", str(target), ".",
+            *PYBABEL,
+            "extract",
+            "-F",
+            "babel.cfg",
+            "--add-location=file",
+            "--sort-output",
+            "--project=dsr",
+            "--copyright-holder=dsr contributors",
+            "--no-wrap",
+            "-o",
+            str(target),
+            ".",
         ],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -49,7 +60,9 @@ def fill_source_language() -> None:
     po = LOCALES / SOURCE_LANGUAGE / "LC_MESSAGES" / "letters.po"
     catalog = read(po)
     for message in catalog:
-        if message.id and not any(message.string if isinstance(message.string, tuple) else [message.string]):
+        if message.id and not any(
+            message.string if isinstance(message.string, tuple) else [message.string]
+        ):
             message.string = message.id
         if message.id and message.fuzzy:
             message.flags.discard("fuzzy")
@@ -65,14 +78,30 @@ def update() -> None:
         po = folder / "LC_MESSAGES" / "letters.po"
         command = "update" if po.exists() else "init"
         subprocess.run(
-            [*PYBABEL, command, "-D", "letters", "-i", str(POT), "-d", str(LOCALES),
-             "-l", folder.name, "--no-wrap"],
-            cwd=ROOT, check=True, capture_output=True,
+            [
+                *PYBABEL,
+                command,
+                "-D",
+                "letters",
+                "-i",
+                str(POT),
+                "-d",
+                str(LOCALES),
+                "-l",
+                folder.name,
+                "--no-wrap",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
     fill_source_language()
     result = subprocess.run(
         [*PYBABEL, "compile", "-D", "letters", "-d", str(LOCALES), "--statistics"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     print(result.stderr.strip() or result.stdout.strip())
 

@@ -52,11 +52,37 @@ NAME_OVERRIDES = {
 OFFICIAL_AS_COMPLAINT = {"BE", "LU", "RO"}
 
 COUNTRY_NAMES = {
-    "Österreich", "Belgium", "Bulgaria", "Croatia", "Cyprus", "Czech Republic",
-    "Denmark", "Estonia", "Finland", "France", "Deutschland", "Greece", "Hungary",
-    "Ireland", "Italy", "Latvia", "Lithuania", "Luxembourg", "Malta",
-    "The Netherlands", "Poland", "Portugal", "Romania", "Slovakia", "Slovenia",
-    "Spain", "Sweden", "Iceland", "Liechtenstein", "Norway", "Schweiz",
+    "Österreich",
+    "Belgium",
+    "Bulgaria",
+    "Croatia",
+    "Cyprus",
+    "Czech Republic",
+    "Denmark",
+    "Estonia",
+    "Finland",
+    "France",
+    "Deutschland",
+    "Greece",
+    "Hungary",
+    "Ireland",
+    "Italy",
+    "Latvia",
+    "Lithuania",
+    "Luxembourg",
+    "Malta",
+    "The Netherlands",
+    "Poland",
+    "Portugal",
+    "Romania",
+    "Slovakia",
+    "Slovenia",
+    "Spain",
+    "Sweden",
+    "Iceland",
+    "Liechtenstein",
+    "Norway",
+    "Schweiz",
     "United Kingdom",
 }
 
@@ -121,7 +147,9 @@ def convert(source: dict[str, list[dict[str, object]]]) -> list[dict[str, object
         if note:
             item["note"] = note
         if cc == "DE":
-            item["note"] = "federal authority; complaints about private companies go to the Land authority"
+            item["note"] = (
+                "federal authority; complaints about private companies go to the Land authority"
+            )
         out.append(item)
     for rec in source["de_laender_private_sector"]:
         slug = str(rec["slug"])
@@ -154,7 +182,7 @@ def main() -> int:
         json.dumps({"authorities": records}, ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",
     )
-    print(f"wrote {len(records)} authorities to {TARGET.relative_to(ROOT)}")  # noqa: T201
+    print(f"wrote {len(records)} authorities to {TARGET.relative_to(ROOT)}")
     return 0
 
 

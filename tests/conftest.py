@@ -53,9 +53,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def letter_args(
-    kind: str, jurisdiction: str, lang: str, output: Path, **extra: str
-) -> list[str]:
+def letter_args(kind: str, jurisdiction: str, lang: str, output: Path, **extra: str) -> list[str]:
     """CLI arguments for a member living in ``jurisdiction`` (DE-BE counts as DE)."""
     member = MEMBERS[jurisdiction.split("-")[0]]
     args = ["letter", "--kind", kind, "--jurisdiction", jurisdiction, "--controller", "linkedin"]

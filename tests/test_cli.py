@@ -29,7 +29,9 @@ def test_help_lists_every_command_and_the_readme_shows_them(run: Run) -> None:
         assert sub.exit_code == 0, sub.output
 
 
-@pytest.mark.parametrize("what", ["kinds", "jurisdictions", "languages", "controllers", "authorities"])
+@pytest.mark.parametrize(
+    "what", ["kinds", "jurisdictions", "languages", "controllers", "authorities"]
+)
 def test_list_json_is_an_array_of_objects(run: Run, what: str) -> None:
     result = run("list", what, "--json")
     assert result.exit_code == 0, result.output
@@ -44,7 +46,9 @@ def test_list_content(run: Run) -> None:
     assert kinds == ["objection", "art21", "erasure", "complaint"]
     languages = [r["code"] for r in json.loads(run("list", "languages", "--json").output)]
     assert languages == ["de", "en", "fr"]
-    jurisdictions = {r["code"]: r for r in json.loads(run("list", "jurisdictions", "--json").output)}
+    jurisdictions = {
+        r["code"]: r for r in json.loads(run("list", "jurisdictions", "--json").output)
+    }
     assert jurisdictions["FR"]["authority"] == "frcnil"
     assert jurisdictions["DE-BY"]["authority"] == "debaylda"
     authorities = json.loads(run("list", "authorities", "--json").output)
@@ -73,9 +77,12 @@ def test_every_invalid_value_is_reported_at_once(run: Run, tmp_path: Path) -> No
     out = tmp_path / "out.pdf"
     result = run(
         *letter_args("objection", "DE", "de", out),
-        "--email", "not-an-address",
-        "--profile-url", "http://evil.example/in/erika",
-        "--date", "2026-13-01",
+        "--email",
+        "not-an-address",
+        "--profile-url",
+        "http://evil.example/in/erika",
+        "--date",
+        "2026-13-01",
     )
     assert result.exit_code == 2
     lines = result.output.splitlines()
@@ -106,7 +113,8 @@ def test_unknown_jurisdiction_language_and_kind(run: Run, tmp_path: Path) -> Non
 def test_profile_url_must_be_on_the_controllers_site(run: Run, tmp_path: Path) -> None:
     result = run(
         *letter_args("objection", "FR", "fr", tmp_path / "x.pdf"),
-        "--profile-url", "https://example.org/in/marie",
+        "--profile-url",
+        "https://example.org/in/marie",
     )
     assert result.exit_code == 2
     assert result.output == (
@@ -187,8 +195,17 @@ def test_profile_file_supplies_details_and_flags_win(run: Run, tmp_path: Path) -
     tomllib.loads(profile.read_text())
     out = tmp_path / "lettre.txt"
     result = run(
-        "letter", "--profile", str(profile), "--kind", "objection", "--lang", "en",
-        "--date", "2026-11-22", "-o", str(out),
+        "letter",
+        "--profile",
+        str(profile),
+        "--kind",
+        "objection",
+        "--lang",
+        "en",
+        "--date",
+        "2026-11-22",
+        "-o",
+        str(out),
     )
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8")
@@ -209,7 +226,10 @@ def test_enclosures_must_be_pdfs(run: Run, tmp_path: Path) -> None:
     note.write_text("x")
     result = run(
         *letter_args("complaint", "FR", "fr", tmp_path / "x.pdf"),
-        "--enclose", str(note), "--enclose", str(tmp_path / "missing.pdf"),
+        "--enclose",
+        str(note),
+        "--enclose",
+        str(tmp_path / "missing.pdf"),
     )
     assert result.exit_code == 2
     assert result.output.splitlines() == [
@@ -273,3 +293,30 @@ def test_user_text_is_never_markup(run: Run, tmp_path: Path) -> None:
     args[args.index(str(out))] = str(pdf)
     assert run(*args).exit_code == 0
     assert hostile in pdf_text(pdf)
+
+
+def test_terminal_prompts_for_missing_values_and_explains_the_situation(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    monkeypatch.setattr("dsr.cli.is_interactive", lambda: True)
+    out = tmp_path / "art21.txt"
+    answers = "\n".join(
+        [
+            "IE",
+            "Aoife Murphy",
+            "5 Main Street, Dublin 8",
+            "aoife@example.ie",
+            "I was harassed online; AI outputs that repeat my career details put me at risk.",
+        ]
+    )
+    result = CliRunner().invoke(
+        main, ["letter", "--kind", "art21", "--date", "2026-11-22", "-o", str(out)], input=answers
+    )
+    assert result.exit_code == 0, result.output
+    assert "particular situation" in result.output
+    assert "As a journalist I protect my sources" in result.output  # an example is shown
+    text = " ".join(out.read_text("utf-8").split())
+    assert "I was harassed online" in text
+    assert "Aoife Murphy" in text

@@ -34,9 +34,7 @@ TWO_MONTHS = DeadlineRule(months=2)
         (date(2026, 3, 15), date(2026, 4, 15)),
     ],
 )
-def test_one_month_ireland_month_end_and_plain_dates(
-    start: date, expected: date
-) -> None:
+def test_one_month_ireland_month_end_and_plain_dates(start: date, expected: date) -> None:
     assert deadline_for(ONE_MONTH, start, "IE") == expected
 
 
@@ -154,9 +152,7 @@ def test_forty_days_hong_kong_sunday_and_holiday(start: date, expected: date) ->
 
 def test_hong_kong_saturday_would_move_under_working_day_roll() -> None:
     # Same start as the Saturday case above: the roll, not the arithmetic, differs.
-    assert deadline_for(DeadlineRule(days=40), date(2026, 4, 6), "HK") == date(
-        2026, 5, 18
-    )
+    assert deadline_for(DeadlineRule(days=40), date(2026, 4, 6), "HK") == date(2026, 5, 18)
 
 
 @pytest.mark.parametrize(
@@ -174,10 +170,7 @@ def test_hong_kong_saturday_would_move_under_working_day_roll() -> None:
 def test_forty_five_days_united_states(
     start: date, subdivision: str | None, expected: date
 ) -> None:
-    assert (
-        deadline_for(DeadlineRule.parse("45 days"), start, "US", subdivision)
-        == expected
-    )
+    assert deadline_for(DeadlineRule.parse("45 days"), start, "US", subdivision) == expected
 
 
 def test_forty_five_days_without_roll_stays_on_holiday() -> None:
@@ -194,13 +187,8 @@ def test_forty_five_days_without_roll_stays_on_holiday() -> None:
         (None, date(2026, 6, 24)),
     ],
 )
-def test_canada_honours_province_holidays(
-    subdivision: str | None, expected: date
-) -> None:
-    assert (
-        deadline_for(DeadlineRule(days=30), date(2026, 5, 25), "CA", subdivision)
-        == expected
-    )
+def test_canada_honours_province_holidays(subdivision: str | None, expected: date) -> None:
+    assert deadline_for(DeadlineRule(days=30), date(2026, 5, 25), "CA", subdivision) == expected
 
 
 def test_country_code_is_case_insensitive() -> None:
@@ -218,18 +206,14 @@ def test_country_code_is_case_insensitive() -> None:
         (date(2027, 12, 31), date(2028, 2, 29)),
     ],
 )
-def test_extended_deadline_two_further_months(
-    first_deadline: date, expected: date
-) -> None:
+def test_extended_deadline_two_further_months(first_deadline: date, expected: date) -> None:
     assert extended_deadline(TWO_MONTHS, first_deadline, "IE") == expected
 
 
 def test_extension_runs_from_end_of_first_period() -> None:
     # Request on 31 Jan 2026: first deadline Mon 2 Mar 2026, extended to Tue 5 May.
     first = deadline_for(ONE_MONTH, date(2026, 1, 31), "IE")
-    assert extended_deadline(DeadlineRule.parse("2 months"), first, "IE") == date(
-        2026, 5, 5
-    )
+    assert extended_deadline(DeadlineRule.parse("2 months"), first, "IE") == date(2026, 5, 5)
 
 
 @pytest.mark.parametrize(
@@ -309,9 +293,7 @@ def test_parse_invalid(text: str, message: str) -> None:
         ({"months": 1, "roll": "weekend"}, "unknown roll 'weekend'"),
     ],
 )
-def test_rule_construction_is_validated(
-    kwargs: dict[str, object], message: str
-) -> None:
+def test_rule_construction_is_validated(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         DeadlineRule(**kwargs)  # type: ignore[arg-type]
 

@@ -6,10 +6,10 @@ import configparser
 import dataclasses
 import io
 import re
-from html import unescape
 import subprocess
 import sys
 from datetime import date
+from html import unescape
 from typing import Any
 
 import pytest
@@ -28,7 +28,10 @@ from tests.conftest import MEMBERS, ROOT, SITUATION
 def test_catalogs_are_current_complete_and_not_fuzzy() -> None:
     result = subprocess.run(
         [sys.executable, "scripts/i18n.py", "--check"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
@@ -98,12 +101,24 @@ def dynamic_strings(letter: Letter) -> list[str]:
 
 @pytest.mark.parametrize(
     ("kind", "outcome"),
-    [("objection", "none"), ("art21", "none"), ("erasure", "none"),
-     ("complaint", "none"), ("complaint", "refused"), ("complaint", "insufficient")],
+    [
+        ("objection", "none"),
+        ("art21", "none"),
+        ("erasure", "none"),
+        ("complaint", "none"),
+        ("complaint", "refused"),
+        ("complaint", "insufficient"),
+    ],
 )
 def test_no_sentence_escapes_translation(kind: str, outcome: str) -> None:
-    values = {"kind": kind, "jurisdiction": "FR", "lang": "en", "date": "2026-11-22",
-              "outcome": outcome, **MEMBERS["FR"]}
+    values = {
+        "kind": kind,
+        "jurisdiction": "FR",
+        "lang": "en",
+        "date": "2026-11-22",
+        "outcome": outcome,
+        **MEMBERS["FR"],
+    }
     if kind == "art21":
         values["situation"] = SITUATION
     if kind == "complaint":

@@ -80,12 +80,22 @@ CITATIONS = {
 ROLES_BY_KIND = {
     "objection": ["objection", "deadline"],
     "art21": [
-        "objection", "legitimate_interest", "restriction", "erasure_after_objection",
-        "access", "deadline", "complaint",
+        "objection",
+        "legitimate_interest",
+        "restriction",
+        "erasure_after_objection",
+        "access",
+        "deadline",
+        "complaint",
     ],
     "erasure": [
-        "erasure", "objection", "erasure_after_objection", "erasure_unlawful",
-        "notify_recipients", "notify_public", "deadline",
+        "erasure",
+        "objection",
+        "erasure_after_objection",
+        "erasure_unlawful",
+        "notify_recipients",
+        "notify_public",
+        "deadline",
     ],
     "complaint": ["complaint", "deadline", "order_compliance", "complaint_progress"],
 }
@@ -131,7 +141,9 @@ def flat(text: str) -> str:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("country", COUNTRIES)
 @pytest.mark.parametrize("kind", KINDS)
-def test_letter_as_read(rendered: Callable[[str, str, str], bytes], kind: str, country: str, lang: str) -> None:
+def test_letter_as_read(
+    rendered: Callable[[str, str, str], bytes], kind: str, country: str, lang: str
+) -> None:
     pdf = rendered(kind, country, lang)
     text = flat(pdf_text(pdf))
     letter_date, reply_due, request_deadline, training_since = DATES[lang]
@@ -171,7 +183,9 @@ def test_letter_is_written_in_its_language(
 ) -> None:
     text = pdf_text(rendered(kind, "FR", lang))
     # The prose, without the member's own words (the situation is English in every language).
-    body = text.replace("As a journalist I protect my sources; my posts and contacts must not be", "")
+    body = text.replace(
+        "As a journalist I protect my sources; my posts and contacts must not be", ""
+    )
     assert DETECTOR.detect_language_of(body) == LINGUA[lang]
     confidence = DETECTOR.compute_language_confidence(body, LINGUA[lang])
     assert confidence > 0.9, confidence
@@ -192,7 +206,9 @@ def test_golden_text(
     assert text == golden.read_text(encoding="utf-8")
 
 
-def test_pdf_is_a4_with_metadata_and_embedded_fonts(rendered: Callable[[str, str, str], bytes]) -> None:
+def test_pdf_is_a4_with_metadata_and_embedded_fonts(
+    rendered: Callable[[str, str, str], bytes],
+) -> None:
     reader = PdfReader(io.BytesIO(rendered("art21", "DE", "de")))
     for page in reader.pages:
         assert round(float(page.mediabox.width)) == 595  # 210 mm
@@ -200,7 +216,8 @@ def test_pdf_is_a4_with_metadata_and_embedded_fonts(rendered: Callable[[str, str
     meta = reader.metadata
     assert meta is not None
     assert meta.author == "Erika Mustermann"
-    assert meta.title and "Art. 21 Abs. 1 DSGVO" in flat(meta.title)
+    assert meta.title
+    assert "Art. 21 Abs. 1 DSGVO" in flat(meta.title)
     assert meta.subject == meta.title
     fonts = []
     for page in reader.pages:
@@ -247,7 +264,13 @@ def test_reference_is_stable_and_in_subject_and_info_block(
     from dsr.inputs import parse_request
     from tests.conftest import MEMBERS
 
-    values = {"kind": "objection", "jurisdiction": "FR", "lang": "fr", "date": "2026-11-22", **MEMBERS["FR"]}
+    values = {
+        "kind": "objection",
+        "jurisdiction": "FR",
+        "lang": "fr",
+        "date": "2026-11-22",
+        **MEMBERS["FR"],
+    }
     reference = make_reference(parse_request(values, today=date(2026, 11, 22)))
     assert reference.startswith("2026-")
     assert len(reference) == 12

@@ -19,7 +19,13 @@ MM = 72 / 25.4
 
 
 def letter_html(kind: str = "objection", lang: str = "en") -> str:
-    values = {"kind": kind, "jurisdiction": "FR", "lang": lang, "date": "2026-11-22", **MEMBERS["FR"]}
+    values = {
+        "kind": kind,
+        "jurisdiction": "FR",
+        "lang": lang,
+        "date": "2026-11-22",
+        **MEMBERS["FR"],
+    }
     if kind == "complaint":
         values["request-date"] = "2026-09-01"
     if kind == "art21":

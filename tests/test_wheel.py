@@ -48,13 +48,19 @@ def test_wheel_installs_and_renders_every_language(tmp_path: Path) -> None:
         out = work / f"letter-{lang}.pdf"
         result = subprocess.run(
             [str(env_dir / "bin" / "dsr"), *letter_args("art21", "FR", lang, out)],
-            cwd=work, capture_output=True, text=True, check=False,
+            cwd=work,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         assert EXPECTED[lang] in " ".join(pdf_text(out).split())
     # The installed package reads nothing from this checkout.
     where = subprocess.run(
         [str(python), "-c", "import dsr.resources as r; print(r.resource_dir('locales'))"],
-        cwd=work, capture_output=True, text=True, check=True,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert str(env_dir) in where
