@@ -113,8 +113,11 @@ def split_address(text: str) -> tuple[str, ...]:
 
 def place_from_address(lines: tuple[str, ...], country: str) -> str:
     """The town for "Berlin, 22 November 2026": the last line without its postcode."""
-    last = lines[-1] if lines else ""
     matchers = get_validation_rules({"country_code": country}).postal_code_matchers
+    lines = tuple(
+        line for line in lines if not any(m.match(line.strip().upper()) for m in matchers)
+    )
+    last = lines[-1] if lines else ""
     words = last.split()
     kept = [w for w in words if not any(m.match(w) for m in matchers)]
     if len(kept) == len(words) and len(words) > 1:

@@ -108,6 +108,8 @@ class Controller:
     entities: tuple[ControllerEntity, ...]
     objection_form: str | None
     privacy_form: str | None
+    privacy_email: str | None
+    dpo_email: str | None
     ai_setting_name: str | None
     ai_setting_path: str | None
     ai_setting_url: str | None

@@ -20,7 +20,7 @@ VOID = {"br", "meta", "link", "img", "hr", "input"}
 class _TextBuilder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
+        self.paragraphs: list[tuple[str, bool]] = []  # (text, is a list item)
         self.current: list[str] = []
         self.skip_depth = 0
         self.stack: list[tuple[str, bool]] = []
@@ -38,7 +38,7 @@ class _TextBuilder(HTMLParser):
         else:
             block = ASCII_SPACE.sub(" ", text).strip()
         if block:
-            self.paragraphs.append(self.prefix + block)
+            self.paragraphs.append((self.prefix + block, bool(self.prefix)))
         self.prefix = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -96,8 +96,9 @@ def html_to_text(document: str, width: int = 76) -> str:
     builder.feed(document)
     builder.close()
     builder.flush()
-    out = []
-    for paragraph in builder.paragraphs:
+    out: list[str] = []
+    previous_item = False
+    for paragraph, is_item in builder.paragraphs:
         lines = []
         for line in paragraph.split("\n"):
             lines.append(
@@ -105,5 +106,10 @@ def html_to_text(document: str, width: int = 76) -> str:
                 if line
                 else ""
             )
-        out.append("\n".join(lines))
+        block = "\n".join(lines)
+        if is_item and previous_item:
+            out[-1] += "\n" + block  # list items stay together
+        else:
+            out.append(block)
+        previous_item = is_item
     return "\n\n".join(out) + "\n"

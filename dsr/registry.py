@@ -177,6 +177,8 @@ def controllers() -> dict[str, Controller]:
             entities=entities,
             objection_form=rec.get("objection_form"),
             privacy_form=rec.get("privacy_form"),
+            privacy_email=rec.get("privacy_email"),
+            dpo_email=rec.get("dpo_email"),
             ai_setting_name=rec.get("ai_setting_name"),
             ai_setting_path=rec.get("ai_setting_path"),
             ai_setting_url=rec.get("ai_setting_url"),

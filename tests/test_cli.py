@@ -264,7 +264,8 @@ def test_text_output_fits_the_web_form(run: Run, tmp_path: Path) -> None:
             result.output
         )
         text = out.read_text("utf-8")
-        assert len(text) < 2000, (lang, len(text))
+        # dsr's own budget for web forms; LinkedIn publishes no field limit.
+        assert len(text) < 3000, (lang, len(text))
         assert "Hauptstraße 1" not in text  # the window address block is paper only
         assert "https://www.linkedin.com/help/linkedin/ask/TS-DPRO" in text
         assert "Erika Mustermann" in text

@@ -84,7 +84,7 @@ def dynamic_strings(letter: Letter) -> list[str]:
         if isinstance(value, str):
             found.append(value)
         elif isinstance(value, date):
-            found.append(format_date(value, "long", locale=letter.locale))
+            found.append(format_date(value, "long", locale=letter.locale).replace(" ", "\u00a0"))
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             for field in dataclasses.fields(value):
                 walk(getattr(value, field.name))

@@ -23,7 +23,7 @@ DATES = {
     # letter date 2026-11-22; reply due 2026-12-22 (a Tuesday, no Irish holiday)
     "en": ("22 November 2026", "22 December 2026", "1 October 2026", "3 November 2025"),
     "de": ("22. November 2026", "22. Dezember 2026", "1. Oktober 2026", "3. November 2025"),
-    "fr": ("22 novembre 2026", "22 décembre 2026", "1 octobre 2026", "3 novembre 2025"),
+    "fr": ("22 novembre 2026", "22 décembre 2026", "1er octobre 2026", "3 novembre 2025"),
 }
 
 CITATIONS = {
@@ -238,8 +238,10 @@ def test_later_pages_carry_page_numbers_and_a_continuation_header(
     assert len(pages) >= 2
     assert "Seite 1 von" in pages[0]
     assert f"Seite 2 von {len(pages)}" in pages[1]
-    assert "Erika Mustermann" in pages[1].splitlines()[0]
-    assert "Ref" in pages[1].splitlines()[0] or "Zeichen" in pages[1].splitlines()[0]
+    header = [line for line in pages[1].splitlines() if line.startswith("Erika Mustermann ·")]
+    assert len(header) == 1
+    assert "Mein Zeichen: 2026-" in header[0]
+    assert not [line for line in pages[0].splitlines() if line.startswith("Erika Mustermann ·")]
 
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
