@@ -238,10 +238,10 @@ def test_later_pages_carry_page_numbers_and_a_continuation_header(
     assert len(pages) >= 2
     assert "Seite 1 von" in pages[0]
     assert f"Seite 2 von {len(pages)}" in pages[1]
-    header = [line for line in pages[1].splitlines() if line.startswith("Erika Mustermann ·")]
+    header = [line for line in pages[1].splitlines() if line.startswith("Erika Mustermann · Mein")]
     assert len(header) == 1
     assert "Mein Zeichen: 2026-" in header[0]
-    assert not [line for line in pages[0].splitlines() if line.startswith("Erika Mustermann ·")]
+    assert not [line for line in pages[0].splitlines() if line.startswith("Erika Mustermann · Mein")]
 
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
