@@ -128,7 +128,7 @@ def _country_names() -> dict[str, str]:
             if native:
                 add(native, code)
     table = {name: next(iter(c)) for name, c in found.items() if len(c) == 1}
-    table.update(_ALIASES)
+    table.update({_normalise(alias): code for alias, code in _ALIASES.items()})
     return table
 
 
@@ -251,7 +251,7 @@ def _convert(
     record: Mapping[str, Any], source: str, last_verified: date
 ) -> tuple[str, dict[str, Any]]:
     if not isinstance(record, Mapping):
-        raise DatenanfragenError(f"not a JSON object but {type(record).__name__}")
+        raise DatenanfragenError(f"not a JSON object but a {type(record).__name__}")
     slug = _required(record, "slug")
     if not _SLUG.match(slug):
         raise DatenanfragenError(f"slug {slug!r} does not match ^[a-z0-9-]+$")
@@ -264,12 +264,15 @@ def _convert(
     if runs:
         notes.append("also runs: " + ", ".join(runs))
     notes.extend(_strings(record, "comments"))
+    web = _text(record, "web")
+    if web:
+        notes.append(f"website: {web}")  # a home page, not a privacy form
     quality = _text(record, "quality")
     if quality:
         notes.append(f"datarequests.org quality: {quality}")
     return slug, {
         "service": name,
-        "privacy_form": _text(record, "webform") or _text(record, "web"),
+        "privacy_form": _text(record, "webform"),
         "privacy_email": _text(record, "email"),
         "objection_form": None,
         "profile_hosts": [],

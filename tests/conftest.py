@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from dsr.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = ROOT.parent / "shared"  # beside the checkout, in CI and on developers' machines
 GOLDEN = Path(__file__).parent / "golden"
 
 MEMBERS = {
