@@ -33,6 +33,7 @@ KIND_HELP = {
     Kind.OBJECTION: "objection to AI training, short enough for the controller's web form",
     Kind.ART21: "formal Art. 21(1) GDPR objection with your particular situation",
     Kind.ERASURE: "erasure request, including data in training datasets and models",
+    Kind.ACCESS: "access request: was my data used for AI training, in which models, shared with whom",
     Kind.COMPLAINT: "complaint to the supervisory authority of your place of residence",
 }
 

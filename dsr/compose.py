@@ -87,21 +87,27 @@ def compose(request: Request) -> Letter:
     """Turn a validated request into a letter with every fact resolved."""
     jurisdiction = registry.jurisdictions()[request.jurisdiction]
     family = registry.law_families()[jurisdiction.family]
-    instrument = registry.instruments()[family.instrument]
+    instruments = registry.instruments()
+    instrument = instruments[family.instrument]
     provisions = registry.provisions()
     controller = registry.controllers()[request.controller]
     entity = controller_entity(request)
     language = request.language
+    base = language.split("-")[0]
 
-    citations = {
-        role: format_citation(provisions[provision_id], instrument, language)
-        for role, provision_id in family.roles.items()
-    }
+    citations = {}
+    for role, provision_id in family.roles.items():
+        provision = provisions[provision_id]
+        citations[role] = format_citation(provision, instruments[provision.instrument], language)
     rule = DeadlineRule.parse(family.deadline_rule)
+    if family.deadline_calendar == "controller":
+        calendar: tuple[str, str | None] = (entity.address.country, None)
+    else:
+        country, _, subdivision = family.deadline_calendar.partition("-")
+        calendar = (country, subdivision or None)
 
     def deadline_from(start: date) -> date:
-        # The controller's country decides which days are working days.
-        return deadline_for(rule, start, entity.address.country)
+        return deadline_for(rule, start, *calendar)
 
     sender_country = jurisdiction.country
     sender = Party(
@@ -114,8 +120,8 @@ def compose(request: Request) -> Letter:
     if request.kind is Kind.COMPLAINT:
         authority = complaint_authority(request)
         recipient = Party(
-            name=authority.name,
-            lines=authority.address.lines,
+            name=authority.name_in(language),
+            lines=authority.address.lines or tuple(filter(None, [authority.email])),
             country=authority.address.country,
             country_name=_recipient_country(authority.address.country, sender_country, language),
         )
@@ -126,6 +132,7 @@ def compose(request: Request) -> Letter:
             country=entity.address.country,
             country_name=_recipient_country(entity.address.country, sender_country, language),
             attention=entity.attention,
+            attention_text=entity.attention_text,
         )
     request_deadline = deadline_from(request.request_date) if request.request_date else None
     if (
@@ -145,6 +152,11 @@ def compose(request: Request) -> Letter:
             ]
         )
     opinion = registry.documents()["edpb_opinion_ai_models"]
+    recipients_case = registry.documents()["cjeu_recipients"]
+    trains_here = not controller.ai_training_jurisdictions or (
+        jurisdiction.code in controller.ai_training_jurisdictions
+        or jurisdiction.country in controller.ai_training_jurisdictions
+    )
     return Letter(
         kind=request.kind,
         language=language,
@@ -164,21 +176,35 @@ def compose(request: Request) -> Letter:
         ),
         service=controller.service,
         account=request.account,
-        country_name=country_name(sender_country, language),
+        country_name=(
+            jurisdiction.residence.get(language)
+            or jurisdiction.residence.get(base)
+            or country_name(sender_country, language)
+        ),
         citations=citations,
-        law_abbreviation=instrument.abbreviation[language.split("-")[0]],
+        law_abbreviation=instrument.abbreviation.get(base, instrument.abbreviation["en"]),
+        law_title=instrument.title.get(base, instrument.title["en"]),
+        window=jurisdiction.window,
+        deadline_is_statutory=request.kind.value in family.statutory_deadline_kinds,
+        request_deadline_is_statutory=Kind.OBJECTION.value in family.statutory_deadline_kinds,
         deadline=deadline_from(request.date),
         deadline_months=rule.months,
         deadline_days=rule.days,
         objection_form=controller.objection_form,
+        privacy_form=controller.privacy_form,
         ai_setting_name=controller.ai_setting_name,
         ai_setting_path=controller.ai_setting_path,
         ai_setting_url=controller.ai_setting_url,
-        ai_training_since=controller.ai_training_since,
+        ai_training_since=controller.ai_training_since if trains_here else None,
         edpb_opinion=str(opinion["number"]),
-        authority_name=authority.name if authority else None,
+        cjeu_case=str(recipients_case["number"]),
+        authority_name=authority.name_in(language) if authority else None,
+        authority_email=authority.email if authority else None,
+        authority_webform=authority.webform if authority else None,
         lead_authority_name=(
-            lead.name if lead is not None and (authority is None or lead != authority) else None
+            lead.name_in(language)
+            if lead is not None and (authority is None or lead != authority)
+            else None
         ),
         situation=request.situation,
         request_date=request.request_date,

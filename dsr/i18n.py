@@ -8,6 +8,7 @@ no separate compile step is ever needed to run dsr.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import cache
 
 from babel import Locale, localedata
@@ -25,13 +26,50 @@ def locale_id(language: str) -> str:
     return str(Locale.parse(language, sep="-"))
 
 
+SWISS_GERMAN_TERMS = (
+    # The FADP's own terms replace the GDPR's (DSG: "Personendaten", "bearbeiten").
+    ("personenbezogenen Daten", "Personendaten"),
+    ("personenbezogene Daten", "Personendaten"),
+    ("Verarbeitung", "Bearbeitung"),
+    ("verarbeiten", "bearbeiten"),
+    ("verarbeitet", "bearbeitet"),
+)
+SWISS_FRENCH_TERMS = (
+    # The LPD says "données personnelles" where the RGPD says "à caractère personnel".
+    ("données à caractère personnel", "données personnelles"),
+)
+
+
+def swiss_german(text: str) -> str:
+    """Swiss Standard German: "ss" for "ß", and the FADP's terms."""
+    for gdpr_term, fadp_term in SWISS_GERMAN_TERMS:
+        text = text.replace(gdpr_term, fadp_term)
+    return text.replace("ß", "ss")
+
+
+def swiss_french(text: str) -> str:
+    """Swiss French letters use the LPD's terms."""
+    for gdpr_term, lpd_term in SWISS_FRENCH_TERMS:
+        text = text.replace(gdpr_term, lpd_term)
+    return text
+
+
+# Regional forms derived from a catalog by spelling and terminology rules,
+# where that is all that differs; a real <lang>_<REGION> catalog wins.
+DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {
+    "de-CH": ("de", swiss_german),
+    "fr-CH": ("fr", swiss_french),
+}
+
+
 @cache
 def shipped_languages() -> tuple[str, ...]:
-    """Languages with a catalog, as BCP 47 tags, sorted."""
+    """Languages with a catalog (or derived from one), as BCP 47 tags, sorted."""
     root = resource_dir("locales")
-    tags = []
+    tags = set()
     for po in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
-        tags.append(po.parent.parent.name.replace("_", "-"))
+        tags.add(po.parent.parent.name.replace("_", "-"))
+    tags.update(tag for tag, (base, _) in DERIVED.items() if base in tags)
     return tuple(sorted(tags))
 
 
@@ -41,6 +79,9 @@ def translations(language: str) -> Translations:
     folder = resource_dir("locales") / locale_id(language) / "LC_MESSAGES"
     mo = folder / f"{DOMAIN}.mo"
     po = folder / f"{DOMAIN}.po"
+    if language in DERIVED and not po.is_file():
+        base, rule = DERIVED[language]
+        return _derived(translations(base), rule)
     if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as handle:
             return Translations(handle, domain=DOMAIN)
@@ -52,6 +93,18 @@ def translations(language: str) -> Translations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+def _derived(source: Translations, rule: Callable[[str], str]) -> Translations:
+    """A copy of ``source`` with ``rule`` applied to every translated string."""
+    catalog = source._catalog  # gettext keeps messages here; copying beats re-parsing
+    derived = Translations()
+    derived._catalog = {
+        key: rule(value) if isinstance(value, str) else value for key, value in catalog.items()
+    }
+    derived.plural = source.plural  # type: ignore[attr-defined]
+    derived.domain = source.domain
+    return derived
 
 
 def language_name(language: str, in_language: str | None = None) -> str:

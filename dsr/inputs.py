@@ -202,7 +202,16 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
 
     if jurisdiction and kind:
         family = registry.law_families()[jurisdiction.family]
-        if kind.value not in family.kinds:
+        if kind is Kind.ART21 and kind.value not in family.kinds:
+            law = registry.instruments()[family.instrument].title["en"]
+            problems.append(
+                Problem(
+                    "kind",
+                    f"art21 is an objection under Art. 21(1) GDPR or UK GDPR, which do not "
+                    f"apply in {jurisdiction.code}; use --kind objection, which rests on the {law}",
+                )
+            )
+        elif kind.value not in family.kinds:
             problems.append(
                 Problem("kind", f"{kind.value} letters are not available for {jurisdiction.code}")
             )
@@ -301,7 +310,19 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             language = match
     elif jurisdiction:
         language = default_language(jurisdiction.code, kind, authority)
-
+    if language and jurisdiction:
+        if jurisdiction.country == "CH" and language in ("de", "fr"):
+            language = f"{language}-CH"  # Swiss spelling and the FADP's own terms
+        allowed = jurisdiction.letter_languages
+        if allowed and language not in allowed:
+            offered = ", ".join(x for x in allowed if x in shipped)
+            problems.append(
+                Problem(
+                    "lang",
+                    f"requests in {jurisdiction.code} must be written in "
+                    f"{' or '.join(allowed)}; use one of {offered}",
+                )
+            )
     place = _clean_text("place", str(get("place") or ""), problems)
     reference = str(get("reference") or "").strip() or None
     if reference and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", reference):

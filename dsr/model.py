@@ -18,6 +18,7 @@ class Kind(enum.StrEnum):
     OBJECTION = "objection"
     ART21 = "art21"
     ERASURE = "erasure"
+    ACCESS = "access"
     COMPLAINT = "complaint"
 
 
@@ -44,6 +45,7 @@ class Provision:
     id: str
     instrument: str
     article: str
+    unit: str = "article"
     paragraph: str | None = None
     point: str | None = None
     sources: tuple[str, ...] = ()
@@ -55,6 +57,7 @@ class Instrument:
     """A law, with its official short name and abbreviation per language."""
 
     id: str
+    style: str
     abbreviation: dict[str, str]
     title: dict[str, str]
     sources: tuple[str, ...]
@@ -76,6 +79,7 @@ class Authority:
     slug: str
     name: str
     name_en: str
+    names: dict[str, str]
     address: PostalAddress
     jurisdictions: tuple[str, ...]
     complaint_languages: tuple[str, ...]
@@ -84,6 +88,12 @@ class Authority:
     web: str | None
     sources: tuple[str, ...]
     last_verified: dt.date
+    note: str | None = None
+
+    def name_in(self, language: str) -> str:
+        """The official name in the letter's language, if the authority has one."""
+        base = language.split("-")[0]
+        return self.names.get(language) or self.names.get(base) or self.name
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ class ControllerEntity:
     name: str
     address: PostalAddress
     attention: str | None
+    attention_text: str | None
     jurisdictions: tuple[str, ...]
     lead_authority: str | None
     sources: tuple[str, ...]
@@ -114,10 +125,12 @@ class Controller:
     ai_setting_path: str | None
     ai_setting_url: str | None
     ai_training_since: dt.date | None
+    ai_training_jurisdictions: tuple[str, ...]
     ai_legal_basis: str | None
     profile_hosts: tuple[str, ...]
     sources: tuple[str, ...]
     last_verified: dt.date
+    notes: tuple[str, ...] = ()
 
     def entity_for(self, jurisdiction: str) -> ControllerEntity | None:
         """The entity responsible for members resident in ``jurisdiction``."""
@@ -138,6 +151,9 @@ class Jurisdiction:
     family: str
     default_language: str
     paper: str
+    window: str = "left"
+    letter_languages: tuple[str, ...] = ()
+    residence: dict[str, str] = field(default_factory=dict)
     complaint_needs_subdivision: bool = False
 
 
@@ -150,7 +166,9 @@ class LawFamily:
     roles: dict[str, str]
     deadline_rule: str
     deadline_extension: str | None
+    deadline_calendar: str
     kinds: tuple[str, ...]
+    statutory_deadline_kinds: tuple[str, ...]
     sources: tuple[str, ...]
     last_verified: dt.date
 
@@ -201,6 +219,7 @@ class Party:
     country: str
     country_name: str | None = None
     attention: str | None = None
+    attention_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,16 +245,24 @@ class Letter:
     country_name: str
     citations: dict[str, str]
     law_abbreviation: str
+    law_title: str
+    window: str
+    deadline_is_statutory: bool
+    request_deadline_is_statutory: bool
     deadline: dt.date
     deadline_months: int
     deadline_days: int
     objection_form: str | None
+    privacy_form: str | None
     ai_setting_name: str | None
     ai_setting_path: str | None
     ai_setting_url: str | None
     ai_training_since: dt.date | None
     edpb_opinion: str
+    cjeu_case: str
     authority_name: str | None = None
+    authority_email: str | None = None
+    authority_webform: str | None = None
     lead_authority_name: str | None = None
     situation: str | None = None
     request_date: dt.date | None = None

@@ -60,6 +60,7 @@ def instruments() -> dict[str, Instrument]:
         where = f"law.toml instruments.{key}"
         out[key] = Instrument(
             id=key,
+            style=rec.get("style", "eu"),
             abbreviation=dict(rec["abbreviation"]),
             title=dict(rec["title"]),
             sources=_sources(rec, where),
@@ -77,6 +78,7 @@ def provisions() -> dict[str, Provision]:
             id=key,
             instrument=rec["instrument"],
             article=str(rec["article"]),
+            unit=rec.get("unit", "article"),
             paragraph=rec.get("paragraph"),
             point=rec.get("point"),
             sources=_sources(rec, where),
@@ -110,7 +112,9 @@ def law_families() -> dict[str, LawFamily]:
             roles=roles,
             deadline_rule=rec["deadline_rule"],
             deadline_extension=rec.get("deadline_extension"),
+            deadline_calendar=rec["deadline_calendar"],
             kinds=tuple(rec["kinds"]),
+            statutory_deadline_kinds=tuple(rec["statutory_deadline_kinds"]),
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
         )
@@ -139,6 +143,9 @@ def jurisdictions() -> dict[str, Jurisdiction]:
             family=rec["family"],
             default_language=rec["default_language"],
             paper=rec["paper"],
+            window=rec.get("window", "left"),
+            residence=dict(rec.get("residence", {})),
+            letter_languages=tuple(rec.get("letter_languages", ())),
             complaint_needs_subdivision=bool(rec.get("complaint_needs_subdivision", False)),
         )
     return out
@@ -163,6 +170,7 @@ def controllers() -> dict[str, Controller]:
                 name=ent["name"],
                 address=PostalAddress(tuple(ent["address"]), ent["country"]),
                 attention=ent.get("attention"),
+                attention_text=ent.get("attention_text"),
                 jurisdictions=expand_groups(ent["jurisdictions"]),
                 lead_authority=ent.get("lead_authority"),
                 sources=_sources(ent, f"{where} entity {ent['name']}"),
@@ -183,10 +191,12 @@ def controllers() -> dict[str, Controller]:
             ai_setting_path=rec.get("ai_setting_path"),
             ai_setting_url=rec.get("ai_setting_url"),
             ai_training_since=_date(since, where) if since else None,
+            ai_training_jurisdictions=expand_groups(rec.get("ai_training_jurisdictions", [])),
             ai_legal_basis=rec.get("ai_legal_basis"),
             profile_hosts=tuple(rec.get("profile_hosts", ())),
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
+            notes=tuple(rec.get("notes", ())),
         )
     return out
 
@@ -202,6 +212,7 @@ def authorities() -> dict[str, Authority]:
             slug=rec["slug"],
             name=rec["name"],
             name_en=rec["name_en"],
+            names=dict(rec.get("names", {})),
             address=PostalAddress(tuple(rec["address"]), rec["country"]),
             jurisdictions=tuple(rec["jurisdictions"]),
             complaint_languages=tuple(rec["complaint_languages"]),
@@ -210,6 +221,7 @@ def authorities() -> dict[str, Authority]:
             web=rec.get("web"),
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
+            note=rec.get("note"),
         )
     return out
 

@@ -104,7 +104,10 @@ def render_html(letter: Letter, template_dir: Path | None = None) -> str:
     """The letter as a self-contained HTML document (CSS inlined)."""
     env = environment(letter.language, template_dir)
     try:
-        template = env.get_template(f"letters/{letter.kind.value}.html.jinja")
+        kind = letter.kind.value
+        template = env.select_template(
+            [f"letters/{letter.family}/{kind}.html.jinja", f"letters/{kind}.html.jinja"]
+        )
         return template.render(letter=letter)
     except jinja2.TemplateError as error:
         raise RenderError(f"template error: {error}") from error

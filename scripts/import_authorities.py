@@ -175,9 +175,70 @@ def convert(source: dict[str, list[dict[str, object]]]) -> list[dict[str, object
     return out
 
 
+# Official names in the local language(s) and English where the source has them
+# (legal-facts.md §3 for the FDPIC; authorities.json name/name_fr/name_zh).
+NAMES = {
+    "chedoeb": {
+        "de": "Eidgenössischer Datenschutz- und Öffentlichkeitsbeauftragter (EDÖB)",
+        "fr": "Préposé fédéral à la protection des données et à la transparence (PFPDT)",
+        "it": "Incaricato federale della protezione dei dati e della trasparenza (IFPDT)",
+        "en": "Federal Data Protection and Information Commissioner (FDPIC)",
+    },
+}
+
+NON_EEA_SLUGS = {"CA": "caopc", "CA-QC": "qccai", "HK": "hkpcpd", "US-CA": "uscppa"}
+
+
+def convert_non_eea(source: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for rec in source["non_eea"]:
+        code = str(rec["cc"])
+        slug = NON_EEA_SLUGS[code]
+        names = {"en": str(rec["name"])}
+        if "name_fr" in rec:
+            names["fr"] = str(rec["name_fr"])
+        if "name_zh" in rec:
+            names["zh-Hant"] = str(rec["name_zh"])
+        if code == "CA-QC":
+            names = {"fr": str(rec["name"])}
+        raw = rec.get("address_quebec") or rec.get("address")
+        note = ""
+        if isinstance(raw, list):
+            lines = [str(x) for x in raw if str(x) not in {"Canada"}]
+        else:
+            lines = []
+            note = f"postal address UNVERIFIED ({raw}); write by e-mail or the web form"
+        languages = [str(x) for x in rec.get("official_languages", [])]  # type: ignore[attr-defined]
+        item: dict[str, object] = {
+            "slug": slug,
+            "name": names.get("fr") if code == "CA-QC" else names["en"],
+            "name_en": names["en"] if "en" in names else str(rec["name"]),
+            "names": names,
+            "jurisdictions": [code],
+            "address": lines,
+            "country": code.split("-")[0],
+            "email": rec.get("email"),
+            "webform": rec.get("complaint") or rec.get("complaint_form") or rec.get("web"),
+            "web": rec.get("web"),
+            "complaint_languages": languages,
+            "sources": [str(rec["source"]), "shared/reference/authorities.json non_eea"],
+            "last_verified": "2026-07-21",
+        }
+        if code == "CA-QC":
+            item["name_en"] = "Commission d'accès à l'information du Québec (CAI)"
+        if note:
+            item["note"] = note
+        out.append(item)
+    return out
+
+
 def main() -> int:
     source = json.loads(SHARED.read_text(encoding="utf-8"))
-    records = [r for r in convert(source) if r["country"] not in {"CH", "GB"}]
+    records = convert(source) + convert_non_eea(source)
+    for record in records:
+        if record["slug"] in NAMES:
+            names = NAMES[str(record["slug"])]
+            record.update(names=names, name=names["de"], name_en=names["en"])
     TARGET.write_text(
         json.dumps({"authorities": records}, ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",

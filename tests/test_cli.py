@@ -43,9 +43,9 @@ def test_list_json_is_an_array_of_objects(run: Run, what: str) -> None:
 
 def test_list_content(run: Run) -> None:
     kinds = [r["kind"] for r in json.loads(run("list", "kinds", "--json").output)]
-    assert kinds == ["objection", "art21", "erasure", "complaint"]
+    assert kinds == ["objection", "art21", "erasure", "access", "complaint"]
     languages = [r["code"] for r in json.loads(run("list", "languages", "--json").output)]
-    assert languages == ["de", "en", "fr"]
+    assert languages == ["de", "de-CH", "en", "fr", "fr-CH"]
     jurisdictions = {
         r["code"]: r for r in json.loads(run("list", "jurisdictions", "--json").output)
     }
