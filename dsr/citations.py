@@ -101,7 +101,7 @@ def _section_en(p: Provision, law: str) -> str:
 
 def _ca_fr(p: Provision, law: str) -> str:
     if p.unit == "clause":
-        return f"article{NBSP}{p.article} de l’annexe{NBSP}1 de la{NBSP}{law}"
+        return f"article{NBSP}{p.article} de l\u2019annexe{NBSP}1 de la{NBSP}{law}"
     if p.paragraph:
         return f"paragraphe{NBSP}{p.article}{_subsections(p)} de la{NBSP}{law}"
     return f"article{NBSP}{p.article} de la{NBSP}{law}"

@@ -33,7 +33,7 @@ KIND_HELP = {
     Kind.OBJECTION: "objection to AI training, short enough for the controller's web form",
     Kind.ART21: "formal Art. 21(1) GDPR objection with your particular situation",
     Kind.ERASURE: "erasure request, including data in training datasets and models",
-    Kind.ACCESS: "access request: was my data used for AI training, in which models, shared with whom",
+    Kind.ACCESS: "access request: was my data used for AI training, which models, who got it",
     Kind.COMPLAINT: "complaint to the supervisory authority of your place of residence",
 }
 
@@ -232,6 +232,11 @@ def is_interactive() -> bool:
     help="TOML file with your details (name, address, email, account-email, ...).",
 )
 @click.option(
+    "--controller-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Write to a company described in FILE (dsr's format or a datarequests.org record).",
+)
+@click.option(
     "--template-dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder of templates overriding the built-in ones (run sandboxed).",
@@ -246,6 +251,7 @@ def is_interactive() -> bool:
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def letter(
     profile_file: Path | None,
+    controller_file: Path | None,
     output: Path,
     force: bool,
     template_dir: Path | None,
@@ -276,6 +282,17 @@ def letter(
         values["date"] = date_
     if enclose:
         values["enclose"] = list(enclose)
+    if controller_file is not None:
+        from . import registry
+        from .controller_files import load_controller_file
+        from .errors import RegistryError
+
+        try:
+            loaded = load_controller_file(controller_file)
+        except RegistryError as error:
+            fail([f"--controller-file: {error}"])
+        registry.register_controller(loaded)
+        values["controller"] = loaded.slug
 
     from .inputs import missing_fields, parse_request
 
@@ -317,6 +334,71 @@ def letter(
         and composed.kind is Kind.OBJECTION
     ):
         click.echo(f"Paste the text into {composed.objection_form}", err=True)
+
+
+@main.group()
+def controllers() -> None:
+    """Manage the companies dsr can write to."""
+
+
+@controllers.command(name="import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+def controllers_import(source: Path) -> None:
+    """Import controller records from SOURCE (a folder or one file).
+
+    Takes dsr's own format or datarequests.org company records (JSON). Imported
+    controllers are stored in your data folder and can be used with
+    --controller SLUG. Every skipped file is listed with the reason.
+    """
+    from .controller_files import record_from_file
+    from .datenanfragen import import_directory
+    from .errors import RegistryError
+    from .registry import builtin_controllers, controller_from_record
+    from .userdata import save_controller
+
+    if source.is_dir():
+        report = import_directory(source)
+        converted = report.converted
+        skipped = [(item.path, item.reason) for item in report.skipped]
+    else:
+        converted, skipped = {}, []
+        try:
+            slug, record = record_from_file(source)
+            converted[slug] = record
+        except RegistryError as error:
+            skipped.append((str(source), str(error)))
+    builtin = builtin_controllers()
+    saved = 0
+    for slug, record in sorted(converted.items()):
+        if slug in builtin:
+            skipped.append((slug, "a built-in controller has this slug; the built-in record wins"))
+            continue
+        try:
+            controller_from_record(slug, record, slug)
+        except RegistryError as error:
+            skipped.append((slug, str(error)))
+            continue
+        save_controller(slug, record)
+        saved += 1
+    for path, reason in skipped:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    click.echo(f"Imported {saved} controllers, skipped {len(skipped)}.", err=True)
+
+
+@main.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def forget(yes: bool) -> None:
+    """Remove everything dsr stored in your data folder."""
+    from .userdata import data_home
+    from .userdata import forget as forget_all
+
+    home = data_home()
+    if not yes and is_interactive():
+        click.confirm(f"Remove {home} and everything in it?", abort=True, err=True)
+    elif not yes:
+        fail(["forget: add --yes to remove your stored data without a prompt"])
+    removed = forget_all()
+    click.echo(f"Removed {len(removed)} files and folders from {home}.", err=True)
 
 
 LISTS = ("kinds", "jurisdictions", "languages", "controllers", "authorities")

@@ -17,7 +17,7 @@ from .citations import format_citation
 from .deadlines import DeadlineRule, deadline_for
 from .errors import DsrError, InvalidRequest, Problem
 from .i18n import letter_locale, locale_id
-from .model import Authority, ControllerEntity, Kind, Letter, Outcome, Party, Request
+from .model import Authority, Controller, ControllerEntity, Kind, Letter, Outcome, Party, Request
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -73,8 +73,15 @@ def complaint_authority(request: Request) -> Authority:
     return authority
 
 
+def _controller(slug: str) -> Controller:
+    found = registry.controller(slug)
+    if found is None:
+        raise DsrError(f"unknown controller {slug!r}")
+    return found
+
+
 def controller_entity(request: Request) -> ControllerEntity:
-    controller = registry.controllers()[request.controller]
+    controller = _controller(request.controller)
     entity = controller.entity_for(request.jurisdiction)
     if entity is None:
         raise DsrError(
@@ -90,7 +97,7 @@ def compose(request: Request) -> Letter:
     instruments = registry.instruments()
     instrument = instruments[family.instrument]
     provisions = registry.provisions()
-    controller = registry.controllers()[request.controller]
+    controller = _controller(request.controller)
     entity = controller_entity(request)
     language = request.language
     base = language.split("-")[0]

@@ -102,7 +102,7 @@ def _derived(source: Translations, rule: Callable[[str], str]) -> Translations:
     derived._catalog = {
         key: rule(value) if isinstance(value, str) else value for key, value in catalog.items()
     }
-    derived.plural = source.plural  # type: ignore[attr-defined]
+    derived.plural = source.plural
     derived.domain = source.domain
     return derived
 

@@ -185,11 +185,15 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         )
 
     controller_slug = str(get("controller") or "linkedin").strip().lower()
-    controller = registry.controllers().get(controller_slug)
+    controller = registry.controller(controller_slug)
     if controller is None:
-        known = ", ".join(sorted(registry.controllers()))
+        known = ", ".join(sorted(registry.builtin_controllers()))
         problems.append(
-            Problem("controller", f"{controller_slug!r} is unknown; use one of {known}")
+            Problem(
+                "controller",
+                f"{controller_slug!r} is unknown; use one of {known}, an imported one "
+                "('dsr list controllers') or --controller-file",
+            )
         )
 
     authority = str(get("authority") or "").strip().lower() or None

@@ -160,11 +160,9 @@ def expand_groups(codes: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@cache
-def controllers() -> dict[str, Controller]:
-    out = {}
-    for slug, rec in _toml("controllers.toml").items():
-        where = f"controllers.toml {slug}"
+def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Controller:
+    """Build a Controller from a record in dsr's format; raises RegistryError."""
+    try:
         entities = tuple(
             ControllerEntity(
                 name=ent["name"],
@@ -179,7 +177,7 @@ def controllers() -> dict[str, Controller]:
             for ent in rec["entities"]
         )
         since = rec.get("ai_training_since")
-        out[slug] = Controller(
+        return Controller(
             slug=slug,
             service=rec["service"],
             entities=entities,
@@ -198,7 +196,44 @@ def controllers() -> dict[str, Controller]:
             last_verified=_date(rec["last_verified"], where),
             notes=tuple(rec.get("notes", ())),
         )
-    return out
+    except KeyError as error:
+        raise RegistryError(f"{where}: missing field {error.args[0]!r}") from None
+    except (TypeError, AttributeError) as error:
+        raise RegistryError(f"{where}: malformed record ({error})") from None
+
+
+@cache
+def builtin_controllers() -> dict[str, Controller]:
+    return {
+        slug: controller_from_record(slug, rec, f"controllers.toml {slug}")
+        for slug, rec in _toml("controllers.toml").items()
+    }
+
+
+_SESSION_CONTROLLERS: dict[str, Controller] = {}
+
+
+def register_controller(controller: Controller) -> None:
+    """Make a controller read from a file available to this process's letters."""
+    _SESSION_CONTROLLERS[controller.slug] = controller
+
+
+def controller(slug: str) -> Controller | None:
+    """One controller by slug, reading only its own file if it was imported."""
+    if slug in _SESSION_CONTROLLERS:
+        return _SESSION_CONTROLLERS[slug]
+    if slug in builtin_controllers():
+        return builtin_controllers()[slug]
+    from .userdata import imported_controller
+
+    return imported_controller(slug)
+
+
+def controllers() -> dict[str, Controller]:
+    """Imported controllers, then built-ins (which win), then this process's own."""
+    from .userdata import imported_controllers
+
+    return {**imported_controllers(), **builtin_controllers(), **_SESSION_CONTROLLERS}
 
 
 @cache

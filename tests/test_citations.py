@@ -30,7 +30,7 @@ from dsr.citations import format_citation
         ("pipeda.8.3", "fr", "paragraphe 8(3) de la LPRPDE"),
         ("pipeda.11", "fr", "article 11 de la LPRPDE"),
         ("pipeda.sch1.4.3.8", "en", "Sch. 1, cl. 4.3.8 PIPEDA"),
-        ("pipeda.sch1.4.3.8", "fr", "article 4.3.8 de l’annexe 1 de la LPRPDE"),
+        ("pipeda.sch1.4.3.8", "fr", "article 4.3.8 de l\u2019annexe 1 de la LPRPDE"),
         ("qc.9.1", "en", "s. 9.1 of the Private Sector Act"),
         ("qc.9.1", "fr", "article 9.1 de la Loi sur le privé"),
         ("pdpo.dpp3", "en", "DPP 3, Sch. 1 PDPO"),

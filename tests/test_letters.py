@@ -241,7 +241,9 @@ def test_later_pages_carry_page_numbers_and_a_continuation_header(
     header = [line for line in pages[1].splitlines() if line.startswith("Erika Mustermann · Mein")]
     assert len(header) == 1
     assert "Mein Zeichen: 2026-" in header[0]
-    assert not [line for line in pages[0].splitlines() if line.startswith("Erika Mustermann · Mein")]
+    assert not [
+        line for line in pages[0].splitlines() if line.startswith("Erika Mustermann · Mein")
+    ]
 
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
