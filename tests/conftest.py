@@ -42,6 +42,14 @@ SITUATION = (
 )
 
 
+@pytest.fixture(autouse=True)
+def dsr_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own data folder; nothing touches the real one."""
+    home = tmp_path_factory.mktemp("dsr-home")
+    monkeypatch.setenv("DSR_HOME", str(home))
+    return home
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden from current output"

@@ -52,7 +52,7 @@ def test_list_content(run: Run) -> None:
     assert jurisdictions["FR"]["authority"] == "frcnil"
     assert jurisdictions["DE-BY"]["authority"] == "debaylda"
     authorities = json.loads(run("list", "authorities", "--json").output)
-    assert len(authorities) == 46
+    assert len(authorities) == 52  # 30 EU/EEA, 16 Länder, ICO, FDPIC, OPC, CAI, PCPD, CPPA
     table = run("list", "authorities").output
     assert table.splitlines()[0].split() == ["SLUG", "JURISDICTIONS", "COMPLAINT_LANGUAGES", "NAME"]
 
@@ -103,10 +103,10 @@ def test_unknown_jurisdiction_language_and_kind(run: Run, tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert result.output.splitlines() == [
         "Error: --kind: 'letter' is not a letter kind; use one of objection, art21, erasure, "
-        "complaint",
+        "access, complaint",
         "Error: --jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list "
         "jurisdictions' for the codes",
-        "Error: --lang: 'pl' is not offered; use one of de, en, fr",
+        "Error: --lang: 'pl' is not offered; use one of de, de-CH, en, fr, fr-CH",
     ]
 
 

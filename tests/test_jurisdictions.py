@@ -1,0 +1,273 @@
+"""Every jurisdiction x every kind that applies: law, controller, authority,
+deadline and paper, checked on the text extracted from the PDF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.dates import format_date
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from dsr.cli import main
+from tests.conftest import SITUATION, pdf_text
+
+IRELAND = "LinkedIn Ireland Unlimited Company"
+CORPORATION = "LinkedIn Corporation"
+
+# code: (locale for dates, controller, paper (width, height in pt), reply due, complaint authority)
+JURISDICTIONS = {
+    "DE": ("en_DE", IRELAND, (595, 842), date(2026, 12, 22), "Berliner Beauftragte"),
+    "IE": ("en_IE", IRELAND, (595, 842), date(2026, 12, 22), "Data Protection Commission"),
+    "GB": (
+        "en_GB",
+        CORPORATION,
+        (595, 842),
+        date(2026, 12, 22),
+        "Information Commissioner's Office",
+    ),
+    "CH": (
+        "en_CH",
+        IRELAND,
+        (595, 842),
+        date(2026, 12, 22),
+        "Federal Data Protection and Information Commissioner (FDPIC)",
+    ),
+    "CA": (
+        "en_CA",
+        CORPORATION,
+        (612, 792),
+        date(2026, 12, 22),
+        "Office of the Privacy Commissioner of Canada",
+    ),
+    "CA-QC": (
+        "en_CA",
+        CORPORATION,
+        (612, 792),
+        date(2026, 12, 22),
+        "Commission d'accès à l'information du Québec",
+    ),
+    # 40 days end on 1 Jan 2027, a general holiday; Saturday 2 Jan does not move (Cap. 1 s.71).
+    "HK": (
+        "en_HK",
+        CORPORATION,
+        (595, 842),
+        date(2027, 1, 2),
+        "Office of the Privacy Commissioner for Personal Data",
+    ),
+    "US-CA": (
+        "en_US",
+        CORPORATION,
+        (612, 792),
+        date(2027, 1, 6),
+        "California Privacy Protection Agency",
+    ),
+}
+
+# Complaint about a request of 2026-09-01: when its period ended.
+REQUEST_DEADLINES = {
+    "DE": date(2026, 10, 1),
+    "IE": date(2026, 10, 1),
+    "GB": date(2026, 10, 1),
+    "CH": date(2026, 10, 1),
+    "CA": date(2026, 10, 1),
+    "CA-QC": date(2026, 10, 1),
+    "HK": date(2026, 10, 12),  # 11 Oct 2026 is a Sunday
+    "US-CA": date(2026, 10, 16),
+}
+
+# The provisions each kind must cite, per jurisdiction (English citation forms).
+LAW = {
+    "DE": {
+        "objection": ["Art. 21(1) GDPR", "Art. 12(3) GDPR"],
+        "art21": [
+            "Art. 21(1) GDPR",
+            "Art. 18(1)(d) GDPR",
+            "Art. 17(1)(c) GDPR",
+            "Art. 15(1) GDPR",
+            "Art. 77(1) GDPR",
+        ],
+        "erasure": ["Art. 17(1) GDPR", "Art. 17(2) GDPR", "Art. 19 GDPR"],
+        "access": ["Art. 15(1) GDPR", "Art. 15(3) GDPR", "C-154/21"],
+        "complaint": ["Art. 77(1) GDPR", "Art. 56(1) GDPR", "Art. 58(2)(c) GDPR"],
+    },
+    "GB": {
+        "objection": ["Art. 21(1) UK GDPR", "Art. 12(3) UK GDPR"],
+        "art21": ["Art. 21(1) UK GDPR", "Art. 18(1)(d) UK GDPR", "Art. 17(1)(c) UK GDPR"],
+        "erasure": ["Art. 17(1) UK GDPR", "Art. 19 UK GDPR"],
+        "access": ["Art. 15(1) UK GDPR", "Art. 15(3) UK GDPR"],
+        "complaint": ["s. 165 DPA 2018", "Art. 77(1) UK GDPR", "s. 164A DPA 2018"],
+    },
+    "CH": {
+        "objection": ["Art. 30(2)(b) FADP", "Art. 31(1) FADP", "Art. 32(2) FADP"],
+        "erasure": ["Art. 30(2)(b) FADP", "Art. 32(2) FADP"],
+        "access": ["Art. 25 FADP", "Art. 25(6) FADP", "Art. 25(7) FADP"],
+        "complaint": ["Art. 49(1) FADP", "Art. 49(4) FADP", "not a party"],
+    },
+    "CA": {
+        "objection": [
+            "Sch. 1, cl. 4.3.8 PIPEDA",
+            "Sch. 1, cl. 4.3 PIPEDA",
+            "Sch. 1, cl. 4.5.3 PIPEDA",
+        ],
+        "erasure": ["does not create a general right to erasure", "Sch. 1, cl. 4.5.3 PIPEDA"],
+        "access": ["Sch. 1, cl. 4.9 PIPEDA", "s. 8(1) PIPEDA", "s. 8(3) PIPEDA", "s. 8(5) PIPEDA"],
+        "complaint": ["s. 11 PIPEDA"],
+    },
+    "CA-QC": {
+        "objection": [
+            "s. 12 of the Private Sector Act",
+            "s. 14 of the Private Sector Act",
+            "s. 9.1 of the Private Sector Act",
+            "s. 8 of the Private Sector Act",
+        ],
+        "erasure": ["s. 28 of the Private Sector Act", "s. 23 of the Private Sector Act"],
+        "access": [
+            "s. 27 of the Private Sector Act",
+            "s. 30 of the Private Sector Act",
+            "s. 32 of the Private Sector Act",
+        ],
+        "complaint": ["s. 81 of the Private Sector Act"],
+    },
+    "HK": {
+        "objection": ["DPP 3, Sch. 1 PDPO", "s. 2(3) PDPO", "no general right to object"],
+        "erasure": ["s. 26 PDPO", "DPP 2(2), Sch. 1 PDPO"],
+        "access": ["s. 18 PDPO", "s. 19(1) PDPO", "OPS003"],
+        "complaint": ["s. 37 PDPO", "OPS001"],
+    },
+    "US-CA": {
+        "objection": [
+            "Cal. Civ. Code § 1798.120",
+            "Cal. Civ. Code § 1798.121",
+            "no general right to object",
+        ],
+        "erasure": ["Cal. Civ. Code § 1798.105", "Cal. Civ. Code § 1798.130(a)(2)"],
+        "access": ["Cal. Civ. Code § 1798.110", "Cal. Civ. Code § 1798.130(a)(2)"],
+        "complaint": ["California Consumer Privacy Act"],
+    },
+}
+# The DPC is LinkedIn's lead authority itself, so an Irish complaint names no other.
+LAW["IE"] = {**LAW["DE"], "complaint": ["Art. 77(1) GDPR", "Art. 58(2)(c) GDPR"]}
+
+KINDS = ["objection", "art21", "erasure", "access", "complaint"]
+GDPR_OR_UK = {"DE", "IE", "GB"}
+
+
+def cases() -> list[tuple[str, str]]:
+    return [
+        (code, kind)
+        for code in JURISDICTIONS
+        for kind in KINDS
+        if kind != "art21" or code in GDPR_OR_UK
+    ]
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], bytes]:
+    folder = tmp_path_factory.mktemp("matrix")
+
+    def run(code: str, kind: str) -> bytes:
+        jurisdiction = "DE-BE" if code == "DE" and kind == "complaint" else code
+        out = folder / f"{code}-{kind}.pdf"
+        args = [
+            "letter", "--kind", kind, "--jurisdiction", jurisdiction,
+            "--name", "Alex Example", "--address", "1 Main Street, Springfield",
+            "--account-email", "alex@example.org", "--lang", "en", "--date", "2026-11-22",
+            "-o", str(out),
+        ]  # fmt: skip
+        if kind == "art21":
+            args += ["--situation", SITUATION]
+        if kind == "complaint":
+            args += ["--request-date", "2026-09-01"]
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return out.read_bytes()
+
+    return run
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(("code", "kind"), cases())
+def test_jurisdiction_matrix(render: Callable[[str, str], bytes], code: str, kind: str) -> None:
+    locale, controller, paper, reply_due, authority = JURISDICTIONS[code]
+    pdf = render(code, kind)
+    text = flat(pdf_text(pdf))
+    for cited in LAW[code][kind]:
+        assert cited in text, cited
+    assert controller in text
+    other = CORPORATION if controller == IRELAND else IRELAND
+    assert other not in text
+    if kind == "complaint":
+        assert authority in text
+        assert format_date(REQUEST_DEADLINES[code], "long", locale=locale) in text
+    else:
+        assert format_date(reply_due, "long", locale=locale) in text
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == paper
+
+
+@pytest.mark.parametrize("code", ["CH", "CA", "CA-QC", "HK", "US-CA"])
+def test_art21_outside_gdpr_names_the_kind_that_fits(code: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "art21", "--jurisdiction", code, "--name", "A", "--address", "x, y",
+         "--account-email", "a@example.org", "--situation", SITUATION, "-o", str(tmp_path / "x.pdf")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"Error: --kind: art21 is an objection under Art. 21(1) GDPR or UK GDPR, which do not "
+        f"apply in {code}; use --kind objection, which rests on the "
+    )
+
+
+def test_hong_kong_letters_only_in_chinese_or_english(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "access", "--jurisdiction", "HK", "--name", "A", "--address", "x, y",
+         "--account-email", "a@example.org", "--lang", "fr", "-o", str(tmp_path / "x.pdf")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: --lang: requests in HK must be written in en or zh-Hant; use one of en\n"
+    )
+
+
+def test_default_languages(tmp_path: Path) -> None:
+    from dsr.inputs import parse_request
+
+    def language(code: str, kind: str = "objection") -> str:
+        values = {"kind": kind, "jurisdiction": code, "name": "A", "address": "x, y",
+                  "account-email": "a@example.org", "request-date": "2026-01-01"}  # fmt: skip
+        return parse_request(values, today=date(2026, 11, 22)).language
+
+    assert language("DE") == "de"
+    assert language("CH") == "de-CH"
+    assert language("CA") == "en"
+    assert language("CA-QC") == "fr"
+    assert language("HK") == "en"
+    assert language("FR", "complaint") == "fr"
+    assert language("PL") == "en"  # until Polish ships
+
+
+def test_swiss_german_spelling_and_terms(tmp_path: Path) -> None:
+    out = tmp_path / "ch.pdf"
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "objection", "--jurisdiction", "CH", "--name", "Erika Muster",
+         "--address", "Bahnhofstrasse 1, 8001 Zürich", "--account-email", "e@example.org",
+         "--lang", "de", "--date", "2026-11-22", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = flat(pdf_text(out))
+    assert "ß" not in text
+    assert "Art. 30 Abs. 2 Bst. b DSG" in text
+    assert "Personendaten" in text
+    assert "personenbezogen" not in text
+    assert "Mit freundlichen Grüssen" in text
