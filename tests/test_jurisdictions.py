@@ -218,7 +218,8 @@ def test_art21_outside_gdpr_names_the_kind_that_fits(code: str, tmp_path: Path) 
     result = CliRunner().invoke(
         main,
         ["letter", "--kind", "art21", "--jurisdiction", code, "--name", "A", "--address", "x, y",
-         "--account-email", "a@example.org", "--situation", SITUATION, "-o", str(tmp_path / "x.pdf")],
+         "--account-email", "a@example.org", "--situation", SITUATION,
+         "-o", str(tmp_path / "x.pdf")],
     )  # fmt: skip
     assert result.exit_code == 2
     assert result.output.startswith(
