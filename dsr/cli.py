@@ -166,6 +166,25 @@ def _prompt_missing(values: dict[str, Any]) -> None:
         _prompt_missing(values)
 
 
+def _ask_for_subdivision(values: dict[str, Any]) -> None:
+    """Complaints from a country with one authority per region need the region."""
+    from . import registry
+
+    code = str(values.get("jurisdiction") or "").upper()
+    found = registry.jurisdictions().get(code)
+    if (
+        values.get("kind") == Kind.COMPLAINT.value
+        and found is not None
+        and found.complaint_needs_subdivision
+        and not values.get("authority")
+    ):
+        codes = registry.subdivisions_of(found.country)
+        click.echo(f"Complaints in {code} go to the authority of your Land (state).", err=True)
+        values["jurisdiction"] = click.prompt(
+            "Your Land", type=click.Choice(codes, case_sensitive=False), err=True
+        ).upper()
+
+
 def today() -> date:
     """Today in the user's own time zone: a letter is dated where it is signed."""
     return datetime.now(UTC).astimezone().date()
@@ -307,6 +326,8 @@ def letter(
             lines += [format_problem(p) for p in error.problems if p.message != "is required"]
         fail(lines)
 
+    if is_interactive():
+        _ask_for_subdivision(values)
     request = parse_request(values, today=today())
 
     from .compose import compose

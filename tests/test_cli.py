@@ -321,3 +321,18 @@ def test_terminal_prompts_for_missing_values_and_explains_the_situation(
     text = " ".join(out.read_text("utf-8").split())
     assert "I was harassed online" in text
     assert "Aoife Murphy" in text
+
+
+def test_terminal_asks_for_the_land_of_a_german_complaint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    monkeypatch.setattr("dsr.cli.is_interactive", lambda: True)
+    out = tmp_path / "complaint.txt"
+    result = CliRunner().invoke(
+        main, letter_args("complaint", "DE", "de", out), input="DE-BY\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "authority of your Land" in result.output
+    assert "to Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)" in result.output
