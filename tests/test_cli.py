@@ -330,9 +330,7 @@ def test_terminal_asks_for_the_land_of_a_german_complaint(
 
     monkeypatch.setattr("dsr.cli.is_interactive", lambda: True)
     out = tmp_path / "complaint.txt"
-    result = CliRunner().invoke(
-        main, letter_args("complaint", "DE", "de", out), input="DE-BY\n"
-    )
+    result = CliRunner().invoke(main, letter_args("complaint", "DE", "de", out), input="DE-BY\n")
     assert result.exit_code == 0, result.output
     assert "authority of your Land" in result.output
     assert "to Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)" in result.output

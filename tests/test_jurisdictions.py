@@ -153,6 +153,17 @@ LAW = {
 # The DPC is LinkedIn's lead authority itself, so an Irish complaint names no other.
 LAW["IE"] = {**LAW["DE"], "complaint": ["Art. 77(1) GDPR", "Art. 58(2)(c) GDPR"]}
 
+ADDRESSES = {
+    "DE": "Hauptstraße 1, 10115 Berlin",
+    "IE": "5 Main Street, Dublin 8, D08 XY12",
+    "GB": "10 Downing Street, London SW1A 2AA",
+    "CH": "Bahnhofstrasse 1, 8001 Zürich",
+    "CA": "100 Queen Street, Ottawa ON K1P 1J9",
+    "CA-QC": "1000 rue Sherbrooke Ouest, Montréal QC H3A 3G4",
+    "HK": "Flat 1, 1 Queen's Road Central, Central",
+    "US-CA": "1 Market Street, San Francisco, CA 94105",
+}
+
 KINDS = ["objection", "art21", "erasure", "access", "complaint"]
 GDPR_OR_UK = {"DE", "IE", "GB"}
 
@@ -175,7 +186,7 @@ def render(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], byt
         out = folder / f"{code}-{kind}.pdf"
         args = [
             "letter", "--kind", kind, "--jurisdiction", jurisdiction,
-            "--name", "Alex Example", "--address", "1 Main Street, Springfield",
+            "--name", "Alex Example", "--address", ADDRESSES[code],
             "--account-email", "alex@example.org", "--lang", "en", "--date", "2026-11-22",
             "-o", str(out),
         ]  # fmt: skip
@@ -244,7 +255,8 @@ def test_default_languages(tmp_path: Path) -> None:
     from dsr.inputs import parse_request
 
     def language(code: str, kind: str = "objection") -> str:
-        values = {"kind": kind, "jurisdiction": code, "name": "A", "address": "x, y",
+        address = ADDRESSES.get(code.split("-")[0], "ul. Prosta 1, 00-850 Warszawa")
+        values = {"kind": kind, "jurisdiction": code, "name": "A", "address": address,
                   "account-email": "a@example.org", "request-date": "2026-01-01"}  # fmt: skip
         return parse_request(values, today=date(2026, 11, 22)).language
 
@@ -253,7 +265,7 @@ def test_default_languages(tmp_path: Path) -> None:
     assert language("CA") == "en"
     assert language("CA-QC") == "fr"
     assert language("HK") == "en"
-    assert language("FR", "complaint") == "fr"
+    assert language("DE-BE", "complaint") == "de"
     assert language("PL") == "en"  # until Polish ships
 
 
@@ -272,3 +284,39 @@ def test_swiss_german_spelling_and_terms(tmp_path: Path) -> None:
     assert "Personendaten" in text
     assert "personenbezogen" not in text
     assert "Mit freundlichen Grüssen" in text
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "printed", "place"),
+    [
+        ("DE", "Hauptstraße 1, 10115 Berlin", ["Hauptstraße 1", "10115 Berlin"], "Berlin"),
+        ("GB", "10 Downing Street, London SW1A 2AA", ["10 Downing Street", "London", "SW1A 2AA"], "London"),
+        ("CH", "Bahnhofstrasse 1, 8001 Zürich", ["Bahnhofstrasse 1", "8001 Zürich"], "Zürich"),
+        ("US-CA", "1 Market Street, San Francisco, CA 94105", ["1 Market Street", "San Francisco", "CA 94105"], "San Francisco"),
+        ("CA-QC", "1000 rue Sherbrooke Ouest, Montréal QC H3A 3G4", ["1000 rue Sherbrooke Ouest", "Montréal QC H3A 3G4"], "Montréal"),
+        ("IE", "5 Main Street, Dublin 8, D08 XY12", ["5 Main Street", "Dublin 8", "D08 XY12"], "Dublin 8"),
+    ],
+)  # fmt: skip
+def test_addresses_follow_the_postal_format(
+    code: str, typed: str, printed: list[str], place: str
+) -> None:
+    from dsr.inputs import parse_request
+
+    values = {"kind": "objection", "jurisdiction": code, "name": "A", "address": typed,
+              "account-email": "a@example.org", "lang": "en"}  # fmt: skip
+    request = parse_request(values, today=date(2026, 11, 22))
+    assert list(request.requester.address.lines) == printed
+    assert request.requester.place == place
+
+
+def test_an_address_without_the_countrys_postcode_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "A",
+         "--address", "1 Main Street, Springfield", "--account-email", "a@example.org",
+         "-o", str(tmp_path / "x.pdf")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: --address: has no postal code of DE in it (for example 26133)\n"
+    )
