@@ -59,6 +59,155 @@ def _eu_fr(p: Provision, law: str) -> str:
     return f"{text} du{NBSP}{law}"
 
 
+# The other EU/EEA languages, after terminology.md Table A ("customary citation").
+
+CYRILLIC_POINTS = dict(zip("abcdefgh", "абвгдежз", strict=True))
+GREEK_POINTS = dict(zip("abcdef", ["α", "β", "γ", "δ", "ε", "στ"], strict=True))
+SLOVENE_ORDINALS = {"1": "prvi", "2": "drugi", "3": "tretji", "4": "četrti", "5": "peti"}
+SLOVENE_GENITIVE = {"1": "prvega", "2": "drugega", "3": "tretjega", "4": "četrtega", "5": "petega"}
+
+
+def _simple(
+    article: str, paragraph: str, point: str, law_before: str = "", law_after: str = ""
+) -> CitationStyle:
+    """Styles that join ``article``, ``paragraph`` and ``point`` templates in order."""
+
+    def style(p: Provision, law: str) -> str:
+        text = article.format(a=p.article)
+        if p.paragraph:
+            text += paragraph.format(p=p.paragraph)
+        if p.point:
+            text += point.format(x=p.point)
+        before = law_before.format(law=law)
+        after = law_after.format(law=law)
+        if not (p.paragraph or p.point):
+            after = " " + after.lstrip(", ")  # "art. 19 GDPR", not "art. 19, GDPR"
+        return f"{before}{text}{after}"
+
+    return style
+
+
+def _bg(p: Provision, law: str) -> str:
+    text = f"чл.{NBSP}{p.article}"
+    if p.paragraph:
+        text += f", пар.{NBSP}{p.paragraph}"
+    if p.point:
+        text += f", буква „{CYRILLIC_POINTS.get(p.point, p.point)}“"
+    return f"{text} от{NBSP}{law}"
+
+
+def _el(p: Provision, law: str) -> str:
+    text = f"άρθρο{NBSP}{p.article}"
+    if p.paragraph:
+        text += f" παρ.{NBSP}{p.paragraph}"
+    if p.point:
+        text += f" στοιχ.{NBSP}{GREEK_POINTS.get(p.point, p.point)}΄"
+    return f"{text} {law}"
+
+
+def _da(p: Provision, law: str) -> str:
+    text = f"artikel{NBSP}{p.article}"
+    if p.paragraph:
+        text += f", stk.{NBSP}{p.paragraph}"
+    if p.point:
+        text += f", litra{NBSP}{p.point}"
+    return f"{law}s {text}"
+
+
+def _fi(p: Provision, law: str) -> str:
+    if p.point:
+        return f"{law} {p.article}{NBSP}artiklan {p.paragraph}{NBSP}kohdan {p.point}{NBSP}alakohta"
+    if p.paragraph:
+        return f"{law} {p.article}{NBSP}artiklan {p.paragraph}{NBSP}kohta"
+    return f"{law} {p.article}{NBSP}artikla"
+
+
+def _hu(p: Provision, law: str) -> str:
+    text = f"{law} {p.article}.{NBSP}cikk"
+    if p.paragraph:
+        text += f" ({p.paragraph}){NBSP}bekezdés"
+    if p.point:
+        text += f" {p.point}){NBSP}pont"
+    return text
+
+
+def _lt(p: Provision, law: str) -> str:
+    if p.point:
+        return f"{law} {p.article}{NBSP}straipsnio {p.paragraph}{NBSP}dalies {p.point}{NBSP}punktas"
+    if p.paragraph:
+        return f"{law} {p.article}{NBSP}straipsnio {p.paragraph}{NBSP}dalis"
+    return f"{law} {p.article}{NBSP}straipsnis"
+
+
+def _lv(p: Provision, law: str) -> str:
+    if p.point:
+        return (
+            f"{law} {p.article}.{NBSP}panta {p.paragraph}.{NBSP}punkta {p.point}){NBSP}apakšpunkts"
+        )
+    if p.paragraph:
+        return f"{law} {p.article}.{NBSP}panta {p.paragraph}.{NBSP}punkts"
+    return f"{law} {p.article}.{NBSP}pants"
+
+
+def _sl(p: Provision, law: str) -> str:
+    if p.point and p.paragraph:
+        return (
+            f"točka ({p.point}) {SLOVENE_GENITIVE.get(p.paragraph, p.paragraph + '.')} "
+            f"odstavka {p.article}.{NBSP}člena {law}"
+        )
+    if p.paragraph:
+        ordinal = SLOVENE_ORDINALS.get(p.paragraph, p.paragraph + ".")
+        return f"{ordinal} odstavek {p.article}.{NBSP}člena {law}"
+    return f"{p.article}.{NBSP}člen {law}"
+
+
+def _is(p: Provision, law: str) -> str:
+    text = ""
+    if p.point:
+        text += f"{p.point}-liður "
+    if p.paragraph:
+        text += f"{p.paragraph}.{NBSP}mgr. "
+    return f"{text}{p.article}.{NBSP}gr. {law}"
+
+
+def _ga(p: Provision, law: str) -> str:
+    reference = f"Airteagal{NBSP}{p.article}" + (f"({p.paragraph})" if p.paragraph else "")
+    if p.point:
+        return f"pointe ({p.point}) d’{reference} den{NBSP}{law}"
+    return f"{reference} den{NBSP}{law}"
+
+
+EU_STYLES: dict[str, CitationStyle] = {
+    "bg": _bg,
+    "cs": _simple("čl.\u00a0{a}", " odst.\u00a0{p}", " písm.\u00a0{x})", law_after=" {law}"),
+    "da": _da,
+    "el": _el,
+    "es": _simple("artículo\u00a0{a}", ".{p}", ", letra\u00a0{x}),", law_after=" del\u00a0{law}"),
+    "et": _simple("art\u00a0{a}", " lg\u00a0{p}", " p\u00a0{x}", law_before="{law} "),
+    "fi": _fi,
+    "ga": _ga,
+    "hr": _simple("članak\u00a0{a}.", " stavak\u00a0{p}.", " točka\u00a0({x})", law_after=" {law}"),
+    "hu": _hu,
+    "it": _simple("art.\u00a0{a}", ", par.\u00a0{p}", ", lett.\u00a0{x})", law_after=", {law}"),
+    "lt": _lt,
+    "lv": _lv,
+    "mt": _simple("l-Artikolu\u00a0{a}", "({p})", "({x})", law_after=" tal-{law}"),
+    "nl": _simple("artikel\u00a0{a}", ", lid\u00a0{p}", ", onder\u00a0{x}", law_after=", {law}"),
+    "pl": _simple("art.\u00a0{a}", " ust.\u00a0{p}", " lit.\u00a0{x}", law_after=" {law}"),
+    "pt": _simple(
+        "artigo\u00a0{a}.º", ", n.º\u00a0{p}", ", alínea\u00a0{x})", law_after=", do\u00a0{law}"
+    ),
+    "ro": _simple(
+        "art.\u00a0{a}", " alin.\u00a0({p})", " lit.\u00a0{x})", law_after=" din\u00a0{law}"
+    ),
+    "sk": _simple("čl.\u00a0{a}", " ods.\u00a0{p}", " písm.\u00a0{x})", law_after=" {law}"),
+    "sl": _sl,
+    "sv": _simple("artikel\u00a0{a}", ".{p}", " {x}", law_after=" i\u00a0{law}"),
+    "nb": _simple("artikkel\u00a0{a}", " nr.\u00a0{p}", " bokstav\u00a0{x}", law_before="{law} "),
+    "is": _is,
+}
+
+
 # --- Swiss federal acts (FADP/DSG/LPD): "Art. 30 Abs. 2 Bst. b DSG" --------------
 
 
@@ -126,6 +275,7 @@ STYLES: dict[tuple[str, str], CitationStyle] = {
     ("eu", "en"): _eu_en,
     ("eu", "de"): _eu_de,
     ("eu", "fr"): _eu_fr,
+    **{("eu", language): style for language, style in EU_STYLES.items()},
     ("ch", "en"): _ch_en,
     ("ch", "de"): _ch_de,
     ("ch", "fr"): _ch_fr,
@@ -139,16 +289,13 @@ STYLES: dict[tuple[str, str], CitationStyle] = {
 }
 
 
-ENGLISH_FORM_ELSEWHERE = {"uk-act", "ca", "qc", "hk", "us"}
-
-
 def format_citation(provision: Provision, instrument: Instrument, language: str) -> str:
     """Cite ``provision`` the way a legal writer in ``language`` would."""
     base = base_language(language)
     style = STYLES.get((instrument.style, base))
-    if style is None and instrument.style in ENGLISH_FORM_ELSEWHERE:
-        # These statutes keep their English citation form in letters written
-        # in other languages (s. 8(3) PIPEDA); EU and Swiss law never do.
+    if style is None and instrument.style != "eu":
+        # National statutes keep their English citation form in letters
+        # written in languages their country does not use (s. 8(3) PIPEDA).
         style = STYLES.get((instrument.style, "en"))
     law = instrument.abbreviation.get(base) or instrument.abbreviation.get("en")
     if style is None or law is None:
