@@ -264,6 +264,24 @@ def _qc_fr(p: Provision, law: str) -> str:
     return f"article{NBSP}{p.article} de la {law}"
 
 
+def _ch_it(p: Provision, law: str) -> str:
+    text = f"art.{NBSP}{p.article}"
+    if p.paragraph:
+        text += f" cpv.{NBSP}{p.paragraph}"
+    if p.point:
+        text += f" lett.{NBSP}{p.point}"
+    return f"{text} {law}"
+
+
+# --- Chinese (Hong Kong): 《個人資料(私隱)條例》第19(1)條 ----------------------
+
+
+def _zh(p: Provision, law: str) -> str:
+    if p.unit == "principle":
+        return f"{law}附表1保障資料第{p.article}{_subsections(p)}原則"
+    return f"{law}第{p.article}{_subsections(p)}條"
+
+
 # --- California codes: "Cal. Civ. Code § 1798.130(a)(2)" -------------------------
 
 
@@ -279,6 +297,9 @@ STYLES: dict[tuple[str, str], CitationStyle] = {
     ("ch", "en"): _ch_en,
     ("ch", "de"): _ch_de,
     ("ch", "fr"): _ch_fr,
+    ("ch", "it"): _ch_it,
+    ("hk", "zh"): _zh,
+    ("eu", "zh"): _zh,
     ("uk-act", "en"): _section_en,
     ("ca", "en"): _section_en,
     ("ca", "fr"): _ca_fr,

@@ -54,11 +54,39 @@ def swiss_french(text: str) -> str:
     return text
 
 
+US_ENGLISH = (
+    ("Dear Sir or Madam,", "Dear Sir or Madam:"),
+    ("Yours faithfully,", "Sincerely,"),
+    ("summarised", "summarized"),
+    ("organisation", "organization"),
+)
+CANADIAN_FRENCH = (
+    # OQLF: « adresse courriel » is the usual Quebec term.
+    ("adresse électronique", "adresse courriel"),
+)
+
+
+def _replacing(pairs: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
+    def rule(text: str) -> str:
+        for old, new in pairs:
+            text = text.replace(old, new)
+        return text
+
+    return rule
+
+
+def unchanged(text: str) -> str:
+    return text
+
+
 # Regional forms derived from a catalog by spelling and terminology rules,
 # where that is all that differs; a real <lang>_<REGION> catalog wins.
 DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {
     "de-CH": ("de", swiss_german),
     "fr-CH": ("fr", swiss_french),
+    "fr-CA": ("fr", _replacing(CANADIAN_FRENCH)),
+    "en-GB": ("en", unchanged),  # dsr's English is British
+    "en-US": ("en", _replacing(US_ENGLISH)),
 }
 
 
@@ -122,6 +150,8 @@ def letter_locale(language: str, country: str) -> str:
     the language alone.
     """
     base = str(Locale.parse(language, sep="-"))
-    if "_" not in base and localedata.exists(f"{base}_{country}"):
+    if base.endswith(f"_{country}"):
+        return base
+    if localedata.exists(f"{base}_{country}"):
         return f"{base}_{country}"
     return base

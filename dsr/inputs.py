@@ -118,7 +118,8 @@ def _find_postcode(lines: tuple[str, ...], country: str) -> tuple[int, str, str]
         return None
 
     def is_postcode(text: str) -> bool:
-        return any(m.match(text.upper()) for m in matchers)
+        bare = re.sub(r"^[A-Z]{1,2}-", "", text.upper())  # "L-1111", "CH-8001"
+        return any(m.match(text.upper()) or m.match(bare) for m in matchers)
 
     for index in range(len(lines) - 1, -1, -1):
         words = lines[index].replace(",", " ").split()
@@ -172,11 +173,13 @@ def place_from_address(lines: tuple[str, ...], country: str) -> str:
     if found is None:
         return lines[-1] if lines else ""
     index, _, rest = found
-    town = " ".join(w for w in rest.replace(",", " ").split() if w.upper() not in areas)
-    if not town and index > 0:
-        # The postcode stands on a line of its own (Ireland, the US state line).
+    words = rest.replace(",", " ").split()
+    # Drop a state or province code ("Montréal QC"), unless it is the town itself ("Madrid").
+    town = " ".join(w for w in words if w.upper() not in areas)
+    if not town and index > 0 and (not words or len(words) == 1 and len(words[0]) <= 3):
+        # The postcode stands alone or with a state code ("D08 XY12", "CA 94105").
         town = lines[index - 1].strip(" ,")
-    return town or lines[index]
+    return town or " ".join(words) or lines[index]
 
 
 def default_language(jurisdiction: str, kind: Kind | None, authority: str | None) -> str:
@@ -368,8 +371,8 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     elif jurisdiction:
         language = default_language(jurisdiction.code, kind, authority)
     if language and jurisdiction:
-        if jurisdiction.country == "CH" and language in ("de", "fr"):
-            language = f"{language}-CH"  # Swiss spelling and the FADP's own terms
+        # Regional forms: Swiss German and French, British and US English, Canadian French.
+        language = jurisdiction.regional_forms.get(language, language)
         allowed = jurisdiction.letter_languages
         if allowed and language not in allowed:
             offered = ", ".join(x for x in allowed if x in shipped)

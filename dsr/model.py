@@ -154,6 +154,7 @@ class Jurisdiction:
     window: str = "left"
     letter_languages: tuple[str, ...] = ()
     residence: dict[str, str] = field(default_factory=dict)
+    regional_forms: dict[str, str] = field(default_factory=dict)
     complaint_needs_subdivision: bool = False
 
 

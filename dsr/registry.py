@@ -145,6 +145,7 @@ def jurisdictions() -> dict[str, Jurisdiction]:
             paper=rec["paper"],
             window=rec.get("window", "left"),
             residence=dict(rec.get("residence", {})),
+            regional_forms=dict(rec.get("regional_forms", {})),
             letter_languages=tuple(rec.get("letter_languages", ())),
             complaint_needs_subdivision=bool(rec.get("complaint_needs_subdivision", False)),
         )
