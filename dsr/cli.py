@@ -251,6 +251,11 @@ def is_interactive() -> bool:
     help="TOML file with your details (name, address, email, account-email, ...).",
 )
 @click.option(
+    "--also-lang",
+    metavar="LANG",
+    help="Append a courtesy translation into LANG; the letter's own language prevails.",
+)
+@click.option(
     "--controller-file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Write to a company described in FILE (dsr's format or a datarequests.org record).",
@@ -270,6 +275,7 @@ def is_interactive() -> bool:
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def letter(
     profile_file: Path | None,
+    also_lang: str | None,
     controller_file: Path | None,
     output: Path,
     force: bool,
@@ -330,16 +336,29 @@ def letter(
         _ask_for_subdivision(values)
     request = parse_request(values, today=today())
 
-    from .compose import compose
+    from .compose import compose, compose_with_translation
     from .outputs import render_to
 
-    composed = compose(request)
+    translation = None
+    if also_lang:
+        from .i18n import shipped_languages
+
+        offered = shipped_languages()
+        also = next((tag for tag in offered if tag.lower() == also_lang.lower()), None)
+        if also is None:
+            fail([f"--also-lang: {also_lang!r} is not offered; use one of {', '.join(offered)}"])
+        if also == request.language:
+            fail([f"--also-lang: the letter is already in {also}; choose another language"])
+        composed, translation = compose_with_translation(request, also)
+    else:
+        composed = compose(request)
     render_to(
         composed,
         output,
         force=force,
         template_dir=template_dir,
         annexes=tuple(Path(p) for p in request.enclosures),
+        translation=translation,
     )
     recipient = composed.recipient.name
     click.echo(

@@ -220,3 +220,22 @@ def compose(request: Request) -> Letter:
         enclosures=tuple(Path(e).name for e in request.enclosures),
         provisions_cited=tuple(sorted(set(family.roles.values()))),
     )
+
+
+def compose_with_translation(request: Request, also: str) -> tuple[Letter, Letter]:
+    """The letter and a courtesy translation of it into ``also``.
+
+    The letter says a translation is attached and that it prevails; the
+    translation says it is a courtesy translation and names the version
+    that prevails.
+    """
+    from dataclasses import replace
+
+    from .i18n import language_name
+
+    original = compose(request)
+    translated = compose(replace(request, language=also, reference=original.reference))
+    return (
+        replace(original, translation_into=language_name(also, request.language)),
+        replace(translated, translation_of=language_name(request.language, also)),
+    )

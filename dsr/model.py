@@ -271,3 +271,5 @@ class Letter:
     outcome: Outcome = Outcome.NONE
     enclosures: tuple[str, ...] = ()
     provisions_cited: tuple[str, ...] = field(default=())
+    translation_into: str | None = None
+    translation_of: str | None = None

@@ -64,8 +64,13 @@ def render_to(
     force: bool = False,
     template_dir: Path | None = None,
     annexes: tuple[Path, ...] = (),
+    translation: Letter | None = None,
 ) -> Path:
-    """Render ``letter`` into ``path``; the suffix chooses PDF, HTML or text."""
+    """Render ``letter`` into ``path``; the suffix chooses PDF, HTML or text.
+
+    A ``translation`` (a courtesy translation of the same letter) follows the
+    letter: as its own pages in a PDF, as a second part in HTML and text.
+    """
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise RenderError(f"unknown output format {suffix!r}; use one of {', '.join(FORMATS)}")
@@ -73,9 +78,20 @@ def render_to(
         raise OutputExists(f"{path} exists; use --force to overwrite it")
     if suffix == ".pdf":
         data = letter_pdf(letter, template_dir, annexes)
+        if translation is not None:
+            data = pdf_module.concatenate([data, letter_pdf(translation, template_dir)])
     elif suffix == ".html":
-        data = render_html(letter, template_dir).encode()
+        document = render_html(letter, template_dir)
+        if translation is not None:
+            second = render_html(translation, template_dir)
+            body = second.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
+            part = f'<section class="courtesy-translation" lang="{translation.language}">{body}'
+            document = document.replace("</body>", part + "</section>\n</body>", 1)
+        data = document.encode()
     else:
-        data = render_text(letter, template_dir).encode()
+        text = render_text(letter, template_dir)
+        if translation is not None:
+            text += "\n" + "-" * 40 + "\n\n" + render_text(translation, template_dir)
+        data = text.encode()
     atomic_write(path, data)
     return path

@@ -121,6 +121,18 @@ def html_to_pdf(document: str) -> tuple[bytes, list[str]]:
     return pdf, [record.getMessage() for record in records]
 
 
+def concatenate(documents: Sequence[bytes]) -> bytes:
+    """One PDF of several, page after page (a letter and its courtesy translation)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(documents[0])))
+    for document in documents[1:]:
+        writer.append(PdfReader(io.BytesIO(document)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def append_annexes(pdf: bytes, annexes: Sequence[Path], labels: Sequence[str]) -> bytes:
     """Append each annex PDF after the letter, its first page stamped with its label."""
     from pypdf import PdfReader, PdfWriter
