@@ -176,7 +176,7 @@ def place_from_address(lines: tuple[str, ...], country: str) -> str:
     words = rest.replace(",", " ").split()
     # Drop a state or province code ("Montréal QC"), unless it is the town itself ("Madrid").
     town = " ".join(w for w in words if w.upper() not in areas)
-    if not town and index > 0 and (not words or len(words) == 1 and len(words[0]) <= 3):
+    if not town and index > 0 and (not words or (len(words) == 1 and len(words[0]) <= 3)):
         # The postcode stands alone or with a state code ("D08 XY12", "CA 94105").
         town = lines[index - 1].strip(" ,")
     return town or " ".join(words) or lines[index]

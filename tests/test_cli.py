@@ -346,10 +346,15 @@ def test_also_lang_appends_a_courtesy_translation(run: Run, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     text = " ".join(pdf_text(out).split())
     german, _, english = text.partition("Courtesy translation.")
-    assert "Eine unverbindliche Übersetzung (Englisch) liegt bei. Maßgeblich ist diese Fassung." in german
+    assert (
+        "Eine unverbindliche Übersetzung (Englisch) liegt bei. Maßgeblich ist diese Fassung."
+        in german
+    )
     assert "Art. 21 Abs. 1 DSGVO" in german
     assert english.startswith(" The version that prevails: German.")
     assert "Art. 21(1) GDPR" in english
     same = run(*letter_args("objection", "DE", "de", tmp_path / "x.pdf"), "--also-lang", "de")
     assert same.exit_code == 2
-    assert same.output == "Error: --also-lang: the letter is already in de; choose another language\n"
+    assert (
+        same.output == "Error: --also-lang: the letter is already in de; choose another language\n"
+    )
