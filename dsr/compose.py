@@ -7,6 +7,7 @@ Templates never compute a fact; this module does, once, so that a
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -53,11 +54,22 @@ def country_name(country: str, language: str) -> str:
     return name
 
 
+def postal_capitals(text: str) -> str:
+    """Capitals for an address line; Greek capitals drop their accents (tonos)."""
+    decomposed = unicodedata.normalize("NFD", text.upper())
+    kept = "".join(
+        ch
+        for i, ch in enumerate(decomposed)
+        if not (ch == "\u0301" and i and "\u0370" <= decomposed[i - 1] <= "\u03ff")
+    )
+    return unicodedata.normalize("NFC", kept)
+
+
 def _recipient_country(country: str, sender_country: str, language: str) -> str | None:
     """International mail ends with the destination country in capitals (UPU S42)."""
     if country == sender_country:
         return None
-    return country_name(country, language).upper()
+    return postal_capitals(country_name(country, language))
 
 
 def complaint_authority(request: Request) -> Authority:

@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import RenderError
+from .compose import postal_capitals
 from .i18n import translations
 from .model import Letter
 from .plaintext import html_to_text
@@ -27,9 +28,13 @@ PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 
 
 def css_string(value: str) -> Markup:
-    """Quote text as a CSS string; every character outside [A-Za-z0-9 ] is escaped."""
+    """Quote text as a CSS string; every character outside [A-Za-z0-9 ] is escaped.
+
+    Each escape ends with a space, which CSS consumes as its terminator, so a
+    real space after an escaped character survives ("Μαρία Παπαδοπούλου").
+    """
     escaped = "".join(
-        ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}" for ch in value
+        ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x} " for ch in value
     )
     return Markup(f'"{escaped}"')
 
@@ -61,6 +66,7 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
     )
     env.policies["ext.i18n.trimmed"] = True
     env.filters.update(
+        postal_capitals=postal_capitals,
         date=_localized_date,
         css_string=css_string,
         css_counter_content=css_counter_content,

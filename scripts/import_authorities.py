@@ -178,6 +178,11 @@ def convert(source: dict[str, list[dict[str, object]]]) -> list[dict[str, object
 # Official names in the local language(s) and English where the source has them
 # (legal-facts.md §3 for the FDPIC; authorities.json name/name_fr/name_zh).
 NAMES = {
+    # The Bulgarian authority's own name (cpdp.bg; terminology.md source S3, KZLD).
+    "bgcpdp": {
+        "bg": "Комисия за защита на личните данни",
+        "en": "Commission for Personal Data Protection",
+    },
     "chedoeb": {
         "de": "Eidgenössischer Datenschutz- und Öffentlichkeitsbeauftragter (EDÖB)",
         "fr": "Préposé fédéral à la protection des données et à la transparence (PFPDT)",
@@ -238,7 +243,8 @@ def main() -> int:
     for record in records:
         if record["slug"] in NAMES:
             names = NAMES[str(record["slug"])]
-            record.update(names=names, name=names["de"], name_en=names["en"])
+            local = names.get("de") or names.get("bg") or names["en"]
+            record.update(names=names, name=local, name_en=names["en"])
     TARGET.write_text(
         json.dumps({"authorities": records}, ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",
