@@ -80,7 +80,7 @@ def _simple(
             text += point.format(x=p.point)
         before = law_before.format(law=law)
         after = law_after.format(law=law)
-        if not (p.paragraph or p.point):
+        if after and not (p.paragraph or p.point):
             after = " " + after.lstrip(", ")  # "art. 19 GDPR", not "art. 19, GDPR"
         return f"{before}{text}{after}"
 

@@ -56,3 +56,52 @@ def test_unknown_language_is_an_error() -> None:
     found = registry.provisions()["gdpr.21.1"]
     with pytest.raises(KeyError, match="no citation style for language 'xx' and instrument 'gdpr'"):
         format_citation(found, registry.instruments()["gdpr"], "xx")
+
+
+# The terminology table (shared/reference/terminology.md, Table A): each
+# language's name for the GDPR and its citation of Art. 21(1) and Art. 17(1)(c).
+TERMINOLOGY = {
+    "bg": ("ОРЗД", "чл. 21, пар. 1 от ОРЗД", "чл. 17, пар. 1, буква „в“ от ОРЗД"),
+    "cs": ("GDPR", "čl. 21 odst. 1 GDPR", "čl. 17 odst. 1 písm. c) GDPR"),
+    "da": ("databeskyttelsesforordningen", "databeskyttelsesforordningens artikel 21, stk. 1", "databeskyttelsesforordningens artikel 17, stk. 1, litra c"),
+    "de": ("DSGVO", "Art. 21 Abs. 1 DSGVO", "Art. 17 Abs. 1 lit. c DSGVO"),
+    "el": ("ΓΚΠΔ", "άρθρο 21 παρ. 1 ΓΚΠΔ", "άρθρο 17 παρ. 1 στοιχ. γ΄ ΓΚΠΔ"),
+    "en": ("GDPR", "Art. 21(1) GDPR", "Art. 17(1)(c) GDPR"),
+    "es": ("RGPD", "artículo 21.1 del RGPD", "artículo 17.1, letra c), del RGPD"),
+    "et": ("IKÜM", "IKÜM art 21 lg 1", "IKÜM art 17 lg 1 p c"),
+    "fi": ("tietosuoja-asetuksen", "tietosuoja-asetuksen 21 artiklan 1 kohta", "tietosuoja-asetuksen 17 artiklan 1 kohdan c alakohta"),
+    "fr": ("RGPD", "article 21, paragraphe 1, du RGPD", "article 17, paragraphe 1, point c), du RGPD"),
+    "ga": ("RGCS", "Airteagal 21(1) den RGCS", "pointe (c) d\u2019Airteagal 17(1) den RGCS"),
+    "hr": ("Opće uredbe o zaštiti podataka", "članak 21. stavak 1. Opće uredbe o zaštiti podataka", "članak 17. stavak 1. točka (c) Opće uredbe o zaštiti podataka"),
+    "hu": ("GDPR", "GDPR 21. cikk (1) bekezdés", "GDPR 17. cikk (1) bekezdés c) pont"),
+    "is": ("almennu persónuverndarreglugerðarinnar", "1. mgr. 21. gr. almennu persónuverndarreglugerðarinnar", "c-liður 1. mgr. 17. gr. almennu persónuverndarreglugerðarinnar"),
+    "it": ("GDPR", "art. 21, par. 1, GDPR", "art. 17, par. 1, lett. c), GDPR"),
+    "lt": ("BDAR", "BDAR 21 straipsnio 1 dalis", "BDAR 17 straipsnio 1 dalies c punktas"),
+    "lv": ("VDAR", "VDAR 21. panta 1. punkts", "VDAR 17. panta 1. punkta c) apakšpunkts"),
+    "mt": ("GDPR", "l-Artikolu 21(1) tal-GDPR", "l-Artikolu 17(1)(c) tal-GDPR"),
+    "nb": ("personvernforordningen", "personvernforordningen artikkel 21 nr. 1", "personvernforordningen artikkel 17 nr. 1 bokstav c"),
+    "nl": ("AVG", "artikel 21, lid 1, AVG", "artikel 17, lid 1, onder c, AVG"),
+    "pl": ("RODO", "art. 21 ust. 1 RODO", "art. 17 ust. 1 lit. c RODO"),
+    "pt": ("RGPD", "artigo 21.º, n.º 1, do RGPD", "artigo 17.º, n.º 1, alínea c), do RGPD"),
+    "ro": ("RGPD", "art. 21 alin. (1) din RGPD", "art. 17 alin. (1) lit. c) din RGPD"),
+    "sk": ("GDPR", "čl. 21 ods. 1 GDPR", "čl. 17 ods. 1 písm. c) GDPR"),
+    "sl": ("Splošne uredbe", "prvi odstavek 21. člena Splošne uredbe", "točka (c) prvega odstavka 17. člena Splošne uredbe"),
+    "sv": ("dataskyddsförordningen", "artikel 21.1 i dataskyddsförordningen", "artikel 17.1 c i dataskyddsförordningen"),
+    "zh-Hant": ("《通用數據保障條例》", "《通用數據保障條例》第21(1)條", "《通用數據保障條例》第17(1)(c)條"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(TERMINOLOGY))
+def test_terminology_table(language: str) -> None:
+    name, objection, erasure = TERMINOLOGY[language]
+    gdpr = registry.instruments()["gdpr"]
+    assert gdpr.abbreviation[language.split("-")[0]] == name
+    for provision_id, expected in (("gdpr.21.1", objection), ("gdpr.17.1.c", erasure)):
+        cited = format_citation(registry.provisions()[provision_id], gdpr, language)
+        assert cited.replace("\u00a0", " ") == expected
+
+
+def test_every_shipped_language_is_in_the_terminology_table() -> None:
+    from dsr.i18n import DERIVED, shipped_languages
+
+    assert {tag for tag in shipped_languages() if tag not in DERIVED} <= set(TERMINOLOGY)
