@@ -17,8 +17,8 @@ from babel.dates import format_date
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import RenderError
 from .compose import postal_capitals
+from .errors import RenderError
 from .i18n import translations
 from .model import Letter
 from .plaintext import html_to_text
