@@ -114,6 +114,10 @@ def convert(source: dict[str, list[dict[str, object]]]) -> list[dict[str, object
         slug = slug_of(rec)
         name, name_en = split_name(str(rec["name"]), rec.get("name_en"))  # type: ignore[arg-type]
         note = ""
+        if cc == "RO":
+            # Romanian is written with comma-below ș/ț; the record has the old
+            # cedilla forms (fonts' Romanian glyphs would print ș/ț anyway).
+            name = name.translate(str.maketrans("ŞşŢţ", "ȘșȚț"))
         if slug in NAME_OVERRIDES:
             name, note = NAME_OVERRIDES[slug]
             name_en = name if cc in {"IE", "GB", "FR"} else name_en
