@@ -291,9 +291,11 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     name = _clean_text("name", str(get("name") or ""), problems)
     address_text = _clean_text("address", str(get("address") or ""), problems, multiline=True)
     lines = split_address(address_text)
+    typed_lines = lines
     if address_text and len(lines) > 6:
         problems.append(Problem("address", f"has {len(lines)} lines; at most 6 fit the window"))
     if lines and jurisdiction is not None:
+        typed_lines = lines
         lines, address_problem = format_address(lines, jurisdiction.country)
         if address_problem:
             problems.append(Problem("address", address_problem))
@@ -393,7 +395,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     if kind is None or jurisdiction is None or letter_date is None:  # pragma: no cover
         raise AssertionError("validation let an incomplete request through")
     if not place:
-        place = place_from_address(lines, jurisdiction.country)
+        place = place_from_address(typed_lines, jurisdiction.country)
     return Request(
         kind=kind,
         jurisdiction=jurisdiction.code,

@@ -124,6 +124,10 @@ def convert(source: dict[str, list[dict[str, object]]]) -> list[dict[str, object
         lines = [str(x) for x in rec["address"]]  # type: ignore[union-attr]
         if lines[-1] in COUNTRY_NAMES:
             lines = lines[:-1]
+        if slug == "eeaki":
+            # The record gives an English street form; Estonian writes "Tatari 39"
+            # (legal-facts.md §8: "Tatari 39, 10134 Tallinn").
+            lines = ["Tatari 39", "10134 Tallinn"]
         complaint = rec.get("complaint_language")
         languages = (
             list(rec["official_languages"])  # type: ignore[call-overload]

@@ -192,6 +192,7 @@ def test_complaint_goes_out_in_the_authoritys_language(code: str, tmp_path: Path
         "CY": "Leoforos Makariou 1, 1065 Nicosia", "LU": "1 rue du Fort, L-1111 Luxembourg",
         "LI": "Städtle 1, 9490 Vaduz", "DE": "Hauptstraße 1, 10115 Berlin",
         "IE": "5 Main Street, Dublin 8, D08 XY12",
+        "MT": "Triq ir-Repubblika 1, Valletta VLT 1117",
     }[country]  # fmt: skip
     out = tmp_path / "complaint.pdf"
     result = CliRunner().invoke(
