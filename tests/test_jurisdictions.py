@@ -321,3 +321,30 @@ def test_an_address_without_the_countrys_postcode_is_refused(tmp_path: Path) -> 
     assert result.output == (
         "Error: --address: has no postal code of DE in it (for example 26133)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "address", "expected", "absent"),
+    [
+        ("US-CA", "en", "1 Market Street, San Francisco, CA 94105", ["Sincerely,", "Dear Sir or Madam:"], ["Yours faithfully"]),
+        ("GB", "en", "10 Downing Street, London SW1A 2AA", ["Yours faithfully,"], ["Sincerely"]),
+        ("CA-QC", "fr", "1000 rue Sherbrooke Ouest, Montréal QC H3A 3G4", ["adresse courriel"], ["adresse électronique"]),
+        ("CH", "fr", "Rue du Rhône 1, 1204 Genève", ["données personnelles"], ["à caractère personnel"]),
+    ],
+)  # fmt: skip
+def test_regional_forms(
+    code: str, lang: str, address: str, expected: list[str], absent: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "letter.pdf"
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "access", "--jurisdiction", code, "--name", "Alex Example",
+         "--address", address, "--account-email", "a@example.org", "--lang", lang,
+         "--date", "2026-11-22", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = flat(pdf_text(out))
+    for phrase in expected:
+        assert phrase in text
+    for phrase in absent:
+        assert phrase not in text
