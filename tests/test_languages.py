@@ -21,7 +21,7 @@ from lingua import Language, LanguageDetectorBuilder
 
 from dsr import registry
 from dsr.cli import main
-from dsr.i18n import DERIVED, letter_locale, shipped_languages
+from dsr.i18n import DERIVED, letter_locale, shipped_languages, translations
 from tests.conftest import ROOT, pdf_text
 
 # language: (jurisdiction, lingua language or None, name, address)
@@ -133,6 +133,10 @@ def test_letter_reads_as_its_language(
     base = language.split("-")[0]
     law = instrument.abbreviation.get(base) or instrument.abbreviation["en"]
     assert " ".join(law.split()) in text
+    # The catalog's own words come back unchanged from the PDF: no glyph was lost.
+    catalog = translations(language)
+    for phrase in ("Dear Sir or Madam,", "Yours faithfully,", "Reference"):
+        assert " ".join(catalog.gettext(phrase).split()) in text, phrase
     locale = letter_locale(language, jurisdiction.country)
     long_date = " ".join(format_date(date(2026, 11, 22), "long", locale=locale).split())
     assert long_date in text
