@@ -441,6 +441,97 @@ def forget(yes: bool) -> None:
     click.echo(f"Removed {len(removed)} files and folders from {home}.", err=True)
 
 
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the letters and report.csv.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html", "txt"]),
+    default="pdf",
+    show_default=True,
+    help="Output format of every letter.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--defaults",
+    "defaults_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="TOML file with values shared by every row.",
+)
+@click.option(
+    "--zip", "make_zip", is_flag=True, help="Also bundle the letters and the report into DIR.zip."
+)
+@click.option("--force", is_flag=True, help="Replace finished files even if their input changed.")
+def batch(
+    source: Path,
+    out_dir: Path,
+    fmt: str,
+    jobs: int,
+    defaults_file: Path | None,
+    make_zip: bool,
+    force: bool,
+) -> None:
+    """Write one letter per row of a CSV, YAML or JSONL file.
+
+    Columns are the `dsr letter` option names (kind, jurisdiction, name,
+    address, account-email, lang, ...). Every row is validated first; bad rows
+    are reported with their row number and the good ones are still written.
+    Re-running the same command skips finished rows, so a killed run resumes.
+
+    \b
+    Example:
+      dsr batch members.csv -o letters/ --jobs 2 --zip
+    """
+    from .batch import BatchFileError, run_batch, zip_outputs
+
+    defaults = _load_profile(defaults_file) if defaults_file else {}
+    if not source.is_file():
+        fail([f"SOURCE: {source} is not a file"])
+    progress_bar = None
+    try:
+        if is_interactive():
+            with click.progressbar(length=0, label="Writing letters", file=sys.stderr) as bar:
+                progress_bar = bar
+
+                def step(count: int) -> None:
+                    bar.update(count)
+
+                report = run_batch(
+                    source, out_dir, today=today(), fmt=fmt, jobs=jobs,
+                    defaults=defaults, force=force, progress=step,
+                )  # fmt: skip
+        else:
+            report = run_batch(
+                source, out_dir, today=today(), fmt=fmt, jobs=jobs, defaults=defaults, force=force
+            )
+    except BatchFileError as error:
+        fail([str(error)])
+    del progress_bar
+    for result in report.failed:
+        click.echo(f"Error: row {result.row}: {result.message}", err=True)
+    written = sum(r.status == "written" for r in report.results)
+    unchanged = sum(r.status == "unchanged" for r in report.results)
+    click.echo(
+        f"Wrote {written} letters to {out_dir}, {unchanged} unchanged, "
+        f"{len(report.failed)} failed; see {out_dir / 'report.csv'}",
+        err=True,
+    )
+    if make_zip:
+        click.echo(f"Bundled into {zip_outputs(out_dir, report)}", err=True)
+    if report.failed:
+        sys.exit(ExitCode.USAGE)
+
+
 LISTS = ("kinds", "jurisdictions", "languages", "controllers", "authorities")
 
 

@@ -1,0 +1,243 @@
+"""dsr batch: validation of every row, report, names, resume, kill, formats."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dsr.cli import main
+from tests.conftest import pdf_text
+
+HEADER = [
+    "kind",
+    "jurisdiction",
+    "name",
+    "address",
+    "account_email",
+    "lang",
+    "situation",
+    "request_date",
+]
+GOOD = [
+    [
+        "objection",
+        "DE",
+        "Erika Mustermann",
+        "Hauptstraße 1, 10115 Berlin",
+        "erika@example.org",
+        "de",
+        "",
+        "",
+    ],
+    [
+        "art21",
+        "FR",
+        "Marie Dupont",
+        "12 rue de la Paix, 75002 Paris",
+        "marie@example.org",
+        "fr",
+        "Journaliste, je protège mes sources.",
+        "",
+    ],
+    [
+        "complaint",
+        "PL",
+        "Anna Kowalska",
+        "ul. Prosta 1, 00-850 Warszawa",
+        "anna@example.org",
+        "",
+        "",
+        "2026-09-01",
+    ],
+    [
+        "access",
+        "CH",
+        "Erika Muster",
+        "Bahnhofstrasse 1, 8001 Zürich",
+        "e@example.org",
+        "de",
+        "",
+        "",
+    ],
+    [
+        "erasure",
+        "GB",
+        "John Smith",
+        "10 Downing Street, London SW1A 2AA",
+        "john@example.org",
+        "en",
+        "",
+        "",
+    ],
+]
+BAD = ["objection", "XX", "Bad Row", "x", "not-an-email", "de", "", ""]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def report(folder: Path) -> list[dict[str, str]]:
+    with (folder / "report.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_good_rows_are_written_and_bad_rows_reported(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "people.csv", [*GOOD[:2], BAD, *GOOD[2:]])
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--zip")
+    assert code == 2
+    assert output.splitlines()[0] == (
+        "Error: row 3: jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list "
+        "jurisdictions' for the codes; account-email: 'not-an-email' is not a valid e-mail "
+        "address (An email address must have an @-sign.)"
+    )
+    rows = report(out)
+    assert [r["status"] for r in rows] == [
+        "written",
+        "written",
+        "error",
+        "written",
+        "written",
+        "written",
+    ]
+    assert rows[0]["file"] == "0001-mustermann-objection-de.pdf"
+    assert rows[3]["file"] == "0004-kowalska-complaint-pl.pdf"  # the authority's language
+    assert rows[4]["file"] == "0005-muster-access-de-CH.pdf"
+    text = " ".join(pdf_text(out / rows[3]["file"]).split())
+    assert "UODO" in text
+    assert "RODO" in text
+    assert "Art. 25 DSG" in " ".join(pdf_text(out / rows[4]["file"]).split())
+    with zipfile.ZipFile(tmp_path / "out.zip") as archive:
+        assert sorted(archive.namelist()) == sorted(
+            [r["file"] for r in rows if r["file"]] + ["report.csv"]
+        )
+
+
+def test_rerun_skips_finished_rows_and_protects_changed_ones(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "people.csv", GOOD[:2])
+    out = tmp_path / "out"
+    assert invoke("batch", str(source), "-o", str(out))[0] == 0
+    first = (out / "0001-mustermann-objection-de.pdf").read_bytes()
+    code, output = invoke("batch", str(source), "-o", str(out))
+    assert code == 0, output
+    assert "Wrote 0 letters" in output
+    assert "2 unchanged" in output
+    changed = [list(GOOD[0]), GOOD[1]]
+    changed[0][3] = "Hauptstraße 2, 10115 Berlin"
+    write_csv(source, changed)
+    code, output = invoke("batch", str(source), "-o", str(out))
+    assert code == 2
+    assert "row 1: a finished file with this name was made from different input" in output
+    assert (out / "0001-mustermann-objection-de.pdf").read_bytes() == first
+    code, output = invoke("batch", str(source), "-o", str(out), "--force")
+    assert code == 0, output
+    assert (out / "0001-mustermann-objection-de.pdf").read_bytes() != first
+
+
+def test_yaml_jsonl_and_defaults(tmp_path: Path) -> None:
+    defaults = tmp_path / "defaults.toml"
+    defaults.write_text('jurisdiction = "IE"\nlang = "en"\n', encoding="utf-8")
+    member = {"kind": "objection", "name": "Aoife Murphy", "address": "5 Main Street, Dublin 8",
+              "account_email": "aoife@example.ie"}  # fmt: skip
+    jsonl = tmp_path / "people.jsonl"
+    jsonl.write_text(json.dumps(member) + "\n", encoding="utf-8")
+    yaml_file = tmp_path / "people.yaml"
+    yaml_file.write_text(
+        "- kind: access\n  name: Aoife Murphy\n  address: 5 Main Street, Dublin 8\n"
+        "  account-email: aoife@example.ie\n",
+        encoding="utf-8",
+    )
+    for source, expected in (
+        (jsonl, "0001-murphy-objection-en-GB.txt"),
+        (yaml_file, "0001-murphy-access-en-GB.txt"),
+    ):
+        out = tmp_path / source.stem / source.suffix[1:]
+        code, output = invoke(
+            "batch", str(source), "-o", str(out), "--defaults", str(defaults), "--format", "txt"
+        )
+        assert code == 0, output
+        assert "Aoife Murphy" in (out / expected).read_text("utf-8")
+
+
+def test_malformed_files_get_a_clear_error(tmp_path: Path) -> None:
+    garbage = tmp_path / "people.csv"
+    garbage.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    code, output = invoke("batch", str(garbage), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert output == f"Error: {garbage}: not UTF-8 text (byte 0); save the file as UTF-8\n"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("kind,name\nobjection,Jürgen\n".encode("latin-1"))
+    code, output = invoke("batch", str(latin), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert "not UTF-8 text" in output
+    other = tmp_path / "people.xlsx"
+    other.write_text("x")
+    code, output = invoke("batch", str(other), "-o", str(tmp_path / "out"))
+    assert output == f"Error: {other}: unknown file type '.xlsx'; use .csv, .yaml or .jsonl\n"
+    ragged = write_csv(tmp_path / "ragged.csv", [GOOD[0], [*GOOD[1], "extra"]])
+    code, output = invoke("batch", str(ragged), "-o", str(tmp_path / "ragged"))
+    assert code == 2
+    assert "Error: row 2: has more values than the header has columns" in output
+    assert report(tmp_path / "ragged")[0]["status"] == "written"
+
+
+def test_a_killed_run_resumes_cleanly(tmp_path: Path) -> None:
+    rows = [list(GOOD[i % len(GOOD)]) for i in range(40)]
+    for number, row in enumerate(rows):
+        row[2] = f"Member{number} Example{number}"
+    source = write_csv(tmp_path / "people.csv", rows)
+    out = tmp_path / "out"
+    env = {**os.environ}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", "txt"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 3:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished_before = len(list(out.glob("*.txt")))
+    assert 3 <= finished_before < 40
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+    assert code == 0, output
+    assert len(list(out.glob("*.txt"))) == 40
+    assert not list(out.glob(".*.part"))
+    statuses = [r["status"] for r in report(out)]
+    assert statuses.count("written") + statuses.count("unchanged") == 40
+    assert statuses.count("unchanged") >= finished_before - 1
+
+
+def test_parallel_jobs_give_the_same_files(tmp_path: Path) -> None:
+    rows = [list(GOOD[i % len(GOOD)]) for i in range(40)]
+    for number, row in enumerate(rows):
+        row[2] = f"Member{number} Example{number}"
+    source = write_csv(tmp_path / "people.csv", rows)
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert invoke("batch", str(source), "-o", str(one), "--format", "txt")[0] == 0
+    code, output = invoke("batch", str(source), "-o", str(two), "--format", "txt", "--jobs", "2")
+    assert code == 0, output
+    names = sorted(p.name for p in one.glob("*.txt"))
+    assert len(names) == 40
+    assert names == sorted(p.name for p in two.glob("*.txt"))
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes()
