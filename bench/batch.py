@@ -1,0 +1,104 @@
+"""Batch benchmark: `dsr batch` against a naive loop, measured in the same run.
+
+    python bench/batch.py [--rows 1000] [--jobs 2] [--naive-sample 100]
+
+The naive loop renders each letter with its own `HTML(string=...).write_pdf()`
+(no shared font configuration), the way a first version would. It runs on a
+sample of the rows (it is the slow side) and is compared per letter. Peak RSS
+is the largest single process of the batch run (ru_maxrss of the children).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+MEMBERS = [
+    ("objection", "DE", "Hauptstraße 1, 10115 Berlin", "de", ""),
+    ("art21", "FR", "12 rue de la Paix, 75002 Paris", "fr", "Journaliste, je protège mes sources."),
+    ("complaint", "PL", "ul. Prosta 1, 00-850 Warszawa", "", ""),
+    ("access", "CH", "Bahnhofstrasse 1, 8001 Zürich", "de", ""),
+    ("erasure", "GB", "10 Downing Street, London SW1A 2AA", "en", ""),
+    ("objection", "ES", "Calle Mayor 1, 28013 Madrid", "es", ""),
+    ("access", "GR", "Ερμού 1, 105 63 Αθήνα", "el", ""),
+    ("objection", "HK", "Flat 1, 1 Queens Road Central, Central", "zh-Hant", ""),
+]
+
+
+def make_csv(path: Path, rows: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["kind", "jurisdiction", "name", "address", "account_email", "lang", "situation",
+             "request_date", "date"]
+        )  # fmt: skip
+        for number in range(rows):
+            kind, code, address, lang, situation = MEMBERS[number % len(MEMBERS)]
+            writer.writerow(
+                [kind, code, f"Member{number} Example", address, f"m{number}@example.org", lang,
+                 situation, "2026-09-01" if kind == "complaint" else "", "2026-11-22"]
+            )  # fmt: skip
+
+
+def naive_per_letter(source: Path, sample: int) -> float:
+    from weasyprint import HTML
+
+    from dsr.batch import read_rows
+    from dsr.compose import compose
+    from dsr.inputs import parse_request
+    from dsr.render import render_html
+
+    documents = []
+    for number, values in read_rows(source):
+        if number > sample:
+            break
+        documents.append(render_html(compose(parse_request(values, today=date(2026, 11, 22)))))
+    HTML(string=documents[0]).write_pdf()  # import and first-use costs are not the loop's
+    start = time.perf_counter()
+    for document in documents:
+        HTML(string=document).write_pdf()
+    return (time.perf_counter() - start) / len(documents)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--naive-sample", type=int, default=100)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="dsr-batch-bench-"))
+    source = folder / "members.csv"
+    make_csv(source, args.rows)
+
+    naive = naive_per_letter(source, args.naive_sample)
+
+    start = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "dsr"), "batch", str(source), "-o", str(folder / "out"),
+         "--jobs", str(args.jobs)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    written = len(list((folder / "out").glob("*.pdf")))
+    per_letter = wall / written
+    print(f"rows: {args.rows}, written: {written}, jobs: {args.jobs}")
+    print(f"naive loop (sample of {args.naive_sample}): {naive * 1000:.1f} ms per letter")
+    print(f"dsr batch (whole run, incl. start-up): {per_letter * 1000:.1f} ms per letter, "
+          f"{written / wall:.1f} letters/s, {wall:.1f} s")  # fmt: skip
+    print(f"speed-up: {naive / per_letter:.2f}x the naive loop")
+    print(f"peak RSS of the largest process: {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
