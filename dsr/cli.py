@@ -8,6 +8,7 @@ stay fast.
 from __future__ import annotations
 
 import enum
+import io
 import json
 import sys
 import tomllib
@@ -530,6 +531,116 @@ def batch(
         click.echo(f"Bundled into {zip_outputs(out_dir, report)}", err=True)
     if report.failed:
         sys.exit(ExitCode.USAGE)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the kit.",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice([k.value for k in Kind]),
+    help="Only this kind (repeatable).",
+)
+@click.option(
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    metavar="CODE",
+    help="Only this jurisdiction (repeatable).",
+)
+@click.option(
+    "--lang", "languages", multiple=True, metavar="LANG", help="Only this language (repeatable)."
+)
+@click.option(
+    "--index-lang",
+    default="en",
+    show_default=True,
+    metavar="LANG",
+    help="Language of the kit's index.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html"]),
+    default="pdf",
+    show_default=True,
+    help="Format of the blank letters.",
+)
+@click.option("--zip", "make_zip", is_flag=True, help="Also bundle the kit into DIR.zip.")
+@click.option(
+    "--source",
+    is_flag=True,
+    help="Write the built-in templates and catalogs instead, to adapt and use with --template-dir.",
+)
+def templates(
+    out_dir: Path,
+    kinds: tuple[str, ...],
+    jurisdictions: tuple[str, ...],
+    languages: tuple[str, ...],
+    index_lang: str,
+    fmt: str,
+    make_zip: bool,
+    source: bool,
+) -> None:
+    """Write a template kit: blank letters to print and fill in by hand.
+
+    One letter per kind x jurisdiction x language that applies, with every
+    legal fact filled in and the member's details left blank, plus an
+    index.html in the advocate's language.
+    """
+    from . import registry
+    from .i18n import shipped_languages
+
+    if source:
+        from .kits import write_sources
+
+        written = write_sources(out_dir)
+        click.echo(f"Wrote {len(written)} template and catalog files to {out_dir}", err=True)
+        return
+    problems = [
+        f"--jurisdiction: {code!r} is not a jurisdiction dsr knows; run 'dsr list jurisdictions'"
+        for code in jurisdictions
+        if code.upper() not in registry.jurisdictions()
+    ]
+    problems += [
+        f"--lang: {lang!r} is not offered; use one of {', '.join(shipped_languages())}"
+        for lang in (*languages, index_lang)
+        if lang not in shipped_languages()
+    ]
+    if problems:
+        fail(problems)
+    from .kits import write_kit
+
+    entries = write_kit(
+        out_dir,
+        kinds=list(kinds) or None,
+        jurisdictions=[c.upper() for c in jurisdictions] or None,
+        languages=list(languages) or None,
+        fmt=fmt,
+        index_language=index_lang,
+    )
+    click.echo(f"Wrote {len(entries)} blank letters and index.html to {out_dir}", err=True)
+    if make_zip:
+        import zipfile
+
+        from .outputs import atomic_write
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for entry in entries:
+                archive.write(out_dir / entry.file, entry.file)
+            archive.write(out_dir / "index.html", "index.html")
+        target = out_dir.with_suffix(".zip")
+        atomic_write(target, buffer.getvalue())
+        click.echo(f"Bundled into {target}", err=True)
 
 
 LISTS = ("kinds", "jurisdictions", "languages", "controllers", "authorities")

@@ -25,6 +25,7 @@ from .plaintext import html_to_text
 from .resources import resource_dir
 
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
+BLANK_DATE = date(1900, 1, 1)  # stands for "fill in by hand" in blank letters
 
 
 def css_string(value: str) -> Markup:
@@ -93,6 +94,8 @@ def _localized_date(context: jinja2.runtime.Context, value: date, format: str = 
     Long dates never break across lines; French writes the first day of a
     month as an ordinal ("1er octobre"), which CLDR does not.
     """
+    if value == BLANK_DATE:
+        return "_" * 16  # a blank to fill in by hand (template kits)
     locale = context["letter"].locale
     text = format_date(value, format=format, locale=locale)
     if format == "long":

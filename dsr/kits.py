@@ -1,0 +1,184 @@
+"""Template kits: blank letters for every kind x jurisdiction x language.
+
+Advocates print and hand these out; members fill in their details by hand.
+Every legal fact (law, citations, controller, authority) is resolved as in a
+real letter; only the member's details and the dates are left blank.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from . import registry
+from .compose import compose
+from .i18n import DERIVED, language_name, shipped_languages
+from .inputs import default_language
+from .model import Account, Kind, Letter, PostalAddress, Request, Requester
+from .outputs import atomic_write, letter_pdf
+from .render import BLANK_DATE, render_html
+from .resources import resource_dir
+
+DOTS = "…" * 18
+
+
+@dataclass(frozen=True)
+class KitEntry:
+    jurisdiction: str
+    kind: str
+    language: str
+    file: str
+
+
+def languages_for(code: str, kind: str) -> list[str]:
+    """The jurisdiction's language, the authority's, and English, as shipped."""
+    jurisdiction = registry.jurisdictions()[code]
+    shipped = shipped_languages()
+    found: list[str] = []
+    candidates = [jurisdiction.default_language]
+    authority = registry.authority_for(code)
+    if authority is not None:
+        candidates += list(authority.complaint_languages)
+    candidates.append("en")
+    for language in candidates:
+        language = jurisdiction.regional_forms.get(language, language)
+        allowed = jurisdiction.letter_languages
+        if language in shipped and language not in found and (not allowed or language in allowed):
+            found.append(language)
+    return found
+
+
+def combinations(
+    kinds: list[str] | None = None,
+    jurisdictions: list[str] | None = None,
+    languages: list[str] | None = None,
+) -> Iterator[tuple[str, str, str]]:
+    """(jurisdiction, kind, language) for every letter that applies."""
+    for code, jurisdiction in registry.jurisdictions().items():
+        if jurisdictions and code not in jurisdictions:
+            continue
+        family = registry.law_families()[jurisdiction.family]
+        for kind in family.kinds:
+            if kinds and kind not in kinds:
+                continue
+            subdivision = "-" in code
+            if kind == "complaint":
+                if jurisdiction.complaint_needs_subdivision:
+                    continue  # the Länder have their own entries
+            elif subdivision and code.split("-")[0] in registry.jurisdictions():
+                continue  # a Land differs from its country only for complaints
+            for language in languages_for(code, kind):
+                if languages and language not in languages:
+                    continue
+                yield code, kind, language
+
+
+def blank_letter(code: str, kind: str, language: str, controller: str = "linkedin") -> Letter:
+    """A letter with every fact resolved and the member's details left blank."""
+    jurisdiction = registry.jurisdictions()[code]
+    request = Request(
+        kind=Kind(kind),
+        jurisdiction=code,
+        controller=controller,
+        requester=Requester(
+            name=DOTS,
+            address=PostalAddress((DOTS, DOTS), jurisdiction.country),
+            email=None,
+            place=DOTS[:10],
+        ),
+        account=Account(email=DOTS, profile_url=DOTS),
+        language=language,
+        date=date_for_deadlines(),
+        situation="\n\n\n" if kind == Kind.ART21 else None,
+        request_date=date_for_deadlines(earlier=True) if kind == Kind.COMPLAINT else None,
+        reference="_" * 12,
+    )
+    letter = compose(request)
+    return replace(
+        letter,
+        date=BLANK_DATE,
+        deadline=BLANK_DATE,
+        request_date=BLANK_DATE if letter.request_date else None,
+        request_deadline=BLANK_DATE if letter.request_deadline else None,
+    )
+
+
+def date_for_deadlines(earlier: bool = False) -> date:
+    """Deadlines are computed and then blanked; any past dates will do."""
+    return date(2019, 10, 1) if earlier else date(2020, 1, 6)
+
+
+def write_kit(
+    out_dir: Path,
+    *,
+    kinds: list[str] | None = None,
+    jurisdictions: list[str] | None = None,
+    languages: list[str] | None = None,
+    fmt: str = "pdf",
+    index_language: str = "en",
+    progress: Callable[[int], None] | None = None,
+) -> list[KitEntry]:
+    """Write the blank letters and an index.html into ``out_dir``."""
+    entries = []
+    for code, kind, language in combinations(kinds, jurisdictions, languages):
+        letter = blank_letter(code, kind, language)
+        name = f"{code}/{kind}-{language}.{fmt}"
+        data = letter_pdf(letter) if fmt == "pdf" else render_html(letter).encode()
+        atomic_write(out_dir / name, data)
+        entries.append(KitEntry(code, kind, language, name))
+        if progress is not None:
+            progress(1)
+    atomic_write(out_dir / "index.html", index_html(entries, index_language).encode())
+    return entries
+
+
+def index_html(entries: list[KitEntry], language: str) -> str:
+    """The kit's index, in the advocate's language (its own template and catalog)."""
+    from babel import Locale
+
+    from .i18n import locale_id
+    from .render import environment
+
+    if language not in shipped_languages():
+        language = "en"
+    territories = Locale.parse(locale_id(language)).territories
+    rows = []
+    for entry in entries:
+        country = entry.jurisdiction.split("-")[0]
+        place = territories.get(country, country)
+        if "-" in entry.jurisdiction:
+            place += f" ({entry.jurisdiction})"
+        rows.append(
+            {
+                "place": place,
+                "kind": entry.kind,
+                "language_name": language_name(entry.language, language),
+                "file": entry.file,
+            }
+        )
+    template = environment(language).get_template("kit-index.html.jinja")
+    return template.render(entries=rows, language=language)
+
+
+def write_sources(out_dir: Path) -> list[Path]:
+    """Copy the built-in templates and catalogs, for --template-dir adaptations."""
+    written = []
+    templates = resource_dir("templates")
+    for path in sorted(templates.rglob("*.jinja")):
+        target = out_dir / "templates" / path.relative_to(templates)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        written.append(target)
+    locales = resource_dir("locales")
+    for path in sorted(locales.rglob("*.po")):
+        target = out_dir / "locales" / path.relative_to(locales)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        written.append(target)
+    return written
+
+
+__all__ = ["DERIVED", "KitEntry", "blank_letter", "combinations", "default_language", "write_kit"]

@@ -1,0 +1,87 @@
+"""dsr templates: blank letters per kind x jurisdiction x language, and sources."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dsr.cli import main
+from dsr.kits import combinations
+from tests.conftest import letter_args, pdf_text
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_kit_for_poland_and_bavaria(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    code, output = invoke(
+        "templates", "-o", str(out), "--jurisdiction", "PL", "--jurisdiction", "DE-BY",
+        "--index-lang", "pl", "--zip",
+    )  # fmt: skip
+    assert code == 0, output
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*.pdf"))
+    assert files == [
+        "DE-BY/complaint-de.pdf", "DE-BY/complaint-en.pdf",
+        *[f"PL/{kind}-{lang}.pdf" for kind in ("access", "art21", "complaint", "erasure", "objection") for lang in ("en", "pl")],
+    ]  # fmt: skip
+    complaint = " ".join(pdf_text(out / "PL" / "complaint-pl.pdf").split())
+    assert "UODO" in complaint
+    assert "art. 77 ust. 1 RODO" in complaint
+    assert "_" * 16 in complaint  # dates to fill in by hand
+    assert "…" * 10 in complaint  # the member's details
+    bavaria = " ".join(pdf_text(out / "DE-BY" / "complaint-de.pdf").split())
+    assert "Bayerisches Landesamt für Datenschutzaufsicht" in bavaria
+    index = (out / "index.html").read_text("utf-8")
+    assert '<html lang="pl">' in index
+    assert "PL/complaint-pl.pdf" in index
+    assert "Polska" in index
+    with zipfile.ZipFile(tmp_path / "kit.zip") as archive:
+        assert len(archive.namelist()) == len(files) + 1
+
+
+def test_every_jurisdiction_has_a_kit() -> None:
+    entries = list(combinations())
+    codes = {code for code, _, _ in entries}
+    assert {"DE", "DE-BY", "FR", "GB", "CH", "CA", "CA-QC", "HK", "US-CA"} <= codes
+    assert ("DE", "complaint", "de") not in entries  # German complaints go to the Land
+    assert ("HK", "objection", "zh-Hant") in entries
+    assert ("CH", "objection", "de-CH") in entries
+    assert not [e for e in entries if e[0] == "HK" and e[2] not in ("en", "zh-Hant")]
+    assert len(entries) > 300
+
+
+def test_sources_can_be_adapted_and_used(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    code, output = invoke("templates", "--source", "-o", str(source))
+    assert code == 0, output
+    base = source / "templates" / "base.html.jinja"
+    assert base.exists()
+    assert (source / "locales" / "pl" / "LC_MESSAGES" / "letters.po").exists()
+    base.write_text(
+        base.read_text("utf-8").replace(
+            "<main>", '<main><p class="ngo">Distributed by Privacy NGO</p>'
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "letter.pdf"
+    code, output = invoke(
+        *letter_args("objection", "DE", "de", out), "--template-dir", str(source / "templates")
+    )
+    assert code == 0, output
+    assert "Distributed by Privacy NGO" in pdf_text(out)
+
+
+def test_unknown_values_are_refused(tmp_path: Path) -> None:
+    code, output = invoke(
+        "templates", "-o", str(tmp_path / "kit"), "--jurisdiction", "XX", "--lang", "tlh"
+    )
+    assert code == 2
+    assert output.splitlines()[0] == (
+        "Error: --jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list jurisdictions'"
+    )
+    assert output.splitlines()[1].startswith("Error: --lang: 'tlh' is not offered; use one of ")
