@@ -13,6 +13,7 @@ import argparse
 import io
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -109,13 +110,11 @@ def update() -> None:
 def problems() -> list[str]:
     """Everything that makes the shipped catalogs unfit to ship."""
     found: list[str] = []
-    fresh = LOCALES / ".letters.pot.check"
-    try:
+    with tempfile.TemporaryDirectory() as scratch:  # parallel checks never collide
+        fresh = Path(scratch) / "letters.pot"
         extract(fresh)
         if messages(read(fresh)) != messages(read(POT)):
             found.append("locales/letters.pot is stale: run 'make i18n'")
-    finally:
-        fresh.unlink(missing_ok=True)
     template = messages(read(POT))
     for po in sorted(LOCALES.glob("*/LC_MESSAGES/letters.po")):
         catalog = read(po)
