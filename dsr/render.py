@@ -8,12 +8,14 @@ same settings, or msgids stop matching).
 from __future__ import annotations
 
 import re
+import traceback
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -118,8 +120,22 @@ def render_html(letter: Letter, template_dir: Path | None = None) -> str:
             [f"letters/{letter.family}/{kind}.html.jinja", f"letters/{kind}.html.jinja"]
         )
         return template.render(letter=letter)
+    except SecurityError as error:
+        where = _template_position(error)
+        raise RenderError(f"{where}: the template tried something unsafe ({error})") from error
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or error.name}, line {error.lineno}"
+        raise RenderError(f"{where}: {error}") from error
     except jinja2.TemplateError as error:
-        raise RenderError(f"template error: {error}") from error
+        raise RenderError(f"{_template_position(error)}: template error: {error}") from error
+
+
+def _template_position(error: BaseException) -> str:
+    """Where in a template an error arose: "letters/objection.html.jinja, line 12"."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".jinja"):
+            return f"{frame.filename}, line {frame.lineno}"
+    return "template"
 
 
 def render_text(letter: Letter, template_dir: Path | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -114,3 +115,28 @@ def test_recipient_sits_in_the_envelope_window() -> None:
     assert 45 <= return_line[1] <= 45 + 17.7
     reference = next(v for k, v in positions.items() if k.startswith("2026-"))
     assert reference[0] >= 125  # the information block, right of the window
+
+
+def test_user_templates_are_sandboxed(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dsr.cli import main
+    from tests.conftest import letter_args
+
+    folder = tmp_path / "mine" / "letters"
+    folder.mkdir(parents=True)
+    (folder / "objection.html.jinja").write_text(
+        '{% extends "base.html.jinja" %}\n{% block subject %}x{% endblock %}\n'
+        "{% block body %}\n<p>{{ letter.__class__.__mro__ }}</p>\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "letter.pdf"
+    result = CliRunner().invoke(
+        main, [*letter_args("objection", "DE", "de", out), "--template-dir", str(tmp_path / "mine")]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {folder / 'objection.html.jinja'}, line 4: the template tried something unsafe "
+        "(access to attribute '__class__' of 'Letter' object is unsafe.)\n"
+    )
+    assert not out.exists()
