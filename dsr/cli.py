@@ -36,6 +36,7 @@ KIND_HELP = {
     Kind.ERASURE: "erasure request, including data in training datasets and models",
     Kind.ACCESS: "access request: was my data used for AI training, which models, who got it",
     Kind.COMPLAINT: "complaint to the supervisory authority of your place of residence",
+    Kind.REMINDER: "reminder after the deadline of your request passed (needs --request-date)",
 }
 
 PROMPTS = {
@@ -274,6 +275,15 @@ def is_interactive() -> bool:
     help="Output file; .pdf, .html or .txt.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option(
+    "--track", is_flag=True, help="Record the request to follow its deadline ('dsr track')."
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    help="Archival PDF/A-3b (with the request embedded as JSON) or tagged PDF/UA-1.",
+)
+@click.option("--mailto", is_flag=True, help="Also print a mailto: link (or the web form to use).")
 def letter(
     profile_file: Path | None,
     also_lang: str | None,
@@ -281,6 +291,9 @@ def letter(
     output: Path,
     force: bool,
     template_dir: Path | None,
+    track: bool,
+    pdf_variant: str | None,
+    mailto: bool,
     date_: str | None,
     enclose: tuple[str, ...],
     **options: str | None,
@@ -360,7 +373,15 @@ def letter(
         template_dir=template_dir,
         annexes=tuple(Path(p) for p in request.enclosures),
         translation=translation,
+        variant=pdf_variant,
     )
+    if track:
+        from . import track as tracking
+
+        request_id = tracking.record(
+            composed, {**values, "jurisdiction": request.jurisdiction}, [output]
+        )
+        click.echo(f"Tracking it as request {request_id} ('dsr track list').", err=True)
     recipient = composed.recipient.name
     click.echo(
         f"Wrote {output} ({composed.kind.value}, {composed.language}, to {recipient}; "
@@ -375,6 +396,18 @@ def letter(
         and composed.kind is Kind.OBJECTION
     ):
         click.echo(f"Paste the text into {composed.objection_form}", err=True)
+    if mailto:
+        from .outputs import mailto as mailto_link
+
+        link = mailto_link(composed, template_dir)
+        if link:
+            click.echo(link)
+        elif composed.web_form:
+            click.echo(
+                f"{composed.recipient.name} takes no e-mail; use its form: {composed.web_form}"
+            )
+        else:
+            click.echo(f"{composed.recipient.name} publishes no e-mail address; send it by post.")
 
 
 @main.group()
@@ -641,6 +674,182 @@ def templates(
         target = out_dir.with_suffix(".zip")
         atomic_write(target, buffer.getvalue())
         click.echo(f"Bundled into {target}", err=True)
+
+
+@main.group(name="track")
+def track_group() -> None:
+    """Follow tracked requests: deadlines, answers, reminders, complaints."""
+
+
+@track_group.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects.")
+def track_list(as_json: bool) -> None:
+    """Show each tracked request with its status and deadline."""
+    from . import track as tracking
+
+    rows = [
+        {
+            "id": t.id,
+            "reference": t.reference,
+            "kind": t.kind,
+            "jurisdiction": t.jurisdiction,
+            "recipient": t.recipient,
+            "sent": t.sent.isoformat(),
+            "deadline": t.deadline.isoformat(),
+            "status": t.status(today()),
+            "verdict": t.verdict,
+        }
+        for t in tracking.all_requests()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif rows:
+        _table(rows, ("id", "reference", "kind", "jurisdiction", "sent", "deadline", "status"))
+    else:
+        click.echo("No tracked requests. Add --track to 'dsr letter'.", err=True)
+
+
+@track_group.command()
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the answer (default: today).")
+@click.option(
+    "--verdict",
+    type=click.Choice(["complete", "partial", "refused"]),
+    default="complete",
+    show_default=True,
+)
+def answered(request_id: int, when: str | None, verdict: str) -> None:
+    """Record the controller's answer to request ID."""
+    from . import track as tracking
+
+    tracking.mark_answered(request_id, _parse_date("--date", when), verdict)
+    click.echo(f"Request {request_id}: answered ({verdict}).", err=True)
+
+
+@track_group.command(name="close")
+@click.argument("request_id", metavar="ID", type=int)
+def close_request(request_id: int) -> None:
+    """Close request ID: nothing more to do."""
+    from . import track as tracking
+
+    tracking.close(request_id)
+    click.echo(f"Request {request_id}: closed.", err=True)
+
+
+@track_group.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .ics file.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def ics(output: Path, force: bool) -> None:
+    """Write a calendar with each open deadline and an alarm the day before."""
+    from . import track as tracking
+    from .outputs import atomic_write
+
+    if output.exists() and not force:
+        fail([f"--output: {output} exists; use --force to overwrite it"])
+    atomic_write(output, tracking.calendar(tracking.all_requests(), today()))
+    click.echo(f"Wrote {output}", err=True)
+
+
+@track_group.command()
+@click.argument("request_id", metavar="ID", type=int)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Reminder file (.pdf, .html, .txt, .eml).",
+)
+@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the reminder (default: today).")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def remind(request_id: int, output: Path, when: str | None, force: bool) -> None:
+    """Write a reminder for request ID, in the language of the request."""
+    from . import track as tracking
+
+    tracked = tracking.get(request_id)
+    day = _parse_date("--date", when)
+    _write_tracked(tracking.reminder_values(tracked, day), output, force)
+    tracking.mark_reminded(request_id, day, output)
+
+
+@track_group.command()
+@click.argument("request_id", metavar="ID", type=int)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Complaint file (.pdf, .html, .txt, .eml).",
+)
+@click.option(
+    "--date", "when", metavar="YYYY-MM-DD", help="Date of the complaint (default: today)."
+)
+@click.option(
+    "--jurisdiction",
+    metavar="CODE",
+    help="Where you live, if the complaint needs more detail (DE-BY...).",
+)
+@click.option("--authority", metavar="SLUG", help="Send to this authority instead.")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def escalate(
+    request_id: int,
+    output: Path,
+    when: str | None,
+    jurisdiction: str | None,
+    authority: str | None,
+    force: bool,
+) -> None:
+    """Write the complaint about request ID to the competent authority.
+
+    It is written in the authority's language, recounts the correspondence and
+    appends the original letter and the reminder as annexes.
+    """
+    from . import track as tracking
+
+    tracked = tracking.get(request_id)
+    values = tracking.escalation_values(
+        tracked, _parse_date("--date", when), jurisdiction, authority
+    )
+    _write_tracked(values, output, force, timeline_of=tracked)
+
+
+def _parse_date(option: str, value: str | None) -> date:
+    if value is None:
+        return today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail([f"{option}: {value!r} is not a date; use YYYY-MM-DD"])
+
+
+def _write_tracked(
+    values: dict[str, Any], output: Path, force: bool, timeline_of: Any = None
+) -> None:
+    from .compose import compose
+    from .inputs import parse_request
+    from .outputs import FORMATS, render_to
+
+    if output.suffix.lower() not in FORMATS:
+        fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
+    if output.exists() and not force:
+        fail([f"--output: {output} exists; use --force to overwrite it"])
+    request = parse_request(values, today=today())
+    composed = compose(request)
+    if timeline_of is not None:
+        from .track import with_timeline
+
+        composed = with_timeline(composed, timeline_of)
+    render_to(composed, output, force=force, annexes=tuple(Path(p) for p in request.enclosures))
+    click.echo(
+        f"Wrote {output} ({composed.kind.value}, {composed.language}, to "
+        f"{composed.recipient.name})",
+        err=True,
+    )
 
 
 LISTS = ("kinds", "jurisdictions", "languages", "controllers", "authorities")

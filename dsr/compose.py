@@ -119,14 +119,16 @@ def compose(request: Request) -> Letter:
         provision = provisions[provision_id]
         citations[role] = format_citation(provision, instruments[provision.instrument], language)
     rule = DeadlineRule.parse(family.deadline_rule)
+    # A reminder sets a short new period of its own, counted like the law's.
+    reply_rule = DeadlineRule(days=14, roll=rule.roll) if request.kind is Kind.REMINDER else rule
     if family.deadline_calendar == "controller":
         calendar: tuple[str, str | None] = (entity.address.country, None)
     else:
         country, _, subdivision = family.deadline_calendar.partition("-")
         calendar = (country, subdivision or None)
 
-    def deadline_from(start: date) -> date:
-        return deadline_for(rule, start, *calendar)
+    def deadline_from(start: date, which: DeadlineRule = rule) -> date:
+        return deadline_for(which, start, *calendar)
 
     sender_country = jurisdiction.country
     sender = Party(
@@ -155,7 +157,7 @@ def compose(request: Request) -> Letter:
         )
     request_deadline = deadline_from(request.request_date) if request.request_date else None
     if (
-        request.kind is Kind.COMPLAINT
+        request.kind in (Kind.COMPLAINT, Kind.REMINDER)
         and request.outcome is Outcome.NONE
         and request_deadline is not None
         and request.date <= request_deadline
@@ -206,9 +208,9 @@ def compose(request: Request) -> Letter:
         window=jurisdiction.window,
         deadline_is_statutory=request.kind.value in family.statutory_deadline_kinds,
         request_deadline_is_statutory=Kind.OBJECTION.value in family.statutory_deadline_kinds,
-        deadline=deadline_from(request.date),
-        deadline_months=rule.months,
-        deadline_days=rule.days,
+        deadline=deadline_from(request.date, reply_rule),
+        deadline_months=reply_rule.months,
+        deadline_days=reply_rule.days,
         objection_form=controller.objection_form,
         privacy_form=controller.privacy_form,
         ai_setting_name=controller.ai_setting_name,
@@ -219,6 +221,15 @@ def compose(request: Request) -> Letter:
         cjeu_case=str(recipients_case["number"]),
         authority_name=authority.name_in(language) if authority else None,
         authority_email=authority.email if authority else None,
+        recipient_email=(
+            authority.email if authority else (controller.privacy_email or controller.dpo_email)
+        ),
+        web_form=(
+            authority.webform
+            if authority
+            else (controller.objection_form if request.kind is Kind.OBJECTION else None)
+            or controller.privacy_form
+        ),
         authority_webform=authority.webform if authority else None,
         lead_authority_name=(
             lead.name_in(language)

@@ -58,7 +58,7 @@ def required_fields(kind: str | None) -> list[str]:
     fields = ["kind", "jurisdiction", "name", "address", "account-email"]
     if kind == Kind.ART21:
         fields.append("situation")
-    if kind == Kind.COMPLAINT:
+    if kind in (Kind.COMPLAINT, Kind.REMINDER):
         fields.append("request-date")
     return fields
 

@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     ERASURE = "erasure"
     ACCESS = "access"
     COMPLAINT = "complaint"
+    REMINDER = "reminder"
 
 
 class Outcome(enum.StrEnum):
@@ -175,6 +176,15 @@ class LawFamily:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One step of the correspondence a complaint recounts."""
+
+    date: dt.date
+    event: str  # request, reminder, reply
+    annex: int | None = None
+
+
+@dataclass(frozen=True)
 class Requester:
     """The member writing the letter."""
 
@@ -263,6 +273,8 @@ class Letter:
     cjeu_case: str
     authority_name: str | None = None
     authority_email: str | None = None
+    recipient_email: str | None = None
+    web_form: str | None = None
     authority_webform: str | None = None
     lead_authority_name: str | None = None
     situation: str | None = None
@@ -273,3 +285,4 @@ class Letter:
     provisions_cited: tuple[str, ...] = field(default=())
     translation_into: str | None = None
     translation_of: str | None = None
+    timeline: tuple[TimelineEntry, ...] = ()

@@ -13,7 +13,7 @@ from .i18n import translations
 from .model import Letter
 from .render import render_html, render_text
 
-FORMATS = (".pdf", ".html", ".txt")
+FORMATS = (".pdf", ".html", ".txt", ".eml")
 
 
 class OutputExists(DsrError):
@@ -36,14 +36,41 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
+def request_json(letter: Letter) -> bytes:
+    """The request as data, embedded in PDF/A-3b letters for whoever files them."""
+    import json
+
+    record = {
+        "kind": letter.kind.value,
+        "family": letter.family,
+        "language": letter.language,
+        "reference": letter.reference,
+        "date": letter.date.isoformat(),
+        "deadline": letter.deadline.isoformat(),
+        "deadline_is_statutory": letter.deadline_is_statutory,
+        "controller": letter.controller_name,
+        "recipient": letter.recipient.name,
+        "provisions_cited": list(letter.provisions_cited),
+        "citations": letter.citations,
+    }
+    return json.dumps(record, ensure_ascii=False, indent=1).encode()
+
+
 def letter_pdf(
     letter: Letter,
     template_dir: Path | None = None,
     annexes: tuple[Path, ...] = (),
     on_warning: Callable[[str], None] | None = None,
+    variant: str | None = None,
 ) -> bytes:
     """The letter as PDF bytes, with annexes appended and stamped."""
-    document, warnings = pdf_module.html_to_pdf(render_html(letter, template_dir))
+    from datetime import UTC, datetime, time
+
+    created = datetime.combine(letter.date, time(0, 0), tzinfo=UTC)
+    attachment = ("request.json", request_json(letter), created) if variant == "pdf/a-3b" else None
+    document, warnings = pdf_module.html_to_pdf(
+        render_html(letter, template_dir), variant=variant, attachment=attachment
+    )
     for warning in warnings:
         if on_warning is not None:
             on_warning(warning)
@@ -65,6 +92,7 @@ def render_to(
     template_dir: Path | None = None,
     annexes: tuple[Path, ...] = (),
     translation: Letter | None = None,
+    variant: str | None = None,
 ) -> Path:
     """Render ``letter`` into ``path``; the suffix chooses PDF, HTML or text.
 
@@ -77,7 +105,7 @@ def render_to(
     if path.exists() and not force:
         raise OutputExists(f"{path} exists; use --force to overwrite it")
     if suffix == ".pdf":
-        data = letter_pdf(letter, template_dir, annexes)
+        data = letter_pdf(letter, template_dir, annexes, variant=variant)
         if translation is not None:
             data = pdf_module.concatenate([data, letter_pdf(translation, template_dir)])
     elif suffix == ".html":
@@ -88,6 +116,8 @@ def render_to(
             part = f'<section class="courtesy-translation" lang="{translation.language}">{body}'
             document = document.replace("</body>", part + "</section>\n</body>", 1)
         data = document.encode()
+    elif suffix == ".eml":
+        data = email_message(letter, template_dir, annexes)
     else:
         text = render_text(letter, template_dir)
         if translation is not None:
@@ -95,3 +125,47 @@ def render_to(
         data = text.encode()
     atomic_write(path, data)
     return path
+
+
+def subject_and_body(letter: Letter, template_dir: Path | None = None) -> tuple[str, str]:
+    """The subject line (with the reference) and the letter's text below it."""
+    text = render_text(letter, template_dir)
+    subject, _, body = text.partition("\n\n")
+    return " ".join(subject.split()), body
+
+
+def email_message(
+    letter: Letter, template_dir: Path | None = None, annexes: tuple[Path, ...] = ()
+) -> bytes:
+    """An RFC 5322 message: the letter as text, the PDF attached."""
+    from datetime import UTC, datetime, time
+    from email.message import EmailMessage
+    from email.utils import format_datetime, formataddr
+
+    subject, body = subject_and_body(letter, template_dir)
+    message = EmailMessage()
+    if letter.sender_email:
+        message["From"] = formataddr((letter.sender.name, letter.sender_email))
+    if letter.recipient_email:
+        message["To"] = formataddr((letter.recipient.name, letter.recipient_email))
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.combine(letter.date, time(9, 0), tzinfo=UTC))
+    message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
+    message.set_content(body)
+    message.add_attachment(
+        letter_pdf(letter, template_dir, annexes),
+        maintype="application",
+        subtype="pdf",
+        filename=f"{letter.reference}-{letter.kind.value}.pdf",
+    )
+    return bytes(message)
+
+
+def mailto(letter: Letter, template_dir: Path | None = None) -> str | None:
+    """A mailto: link with recipient, subject and body, if the recipient takes e-mail."""
+    from urllib.parse import quote
+
+    if not letter.recipient_email:
+        return None
+    subject, body = subject_and_body(letter, template_dir)
+    return f"mailto:{quote(letter.recipient_email)}?subject={quote(subject)}&body={quote(body)}"

@@ -12,6 +12,7 @@ import io
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,7 +98,14 @@ def captured_warnings() -> Iterator[list[logging.LogRecord]]:
         LOGGER.propagate = propagate
 
 
-def html_to_pdf(document: str) -> tuple[bytes, list[str]]:
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+
+
+def html_to_pdf(
+    document: str,
+    variant: str | None = None,
+    attachment: tuple[str, bytes, datetime] | None = None,
+) -> tuple[bytes, list[str]]:
     """Render an HTML document to PDF bytes; returns the PDF and WeasyPrint's warnings.
 
     The document's ``dcterms.created``/``dcterms.modified`` meta tags fix the
@@ -109,10 +117,29 @@ def html_to_pdf(document: str) -> tuple[bytes, list[str]]:
     with captured_warnings() as records:
         try:
             html = HTML(string=document, base_url=base, url_fetcher=url_fetcher())
+            options: dict[str, Any] = {}
+            if variant:
+                options["pdf_variant"] = variant
+            if attachment:
+                from weasyprint import Attachment
+
+                name, data, when = attachment  # its dates too: same input, same bytes
+                options["attachments"] = [
+                    Attachment(
+                        string=data,
+                        name=name,
+                        url_fetcher=url_fetcher(),
+                        description="The request, machine-readable",
+                        relationship="Data",
+                        created=when,
+                        modified=when,
+                    )
+                ]
             pdf = html.write_pdf(
                 font_config=font_config(),
                 uncompressed_pdf=False,
                 custom_metadata=True,
+                **options,
             )
         except Exception as error:  # WeasyPrint raises many types; report them as ours
             raise RenderError(f"PDF rendering failed: {error}") from error

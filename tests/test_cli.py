@@ -43,7 +43,7 @@ def test_list_json_is_an_array_of_objects(run: Run, what: str) -> None:
 
 def test_list_content(run: Run) -> None:
     kinds = [r["kind"] for r in json.loads(run("list", "kinds", "--json").output)]
-    assert kinds == ["objection", "art21", "erasure", "access", "complaint"]
+    assert kinds == ["objection", "art21", "erasure", "access", "complaint", "reminder"]
     languages = [r["code"] for r in json.loads(run("list", "languages", "--json").output)]
     assert {"de", "de-CH", "en", "en-GB", "en-US", "fr", "fr-CA", "fr-CH"} <= set(languages)
     jurisdictions = {
@@ -104,7 +104,7 @@ def test_unknown_jurisdiction_language_and_kind(run: Run, tmp_path: Path) -> Non
     lines = result.output.splitlines()
     assert lines[:2] == [
         "Error: --kind: 'letter' is not a letter kind; use one of objection, art21, erasure, "
-        "access, complaint",
+        "access, complaint, reminder",
         "Error: --jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list "
         "jurisdictions' for the codes",
     ]
@@ -185,7 +185,7 @@ def test_unknown_output_extension(run: Run, tmp_path: Path) -> None:
     result = run(*letter_args("objection", "IE", "en", tmp_path / "out.docx"))
     assert result.exit_code == 2
     assert result.output == (
-        "Error: --output: 'out.docx' has no known extension; use .pdf, .html, .txt\n"
+        "Error: --output: 'out.docx' has no known extension; use .pdf, .html, .txt, .eml\n"
     )
 
 

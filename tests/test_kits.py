@@ -27,7 +27,7 @@ def test_kit_for_poland_and_bavaria(tmp_path: Path) -> None:
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*.pdf"))
     assert files == [
         "DE-BY/complaint-de.pdf", "DE-BY/complaint-en.pdf",
-        *[f"PL/{kind}-{lang}.pdf" for kind in ("access", "art21", "complaint", "erasure", "objection") for lang in ("en", "pl")],
+        *[f"PL/{kind}-{lang}.pdf" for kind in ("access", "art21", "complaint", "erasure", "objection", "reminder") for lang in ("en", "pl")],
     ]  # fmt: skip
     complaint = " ".join(pdf_text(out / "PL" / "complaint-pl.pdf").split())
     assert "UODO" in complaint

@@ -1,0 +1,261 @@
+"""Tracking requests: deadlines, answers, reminders and escalation.
+
+The store is SQLite in the user's data folder (``$DSR_HOME`` overrides), file
+mode 0600. SQLite's journal keeps it consistent if dsr is killed at any point.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .errors import DsrError
+from .userdata import data_home
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (
+    id INTEGER PRIMARY KEY,
+    reference TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    jurisdiction TEXT NOT NULL,
+    controller TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    language TEXT NOT NULL,
+    sent TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    files TEXT NOT NULL,
+    answered TEXT,
+    verdict TEXT,
+    closed INTEGER NOT NULL DEFAULT 0,
+    reminded TEXT,
+    reminder_file TEXT
+)
+"""
+VERDICTS = ("complete", "partial", "refused")
+
+
+class TrackingError(DsrError):
+    """No such tracked request, or a step that does not fit its state."""
+
+
+@dataclass(frozen=True)
+class Tracked:
+    id: int
+    reference: str
+    kind: str
+    jurisdiction: str
+    controller: str
+    recipient: str
+    language: str
+    sent: date
+    deadline: date
+    inputs: dict[str, Any]
+    files: list[str]
+    answered: date | None
+    verdict: str | None
+    closed: bool
+    reminded: date | None
+    reminder_file: str | None
+
+    def status(self, today: date) -> str:
+        if self.closed:
+            return "closed"
+        if self.answered:
+            return "answered"
+        return "overdue" if today > self.deadline else "waiting"
+
+
+def database_path() -> Path:
+    return data_home() / "tracking.sqlite3"
+
+
+def connect() -> sqlite3.Connection:
+    path = database_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fresh = not path.exists()
+    if fresh:
+        # Create it private before SQLite writes anything to it.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    connection = sqlite3.connect(path)
+    connection.execute(SCHEMA)
+    os.chmod(path, 0o600)
+    return connection
+
+
+def _row(values: sqlite3.Row | tuple[Any, ...]) -> Tracked:
+    (id_, reference, kind, jurisdiction, controller, recipient, language, sent, deadline,
+     inputs, files, answered, verdict, closed, reminded, reminder_file) = values  # fmt: skip
+    return Tracked(
+        id=id_, reference=reference, kind=kind, jurisdiction=jurisdiction,
+        controller=controller, recipient=recipient, language=language,
+        sent=date.fromisoformat(sent), deadline=date.fromisoformat(deadline),
+        inputs=json.loads(inputs), files=json.loads(files),
+        answered=date.fromisoformat(answered) if answered else None, verdict=verdict,
+        closed=bool(closed), reminded=date.fromisoformat(reminded) if reminded else None,
+        reminder_file=reminder_file,
+    )  # fmt: skip
+
+
+def record(letter: Any, inputs: dict[str, Any], files: list[Path]) -> int:
+    """Store a written request; returns its id."""
+    with connect() as connection:
+        cursor = connection.execute(
+            "INSERT INTO requests (reference, kind, jurisdiction, controller, recipient, "
+            "language, sent, deadline, inputs, files) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                letter.reference,
+                letter.kind.value,
+                inputs["jurisdiction"].upper(),
+                inputs.get("controller") or "linkedin",
+                letter.recipient.name,
+                letter.language,
+                letter.date.isoformat(),
+                letter.deadline.isoformat(),
+                json.dumps(inputs, default=str),
+                json.dumps([str(f.resolve()) for f in files]),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def all_requests() -> list[Tracked]:
+    if not database_path().exists():
+        return []
+    with connect() as connection:
+        return [_row(r) for r in connection.execute("SELECT * FROM requests ORDER BY id")]
+
+
+def get(request_id: int) -> Tracked:
+    with connect() as connection:
+        found = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+    if found is None:
+        raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
+    return _row(found)
+
+
+def mark_answered(request_id: int, when: date, verdict: str) -> None:
+    get(request_id)
+    with connect() as connection:
+        connection.execute(
+            "UPDATE requests SET answered = ?, verdict = ? WHERE id = ?",
+            (when.isoformat(), verdict, request_id),
+        )
+
+
+def close(request_id: int) -> None:
+    get(request_id)
+    with connect() as connection:
+        connection.execute("UPDATE requests SET closed = 1 WHERE id = ?", (request_id,))
+
+
+def mark_reminded(request_id: int, when: date, file: Path) -> None:
+    with connect() as connection:
+        connection.execute(
+            "UPDATE requests SET reminded = ?, reminder_file = ? WHERE id = ?",
+            (when.isoformat(), str(file.resolve()), request_id),
+        )
+
+
+def outcome_of(tracked: Tracked) -> str:
+    """The complaint's --outcome for what happened to the request."""
+    return {"refused": "refused", "partial": "insufficient", "complete": "insufficient"}.get(
+        tracked.verdict or "", "none"
+    )
+
+
+def pdf_files(paths: list[str]) -> list[str]:
+    return [p for p in paths if p.lower().endswith(".pdf") and Path(p).is_file()]
+
+
+def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
+    values = {
+        key: value
+        for key, value in tracked.inputs.items()
+        if key not in ("situation", "enclose", "request-date", "outcome", "reference")
+    }
+    return {
+        **values,
+        "kind": "reminder",
+        "lang": tracked.language,
+        "date": when.isoformat(),
+        "request-date": tracked.sent.isoformat(),
+        "outcome": outcome_of(tracked),
+        "reference": tracked.reference,
+        "enclose": pdf_files(tracked.files),
+    }
+
+
+def escalation_values(
+    tracked: Tracked, when: date, jurisdiction: str | None, authority: str | None
+) -> dict[str, Any]:
+    values = {
+        key: value
+        for key, value in tracked.inputs.items()
+        if key not in ("situation", "enclose", "lang", "request-date", "outcome", "reference")
+    }
+    enclosures = pdf_files(tracked.files)
+    if tracked.reminder_file:
+        enclosures += pdf_files([tracked.reminder_file])
+    out = {
+        **values,
+        "kind": "complaint",
+        "date": when.isoformat(),
+        "request-date": tracked.sent.isoformat(),
+        "outcome": outcome_of(tracked),
+        "enclose": enclosures,
+    }
+    if jurisdiction:
+        out["jurisdiction"] = jurisdiction
+    if authority:
+        out["authority"] = authority
+    return out
+
+
+def with_timeline(letter: Any, tracked: Tracked) -> Any:
+    """The complaint recounts the correspondence, pointing to the annexes."""
+    from .model import TimelineEntry
+
+    entries = [TimelineEntry(tracked.sent, "request", 1 if pdf_files(tracked.files) else None)]
+    if tracked.reminded:
+        annex = len(pdf_files(tracked.files)) + 1 if tracked.reminder_file else None
+        entries.append(TimelineEntry(tracked.reminded, "reminder", annex))
+    if tracked.answered:
+        entries.append(TimelineEntry(tracked.answered, "reply"))
+    return replace(letter, timeline=tuple(sorted(entries, key=lambda e: e.date)))
+
+
+def calendar(requests: list[Tracked], today: date) -> bytes:
+    """An iCalendar file: one all-day event on each open deadline, with an alarm."""
+    from icalendar import Alarm, Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//dsr//data-subject requests//EN")
+    cal.add("version", "2.0")
+    for tracked in requests:
+        if tracked.closed or tracked.answered:
+            continue
+        event = Event()
+        event.add("uid", f"{tracked.reference}-{tracked.id}@dsr.invalid")
+        event.add("summary", f"Deadline: {tracked.kind} {tracked.reference} ({tracked.recipient})")
+        event.add("dtstart", tracked.deadline)
+        event.add("dtend", tracked.deadline + timedelta(days=1))
+        event.add("dtstamp", datetime.combine(tracked.sent, datetime.min.time()))
+        event.add(
+            "description",
+            f"Sent {tracked.sent.isoformat()} to {tracked.recipient}. "
+            f"If there is no answer: dsr track remind {tracked.id} -o reminder.pdf",
+        )
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"dsr: deadline {tracked.reference}")
+        alarm.add("trigger", timedelta(days=-1))
+        event.add_component(alarm)
+        cal.add_component(event)
+    ical: bytes = cal.to_ical()
+    return ical
