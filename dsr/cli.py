@@ -396,6 +396,12 @@ def letter(
         and composed.kind is Kind.OBJECTION
     ):
         click.echo(f"Paste the text into {composed.objection_form}", err=True)
+    if output.suffix.lower() == ".eml" and not composed.recipient_email and composed.web_form:
+        click.echo(
+            f"{composed.recipient.name} takes no e-mail; submit the text through "
+            f"{composed.web_form}",
+            err=True,
+        )
     if mailto:
         from .outputs import mailto as mailto_link
 

@@ -184,6 +184,7 @@ def compose(request: Request) -> Letter:
         locale=letter_locale(language, jurisdiction.country),
         paper=jurisdiction.paper,
         family=family.id,
+        jurisdiction=jurisdiction.code,
         reference=request.reference or make_reference(request),
         date=request.date,
         place=request.requester.place,

@@ -242,6 +242,7 @@ class Letter:
     locale: str
     paper: str
     family: str
+    jurisdiction: str
     reference: str
     date: dt.date
     place: str

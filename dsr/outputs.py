@@ -43,6 +43,7 @@ def request_json(letter: Letter) -> bytes:
     record = {
         "kind": letter.kind.value,
         "family": letter.family,
+        "jurisdiction": letter.jurisdiction,
         "language": letter.language,
         "reference": letter.reference,
         "date": letter.date.isoformat(),

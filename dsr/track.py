@@ -17,8 +17,11 @@ from typing import Any
 from .errors import DsrError
 from .userdata import data_home
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS requests (
+# Migrations, applied in order; PRAGMA user_version records how many ran.
+# Never edit one that has shipped: add the next.
+MIGRATIONS = (
+    """
+CREATE TABLE requests (
     id INTEGER PRIMARY KEY,
     reference TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -36,7 +39,8 @@ CREATE TABLE IF NOT EXISTS requests (
     reminded TEXT,
     reminder_file TEXT
 )
-"""
+""",
+)
 VERDICTS = ("complete", "partial", "refused")
 
 
@@ -83,9 +87,18 @@ def connect() -> sqlite3.Connection:
         # Create it private before SQLite writes anything to it.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     connection = sqlite3.connect(path)
-    connection.execute(SCHEMA)
+    migrate(connection)
     os.chmod(path, 0o600)
     return connection
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Bring the schema up to date, one migration per transaction."""
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
+        with connection:
+            connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
 
 
 def _row(values: sqlite3.Row | tuple[Any, ...]) -> Tracked:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import email
-import io
 import json
+import sqlite3
 import stat
 from email import policy
 from pathlib import Path
@@ -73,6 +73,7 @@ def test_pdf_a3b_embeds_the_request(tmp_path: Path) -> None:
     assert list(attached) == ["request.json"]
     record = json.loads(attached["request.json"][0])
     assert record["kind"] == "art21"
+    assert record["jurisdiction"] == "FR"
     assert record["deadline"] == "2026-12-22"
     assert "gdpr.21.1" in record["provisions_cited"]
     assert (
@@ -109,6 +110,10 @@ def test_tracking_flow_up_to_a_complaint_in_bavaria(tmp_path: Path, dsr_home: Pa
     assert code == 0, output
     database = dsr_home / "tracking.sqlite3"
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    from dsr.track import MIGRATIONS
+
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     code, output = invoke("track", "list", "--json")
     rows = json.loads(output)
     assert [(r["id"], r["kind"], r["deadline"], r["status"]) for r in rows] == [
@@ -147,4 +152,6 @@ def test_tracking_flow_up_to_a_complaint_in_bavaria(tmp_path: Path, dsr_home: Pa
     code, output = invoke("track", "remind", "7", "-o", str(tmp_path / "x.pdf"))
     assert code == 1
     assert output == "Error: no tracked request with id 7; see 'dsr track list'\n"
-    _ = io
+    code, output = invoke("forget", "--yes")
+    assert code == 0, output
+    assert not database.exists()
