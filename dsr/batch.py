@@ -167,7 +167,8 @@ def _render_chunk(
                 done.append((row, name, digest, "=unchanged" if same else DIFFERENT_INPUT))
                 continue
             atomic_write(target, data)
-            done.append((row, name, digest, ""))
+            _append_state(Path(out_dir), row, name, digest)  # before anything else can fail
+            done.append((row, name, digest, "=recorded"))
         except InvalidRequest as error:
             done.append((row, name, digest, "; ".join(str(p) for p in error.problems)))
         except DsrError as error:
@@ -175,21 +176,38 @@ def _render_chunk(
     return done
 
 
+def _append_state(folder: Path, row: int, name: str, digest: str) -> None:
+    """Record a finished file; O_APPEND lines are safe from several workers."""
+    line = json.dumps({"row": row, "file": name, "hash": digest}) + "\n"
+    fd = os.open(folder / STATE_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class _State:
     """Finished rows: row number -> (input hash, file). Appended, never rewritten."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / STATE_FILE
-        self.done: dict[str, tuple[str, int]] = {}
-        if self.path.exists():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
-                try:
-                    item = json.loads(line)
-                    self.done[item["file"]] = (item["hash"], item["row"])
-                except (ValueError, KeyError):
-                    continue  # a line cut short by a kill
+        self.done: dict[str, tuple[str, int]] = self.read(folder)
         self._handle = self.path.open("a", encoding="utf-8")
         os.chmod(self.path, 0o600)
+
+    @staticmethod
+    def read(folder: Path) -> dict[str, tuple[str, int]]:
+        done: dict[str, tuple[str, int]] = {}
+        path = folder / STATE_FILE
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    item = json.loads(line)
+                    done[item["file"]] = (item["hash"], item["row"])
+                except (ValueError, KeyError):
+                    continue  # a line cut short by a kill
+        return done
 
     def record(self, row: int, name: str, digest: str) -> None:
         self._handle.write(json.dumps({"row": row, "file": name, "hash": digest}) + "\n")
@@ -262,6 +280,11 @@ def run_batch(
                 _collect(_render_chunk(chunk, str(out_dir), fmt), state, results, progress)
     finally:
         state.close()
+        # Rows a worker finished before an interruption are in the state file.
+        written_now = {name for _, _, name, _, _ in todo}
+        for name, (_, row) in _State.read(out_dir).items():
+            if name in written_now and row not in results:
+                results[row] = RowResult(row, "written", name)
         report = BatchReport([results[k] for k in sorted(results)])
         write_report(out_dir, report)
     return report
@@ -274,7 +297,10 @@ def _collect(
     progress: Callable[[int], None] | None,
 ) -> None:
     for row, name, digest, error in done:
-        if error == "=unchanged":
+        if error == "=recorded":
+            state.done[name] = (digest, row)
+            results[row] = RowResult(row, "written", name)
+        elif error == "=unchanged":
             state.record(row, name, digest)
             results[row] = RowResult(row, "unchanged", name)
         elif error:

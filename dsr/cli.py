@@ -619,6 +619,7 @@ def batch(
     is_flag=True,
     help="Write the built-in templates and catalogs instead, to adapt and use with --template-dir.",
 )
+@click.option("--force", is_flag=True, help="Write into DIR even if it already holds files.")
 def templates(
     out_dir: Path,
     kinds: tuple[str, ...],
@@ -628,6 +629,7 @@ def templates(
     fmt: str,
     make_zip: bool,
     source: bool,
+    force: bool,
 ) -> None:
     """Write a template kit: blank letters to print and fill in by hand.
 
@@ -638,6 +640,8 @@ def templates(
     from . import registry
     from .i18n import shipped_languages
 
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        fail([f"--output: {out_dir} already holds files; use --force to write into it"])
     if source:
         from .kits import write_sources
 

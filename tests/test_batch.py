@@ -241,3 +241,58 @@ def test_parallel_jobs_give_the_same_files(tmp_path: Path) -> None:
     assert names == sorted(p.name for p in two.glob("*.txt"))
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes()
+
+
+def test_ctrl_c_stops_cleanly_keeping_finished_files(tmp_path: Path) -> None:
+    rows = [list(GOOD[i % len(GOOD)]) for i in range(60)]
+    for number, row in enumerate(rows):
+        row[2] = f"Member{number} Example{number}"
+    source = write_csv(tmp_path / "people.csv", rows)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", "txt"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 3:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stderr
+    finished = sorted(p.name for p in out.glob("*.txt"))
+    assert 3 <= len(finished) < 60
+    assert not list(out.glob(".*.part"))
+    written = [r for r in report(out) if r["status"] == "written"]
+    assert sorted(r["file"] for r in written) == finished  # the report matches the files
+
+
+def test_the_tracking_store_survives_a_kill(tmp_path: Path, dsr_home: Path) -> None:
+    import sqlite3
+
+    script = (
+        "from types import SimpleNamespace as N\n"
+        "from datetime import date\n"
+        "from dsr import track\n"
+        "from dsr.model import Kind\n"
+        "letter = N(reference='R', kind=Kind.OBJECTION, recipient=N(name='X'), language='en',"
+        " date=date(2026, 1, 1), deadline=date(2026, 2, 2))\n"
+        "while True:\n"
+        "    track.record(letter, {'jurisdiction': 'IE'}, [])\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], env={**os.environ})
+    database = dsr_home / "tracking.sqlite3"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (
+        database.exists() and database.stat().st_size > 20000
+    ):
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        count = connection.execute("SELECT count(*) FROM requests").fetchone()[0]
+    assert count > 10
+    code, output = invoke("track", "list", "--json")
+    assert code == 0, output
+    assert len(json.loads(output)) == count

@@ -85,3 +85,14 @@ def test_unknown_values_are_refused(tmp_path: Path) -> None:
         "Error: --jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list jurisdictions'"
     )
     assert output.splitlines()[1].startswith("Error: --lang: 'tlh' is not offered; use one of ")
+
+
+def test_a_folder_with_files_is_not_written_into_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep")
+    code, output = invoke("templates", "-o", str(out), "--jurisdiction", "IE")
+    assert code == 2
+    assert output == f"Error: --output: {out} already holds files; use --force to write into it\n"
+    assert invoke("templates", "-o", str(out), "--jurisdiction", "IE", "--force")[0] == 0
+    assert (out / "mine.txt").read_text() == "keep"
