@@ -136,3 +136,76 @@ def test_names_in_other_scripts_render_and_unprintable_ones_are_named(tmp_path: 
     assert output == (
         "Error: --name: contains U+10570 VITHKUQI CAPITAL LETTER A, which no installed font can print\n"
     )
+
+
+@PROFILE
+@given(
+    field=st.sampled_from(["address", "place"]),
+    value=st.text(alphabet=SAFE_ALPHABET, min_size=1, max_size=80),
+)
+def test_address_and_place_render_or_are_refused(
+    tmp_path_factory: object, field: str, value: str
+) -> None:
+    folder = Path(str(tmp_path_factory.mktemp(field)))  # type: ignore[attr-defined]
+    out = folder / "letter.pdf"
+    args = letter_args("objection", "IE", "en", out)
+    if field == "address":
+        args[args.index("5 Main Street, Dublin 8, D08 XY12")] = value
+    else:
+        args += ["--place", value]
+    code, output = run(args)
+    if code == 0:
+        text = unicodedata.normalize("NFC", " ".join(pdf_text(out).split()))
+        value = unicodedata.normalize("NFC", value)
+        if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in value):
+            # Right-to-left text is stored in visual order: check its characters.
+            assert all(ch in text for ch in value if not ch.isspace())
+        else:
+            for word in value.replace(",", " ").split():
+                assert word in text
+    else:
+        assert code == 2, output
+        assert output.startswith(f"Error: --{field}: "), output
+        assert not out.exists()
+
+
+def test_user_templates_go_through_the_restricted_fetcher(tmp_path: Path) -> None:
+    folder = tmp_path / "mine" / "letters"
+    folder.mkdir(parents=True)
+    (folder / "objection.html.jinja").write_text(
+        '{% extends "base.html.jinja" %}\n{% block subject %}Test{% endblock %}\n'
+        '{% block body %}<p>fetch?</p><img src="file:///etc/hostname">'
+        '<img src="https://example.org/pixel.png">{% endblock %}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "letter.pdf"
+    code, output = run(
+        [*letter_args("objection", "IE", "en", out), "--template-dir", str(tmp_path / "mine")]
+    )
+    assert code == 0, output
+    from pypdf import PdfReader
+
+    for page in PdfReader(out).pages:
+        assert not page["/Resources"].get("/XObject")  # no image was loaded
+    assert "fetch?" in pdf_text(out)
+
+
+def test_tracebacks_only_with_debug(tmp_path: Path) -> None:
+    broken = tmp_path / "earlier.pdf"
+    broken.write_bytes(b"%PDF-1.7 this is not a PDF")
+    args = [*letter_args("complaint", "FR", "fr", tmp_path / "c.pdf"), "--enclose", str(broken)]
+    code, output = run(args)
+    assert code == 1
+    assert output.startswith(f"Error: {broken}: cannot read this PDF to append it")
+    assert "Traceback" not in output
+    result = CliRunner().invoke(main, ["--debug", *args])
+    assert result.exit_code == 1
+    assert result.exc_info is not None  # the exception reaches the caller with --debug
+    assert not (tmp_path / "c.pdf").exists()  # nothing half-written
+
+
+def test_messages_do_not_echo_the_members_address_or_email(tmp_path: Path) -> None:
+    code, output = run(letter_args("objection", "IE", "en", tmp_path / "letter.pdf"))
+    assert code == 0, output
+    for private in ("5 Main Street", "aoife@example.ie", "D08 XY12"):
+        assert private not in output
