@@ -620,6 +620,9 @@ def batch(
     help="Write the built-in templates and catalogs instead, to adapt and use with --template-dir.",
 )
 @click.option("--force", is_flag=True, help="Write into DIR even if it already holds files.")
+@click.option(
+    "--fillable", is_flag=True, help="Make the blanks PDF form fields, to fill in on screen."
+)
 def templates(
     out_dir: Path,
     kinds: tuple[str, ...],
@@ -630,6 +633,7 @@ def templates(
     make_zip: bool,
     source: bool,
     force: bool,
+    fillable: bool,
 ) -> None:
     """Write a template kit: blank letters to print and fill in by hand.
 
@@ -669,6 +673,7 @@ def templates(
         languages=list(languages) or None,
         fmt=fmt,
         index_language=index_lang,
+        fillable=fillable,
     )
     click.echo(f"Wrote {len(entries)} blank letters and index.html to {out_dir}", err=True)
     if make_zip:

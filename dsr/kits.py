@@ -76,8 +76,13 @@ def combinations(
                 yield code, kind, language
 
 
-def blank_letter(code: str, kind: str, language: str, controller: str = "linkedin") -> Letter:
-    """A letter with every fact resolved and the member's details left blank."""
+def blank_letter(
+    code: str, kind: str, language: str, controller: str = "linkedin", fillable: bool = False
+) -> Letter:
+    """A letter with every fact resolved and the member's details left blank.
+
+    With ``fillable``, the blanks are PDF form fields instead of dotted lines.
+    """
     jurisdiction = registry.jurisdictions()[code]
     request = Request(
         kind=Kind(kind),
@@ -97,6 +102,26 @@ def blank_letter(code: str, kind: str, language: str, controller: str = "linkedi
         reference="_" * 12,
     )
     letter = compose(request)
+    if fillable:
+        from markupsafe import Markup
+
+        def field(name: str, cls: str = "field") -> str:
+            return Markup(f'<input name="{name}" class="{cls}">')
+
+        letter = replace(
+            letter,
+            fillable=True,
+            sender=replace(letter.sender, lines=(field("street", "field wide"), field("town"))),
+            account=replace(
+                letter.account,
+                email=field("account_email", "field wide"),
+                profile_url=field("profile_url", "field wide"),
+            ),
+            place=field("place"),
+            situation=Markup('<textarea name="situation" class="field"></textarea>')
+            if letter.situation is not None
+            else None,
+        )
     return replace(
         letter,
         date=BLANK_DATE,
@@ -119,14 +144,15 @@ def write_kit(
     languages: list[str] | None = None,
     fmt: str = "pdf",
     index_language: str = "en",
+    fillable: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[KitEntry]:
     """Write the blank letters and an index.html into ``out_dir``."""
     entries = []
     for code, kind, language in combinations(kinds, jurisdictions, languages):
-        letter = blank_letter(code, kind, language)
+        letter = blank_letter(code, kind, language, fillable=fillable)
         name = f"{code}/{kind}-{language}.{fmt}"
-        data = letter_pdf(letter) if fmt == "pdf" else render_html(letter).encode()
+        data = letter_pdf(letter, forms=fillable) if fmt == "pdf" else render_html(letter).encode()
         atomic_write(out_dir / name, data)
         entries.append(KitEntry(code, kind, language, name))
         if progress is not None:

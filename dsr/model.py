@@ -287,3 +287,4 @@ class Letter:
     translation_into: str | None = None
     translation_of: str | None = None
     timeline: tuple[TimelineEntry, ...] = ()
+    fillable: bool = False

@@ -63,6 +63,7 @@ def letter_pdf(
     annexes: tuple[Path, ...] = (),
     on_warning: Callable[[str], None] | None = None,
     variant: str | None = None,
+    forms: bool = False,
 ) -> bytes:
     """The letter as PDF bytes, with annexes appended and stamped."""
     from datetime import UTC, datetime, time
@@ -70,7 +71,7 @@ def letter_pdf(
     created = datetime.combine(letter.date, time(0, 0), tzinfo=UTC)
     attachment = ("request.json", request_json(letter), created) if variant == "pdf/a-3b" else None
     document, warnings = pdf_module.html_to_pdf(
-        render_html(letter, template_dir), variant=variant, attachment=attachment
+        render_html(letter, template_dir), variant=variant, attachment=attachment, forms=forms
     )
     for warning in warnings:
         if on_warning is not None:

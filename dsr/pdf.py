@@ -105,6 +105,7 @@ def html_to_pdf(
     document: str,
     variant: str | None = None,
     attachment: tuple[str, bytes, datetime] | None = None,
+    forms: bool = False,
 ) -> tuple[bytes, list[str]]:
     """Render an HTML document to PDF bytes; returns the PDF and WeasyPrint's warnings.
 
@@ -117,7 +118,7 @@ def html_to_pdf(
     with captured_warnings() as records:
         try:
             html = HTML(string=document, base_url=base, url_fetcher=url_fetcher())
-            options: dict[str, Any] = {}
+            options: dict[str, Any] = {"pdf_forms": True} if forms else {}
             if variant:
                 options["pdf_variant"] = variant
             if attachment:

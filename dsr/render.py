@@ -97,6 +97,8 @@ def _localized_date(context: jinja2.runtime.Context, value: date, format: str = 
     month as an ordinal ("1er octobre"), which CLDR does not.
     """
     if value == BLANK_DATE:
+        if context["letter"].fillable:
+            return Markup('<input name="date" class="field">')
         return "_" * 16  # a blank to fill in by hand (template kits)
     locale = context["letter"].locale
     text = format_date(value, format=format, locale=locale)

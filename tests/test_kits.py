@@ -96,3 +96,38 @@ def test_a_folder_with_files_is_not_written_into_without_force(tmp_path: Path) -
     assert output == f"Error: --output: {out} already holds files; use --force to write into it\n"
     assert invoke("templates", "-o", str(out), "--jurisdiction", "IE", "--force")[0] == 0
     assert (out / "mine.txt").read_text() == "keep"
+
+
+def test_fillable_kits_have_form_fields(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "kit"
+    code, output = invoke(
+        "templates",
+        "-o",
+        str(out),
+        "--jurisdiction",
+        "FR",
+        "--kind",
+        "art21",
+        "--lang",
+        "fr",
+        "--fillable",
+    )
+    assert code == 0, output
+    letter = out / "FR" / "art21-fr.pdf"
+    fields = set((PdfReader(letter).get_fields() or {}).keys())
+    assert {
+        "name",
+        "street",
+        "town",
+        "account_email",
+        "profile_url",
+        "place",
+        "date",
+        "situation",
+        "signature_name",
+    } <= fields
+    text = pdf_text(letter)
+    assert "<input" not in text
+    assert "article 21, paragraphe 1, du RGPD" in " ".join(text.split())
