@@ -16,7 +16,6 @@ import json
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -327,14 +326,7 @@ def write_report(out_dir: Path, report: BatchReport) -> Path:
 
 def zip_outputs(out_dir: Path, report: BatchReport) -> Path:
     """Bundle the letters and the report into ``<out_dir>.zip`` (atomically)."""
-    from .outputs import atomic_write
+    from .outputs import zip_folder
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for result in report.results:
-            if result.file and result.status != "error":
-                archive.write(out_dir / result.file, result.file)
-        archive.write(out_dir / REPORT_FILE, REPORT_FILE)
-    target = out_dir.with_suffix(".zip")
-    atomic_write(target, buffer.getvalue(), mode=0o600)
-    return target
+    names = [r.file for r in report.results if r.file and r.status != "error"]
+    return zip_folder(out_dir, [*names, REPORT_FILE])

@@ -8,7 +8,6 @@ stay fast.
 from __future__ import annotations
 
 import enum
-import io
 import json
 import sys
 import tomllib
@@ -677,17 +676,9 @@ def templates(
     )
     click.echo(f"Wrote {len(entries)} blank letters and index.html to {out_dir}", err=True)
     if make_zip:
-        import zipfile
+        from .outputs import zip_folder
 
-        from .outputs import atomic_write
-
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for entry in entries:
-                archive.write(out_dir / entry.file, entry.file)
-            archive.write(out_dir / "index.html", "index.html")
-        target = out_dir.with_suffix(".zip")
-        atomic_write(target, buffer.getvalue())
+        target = zip_folder(out_dir, [*(entry.file for entry in entries), "index.html"], 0o644)
         click.echo(f"Bundled into {target}", err=True)
 
 

@@ -171,3 +171,17 @@ def mailto(letter: Letter, template_dir: Path | None = None) -> str | None:
         return None
     subject, body = subject_and_body(letter, template_dir)
     return f"mailto:{quote(letter.recipient_email)}?subject={quote(subject)}&body={quote(body)}"
+
+
+def zip_folder(folder: Path, names: list[str], mode: int = 0o600) -> Path:
+    """Bundle ``names`` (paths inside ``folder``) into ``<folder>.zip``, atomically."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            archive.write(folder / name, name)
+    target = folder.with_suffix(".zip")
+    atomic_write(target, buffer.getvalue(), mode=mode)
+    return target
