@@ -11,7 +11,7 @@ import enum
 import json
 import sys
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -957,7 +957,3 @@ def list_(what: str, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         _table(rows, TABLE_COLUMNS[what])
-
-
-def run(argv: Sequence[str] | None = None, prog_name: str = "dsr") -> Callable[..., Any]:
-    return main(args=argv, prog_name=prog_name)  # type: ignore[no-any-return]

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from . import registry
 from .compose import compose
-from .i18n import DERIVED, language_name, shipped_languages
-from .inputs import default_language
+from .i18n import language_name, shipped_languages
 from .model import Account, Kind, Letter, PostalAddress, Request, Requester
 from .outputs import atomic_write, letter_pdf
 from .render import BLANK_DATE, render_html
@@ -192,19 +191,11 @@ def index_html(entries: list[KitEntry], language: str) -> str:
 def write_sources(out_dir: Path) -> list[Path]:
     """Copy the built-in templates and catalogs, for --template-dir adaptations."""
     written = []
-    templates = resource_dir("templates")
-    for path in sorted(templates.rglob("*.jinja")):
-        target = out_dir / "templates" / path.relative_to(templates)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        written.append(target)
-    locales = resource_dir("locales")
-    for path in sorted(locales.rglob("*.po")):
-        target = out_dir / "locales" / path.relative_to(locales)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        written.append(target)
+    for folder, pattern in (("templates", "*.jinja"), ("locales", "*.po")):
+        source = resource_dir(folder)
+        for path in sorted(source.rglob(pattern)):
+            target = out_dir / folder / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            written.append(target)
     return written
-
-
-__all__ = ["DERIVED", "KitEntry", "blank_letter", "combinations", "default_language", "write_kit"]

@@ -99,34 +99,55 @@ def dynamic_strings(letter: Letter) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
-@pytest.mark.parametrize(
-    ("kind", "outcome"),
-    [
-        ("objection", "none"),
-        ("art21", "none"),
-        ("erasure", "none"),
-        ("complaint", "none"),
-        ("complaint", "refused"),
-        ("complaint", "insufficient"),
-    ],
-)
-def test_no_sentence_escapes_translation(kind: str, outcome: str) -> None:
+ADDRESSES = {
+    "FR": "12 rue de la Paix, 75002 Paris",
+    "GB": "10 Downing Street, London SW1A 2AA",
+    "CH": "Bahnhofstrasse 1, 8001 Zürich",
+    "CA": "100 Queen Street, Ottawa ON K1P 1J9",
+    "CA-QC": "1000 rue Sherbrooke Ouest, Montréal QC H3A 3G4",
+    "HK": "Flat 1, 1 Queens Road Central, Central",
+    "US-CA": "1 Market Street, San Francisco, CA 94105",
+}
+
+
+def pseudo_cases() -> list[tuple[str, str, str]]:
+    from dsr import registry
+
+    cases = []
+    for code in ADDRESSES:
+        family = registry.law_families()[registry.jurisdictions()[code].family]
+        for kind in family.kinds:
+            outcomes = (
+                ("none", "refused", "insufficient")
+                if kind in ("complaint", "reminder")
+                else ("none",)
+            )
+            cases += [(code, kind, outcome) for outcome in outcomes]
+    return cases
+
+
+@pytest.mark.parametrize(("code", "kind", "outcome"), pseudo_cases())
+def test_no_sentence_escapes_translation(code: str, kind: str, outcome: str) -> None:
     values = {
         "kind": kind,
-        "jurisdiction": "FR",
+        "jurisdiction": code,
         "lang": "en",
         "date": "2026-11-22",
         "outcome": outcome,
         **MEMBERS["FR"],
+        "address": ADDRESSES[code],
     }
     if kind == "art21":
         values["situation"] = SITUATION
-    if kind == "complaint":
+    if kind in ("complaint", "reminder"):
         values["request-date"] = "2026-09-01"
     letter = compose(parse_request(values, today=date(2026, 11, 22)))
     env = render._environment(render.environment("en").loader, sandboxed=False)  # type: ignore[arg-type]
     env.install_gettext_translations(pseudo_translations(), newstyle=True)  # type: ignore[attr-defined]
-    html = env.get_template(f"letters/{kind}.html.jinja").render(letter=letter)
+    template = env.select_template(
+        [f"letters/{letter.family}/{kind}.html.jinja", f"letters/{kind}.html.jinja"]
+    )
+    html = template.render(letter=letter)
     body = html.split("<body", 1)[1].split(">", 1)[1]
     text = unescape(re.sub(r"<[^>]+>", " ", body))
     for value in dynamic_strings(letter):
