@@ -10,6 +10,7 @@ made from different input unless ``force`` is given.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -17,7 +18,8 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +27,8 @@ from typing import Any
 
 from .errors import DsrError, InvalidRequest
 from .inputs import FIELDS, parse_request
-from .model import Request
+from .model import Letter, Request
+from .outputs import with_annexes
 
 STATE_FILE = ".dsr-batch-state.jsonl"
 REPORT_FILE = "report.csv"
@@ -135,49 +138,80 @@ def output_name(row: int, request: Request, fmt: str) -> str:
 DIFFERENT_INPUT = (
     "a finished file with this name was made from different input; use --force to replace it"
 )
+CHANGED_SINCE = "the file was changed after dsr wrote it; use --force to replace it"
+NOT_OURS = "a file with this name exists that this batch did not write; use --force to replace it"
+INTERRUPTED = "not written: the run was interrupted; run the same command again to finish"
+
+Job = tuple[int, Request, str, str]  # row, request, file name, input hash
+Done = tuple[int, str, str, str, str]  # row, file name, input hash, file's sha256, error
 
 
-def _render_chunk(
-    jobs: list[tuple[int, Request, str, str, bool]], out_dir: str, fmt: str
-) -> list[tuple[int, str, str, str]]:
-    """Render and write rows (in a worker); returns (row, file, hash, error or status).
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
-    A file that exists but is not in the state file (a run killed between
-    writing and recording) is kept if this input renders to the same bytes
-    (output is deterministic) and refused otherwise.
+
+def _render_chunk(jobs: list[Job], out_dir: str, fmt: str) -> list[Done]:
+    """Render and write a group of rows (in a worker).
+
+    PDFs of the group are laid out one by one and written together, so fonts
+    are subset once per group, then split into one file per row. Each file is
+    recorded in the state file after its data is on disk and before it gets
+    its name, so a file under its final name is always a recorded one.
     """
+    from . import pdf
     from .compose import compose
-    from .outputs import atomic_write, letter_pdf
     from .render import render_html, render_text
 
-    done = []
-    for row, request, name, digest, verify in jobs:
+    folder = Path(out_dir)
+    done: list[Done] = []
+    laid_out: list[tuple[Job, Letter, Any]] = []
+    for job in jobs:
+        if _stop is not None and _stop.is_set():
+            break  # the rows left are reported as not written
+        row, request, name, digest = job
         try:
             letter = compose(request)
             if fmt == "pdf":
-                data = letter_pdf(letter, annexes=tuple(Path(p) for p in request.enclosures))
-            elif fmt == "html":
-                data = render_html(letter).encode()
-            else:
-                data = render_text(letter).encode()
-            target = Path(out_dir) / name
-            if verify and target.exists():
-                same = target.read_bytes() == data
-                done.append((row, name, digest, "=unchanged" if same else DIFFERENT_INPUT))
+                laid_out.append((job, letter, pdf.layout(render_html(letter))[0]))
                 continue
-            atomic_write(target, data)
-            _append_state(Path(out_dir), row, name, digest)  # before anything else can fail
-            done.append((row, name, digest, "=recorded"))
+            text = render_html(letter) if fmt == "html" else render_text(letter)
+            done.append(_write(folder, job, text.encode()))
         except InvalidRequest as error:
-            done.append((row, name, digest, "; ".join(str(p) for p in error.problems)))
+            done.append((row, name, digest, "", "; ".join(str(p) for p in error.problems)))
         except DsrError as error:
-            done.append((row, name, digest, str(error)))
+            done.append((row, name, digest, "", str(error)))
+    if laid_out:
+        try:
+            written = pdf.write_separately([document for _, _, document in laid_out])
+        except DsrError:
+            written = []  # write them one by one below, so one bad letter fails alone
+        for index, (job, letter, document) in enumerate(laid_out):
+            row, request, name, digest = job
+            try:
+                data = written[index] if written else pdf.write_separately([document])[0]
+                annexes = tuple(Path(p) for p in request.enclosures)
+                done.append(_write(folder, job, with_annexes(letter, data, annexes)))
+            except DsrError as error:
+                done.append((row, name, digest, "", str(error)))
     return done
 
 
-def _append_state(folder: Path, row: int, name: str, digest: str) -> None:
+def _write(folder: Path, job: Job, data: bytes) -> Done:
+    from .outputs import atomic_write
+
+    row, _, name, digest = job
+    sha = hashlib.sha256(data).hexdigest()
+
+    def record() -> None:
+        _append_state(folder, row, name, digest, sha)
+
+    atomic_write(folder / name, data, before_replace=record)
+    return row, name, digest, sha, ""
+
+
+def _append_state(folder: Path, row: int, name: str, digest: str, sha: str) -> None:
     """Record a finished file; O_APPEND lines are safe from several workers."""
-    line = json.dumps({"row": row, "file": name, "hash": digest}) + "\n"
+    line = json.dumps({"row": row, "file": name, "hash": digest, "sha256": sha}) + "\n"
     fd = os.open(folder / STATE_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line.encode())
@@ -186,36 +220,88 @@ def _append_state(folder: Path, row: int, name: str, digest: str) -> None:
         os.close(fd)
 
 
-class _State:
-    """Finished rows: row number -> (input hash, file). Appended, never rewritten."""
+@dataclass(frozen=True)
+class Finished:
+    digest: str  # of the input
+    row: int
+    sha256: str  # of the file as written
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / STATE_FILE
-        self.done: dict[str, tuple[str, int]] = self.read(folder)
-        self._handle = self.path.open("a", encoding="utf-8")
-        os.chmod(self.path, 0o600)
+    def matches(self, path: Path) -> bool:
+        return path.is_file() and (not self.sha256 or file_digest(path) == self.sha256)
 
-    @staticmethod
-    def read(folder: Path) -> dict[str, tuple[str, int]]:
-        done: dict[str, tuple[str, int]] = {}
-        path = folder / STATE_FILE
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    item = json.loads(line)
-                    done[item["file"]] = (item["hash"], item["row"])
-                except (ValueError, KeyError):
-                    continue  # a line cut short by a kill
-        return done
 
-    def record(self, row: int, name: str, digest: str) -> None:
-        self._handle.write(json.dumps({"row": row, "file": name, "hash": digest}) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self.done[name] = (digest, row)
+def read_state(folder: Path) -> dict[str, Finished]:
+    """Finished files by name; the last record of a name wins; a cut-off line is skipped."""
+    done: dict[str, Finished] = {}
+    path = folder / STATE_FILE
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                item = json.loads(line)
+                done[item["file"]] = Finished(item["hash"], item["row"], item.get("sha256", ""))
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short by a kill
+    return done
 
-    def close(self) -> None:
-        self._handle.close()
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Layout allocates millions of short-lived objects; collect cycles less often."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _die_with_parent() -> None:
+    """A killed batch must not leave workers writing into the folder (Linux)."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere a worker finishes its group and then stops
+
+
+_stop: Any = None  # a worker's multiprocessing Event: the batch was interrupted
+
+
+def _start_worker(stop: Any) -> None:
+    """Load WeasyPrint and the fonts once, then keep them out of the collector's way.
+
+    Ctrl-C reaches the whole process group; workers leave it to the parent,
+    which sets ``stop``: each worker then writes what it has laid out and
+    takes no further row.
+    """
+    import signal
+
+    from . import pdf
+
+    global _stop
+    _stop = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    pdf.font_config()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _group_key(job: Job) -> tuple[str, str]:
+    # Letters of one language share glyphs: the fonts a group's PDFs embed stay small.
+    return job[1].language, job[1].jurisdiction
 
 
 def run_batch(
@@ -233,11 +319,11 @@ def run_batch(
     if fmt not in FORMATS:
         raise DsrError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     results: dict[int, RowResult] = {}
-    todo: list[tuple[int, Request, str, str, bool]] = []
+    todo: list[Job] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     for part in out_dir.glob(".*.part"):
         part.unlink()  # temporary files of a run that was killed
-    state = _State(out_dir)
+    state = read_state(out_dir)
     try:
         for number, values in read_rows(source):
             if PROBLEM in values:
@@ -258,54 +344,78 @@ def run_batch(
                 continue
             name = output_name(number, request, fmt)
             digest = input_hash(merged, fmt)
-            finished = state.done.get(name)
+            finished = state.get(name)
             target = out_dir / name
-            if finished and finished[0] == digest and target.exists():
-                results[number] = RowResult(number, "unchanged", name)
+            if target.exists() and not force:
+                if finished is None:
+                    results[number] = RowResult(number, "error", name, NOT_OURS)
+                elif finished.digest != digest:
+                    results[number] = RowResult(number, "error", name, DIFFERENT_INPUT)
+                elif finished.matches(target):
+                    results[number] = RowResult(number, "unchanged", name)
+                else:
+                    results[number] = RowResult(number, "error", name, CHANGED_SINCE)
                 continue
-            if target.exists() and not force and finished is not None:
-                results[number] = RowResult(number, "error", name, DIFFERENT_INPUT)
-                continue
-            verify = target.exists() and not force and finished is None
-            todo.append((number, request, name, digest, verify))
+            todo.append((number, request, name, digest))
+        todo.sort(key=_group_key)
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        if jobs > 1 and len(chunks) > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(_render_chunk, c, str(out_dir), fmt) for c in chunks]
-                for future in futures:
-                    _collect(future.result(), state, results, progress)
-        else:
-            for chunk in chunks:
-                _collect(_render_chunk(chunk, str(out_dir), fmt), state, results, progress)
+        with _fewer_collections():
+            if jobs > 1 and len(chunks) > 1:
+                _run_in_pool(chunks, out_dir, fmt, jobs, results, progress)
+            else:
+                for chunk in chunks:
+                    _collect(_render_chunk(chunk, str(out_dir), fmt), results, progress)
     finally:
-        state.close()
         # Rows a worker finished before an interruption are in the state file.
-        written_now = {name for _, _, name, _, _ in todo}
-        for name, (_, row) in _State.read(out_dir).items():
-            if name in written_now and row not in results:
-                results[row] = RowResult(row, "written", name)
+        recorded = read_state(out_dir)
+        for number, _, name, _ in todo:
+            if number in results:
+                continue
+            finished = recorded.get(name)
+            if finished is not None and finished.row == number and finished.matches(out_dir / name):
+                results[number] = RowResult(number, "written", name)
+            else:
+                results[number] = RowResult(number, "pending", "", INTERRUPTED)
         report = BatchReport([results[k] for k in sorted(results)])
         write_report(out_dir, report)
     return report
 
 
-def _collect(
-    done: list[tuple[int, str, str, str]],
-    state: _State,
+def _run_in_pool(
+    chunks: list[list[Job]],
+    out_dir: Path,
+    fmt: str,
+    jobs: int,
     results: dict[int, RowResult],
     progress: Callable[[int], None] | None,
 ) -> None:
-    for row, name, digest, error in done:
-        if error == "=recorded":
-            state.done[name] = (digest, row)
-            results[row] = RowResult(row, "written", name)
-        elif error == "=unchanged":
-            state.record(row, name, digest)
-            results[row] = RowResult(row, "unchanged", name)
-        elif error:
+    import multiprocessing
+
+    stop = multiprocessing.get_context().Event()
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(stop,)) as pool:
+        futures = [pool.submit(_render_chunk, chunk, str(out_dir), fmt) for chunk in chunks]
+        try:
+            for future in as_completed(futures):
+                _collect(future.result(), results, progress)
+        except KeyboardInterrupt:
+            stop.set()
+            for future in futures:
+                future.cancel()
+            for future in futures:  # the groups under way end after their current row
+                if not future.cancelled():
+                    _collect(future.result(), results, None)
+            raise
+
+
+def _collect(
+    done: list[Done],
+    results: dict[int, RowResult],
+    progress: Callable[[int], None] | None,
+) -> None:
+    for row, name, _, _, error in done:
+        if error:
             results[row] = RowResult(row, "error", "", error)
         else:
-            state.record(row, name, digest)
             results[row] = RowResult(row, "written", name)
     if progress is not None:
         progress(len(done))

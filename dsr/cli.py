@@ -499,7 +499,9 @@ def forget(yes: bool) -> None:
     help="Output format of every letter.",
 )
 @click.option(
-    "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Worker processes.  [default: one per CPU]",
 )
 @click.option(
     "--defaults",
@@ -515,7 +517,7 @@ def batch(
     source: Path,
     out_dir: Path,
     fmt: str,
-    jobs: int,
+    jobs: int | None,
     defaults_file: Path | None,
     make_zip: bool,
     force: bool,
@@ -531,8 +533,9 @@ def batch(
     Example:
       dsr batch members.csv -o letters/ --jobs 2 --zip
     """
-    from .batch import BatchFileError, run_batch, zip_outputs
+    from .batch import BatchFileError, available_cpus, run_batch, zip_outputs
 
+    jobs = jobs or available_cpus()
     defaults = _load_profile(defaults_file) if defaults_file else {}
     if not source.is_file():
         fail([f"SOURCE: {source} is not a file"])

@@ -20,8 +20,17 @@ class OutputExists(DsrError):
     """The output file exists and --force was not given."""
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
+def atomic_write(
+    path: Path,
+    data: bytes,
+    mode: int = 0o644,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written file.
+
+    ``before_replace`` runs once the data is safely on disk, just before the
+    rename (dsr batch records the finished file there).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -30,6 +39,8 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -76,14 +87,19 @@ def letter_pdf(
     for warning in warnings:
         if on_warning is not None:
             on_warning(warning)
-    if annexes:
-        catalog = translations(letter.language)
-        labels = [
-            catalog.gettext("Annex %(number)s: %(name)s") % {"number": number, "name": name}
-            for number, name in enumerate(letter.enclosures, start=1)
-        ][: len(annexes)]
-        document = pdf_module.append_annexes(document, annexes, labels)
-    return document
+    return with_annexes(letter, document, annexes)
+
+
+def with_annexes(letter: Letter, document: bytes, annexes: tuple[Path, ...]) -> bytes:
+    """The letter's PDF with its annexes appended, each stamped with its label."""
+    if not annexes:
+        return document
+    catalog = translations(letter.language)
+    labels = [
+        catalog.gettext("Annex %(number)s: %(name)s") % {"number": number, "name": name}
+        for number, name in enumerate(letter.enclosures, start=1)
+    ][: len(annexes)]
+    return pdf_module.append_annexes(document, annexes, labels)
 
 
 def render_to(

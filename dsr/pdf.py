@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -99,6 +100,63 @@ def captured_warnings() -> Iterator[list[logging.LogRecord]]:
 
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def _base_url() -> str:
+    return resource_dir("templates").resolve().as_uri() + "/"
+
+
+@cache
+def _counter_styles() -> Any:
+    """One @counter-style registry, shared by the cached style sheets and the renders."""
+    from weasyprint.css.counters import CounterStyle
+
+    return CounterStyle()
+
+
+@lru_cache(maxsize=64)
+def _stylesheet(text: str) -> Any:
+    """A ``<style>`` element's text, parsed once per process.
+
+    Every letter carries the same style sheet; tokenizing and validating it
+    again for each letter of a batch cost more than a quarter of the layout.
+    """
+    from weasyprint import CSS
+
+    return CSS(
+        string=text,
+        base_url=_base_url(),
+        url_fetcher=url_fetcher(),
+        font_config=font_config(),
+        counter_style=_counter_styles(),
+    )
+
+
+def layout(document: str, options: dict[str, Any] | None = None) -> tuple[Any, list[str]]:
+    """Lay out an HTML document: a WeasyPrint ``Document`` and the warnings.
+
+    The ``<style>`` elements are taken out and passed as parsed style sheets
+    (cached by their text). They were the document's only style sheets, so
+    nothing of the cascade changes but who parses them. ``options`` are
+    WeasyPrint's (``pdf_variant``, ``pdf_forms``): layout depends on them too.
+    """
+    from weasyprint import HTML
+
+    sheets = [_stylesheet(text) for text in _STYLE_ELEMENT.findall(document)]
+    document = _STYLE_ELEMENT.sub("", document)
+    with captured_warnings() as records:
+        try:
+            html = HTML(string=document, base_url=_base_url(), url_fetcher=url_fetcher())
+            rendered = html.render(
+                font_config=font_config(),
+                counter_style=_counter_styles(),
+                stylesheets=sheets,
+                **(options or {}),
+            )
+        except Exception as error:  # WeasyPrint raises many types; report them as ours
+            raise RenderError(f"PDF rendering failed: {error}") from error
+    return rendered, [record.getMessage() for record in records]
 
 
 def html_to_pdf(
@@ -112,41 +170,137 @@ def html_to_pdf(
     The document's ``dcterms.created``/``dcterms.modified`` meta tags fix the
     PDF's dates, so the same letter gives the same bytes.
     """
-    from weasyprint import HTML
+    options: dict[str, Any] = {"pdf_forms": True} if forms else {}
+    if variant:
+        options["pdf_variant"] = variant
+    if attachment:
+        from weasyprint import Attachment
 
-    base = resource_dir("templates").resolve().as_uri() + "/"
+        name, data, when = attachment  # its dates too: same input, same bytes
+        options["attachments"] = [
+            Attachment(
+                string=data,
+                name=name,
+                url_fetcher=url_fetcher(),
+                description="The request, machine-readable",
+                relationship="Data",
+                created=when,
+                modified=when,
+            )
+        ]
+    rendered, warnings = layout(document, options)
     with captured_warnings() as records:
         try:
-            html = HTML(string=document, base_url=base, url_fetcher=url_fetcher())
-            options: dict[str, Any] = {"pdf_forms": True} if forms else {}
-            if variant:
-                options["pdf_variant"] = variant
-            if attachment:
-                from weasyprint import Attachment
-
-                name, data, when = attachment  # its dates too: same input, same bytes
-                options["attachments"] = [
-                    Attachment(
-                        string=data,
-                        name=name,
-                        url_fetcher=url_fetcher(),
-                        description="The request, machine-readable",
-                        relationship="Data",
-                        created=when,
-                        modified=when,
-                    )
-                ]
-            pdf = html.write_pdf(
-                font_config=font_config(),
-                uncompressed_pdf=False,
-                custom_metadata=True,
-                **options,
-            )
-        except Exception as error:  # WeasyPrint raises many types; report them as ours
+            pdf = rendered.write_pdf(uncompressed_pdf=False, custom_metadata=True, **options)
+        except Exception as error:
             raise RenderError(f"PDF rendering failed: {error}") from error
     if pdf is None:
         raise RenderError("PDF rendering produced no output")
-    return pdf, [record.getMessage() for record in records]
+    return pdf, warnings + [record.getMessage() for record in records]
+
+
+def write_separately(rendered: Sequence[Any]) -> list[bytes]:
+    """One PDF per laid-out document, written together and then split apart.
+
+    Writing subsets every font once per PDF; here the fonts are subset once for
+    all the documents, then each document's pages are copied into a PDF of
+    its own with its own metadata and outline. Each PDF embeds the fonts of
+    the whole group, so group documents of one language. Not for forms: the
+    AcroForm dictionary does not survive the split.
+    """
+    import pikepdf
+
+    if not rendered:
+        return []
+    pages = [page for document in rendered for page in document.pages]
+    with captured_warnings():
+        try:
+            combined = rendered[0].copy(pages).write_pdf(uncompressed_pdf=False)
+        except Exception as error:
+            raise RenderError(f"PDF rendering failed: {error}") from error
+    source = pikepdf.open(io.BytesIO(combined))
+    outputs = []
+    first = 0
+    for document in rendered:
+        count = len(document.pages)
+        target = pikepdf.new()
+        target.pages.extend(source.pages[first : first + count])
+        first += count
+        _copy_metadata(document, target)
+        _copy_outline(document, target)
+        buffer = io.BytesIO()
+        target.save(
+            buffer,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+        outputs.append(buffer.getvalue())
+    return outputs
+
+
+def _pdf_date(value: str) -> str:
+    """A W3C date-time (``2026-11-22T00:00:00Z``) as a PDF date (``D:20261122000000Z``)."""
+    moment = datetime.fromisoformat(value)
+    stamp = moment.strftime("D:%Y%m%d%H%M%S")
+    offset = moment.utcoffset()
+    if offset is None:
+        return stamp
+    if not offset:
+        return stamp + "Z"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{stamp}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+
+
+def _copy_metadata(document: Any, target: Any) -> None:
+    """The document information WeasyPrint writes for a PDF of its own."""
+    import pikepdf
+    from weasyprint import __version__
+
+    metadata = document.metadata
+    info = {"/Producer": f"WeasyPrint {__version__}"}
+    if metadata.title:
+        info["/Title"] = metadata.title
+    if metadata.authors:
+        info["/Author"] = ", ".join(metadata.authors)
+    if metadata.description:
+        info["/Subject"] = metadata.description
+    if metadata.keywords:
+        info["/Keywords"] = ", ".join(metadata.keywords)
+    if metadata.generator:
+        info["/Creator"] = metadata.generator
+    if metadata.created:
+        info["/CreationDate"] = _pdf_date(metadata.created)
+    if metadata.modified:
+        info["/ModDate"] = _pdf_date(metadata.modified)
+    for key, value in metadata.custom.items():
+        key = "".join(char for char in key if char.isascii() and char.isalnum())
+        if key:
+            info[f"/{key}"] = value
+    target.docinfo = target.make_indirect(
+        pikepdf.Dictionary({key: pikepdf.String(value) for key, value in info.items()})
+    )
+    if metadata.lang:
+        target.Root.Lang = pikepdf.String(metadata.lang)
+
+
+def _copy_outline(document: Any, target: Any) -> None:
+    """The document's bookmarks (its subject line), pointing into its own pages."""
+    from pikepdf import OutlineItem
+
+    def items(bookmarks: Any) -> list[Any]:
+        made = []
+        for title, (page, left, top), children, state in bookmarks:
+            item = OutlineItem(title, page, "XYZ", left=left, top=top)
+            item.children.extend(items(children))
+            item.is_closed = state == "closed"
+            made.append(item)
+        return made
+
+    tree = document.make_bookmark_tree(scale=0.75, transform_pages=True)
+    if tree:
+        with target.open_outline() as outline:
+            outline.root.extend(items(tree))
 
 
 def concatenate(documents: Sequence[bytes]) -> bytes:

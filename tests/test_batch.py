@@ -12,6 +12,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dsr.cli import main
@@ -200,15 +201,17 @@ def test_malformed_files_get_a_clear_error(tmp_path: Path) -> None:
     assert report(tmp_path / "ragged")[0]["status"] == "written"
 
 
-def test_a_killed_run_resumes_cleanly(tmp_path: Path) -> None:
-    rows = [list(GOOD[i % len(GOOD)]) for i in range(40)]
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_killed_run_resumes_cleanly(tmp_path: Path, jobs: str) -> None:
+    rows = [list(GOOD[i % len(GOOD)]) for i in range(300)]
     for number, row in enumerate(rows):
         row[2] = f"Member{number} Example{number}"
     source = write_csv(tmp_path / "people.csv", rows)
     out = tmp_path / "out"
     env = {**os.environ}
     process = subprocess.Popen(
-        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", "txt"],
+        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", "txt",
+         "--jobs", jobs],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -216,14 +219,15 @@ def test_a_killed_run_resumes_cleanly(tmp_path: Path) -> None:
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    time.sleep(0.2)  # the workers die with their parent: nothing more appears
     finished_before = len(list(out.glob("*.txt")))
-    assert 3 <= finished_before < 40
+    assert 3 <= finished_before < 300
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
     assert code == 0, output
-    assert len(list(out.glob("*.txt"))) == 40
+    assert len(list(out.glob("*.txt"))) == 300
     assert not list(out.glob(".*.part"))
     statuses = [r["status"] for r in report(out)]
-    assert statuses.count("written") + statuses.count("unchanged") == 40
+    assert statuses.count("written") + statuses.count("unchanged") == 300
     assert statuses.count("unchanged") >= finished_before - 1
 
 
@@ -243,28 +247,33 @@ def test_parallel_jobs_give_the_same_files(tmp_path: Path) -> None:
         assert (one / name).read_bytes() == (two / name).read_bytes()
 
 
-def test_ctrl_c_stops_cleanly_keeping_finished_files(tmp_path: Path) -> None:
-    rows = [list(GOOD[i % len(GOOD)]) for i in range(60)]
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_cleanly_keeping_finished_files(tmp_path: Path, jobs: str) -> None:
+    rows = [list(GOOD[i % len(GOOD)]) for i in range(300)]
     for number, row in enumerate(rows):
         row[2] = f"Member{number} Example{number}"
     source = write_csv(tmp_path / "people.csv", rows)
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", "txt"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", "txt",
+         "--jobs", jobs],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 3:
         time.sleep(0.02)
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert b"Traceback" not in stderr
     finished = sorted(p.name for p in out.glob("*.txt"))
-    assert 3 <= len(finished) < 60
+    assert 3 <= len(finished) < 300
     assert not list(out.glob(".*.part"))
-    written = [r for r in report(out) if r["status"] == "written"]
+    rows_reported = report(out)
+    assert len(rows_reported) == 300  # every row, written or not
+    written = [r for r in rows_reported if r["status"] == "written"]
     assert sorted(r["file"] for r in written) == finished  # the report matches the files
+    assert {r["status"] for r in rows_reported} == {"written", "pending"}
 
 
 def test_the_tracking_store_survives_a_kill(tmp_path: Path, dsr_home: Path) -> None:
@@ -296,3 +305,58 @@ def test_the_tracking_store_survives_a_kill(tmp_path: Path, dsr_home: Path) -> N
     code, output = invoke("track", "list", "--json")
     assert code == 0, output
     assert len(json.loads(output)) == count
+
+
+def test_batch_pdfs_are_the_letters_dsr_letter_writes(tmp_path: Path) -> None:
+    """Rows rendered as a group and split apart read as `dsr letter` output of the same row."""
+    source = write_csv(tmp_path / "people.csv", GOOD)
+    out = tmp_path / "out"
+    assert invoke("batch", str(source), "-o", str(out), "--jobs", "1")[0] == 0
+    row = GOOD[1]  # art21, FR, fr
+    single = tmp_path / "single.pdf"
+    code, output = invoke(
+        "letter", "--kind", row[0], "--jurisdiction", row[1], "--name", row[2],
+        "--address", row[3], "--account-email", row[4], "--lang", row[5],
+        "--situation", row[6], "--controller", "linkedin", "-o", str(single),
+    )  # fmt: skip
+    assert code == 0, output
+    batch_file = out / "0002-dupont-art21-fr.pdf"
+    assert pdf_text(batch_file) == pdf_text(single)
+    from pypdf import PdfReader
+
+    assert dict(PdfReader(batch_file).metadata or {}) == dict(PdfReader(single).metadata or {})
+
+
+def test_files_the_batch_did_not_write_or_that_changed_are_kept(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "people.csv", GOOD[:2])
+    out = tmp_path / "out"
+    out.mkdir()
+    stranger = out / "0001-mustermann-objection-de.pdf"
+    stranger.write_bytes(b"someone else's file")
+    code, output = invoke("batch", str(source), "-o", str(out))
+    assert code == 2
+    assert "row 1: a file with this name exists that this batch did not write" in output
+    assert stranger.read_bytes() == b"someone else's file"
+    stranger.unlink()
+    assert invoke("batch", str(source), "-o", str(out))[0] == 0
+    edited = out / "0002-dupont-art21-fr.pdf"
+    edited.write_bytes(edited.read_bytes() + b"% annotated\n")
+    code, output = invoke("batch", str(source), "-o", str(out))
+    assert code == 2
+    assert "row 2: the file was changed after dsr wrote it; use --force" in output
+    assert edited.read_bytes().endswith(b"% annotated\n")
+    assert invoke("batch", str(source), "-o", str(out), "--force")[0] == 0
+    assert not edited.read_bytes().endswith(b"% annotated\n")
+
+
+def test_a_record_without_its_file_is_rendered_again(tmp_path: Path) -> None:
+    """A kill between recording a file and renaming it leaves a record and no file."""
+    source = write_csv(tmp_path / "people.csv", GOOD[:2])
+    out = tmp_path / "out"
+    assert invoke("batch", str(source), "-o", str(out), "--format", "txt")[0] == 0
+    (out / "0001-mustermann-objection-de.txt").unlink()
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+    assert code == 0, output
+    assert "Wrote 1 letters" in output
+    assert "1 unchanged" in output
+    assert (out / "0001-mustermann-objection-de.txt").exists()

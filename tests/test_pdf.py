@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -58,7 +59,7 @@ def test_fetcher_refuses_path_traversal_out_of_the_package() -> None:
 
 
 def test_fetcher_serves_the_packages_own_files() -> None:
-    own = (resource_dir("templates") / "letter.css.jinja").resolve()
+    own = (resource_dir("templates") / "page.css.jinja").resolve()
     response = url_fetcher().fetch(own.as_uri())
     assert b"@page" in response.read()
 
@@ -140,3 +141,65 @@ def test_user_templates_are_sandboxed(tmp_path: Path) -> None:
         "(access to attribute '__class__' of 'Letter' object is unsafe.)\n"
     )
     assert not out.exists()
+
+
+def _pages_as_png(data: bytes, folder: Path, stem: str) -> list[bytes]:
+    import subprocess
+
+    source = folder / f"{stem}.pdf"
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(source), str(folder / stem)], check=True)
+    return [path.read_bytes() for path in sorted(folder.glob(f"{stem}-*.png"))]
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, page number) of every bookmark."""
+    flat: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                flat.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return flat
+
+
+def test_letters_written_together_read_and_look_as_letters_written_alone(tmp_path: Path) -> None:
+    """write_separately (one font subset for a group) gives each letter its own PDF:
+    the same pages, text, metadata and outline as a PDF written for it alone."""
+    from dsr.pdf import layout, write_separately
+
+    documents = [letter_html("objection", "en"), letter_html("art21", "fr"), letter_html("erasure")]
+    together = write_separately([layout(document)[0] for document in documents])
+    assert len(together) == 3
+    for index, (document, split) in enumerate(zip(documents, together, strict=True)):
+        alone, _ = html_to_pdf(document)
+        split_reader, alone_reader = PdfReader(io.BytesIO(split)), PdfReader(io.BytesIO(alone))
+        assert len(split_reader.pages) == len(alone_reader.pages)
+        assert [p.extract_text() for p in split_reader.pages] == [
+            p.extract_text() for p in alone_reader.pages
+        ]
+        assert dict(split_reader.metadata or {}) == dict(alone_reader.metadata or {})
+        assert split_reader.trailer["/Root"]["/Lang"] == alone_reader.trailer["/Root"]["/Lang"]
+        assert _outline(split_reader) == _outline(alone_reader)
+        assert _pages_as_png(split, tmp_path, f"split{index}") == _pages_as_png(
+            alone, tmp_path, f"alone{index}"
+        )
+
+
+def test_cached_style_sheets_change_nothing_in_the_pdf() -> None:
+    """<style> elements are parsed once per process and passed as parsed sheets;
+    the result is the PDF WeasyPrint makes of the untouched document."""
+    from weasyprint import HTML
+
+    from dsr.pdf import font_config
+
+    document = letter_html("art21", "fr")
+    base = resource_dir("templates").resolve().as_uri() + "/"
+    reference = HTML(string=document, base_url=base, url_fetcher=url_fetcher()).write_pdf(
+        font_config=font_config(), custom_metadata=True
+    )
+    assert html_to_pdf(document)[0] == reference
