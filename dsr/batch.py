@@ -193,6 +193,8 @@ def _render_chunk(jobs: list[Job], out_dir: str, fmt: str) -> list[Done]:
                 done.append(_write(folder, job, with_annexes(letter, data, annexes)))
             except DsrError as error:
                 done.append((row, name, digest, "", str(error)))
+    del laid_out
+    gc.collect()  # collections are rare during layout (see _fewer_collections): one per group
     return done
 
 
@@ -246,7 +248,10 @@ def read_state(folder: Path) -> dict[str, Finished]:
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """Layout allocates millions of short-lived objects; collect cycles less often."""
+    """Layout allocates millions of short-lived objects; collect cycles less often.
+
+    Each group ends with a full collection, so memory stays bounded by a group.
+    """
     thresholds = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)
     try:

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from . import registry
+from . import pdf, registry
 from .compose import compose
 from .i18n import language_name, shipped_languages
 from .model import Account, Kind, Letter, PostalAddress, Request, Requester
@@ -22,6 +23,7 @@ from .render import BLANK_DATE, render_html
 from .resources import resource_dir
 
 DOTS = "…" * 18
+GROUP = 16  # letters written as one PDF, then split
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,9 @@ def blank_letter(
         language=language,
         date=date_for_deadlines(),
         situation="\n\n\n" if kind == Kind.ART21 else None,
-        request_date=date_for_deadlines(earlier=True) if kind == Kind.COMPLAINT else None,
+        request_date=(
+            date_for_deadlines(earlier=True) if kind in (Kind.COMPLAINT, Kind.REMINDER) else None
+        ),
         reference="_" * 12,
     )
     letter = compose(request)
@@ -146,16 +150,43 @@ def write_kit(
     fillable: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[KitEntry]:
-    """Write the blank letters and an index.html into ``out_dir``."""
-    entries = []
-    for code, kind, language in combinations(kinds, jurisdictions, languages):
+    """Write the blank letters and an index.html into ``out_dir``.
+
+    PDFs are written in groups of one language, fonts subset once per group
+    (see pdf.write_separately); fillable ones one by one, as the split would
+    lose their form.
+    """
+    written: dict[int, KitEntry] = {}
+    pending: list[tuple[int, KitEntry, Any]] = []
+
+    def flush() -> None:
+        documents = pdf.write_separately([document for _, _, document in pending])
+        for (number, entry, _), data in zip(pending, documents, strict=True):
+            atomic_write(out_dir / entry.file, data)
+            written[number] = entry
+        if progress is not None:
+            progress(len(pending))
+        pending.clear()
+
+    wanted = list(combinations(kinds, jurisdictions, languages))
+    by_language = sorted(range(len(wanted)), key=lambda number: wanted[number][2])
+    for number in by_language:
+        code, kind, language = wanted[number]
         letter = blank_letter(code, kind, language, fillable=fillable)
-        name = f"{code}/{kind}-{language}.{fmt}"
-        data = letter_pdf(letter, forms=fillable) if fmt == "pdf" else render_html(letter).encode()
-        atomic_write(out_dir / name, data)
-        entries.append(KitEntry(code, kind, language, name))
+        entry = KitEntry(code, kind, language, f"{code}/{kind}-{language}.{fmt}")
+        if fmt == "pdf" and not fillable:
+            if pending and (len(pending) == GROUP or pending[-1][1].language != language):
+                flush()
+            pending.append((number, entry, pdf.layout(render_html(letter))[0]))
+            continue
+        data = letter_pdf(letter, forms=True) if fmt == "pdf" else render_html(letter).encode()
+        atomic_write(out_dir / entry.file, data)
+        written[number] = entry
         if progress is not None:
             progress(1)
+    if pending:
+        flush()
+    entries = [written[number] for number in sorted(written)]
     atomic_write(out_dir / "index.html", index_html(entries, index_language).encode())
     return entries
 

@@ -55,6 +55,22 @@ def test_every_jurisdiction_has_a_kit() -> None:
     assert len(entries) > 300
 
 
+def test_every_blank_letter_leaves_every_date_blank() -> None:
+    """All kinds of every kit, reminders included: no computed or current date leaks in."""
+    import re
+    from datetime import date
+
+    from dsr.kits import blank_letter
+    from dsr.render import render_text
+
+    years = {str(date.today().year), "2019", "2020"}  # today; kits.date_for_deadlines
+    for code, kind, language in combinations():
+        text = render_text(blank_letter(code, kind, language))
+        found = set(re.findall(r"(?<![\d/])(\d{4})(?![\d/])", text)) & years
+        assert not found, (code, kind, language, found)
+        assert "_" * 16 in text, (code, kind, language)
+
+
 def test_sources_can_be_adapted_and_used(tmp_path: Path) -> None:
     source = tmp_path / "source"
     code, output = invoke("templates", "--source", "-o", str(source))
