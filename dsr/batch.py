@@ -318,9 +318,12 @@ def run_batch(
     jobs: int = 1,
     defaults: Mapping[str, Any] | None = None,
     force: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BatchReport:
-    """Validate every row, then render the good ones into ``out_dir``."""
+    """Validate every row, then render the good ones into ``out_dir``.
+
+    ``progress(count, total)`` is called as groups of rows are finished.
+    """
     if fmt not in FORMATS:
         raise DsrError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     results: dict[int, RowResult] = {}
@@ -364,12 +367,22 @@ def run_batch(
             todo.append((number, request, name, digest))
         todo.sort(key=_group_key)
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        if progress is not None:
+            total = len(todo)
+            report_progress = progress
+
+            def progress_of(count: int) -> None:
+                report_progress(count, total)
+
+            tick: Callable[[int], None] | None = progress_of
+        else:
+            tick = None
         with _fewer_collections():
             if jobs > 1 and len(chunks) > 1:
-                _run_in_pool(chunks, out_dir, fmt, jobs, results, progress)
+                _run_in_pool(chunks, out_dir, fmt, jobs, results, tick)
             else:
                 for chunk in chunks:
-                    _collect(_render_chunk(chunk, str(out_dir), fmt), results, progress)
+                    _collect(_render_chunk(chunk, str(out_dir), fmt), results, tick)
     finally:
         # Rows a worker finished before an interruption are in the state file.
         recorded = read_state(out_dir)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import json
 import sys
+import time
 import tomllib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -539,14 +540,18 @@ def batch(
     defaults = _load_profile(defaults_file) if defaults_file else {}
     if not source.is_file():
         fail([f"SOURCE: {source} is not a file"])
-    progress_bar = None
     try:
         if is_interactive():
-            with click.progressbar(length=0, label="Writing letters", file=sys.stderr) as bar:
-                progress_bar = bar
+            with click.progressbar(
+                length=1, label="Writing letters", file=sys.stderr, show_pos=True,
+                item_show_func=lambda rate: rate,
+            ) as bar:  # fmt: skip
+                started = time.monotonic()
 
-                def step(count: int) -> None:
-                    bar.update(count)
+                def step(count: int, total: int) -> None:
+                    bar.length = max(total, 1)
+                    rate = (bar.pos + count) / max(time.monotonic() - started, 1e-3)
+                    bar.update(count, current_item=f"{rate:.1f} letters/s")
 
                 report = run_batch(
                     source, out_dir, today=today(), fmt=fmt, jobs=jobs,
@@ -558,7 +563,6 @@ def batch(
             )
     except BatchFileError as error:
         fail([str(error)])
-    del progress_bar
     for result in report.failed:
         click.echo(f"Error: row {result.row}: {result.message}", err=True)
     written = sum(r.status == "written" for r in report.results)

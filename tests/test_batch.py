@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from dsr.cli import main
-from tests.conftest import pdf_text
+from tests.conftest import flat, pdf_text
 
 HEADER = [
     "kind",
@@ -360,3 +360,42 @@ def test_a_record_without_its_file_is_rendered_again(tmp_path: Path) -> None:
     assert "Wrote 1 letters" in output
     assert "1 unchanged" in output
     assert (out / "0001-mustermann-objection-de.txt").exists()
+
+
+def test_progress_counts_every_row_against_the_total(tmp_path: Path) -> None:
+    from datetime import date
+
+    from dsr.batch import run_batch
+
+    rows = [list(GOOD[i % len(GOOD)]) for i in range(40)]
+    for number, row in enumerate(rows):
+        row[2] = f"Member{number} Example{number}"
+    source = write_csv(tmp_path / "people.csv", [*rows, BAD])
+    calls: list[tuple[int, int]] = []
+    report_ = run_batch(
+        source, tmp_path / "out", today=date(2026, 11, 22), fmt="txt", jobs=2,
+        progress=lambda count, total: calls.append((count, total)),
+    )  # fmt: skip
+    assert len(report_.failed) == 1
+    assert {total for _, total in calls} == {40}  # the bad row is not to be written
+    assert sum(count for count, _ in calls) == 40
+    assert len(calls) == 3  # one call per group of 16 rows
+
+
+def test_enclosed_pdfs_are_appended_to_each_rows_letter(tmp_path: Path) -> None:
+    from dsr.pdf import html_to_pdf
+
+    annex = tmp_path / "earlier-request.pdf"
+    annex.write_bytes(html_to_pdf("<p>My earlier request of 1 September</p>")[0])
+    member = dict(zip(HEADER, GOOD[2], strict=True))  # a complaint, in Polish
+    rows = [{**member, "enclose": str(annex)}, {**member, "name": "Jan Nowak"}]
+    source = tmp_path / "people.jsonl"
+    source.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--jobs", "1")
+    assert code == 0, output
+    with_annex = pdf_text(out / "0001-kowalska-complaint-pl.pdf").split("\f")
+    without = pdf_text(out / "0002-nowak-complaint-pl.pdf").split("\f")
+    assert len(with_annex) == len(without) + 1
+    assert "My earlier request of 1 September" in with_annex[-1]
+    assert "Załącznik nr 1: earlier-request.pdf" in flat(with_annex[-1])
