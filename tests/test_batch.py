@@ -399,3 +399,81 @@ def test_enclosed_pdfs_are_appended_to_each_rows_letter(tmp_path: Path) -> None:
     assert len(with_annex) == len(without) + 1
     assert "My earlier request of 1 September" in with_annex[-1]
     assert "Załącznik nr 1: earlier-request.pdf" in flat(with_annex[-1])
+
+
+CAMPAIGN_MEMBERS = {  # jurisdiction: (name, address)
+    "DE": ("Erika Mustermann", "Hauptstraße 1, 10115 Berlin"),
+    "FR": ("Marie Dupont", "12 rue de la Paix, 75002 Paris"),
+    "PL": ("Anna Kowalska", "ul. Prosta 1, 00-850 Warszawa"),
+    "IE": ("Aoife Murphy", "5 Main Street, Dublin 8, D08 XY12"),
+    "GB": ("John Smith", "10 Downing Street, London SW1A 2AA"),
+    "CH": ("Erika Muster", "Bahnhofstrasse 1, 8001 Zürich"),
+    "CA": ("Alex Tremblay", "100 Queen Street, Ottawa ON K1P 1J9"),
+    "CA-QC": ("Julie Gagnon", "1000 rue Sherbrooke Ouest, Montréal QC H3A 3G4"),
+    "HK": ("陳大文", "Flat 1, 1 Queens Road Central, Central"),
+    "US-CA": ("Sam Lee", "1 Market Street, San Francisco, CA 94105"),
+    "GR": ("Μαρία Παπαδοπούλου", "Ερμού 1, 105 63 Αθήνα"),
+    "HU": ("Nagy Anna", "Váci utca 1, 1052 Budapest"),
+    "LV": ("Anna Bērziņa", "Brīvības iela 1, LV-1010 Rīga"),
+    "SE": ("Anna Andersson", "Storgatan 1, 114 55 Stockholm"),
+    "DE-BY": ("Max Huber", "Marienplatz 1, 80331 München"),
+}
+CAMPAIGN_BAD = {  # row number: (field to spoil, value, what the report must say)
+    17: ("account_email", "not-an-email", "account-email: 'not-an-email' is not a valid e-mail"),
+    58: ("kind", "complain", "kind: 'complain'"),
+    99: ("date", "2026-13-01", "date: '2026-13-01'"),
+    140: ("jurisdiction", "XX", "jurisdiction: 'XX' is not a jurisdiction dsr knows"),
+}
+
+
+def test_a_mixed_campaign_gives_every_good_row_its_own_letter(tmp_path: Path) -> None:
+    """Kinds x jurisdictions x languages with bad rows among them, in two workers:
+    each good row's PDF is its own member's letter, in its language; bad rows are
+    reported with their number and field."""
+    from pypdf import PdfReader
+
+    from dsr.kits import combinations
+
+    rows: list[dict[str, str]] = []
+    every = list(combinations(jurisdictions=list(CAMPAIGN_MEMBERS)))
+    for code, kind, language in every + every[::3]:  # some letters twice, for two members
+        name, address = CAMPAIGN_MEMBERS[code]
+        number = len(rows) + 1
+        row = {"kind": kind, "jurisdiction": code, "lang": language, "address": address,
+               "name": f"{name} M{number:03d}", "account_email": f"m{number}@example.org",
+               "date": "2026-11-22"}  # fmt: skip
+        if kind == "art21":
+            row["situation"] = "I am a journalist and protect my sources."
+        if kind in ("complaint", "reminder"):
+            row["request_date"] = "2026-09-01"
+        rows.append(row)
+    for number, (field, value, _) in CAMPAIGN_BAD.items():
+        rows[number - 1] = {**rows[number - 1], field: value}
+    assert len(rows) >= 170
+    source = tmp_path / "campaign.csv"
+    columns = sorted({key for row in rows for key in row})
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--jobs", "2")
+    assert code == 2
+    for number, (_, _, message) in CAMPAIGN_BAD.items():
+        assert f"Error: row {number}: {message}" in output
+    reported = {int(r["row"]): r for r in report(out)}
+    assert sorted(reported) == list(range(1, len(rows) + 1))
+    for number, row in enumerate(rows, start=1):
+        result = reported[number]
+        if number in CAMPAIGN_BAD:
+            assert result["status"] == "error"
+            continue
+        assert result["status"] == "written", result
+        assert result["file"].startswith(f"{number:04d}-")
+        assert result["file"].endswith(f"-{row['kind']}-{row['lang']}.pdf")
+        reader = PdfReader(out / result["file"])
+        text = flat(pdf_text(out / result["file"]))
+        assert row["name"] in text, result["file"]  # its own member, nobody else's
+        others = {f"M{n:03d}" for n in range(1, len(rows) + 1)} - {f"M{number:03d}"}
+        assert not [word for word in text.split() if word in others], result["file"]
+        assert reader.trailer["/Root"]["/Lang"] == row["lang"]
