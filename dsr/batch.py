@@ -18,10 +18,9 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from .errors import DsrError, InvalidRequest
 from .inputs import FIELDS, parse_request
 from .model import Letter, Request
 from .outputs import with_annexes
+from .workers import run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
 REPORT_FILE = "report.csv"
@@ -150,7 +150,7 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _render_chunk(jobs: list[Job], out_dir: str, fmt: str) -> list[Done]:
+def _render_chunk(group: list[Job], out_dir: str, fmt: str) -> list[Done]:
     """Render and write a group of rows (in a worker).
 
     PDFs of the group are laid out one by one and written together, so fonts
@@ -165,8 +165,8 @@ def _render_chunk(jobs: list[Job], out_dir: str, fmt: str) -> list[Done]:
     folder = Path(out_dir)
     done: list[Done] = []
     laid_out: list[tuple[Job, Letter, Any]] = []
-    for job in jobs:
-        if _stop is not None and _stop.is_set():
+    for job in group:
+        if stop_requested():
             break  # the rows left are reported as not written
         row, request, name, digest = job
         try:
@@ -194,7 +194,7 @@ def _render_chunk(jobs: list[Job], out_dir: str, fmt: str) -> list[Done]:
             except DsrError as error:
                 done.append((row, name, digest, "", str(error)))
     del laid_out
-    gc.collect()  # collections are rare during layout (see _fewer_collections): one per group
+    gc.collect()  # collections are rare during layout (workers.fewer_collections): one per group
     return done
 
 
@@ -244,64 +244,6 @@ def read_state(folder: Path) -> dict[str, Finished]:
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by a kill
     return done
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Layout allocates millions of short-lived objects; collect cycles less often.
-
-    Each group ends with a full collection, so memory stays bounded by a group.
-    """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-
-
-def _die_with_parent() -> None:
-    """A killed batch must not leave workers writing into the folder (Linux)."""
-    import ctypes
-    import ctypes.util
-    import signal
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # elsewhere a worker finishes its group and then stops
-
-
-_stop: Any = None  # a worker's multiprocessing Event: the batch was interrupted
-
-
-def _start_worker(stop: Any) -> None:
-    """Load WeasyPrint and the fonts once, then keep them out of the collector's way.
-
-    Ctrl-C reaches the whole process group; workers leave it to the parent,
-    which sets ``stop``: each worker then writes what it has laid out and
-    takes no further row.
-    """
-    import signal
-
-    from . import pdf
-
-    global _stop
-    _stop = stop
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
-    pdf.font_config()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
-
-
-def available_cpus() -> int:
-    """The CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _group_key(job: Job) -> tuple[str, str]:
@@ -377,12 +319,8 @@ def run_batch(
             tick: Callable[[int], None] | None = progress_of
         else:
             tick = None
-        with _fewer_collections():
-            if jobs > 1 and len(chunks) > 1:
-                _run_in_pool(chunks, out_dir, fmt, jobs, results, tick)
-            else:
-                for chunk in chunks:
-                    _collect(_render_chunk(chunk, str(out_dir), fmt), results, tick)
+        work = partial(_render_chunk, out_dir=str(out_dir), fmt=fmt)
+        run_groups(work, chunks, jobs, lambda done: _collect(done, results, tick))
     finally:
         # Rows a worker finished before an interruption are in the state file.
         recorded = read_state(out_dir)
@@ -397,32 +335,6 @@ def run_batch(
         report = BatchReport([results[k] for k in sorted(results)])
         write_report(out_dir, report)
     return report
-
-
-def _run_in_pool(
-    chunks: list[list[Job]],
-    out_dir: Path,
-    fmt: str,
-    jobs: int,
-    results: dict[int, RowResult],
-    progress: Callable[[int], None] | None,
-) -> None:
-    import multiprocessing
-
-    stop = multiprocessing.get_context().Event()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(stop,)) as pool:
-        futures = [pool.submit(_render_chunk, chunk, str(out_dir), fmt) for chunk in chunks]
-        try:
-            for future in as_completed(futures):
-                _collect(future.result(), results, progress)
-        except KeyboardInterrupt:
-            stop.set()
-            for future in futures:
-                future.cancel()
-            for future in futures:  # the groups under way end after their current row
-                if not future.cancelled():
-                    _collect(future.result(), results, None)
-            raise
 
 
 def _collect(

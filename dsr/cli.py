@@ -12,7 +12,8 @@ import json
 import sys
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -481,6 +482,25 @@ def forget(yes: bool) -> None:
     click.echo(f"Removed {len(removed)} files and folders from {home}.", err=True)
 
 
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar with position, ETA and letters/s on a terminal; nothing otherwise."""
+    if not is_interactive():
+        yield None
+        return
+    with click.progressbar(
+        length=1, label=label, file=sys.stderr, show_pos=True, item_show_func=lambda rate: rate
+    ) as bar:
+        started = time.monotonic()
+
+        def step(count: int, total: int) -> None:
+            bar.length = max(total, 1)
+            rate = (bar.pos + count) / max(time.monotonic() - started, 1e-3)
+            bar.update(count, current_item=f"{rate:.1f} letters/s")
+
+        yield step
+
+
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -534,33 +554,19 @@ def batch(
     Example:
       dsr batch members.csv -o letters/ --jobs 2 --zip
     """
-    from .batch import BatchFileError, available_cpus, run_batch, zip_outputs
+    from .batch import BatchFileError, run_batch, zip_outputs
+    from .workers import available_cpus
 
     jobs = jobs or available_cpus()
     defaults = _load_profile(defaults_file) if defaults_file else {}
     if not source.is_file():
         fail([f"SOURCE: {source} is not a file"])
     try:
-        if is_interactive():
-            with click.progressbar(
-                length=1, label="Writing letters", file=sys.stderr, show_pos=True,
-                item_show_func=lambda rate: rate,
-            ) as bar:  # fmt: skip
-                started = time.monotonic()
-
-                def step(count: int, total: int) -> None:
-                    bar.length = max(total, 1)
-                    rate = (bar.pos + count) / max(time.monotonic() - started, 1e-3)
-                    bar.update(count, current_item=f"{rate:.1f} letters/s")
-
-                report = run_batch(
-                    source, out_dir, today=today(), fmt=fmt, jobs=jobs,
-                    defaults=defaults, force=force, progress=step,
-                )  # fmt: skip
-        else:
+        with progress_bar("Writing letters") as step:
             report = run_batch(
-                source, out_dir, today=today(), fmt=fmt, jobs=jobs, defaults=defaults, force=force
-            )
+                source, out_dir, today=today(), fmt=fmt, jobs=jobs,
+                defaults=defaults, force=force, progress=step,
+            )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])
     for result in report.failed:
@@ -629,6 +635,11 @@ def batch(
 @click.option(
     "--fillable", is_flag=True, help="Make the blanks PDF form fields, to fill in on screen."
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Worker processes.  [default: one per CPU]",
+)
 def templates(
     out_dir: Path,
     kinds: tuple[str, ...],
@@ -640,6 +651,7 @@ def templates(
     source: bool,
     force: bool,
     fillable: bool,
+    jobs: int | None,
 ) -> None:
     """Write a template kit: blank letters to print and fill in by hand.
 
@@ -671,16 +683,20 @@ def templates(
     if problems:
         fail(problems)
     from .kits import write_kit
+    from .workers import available_cpus
 
-    entries = write_kit(
-        out_dir,
-        kinds=list(kinds) or None,
-        jurisdictions=[c.upper() for c in jurisdictions] or None,
-        languages=list(languages) or None,
-        fmt=fmt,
-        index_language=index_lang,
-        fillable=fillable,
-    )
+    with progress_bar("Writing blank letters") as step:
+        entries = write_kit(
+            out_dir,
+            kinds=list(kinds) or None,
+            jurisdictions=[c.upper() for c in jurisdictions] or None,
+            languages=list(languages) or None,
+            fmt=fmt,
+            index_language=index_lang,
+            fillable=fillable,
+            jobs=jobs or available_cpus(),
+            progress=step,
+        )
     click.echo(f"Wrote {len(entries)} blank letters and index.html to {out_dir}", err=True)
     if make_zip:
         from .outputs import zip_folder

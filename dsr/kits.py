@@ -7,10 +7,12 @@ real letter; only the member's details and the dates are left blank.
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from .model import Account, Kind, Letter, PostalAddress, Request, Requester
 from .outputs import atomic_write, letter_pdf
 from .render import BLANK_DATE, render_html
 from .resources import resource_dir
+from .workers import run_groups, stop_requested
 
 DOTS = "…" * 18
 GROUP = 16  # letters written as one PDF, then split
@@ -148,47 +151,61 @@ def write_kit(
     fmt: str = "pdf",
     index_language: str = "en",
     fillable: bool = False,
-    progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[KitEntry]:
     """Write the blank letters and an index.html into ``out_dir``.
 
-    PDFs are written in groups of one language, fonts subset once per group
-    (see pdf.write_separately); fillable ones one by one, as the split would
-    lose their form.
+    Letters go to the workers in groups of one language; a group's PDFs are
+    written together, fonts subset once (see pdf.write_separately). Fillable
+    PDFs are written one by one, as the split would lose their form.
     """
-    written: dict[int, KitEntry] = {}
-    pending: list[tuple[int, KitEntry, Any]] = []
-
-    def flush() -> None:
-        documents = pdf.write_separately([document for _, _, document in pending])
-        for (number, entry, _), data in zip(pending, documents, strict=True):
-            atomic_write(out_dir / entry.file, data)
-            written[number] = entry
-        if progress is not None:
-            progress(len(pending))
-        pending.clear()
-
     wanted = list(combinations(kinds, jurisdictions, languages))
     by_language = sorted(range(len(wanted)), key=lambda number: wanted[number][2])
+    groups: list[list[tuple[int, str, str, str]]] = []
     for number in by_language:
         code, kind, language = wanted[number]
-        letter = blank_letter(code, kind, language, fillable=fillable)
-        entry = KitEntry(code, kind, language, f"{code}/{kind}-{language}.{fmt}")
-        if fmt == "pdf" and not fillable:
-            if pending and (len(pending) == GROUP or pending[-1][1].language != language):
-                flush()
-            pending.append((number, entry, pdf.layout(render_html(letter))[0]))
-            continue
-        data = letter_pdf(letter, forms=True) if fmt == "pdf" else render_html(letter).encode()
-        atomic_write(out_dir / entry.file, data)
-        written[number] = entry
+        if not groups or len(groups[-1]) == GROUP or groups[-1][-1][3] != language:
+            groups.append([])
+        groups[-1].append((number, code, kind, language))
+    written: dict[int, KitEntry] = {}
+
+    def collect(done: list[tuple[int, KitEntry]]) -> None:
+        written.update(done)
         if progress is not None:
-            progress(1)
-    if pending:
-        flush()
+            progress(len(done), len(wanted))
+
+    work = partial(_write_group, out_dir=out_dir, fmt=fmt, fillable=fillable)
+    run_groups(work, groups, jobs, collect)
     entries = [written[number] for number in sorted(written)]
     atomic_write(out_dir / "index.html", index_html(entries, index_language).encode())
     return entries
+
+
+def _write_group(
+    group: list[tuple[int, str, str, str]], out_dir: Path, fmt: str, fillable: bool
+) -> list[tuple[int, KitEntry]]:
+    """Write one group of blank letters (in a worker); returns what was written."""
+    done: list[tuple[int, KitEntry]] = []
+    laid_out: list[tuple[int, KitEntry, Any]] = []
+    for number, code, kind, language in group:
+        if stop_requested():
+            break
+        letter = blank_letter(code, kind, language, fillable=fillable)
+        entry = KitEntry(code, kind, language, f"{code}/{kind}-{language}.{fmt}")
+        if fmt == "pdf" and not fillable:
+            laid_out.append((number, entry, pdf.layout(render_html(letter))[0]))
+            continue
+        data = letter_pdf(letter, forms=True) if fmt == "pdf" else render_html(letter).encode()
+        atomic_write(out_dir / entry.file, data)
+        done.append((number, entry))
+    documents = pdf.write_separately([document for _, _, document in laid_out])
+    for (number, entry, _), data in zip(laid_out, documents, strict=True):
+        atomic_write(out_dir / entry.file, data)
+        done.append((number, entry))
+    del laid_out
+    gc.collect()  # see workers.fewer_collections
+    return done
 
 
 def index_html(entries: list[KitEntry], language: str) -> str:

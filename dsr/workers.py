@@ -1,0 +1,115 @@
+"""Groups of letters rendered in worker processes, stopped cleanly by Ctrl-C.
+
+``dsr batch`` and ``dsr templates`` hand out groups of letters (one
+language each, so a group's PDFs share their font subsets). Each worker loads
+WeasyPrint and the fonts once. Ctrl-C reaches the whole process group; the
+workers leave it to the parent, which asks them to stop: a worker then writes
+what it has laid out and takes no further letter. A worker whose parent is
+killed dies with it, so nothing goes on writing into the folder.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+Group = TypeVar("Group")
+Result = TypeVar("Result")
+
+_stop: Any = None  # in a worker: the parent's multiprocessing Event
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def stop_requested() -> bool:
+    """True in a worker once the user pressed Ctrl-C."""
+    return _stop is not None and bool(_stop.is_set())
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Layout allocates millions of short-lived objects; collect cycles less often.
+
+    Callers end each group with ``gc.collect()``, so memory stays bounded by a group.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process when its parent dies."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere a worker finishes its group and then stops
+
+
+def _start(stop: Any) -> None:
+    import signal
+
+    from . import pdf
+
+    global _stop
+    _stop = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    pdf.font_config()  # WeasyPrint and the fonts, once per worker
+    gc.freeze()  # what is loaded now lives as long as the worker
+    gc.set_threshold(100_000, 50, 100)
+
+
+def run_groups(
+    work: Callable[[Group], Result],
+    groups: Sequence[Group],
+    jobs: int,
+    collect: Callable[[Result], None],
+) -> None:
+    """``collect(work(group))`` for every group, in ``jobs`` processes if more than one.
+
+    ``work`` must be picklable (a module-level function or a partial of one).
+    Results are collected in the parent as groups finish. On Ctrl-C the groups
+    under way are finished and collected, the others dropped, and
+    KeyboardInterrupt is raised again.
+    """
+    with fewer_collections():
+        if jobs <= 1 or len(groups) <= 1:
+            for group in groups:
+                collect(work(group))
+            return
+        import multiprocessing
+
+        stop = multiprocessing.get_context().Event()
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start, initargs=(stop,)) as pool:
+            futures = [pool.submit(work, group) for group in groups]
+            collected: set[Future[Result]] = set()
+            try:
+                for future in as_completed(futures):
+                    collect(future.result())
+                    collected.add(future)
+            except KeyboardInterrupt:
+                stop.set()
+                for future in futures:
+                    future.cancel()
+                for future in futures:
+                    if future not in collected and not future.cancelled():
+                        collect(future.result())
+                raise
