@@ -246,9 +246,20 @@ def read_state(folder: Path) -> dict[str, Finished]:
     return done
 
 
-def _group_key(job: Job) -> tuple[str, str]:
-    # Letters of one language share glyphs: the fonts a group's PDFs embed stay small.
-    return job[1].language, job[1].jurisdiction
+def _groups(todo: list[Job]) -> list[list[Job]]:
+    """Rows in groups of at most CHUNK, each of one language and, within it, by jurisdiction.
+
+    A group's PDFs are written together, their fonts subset once for the
+    group: letters of one language need the same glyphs, and a member's
+    letter carries no font the group's other letters alone needed.
+    """
+    ordered = sorted(todo, key=lambda job: (job[1].language, job[1].jurisdiction, job[0]))
+    groups: list[list[Job]] = []
+    for job in ordered:
+        if not groups or len(groups[-1]) == CHUNK or groups[-1][-1][1].language != job[1].language:
+            groups.append([])
+        groups[-1].append(job)
+    return groups
 
 
 def run_batch(
@@ -307,8 +318,7 @@ def run_batch(
                     results[number] = RowResult(number, "error", name, CHANGED_SINCE)
                 continue
             todo.append((number, request, name, digest))
-        todo.sort(key=_group_key)
-        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        chunks = _groups(todo)
         if progress is not None:
             total = len(todo)
             report_progress = progress

@@ -204,9 +204,10 @@ def write_separately(rendered: Sequence[Any]) -> list[bytes]:
 
     Writing subsets every font once per PDF; here the fonts are subset once for
     all the documents, then each document's pages are copied into a PDF of
-    its own with its own metadata and outline. Each PDF embeds the fonts of
-    the whole group, so group documents of one language. Not for forms: the
-    AcroForm dictionary does not survive the split.
+    its own with its own metadata and outline. Each PDF embeds only the fonts
+    its pages use, but a font's subset has the glyphs of the whole group: group
+    documents of one language. Not for forms: the AcroForm dictionary does not
+    survive the split.
     """
     import pikepdf
 
@@ -226,6 +227,9 @@ def write_separately(rendered: Sequence[Any]) -> list[bytes]:
         target = pikepdf.new()
         target.pages.extend(source.pages[first : first + count])
         first += count
+        for page in target.pages:
+            # The group's pages share one resource dictionary: keep this letter's fonts only.
+            page.remove_unreferenced_resources()
         _copy_metadata(document, target)
         _copy_outline(document, target)
         buffer = io.BytesIO()

@@ -379,7 +379,7 @@ def test_progress_counts_every_row_against_the_total(tmp_path: Path) -> None:
     assert len(report_.failed) == 1
     assert {total for _, total in calls} == {40}  # the bad row is not to be written
     assert sum(count for count, _ in calls) == 40
-    assert len(calls) == 3  # one call per group of 16 rows
+    assert len(calls) == 5  # one group per language, 8 rows each
 
 
 def test_enclosed_pdfs_are_appended_to_each_rows_letter(tmp_path: Path) -> None:

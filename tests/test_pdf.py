@@ -203,3 +203,28 @@ def test_cached_style_sheets_change_nothing_in_the_pdf() -> None:
         font_config=font_config(), custom_metadata=True
     )
     assert html_to_pdf(document)[0] == reference
+
+
+def test_a_letter_written_in_a_group_embeds_only_its_own_fonts() -> None:
+    """The group's pages share a resource dictionary; each split PDF keeps what it uses."""
+    import pikepdf
+
+    from dsr.pdf import layout, write_separately
+
+    values = {"kind": "objection", "jurisdiction": "HK", "lang": "zh-Hant", "name": "陳大文",
+              "address": "Flat 1, 1 Queens Road Central, Central",
+              "account-email": "chan@example.org", "date": "2026-11-22"}  # fmt: skip
+    chinese = render_html(compose(parse_request(values, today=date(2026, 11, 22))))
+    english, hong_kong = write_separately([layout(letter_html())[0], layout(chinese)[0]])
+
+    def fonts(data: bytes) -> set[str]:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return {
+                str(font.BaseFont).split("+")[1]
+                for page in pdf.pages
+                for font in page.Resources.Font.values()
+            }
+
+    assert fonts(english) == {"Noto-Serif", "Noto-Serif-Bold"}
+    assert "Noto-Serif-CJK-HK" in fonts(hong_kong)
+    assert len(english) < 60_000
