@@ -33,7 +33,7 @@ from .workers import run_groups, stop_requested
 STATE_FILE = ".dsr-batch-state.jsonl"
 REPORT_FILE = "report.csv"
 FORMATS = ("pdf", "html", "txt")
-CHUNK = 16
+GROUP = 16
 PROBLEM = "__problem__"
 
 
@@ -150,7 +150,7 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _render_chunk(group: list[Job], out_dir: str, fmt: str) -> list[Done]:
+def _render_group(group: list[Job], out_dir: str, fmt: str) -> list[Done]:
     """Render and write a group of rows (in a worker).
 
     PDFs of the group are laid out one by one and written together, so fonts
@@ -247,7 +247,7 @@ def read_state(folder: Path) -> dict[str, Finished]:
 
 
 def _groups(todo: list[Job]) -> list[list[Job]]:
-    """Rows in groups of at most CHUNK, each of one language and, within it, by jurisdiction.
+    """Rows in groups of at most GROUP, each of one language and, within it, by jurisdiction.
 
     A group's PDFs are written together, their fonts subset once for the
     group: letters of one language need the same glyphs, and a member's
@@ -256,7 +256,7 @@ def _groups(todo: list[Job]) -> list[list[Job]]:
     ordered = sorted(todo, key=lambda job: (job[1].language, job[1].jurisdiction, job[0]))
     groups: list[list[Job]] = []
     for job in ordered:
-        if not groups or len(groups[-1]) == CHUNK or groups[-1][-1][1].language != job[1].language:
+        if not groups or len(groups[-1]) == GROUP or groups[-1][-1][1].language != job[1].language:
             groups.append([])
         groups[-1].append(job)
     return groups
@@ -318,7 +318,7 @@ def run_batch(
                     results[number] = RowResult(number, "error", name, CHANGED_SINCE)
                 continue
             todo.append((number, request, name, digest))
-        chunks = _groups(todo)
+        groups = _groups(todo)
         if progress is not None:
             total = len(todo)
             report_progress = progress
@@ -329,8 +329,8 @@ def run_batch(
             tick: Callable[[int], None] | None = progress_of
         else:
             tick = None
-        work = partial(_render_chunk, out_dir=str(out_dir), fmt=fmt)
-        run_groups(work, chunks, jobs, lambda done: _collect(done, results, tick))
+        work = partial(_render_group, out_dir=str(out_dir), fmt=fmt)
+        run_groups(work, groups, jobs, lambda done: _collect(done, results, tick))
     finally:
         # Rows a worker finished before an interruption are in the state file.
         recorded = read_state(out_dir)
