@@ -219,6 +219,15 @@ def write_separately(rendered: Sequence[Any]) -> list[bytes]:
             combined = rendered[0].copy(pages).write_pdf(uncompressed_pdf=False)
         except Exception as error:
             raise RenderError(f"PDF rendering failed: {error}") from error
+    try:
+        return _split(combined, rendered)
+    except (pikepdf.PdfError, ValueError) as error:
+        raise RenderError(f"splitting the group's PDF failed: {error}") from error
+
+
+def _split(combined: bytes, rendered: Sequence[Any]) -> list[bytes]:
+    import pikepdf
+
     source = pikepdf.open(io.BytesIO(combined))
     outputs = []
     first = 0

@@ -11,6 +11,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -477,3 +478,29 @@ def test_a_mixed_campaign_gives_every_good_row_its_own_letter(tmp_path: Path) ->
         others = {f"M{n:03d}" for n in range(1, len(rows) + 1)} - {f"M{number:03d}"}
         assert not [word for word in text.split() if word in others], result["file"]
         assert reader.trailer["/Root"]["/Lang"] == row["lang"]
+
+
+def test_a_letter_that_cannot_be_written_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If a group's joint write fails, its letters are written one by one, and only
+    the one that fails again is reported."""
+    from dsr import pdf
+    from dsr.errors import RenderError
+
+    real = pdf.write_separately
+
+    def fragile(documents: list[Any]) -> list[bytes]:
+        if len(documents) > 1 or "Dupont" in (documents[0].metadata.authors or [""])[0]:
+            raise RenderError("PDF rendering failed: simulated")
+        return real(documents)
+
+    monkeypatch.setattr(pdf, "write_separately", fragile)
+    rows = [GOOD[0], GOOD[1], [*GOOD[0][:2], "Hans Beispiel", *GOOD[0][3:]]]
+    source = write_csv(tmp_path / "people.csv", rows)
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--jobs", "1")
+    assert code == 2
+    assert "Error: row 2: PDF rendering failed: simulated" in output
+    assert [r["status"] for r in report(out)] == ["written", "error", "written"]
+    assert "Hans Beispiel" in flat(pdf_text(out / "0003-beispiel-objection-de.pdf"))
