@@ -27,12 +27,12 @@ from typing import Any
 from .errors import DsrError, InvalidRequest
 from .inputs import FIELDS, parse_request
 from .model import Letter, Request
-from .outputs import with_annexes
+from .outputs import email_message, with_annexes
 from .workers import run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
 REPORT_FILE = "report.csv"
-FORMATS = ("pdf", "html", "txt")
+FORMATS = ("pdf", "html", "txt", "eml")
 GROUP = 16
 PROBLEM = "__problem__"
 
@@ -171,7 +171,7 @@ def _render_group(group: list[Job], out_dir: str, fmt: str) -> list[Done]:
         row, request, name, digest = job
         try:
             letter = compose(request)
-            if fmt == "pdf":
+            if fmt in ("pdf", "eml"):  # an e-mail carries the PDF
                 laid_out.append((job, letter, pdf.layout(render_html(letter))[0]))
                 continue
             text = render_html(letter) if fmt == "html" else render_text(letter)
@@ -190,7 +190,10 @@ def _render_group(group: list[Job], out_dir: str, fmt: str) -> list[Done]:
             try:
                 data = written[index] if written else pdf.write_separately([document])[0]
                 annexes = tuple(Path(p) for p in request.enclosures)
-                done.append(_write(folder, job, with_annexes(letter, data, annexes)))
+                data = with_annexes(letter, data, annexes)
+                if fmt == "eml":
+                    data = email_message(letter, annexes=annexes, pdf=data)
+                done.append(_write(folder, job, data))
             except DsrError as error:
                 done.append((row, name, digest, "", str(error)))
     del laid_out

@@ -514,10 +514,10 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["pdf", "html", "txt"]),
+    type=click.Choice(["pdf", "html", "txt", "eml"]),
     default="pdf",
     show_default=True,
-    help="Output format of every letter.",
+    help="Output format of every letter (eml: an e-mail with the letter as text, PDF attached).",
 )
 @click.option(
     "--jobs",

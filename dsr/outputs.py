@@ -153,9 +153,16 @@ def subject_and_body(letter: Letter, template_dir: Path | None = None) -> tuple[
 
 
 def email_message(
-    letter: Letter, template_dir: Path | None = None, annexes: tuple[Path, ...] = ()
+    letter: Letter,
+    template_dir: Path | None = None,
+    annexes: tuple[Path, ...] = (),
+    pdf: bytes | None = None,
 ) -> bytes:
-    """An RFC 5322 message: the letter as text, the PDF attached."""
+    """An RFC 5322 message: the letter as text, the PDF attached.
+
+    ``pdf`` is the letter's PDF if it is already made (dsr batch makes them
+    in groups); otherwise it is rendered here.
+    """
     from datetime import UTC, datetime, time
     from email.message import EmailMessage
     from email.utils import format_datetime, formataddr
@@ -171,7 +178,7 @@ def email_message(
     message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
     message.set_content(body)
     message.add_attachment(
-        letter_pdf(letter, template_dir, annexes),
+        pdf if pdf is not None else letter_pdf(letter, template_dir, annexes),
         maintype="application",
         subtype="pdf",
         filename=f"{letter.reference}-{letter.kind.value}.pdf",

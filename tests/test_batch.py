@@ -504,3 +504,24 @@ def test_a_letter_that_cannot_be_written_fails_alone(
     assert "Error: row 2: PDF rendering failed: simulated" in output
     assert [r["status"] for r in report(out)] == ["written", "error", "written"]
     assert "Hans Beispiel" in flat(pdf_text(out / "0003-beispiel-objection-de.pdf"))
+
+
+def test_batch_writes_emails_with_the_letter_attached(tmp_path: Path) -> None:
+    from email import policy
+    from email.parser import BytesParser
+
+    source = write_csv(tmp_path / "people.csv", [GOOD[0], GOOD[2]])
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "eml")
+    assert code == 0, output
+    complaint = BytesParser(policy=policy.default).parsebytes(
+        (out / "0002-kowalska-complaint-pl.eml").read_bytes()
+    )
+    assert complaint["To"].addresses[0].addr_spec == "kancelaria@uodo.gov.pl"
+    body = complaint.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert "RODO" in body.get_content()
+    attachment = next(complaint.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert "Anna Kowalska" in flat(pdf_text(attachment.get_content()))
+    assert [r["status"] for r in report(out)] == ["written", "written"]
