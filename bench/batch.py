@@ -4,7 +4,8 @@
 
 The naive loop renders each letter with its own `HTML(string=...).write_pdf()`
 (no shared font configuration), the way a first version would. It runs on a
-sample of the rows (it is the slow side) and is compared per letter.
+sample of the rows (it is the slow side), once before and once after the batch
+(the machines here drift), and is compared per letter with their mean.
 
 Memory is reported twice: the largest single process (ru_maxrss of the
 children), and the peak of the whole batch, parent and workers together,
@@ -105,7 +106,7 @@ def main() -> int:
     source = folder / "members.csv"
     make_csv(source, args.rows)
 
-    naive = naive_per_letter(source, args.naive_sample)
+    naive_before = naive_per_letter(source, args.naive_sample)
 
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -120,11 +121,14 @@ def main() -> int:
     wall = time.perf_counter() - start
     if process.returncode:
         sys.exit(f"dsr batch failed: {process.stderr.read().decode() if process.stderr else ''}")
+    naive_after = naive_per_letter(source, args.naive_sample)
+    naive = (naive_before + naive_after) / 2
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     written = len(list((folder / "out").glob("*.pdf")))
     per_letter = wall / written
     print(f"rows: {args.rows}, written: {written}, jobs: {args.jobs}")
-    print(f"naive loop (sample of {args.naive_sample}): {naive * 1000:.1f} ms per letter")
+    print(f"naive loop (sample of {args.naive_sample}, before and after): "
+          f"{naive_before * 1000:.1f} and {naive_after * 1000:.1f} ms per letter")  # fmt: skip
     print(f"dsr batch (whole run, incl. start-up): {per_letter * 1000:.1f} ms per letter, "
           f"{written / wall:.1f} letters/s, {wall:.1f} s")  # fmt: skip
     print(f"speed-up: {naive / per_letter:.2f}x the naive loop")
