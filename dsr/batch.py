@@ -72,6 +72,12 @@ def _normalise_keys(row: Mapping[str, Any], number: int) -> dict[str, Any]:
     return out
 
 
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (spreadsheets in many European locales) or tab: the header decides."""
+    header = text.split("\n", 1)[0]
+    return max(",;\t", key=header.count)
+
+
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows numbered from 1 (a CSV header does not count)."""
     suffix = path.suffix.lower()
@@ -86,8 +92,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise BatchFileError(f"{path}: cannot read: {error.strerror}") from error
     if "\x00" in text:
         raise BatchFileError(f"{path}: binary data, not a CSV, YAML or JSONL file")
-    if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+    if suffix in (".csv", ".tsv"):
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         if not reader.fieldnames:
             raise BatchFileError(f"{path}: no header row")
         for number, row in enumerate(reader, start=1):
@@ -115,7 +121,10 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 raise BatchFileError(f"{path}: row {number}: expected a mapping")
             yield number, _normalise_keys(row, number)
     else:
-        raise BatchFileError(f"{path}: unknown file type {suffix!r}; use .csv, .yaml or .jsonl")
+        hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
+        raise BatchFileError(
+            f"{path}: unknown file type {suffix!r}; use .csv, .tsv, .yaml or .jsonl{hint}"
+        )
 
 
 def input_hash(values: Mapping[str, Any], fmt: str) -> str:

@@ -194,7 +194,10 @@ def test_malformed_files_get_a_clear_error(tmp_path: Path) -> None:
     other = tmp_path / "people.xlsx"
     other.write_text("x")
     code, output = invoke("batch", str(other), "-o", str(tmp_path / "out"))
-    assert output == f"Error: {other}: unknown file type '.xlsx'; use .csv, .yaml or .jsonl\n"
+    assert output == (
+        f"Error: {other}: unknown file type '.xlsx'; use .csv, .tsv, .yaml or .jsonl; "
+        "save the sheet as CSV UTF-8\n"
+    )
     ragged = write_csv(tmp_path / "ragged.csv", [GOOD[0], [*GOOD[1], "extra"]])
     code, output = invoke("batch", str(ragged), "-o", str(tmp_path / "ragged"))
     assert code == 2
@@ -525,3 +528,22 @@ def test_batch_writes_emails_with_the_letter_attached(tmp_path: Path) -> None:
     assert attachment.get_content_type() == "application/pdf"
     assert "Anna Kowalska" in flat(pdf_text(attachment.get_content()))
     assert [r["status"] for r in report(out)] == ["written", "written"]
+
+
+def test_semicolon_and_tab_separated_files_are_read(tmp_path: Path) -> None:
+    """Spreadsheets in many European locales export CSV with semicolons."""
+    for name, delimiter in (("people.csv", ";"), ("people.tsv", "\t")):
+        source = tmp_path / name
+        with source.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            writer.writerow(HEADER)
+            writer.writerows(GOOD[:2])
+        out = tmp_path / f"out-{delimiter == ';'}"
+        code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+        assert code == 0, output
+        assert [r["file"] for r in report(out)] == [
+            "0001-mustermann-objection-de.txt",
+            "0002-dupont-art21-fr.txt",
+        ]
+        text = (out / "0002-dupont-art21-fr.txt").read_text("utf-8")
+        assert "Journaliste, je protège mes sources." in " ".join(text.split())
