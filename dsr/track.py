@@ -227,7 +227,22 @@ def escalation_values(
         out["jurisdiction"] = jurisdiction
     if authority:
         out["authority"] = authority
+    if complains_in(tracked.language, authority, str(out.get("jurisdiction", ""))):
+        out["lang"] = tracked.language  # the member's own, where the authority takes it
     return out
+
+
+def complains_in(language: str, authority: str | None, jurisdiction: str) -> bool:
+    """Whether the competent authority takes complaints in ``language`` (or its base)."""
+    from . import registry
+
+    found = (
+        registry.authorities().get(authority) if authority else registry.authority_for(jurisdiction)
+    )
+    if found is None or not language:
+        return False
+    accepted = {tag.split("-")[0] for tag in found.complaint_languages}
+    return language in found.complaint_languages or language.split("-")[0] in accepted
 
 
 def with_timeline(letter: Any, tracked: Tracked) -> Any:

@@ -9,6 +9,7 @@ import stat
 from email import policy
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -155,3 +156,33 @@ def test_tracking_flow_up_to_a_complaint_in_bavaria(tmp_path: Path, dsr_home: Pa
     code, output = invoke("forget", "--yes")
     assert code == 0, output
     assert not database.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "address", "lang", "expected_lang", "phrase"),
+    [
+        # The OPC takes complaints in English and French: the member's French stays.
+        ("CA", "100 Queen Street, Ottawa ON K1P 1J9", "fr-CA", "fr-CA",
+         "Commissariat à la protection de la vie privée du Canada"),
+        # The PCPD takes English too.
+        ("HK", "Flat 1, 1 Queens Road Central, Central", "en", "en",
+         "Privacy Commissioner for Personal Data"),
+        # A Land authority takes German only: an English request is escalated in German.
+        ("DE-BY", "Marienplatz 1, 80331 München", "en", "de", "Beschwerde"),
+    ],
+)  # fmt: skip
+def test_escalation_keeps_the_members_language_where_the_authority_takes_it(
+    tmp_path: Path, code: str, address: str, lang: str, expected_lang: str, phrase: str
+) -> None:
+    args = [
+        "letter", "--kind", "access", "--jurisdiction", code, "--name", "Alex Martin",
+        "--address", address, "--account-email", "alex@example.org", "--lang", lang,
+        "--date", "2026-08-01", "-o", str(tmp_path / "access.pdf"), "--track",
+    ]  # fmt: skip
+    code_, output = invoke(*args)
+    assert code_ == 0, output
+    complaint = tmp_path / "complaint.pdf"
+    code_, output = invoke("track", "escalate", "1", "-o", str(complaint), "--date", "2026-10-20")
+    assert code_ == 0, output
+    assert f"(complaint, {expected_lang}," in output
+    assert phrase in " ".join(pdf_text(complaint).split())
