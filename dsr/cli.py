@@ -533,7 +533,11 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 @click.option(
     "--zip", "make_zip", is_flag=True, help="Also bundle the letters and the report into DIR.zip."
 )
-@click.option("--force", is_flag=True, help="Replace finished files even if their input changed.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace existing files: made from other input, changed since, or not the batch's.",
+)
 def batch(
     source: Path,
     out_dir: Path,
@@ -543,7 +547,7 @@ def batch(
     make_zip: bool,
     force: bool,
 ) -> None:
-    """Write one letter per row of a CSV, YAML or JSONL file.
+    """Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file.
 
     Columns are the `dsr letter` option names (kind, jurisdiction, name,
     address, account-email, lang, ...). Every row is validated first; bad rows
@@ -552,7 +556,7 @@ def batch(
 
     \b
     Example:
-      dsr batch members.csv -o letters/ --jobs 2 --zip
+      dsr batch members.csv -o letters/ --zip
     """
     from .batch import BatchFileError, run_batch, zip_outputs
     from .workers import available_cpus
