@@ -18,6 +18,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -342,7 +343,13 @@ def run_batch(
         else:
             tick = None
         work = partial(_render_group, out_dir=str(out_dir), fmt=fmt)
-        run_groups(work, groups, jobs, lambda done: _collect(done, results, tick))
+        try:
+            run_groups(work, groups, jobs, lambda done: _collect(done, results, tick))
+        except BrokenProcessPool as error:
+            raise DsrError(
+                "a worker process died (out of memory, or killed); the finished letters are "
+                "kept: run the same command again to write the rest"
+            ) from error
     finally:
         # Rows a worker finished before an interruption are in the state file.
         recorded = read_state(out_dir)

@@ -88,7 +88,8 @@ def run_groups(
     ``work`` must be picklable (a module-level function or a partial of one).
     Results are collected in the parent as groups finish. On Ctrl-C the groups
     under way are finished and collected, the others dropped, and
-    KeyboardInterrupt is raised again.
+    KeyboardInterrupt is raised again. If a group fails (or its worker dies),
+    no further group is started and the error is raised.
     """
     with fewer_collections():
         if jobs <= 1 or len(groups) <= 1:
@@ -105,11 +106,12 @@ def run_groups(
                 for future in as_completed(futures):
                     collect(future.result())
                     collected.add(future)
-            except KeyboardInterrupt:
+            except BaseException as error:  # Ctrl-C, or a worker that failed or died
                 stop.set()
                 for future in futures:
                     future.cancel()
-                for future in futures:
-                    if future not in collected and not future.cancelled():
-                        collect(future.result())
+                if isinstance(error, KeyboardInterrupt):
+                    for future in futures:
+                        if future not in collected and not future.cancelled():
+                            collect(future.result())
                 raise

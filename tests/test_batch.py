@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from dsr.batch import _render_group
 from dsr.cli import main
 from tests.conftest import flat, pdf_text
 
@@ -547,3 +548,35 @@ def test_semicolon_and_tab_separated_files_are_read(tmp_path: Path) -> None:
         ]
         text = (out / "0002-dupont-art21-fr.txt").read_text("utf-8")
         assert "Journaliste, je protège mes sources." in " ".join(text.split())
+
+
+def _die_on_first_row(group: list[Any], out_dir: str, fmt: str) -> list[Any]:
+    if any(job[0] == 1 for job in group):
+        os._exit(1)  # as if the kernel had killed the worker
+    return RENDER_GROUP(group, out_dir, fmt)
+
+
+RENDER_GROUP = _render_group
+
+
+def test_a_worker_that_dies_is_reported_and_the_rest_can_be_resumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dsr.batch
+
+    rows = [list(GOOD[i % len(GOOD)]) for i in range(40)]
+    for number, row in enumerate(rows):
+        row[2] = f"Member{number} Example{number}"
+    source = write_csv(tmp_path / "people.csv", rows)
+    out = tmp_path / "out"
+    monkeypatch.setattr(dsr.batch, "_render_group", _die_on_first_row)
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "2")
+    assert code == 1
+    assert "Error: a worker process died" in output
+    assert "Traceback" not in output
+    statuses = {r["status"] for r in report(out)}
+    assert "pending" in statuses
+    monkeypatch.undo()
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "2")
+    assert code == 0, output
+    assert len(list(out.glob("*.txt"))) == 40
