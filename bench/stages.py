@@ -12,6 +12,7 @@ in the same run. Figures are medians of three rounds, in ms per letter.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -43,6 +44,7 @@ def main() -> int:
     from dsr.compose import compose
     from dsr.inputs import parse_request
     from dsr.render import render_html
+    from dsr.workers import fewer_collections
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=64)
@@ -58,18 +60,26 @@ def main() -> int:
     groups = [range(i, min(i + args.group, count)) for i in range(0, count, args.group)]
 
     naive = median_ms(lambda: [HTML(string=d).write_pdf() for d in documents], count)
-    composing = median_ms(lambda: [render_html(compose(r)) for r in requests], count)
-    laid_out = [pdf.layout(document)[0] for document in documents]
-    layout = median_ms(lambda: [pdf.layout(document) for document in documents], count)
 
-    def joint_writes() -> None:
+    def lay_out_groups() -> None:
         for group in groups:
-            laid_out[group[0]].copy([p for i in group for p in laid_out[i].pages]).write_pdf()
+            [pdf.layout(documents[i]) for i in group]
+            gc.collect()  # once per group, as a batch worker does
 
-    write = median_ms(joint_writes, count)
-    both = median_ms(
-        lambda: [pdf.write_separately([laid_out[i] for i in group]) for group in groups], count
-    )
+    gc.freeze()  # as a batch worker does after loading WeasyPrint (dsr.workers)
+    with fewer_collections():
+        composing = median_ms(lambda: [render_html(compose(r)) for r in requests], count)
+        layout = median_ms(lay_out_groups, count)
+        laid_out = [pdf.layout(document)[0] for document in documents]
+
+        def joint_writes() -> None:
+            for group in groups:
+                laid_out[group[0]].copy([p for i in group for p in laid_out[i].pages]).write_pdf()
+
+        write = median_ms(joint_writes, count)
+        both = median_ms(
+            lambda: [pdf.write_separately([laid_out[i] for i in group]) for group in groups], count
+        )
     total = composing + layout + both
     print(f"letters: {count}, pages per letter: {sum(len(d.pages) for d in laid_out) / count:.2f}")
     print(f"naive write_pdf() per letter (baseline): {naive:6.1f} ms")
