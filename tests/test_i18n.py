@@ -154,3 +154,29 @@ def test_no_sentence_escapes_translation(code: str, kind: str, outcome: str) -> 
         text = text.replace(value, " ")
     leftovers = re.findall(r"[^\W\d_]*[a-z][^\W\d_]*", text)
     assert leftovers == [], f"untranslatable text in {kind}: {leftovers}"
+
+
+@pytest.mark.parametrize(
+    "po", sorted(ROOT.glob("locales/*/LC_MESSAGES/letters.po")), ids=lambda p: p.parent.parent.name
+)
+def test_deadline_sentences_state_the_number_of_days(po: Any) -> None:
+    """Every plural form a count reaches states it: 21 days in Croatian or Icelandic
+    (their "one" form), 40 days in Chinese (its only form), 14, 30 and 45 anywhere."""
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    translations = Translations(buffer)
+    day_sentences = [
+        message.id
+        for message in catalog
+        if isinstance(message.id, tuple) and "%(count)s day " in message.id[0]
+    ]
+    assert len(day_sentences) == 3
+    for singular, plural in day_sentences:
+        for count in (2, 14, 21, 30, 40, 45):
+            text = translations.ngettext(singular, plural, count) % {
+                "count": count, "date": "DATE", "provision": "PROVISION",
+            }  # fmt: skip
+            assert str(count) in text, (po.parent.parent.name, count, text)
