@@ -463,7 +463,7 @@ def controllers_import(source: Path) -> None:
         saved += 1
     for path, reason in skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
-    click.echo(f"Imported {saved} controllers, skipped {len(skipped)}.", err=True)
+    click.echo(f"Imported {counted(saved, 'controller')}, skipped {len(skipped)}.", err=True)
 
 
 @main.command()
@@ -480,6 +480,11 @@ def forget(yes: bool) -> None:
         fail(["forget: add --yes to remove your stored data without a prompt"])
     removed = forget_all()
     click.echo(f"Removed {len(removed)} files and folders from {home}.", err=True)
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 letter``, ``2 letters``: the CLI's own messages are English."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @contextmanager
@@ -578,7 +583,7 @@ def batch(
     written = sum(r.status == "written" for r in report.results)
     unchanged = sum(r.status == "unchanged" for r in report.results)
     click.echo(
-        f"Wrote {written} letters to {out_dir}, {unchanged} unchanged, "
+        f"Wrote {counted(written, 'letter')} to {out_dir}, {unchanged} unchanged, "
         f"{len(report.failed)} failed; see {out_dir / 'report.csv'}",
         err=True,
     )
@@ -701,7 +706,9 @@ def templates(
             jobs=jobs or available_cpus(),
             progress=step,
         )
-    click.echo(f"Wrote {len(entries)} blank letters and index.html to {out_dir}", err=True)
+    click.echo(
+        f"Wrote {counted(len(entries), 'blank letter')} and index.html to {out_dir}", err=True
+    )
     if make_zip:
         from .outputs import zip_folder
 

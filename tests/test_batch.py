@@ -362,7 +362,7 @@ def test_a_record_without_its_file_is_rendered_again(tmp_path: Path) -> None:
     (out / "0001-mustermann-objection-de.txt").unlink()
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
     assert code == 0, output
-    assert "Wrote 1 letters" in output
+    assert "Wrote 1 letter to" in output
     assert "1 unchanged" in output
     assert (out / "0001-mustermann-objection-de.txt").exists()
 

@@ -103,7 +103,7 @@ def test_import_reports_what_it_skipped(tmp_path: Path) -> None:
     code, output = invoke("controllers", "import", str(folder))
     assert code == 0, output
     lines = output.strip().splitlines()
-    assert lines[-1] == "Imported 1 controllers, skipped 1."
+    assert lines[-1] == "Imported 1 controller, skipped 1."
     assert lines[0].startswith(f"skipped {folder / 'bad.json'}: ")
 
 
