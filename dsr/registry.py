@@ -196,6 +196,7 @@ def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Contro
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
             notes=tuple(rec.get("notes", ())),
+            members=bool(rec.get("members", False)),
         )
     except KeyError as error:
         raise RegistryError(f"{where}: missing field {error.args[0]!r}") from None

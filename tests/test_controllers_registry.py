@@ -355,3 +355,30 @@ def test_every_url_is_https_and_every_email_has_an_at() -> None:
                 assert at == "@", (slug, key, value)
                 assert local, (slug, key, value)
                 assert "." in domain, (slug, key, value)
+
+
+@pytest.mark.parametrize(
+    ("controller", "lang", "phrase"),
+    [
+        ("linkedin", "en", "I am a member of LinkedIn"),
+        ("google", "en", "I have an account with Google"),
+        ("linkedin", "de", "Ich bin Mitglied bei LinkedIn"),
+        ("openai", "de", "Ich habe ein Nutzerkonto bei ChatGPT"),
+        ("reddit", "fr", "membre"),
+    ],
+)
+def test_members_of_networks_and_account_holders_elsewhere(
+    controller: str, lang: str, phrase: str
+) -> None:
+    """Social networks call their users members; Google or OpenAI do not."""
+    from datetime import date
+
+    from dsr.compose import compose
+    from dsr.inputs import parse_request
+    from dsr.render import render_text
+
+    values = {"kind": "objection", "jurisdiction": "DE", "controller": controller, "lang": lang,
+              "name": "Erika Mustermann", "address": "Hauptstraße 1, 10115 Berlin",
+              "account-email": "erika@example.org", "date": "2026-11-22"}  # fmt: skip
+    text = " ".join(render_text(compose(parse_request(values, today=date(2026, 11, 22)))).split())
+    assert phrase in text
