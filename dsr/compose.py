@@ -197,7 +197,7 @@ def compose(request: Request) -> Letter:
             [*entity.address.lines, country_name(entity.address.country, language)]
         ),
         service=controller.service,
-        service_has_members=controller.members,
+        service_network=controller.network,
         account=request.account,
         country_name=(
             jurisdiction.residence.get(language)

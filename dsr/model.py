@@ -132,7 +132,7 @@ class Controller:
     sources: tuple[str, ...]
     last_verified: dt.date
     notes: tuple[str, ...] = ()
-    members: bool = False  # the service calls its users members (a social network)
+    network: str | None = None  # "professional" or "social": users are members; else accounts
 
     def entity_for(self, jurisdiction: str) -> ControllerEntity | None:
         """The entity responsible for members resident in ``jurisdiction``."""
@@ -289,4 +289,4 @@ class Letter:
     translation_of: str | None = None
     timeline: tuple[TimelineEntry, ...] = ()
     fillable: bool = False
-    service_has_members: bool = False  # "I am a member of", else "I have an account with"
+    service_network: str | None = None  # see Controller.network

@@ -41,6 +41,15 @@ def _date(value: Any, where: str) -> date:
         raise RegistryError(f"{where}: last_verified is not a date: {value!r}") from error
 
 
+NETWORKS = ("professional", "social")
+
+
+def _network(value: Any, where: str) -> str | None:
+    if value is None or value in NETWORKS:
+        return value  # type: ignore[no-any-return]
+    raise RegistryError(f"{where}: network must be one of {', '.join(NETWORKS)}, not {value!r}")
+
+
 def _sources(record: dict[str, Any], where: str) -> tuple[str, ...]:
     sources = record.get("sources")
     if not sources:
@@ -196,7 +205,7 @@ def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Contro
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
             notes=tuple(rec.get("notes", ())),
-            members=bool(rec.get("members", False)),
+            network=_network(rec.get("network"), where),
         )
     except KeyError as error:
         raise RegistryError(f"{where}: missing field {error.args[0]!r}") from None

@@ -382,3 +382,31 @@ def test_members_of_networks_and_account_holders_elsewhere(
               "account-email": "erika@example.org", "date": "2026-11-22"}  # fmt: skip
     text = " ".join(render_text(compose(parse_request(values, today=date(2026, 11, 22)))).split())
     assert phrase in text
+
+
+@pytest.mark.parametrize(
+    ("controller", "phrase", "absent"),
+    [
+        ("linkedin", "to present myself professionally", "for my own purposes"),
+        (
+            "facebook",
+            "I published my profile and my contributions to communicate",
+            "professionally",
+        ),
+        ("google", "I use Google for my own purposes", "I published my profile"),
+    ],
+)
+def test_the_default_situation_fits_the_service(controller: str, phrase: str, absent: str) -> None:
+    """Without --situation, the objection's grounds fit what the member did on the service."""
+    from datetime import date
+
+    from dsr.compose import compose
+    from dsr.inputs import parse_request
+    from dsr.render import render_text
+
+    values = {"kind": "objection", "jurisdiction": "IE", "controller": controller, "lang": "en",
+              "name": "Aoife Murphy", "address": "5 Main Street, Dublin 8, D08 XY12",
+              "account-email": "aoife@example.ie", "date": "2026-11-22"}  # fmt: skip
+    text = " ".join(render_text(compose(parse_request(values, today=date(2026, 11, 22)))).split())
+    assert phrase in text
+    assert absent not in text

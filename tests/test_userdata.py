@@ -57,7 +57,7 @@ def test_controller_file_in_datarequests_format(tmp_path: Path) -> None:
 def test_controller_file_in_our_format(tmp_path: Path) -> None:
     record = {
         "service": "Acme Social",
-        "members": True,  # a network: "I am a member of"
+        "network": "social",  # its users are members: "I am a member of"
         "profile_hosts": ["acme.example"],
         "sources": ["test fixture"],
         "last_verified": "2026-11-01",
