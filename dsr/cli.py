@@ -482,6 +482,13 @@ def forget(yes: bool) -> None:
     click.echo(f"Removed {len(removed)} files and folders from {home}.", err=True)
 
 
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Worker processes.  [default: one per CPU]",
+)
+
+
 def counted(number: int, noun: str) -> str:
     """``1 letter``, ``2 letters``: the CLI's own messages are English."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
@@ -524,11 +531,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     show_default=True,
     help="Output format of every letter (eml: an e-mail with the letter as text, PDF attached).",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(1, 64),
-    help="Worker processes.  [default: one per CPU]",
-)
+@jobs_option
 @click.option(
     "--defaults",
     "defaults_file",
@@ -644,11 +647,7 @@ def batch(
 @click.option(
     "--fillable", is_flag=True, help="Make the blanks PDF form fields, to fill in on screen."
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(1, 64),
-    help="Worker processes.  [default: one per CPU]",
-)
+@jobs_option
 def templates(
     out_dir: Path,
     kinds: tuple[str, ...],

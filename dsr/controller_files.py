@@ -35,7 +35,10 @@ def record_from_file(path: Path) -> tuple[str, dict[str, Any]]:
     if not isinstance(data, dict):
         raise RegistryError(f"{path}: expected one controller record (an object)")
     if _is_datenanfragen(data):
-        return path.stem, datenanfragen.load_record(path)
+        try:
+            return path.stem, datenanfragen.convert_record(data, f"companies/{path.name}")
+        except datenanfragen.DatenanfragenError as error:
+            raise datenanfragen.DatenanfragenError(error.reason, path) from error
     if "entities" in data:
         return path.stem, data
     tables = [(k, v) for k, v in data.items() if isinstance(v, dict) and "entities" in v]

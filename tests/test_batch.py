@@ -93,6 +93,14 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+def many_members(count: int) -> list[list[str]]:
+    """``count`` rows cycling through GOOD, each member with a name of their own."""
+    rows = [list(GOOD[i % len(GOOD)]) for i in range(count)]
+    for number, row in enumerate(rows):
+        row[2] = f"Member{number} Example{number}"
+    return rows
+
+
 def invoke(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.output
@@ -208,9 +216,7 @@ def test_malformed_files_get_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_killed_run_resumes_cleanly(tmp_path: Path, jobs: str) -> None:
-    rows = [list(GOOD[i % len(GOOD)]) for i in range(300)]
-    for number, row in enumerate(rows):
-        row[2] = f"Member{number} Example{number}"
+    rows = many_members(300)
     source = write_csv(tmp_path / "people.csv", rows)
     out = tmp_path / "out"
     env = {**os.environ}
@@ -237,9 +243,7 @@ def test_a_killed_run_resumes_cleanly(tmp_path: Path, jobs: str) -> None:
 
 
 def test_parallel_jobs_give_the_same_files(tmp_path: Path) -> None:
-    rows = [list(GOOD[i % len(GOOD)]) for i in range(40)]
-    for number, row in enumerate(rows):
-        row[2] = f"Member{number} Example{number}"
+    rows = many_members(40)
     source = write_csv(tmp_path / "people.csv", rows)
     one, two = tmp_path / "one", tmp_path / "two"
     assert invoke("batch", str(source), "-o", str(one), "--format", "txt")[0] == 0
@@ -254,9 +258,7 @@ def test_parallel_jobs_give_the_same_files(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_stops_cleanly_keeping_finished_files(tmp_path: Path, jobs: str) -> None:
-    rows = [list(GOOD[i % len(GOOD)]) for i in range(300)]
-    for number, row in enumerate(rows):
-        row[2] = f"Member{number} Example{number}"
+    rows = many_members(300)
     source = write_csv(tmp_path / "people.csv", rows)
     out = tmp_path / "out"
     process = subprocess.Popen(
@@ -372,9 +374,7 @@ def test_progress_counts_every_row_against_the_total(tmp_path: Path) -> None:
 
     from dsr.batch import run_batch
 
-    rows = [list(GOOD[i % len(GOOD)]) for i in range(40)]
-    for number, row in enumerate(rows):
-        row[2] = f"Member{number} Example{number}"
+    rows = many_members(40)
     source = write_csv(tmp_path / "people.csv", [*rows, BAD])
     calls: list[tuple[int, int]] = []
     report_ = run_batch(
@@ -564,9 +564,7 @@ def test_a_worker_that_dies_is_reported_and_the_rest_can_be_resumed(
 ) -> None:
     import dsr.batch
 
-    rows = [list(GOOD[i % len(GOOD)]) for i in range(40)]
-    for number, row in enumerate(rows):
-        row[2] = f"Member{number} Example{number}"
+    rows = many_members(40)
     source = write_csv(tmp_path / "people.csv", rows)
     out = tmp_path / "out"
     monkeypatch.setattr(dsr.batch, "_render_group", _die_on_first_row)

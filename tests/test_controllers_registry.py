@@ -357,6 +357,20 @@ def test_every_url_is_https_and_every_email_has_an_at() -> None:
                 assert "." in domain, (slug, key, value)
 
 
+def objection_text(controller: str, lang: str) -> str:
+    """A German member's objection to ``controller``, as text with whitespace collapsed."""
+    from datetime import date
+
+    from dsr.compose import compose
+    from dsr.inputs import parse_request
+    from dsr.render import render_text
+
+    values = {"kind": "objection", "jurisdiction": "DE", "controller": controller, "lang": lang,
+              "name": "Erika Mustermann", "address": "Hauptstraße 1, 10115 Berlin",
+              "account-email": "erika@example.org", "date": "2026-11-22"}  # fmt: skip
+    return " ".join(render_text(compose(parse_request(values, today=date(2026, 11, 22)))).split())
+
+
 @pytest.mark.parametrize(
     ("controller", "lang", "phrase"),
     [
@@ -371,17 +385,7 @@ def test_members_of_networks_and_account_holders_elsewhere(
     controller: str, lang: str, phrase: str
 ) -> None:
     """Social networks call their users members; Google or OpenAI do not."""
-    from datetime import date
-
-    from dsr.compose import compose
-    from dsr.inputs import parse_request
-    from dsr.render import render_text
-
-    values = {"kind": "objection", "jurisdiction": "DE", "controller": controller, "lang": lang,
-              "name": "Erika Mustermann", "address": "Hauptstraße 1, 10115 Berlin",
-              "account-email": "erika@example.org", "date": "2026-11-22"}  # fmt: skip
-    text = " ".join(render_text(compose(parse_request(values, today=date(2026, 11, 22)))).split())
-    assert phrase in text
+    assert phrase in objection_text(controller, lang)
 
 
 @pytest.mark.parametrize(
@@ -398,15 +402,6 @@ def test_members_of_networks_and_account_holders_elsewhere(
 )
 def test_the_default_situation_fits_the_service(controller: str, phrase: str, absent: str) -> None:
     """Without --situation, the objection's grounds fit what the member did on the service."""
-    from datetime import date
-
-    from dsr.compose import compose
-    from dsr.inputs import parse_request
-    from dsr.render import render_text
-
-    values = {"kind": "objection", "jurisdiction": "IE", "controller": controller, "lang": "en",
-              "name": "Aoife Murphy", "address": "5 Main Street, Dublin 8, D08 XY12",
-              "account-email": "aoife@example.ie", "date": "2026-11-22"}  # fmt: skip
-    text = " ".join(render_text(compose(parse_request(values, today=date(2026, 11, 22)))).split())
+    text = objection_text(controller, "en")
     assert phrase in text
     assert absent not in text

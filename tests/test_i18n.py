@@ -110,7 +110,9 @@ ADDRESSES = {
 }
 
 
-def pseudo_cases() -> list[tuple[str, str, str]]:
+def pseudo_cases() -> list[tuple[str, str, str, str]]:
+    """Every kind and outcome of every law family (to LinkedIn), and the wording for a
+    social network and for a service one has an account with."""
     from dsr import registry
 
     cases = []
@@ -122,21 +124,29 @@ def pseudo_cases() -> list[tuple[str, str, str]]:
                 if kind in ("complaint", "reminder")
                 else ("none",)
             )
-            cases += [(code, kind, outcome) for outcome in outcomes]
+            cases += [(code, kind, outcome, "linkedin") for outcome in outcomes]
+    for controller in ("facebook", "google"):
+        cases += [("FR", "objection", "none", controller), ("FR", "complaint", "none", controller)]
+    cases.append(("US-CA", "objection", "none", "google"))
     return cases
 
 
-@pytest.mark.parametrize(("code", "kind", "outcome"), pseudo_cases())
-def test_no_sentence_escapes_translation(code: str, kind: str, outcome: str) -> None:
+@pytest.mark.parametrize(("code", "kind", "outcome", "controller"), pseudo_cases())
+def test_no_sentence_escapes_translation(
+    code: str, kind: str, outcome: str, controller: str
+) -> None:
     values = {
         "kind": kind,
         "jurisdiction": code,
+        "controller": controller,
         "lang": "en",
         "date": "2026-11-22",
         "outcome": outcome,
         **MEMBERS["FR"],
         "address": ADDRESSES[code],
     }
+    if controller != "linkedin":
+        del values["profile-url"]  # a LinkedIn profile
     if kind == "art21":
         values["situation"] = SITUATION
     if kind in ("complaint", "reminder"):
