@@ -160,15 +160,17 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _render_group(group: list[Job], out_dir: str, fmt: str) -> list[Done]:
+def _render_group(group: list[Job], out_dir: str, fmt: str, engine: str = "typst") -> list[Done]:
     """Render and write a group of rows (in a worker).
 
-    PDFs of the group are laid out one by one and written together, so fonts
-    are subset once per group, then split into one file per row. Each file is
+    With the Typst engine, each PDF is set by Typst (``dsr.typeset``); a
+    letter it cannot set goes the WeasyPrint way. With WeasyPrint, the
+    group's PDFs are laid out one by one and written together, so fonts are
+    subset once per group, then split into one file per row. Each file is
     recorded in the state file after its data is on disk and before it gets
     its name, so a file under its final name is always a recorded one.
     """
-    from . import pdf
+    from . import pdf, typeset
     from .compose import compose
     from .render import render_html, render_text
 
@@ -182,7 +184,16 @@ def _render_group(group: list[Job], out_dir: str, fmt: str) -> list[Done]:
         try:
             letter = compose(request)
             if fmt in ("pdf", "eml"):  # an e-mail carries the PDF
-                laid_out.append((job, letter, pdf.layout(render_html(letter))[0]))
+                document = render_html(letter)
+                if engine == "typst":
+                    try:
+                        data = typeset.letter_pdf(document)
+                    except typeset.TypesetError:
+                        pass  # e.g. markup Typst does not lay out: WeasyPrint below
+                    else:
+                        done.append(_finish(folder, job, letter, data, fmt))
+                        continue
+                laid_out.append((job, letter, pdf.layout(document)[0]))
                 continue
             text = render_html(letter) if fmt == "html" else render_text(letter)
             done.append(_write(folder, job, text.encode()))
@@ -199,16 +210,25 @@ def _render_group(group: list[Job], out_dir: str, fmt: str) -> list[Done]:
             row, request, name, digest = job
             try:
                 data = written[index] if written else pdf.write_separately([document])[0]
-                annexes = tuple(Path(p) for p in request.enclosures)
-                data = with_annexes(letter, data, annexes)
-                if fmt == "eml":
-                    data = email_message(letter, annexes=annexes, pdf=data)
-                done.append(_write(folder, job, data))
+                done.append(_finish(folder, job, letter, data, fmt))
             except DsrError as error:
                 done.append((row, name, digest, "", str(error)))
     del laid_out
     gc.collect()  # collections are rare during layout (workers.fewer_collections): one per group
     return done
+
+
+def _finish(folder: Path, job: Job, letter: Letter, pdf: bytes, fmt: str) -> Done:
+    """The row's enclosures appended, as a PDF or an e-mail carrying it, written."""
+    row, request, name, digest = job
+    try:
+        annexes = tuple(Path(p) for p in request.enclosures)
+        data = with_annexes(letter, pdf, annexes)
+        if fmt == "eml":
+            data = email_message(letter, annexes=annexes, pdf=data)
+        return _write(folder, job, data)
+    except DsrError as error:
+        return (row, name, digest, "", str(error))
 
 
 def _write(folder: Path, job: Job, data: bytes) -> Done:
@@ -285,13 +305,20 @@ def run_batch(
     defaults: Mapping[str, Any] | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    engine: str = "typst",
 ) -> BatchReport:
     """Validate every row, then render the good ones into ``out_dir``.
 
     ``progress(count, total)`` is called as groups of rows are finished.
+    ``engine`` sets the PDFs: ``typst`` (fast) or ``weasyprint`` (the same
+    PDF as ``dsr letter``).
     """
+    from .typeset import ENGINES
+
     if fmt not in FORMATS:
         raise DsrError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     results: dict[int, RowResult] = {}
     todo: list[Job] = []
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -342,7 +369,7 @@ def run_batch(
             tick: Callable[[int], None] | None = progress_of
         else:
             tick = None
-        work = partial(_render_group, out_dir=str(out_dir), fmt=fmt)
+        work = partial(_render_group, out_dir=str(out_dir), fmt=fmt, engine=engine)
         try:
             run_groups(work, groups, jobs, lambda done: _collect(done, results, tick))
         except BrokenProcessPool as error:

@@ -1,0 +1,507 @@
+"""Letters set in type by Typst: the fast PDF engine of ``dsr batch``.
+
+WeasyPrint spends about 50 ms of Python laying out a two-page letter; Typst
+sets the same letter in a few milliseconds. The letter's HTML stays the one
+source (templates and catalogs are shared): this module reads the markup of
+dsr's built-in letter templates and writes it as a call of ``dsr-letter``
+from ``templates/letter.typ``, which has the page layout of ``letter.css``.
+
+Every piece of text becomes a Typst string literal, so user text can never
+act as Typst markup or code; the compiler's root is the templates folder and
+nothing is fetched. Markup this module does not know (a form field, a table,
+an unknown class) raises ``UnsupportedMarkup``: callers then render that
+letter with WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+from .errors import RenderError
+from .resources import resource_dir
+
+if TYPE_CHECKING:
+    import typst
+
+ENGINES = ("typst", "weasyprint")
+MM = 72 / 25.4  # points per millimetre
+VOID = {"br", "meta", "input", "img", "hr", "link", "wbr"}
+INLINE = {"strong", "b", "em", "i", "a", "br", "span"}
+SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+class TypesetError(RenderError):
+    """Typst could not set this letter."""
+
+
+class UnsupportedMarkup(TypesetError):
+    """The letter's HTML uses markup the Typst engine does not lay out."""
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element | str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return tuple(self.attrs.get("class", "").split())
+
+    def elements(self) -> list[Element]:
+        return [child for child in self.children if isinstance(child, Element)]
+
+    def find(self, tag: str, cls: str | None = None) -> Element | None:
+        for child in self.elements():
+            if child.tag == tag and (cls is None or cls in child.classes):
+                return child
+            found = child.find(tag, cls)
+            if found is not None:
+                return found
+        return None
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {key: value or "" for key, value in attrs})
+        self.stack[-1].children.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Element(tag, {key: value or "" for key, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(document: str) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(document)
+    builder.close()
+    return builder.root
+
+
+def string(text: str) -> str:
+    """A Typst string literal: the text, never markup or code."""
+    out = ['"']
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{{{ord(char):x}}}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _unsupported(element: Element) -> UnsupportedMarkup:
+    classes = " ".join(element.classes)
+    shown = f'<{element.tag} class="{classes}">' if classes else f"<{element.tag}>"
+    return UnsupportedMarkup(f"the Typst engine does not lay out {shown}")
+
+
+# Inline content -------------------------------------------------------------
+
+Marks = tuple[tuple[str, ...], ...]  # the wrappers around a run: ("strong",), ("link", url)
+
+
+def _atoms(nodes: list[Element | str], marks: Marks, out: list[tuple[str, str, Marks]]) -> None:
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(("text", node, marks))
+        elif node.tag == "br":
+            out.append(("br", "", marks))
+        elif node.tag in ("strong", "b"):
+            _atoms(node.children, (*marks, ("strong",)), out)
+        elif node.tag in ("em", "i"):
+            _atoms(node.children, (*marks, ("emph",)), out)
+        elif node.tag == "a":
+            href = node.attrs.get("href", "")
+            wrapper = ("link", href) if href else ("plain",)
+            _atoms(node.children, (*marks, wrapper), out)
+        elif node.tag == "span" and not node.classes:
+            _atoms(node.children, marks, out)
+        else:
+            raise _unsupported(node)
+
+
+def inline(nodes: list[Element | str], preserve: bool = False) -> str:
+    """Typst markup for inline HTML: whitespace collapsed as CSS does (or kept, pre-wrap)."""
+    atoms: list[tuple[str, str, Marks]] = []
+    _atoms(nodes, (), atoms)
+    pieces: list[tuple[str, str, Marks]] = []
+    if preserve:
+        for kind, text, marks in atoms:
+            if kind == "br":
+                pieces.append(("br", "", marks))
+                continue
+            for index, line in enumerate(text.split("\n")):
+                if index:
+                    pieces.append(("br", "", marks))
+                if line:
+                    pieces.append(("text", line, marks))
+    else:
+        space_pending = False
+        for kind, text, marks in atoms:
+            if kind == "br":
+                pieces.append(("br", "", marks))
+                space_pending = False
+                continue
+            collapsed = SPACE.sub(" ", text)
+            if not collapsed:
+                continue
+            if collapsed.startswith(" "):
+                space_pending = True
+                collapsed = collapsed[1:]
+            if not collapsed:
+                continue
+            if space_pending and pieces and pieces[-1][0] == "text":
+                pieces.append(("text", " ", marks))
+            space_pending = collapsed.endswith(" ")
+            pieces.append(("text", collapsed.rstrip(" "), marks))
+    return _emit(pieces)
+
+
+def _emit(pieces: list[tuple[str, str, Marks]]) -> str:
+    out: list[str] = []
+    index = 0
+    while index < len(pieces):
+        marks = pieces[index][2]
+        end = index
+        while end < len(pieces) and pieces[end][2] == marks:
+            end += 1
+        run = "".join(
+            "#linebreak()" if kind == "br" else "#" + string(text)
+            for kind, text, _ in pieces[index:end]
+        )
+        for wrapper in reversed(marks):
+            if wrapper[0] == "link":
+                run = f"#link({string(wrapper[1])})[{run}]"
+            elif wrapper[0] in ("strong", "emph"):
+                run = f"#{wrapper[0]}[{run}]"
+        out.append(run)
+        index = end
+    return "".join(out)
+
+
+# Blocks -----------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    code: str
+    top: float  # margin, pt
+    bottom: float
+
+
+def _join(blocks: list[Block]) -> str:
+    """Blocks with their collapsed CSS margins between them (weak: dropped at a page break)."""
+    out = []
+    for index, block in enumerate(blocks):
+        if index:
+            gap = max(blocks[index - 1].bottom, block.top)
+            if gap:
+                out.append(f"#v({gap:.3f}pt, weak: true)\n")
+        out.append(block.code)
+    return "".join(out)
+
+
+def _container(blocks: list[Block], top: float, bottom: float, wrap: str = "{}") -> Block:
+    """A block around ``blocks``; margins collapse through it (it has no border or padding)."""
+    if not blocks:
+        return Block("", top, bottom)
+    return Block(
+        wrap.format(_join(blocks)),
+        max(top, blocks[0].top),
+        max(bottom, blocks[-1].bottom),
+    )
+
+
+def _text_block(element: Element, size: float, top: float, bottom: float, style: str = "") -> Block:
+    content = inline(element.children)
+    if style:
+        content = f"#text({style})[{content}]"
+    return Block(f"#block(width: 100%)[{content}]\n", top, bottom)
+
+
+def _flow(nodes: list[Element | str], size: float) -> list[Block]:
+    """Block-level children; runs of inline content become anonymous paragraphs."""
+    blocks: list[Block] = []
+    run: list[Element | str] = []
+
+    def flush() -> None:
+        if any(isinstance(n, Element) or n.strip() for n in run):
+            blocks.append(Block(f"#block(width: 100%)[{inline(run)}]\n", 0, 0))
+        run.clear()
+
+    for node in nodes:
+        if isinstance(node, str) or node.tag in INLINE:
+            run.append(node)
+            continue
+        flush()
+        blocks.append(_block(node, size))
+    flush()
+    return blocks
+
+
+def _block(element: Element, size: float) -> Block:
+    tag, classes = element.tag, element.classes
+    if tag == "p" and classes in ((), ("signature-name",)):
+        return _text_block(element, size, 0, 0.6 * size)
+    if tag == "p" and classes == ("place-date",):
+        block = _text_block(element, size, 0, 5 * MM)
+        return Block(f"#align(right)[{block.code.strip()}]\n", block.top, block.bottom)
+    if tag == "p" and classes == ("courtesy",):
+        return _text_block(element, 9, 0, 0.6 * 9, 'size: 9pt, style: "italic"')
+    if tag in ("h1", "h2") and classes in ((), ("subject",)):
+        level = int(tag[1])
+        heading_size = 10 if size > 9 else 9
+        top = 0 if level == 1 or size <= 9 else 10
+        bottom = 5 * MM if level == 1 else 0.4 * heading_size
+        body = f'#text(size: {heading_size}pt, weight: "bold")[{inline(element.children)}]'
+        sticky = "true" if level > 1 else "false"
+        code = (
+            f"#block(width: 100%, sticky: {sticky})"
+            f"[#heading(level: {level}, outlined: false, bookmarked: true)[{body}]]\n"
+        )
+        return Block(code, top, bottom)
+    if tag in ("ul", "ol") and classes in ((), ("details",), ("timeline",)):
+        items = []
+        for number, item in enumerate(element.elements(), start=1):
+            if item.tag != "li" or item.classes:
+                raise _unsupported(item)
+            marker = f"{number}." if tag == "ol" else "\N{EN DASH}"  # as letter.css
+            inner = _flow(item.children, size)
+            body = _join(inner)
+            items.append(
+                Block(
+                    f"#item({string(marker)})[{body}]\n",
+                    max([0.0, *(b.top for b in inner[:1])]),
+                    max(0.35 * size, *(b.bottom for b in inner[-1:])),
+                )
+            )
+        return _container(items, 0, 0.6 * size)
+    if tag == "blockquote" and classes == ("situation",):
+        content = inline(element.children, preserve=True)
+        code = (
+            f"#pad(left: {6 * MM:.3f}pt, block(width: 100%, inset: (left: {3 * MM:.3f}pt), "
+            f'stroke: (left: 1pt + rgb("#888888")))[{content}])\n'
+        )
+        return Block(code, 0, 0.7 * size)
+    if tag == "div" and classes == ("closing",):
+        return _container(
+            _flow(element.children, size), size, 0, "#block(width: 100%, breakable: false)[{}]\n"
+        )
+    if tag == "div" and classes == ("signature-space",):
+        return Block(f"#v({16 * MM:.3f}pt)\n", 0, 0)
+    if tag == "section" and classes == ("enclosures",):
+        return _container(
+            _flow(element.children, 9),
+            8 * MM,
+            0,
+            "#block(width: 100%, breakable: false)[#set text(size: 9pt)\n{}]\n",
+        )
+    raise _unsupported(element)
+
+
+# The letter -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What WeasyPrint would write into the PDF's document information."""
+
+    lang: str
+    title: str
+    author: str
+    description: str
+    keywords: str
+    generator: str
+    created: str
+    modified: str
+
+
+def _metadata(html: Element, head: Element) -> Metadata:
+    meta = {
+        element.attrs.get("name", ""): element.attrs.get("content", "")
+        for element in head.elements()
+        if element.tag == "meta"
+    }
+    title = head.find("title")
+    return Metadata(
+        lang=html.attrs.get("lang", ""),
+        title=SPACE.sub(" ", title.text()).strip() if title else "",
+        author=meta.get("author", ""),
+        description=meta.get("description", ""),
+        keywords=meta.get("keywords", ""),
+        generator=meta.get("generator", ""),
+        created=meta.get("dcterms.created", ""),
+        modified=meta.get("dcterms.modified", ""),
+    )
+
+
+def _typst_date(value: str) -> str:
+    if not value:
+        return "auto"
+    moment = datetime.fromisoformat(value)
+    return (
+        f"datetime(year: {moment.year}, month: {moment.month}, day: {moment.day}, "
+        f"hour: {moment.hour}, minute: {moment.minute}, second: {moment.second})"
+    )
+
+
+def _language(tag: str) -> tuple[str, str]:
+    """``fr-CA`` -> ``"fr"``, ``"CA"``; scripts (``zh-Hant``) are not regions."""
+    parts = tag.replace("_", "-").split("-")
+    language = parts[0].lower() if parts[0].isalpha() and 2 <= len(parts[0]) <= 3 else "en"
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
+    return string(language), string(region) if region else "none"
+
+
+def typst_source(document: str) -> tuple[str, Metadata]:
+    """The Typst source of a letter's HTML, and the letter's metadata."""
+    root = parse_html(document)
+    html = root.find("html")
+    head = root.find("head")
+    body = root.find("body")
+    if html is None or head is None or body is None:
+        raise UnsupportedMarkup("the Typst engine needs a whole HTML document")
+    metadata = _metadata(html, head)
+    letterhead = body.find("header", "letterhead")
+    zone = body.find("div", "address-zone")
+    main = body.find("main")
+    return_line = zone.find("p", "return-line") if zone else None
+    recipient = zone.find("address", "recipient") if zone else None
+    info = zone.find("dl", "info-block") if zone else None
+    sender_name = letterhead.find("p", "sender-name") if letterhead else None
+    sender_lines = letterhead.find("p", "sender-lines") if letterhead else None
+    if (
+        letterhead is None
+        or zone is None
+        or main is None
+        or return_line is None
+        or recipient is None
+        or info is None
+        or sender_name is None
+        or sender_lines is None
+    ):
+        raise UnsupportedMarkup("the Typst engine lays out dsr's own letter templates only")
+    known = {"header", "div", "main"}
+    for child in body.elements():
+        if child.tag not in known:
+            raise _unsupported(child)
+    pairs = []
+    terms = info.elements()
+    for term, value in zip(terms[::2], terms[1::2], strict=False):
+        if term.tag != "dt" or value.tag != "dd" or set(value.classes) - {"url"}:
+            raise _unsupported(value)
+        pairs.append(f"({string(SPACE.sub(' ', term.text()).strip())}, [{inline(value.children)}])")
+    classes = set(body.classes)
+    paper = "letter" if "paper-letter" in classes else "a4"
+    window = "right" if "window-right" in classes else "left"
+    language, region = _language(metadata.lang)
+    keywords = ", ".join(string(k.strip()) for k in metadata.keywords.split(",") if k.strip())
+    arguments = [
+        f"lang: {language}",
+        f"region: {region}",
+        f"paper: {string(paper)}",
+        f"window: {string(window)}",
+        f"page-label: {string(body.attrs.get('data-page-label', 'Page {page} of {pages}'))}",
+        f"running-header: {string(letterhead.attrs.get('data-running-header', ''))}",
+        f"title: {string(metadata.title)}",
+        f"author: {string(metadata.author)}",
+        f"keywords: ({keywords}{',' if keywords else ''})",
+        f"date: {_typst_date(metadata.created)}",
+        f"sender-name: [{inline(sender_name.children)}]",
+        f"sender-lines: [{inline(sender_lines.children)}]",
+        f"return-line: {string(SPACE.sub(' ', return_line.text()).strip())}",
+        f"recipient: [{inline(recipient.children)}]",
+        f"info: ({', '.join(pairs)}{',' if pairs else ''})",
+    ]
+    text = _join(_flow(main.children, 10.5))
+    source = (
+        f'#import "/letter.typ": dsr-letter, item\n#dsr-letter({", ".join(arguments)})[\n{text}]\n'
+    )
+    return source, metadata
+
+
+@cache
+def _compiler() -> typst.Compiler:
+    import typst
+
+    # The root is dsr's templates folder: the source can import letter.typ and
+    # read nothing else. Fonts are the system's (installed by `make`).
+    return typst.Compiler(root=str(resource_dir("templates")))
+
+
+def letter_pdf(document: str) -> bytes:
+    """A letter's HTML as a PDF set by Typst, with the metadata WeasyPrint would write.
+
+    Raises ``UnsupportedMarkup`` for markup outside dsr's letter templates and
+    ``TypesetError`` if Typst fails or warns (a missing font, for example).
+    """
+    source, metadata = typst_source(document)
+    try:
+        pdf, warnings = _compiler().compile_with_warnings(source.encode())
+    except Exception as error:  # the binding raises its own error types
+        raise TypesetError(f"Typst could not set the letter: {error}") from error
+    if warnings:
+        raise TypesetError(f"Typst warned: {warnings[0]}")
+    if not isinstance(pdf, bytes):  # a list of pages is for image formats only
+        raise TypesetError("Typst produced no PDF")
+    return _with_metadata(pdf, metadata)
+
+
+def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:
+    import pikepdf
+    import typst
+
+    from .pdf import _pdf_date
+
+    info: dict[str, str] = {"/Producer": f"Typst {getattr(typst, '__version__', '')}".strip()}
+    for key, value in (
+        ("/Title", metadata.title),
+        ("/Author", metadata.author),
+        ("/Subject", metadata.description),
+        ("/Keywords", metadata.keywords),
+        ("/Creator", metadata.generator),
+    ):
+        if value:
+            info[key] = value
+    if metadata.created:
+        info["/CreationDate"] = _pdf_date(metadata.created)
+    if metadata.modified:
+        info["/ModDate"] = _pdf_date(metadata.modified)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        document.docinfo = document.make_indirect(
+            pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()})
+        )
+        if metadata.lang:
+            document.Root.Lang = pikepdf.String(metadata.lang)
+        buffer = io.BytesIO()
+        document.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
