@@ -34,6 +34,12 @@ MM = 72 / 25.4  # points per millimetre
 VOID = {"br", "meta", "input", "img", "hr", "link", "wbr"}
 INLINE = {"strong", "b", "em", "i", "a", "br", "span"}
 SPACE = re.compile(r"[ \t\n\r\f]+")
+# Words that must print exactly as typed: web addresses, e-mail addresses,
+# references and dates. Typst repeats a hyphen at the start of the next line
+# when it breaks a line at one in Polish, Spanish, Portuguese, Croatian and
+# Slovak, as their typography asks; in "erika--mustermann" that is a wrong
+# address. These words are set as English, which does not repeat it.
+VERBATIM = re.compile(r"\S*(?:-\S*[\d/@.:_]|[\d/@.:_]\S*-)\S*")
 
 
 class TypesetError(RenderError):
@@ -183,7 +189,25 @@ def inline(nodes: list[Element | str], preserve: bool = False) -> str:
                 pieces.append(("text", " ", marks))
             space_pending = collapsed.endswith(" ")
             pieces.append(("text", collapsed.rstrip(" "), marks))
-    return _emit(pieces)
+    return _emit(_verbatim(pieces))
+
+
+def _verbatim(pieces: list[tuple[str, str, Marks]]) -> list[tuple[str, str, Marks]]:
+    """Text pieces split so that VERBATIM words carry a mark of their own."""
+    out: list[tuple[str, str, Marks]] = []
+    for kind, text, marks in pieces:
+        if kind != "text" or "-" not in text:
+            out.append((kind, text, marks))
+            continue
+        start = 0
+        for match in VERBATIM.finditer(text):
+            if match.start() > start:
+                out.append(("text", text[start : match.start()], marks))
+            out.append(("text", match.group(), (*marks, ("verbatim",))))
+            start = match.end()
+        if start < len(text):
+            out.append(("text", text[start:], marks))
+    return out
 
 
 def _emit(pieces: list[tuple[str, str, Marks]]) -> str:
@@ -201,6 +225,8 @@ def _emit(pieces: list[tuple[str, str, Marks]]) -> str:
         for wrapper in reversed(marks):
             if wrapper[0] == "link":
                 run = f"#link({string(wrapper[1])})[{run}]"
+            elif wrapper[0] == "verbatim":
+                run = f'#text(lang: "en")[{run}]'
             elif wrapper[0] in ("strong", "emph"):
                 run = f"#{wrapper[0]}[{run}]"
         out.append(run)

@@ -96,6 +96,58 @@ def pdf_text(data: bytes | Path) -> str:
     return "\n\f\n".join(pages)
 
 
+def _in_lines(words: list[tuple[float, float, str]]) -> list[str]:
+    """Words (middle, left, text) whose middles are within 3 pt make a line, read left to right."""
+    lines: list[list[tuple[float, float, str]]] = []
+    for item in sorted(words):
+        if lines and item[0] - lines[-1][0][0] <= 3:
+            lines[-1].append(item)
+        else:
+            lines.append([item])
+    return [content for line in lines for _, _, content in sorted(line, key=lambda w: w[1])]
+
+
+def printed_text(path: Path) -> str:
+    """The words as a reader takes them in, without whitespace or page furniture.
+
+    Words come with their boxes (poppler's ``pdftotext -bbox``) and are read
+    line by line; on page 1 the address zone (45 to 98 mm down) is read
+    column by column, the window and the information block apart. Page
+    numbers (in the bottom margin) and the running header (in the top margin
+    from page 2) are left out. So PDFs whose lines and pages break at other
+    words compare equal when they carry the same text in the same order.
+    """
+    import html
+    import subprocess
+
+    output = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    word = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>'
+    )
+    mm = 72 / 25.4
+    text = []
+    for number, page in enumerate(output.split("<page ")[1:]):
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
+        above, left, right, below = [], [], [], []
+        for x, top, bottom, content in word.findall(page):
+            middle = (float(top) + float(bottom)) / 2
+            item = (middle, float(x), html.unescape(content))
+            if middle > height - 22 * mm or (number and middle < 25 * mm):
+                continue  # the page number, the running header
+            if number or middle > 98 * mm:
+                below.append(item)
+            elif middle < 45 * mm:
+                above.append(item)
+            else:
+                (left if float(x) < width / 2 else right).append(item)
+        for part in (above, left, right, below):
+            text += _in_lines(part)
+    return re.sub(r"\s+", "", "".join(text))
+
+
 def flat(text: str) -> str:
     """Text with all whitespace collapsed, for phrase checks across line breaks."""
     return " ".join(text.split())
