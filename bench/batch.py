@@ -1,6 +1,10 @@
 """Batch benchmark: `dsr batch` against a naive loop, measured in the same run.
 
     python bench/batch.py [--rows 1000] [--jobs 2] [--naive-sample 100]
+                          [--engine typst --engine weasyprint]
+
+Each engine's batch writes the same rows into a folder of its own (by
+default both engines: Typst, dsr batch's default, and WeasyPrint).
 
 The naive loop renders each letter with its own `HTML(string=...).write_pdf()`
 (no shared font configuration), the way a first version would. It runs on a
@@ -17,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import resource
 import subprocess
 import sys
 import tempfile
@@ -74,8 +77,9 @@ def naive_per_letter(source: Path, sample: int) -> float:
     return (time.perf_counter() - start) / len(documents)
 
 
-def tree_pss(root: int) -> int:
-    """Proportional set size (kB) of a process and all its descendants, from /proc."""
+def tree_pss(root: int) -> tuple[int, int]:
+    """Proportional set size (kB) of a process and all its descendants, and the largest
+    peak resident set (VmHWM, kB) among them, from /proc."""
     children: dict[int, list[int]] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -84,16 +88,38 @@ def tree_pss(root: int) -> int:
             continue  # the process ended meanwhile
         parent = next(line for line in text.splitlines() if line.startswith("PPid:"))
         children.setdefault(int(parent.split()[1]), []).append(int(status.parent.name))
-    total, stack = 0, [root]
+    total, largest, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         try:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             total += int(next(x for x in rollup.splitlines() if x.startswith("Pss:")).split()[1])
+            status = Path(f"/proc/{pid}/status").read_text()
+            hwm = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+            largest = max(largest, int(hwm.split()[1]))
         except (OSError, StopIteration):
             pass
         stack.extend(children.get(pid, []))
-    return total
+    return total, largest
+
+
+def run_batch(source: Path, out: Path, jobs: int, engine: str) -> tuple[float, int, int]:
+    """Wall time (s), peak PSS of all processes (kB), largest peak RSS (kB) of one batch."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [str(BIN / "dsr"), "batch", str(source), "-o", str(out), "--jobs", str(jobs),
+         "--engine", engine],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    peak_total = peak_largest = 0
+    while process.poll() is None:
+        total, largest = tree_pss(process.pid)
+        peak_total, peak_largest = max(peak_total, total), max(peak_largest, largest)
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    if process.returncode:
+        sys.exit(f"dsr batch failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return wall, peak_total, peak_largest
 
 
 def main() -> int:
@@ -101,39 +127,28 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--naive-sample", type=int, default=100)
+    parser.add_argument("--engine", action="append", choices=["typst", "weasyprint"])
     args = parser.parse_args()
+    engines = args.engine or ["typst", "weasyprint"]
     folder = Path(tempfile.mkdtemp(prefix="dsr-batch-bench-"))
     source = folder / "members.csv"
     make_csv(source, args.rows)
 
     naive_before = naive_per_letter(source, args.naive_sample)
-
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [str(BIN / "dsr"), "batch", str(source), "-o", str(folder / "out"),
-         "--jobs", str(args.jobs)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    peak_total = 0
-    while process.poll() is None:
-        peak_total = max(peak_total, tree_pss(process.pid))
-        time.sleep(0.05)
-    wall = time.perf_counter() - start
-    if process.returncode:
-        sys.exit(f"dsr batch failed: {process.stderr.read().decode() if process.stderr else ''}")
+    runs = {engine: run_batch(source, folder / engine, args.jobs, engine) for engine in engines}
     naive_after = naive_per_letter(source, args.naive_sample)
     naive = (naive_before + naive_after) / 2
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    written = len(list((folder / "out").glob("*.pdf")))
-    per_letter = wall / written
-    print(f"rows: {args.rows}, written: {written}, jobs: {args.jobs}")
+    print(f"rows: {args.rows}, jobs: {args.jobs}")
     print(f"naive loop (sample of {args.naive_sample}, before and after): "
           f"{naive_before * 1000:.1f} and {naive_after * 1000:.1f} ms per letter")  # fmt: skip
-    print(f"dsr batch (whole run, incl. start-up): {per_letter * 1000:.1f} ms per letter, "
-          f"{written / wall:.1f} letters/s, {wall:.1f} s")  # fmt: skip
-    print(f"speed-up: {naive / per_letter:.2f}x the naive loop")
-    print(f"peak RSS of the largest process: {peak_mb:.0f} MB")
-    print(f"peak PSS of the batch, all processes together: {peak_total / 1024:.0f} MB")
+    for engine, (wall, peak_total, peak_largest) in runs.items():
+        written = len(list((folder / engine).glob("*.pdf")))
+        per_letter = wall / written
+        print(f"dsr batch --engine {engine}: {written} letters in {wall:.1f} s (incl. start-up), "
+              f"{per_letter * 1000:.1f} ms per letter, {written / wall:.1f} letters/s, "
+              f"{naive / per_letter:.2f}x the naive loop")  # fmt: skip
+        print(f"  peak RSS of the largest process {peak_largest / 1024:.0f} MB, "
+              f"peak PSS of all processes {peak_total / 1024:.0f} MB")  # fmt: skip
     return 0
 
 

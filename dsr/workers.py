@@ -4,8 +4,9 @@
 language each, so a group's PDFs share their font subsets). Each worker loads
 WeasyPrint and the fonts once. Ctrl-C reaches the whole process group; the
 workers leave it to the parent, which asks them to stop: a worker then writes
-what it has laid out and takes no further letter. A worker whose parent is
-killed dies with it, so nothing goes on writing into the folder.
+what it has laid out and takes no further letter. Workers are forked from a
+fork server, which ends when this process does; a worker whose parent (the
+server) ends dies with it, so nothing goes on writing into the folder.
 """
 
 from __future__ import annotations
@@ -98,8 +99,16 @@ def run_groups(
             return
         import multiprocessing
 
-        stop = multiprocessing.get_context().Event()
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start, initargs=(stop,)) as pool:
+        # Workers come from a fork server: a fresh process that has imported
+        # WeasyPrint, so they start fast and share its pages. Forking this
+        # process instead would copy the state of Typst's threads, if it ran
+        # Typst, without the threads, and a worker would wait on them forever.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["dsr.workers", "weasyprint"])
+        stop = context.Event()
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_start, initargs=(stop,)
+        ) as pool:
             futures = [pool.submit(work, group) for group in groups]
             collected: set[Future[Result]] = set()
             try:
