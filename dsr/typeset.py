@@ -267,7 +267,7 @@ def _container(blocks: list[Block], top: float, bottom: float, wrap: str = "{}")
     )
 
 
-def _text_block(element: Element, size: float, top: float, bottom: float, style: str = "") -> Block:
+def _text_block(element: Element, top: float, bottom: float, style: str = "") -> Block:
     content = inline(element.children)
     if style:
         content = f"#text({style})[{content}]"
@@ -297,12 +297,12 @@ def _flow(nodes: list[Element | str], size: float) -> list[Block]:
 def _block(element: Element, size: float) -> Block:
     tag, classes = element.tag, element.classes
     if tag == "p" and classes in ((), ("signature-name",)):
-        return _text_block(element, size, 0, 0.6 * size)
+        return _text_block(element, 0, 0.6 * size)
     if tag == "p" and classes == ("place-date",):
-        block = _text_block(element, size, 0, 5 * MM)
+        block = _text_block(element, 0, 5 * MM)
         return Block(f"#align(right)[{block.code.strip()}]\n", block.top, block.bottom)
     if tag == "p" and classes == ("courtesy",):
-        return _text_block(element, 9, 0, 0.6 * 9, 'size: 9pt, style: "italic"')
+        return _text_block(element, 0, 0.6 * 9, 'size: 9pt, style: "italic"')
     if tag in ("h1", "h2") and classes in ((), ("subject",)):
         level = int(tag[1])
         heading_size = 10 if size > 9 else 9
