@@ -51,6 +51,54 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
+class _Flag:
+    """A stop flag for work done in this process (the workers get a multiprocessing Event)."""
+
+    def __init__(self) -> None:
+        self.raised = False
+
+    def is_set(self) -> bool:
+        return self.raised
+
+    def set(self) -> None:
+        self.raised = True
+
+
+def _run_here(
+    work: Callable[[Group], Result], groups: Sequence[Group], collect: Callable[[Result], None]
+) -> None:
+    """The groups in this process; Ctrl-C, as with workers, stops after the letter under way.
+
+    A second Ctrl-C interrupts at once.
+    """
+    import signal
+    import threading
+
+    global _stop
+    if threading.current_thread() is not threading.main_thread():
+        for group in groups:  # signals reach the main thread only
+            collect(work(group))
+        return
+    flag = _Flag()
+
+    def stop(signum: int, frame: Any) -> None:
+        flag.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous_stop, _stop = _stop, flag
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        for group in groups:
+            if flag.is_set():
+                break
+            collect(work(group))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _stop = previous_stop
+    if flag.is_set():
+        raise KeyboardInterrupt
+
+
 def _die_with_parent() -> None:
     """Linux: the kernel kills this process when its parent dies."""
     import ctypes
@@ -94,8 +142,7 @@ def run_groups(
     """
     with fewer_collections():
         if jobs <= 1 or len(groups) <= 1:
-            for group in groups:
-                collect(work(group))
+            _run_here(work, groups, collect)
             return
         import multiprocessing
 
