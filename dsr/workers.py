@@ -16,12 +16,14 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 Group = TypeVar("Group")
 Result = TypeVar("Result")
 
 _stop: Any = None  # in a worker: the parent's multiprocessing Event
+_parent: int | None = None  # in a worker: the process that handed out the groups
 
 
 def available_cpus() -> int:
@@ -33,8 +35,32 @@ def available_cpus() -> int:
 
 
 def stop_requested() -> bool:
-    """True in a worker once the user pressed Ctrl-C."""
-    return _stop is not None and bool(_stop.is_set())
+    """True in a worker once the user pressed Ctrl-C, or once the parent is gone."""
+    return (_stop is not None and bool(_stop.is_set())) or _parent_gone()
+
+
+def _parent_gone() -> bool:
+    """The process that handed out the groups ended (killed, say): stop writing.
+
+    A worker's own parent is the fork server, which ends soon after and takes
+    the workers with it (PR_SET_PDEATHSIG); this check, made before each
+    letter, stops them at once.
+    """
+    if _parent is None:
+        return False
+    try:
+        stat = Path(f"/proc/{_parent}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    except OSError:  # no /proc (not Linux): ask the kernel whether it exists
+        try:
+            os.kill(_parent, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")  # dead, not yet reaped
 
 
 @contextmanager
@@ -112,13 +138,13 @@ def _die_with_parent() -> None:
         pass  # elsewhere a worker finishes its group and then stops
 
 
-def _start(stop: Any) -> None:
+def _start(stop: Any, parent: int) -> None:
     import signal
 
     from . import pdf
 
-    global _stop
-    _stop = stop
+    global _stop, _parent
+    _stop, _parent = stop, parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     pdf.font_config()  # WeasyPrint and the fonts, once per worker
@@ -154,7 +180,7 @@ def run_groups(
         context.set_forkserver_preload(["dsr.workers", "weasyprint"])
         stop = context.Event()
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_start, initargs=(stop,)
+            max_workers=jobs, mp_context=context, initializer=_start, initargs=(stop, os.getpid())
         ) as pool:
             futures = [pool.submit(work, group) for group in groups]
             collected: set[Future[Result]] = set()

@@ -214,28 +214,31 @@ def test_malformed_files_get_a_clear_error(tmp_path: Path) -> None:
     assert report(tmp_path / "ragged")[0]["status"] == "written"
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_killed_run_resumes_cleanly(tmp_path: Path, jobs: str) -> None:
+@pytest.mark.parametrize(("jobs", "fmt"), [("1", "txt"), ("2", "txt"), ("2", "pdf")])
+def test_a_killed_run_resumes_cleanly(tmp_path: Path, jobs: str, fmt: str) -> None:
+    """SIGKILL: the workers (from the fork server) die too, and a rerun finishes the rest."""
     rows = many_members(300)
     source = write_csv(tmp_path / "people.csv", rows)
     out = tmp_path / "out"
     env = {**os.environ}
     process = subprocess.Popen(
-        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", "txt",
+        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", fmt,
          "--jobs", jobs],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(out.glob("*.txt"))) < 3:
+    while time.monotonic() < deadline and len(list(out.glob(f"*.{fmt}"))) < 3:
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    time.sleep(0.2)  # the workers die with their parent: nothing more appears
-    finished_before = len(list(out.glob("*.txt")))
+    time.sleep(0.5)  # the workers die with their parent: nothing more appears
+    finished_before = len(list(out.glob(f"*.{fmt}")))
+    time.sleep(0.5)
+    assert len(list(out.glob(f"*.{fmt}"))) == finished_before
     assert 3 <= finished_before < 300
-    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", fmt)
     assert code == 0, output
-    assert len(list(out.glob("*.txt"))) == 300
+    assert len(list(out.glob(f"*.{fmt}"))) == 300
     assert not list(out.glob(".*.part"))
     statuses = [r["status"] for r in report(out)]
     assert statuses.count("written") + statuses.count("unchanged") == 300
