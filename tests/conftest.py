@@ -121,8 +121,8 @@ def printed_text(path: Path) -> str:
     import subprocess
 
     output = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+        ["pdftotext", "-enc", "UTF-8", "-bbox", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8", "replace")  # poppler writes astral characters in <meta> as CESU-8
     word = re.compile(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>'
     )

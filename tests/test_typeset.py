@@ -263,3 +263,27 @@ def test_batch_writes_with_weasyprint_what_typst_cannot_set(
     assert producers["0001-mustermann-objection-de.pdf"].startswith("Typst")
     assert producers["0002-muster-objection-de.pdf"].startswith("WeasyPrint")
     assert "MaxMuster" in printed_text(tmp_path / "out" / "0002-muster-objection-de.pdf")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"name": "Erika 😀 Mustermann"},
+        {"name": "Zoë Ångström Nguyễn"},
+        {"situation": "أنا صحفية وأحمي مصادري. Ich bin Journalistin."},
+        {"situation": "x" * 300},  # one word wider than the page
+        {"situation": "Ich bin Journalistin und schütze meine Quellen. " * 75},  # pages of it
+    ],
+)
+def test_unusual_text_reads_as_weasyprints(extra: dict[str, str], tmp_path: Path) -> None:
+    values = {
+        "kind": "art21",
+        "jurisdiction": "DE",
+        "lang": "de",
+        "address": "Hauptstraße 1, 10115 Berlin",
+        "situation": "Ich bin Journalistin und schütze meine Quellen.",
+        **extra,
+    }
+    document = letter_html(values)
+    typst_file, weasy_file = both_engines(document, tmp_path, "unusual")
+    assert same_text(document, typst_file, weasy_file)
