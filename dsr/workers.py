@@ -176,8 +176,11 @@ def run_groups(
         # WeasyPrint, so they start fast and share its pages. Forking this
         # process instead would copy the state of Typst's threads, if it ran
         # Typst, without the threads, and a worker would wait on them forever.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["dsr.workers", "weasyprint"])
+        methods = multiprocessing.get_all_start_methods()
+        method = "forkserver" if "forkserver" in methods else "spawn"  # spawn: Windows
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            multiprocessing.set_forkserver_preload(["dsr.workers", "weasyprint"])
         stop = context.Event()
         with ProcessPoolExecutor(
             max_workers=jobs, mp_context=context, initializer=_start, initargs=(stop, os.getpid())
