@@ -1,4 +1,5 @@
-"""Where a batch letter's time goes, stage by stage, in one warm process.
+"""Where a batch letter's time goes with WeasyPrint (`dsr batch --engine weasyprint`),
+stage by stage, in one warm process. `dsr batch` sets PDFs with Typst by default.
 
     python bench/stages.py [--letters 64] [--group 16]
 
