@@ -153,7 +153,8 @@ NOT_OURS = "a file with this name exists that this batch did not write; use --fo
 INTERRUPTED = "not written: the run was interrupted; run the same command again to finish"
 
 Job = tuple[int, Request, str, str]  # row, request, file name, input hash
-Done = tuple[int, str, str, str, str]  # row, file name, input hash, file's sha256, error
+Done = tuple[int, str, str, str, str, str]  # row, file, input hash, sha256, error, note
+SET_BY_WEASYPRINT = "set with WeasyPrint: "
 
 
 def file_digest(path: Path) -> str:
@@ -177,6 +178,7 @@ def _render_group(group: list[Job], out_dir: str, fmt: str, engine: str = "typst
     folder = Path(out_dir)
     done: list[Done] = []
     laid_out: list[tuple[Job, Letter, Any]] = []
+    notes: dict[int, str] = {}  # rows Typst could not set, and why
     for job in group:
         if stop_requested():
             break  # the rows left are reported as not written
@@ -188,8 +190,8 @@ def _render_group(group: list[Job], out_dir: str, fmt: str, engine: str = "typst
                 if engine == "typst":
                     try:
                         data = typeset.letter_pdf(document)
-                    except typeset.TypesetError:
-                        pass  # e.g. markup Typst does not lay out: WeasyPrint below
+                    except typeset.TypesetError as error:  # WeasyPrint below
+                        notes[row] = SET_BY_WEASYPRINT + str(error)
                     else:
                         done.append(_finish(folder, job, letter, data, fmt))
                         continue
@@ -198,9 +200,9 @@ def _render_group(group: list[Job], out_dir: str, fmt: str, engine: str = "typst
             text = render_html(letter) if fmt == "html" else render_text(letter)
             done.append(_write(folder, job, text.encode()))
         except InvalidRequest as error:
-            done.append((row, name, digest, "", "; ".join(str(p) for p in error.problems)))
+            done.append((row, name, digest, "", "; ".join(str(p) for p in error.problems), ""))
         except DsrError as error:
-            done.append((row, name, digest, "", str(error)))
+            done.append((row, name, digest, "", str(error), ""))
     if laid_out:
         try:
             written = pdf.write_separately([document for _, _, document in laid_out])
@@ -210,9 +212,10 @@ def _render_group(group: list[Job], out_dir: str, fmt: str, engine: str = "typst
             row, request, name, digest = job
             try:
                 data = written[index] if written else pdf.write_separately([document])[0]
-                done.append(_finish(folder, job, letter, data, fmt))
+                finished = _finish(folder, job, letter, data, fmt)
+                done.append((*finished[:5], notes.get(row, "")))
             except DsrError as error:
-                done.append((row, name, digest, "", str(error)))
+                done.append((row, name, digest, "", str(error), ""))
     del laid_out
     gc.collect()  # collections are rare during layout (workers.fewer_collections): one per group
     return done
@@ -228,7 +231,7 @@ def _finish(folder: Path, job: Job, letter: Letter, pdf: bytes, fmt: str) -> Don
             data = email_message(letter, annexes=annexes, pdf=data)
         return _write(folder, job, data)
     except DsrError as error:
-        return (row, name, digest, "", str(error))
+        return (row, name, digest, "", str(error), "")
 
 
 def _write(folder: Path, job: Job, data: bytes) -> Done:
@@ -241,7 +244,7 @@ def _write(folder: Path, job: Job, data: bytes) -> Done:
         _append_state(folder, row, name, digest, sha)
 
     atomic_write(folder / name, data, before_replace=record)
-    return row, name, digest, sha, ""
+    return row, name, digest, sha, "", ""
 
 
 def _append_state(folder: Path, row: int, name: str, digest: str, sha: str) -> None:
@@ -398,11 +401,11 @@ def _collect(
     results: dict[int, RowResult],
     progress: Callable[[int], None] | None,
 ) -> None:
-    for row, name, _, _, error in done:
+    for row, name, _, _, error, note in done:
         if error:
             results[row] = RowResult(row, "error", "", error)
         else:
-            results[row] = RowResult(row, "written", name)
+            results[row] = RowResult(row, "written", name, note)
     if progress is not None:
         progress(len(done))
 

@@ -592,6 +592,14 @@ def batch(
         fail([str(error)])
     for result in report.failed:
         click.echo(f"Error: row {result.row}: {result.message}", err=True)
+    fallbacks = [r for r in report.results if r.status == "written" and r.message]
+    if fallbacks:
+        click.echo(
+            f"Note: {counted(len(fallbacks), 'letter')} set with WeasyPrint, not Typst "
+            f"(row {fallbacks[0].row}: {fallbacks[0].message.split(': ', 1)[-1]}); "
+            "see report.csv",
+            err=True,
+        )
     written = sum(r.status == "written" for r in report.results)
     unchanged = sum(r.status == "unchanged" for r in report.results)
     click.echo(

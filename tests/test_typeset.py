@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from dsr import pdf, typeset
 from dsr.batch import run_batch
+from dsr.cli import main
 from dsr.compose import compose
 from dsr.inputs import parse_request
 from dsr.render import render_html
@@ -263,6 +265,18 @@ def test_batch_writes_with_weasyprint_what_typst_cannot_set(
     assert producers["0001-mustermann-objection-de.pdf"].startswith("Typst")
     assert producers["0002-muster-objection-de.pdf"].startswith("WeasyPrint")
     assert "MaxMuster" in printed_text(tmp_path / "out" / "0002-muster-objection-de.pdf")
+    assert [r.message for r in report.results] == [
+        "",
+        "set with WeasyPrint: pretend Typst cannot set this one",
+    ]
+    result = CliRunner().invoke(
+        main, ["batch", str(source), "-o", str(tmp_path / "cli"), "--jobs", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "Note: 1 letter set with WeasyPrint, not Typst "
+        "(row 2: pretend Typst cannot set this one); see report.csv"
+    ) in result.output
 
 
 @pytest.mark.parametrize(
