@@ -29,7 +29,7 @@ from .errors import DsrError, InvalidRequest
 from .inputs import FIELDS, parse_request
 from .model import Letter, Request
 from .outputs import email_message, with_annexes
-from .workers import run_groups, stop_requested
+from .workers import load_weasyprint, run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
 REPORT_FILE = "report.csv"
@@ -374,7 +374,10 @@ def run_batch(
             tick = None
         work = partial(_render_group, out_dir=str(out_dir), fmt=fmt, engine=engine)
         try:
-            run_groups(work, groups, jobs, lambda done: _collect(done, results, tick))
+            # Typst workers load WeasyPrint only for a letter Typst cannot set.
+            weasyprint = engine == "weasyprint" and fmt in ("pdf", "eml")
+            prepare = load_weasyprint if weasyprint else None
+            run_groups(work, groups, jobs, lambda done: _collect(done, results, tick), prepare)
         except BrokenProcessPool as error:
             raise DsrError(
                 "a worker process died (out of memory, or killed); the finished letters are "

@@ -138,16 +138,22 @@ def _die_with_parent() -> None:
         pass  # elsewhere a worker finishes its group and then stops
 
 
-def _start(stop: Any, parent: int) -> None:
-    import signal
-
+def load_weasyprint() -> None:
+    """WeasyPrint and the fonts, once per worker."""
     from . import pdf
+
+    pdf.font_config()
+
+
+def _start(stop: Any, parent: int, prepare: Callable[[], None] | None) -> None:
+    import signal
 
     global _stop, _parent
     _stop, _parent = stop, parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    pdf.font_config()  # WeasyPrint and the fonts, once per worker
+    if prepare is not None:
+        prepare()
     gc.freeze()  # what is loaded now lives as long as the worker
     gc.set_threshold(100_000, 50, 100)
 
@@ -157,10 +163,13 @@ def run_groups(
     groups: Sequence[Group],
     jobs: int,
     collect: Callable[[Result], None],
+    prepare: Callable[[], None] | None = load_weasyprint,
 ) -> None:
     """``collect(work(group))`` for every group, in ``jobs`` processes if more than one.
 
-    ``work`` must be picklable (a module-level function or a partial of one).
+    ``work`` and ``prepare`` must be picklable (module-level functions or
+    partials of them); ``prepare`` runs once in each worker as it starts
+    (by default it loads WeasyPrint, which the fork server has imported).
     Results are collected in the parent as groups finish. On Ctrl-C the groups
     under way are finished and collected, the others dropped, and
     KeyboardInterrupt is raised again. If a group fails (or its worker dies),
@@ -173,17 +182,22 @@ def run_groups(
         import multiprocessing
 
         # Workers come from a fork server: a fresh process that has imported
-        # WeasyPrint, so they start fast and share its pages. Forking this
-        # process instead would copy the state of Typst's threads, if it ran
-        # Typst, without the threads, and a worker would wait on them forever.
+        # dsr (and WeasyPrint, if they need it), so they start fast and share
+        # its pages. Forking this process instead would copy the state of
+        # Typst's threads, if it ran Typst, without the threads, and a worker
+        # would wait on them forever.
         methods = multiprocessing.get_all_start_methods()
         method = "forkserver" if "forkserver" in methods else "spawn"  # spawn: Windows
         context = multiprocessing.get_context(method)
         if method == "forkserver":
-            multiprocessing.set_forkserver_preload(["dsr.workers", "weasyprint"])
+            modules = ["dsr.workers", "dsr.batch", "dsr.kits"]
+            if prepare is load_weasyprint:
+                modules.append("weasyprint")
+            multiprocessing.set_forkserver_preload(modules)
         stop = context.Event()
+        start = (stop, os.getpid(), prepare)
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_start, initargs=(stop, os.getpid())
+            max_workers=jobs, mp_context=context, initializer=_start, initargs=start
         ) as pool:
             futures = [pool.submit(work, group) for group in groups]
             collected: set[Future[Result]] = set()
