@@ -490,7 +490,12 @@ def letter_pdf(document: str) -> bytes:
     Raises ``UnsupportedMarkup`` for markup outside dsr's letter templates and
     ``TypesetError`` if Typst fails or warns (a missing font, for example).
     """
-    source, metadata = typst_source(document)
+    import pikepdf
+
+    try:
+        source, metadata = typst_source(document)
+    except ValueError as error:  # a malformed date in the document's metadata
+        raise UnsupportedMarkup(f"the letter's metadata: {error}") from error
     try:
         pdf, warnings = _compiler().compile_with_warnings(source.encode())
     except Exception as error:  # the binding raises its own error types
@@ -499,7 +504,10 @@ def letter_pdf(document: str) -> bytes:
         raise TypesetError(f"Typst warned: {warnings[0]}")
     if not isinstance(pdf, bytes):  # a list of pages is for image formats only
         raise TypesetError("Typst produced no PDF")
-    return _with_metadata(pdf, metadata)
+    try:
+        return _with_metadata(pdf, metadata)
+    except (pikepdf.PdfError, ValueError) as error:
+        raise TypesetError(f"setting the PDF's metadata failed: {error}") from error
 
 
 def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:

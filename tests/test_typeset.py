@@ -301,3 +301,10 @@ def test_unusual_text_reads_as_weasyprints(extra: dict[str, str], tmp_path: Path
     document = letter_html(values)
     typst_file, weasy_file = both_engines(document, tmp_path, "unusual")
     assert same_text(document, typst_file, weasy_file)
+
+
+def test_a_malformed_date_is_refused_not_a_crash() -> None:
+    document = letter_html(language_case("de", "objection"))
+    broken = re.sub(r'(name="dcterms.created" content=")[^"]*', r"\1yesterday", document)
+    with pytest.raises(typeset.UnsupportedMarkup, match="metadata"):
+        typeset.letter_pdf(broken)
