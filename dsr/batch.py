@@ -59,7 +59,7 @@ class BatchReport:
         return [r for r in self.results if r.status == "error"]
 
 
-def _normalise_keys(row: Mapping[str, Any], number: int) -> dict[str, Any]:
+def _normalise_keys(row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key is None:
@@ -98,7 +98,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         if not reader.fieldnames:
             raise BatchFileError(f"{path}: no header row")
         for number, row in enumerate(reader, start=1):
-            yield number, _normalise_keys(row, number)
+            yield number, _normalise_keys(row)
     elif suffix == ".jsonl":
         for number, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
             try:
@@ -107,7 +107,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 raise BatchFileError(f"{path}: row {number}: not JSON: {error.msg}") from error
             if not isinstance(row, dict):
                 raise BatchFileError(f"{path}: row {number}: expected an object")
-            yield number, _normalise_keys(row, number)
+            yield number, _normalise_keys(row)
     elif suffix in (".yaml", ".yml"):
         import yaml
 
@@ -120,7 +120,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         for number, row in enumerate(data, start=1):
             if not isinstance(row, dict):
                 raise BatchFileError(f"{path}: row {number}: expected a mapping")
-            yield number, _normalise_keys(row, number)
+            yield number, _normalise_keys(row)
     else:
         hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
         raise BatchFileError(

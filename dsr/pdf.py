@@ -265,36 +265,65 @@ def _pdf_date(value: str) -> str:
     return f"{stamp}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
 
 
-def _copy_metadata(document: Any, target: Any) -> None:
-    """The document information WeasyPrint writes for a PDF of its own."""
-    import pikepdf
-    from weasyprint import __version__
+def set_document_info(
+    target: Any,
+    producer: str,
+    *,
+    lang: str = "",
+    title: str = "",
+    author: str = "",
+    subject: str = "",
+    keywords: str = "",
+    creator: str = "",
+    created: str = "",
+    modified: str = "",
+    custom: dict[str, str] | None = None,
+) -> None:
+    """A pikepdf PDF's document information and /Lang, as WeasyPrint writes them.
 
-    metadata = document.metadata
-    info = {"/Producer": f"WeasyPrint {__version__}"}
-    if metadata.title:
-        info["/Title"] = metadata.title
-    if metadata.authors:
-        info["/Author"] = ", ".join(metadata.authors)
-    if metadata.description:
-        info["/Subject"] = metadata.description
-    if metadata.keywords:
-        info["/Keywords"] = ", ".join(metadata.keywords)
-    if metadata.generator:
-        info["/Creator"] = metadata.generator
-    if metadata.created:
-        info["/CreationDate"] = _pdf_date(metadata.created)
-    if metadata.modified:
-        info["/ModDate"] = _pdf_date(metadata.modified)
-    for key, value in metadata.custom.items():
+    Dates are W3C date-times; empty values are left out.
+    """
+    import pikepdf
+
+    info = {
+        "/Producer": producer,
+        "/Title": title,
+        "/Author": author,
+        "/Subject": subject,
+        "/Keywords": keywords,
+        "/Creator": creator,
+        "/CreationDate": _pdf_date(created) if created else "",
+        "/ModDate": _pdf_date(modified) if modified else "",
+    }
+    for key, value in (custom or {}).items():
         key = "".join(char for char in key if char.isascii() and char.isalnum())
         if key:
             info[f"/{key}"] = value
     target.docinfo = target.make_indirect(
-        pikepdf.Dictionary({key: pikepdf.String(value) for key, value in info.items()})
+        pikepdf.Dictionary({key: pikepdf.String(value) for key, value in info.items() if value})
     )
-    if metadata.lang:
-        target.Root.Lang = pikepdf.String(metadata.lang)
+    if lang:
+        target.Root.Lang = pikepdf.String(lang)
+
+
+def _copy_metadata(document: Any, target: Any) -> None:
+    """The document information WeasyPrint writes for a PDF of its own."""
+    from weasyprint import __version__
+
+    metadata = document.metadata
+    set_document_info(
+        target,
+        f"WeasyPrint {__version__}",
+        lang=metadata.lang or "",
+        title=metadata.title or "",
+        author=", ".join(metadata.authors or []),
+        subject=metadata.description or "",
+        keywords=", ".join(metadata.keywords or []),
+        creator=metadata.generator or "",
+        created=metadata.created or "",
+        modified=metadata.modified or "",
+        custom=metadata.custom,
+    )
 
 
 def _copy_outline(document: Any, target: Any) -> None:

@@ -514,28 +514,21 @@ def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:
     import pikepdf
     import typst
 
-    from .pdf import _pdf_date
+    from .pdf import set_document_info
 
-    info: dict[str, str] = {"/Producer": f"Typst {getattr(typst, '__version__', '')}".strip()}
-    for key, value in (
-        ("/Title", metadata.title),
-        ("/Author", metadata.author),
-        ("/Subject", metadata.description),
-        ("/Keywords", metadata.keywords),
-        ("/Creator", metadata.generator),
-    ):
-        if value:
-            info[key] = value
-    if metadata.created:
-        info["/CreationDate"] = _pdf_date(metadata.created)
-    if metadata.modified:
-        info["/ModDate"] = _pdf_date(metadata.modified)
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        document.docinfo = document.make_indirect(
-            pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()})
+        set_document_info(
+            document,
+            f"Typst {getattr(typst, '__version__', '')}".strip(),
+            lang=metadata.lang,
+            title=metadata.title,
+            author=metadata.author,
+            subject=metadata.description,
+            keywords=metadata.keywords,
+            creator=metadata.generator,
+            created=metadata.created,
+            modified=metadata.modified,
         )
-        if metadata.lang:
-            document.Root.Lang = pikepdf.String(metadata.lang)
         buffer = io.BytesIO()
         document.save(buffer, deterministic_id=True)
     return buffer.getvalue()

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 Group = TypeVar("Group")
 Result = TypeVar("Result")
 
-_stop: Any = None  # in a worker: the parent's multiprocessing Event
+_stop: Any = None  # an Event: the parent's (in a worker) or this process's own (jobs 1)
 _parent: int | None = None  # in a worker: the process that handed out the groups
 
 
@@ -77,19 +77,6 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-class _Flag:
-    """A stop flag for work done in this process (the workers get a multiprocessing Event)."""
-
-    def __init__(self) -> None:
-        self.raised = False
-
-    def is_set(self) -> bool:
-        return self.raised
-
-    def set(self) -> None:
-        self.raised = True
-
-
 def _run_here(
     work: Callable[[Group], Result], groups: Sequence[Group], collect: Callable[[Result], None]
 ) -> None:
@@ -105,7 +92,7 @@ def _run_here(
         for group in groups:  # signals reach the main thread only
             collect(work(group))
         return
-    flag = _Flag()
+    flag = threading.Event()  # set by the signal handler; the loop only reads it
 
     def stop(signum: int, frame: Any) -> None:
         flag.set()

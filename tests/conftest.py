@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -107,16 +108,18 @@ def _in_lines(words: list[tuple[float, float, str]]) -> list[str]:
     return [content for line in lines for _, _, content in sorted(line, key=lambda w: w[1])]
 
 
-def printed_text(path: Path) -> str:
-    """The words as a reader takes them in, without whitespace or page furniture.
+@dataclass(frozen=True)
+class Word:
+    """A word on a page and its box, in points from the top left (poppler's ``-bbox``)."""
 
-    Words come with their boxes (poppler's ``pdftotext -bbox``) and are read
-    line by line; on page 1 the address zone (45 to 98 mm down) is read
-    column by column, the window and the information block apart. Page
-    numbers (in the bottom margin) and the running header (in the top margin
-    from page 2) are left out. So PDFs whose lines and pages break at other
-    words compare equal when they carry the same text in the same order.
-    """
+    text: str
+    left: float
+    top: float
+    bottom: float
+
+
+def pdf_words(path: Path) -> list[tuple[float, float, list[Word]]]:
+    """Each page's width, height and words, as poppler's ``pdftotext -bbox`` finds them."""
     import html
     import subprocess
 
@@ -126,15 +129,35 @@ def printed_text(path: Path) -> str:
     word = re.compile(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>'
     )
-    mm = 72 / 25.4
-    text = []
-    for number, page in enumerate(output.split("<page ")[1:]):
+    pages = []
+    for page in output.split("<page ")[1:]:
         width = float(re.search(r'width="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
         height = float(re.search(r'height="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
+        words = [
+            Word(html.unescape(content), float(x), float(top), float(bottom))
+            for x, top, bottom, content in word.findall(page)
+        ]
+        pages.append((width, height, words))
+    return pages
+
+
+def printed_text(path: Path) -> str:
+    """The words as a reader takes them in, without whitespace or page furniture.
+
+    Words are read line by line; on page 1 the address zone (45 to 98 mm
+    down) is read column by column, the window and the information block
+    apart. Page numbers (in the bottom margin) and the running header (in the
+    top margin from page 2) are left out. So PDFs whose lines and pages break
+    at other words compare equal when they carry the same text in the same
+    order.
+    """
+    mm = 72 / 25.4
+    text = []
+    for number, (width, height, words) in enumerate(pdf_words(path)):
         above, left, right, below = [], [], [], []
-        for x, top, bottom, content in word.findall(page):
-            middle = (float(top) + float(bottom)) / 2
-            item = (middle, float(x), html.unescape(content))
+        for word in words:
+            middle = (word.top + word.bottom) / 2
+            item = (middle, word.left, word.text)
             if middle > height - 22 * mm or (number and middle < 25 * mm):
                 continue  # the page number, the running header
             if number or middle > 98 * mm:
@@ -142,7 +165,7 @@ def printed_text(path: Path) -> str:
             elif middle < 45 * mm:
                 above.append(item)
             else:
-                (left if float(x) < width / 2 else right).append(item)
+                (left if word.left < width / 2 else right).append(item)
         for part in (above, left, right, below):
             text += _in_lines(part)
     return re.sub(r"\s+", "", "".join(text))

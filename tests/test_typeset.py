@@ -25,7 +25,7 @@ from dsr.cli import main
 from dsr.compose import compose
 from dsr.inputs import parse_request
 from dsr.render import render_html
-from tests.conftest import printed_text
+from tests.conftest import pdf_words, printed_text
 from tests.test_languages import LANGUAGES, cases
 
 TODAY = date(2026, 11, 22)
@@ -131,17 +131,8 @@ def test_typst_letter_reads_as_weasyprints_in_every_jurisdiction(
 
 def words_at(path: Path) -> list[tuple[str, float, float]]:
     """Page 1's words with the left and top of their boxes, in millimetres."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>'
-    return [
-        (word, float(x) / 72 * 25.4, float(y) / 72 * 25.4)
-        for x, y, word in re.findall(pattern, html)
-    ]
+    _, _, words = pdf_words(path)[0]
+    return [(word.text, word.left / 72 * 25.4, word.top / 72 * 25.4) for word in words]
 
 
 def position(words: list[tuple[str, float, float]], wanted: str) -> tuple[float, float]:
