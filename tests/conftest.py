@@ -14,6 +14,16 @@ from dsr.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"  # beside the checkout, in CI and on developers' machines
+
+
+def shared_reference(*parts: str) -> Path:
+    """A file or folder of ../shared/reference; the test is skipped where it is absent."""
+    path = SHARED.joinpath("reference", *parts)
+    if not path.exists():
+        pytest.skip(f"the shared reference data is not beside this checkout: {path}")
+    return path
+
+
 GOLDEN = Path(__file__).parent / "golden"
 
 MEMBERS = {

@@ -21,16 +21,12 @@ from dsr.datenanfragen import (
     load_record,
 )
 from dsr.errors import DsrError
-
-DATASET = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "datenanfragen"
-COMPANIES = DATASET / "companies"
+from tests.conftest import shared_reference
 
 
 @pytest.fixture(scope="module")
 def companies() -> Path:
-    if not COMPANIES.is_dir():
-        pytest.skip(f"datarequests.org records not found at {COMPANIES}")
-    return COMPANIES
+    return shared_reference("datenanfragen", "companies")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from dsr import registry
-from tests.conftest import SHARED
+from tests.conftest import shared_reference
 
 EU_EEA = [
     *"AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split(),
@@ -62,7 +62,7 @@ def test_german_laender_each_have_their_authority() -> None:
 
 def test_authorities_match_the_shared_reference() -> None:
     """Addresses come from ../shared/reference/authorities.json, line for line."""
-    reference = json.loads((SHARED / "reference" / "authorities.json").read_text("utf-8"))
+    reference = json.loads(shared_reference("authorities.json").read_text("utf-8"))
     by_country = {a["cc"]: a for a in reference["authorities"]}
     for code in EU_EEA:
         ours = registry.authority_for(code)

@@ -9,9 +9,12 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dsr.cli import main
-from tests.conftest import SHARED, pdf_text
+from tests.conftest import pdf_text, shared_reference
 
-COMPANIES = SHARED / "reference" / "datenanfragen" / "companies"
+
+def zalando() -> Path:
+    """One datarequests.org company record."""
+    return shared_reference("datenanfragen", "companies", "zalando.json")
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -30,7 +33,9 @@ def member(output: Path) -> list[str]:
 def test_import_the_datarequests_org_companies_and_write_to_one(
     tmp_path: Path, dsr_home: Path
 ) -> None:
-    code, output = invoke("controllers", "import", str(COMPANIES))
+    code, output = invoke(
+        "controllers", "import", str(shared_reference("datenanfragen", "companies"))
+    )
     assert code == 0, output
     summary = output.strip().splitlines()[-1]
     imported = int(summary.split()[1])
@@ -49,7 +54,7 @@ def test_import_the_datarequests_org_companies_and_write_to_one(
 
 def test_controller_file_in_datarequests_format(tmp_path: Path) -> None:
     out = tmp_path / "letter.pdf"
-    code, output = invoke(*member(out), "--controller-file", str(COMPANIES / "zalando.json"))
+    code, output = invoke(*member(out), "--controller-file", str(zalando()))
     assert code == 0, output
     assert "Zalando SE" in pdf_text(out)
 
@@ -99,7 +104,7 @@ def test_broken_controller_files_are_reported(tmp_path: Path) -> None:
 def test_import_reports_what_it_skipped(tmp_path: Path) -> None:
     folder = tmp_path / "records"
     folder.mkdir()
-    (folder / "good.json").write_text((COMPANIES / "zalando.json").read_text("utf-8"), "utf-8")
+    (folder / "good.json").write_text(zalando().read_text("utf-8"), "utf-8")
     (folder / "bad.json").write_text("[1, 2]", encoding="utf-8")
     code, output = invoke("controllers", "import", str(folder))
     assert code == 0, output
@@ -109,7 +114,7 @@ def test_import_reports_what_it_skipped(tmp_path: Path) -> None:
 
 
 def test_forget_removes_everything(dsr_home: Path) -> None:
-    assert invoke("controllers", "import", str(COMPANIES / "zalando.json"))[0] == 0
+    assert invoke("controllers", "import", str(zalando()))[0] == 0
     assert (dsr_home / "controllers" / "zalando.json").exists()
     code, output = invoke("forget")
     assert code == 2
