@@ -38,7 +38,10 @@ KIND_HELP = {
     Kind.ACCESS: "access request: was my data used for AI training, which models, who got it",
     Kind.COMPLAINT: "complaint to the supervisory authority of your place of residence",
     Kind.REMINDER: "reminder after the deadline of your request passed (needs --request-date)",
+    Kind.CONTROLLER_COMPLAINT: "UK only: complaint to the controller under s.164A DPA 2018, "
+    "the step the Information Commissioner expects before a complaint to it",
 }
+REQUEST_KINDS = "|".join(k.value for k in Kind.requests())
 
 PROMPTS = {
     "kind": "Letter kind (" + ", ".join(k.value for k in Kind) + ")",
@@ -47,6 +50,7 @@ PROMPTS = {
     "address": "Your postal address (lines separated by commas)",
     "account-email": "The e-mail address of your account",
     "request-date": "Date of your earlier request (YYYY-MM-DD)",
+    "request-kind": "What did that request ask for (" + REQUEST_KINDS.replace("|", ", ") + ")",
 }
 
 MISSING_HINTS = {
@@ -57,6 +61,7 @@ MISSING_HINTS = {
     "account-email": "the e-mail address your account is registered with",
     "situation": "grounds relating to your particular situation, required for art21",
     "request-date": "the date of your request to the controller, YYYY-MM-DD",
+    "request-kind": "the kind of request you sent the controller, one of " + REQUEST_KINDS,
 }
 
 SITUATION_HELP = """\
@@ -162,6 +167,10 @@ def _prompt_missing(values: dict[str, Any]) -> None:
             values[field] = click.prompt(
                 PROMPTS[field], type=click.Choice([k.value for k in Kind]), err=True
             )
+        elif field == "request-kind":
+            values[field] = click.prompt(
+                PROMPTS[field], type=click.Choice([k.value for k in Kind.requests()]), err=True
+            )
         else:
             values[field] = click.prompt(PROMPTS.get(field, field), err=True)
         # A new kind can make more fields required.
@@ -172,11 +181,12 @@ def _prompt_missing(values: dict[str, Any]) -> None:
 def _ask_for_subdivision(values: dict[str, Any]) -> None:
     """Complaints from a country with one authority per region need the region."""
     from . import registry
+    from .inputs import normalise_kind
 
-    code = str(values.get("jurisdiction") or "").upper()
+    code = str(values.get("jurisdiction") or "").strip().upper()
     found = registry.jurisdictions().get(code)
     if (
-        values.get("kind") == Kind.COMPLAINT.value
+        normalise_kind(values.get("kind")) is Kind.COMPLAINT
         and found is not None
         and found.complaint_needs_subdivision
         and not values.get("authority")
@@ -224,6 +234,16 @@ def is_interactive() -> bool:
     "--request-date",
     metavar="YYYY-MM-DD",
     help="complaint: date of your request to the controller.",
+)
+@click.option(
+    "--request-kind",
+    metavar="KIND",
+    help="complaint, reminder: what your request to the controller was: " + REQUEST_KINDS + ".",
+)
+@click.option(
+    "--controller-complaint-date",
+    metavar="YYYY-MM-DD",
+    help="complaint in GB: date of your complaint to the controller under s.164A DPA 2018.",
 )
 @click.option(
     "--outcome",
@@ -389,8 +409,22 @@ def letter(
         f"reference {composed.reference})",
         err=True,
     )
-    if composed.kind is not Kind.COMPLAINT and composed.deadline:
+    if composed.kind is Kind.CONTROLLER_COMPLAINT:
+        click.echo(f"Acknowledgement due by {composed.deadline.isoformat()}.", err=True)
+    elif composed.kind is not Kind.COMPLAINT and composed.deadline:
         click.echo(f"Reply due by {composed.deadline.isoformat()}.", err=True)
+    if (
+        composed.kind is Kind.COMPLAINT
+        and "controller_complaint" in composed.citations
+        and not composed.controller_complaint_date
+    ):
+        click.echo(
+            f"Note: the {composed.recipient.name} generally expects you to complain to "
+            f"{composed.controller_name} first ({composed.citations['controller_complaint']}): "
+            "write that with --kind controller-complaint, and give its date here with "
+            "--controller-complaint-date.",
+            err=True,
+        )
     if (
         output.suffix.lower() == ".txt"
         and composed.objection_form

@@ -15,10 +15,20 @@ from babel import Locale
 
 from . import registry
 from .citations import format_citation
-from .deadlines import DeadlineRule, deadline_for
+from .deadlines import Calendar, DeadlineRule, deadline_in
 from .errors import DsrError, InvalidRequest, Problem
 from .i18n import letter_locale, locale_id
-from .model import Authority, Controller, ControllerEntity, Kind, Letter, Outcome, Party, Request
+from .model import (
+    Authority,
+    Controller,
+    ControllerEntity,
+    Kind,
+    LawFamily,
+    Letter,
+    Outcome,
+    Party,
+    Request,
+)
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -102,33 +112,94 @@ def controller_entity(request: Request) -> ControllerEntity:
     return entity
 
 
+def _calendar(family: LawFamily, entity: ControllerEntity) -> Calendar:
+    """Which days move a deadline of ``family``: its registry calendar, bound to the entity."""
+    record = registry.deadline_calendars()[family.deadline_calendar]
+    return record.calendar.bind(entity.address.country)
+
+
+def _citations(family: LawFamily, language: str, day: date) -> dict[str, str]:
+    """Each role of ``family`` cited in ``language``, as the law stood on ``day``."""
+    citations = {}
+    for role, provision_id in family.roles.items():
+        provision = registry.provision_on(provision_id, day)
+        if provision is not None:
+            citations[role] = format_citation(
+                provision, registry.instruments()[provision.instrument], language
+            )
+    return citations
+
+
+def _deadline_citation(family: LawFamily, kind: str, language: str) -> str:
+    """The provision that sets the period for a request of ``kind``."""
+    provision_id = family.roles.get(f"deadline_{kind}") or family.roles["deadline"]
+    provision = registry.provisions()[provision_id]
+    return format_citation(provision, registry.instruments()[provision.instrument], language)
+
+
+def _authority_role(authority: Authority, jurisdiction: str, lead: Authority | None) -> str:
+    """Why a complaint goes to ``authority``: "residence", "lead" or "chosen"."""
+    country = jurisdiction.split("-")[0]
+    serves_residence = registry.authority_for(jurisdiction) in (None, authority)
+    if jurisdiction in authority.jurisdictions or (
+        country in authority.jurisdictions and serves_residence
+    ):
+        return "residence"
+    if lead is not None and lead.slug == authority.slug:
+        return "lead"
+    return "chosen"
+
+
 def compose(request: Request) -> Letter:
     """Turn a validated request into a letter with every fact resolved."""
     jurisdiction = registry.jurisdictions()[request.jurisdiction]
-    family = registry.law_families()[jurisdiction.family]
     instruments = registry.instruments()
-    instrument = instruments[family.instrument]
     provisions = registry.provisions()
     controller = _controller(request.controller)
     entity = controller_entity(request)
     language = request.language
     base = language.split("-")[0]
 
-    citations = {}
-    for role, provision_id in family.roles.items():
-        provision = provisions[provision_id]
-        citations[role] = format_citation(provision, instruments[provision.instrument], language)
-    rule = DeadlineRule.parse(family.deadline_rule)
+    # The law the request to the controller rests on follows from where the
+    # entity is established (Art. 3(1) GDPR) and where the member lives; a
+    # complaint rests on the law its authority applies.
+    request_family, applicability = registry.applicable_law(jurisdiction.code, entity)
+    lead = registry.authorities().get(entity.lead_authority or "")
+    authority: Authority | None = None
+    if request.kind is Kind.COMPLAINT:
+        authority = complaint_authority(request)
+        family = registry.complaint_family(authority)
+    else:
+        family = request_family
+    instrument = instruments[family.instrument]
+
+    citations = _citations(family, language, request.date)
+    # The provision that sets this kind's period, where it is not the family's usual one.
+    citations["deadline"] = citations.get(f"deadline_{request.kind.value}", citations["deadline"])
+    if applicability is not None:
+        provision = provisions[applicability.provision]
+        citations["applicability"] = format_citation(
+            provision, instruments[provision.instrument], language
+        )
+
+    rule = DeadlineRule.parse(family.deadline_rule_for(request.kind.value))
     # A reminder sets a short new period of its own, counted like the law's.
     reply_rule = DeadlineRule(days=14, roll=rule.roll) if request.kind is Kind.REMINDER else rule
-    if family.deadline_calendar == "controller":
-        calendar: tuple[str, str | None] = (entity.address.country, None)
-    else:
-        country, _, subdivision = family.deadline_calendar.partition("-")
-        calendar = (country, subdivision or None)
+    calendar = _calendar(family, entity)
 
-    def deadline_from(start: date, which: DeadlineRule = rule) -> date:
-        return deadline_for(which, start, *calendar)
+    # What the earlier request was, and when its period ran out.
+    request_kind = request.request_kind if request.kind.follows_up else None
+    request_rule = DeadlineRule.parse(
+        request_family.deadline_rule_for((request_kind or Kind.OBJECTION).value)
+    )
+    request_deadline = (
+        deadline_in(request_rule, request.request_date, _calendar(request_family, entity))
+        if request.request_date and request.kind.follows_up
+        else None
+    )
+    request_deadline_is_statutory = (
+        request_kind is not None and request_kind.value in request_family.statutory_deadline_kinds
+    )
 
     sender_country = jurisdiction.country
     sender = Party(
@@ -136,10 +207,7 @@ def compose(request: Request) -> Letter:
         lines=request.requester.address.lines,
         country=sender_country,
     )
-    lead = registry.authorities().get(entity.lead_authority or "")
-    authority: Authority | None = None
-    if request.kind is Kind.COMPLAINT:
-        authority = complaint_authority(request)
+    if authority is not None:
         recipient = Party(
             name=authority.name_in(language),
             lines=authority.address.lines or tuple(filter(None, [authority.email])),
@@ -155,7 +223,6 @@ def compose(request: Request) -> Letter:
             attention=entity.attention,
             attention_text=entity.attention_text,
         )
-    request_deadline = deadline_from(request.request_date) if request.request_date else None
     if (
         request.kind in (Kind.COMPLAINT, Kind.REMINDER)
         and request.outcome is Outcome.NONE
@@ -167,7 +234,7 @@ def compose(request: Request) -> Letter:
                 Problem(
                     "request-date",
                     f"the controller has until {request_deadline.isoformat()} to answer the "
-                    f"request of {request.request_date}; a complaint about no answer "
+                    f"request of {request.request_date}; a {request.kind.value} about no answer "
                     "can be dated after that",
                 )
             ]
@@ -177,6 +244,13 @@ def compose(request: Request) -> Letter:
     trains_here = not controller.ai_training_jurisdictions or (
         jurisdiction.code in controller.ai_training_jurisdictions
         or jurisdiction.country in controller.ai_training_jurisdictions
+    )
+    # Where the member's complaint would go next: the authority of residence.
+    next_authority = registry.authority_for(jurisdiction.code)
+    lead_named = (
+        f"{lead.name_in(language)} ({country_name(lead.address.country, language)})"
+        if lead is not None and (authority is None or lead.slug != authority.slug)
+        else None
     )
     return Letter(
         kind=request.kind,
@@ -209,20 +283,27 @@ def compose(request: Request) -> Letter:
         law_title=instrument.title.get(base, instrument.title["en"]),
         window=jurisdiction.window,
         deadline_is_statutory=request.kind.value in family.statutory_deadline_kinds,
-        request_deadline_is_statutory=Kind.OBJECTION.value in family.statutory_deadline_kinds,
-        deadline=deadline_from(request.date, reply_rule),
+        request_deadline_is_statutory=request_deadline_is_statutory,
+        deadline=deadline_in(reply_rule, request.date, calendar),
         deadline_months=reply_rule.months,
         deadline_days=reply_rule.days,
+        deadline_business_days=int(getattr(reply_rule, "business_days", 0)),
         objection_form=controller.objection_form,
         privacy_form=controller.privacy_form,
         ai_setting_name=controller.ai_setting_name,
         ai_setting_path=controller.ai_setting_path,
         ai_setting_url=controller.ai_setting_url,
         ai_training_since=controller.ai_training_since if trains_here else None,
-        edpb_opinion=str(opinion["number"]),
-        cjeu_case=str(recipients_case["number"]),
+        edpb_opinion=str(opinion["number"]) if family.id in opinion["cited_in"] else "",
+        cjeu_case=(
+            str(recipients_case["number"]) if family.id in recipients_case["cited_in"] else ""
+        ),
         authority_name=authority.name_in(language) if authority else None,
         authority_email=authority.email if authority else None,
+        authority_role=(
+            _authority_role(authority, jurisdiction.code, lead) if authority else None
+        ),
+        next_authority_name=next_authority.name_in(language) if next_authority else None,
         recipient_email=(
             authority.email if authority else (controller.privacy_email or controller.dpo_email)
         ),
@@ -233,17 +314,33 @@ def compose(request: Request) -> Letter:
             or controller.privacy_form
         ),
         authority_webform=authority.webform if authority else None,
-        lead_authority_name=(
-            lead.name_in(language)
-            if lead is not None and (authority is None or lead != authority)
-            else None
+        lead_authority_name=lead_named,
+        establishment_country=(
+            country_name(entity.establishment, language) if applicability is not None else None
         ),
         situation=request.situation,
-        request_date=request.request_date,
+        request_date=request.request_date if request.kind.follows_up else None,
+        request_kind=request_kind,
         request_deadline=request_deadline,
+        request_citations=(
+            _citations(request_family, language, request.request_date or request.date)
+            if request.kind.follows_up
+            else {}
+        ),
+        request_deadline_provision=(
+            _deadline_citation(request_family, request_kind.value, language)
+            if request_kind is not None
+            else None
+        ),
+        controller_complaint_date=request.controller_complaint_date,
         outcome=request.outcome,
         enclosures=tuple(Path(e).name for e in request.enclosures),
-        provisions_cited=tuple(sorted(set(family.roles.values()))),
+        provisions_cited=tuple(
+            sorted(
+                set(family.roles.values())
+                | ({applicability.provision} if applicability is not None else set())
+            )
+        ),
     )
 
 

@@ -46,6 +46,8 @@ FIELDS = (
     "date",
     "situation",
     "request-date",
+    "request-kind",
+    "controller-complaint-date",
     "outcome",
     "enclose",
     "authority",
@@ -54,19 +56,37 @@ FIELDS = (
 )
 
 
-def required_fields(kind: str | None) -> list[str]:
+def normalise_kind(value: Any) -> Kind | None:
+    """The kind named by ``value`` (" Art21 ", "ERASURE"), or None if it names none."""
+    try:
+        return Kind(str(value))
+    except ValueError:
+        return None
+
+
+def required_fields(kind: Any, values: Mapping[str, Any] | None = None) -> list[str]:
     """Fields without which no letter of ``kind`` can be written."""
     fields = ["kind", "jurisdiction", "name", "address", "account-email"]
-    if kind == Kind.ART21:
+    normalised = normalise_kind(kind) if kind else None
+    if normalised is Kind.ART21:
         fields.append("situation")
-    if kind in (Kind.COMPLAINT, Kind.REMINDER):
-        fields.append("request-date")
+    if normalised in (Kind.COMPLAINT, Kind.REMINDER):
+        fields += ["request-date", "request-kind"]
+    if normalised is Kind.CONTROLLER_COMPLAINT and values and values.get("request-date"):
+        fields.append("request-kind")  # a complaint about a request says which it was
     return fields
 
 
 def missing_fields(values: Mapping[str, Any]) -> list[str]:
     kind = values.get("kind")
-    return [f for f in required_fields(str(kind) if kind else None) if not values.get(f)]
+    return [f for f in required_fields(kind, values) if not _given(values.get(f))]
+
+
+def _given(value: Any) -> bool:
+    """A value counts as given unless it is empty or only spaces."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(value)
 
 
 def _clean_text(field: str, value: str, problems: list[Problem], multiline: bool = False) -> str:
@@ -219,14 +239,27 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         problems.append(Problem(field, "is required"))
 
     kind: Kind | None = None
-    if get("kind"):
-        try:
-            kind = Kind(str(get("kind")).strip().lower())
-        except ValueError:
+    if _given(get("kind")):
+        kind = normalise_kind(get("kind"))
+        if kind is None:
             choices = ", ".join(k.value for k in Kind)
             problems.append(
                 Problem("kind", f"{get('kind')!r} is not a letter kind; use one of {choices}")
             )
+
+    request_kind: Kind | None = None
+    if _given(get("request-kind")):
+        request_kind = normalise_kind(get("request-kind"))
+        if request_kind not in Kind.requests():
+            choices = "|".join(k.value for k in Kind.requests())
+            problems.append(
+                Problem(
+                    "request-kind",
+                    f"{get('request-kind')!r} is not a request kind; use one of {choices} "
+                    "(the kind of letter you sent the controller)",
+                )
+            )
+            request_kind = None
 
     jurisdictions = registry.jurisdictions()
     jurisdiction_code = str(get("jurisdiction") or "").strip().upper()
@@ -260,20 +293,39 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
         )
 
+    entity = (
+        controller.entity_for(jurisdiction.code) if controller and jurisdiction else None
+    )
     if jurisdiction and kind:
-        family = registry.law_families()[jurisdiction.family]
+        family, _ = registry.applicable_law(jurisdiction.code, entity)
+        service = controller.service if controller else "this controller"
         if kind is Kind.ART21 and kind.value not in family.kinds:
             law = registry.instruments()[family.instrument].title["en"]
             problems.append(
                 Problem(
                     "kind",
                     f"art21 is an objection under Art. 21(1) GDPR or UK GDPR, which do not "
-                    f"apply in {jurisdiction.code}; use --kind objection, which rests on the {law}",
+                    f"apply to {service} for residents of {jurisdiction.code}; use --kind "
+                    f"objection, which rests on the {law}",
                 )
             )
         elif kind.value not in family.kinds:
+            offered = ", ".join(family.kinds)
             problems.append(
-                Problem("kind", f"{kind.value} letters are not available for {jurisdiction.code}")
+                Problem(
+                    "kind",
+                    f"{kind.value} letters are not available for {jurisdiction.code}; "
+                    f"use one of {offered}",
+                )
+            )
+        if request_kind is not None and request_kind.value not in family.kinds:
+            offered = "|".join(k for k in family.kinds if Kind(k) in Kind.requests())
+            problems.append(
+                Problem(
+                    "request-kind",
+                    f"{request_kind.value} requests are not available for {jurisdiction.code}; "
+                    f"use one of {offered}",
+                )
             )
         if kind is Kind.COMPLAINT and jurisdiction.complaint_needs_subdivision and not authority:
             codes = ", ".join(registry.subdivisions_of(jurisdiction.country))
@@ -326,6 +378,33 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     request_date = (
         _date("request-date", get("request-date"), problems) if get("request-date") else None
     )
+    controller_complaint_date = (
+        _date("controller-complaint-date", get("controller-complaint-date"), problems)
+        if _given(get("controller-complaint-date"))
+        else None
+    )
+    if jurisdiction is not None:
+        for field_name, day in (
+            ("date", letter_date if kind is Kind.CONTROLLER_COMPLAINT else None),
+            ("controller-complaint-date", controller_complaint_date),
+        ):
+            _check_in_force(field_name, day, jurisdiction.family, problems)
+    if controller_complaint_date is not None:
+        if kind is not Kind.COMPLAINT or (jurisdiction and jurisdiction.family != "uk"):
+            problems.append(
+                Problem(
+                    "controller-complaint-date",
+                    "only a complaint to the Information Commissioner (--kind complaint "
+                    "--jurisdiction GB) recounts a complaint made to the controller",
+                )
+            )
+        elif letter_date and controller_complaint_date > letter_date:
+            problems.append(
+                Problem(
+                    "controller-complaint-date",
+                    f"{controller_complaint_date} is after the letter's date {letter_date}",
+                )
+            )
     if letter_date and request_date and request_date > letter_date:
         problems.append(
             Problem("request-date", f"{request_date} is after the letter's date {letter_date}")
@@ -344,9 +423,9 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
 
     outcome = Outcome.NONE
-    if get("outcome"):
+    if _given(get("outcome")):
         try:
-            outcome = Outcome(str(get("outcome")).strip().lower())
+            outcome = Outcome(str(get("outcome")))
         except ValueError:
             choices = ", ".join(o.value for o in Outcome)
             problems.append(
@@ -415,11 +494,30 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         date=letter_date,
         situation=situation,
         request_date=request_date,
+        request_kind=request_kind,
+        controller_complaint_date=controller_complaint_date,
         outcome=outcome,
         enclosures=tuple(enclosures),
         authority=authority,
         reference=reference,
     )
+
+
+def _check_in_force(field: str, day: date | None, family_id: str, problems: list[Problem]) -> None:
+    """A complaint to the controller exists only from the day its provision is in force."""
+    family = registry.law_families()[family_id]
+    provision_id = family.roles.get("controller_complaint")
+    if day is None or provision_id is None:
+        return
+    if registry.provision_on(provision_id, day) is None:
+        since = registry.provisions()[provision_id].in_force_from
+        problems.append(
+            Problem(
+                field,
+                f"{day} is before {since}, when the complaint to the controller "
+                "(s.164A DPA 2018) came into force",
+            )
+        )
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

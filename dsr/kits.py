@@ -11,7 +11,7 @@ import gc
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -59,12 +59,21 @@ def combinations(
     kinds: list[str] | None = None,
     jurisdictions: list[str] | None = None,
     languages: list[str] | None = None,
+    controller: str = "linkedin",
 ) -> Iterator[tuple[str, str, str]]:
-    """(jurisdiction, kind, language) for every letter that applies."""
+    """(jurisdiction, kind, language) for every letter that applies.
+
+    The kinds are those of the law that applies to the controller's entity for
+    residents of the jurisdiction (the GDPR for an entity in the EU, Art. 3(1)).
+    """
+    found = registry.controller(controller)
     for code, jurisdiction in registry.jurisdictions().items():
         if jurisdictions and code not in jurisdictions:
             continue
-        family = registry.law_families()[jurisdiction.family]
+        entity = found.entity_for(code) if found else None
+        if found is not None and entity is None:
+            continue
+        family, _ = registry.applicable_law(code, entity)
         for kind in family.kinds:
             if kinds and kind not in kinds:
                 continue
@@ -138,8 +147,9 @@ def blank_letter(
 
 
 def date_for_deadlines(earlier: bool = False) -> date:
-    """Deadlines are computed and then blanked; any past dates will do."""
-    return date(2019, 10, 1) if earlier else date(2020, 1, 6)
+    """Deadlines are computed and then blanked, but the law cited is the law in force today."""
+    today = date.today()  # noqa: DTZ011 - the kit's law is that of the day it is made
+    return today - timedelta(days=150) if earlier else today
 
 
 def write_kit(

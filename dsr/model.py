@@ -11,9 +11,22 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from .deadlines import Calendar
+
+
+def _normalised(value: object) -> object:
+    """``" Art21 "``, ``"ERASURE"``, ``"controller_complaint"``: case, spaces, ``_`` ignored."""
+    if isinstance(value, str):
+        return value.strip().lower().replace("_", "-")
+    return value
+
 
 class Kind(enum.StrEnum):
-    """Letter kinds, by their CLI names."""
+    """Letter kinds, by their CLI names.
+
+    ``Kind(" Art21 ")`` is ``Kind.ART21``: a kind is normalised wherever it
+    comes from (flags, batch rows, profiles, the library).
+    """
 
     OBJECTION = "objection"
     ART21 = "art21"
@@ -21,6 +34,25 @@ class Kind(enum.StrEnum):
     ACCESS = "access"
     COMPLAINT = "complaint"
     REMINDER = "reminder"
+    CONTROLLER_COMPLAINT = "controller-complaint"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Kind | None:
+        normalised = _normalised(value)
+        for member in cls:
+            if member.value == normalised:
+                return member
+        return None
+
+    @classmethod
+    def requests(cls) -> tuple[Kind, ...]:
+        """The kinds that make a request to the controller, which a follow-up can be about."""
+        return (cls.OBJECTION, cls.ART21, cls.ERASURE, cls.ACCESS)
+
+    @property
+    def follows_up(self) -> bool:
+        """Whether a letter of this kind is about an earlier request."""
+        return self in (Kind.COMPLAINT, Kind.REMINDER, Kind.CONTROLLER_COMPLAINT)
 
 
 class Outcome(enum.StrEnum):
@@ -29,6 +61,11 @@ class Outcome(enum.StrEnum):
     NONE = "none"
     REFUSED = "refused"
     INSUFFICIENT = "insufficient"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Outcome | None:
+        normalised = _normalised(value)
+        return next((m for m in cls if m.value == normalised), None)
 
 
 @dataclass(frozen=True)
@@ -51,6 +88,8 @@ class Provision:
     point: str | None = None
     sources: tuple[str, ...] = ()
     last_verified: dt.date | None = None
+    in_force_from: dt.date | None = None  # None: in force for every date dsr writes
+    replaces: str | None = None  # the provision that applied before ``in_force_from``
 
 
 @dataclass(frozen=True)
@@ -107,6 +146,25 @@ class ControllerEntity:
     attention_text: str | None
     jurisdictions: tuple[str, ...]
     lead_authority: str | None
+    sources: tuple[str, ...]
+    last_verified: dt.date
+    established_in: str = ""  # ISO country; the address's country unless the record says
+
+    @property
+    def establishment(self) -> str:
+        """The country the entity is established in."""
+        return self.established_in or self.address.country
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """A rule that makes a law apply because of where a controller entity is established."""
+
+    id: str
+    family: str
+    provision: str
+    established_in: tuple[str, ...]
+    residence_families: tuple[str, ...]
     sources: tuple[str, ...]
     last_verified: dt.date
 
@@ -174,6 +232,26 @@ class LawFamily:
     statutory_deadline_kinds: tuple[str, ...]
     sources: tuple[str, ...]
     last_verified: dt.date
+    kind_deadline_rules: dict[str, str] = field(default_factory=dict)
+
+    def deadline_rule_for(self, kind: str) -> str:
+        """The rule that counts the period for a letter of ``kind`` (default: the family's)."""
+        return self.kind_deadline_rules.get(kind, self.deadline_rule)
+
+
+@dataclass(frozen=True)
+class DeadlineCalendar:
+    """A law's days that move a deadline, as a registry record with provenance.
+
+    ``calendar`` may name the place ``"controller"``; bind it to the controller
+    entity's country with ``calendar.bind(country)`` before counting.
+    """
+
+    id: str
+    place: str  # the place whose holidays the law names, in words
+    calendar: Calendar
+    sources: tuple[str, ...]
+    last_verified: dt.date
 
 
 @dataclass(frozen=True)
@@ -216,6 +294,8 @@ class Request:
     date: dt.date
     situation: str | None = None
     request_date: dt.date | None = None
+    request_kind: Kind | None = None  # for a complaint or reminder: the request actually made
+    controller_complaint_date: dt.date | None = None  # GB: when a s.164A complaint was made
     outcome: Outcome = Outcome.NONE
     enclosures: tuple[str, ...] = ()
     authority: str | None = None
@@ -281,7 +361,15 @@ class Letter:
     lead_authority_name: str | None = None
     situation: str | None = None
     request_date: dt.date | None = None
+    request_kind: Kind | None = None  # the request a complaint or reminder is about
     request_deadline: dt.date | None = None
+    request_deadline_provision: str | None = None  # the law's period for that request, cited
+    request_citations: dict[str, str] = field(default_factory=dict)  # the request's law, cited
+    controller_complaint_date: dt.date | None = None
+    authority_role: str | None = None  # "residence", "lead" or "chosen": why it gets the complaint
+    next_authority_name: str | None = None  # where a complaint about this letter would go
+    establishment_country: str | None = None  # set where the entity's establishment brings the law
+    deadline_business_days: int = 0
     outcome: Outcome = Outcome.NONE
     enclosures: tuple[str, ...] = ()
     provisions_cited: tuple[str, ...] = field(default=())

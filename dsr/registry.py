@@ -13,11 +13,14 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from .deadlines import Calendar
 from .errors import RegistryError
 from .model import (
+    Applicability,
     Authority,
     Controller,
     ControllerEntity,
+    DeadlineCalendar,
     Instrument,
     Jurisdiction,
     LawFamily,
@@ -92,8 +95,27 @@ def provisions() -> dict[str, Provision]:
             point=rec.get("point"),
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
+            in_force_from=(
+                _date(rec["in_force_from"], where) if "in_force_from" in rec else None
+            ),
+            replaces=rec.get("replaces"),
         )
+    for key, provision in out.items():
+        if provision.replaces is not None and provision.replaces not in out:
+            raise RegistryError(f"law.toml provisions.{key}: replaces unknown {provision.replaces}")
     return out
+
+
+def provision_on(provision_id: str, day: date) -> Provision | None:
+    """The provision in force on ``day`` for a role: ``provision_id`` or the one it replaced.
+
+    None where no provision of that chain was in force yet (the right did not exist).
+    """
+    known = provisions()
+    found: Provision | None = known[provision_id]
+    while found is not None and found.in_force_from is not None and day < found.in_force_from:
+        found = known[found.replaces] if found.replaces else None
+    return found
 
 
 @cache
@@ -106,15 +128,46 @@ def documents() -> dict[str, dict[str, Any]]:
 
 
 @cache
+def deadline_calendars() -> dict[str, DeadlineCalendar]:
+    """Which days move a deadline, per law (``[deadline_calendars.*]`` in law.toml)."""
+    out = {}
+    for key, rec in _law().get("deadline_calendars", {}).items():
+        where = f"law.toml deadline_calendars.{key}"
+        try:
+            calendar = Calendar.from_record(
+                places=rec["places"],
+                nonworking_weekdays=rec.get("nonworking_weekdays", ("sat", "sun")),
+                roll_weekdays=rec.get("roll_weekdays"),
+                categories=rec.get("categories"),
+                extra_holidays=rec.get("extra_holidays", ()),
+            )
+        except (KeyError, ValueError) as error:
+            raise RegistryError(f"{where}: {error}") from None
+        out[key] = DeadlineCalendar(
+            id=key,
+            place=str(rec.get("place", "")),
+            calendar=calendar,
+            sources=_sources(rec, where),
+            last_verified=_date(rec["last_verified"], where),
+        )
+    return out
+
+
+@cache
 def law_families() -> dict[str, LawFamily]:
     out = {}
     known = provisions()
+    calendars = deadline_calendars()
     for key, rec in _law()["families"].items():
         where = f"law.toml families.{key}"
         roles = dict(rec["roles"])
         for role, provision_id in roles.items():
             if provision_id not in known:
                 raise RegistryError(f"{where}: role {role} names unknown provision {provision_id}")
+        if rec["deadline_calendar"] not in calendars:
+            raise RegistryError(
+                f"{where}: deadline_calendar names unknown calendar {rec['deadline_calendar']}"
+            )
         out[key] = LawFamily(
             id=key,
             instrument=rec["instrument"],
@@ -124,10 +177,63 @@ def law_families() -> dict[str, LawFamily]:
             deadline_calendar=rec["deadline_calendar"],
             kinds=tuple(rec["kinds"]),
             statutory_deadline_kinds=tuple(rec["statutory_deadline_kinds"]),
+            kind_deadline_rules=dict(rec.get("kind_deadline_rules", {})),
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
         )
     return out
+
+
+@cache
+def applicability_rules() -> tuple[Applicability, ...]:
+    """Rules under which an entity's establishment brings a law (Art. 3(1) GDPR)."""
+    out = []
+    known = law_families()
+    for key, rec in _law().get("applicability", {}).items():
+        where = f"law.toml applicability.{key}"
+        if rec["family"] not in known or rec["provision"] not in provisions():
+            raise RegistryError(f"{where}: unknown family or provision")
+        out.append(
+            Applicability(
+                id=key,
+                family=rec["family"],
+                provision=rec["provision"],
+                established_in=expand_groups(list(rec["established_in"])),
+                residence_families=tuple(rec["residence_families"]),
+                sources=_sources(rec, where),
+                last_verified=_date(rec["last_verified"], where),
+            )
+        )
+    return tuple(out)
+
+
+def applicable_law(
+    jurisdiction: str, entity: ControllerEntity | None
+) -> tuple[LawFamily, Applicability | None]:
+    """The law family a request to ``entity`` from a resident of ``jurisdiction`` rests on.
+
+    The law of residence, unless the entity's establishment brings another
+    (for instance the GDPR for an entity established in the EU, Art. 3(1)):
+    then that family, and the rule that made it apply.
+    """
+    residence = law_families()[jurisdictions()[jurisdiction].family]
+    if entity is not None:
+        for rule in applicability_rules():
+            if (
+                residence.id in rule.residence_families
+                and entity.establishment in rule.established_in
+            ):
+                return law_families()[rule.family], rule
+    return residence, None
+
+
+def complaint_family(authority: Authority) -> LawFamily:
+    """The law an authority applies: that of the jurisdictions it serves."""
+    for code in authority.jurisdictions:
+        found = jurisdictions().get(code)
+        if found is not None:
+            return law_families()[found.family]
+    raise RegistryError(f"authorities.json {authority.slug}: serves no known jurisdiction")
 
 
 @cache
@@ -181,6 +287,7 @@ def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Contro
                 attention_text=ent.get("attention_text"),
                 jurisdictions=expand_groups(ent["jurisdictions"]),
                 lead_authority=ent.get("lead_authority"),
+                established_in=ent.get("established_in", ""),
                 sources=_sources(ent, f"{where} entity {ent['name']}"),
                 last_verified=_date(ent["last_verified"], where),
             )

@@ -40,8 +40,21 @@ CREATE TABLE requests (
     reminder_file TEXT
 )
 """,
+    # GB: the complaint to the controller under s.164A DPA 2018, made before the ICO's.
+    "ALTER TABLE requests ADD COLUMN controller_complaint TEXT",
+    "ALTER TABLE requests ADD COLUMN controller_complaint_file TEXT",
 )
 VERDICTS = ("complete", "partial", "refused")
+# What a follow-up letter takes from the tracked request, not from its own inputs.
+_FOLLOW_UP_FIELDS = (
+    "situation",
+    "enclose",
+    "request-date",
+    "request-kind",
+    "controller-complaint-date",
+    "outcome",
+    "reference",
+)
 
 
 class TrackingError(DsrError):
@@ -66,6 +79,18 @@ class Tracked:
     closed: bool
     reminded: date | None
     reminder_file: str | None
+    controller_complaint: date | None = None
+    controller_complaint_file: str | None = None
+
+    @property
+    def request_kind(self) -> str:
+        """What the tracked request asked for (for a follow-up letter: its own request's kind)."""
+        from .model import Kind
+
+        kind = Kind(self.kind)
+        if kind.follows_up:
+            return str(self.inputs.get("request-kind") or "")
+        return kind.value
 
     def status(self, today: date) -> str:
         if self.closed:
@@ -103,7 +128,8 @@ def migrate(connection: sqlite3.Connection) -> None:
 
 def _row(values: sqlite3.Row | tuple[Any, ...]) -> Tracked:
     (id_, reference, kind, jurisdiction, controller, recipient, language, sent, deadline,
-     inputs, files, answered, verdict, closed, reminded, reminder_file) = values  # fmt: skip
+     inputs, files, answered, verdict, closed, reminded, reminder_file,
+     controller_complaint, controller_complaint_file) = values  # fmt: skip
     return Tracked(
         id=id_, reference=reference, kind=kind, jurisdiction=jurisdiction,
         controller=controller, recipient=recipient, language=language,
@@ -112,6 +138,10 @@ def _row(values: sqlite3.Row | tuple[Any, ...]) -> Tracked:
         answered=date.fromisoformat(answered) if answered else None, verdict=verdict,
         closed=bool(closed), reminded=date.fromisoformat(reminded) if reminded else None,
         reminder_file=reminder_file,
+        controller_complaint=(
+            date.fromisoformat(controller_complaint) if controller_complaint else None
+        ),
+        controller_complaint_file=controller_complaint_file,
     )  # fmt: skip
 
 
@@ -175,6 +205,16 @@ def mark_reminded(request_id: int, when: date, file: Path) -> None:
         )
 
 
+def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
+    """Record that the member complained to the controller (s.164A DPA 2018)."""
+    with connect() as connection:
+        connection.execute(
+            "UPDATE requests SET controller_complaint = ?, controller_complaint_file = ? "
+            "WHERE id = ?",
+            (when.isoformat(), str(file.resolve()), request_id),
+        )
+
+
 def outcome_of(tracked: Tracked) -> str:
     """The complaint's --outcome for what happened to the request."""
     return {"refused": "refused", "partial": "insufficient", "complete": "insufficient"}.get(
@@ -190,7 +230,7 @@ def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
     values = {
         key: value
         for key, value in tracked.inputs.items()
-        if key not in ("situation", "enclose", "request-date", "outcome", "reference")
+        if key not in _FOLLOW_UP_FIELDS
     }
     return {
         **values,
@@ -198,10 +238,33 @@ def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
         "lang": tracked.language,
         "date": when.isoformat(),
         "request-date": tracked.sent.isoformat(),
+        "request-kind": tracked.request_kind,
         "outcome": outcome_of(tracked),
         "reference": tracked.reference,
         "enclose": pdf_files(tracked.files),
     }
+
+
+def needs_controller_complaint(tracked: Tracked, authority: str | None) -> bool:
+    """GB: the Information Commissioner generally expects a complaint to the controller first.
+
+    Whether a step of the registry's complaint trail (here s.164A DPA 2018) is
+    still to be made before the complaint to the authority.
+    """
+    from . import registry
+
+    family = registry.jurisdictions()[tracked.jurisdiction].family
+    controller_complaint = "controller-complaint" in registry.law_families()[family].kinds
+    return controller_complaint and tracked.controller_complaint is None and not authority
+
+
+def controller_complaint_values(tracked: Tracked, when: date) -> dict[str, Any]:
+    """The complaint to the controller (s.164A DPA 2018) about the tracked request."""
+    values = reminder_values(tracked, when)
+    values["kind"] = "controller-complaint"
+    if tracked.reminder_file:
+        values["enclose"] = [*values["enclose"], *pdf_files([tracked.reminder_file])]
+    return values
 
 
 def escalation_values(
@@ -210,19 +273,24 @@ def escalation_values(
     values = {
         key: value
         for key, value in tracked.inputs.items()
-        if key not in ("situation", "enclose", "lang", "request-date", "outcome", "reference")
+        if key not in (*_FOLLOW_UP_FIELDS, "lang")
     }
     enclosures = pdf_files(tracked.files)
     if tracked.reminder_file:
         enclosures += pdf_files([tracked.reminder_file])
+    if tracked.controller_complaint_file:
+        enclosures += pdf_files([tracked.controller_complaint_file])
     out = {
         **values,
         "kind": "complaint",
         "date": when.isoformat(),
         "request-date": tracked.sent.isoformat(),
+        "request-kind": tracked.request_kind,
         "outcome": outcome_of(tracked),
         "enclose": enclosures,
     }
+    if tracked.controller_complaint:
+        out["controller-complaint-date"] = tracked.controller_complaint.isoformat()
     if jurisdiction:
         out["jurisdiction"] = jurisdiction
     if authority:

@@ -10,9 +10,13 @@ from datetime import date
 
 import pytest
 
+from dsr import registry
 from dsr.deadlines import (
+    Calendar,
     DeadlineRule,
+    add_business_days,
     deadline_for,
+    deadline_in,
     extended_deadline,
     is_working_day,
 )
@@ -267,7 +271,7 @@ def test_parse_valid(text: str, expected: DeadlineRule) -> None:
     [
         (
             "",
-            r"cannot parse deadline rule '': expected '<number> day\(s\)\|month\(s\)'",
+            r"cannot parse deadline rule '': expected '<number> day\(s\)\|business_day\(s\)",
         ),
         ("one month", r"cannot parse deadline rule 'one month': expected"),
         ("30", r"cannot parse deadline rule '30': expected"),
@@ -288,7 +292,7 @@ def test_parse_invalid(text: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({}, "at least one day or one month"),
+        ({}, "at least one day, business day or month"),
         ({"days": -1}, "cannot be negative"),
         ({"months": 1, "roll": "weekend"}, "unknown roll 'weekend'"),
     ],
@@ -307,3 +311,204 @@ def test_unknown_country_raises(rule: DeadlineRule) -> None:
 def test_unknown_subdivision_raises() -> None:
     with pytest.raises(ValueError, match="country 'DE' with subdivision 'ZZ'"):
         deadline_for(ONE_MONTH, date(2026, 3, 15), "DE", "ZZ")
+
+
+# --- Registry calendars (law.toml [deadline_calendars.*]) ----------------------
+# Weekdays from `calendar.month(2026, m)`; holidays from the statutes quoted in
+# each record's sources, not from the code under test.
+
+
+def _calendar(calendar_id: str, controller_country: str = "US") -> Calendar:
+    return registry.deadline_calendars()[calendar_id].calendar.bind(controller_country)
+
+
+def _family_deadline(family_id: str, kind: str, start: date, controller_country: str) -> date:
+    family = registry.law_families()[family_id]
+    rule = DeadlineRule.parse(family.deadline_rule_for(kind))
+    return deadline_in(rule, start, _calendar(family.deadline_calendar, controller_country))
+
+
+@pytest.mark.parametrize(
+    ("start", "controller_country", "expected"),
+    [
+        # 1 Oct 2026 + 30 days = Sat 31 Oct (CO Art. 78, SR 173.110.3 Art. 1); Sun 1 Nov -> Mon 2 Nov.
+        (date(2026, 10, 1), "IE", date(2026, 11, 2)),
+        # 6 Nov 2026 + 30 days = Sun 6 Dec -> Mon 7 Dec.
+        (date(2026, 11, 6), "IE", date(2026, 12, 7)),
+        # 26 Nov 2026 + 30 days = Sat 26 Dec (St Stephen's Day), Sun 27 -> Mon 28 Dec.
+        (date(2026, 11, 26), "IE", date(2026, 12, 28)),
+        # 14 Apr 2026 + 30 days = Thu 14 May, Ascension Day (all cantons) -> Fri 15 May.
+        (date(2026, 4, 14), "IE", date(2026, 5, 15)),
+        # 15 Feb 2026 + 30 days = Tue 17 Mar, St Patrick's Day: a holiday at the Irish
+        # controller's seat (the place of performance), not at a Dutch one.
+        (date(2026, 2, 15), "IE", date(2026, 3, 18)),
+        (date(2026, 2, 15), "NL", date(2026, 3, 17)),
+    ],
+)
+def test_switzerland_co_art_78(start: date, controller_country: str, expected: date) -> None:
+    assert _family_deadline("ch", "access", start, controller_country) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # 6 Nov 2026 + 30 days = Sun 6 Dec, a s.35 holiday -> Mon 7 Dec.
+        (date(2026, 11, 6), date(2026, 12, 7)),
+        # 5 Nov 2026 + 30 days = Sat 5 Dec: counted as non-juridical (province
+        # unknown; conservative) -> Mon 7 Dec.
+        (date(2026, 11, 5), date(2026, 12, 7)),
+        # 12 Oct 2026 + 30 days = Wed 11 Nov, Remembrance Day -> Thu 12 Nov.
+        (date(2026, 10, 12), date(2026, 11, 12)),
+        # 31 Aug 2026 + 30 days = Wed 30 Sep, National Day for Truth and Reconciliation -> 1 Oct.
+        (date(2026, 8, 31), date(2026, 10, 1)),
+        # 4 Mar 2026 + 30 days = Fri 3 Apr, Good Friday; Sat 4, Sun 5, Mon 6 Easter
+        # Monday (s.35, not in the package's federal list) -> Tue 7 Apr.
+        (date(2026, 3, 4), date(2026, 4, 7)),
+    ],
+)
+def test_canada_interpretation_act(start: date, expected: date) -> None:
+    assert _family_deadline("ca", "access", start, "US") == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # 6 Nov 2026 + 30 days = Sun 6 Dec (s.61(23)(a)) -> Mon 7 Dec.
+        (date(2026, 11, 6), date(2026, 12, 7)),
+        # 5 Nov 2026 + 30 days = Sat 5 Dec: not a jour férié, no move.
+        (date(2026, 11, 5), date(2026, 12, 5)),
+        # 25 May 2026 + 30 days = Wed 24 Jun (s.61(23)(e)) -> Thu 25 Jun.
+        (date(2026, 5, 25), date(2026, 6, 25)),
+        # 4 Mar 2026 + 30 days = Fri 3 Apr, Good Friday; Sat 4 is no jour ouvrable,
+        # Sun 5, Mon 6 Easter Monday (s.61(23)(d)) -> Tue 7 Apr.
+        (date(2026, 3, 4), date(2026, 4, 7)),
+        # 3 Dec 2025 + 30 days = Fri 2 Jan 2026: a non-juridical day of the Code of
+        # Civil Procedure, but no jour férié of s.61(23): no move.
+        (date(2025, 12, 3), date(2026, 1, 2)),
+    ],
+)
+def test_quebec_interpretation_act(start: date, expected: date) -> None:
+    assert _family_deadline("qc", "access", start, "US") == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # 3 Jun 2026 + 45 days = Sat 18 Jul (Code Civ. Proc. § 12a), Sun 19 -> Mon 20 Jul.
+        (date(2026, 6, 3), date(2026, 7, 20)),
+        # 4 Jun 2026 + 45 days = Sun 19 Jul (Civ. Code § 7) -> Mon 20 Jul.
+        (date(2026, 6, 4), date(2026, 7, 20)),
+        # 12 Oct 2026 + 45 days = Thu 26 Nov, Thanksgiving; Fri 27 (judicial holiday,
+        # CCP § 135), Sat, Sun -> Mon 30 Nov.
+        (date(2026, 10, 12), date(2026, 11, 30)),
+        # 29 Dec 2025 + 45 days = Thu 12 Feb 2026, Lincoln Day (Gov. Code § 6700) -> Fri 13 Feb.
+        (date(2025, 12, 29), date(2026, 2, 13)),
+        # 26 Jul 2026 + 45 days = Wed 9 Sep, Admission Day -> Thu 10 Sep.
+        (date(2026, 7, 26), date(2026, 9, 10)),
+        # 11 Aug 2026 + 45 days = Fri 25 Sep, Native American Day (fourth Friday), Sat,
+        # Sun -> Mon 28 Sep.
+        (date(2026, 8, 11), date(2026, 9, 28)),
+        # 28 Aug 2026 + 45 days = Mon 12 Oct, Columbus Day -> Tue 13 Oct.
+        (date(2026, 8, 28), date(2026, 10, 13)),
+    ],
+)
+def test_california_forty_five_days_civ_code_10(start: date, expected: date) -> None:
+    assert _family_deadline("ccpa", "access", start, "US") == expected
+    assert _family_deadline("ccpa", "erasure", start, "US") == expected
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        # Mon 16 Nov 2026: Nov 17-20 (4), 23-25 (7), Thu 26 Thanksgiving and Fri 27
+        # skipped, Nov 30-Dec 4 (12), Dec 7, 8, 9 (15) -> Wed 9 Dec.
+        (date(2026, 11, 16), date(2026, 12, 9)),
+        # Fri 11 Dec 2026: Dec 14-18 (5), 21-24 (9), Fri 25 skipped, 28-31 (13),
+        # Fri 1 Jan 2027 skipped, Jan 4, 5 (15) -> Tue 5 Jan 2027.
+        (date(2026, 12, 11), date(2027, 1, 5)),
+        # Mon 6 Jul 2026, no holiday in the way: three weeks -> Mon 27 Jul.
+        (date(2026, 7, 6), date(2026, 7, 27)),
+    ],
+)
+def test_california_opt_out_fifteen_business_days(received: date, expected: date) -> None:
+    assert _family_deadline("ccpa", "objection", received, "US") == expected
+
+
+def test_ccpa_objection_is_statutory_fifteen_business_days() -> None:
+    family = registry.law_families()["ccpa"]
+    assert family.deadline_rule_for("objection") == "15 business_days"
+    assert family.deadline_rule_for("access") == "45 days"
+    assert "objection" in family.statutory_deadline_kinds
+    for provision_id in ("ccparegs.7026.f", "ccparegs.7027.g"):
+        assert registry.provisions()[provision_id].sources
+
+
+@pytest.mark.parametrize(
+    ("family_id", "start", "controller_country", "country", "subdivision"),
+    [
+        ("gdpr", date(2026, 1, 31), "IE", "IE", None),
+        ("gdpr", date(2026, 2, 17), "IE", "IE", None),
+        ("gdpr", date(2025, 12, 6), "DE", "DE", None),
+        ("uk", date(2026, 11, 25), "US", "GB", "ENG"),
+        ("uk", date(2026, 4, 2), "US", "GB", "ENG"),
+    ],
+)
+def test_gdpr_and_uk_calendars_match_the_old_rule(
+    family_id: str, start: date, controller_country: str, country: str, subdivision: str | None
+) -> None:
+    old = deadline_for(ONE_MONTH, start, country, subdivision)
+    assert _family_deadline(family_id, "access", start, controller_country) == old
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (date(2026, 4, 6), date(2026, 5, 16)),  # Saturday: no move
+        (date(2026, 4, 7), date(2026, 5, 18)),  # Sunday
+        (date(2026, 2, 22), date(2026, 4, 8)),  # Good Friday to Easter Tuesday
+    ],
+)
+def test_hong_kong_calendar_matches_the_old_rule(start: date, expected: date) -> None:
+    assert _family_deadline("hk", "access", start, "US") == expected
+
+
+@pytest.mark.parametrize(
+    ("spec", "year", "expected"),
+    [
+        ("4th fri of sep", 2026, date(2026, 9, 25)),
+        ("last mon of may", 2026, date(2026, 5, 25)),
+        ("1st mon of sep", 2026, date(2026, 9, 7)),
+        ("easter+1", 2026, date(2026, 4, 6)),
+        ("easter-2", 2027, date(2027, 3, 26)),
+        ("02-12", 2027, date(2027, 2, 12)),
+    ],
+)
+def test_extra_holiday_specs(spec: str, year: int, expected: date) -> None:
+    assert Calendar(places=("IE",), extra_holidays=(spec,)).holidays(year) >= {expected}
+
+
+@pytest.mark.parametrize("spec", ["5th fri of feb", "feb 12", "easter+", "2nd xyz of jan"])
+def test_extra_holiday_specs_invalid(spec: str) -> None:
+    with pytest.raises(ValueError, match="extra holiday"):
+        Calendar(places=("IE",), extra_holidays=(spec,)).holidays(2026)
+
+
+def test_business_days_rule_parses_and_validates() -> None:
+    assert DeadlineRule.parse("15 business_days") == DeadlineRule(business_days=15)
+    assert DeadlineRule.parse("1 business_day") == DeadlineRule(business_days=1)
+    with pytest.raises(ValueError, match="cannot also have months or days"):
+        DeadlineRule(days=3, business_days=15)
+
+
+def test_business_days_skip_weekend_and_holidays_of_the_calendar() -> None:
+    # Ireland: Fri 13 Mar 2026 + 2 business days: Mon 16 (1), Tue 17 St Patrick's
+    # Day skipped, Wed 18 (2).
+    calendar = Calendar.for_roll("working_day", "IE")
+    assert add_business_days(date(2026, 3, 13), 2, calendar) == date(2026, 3, 18)
+    assert deadline_for(DeadlineRule(business_days=2), date(2026, 3, 13), "IE") == date(2026, 3, 18)
+
+
+def test_unbound_controller_place_is_an_error() -> None:
+    calendar = registry.deadline_calendars()["eu_1182_71"].calendar
+    with pytest.raises(ValueError, match="bound to a country"):
+        deadline_in(ONE_MONTH, date(2026, 3, 15), calendar)
