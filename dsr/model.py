@@ -259,7 +259,7 @@ class TimelineEntry:
     """One step of the correspondence a complaint recounts."""
 
     date: dt.date
-    event: str  # request, reminder, reply
+    event: str  # request, reminder, controller-complaint, reply
     annex: int | None = None
 
 
@@ -300,6 +300,13 @@ class Request:
     enclosures: tuple[str, ...] = ()
     authority: str | None = None
     reference: str | None = None
+
+    def __post_init__(self) -> None:
+        # The library takes kinds as text too: "Art21" and " ERASURE " name kinds.
+        object.__setattr__(self, "kind", Kind(self.kind))
+        if self.request_kind is not None:
+            object.__setattr__(self, "request_kind", Kind(self.request_kind))
+        object.__setattr__(self, "outcome", Outcome(self.outcome))
 
 
 @dataclass(frozen=True)

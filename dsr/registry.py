@@ -95,9 +95,7 @@ def provisions() -> dict[str, Provision]:
             point=rec.get("point"),
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
-            in_force_from=(
-                _date(rec["in_force_from"], where) if "in_force_from" in rec else None
-            ),
+            in_force_from=(_date(rec["in_force_from"], where) if "in_force_from" in rec else None),
             replaces=rec.get("replaces"),
         )
     for key, provision in out.items():

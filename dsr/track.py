@@ -227,11 +227,7 @@ def pdf_files(paths: list[str]) -> list[str]:
 
 
 def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
-    values = {
-        key: value
-        for key, value in tracked.inputs.items()
-        if key not in _FOLLOW_UP_FIELDS
-    }
+    values = {key: value for key, value in tracked.inputs.items() if key not in _FOLLOW_UP_FIELDS}
     return {
         **values,
         "kind": "reminder",
@@ -318,9 +314,23 @@ def with_timeline(letter: Any, tracked: Tracked) -> Any:
     from .model import TimelineEntry
 
     entries = [TimelineEntry(tracked.sent, "request", 1 if pdf_files(tracked.files) else None)]
+    annexes = len(pdf_files(tracked.files))
     if tracked.reminded:
-        annex = len(pdf_files(tracked.files)) + 1 if tracked.reminder_file else None
-        entries.append(TimelineEntry(tracked.reminded, "reminder", annex))
+        reminder_annexed = bool(tracked.reminder_file and pdf_files([tracked.reminder_file]))
+        annexes += reminder_annexed
+        entries.append(
+            TimelineEntry(tracked.reminded, "reminder", annexes if reminder_annexed else None)
+        )
+    if tracked.controller_complaint:
+        annexed = bool(
+            tracked.controller_complaint_file and pdf_files([tracked.controller_complaint_file])
+        )
+        annexes += annexed
+        entries.append(
+            TimelineEntry(
+                tracked.controller_complaint, "controller-complaint", annexes if annexed else None
+            )
+        )
     if tracked.answered:
         entries.append(TimelineEntry(tracked.answered, "reply"))
     return replace(letter, timeline=tuple(sorted(entries, key=lambda e: e.date)))

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from html.parser import HTMLParser
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 ENGINES = ("typst", "weasyprint")
 MM = 72 / 25.4  # points per millimetre
+BODY_WIDTH = 160 * MM  # the text's width, a little less than A4's 165 mm
+LETTERHEAD_WIDTH = 165 * MM
 VOID = {"br", "meta", "input", "img", "hr", "link", "wbr"}
 INLINE = {"strong", "b", "em", "i", "a", "br", "span"}
 SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -150,13 +153,30 @@ def _atoms(nodes: list[Element | str], marks: Marks, out: list[tuple[str, str, M
             wrapper = ("link", href) if href else ("plain",)
             _atoms(node.children, (*marks, wrapper), out)
         elif node.tag == "span" and not node.classes:
-            _atoms(node.children, marks, out)
+            if re.search(r"white-space\s*:\s*nowrap", node.attrs.get("style", "")):
+                _atoms(_no_break(node.children), marks, out)
+            else:
+                _atoms(node.children, marks, out)
         else:
             raise _unsupported(node)
 
 
-def inline(nodes: list[Element | str], preserve: bool = False) -> str:
-    """Typst markup for inline HTML: whitespace collapsed as CSS does (or kept, pre-wrap)."""
+def _no_break(nodes: list[Element | str]) -> list[Element | str]:
+    """Text as ``white-space: nowrap`` sets it: its spaces do not break lines."""
+    return [
+        SPACE.sub("\u00a0", node)
+        if isinstance(node, str)
+        else replace(node, children=_no_break(node.children))
+        for node in nodes
+    ]
+
+
+def inline(nodes: list[Element | str], preserve: bool = False, fit: float | None = None) -> str:
+    """Typst markup for inline HTML: whitespace collapsed as CSS does (or kept, pre-wrap).
+
+    With ``fit`` (a line's width in em), a word wider than a line may break
+    between any two characters, as CSS's ``overflow-wrap: anywhere``.
+    """
     atoms: list[tuple[str, str, Marks]] = []
     _atoms(nodes, (), atoms)
     pieces: list[tuple[str, str, Marks]] = []
@@ -189,7 +209,7 @@ def inline(nodes: list[Element | str], preserve: bool = False) -> str:
                 pieces.append(("text", " ", marks))
             space_pending = collapsed.endswith(" ")
             pieces.append(("text", collapsed.rstrip(" "), marks))
-    return _emit(_verbatim(pieces))
+    return _emit(_verbatim(pieces), fit)
 
 
 def _verbatim(pieces: list[tuple[str, str, Marks]]) -> list[tuple[str, str, Marks]]:
@@ -210,7 +230,7 @@ def _verbatim(pieces: list[tuple[str, str, Marks]]) -> list[tuple[str, str, Mark
     return out
 
 
-def _emit(pieces: list[tuple[str, str, Marks]]) -> str:
+def _emit(pieces: list[tuple[str, str, Marks]], fit: float | None = None) -> str:
     out: list[str] = []
     index = 0
     while index < len(pieces):
@@ -219,7 +239,7 @@ def _emit(pieces: list[tuple[str, str, Marks]]) -> str:
         while end < len(pieces) and pieces[end][2] == marks:
             end += 1
         run = "".join(
-            "#linebreak()" if kind == "br" else "#" + string(text)
+            "#linebreak()" if kind == "br" else _breakable(text, fit)
             for kind, text, _ in pieces[index:end]
         )
         for wrapper in reversed(marks):
@@ -231,6 +251,58 @@ def _emit(pieces: list[tuple[str, str, Marks]]) -> str:
                 run = f"#{wrapper[0]}[{run}]"
         out.append(run)
         index = end
+    return "".join(out)
+
+
+def ems(text: str) -> float:
+    """The width of ``text`` in Noto Serif, in em, estimated as base.html.jinja does."""
+    width = 0.0
+    for char in text:
+        if char >= "\u2e80":
+            width += 1.0
+        elif char in " \u00a0.,:;'\u2019\u2018·!|":
+            width += 0.27
+        elif char in '-\u2010/()[]"“”„«»\u2039\u203a':
+            width += 0.37
+        elif char in "fijlrt\u0131":
+            width += 0.38
+        elif char in "IJ":
+            width += 0.39
+        elif char in "mwMWŒÆœæ%@":
+            width += 0.98
+        elif char.isdigit():
+            width += 0.56
+        elif "\u0400" <= char <= "\u04ff":
+            width += 0.79 if char.isupper() else 0.67
+        else:
+            width += 0.72 if char.isupper() else 0.6
+    return width
+
+
+def _breakable(text: str, fit: float | None) -> str:
+    """``#"text"``; words wider than ``fit`` em break between any two characters.
+
+    An empty box between two characters is a line-break opportunity that
+    leaves the word whole in the PDF's text.
+    """
+    if fit is None or all(ems(word) <= fit for word in text.split()):
+        return "#" + string(text)
+    out: list[str] = []
+    for part in re.split(r"(\S+)", text):
+        if part.isspace() or ems(part) <= fit:
+            out.append("#" + string(part) if part else "")
+            continue
+        clusters: list[str] = []  # a character with its combining marks and joiners
+        for char in part:
+            if clusters and (
+                unicodedata.combining(char) > 0
+                or char in "\u200d\ufe0e\ufe0f"
+                or clusters[-1].endswith("\u200d")
+            ):
+                clusters[-1] += char
+            else:
+                clusters.append(char)
+        out.append("#box[]".join("#" + string(cluster) for cluster in clusters))
     return "".join(out)
 
 
@@ -296,7 +368,10 @@ def _flow(nodes: list[Element | str], size: float) -> list[Block]:
 
 def _block(element: Element, size: float) -> Block:
     tag, classes = element.tag, element.classes
-    if tag == "p" and classes in ((), ("signature-name",)):
+    if tag == "p" and classes == ("signature-name",):  # a long word breaks, as in CSS
+        content = inline(element.children, fit=BODY_WIDTH / size)
+        return Block(f"#block(width: 100%)[{content}]\n", 0, 0.6 * size)
+    if tag == "p" and classes == ():
         return _text_block(element, 0, 0.6 * size)
     if tag == "p" and classes == ("place-date",):
         block = _text_block(element, 0, 5 * MM)
@@ -408,6 +483,18 @@ def _language(tag: str) -> tuple[str, str]:
     return string(language), string(region) if region else "none"
 
 
+def _style(
+    element: Element, name: str, unit: str, default: float, bounds: tuple[float, float]
+) -> float:
+    """A length or number from the element's style attribute, within ``bounds``."""
+    found = re.search(
+        rf"(?:^|;)\s*{re.escape(name)}\s*:\s*(\d{{1,3}}(?:\.\d{{1,3}})?){unit}\s*(?:;|$)",
+        element.attrs.get("style", ""),
+    )
+    value = float(found.group(1)) if found else default
+    return min(max(value, bounds[0]), bounds[1])
+
+
 def typst_source(document: str) -> tuple[str, Metadata]:
     """The Typst source of a letter's HTML, and the letter's metadata."""
     root = parse_html(document)
@@ -449,6 +536,14 @@ def typst_source(document: str) -> tuple[str, Metadata]:
     classes = set(body.classes)
     paper = "letter" if "paper-letter" in classes else "a4"
     window = "right" if "window-right" in classes else "left"
+    window_width = (82 if window == "right" else 80) * MM
+    # The sizes base.html.jinja chose for the letterhead, return line and recipient.
+    top = _style(letterhead, "padding-top", "mm", 12, (5, 20))
+    name_size = _style(sender_name, "font-size", "pt", 13, (6, 20))
+    lines_size = _style(sender_lines, "font-size", "pt", 8.5, (5, 12))
+    return_size = _style(return_line, "font-size", "pt", 7, (5, 10))
+    recipient_size = _style(recipient, "font-size", "pt", 10, (6, 12))
+    recipient_leading = _style(recipient, "line-height", "", 1.25, (1, 2))
     language, region = _language(metadata.lang)
     keywords = ", ".join(string(k.strip()) for k in metadata.keywords.split(",") if k.strip())
     arguments = [
@@ -462,10 +557,16 @@ def typst_source(document: str) -> tuple[str, Metadata]:
         f"author: {string(metadata.author)}",
         f"keywords: ({keywords}{',' if keywords else ''})",
         f"date: {_typst_date(metadata.created)}",
-        f"sender-name: [{inline(sender_name.children)}]",
-        f"sender-lines: [{inline(sender_lines.children)}]",
-        f"return-line: {string(SPACE.sub(' ', return_line.text()).strip())}",
-        f"recipient: [{inline(recipient.children)}]",
+        f"letterhead-top: {top:g}mm",
+        f"name-size: {name_size:g}pt",
+        f"lines-size: {lines_size:g}pt",
+        f"sender-name: [{inline(sender_name.children, fit=LETTERHEAD_WIDTH / name_size / 1.06)}]",
+        f"sender-lines: [{inline(sender_lines.children, fit=LETTERHEAD_WIDTH / lines_size)}]",
+        f"return-size: {return_size:g}pt",
+        f"return-line: [{inline(return_line.children, fit=window_width / return_size)}]",
+        f"recipient-size: {recipient_size:g}pt",
+        f"recipient-leading: {recipient_leading:g}",
+        f"recipient: [{inline(recipient.children, fit=window_width / recipient_size)}]",
         f"info: ({', '.join(pairs)}{',' if pairs else ''})",
     ]
     text = _join(_flow(main.children, 10.5))

@@ -82,7 +82,7 @@ def letter_args(kind: str, jurisdiction: str, lang: str, output: Path, **extra: 
     if kind == "art21":
         args += ["--situation", SITUATION]
     if kind == "complaint":
-        args += ["--request-date", "2026-09-01"]
+        args += ["--request-date", "2026-09-01", "--request-kind", "objection"]
     for key, value in extra.items():
         args += [f"--{key.replace('_', '-')}", value]
     return args

@@ -29,6 +29,7 @@ HEADER = [
     "lang",
     "situation",
     "request_date",
+    "request_kind",
 ]
 GOOD = [
     [
@@ -38,6 +39,7 @@ GOOD = [
         "Hauptstraße 1, 10115 Berlin",
         "erika@example.org",
         "de",
+        "",
         "",
         "",
     ],
@@ -50,6 +52,7 @@ GOOD = [
         "fr",
         "Journaliste, je protège mes sources.",
         "",
+        "",
     ],
     [
         "complaint",
@@ -60,6 +63,7 @@ GOOD = [
         "",
         "",
         "2026-09-01",
+        "objection",
     ],
     [
         "access",
@@ -68,6 +72,7 @@ GOOD = [
         "Bahnhofstrasse 1, 8001 Zürich",
         "e@example.org",
         "de",
+        "",
         "",
         "",
     ],
@@ -80,9 +85,10 @@ GOOD = [
         "en",
         "",
         "",
+        "",
     ],
 ]
-BAD = ["objection", "XX", "Bad Row", "x", "not-an-email", "de", "", ""]
+BAD = ["objection", "XX", "Bad Row", "x", "not-an-email", "de", "", "", ""]
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
@@ -136,7 +142,8 @@ def test_good_rows_are_written_and_bad_rows_reported(tmp_path: Path) -> None:
     text = " ".join(pdf_text(out / rows[3]["file"]).split())
     assert "UODO" in text
     assert "RODO" in text
-    assert "Art. 25 DSG" in " ".join(pdf_text(out / rows[4]["file"]).split())
+    # A Swiss member's access request to LinkedIn Ireland rests on the GDPR (Art. 3(1)).
+    assert "Art. 15 Abs. 1 DSGVO" in " ".join(pdf_text(out / rows[4]["file"]).split())
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert sorted(archive.namelist()) == sorted(
             [r["file"] for r in rows if r["file"]] + ["report.csv"]
@@ -471,6 +478,7 @@ def test_a_mixed_campaign_gives_every_good_row_its_own_letter(tmp_path: Path) ->
             row["situation"] = "I am a journalist and protect my sources."
         if kind in ("complaint", "reminder"):
             row["request_date"] = "2026-09-01"
+            row["request_kind"] = "objection"
         rows.append(row)
     for number, (field, value, _) in CAMPAIGN_BAD.items():
         rows[number - 1] = {**rows[number - 1], field: value}

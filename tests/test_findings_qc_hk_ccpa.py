@@ -82,9 +82,7 @@ def test_cppa_complaint_goes_to_the_form_not_the_general_mailbox(tmp_path: Path)
 
 
 @pytest.mark.parametrize("outcome", ["none", "refused", "insufficient"])
-def test_cai_letter_about_access_is_an_application_under_s42(
-    tmp_path: Path, outcome: str
-) -> None:
+def test_cai_letter_about_access_is_an_application_under_s42(tmp_path: Path, outcome: str) -> None:
     text = text_of(
         tmp_path, "complaint", "CA-QC", "en", "--request-kind", "access", "--outcome", outcome
     )
@@ -123,7 +121,9 @@ def test_cai_letter_in_french_cites_s42_and_s43(tmp_path: Path) -> None:
 
 def test_cai_complaint_about_an_objection_stays_under_s81(tmp_path: Path) -> None:
     text = text_of(tmp_path, "complaint", "CA-QC", "en", "--request-kind", "objection")
-    assert text.startswith("Complaint against LinkedIn Corporation (s. 81 of the Private Sector Act)")
+    assert text.startswith(
+        "Complaint against LinkedIn Corporation (s. 81 of the Private Sector Act)"
+    )
     assert "s. 42 of the Private Sector Act" not in text
 
 
@@ -133,8 +133,14 @@ def test_cai_complaint_about_an_objection_stays_under_s81(tmp_path: Path) -> Non
 @pytest.mark.parametrize("kind", ["access", "erasure"])
 def test_quebec_request_meets_s30(tmp_path: Path, kind: str) -> None:
     text = text_of(tmp_path, kind, "CA-QC", "en")
-    assert "I make this request in writing as the person concerned (s. 30 of the Private Sector Act)" in text
-    assert "will confirm this request from within my account or from the e-mail address registered with it" in text
+    assert (
+        "I make this request in writing as the person concerned (s. 30 of the Private Sector Act)"
+        in text
+    )
+    assert (
+        "will confirm this request from within my account or from the e-mail address registered with it"
+        in text
+    )
     assert "I do not enclose a copy of an identity document" in text
     assert "addressed to the person in charge of the protection of personal information" in text
 
@@ -150,13 +156,18 @@ def test_quebec_access_questions_are_questions(tmp_path: Path) -> None:
 def test_quebec_erasure_asks_for_the_s35_attestation(tmp_path: Path) -> None:
     text = text_of(tmp_path, "erasure", "CA-QC", "en")
     assert "an attestation of the deletion (s. 35 of the Private Sector Act)" in text
-    assert "failure to reply within that time is deemed a refusal (s. 32 of the Private Sector Act)" in text
+    assert (
+        "failure to reply within that time is deemed a refusal (s. 32 of the Private Sector Act)"
+        in text
+    )
     assert "which recipients you have notified" not in text
 
 
 def test_quebec_objection_gives_opinion_as_opinion(tmp_path: Path) -> None:
     text = text_of(tmp_path, "objection", "CA-QC", "en")
-    assert "In my view, a setting that allows the use of personal information for AI training" in text
+    assert (
+        "In my view, a setting that allows the use of personal information for AI training" in text
+    )
     assert "are achieved (s. 23 of the Private Sector Act)" in text
 
 
@@ -182,7 +193,10 @@ def test_hk_access_in_chinese_no_longer_asks_in_particular(tmp_path: Path) -> No
 
 # --- 17. Hong Kong: the Ordinance in full at its first mention -----------------
 
-FULL = {"en": "Personal Data (Privacy) Ordinance (Cap. 486)", "zh-Hant": "《個人資料(私隱)條例》(第486章)"}
+FULL = {
+    "en": "Personal Data (Privacy) Ordinance (Cap. 486)",
+    "zh-Hant": "《個人資料(私隱)條例》(第486章)",
+}
 SHORT = {"en": ("PDPO", "Ordinance"), "zh-Hant": ("《個人資料(私隱)條例》", "條例")}
 
 
@@ -219,12 +233,23 @@ def test_ccpa_erasure_asks_for_notification_of_the_need_to_delete(tmp_path: Path
 
 def test_ccpa_access_asks_about_ai_as_a_question(tmp_path: Path) -> None:
     text = text_of(tmp_path, "access", "US-CA", "en")
-    assert "(I ask in particular whether these purposes include developing, training or improving AI models)" in text
+    assert (
+        "(I ask in particular whether these purposes include developing, training or improving AI models)"
+        in text
+    )
 
 
 def test_registry_records_the_new_provisions_with_sources() -> None:
     provisions = registry.provisions()
-    for key in ("qc.35", "qc.42", "qc.43", "qc.44", "qc.55", "ccpa.1798.199.45.a", "ccpa.1798.199.45.b"):
+    for key in (
+        "qc.35",
+        "qc.42",
+        "qc.43",
+        "qc.44",
+        "qc.55",
+        "ccpa.1798.199.45.a",
+        "ccpa.1798.199.45.b",
+    ):
         assert provisions[key].sources, key
         assert str(provisions[key].last_verified) == "2026-12-07", key
     families = registry.law_families()

@@ -151,6 +151,7 @@ def test_no_sentence_escapes_translation(
         values["situation"] = SITUATION
     if kind in ("complaint", "reminder"):
         values["request-date"] = "2026-09-01"
+        values["request-kind"] = "objection"
     letter = compose(parse_request(values, today=date(2026, 11, 22)))
     env = render._environment(render.environment("en").loader, sandboxed=False)  # type: ignore[arg-type]
     env.install_gettext_translations(pseudo_translations(), newstyle=True)  # type: ignore[attr-defined]

@@ -194,7 +194,7 @@ def render(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], byt
         if kind == "art21":
             args += ["--situation", SITUATION]
         if kind == "complaint":
-            args += ["--request-date", "2026-09-01"]
+            args += ["--request-date", "2026-09-01", "--request-kind", "objection"]
         result = CliRunner().invoke(main, args, catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return out.read_bytes()
@@ -258,7 +258,7 @@ def test_default_languages(tmp_path: Path) -> None:
     def language(code: str, kind: str = "objection") -> str:
         address = ADDRESSES.get(code.split("-")[0], "ul. Prosta 1, 00-850 Warszawa")
         values = {"kind": kind, "jurisdiction": code, "name": "A", "address": address,
-                  "account-email": "a@example.org", "request-date": "2026-01-01"}  # fmt: skip
+                  "account-email": "a@example.org", "request-date": "2026-01-01", "request-kind": "objection"}  # fmt: skip
         return parse_request(values, today=date(2026, 11, 22)).language
 
     assert language("DE") == "de"

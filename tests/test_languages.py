@@ -96,7 +96,7 @@ def render(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], str
             if kind == "art21":
                 args += ["--situation", "· " * 12 + "2026"]  # language-neutral
             if kind in ("complaint", "reminder"):
-                args += ["--request-date", "2026-09-01"]
+                args += ["--request-date", "2026-09-01", "--request-kind", "objection"]
             result = CliRunner().invoke(main, args, catch_exceptions=False)
             assert result.exit_code == 0, result.output
             cache[(language, kind)] = " ".join(pdf_text(out).split())
@@ -205,7 +205,7 @@ def test_complaint_goes_out_in_the_authoritys_language(code: str, tmp_path: Path
         main,
         ["letter", "--kind", "complaint", "--jurisdiction", code, "--name", name,
          "--address", address, "--account-email", "member@example.org",
-         "--date", "2026-11-22", "--request-date", "2026-09-01", "-o", str(out)],
+         "--date", "2026-11-22", "--request-date", "2026-09-01", "--request-kind", "objection", "-o", str(out)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     # Written in the authority's language (or its regional form, en-GB for Ireland).

@@ -30,6 +30,7 @@ def letter_html(kind: str = "objection", lang: str = "en") -> str:
     }
     if kind == "complaint":
         values["request-date"] = "2026-09-01"
+        values["request-kind"] = "objection"
     if kind == "art21":
         values["situation"] = SITUATION
     return render_html(compose(parse_request(values, today=date(2026, 11, 22))))

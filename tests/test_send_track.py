@@ -21,6 +21,7 @@ POLE = [
     "--kind", "complaint", "--jurisdiction", "PL", "--name", "Anna Kowalska",
     "--address", "ul. Prosta 1, 00-850 Warszawa", "--email", "anna@example.org",
     "--account-email", "anna@example.org", "--date", "2026-11-22", "--request-date", "2026-09-01",
+    "--request-kind", "objection",
 ]  # fmt: skip
 
 

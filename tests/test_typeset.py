@@ -95,6 +95,7 @@ def language_case(language: str, kind: str) -> dict[str, Any]:
         values["situation"] = "Journalist.\nI protect my sources: 2026."
     if kind in ("complaint", "reminder"):
         values["request-date"] = "2026-09-01"
+        values["request-kind"] = "objection"
     return values
 
 
@@ -118,6 +119,7 @@ def test_typst_letter_reads_as_weasyprints_in_every_jurisdiction(
     values = {"kind": kind, "jurisdiction": code, "lang": language, "address": address}
     if kind in ("complaint", "reminder"):
         values["request-date"] = "2026-09-01"
+        values["request-kind"] = "objection"
     document = letter_html(values)
     typst_file, weasy_file = both_engines(document, tmp_path, f"{code}-{kind}")
     assert same_text(document, typst_file, weasy_file)
