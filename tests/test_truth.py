@@ -179,7 +179,8 @@ def test_kind_is_normalised_everywhere(spelling: str, tmp_path: Path) -> None:
         ["letter", "--profile", str(profile), "--name", "A B", "--address", ADDRESSES["DE"],
          "--account-email", "a@example.org", "-o", str(tmp_path / "y.pdf")],
     )  # fmt: skip
-    assert result.exit_code == 2 and "missing --situation" in result.output
+    assert result.exit_code == 2
+    assert "missing --situation" in result.output
     rows = tmp_path / "rows.csv"
     rows.write_text(
         "kind,jurisdiction,name,address,account_email,request_date,request_kind\n"
@@ -264,7 +265,8 @@ def test_statutory_periods_are_not_called_mine() -> None:
         assert f"The time limit under {provision}" in text or (
             f"The time limit under Cal. Civ. Code {provision}" in text
         ), text
-        assert "withdrew" not in text and "express wishes" not in text
+        assert "withdrew" not in text
+        assert "express wishes" not in text
 
 
 @pytest.mark.parametrize("language", [lang for lang in shipped_languages() if lang != "zh-Hant"])
@@ -307,7 +309,9 @@ def test_escalating_a_tracked_access_request_claims_nothing_else(tmp_path: Path)
     run("track", "escalate", "1", "--date", "2026-11-22", "-o", str(tmp_path / "c.pdf"))
     text = flat(pdf_text(tmp_path / "c.pdf").split("\f")[0])
     assert MARKERS[Kind.ACCESS] in text
-    assert "erase" not in text and "objected" not in text and "stop using" not in text
+    assert "erase" not in text
+    assert "objected" not in text
+    assert "stop using" not in text
 
 
 # --- Which law applies follows from the entity's establishment ------------------------
@@ -317,7 +321,8 @@ def test_law_follows_the_entity_for_every_controller() -> None:
     """Art. 3(1) GDPR: an entity established in the EU/EEA brings the GDPR, whatever the
     member's residence; otherwise the law of residence applies."""
     rule = registry.applicability_rules()[0]
-    assert rule.sources and rule.last_verified
+    assert rule.sources
+    assert rule.last_verified
     eea = set(registry.expand_groups(["EU", "EEA"]))
     for slug, controller in registry.builtin_controllers().items():
         for code, jurisdiction in registry.jurisdictions().items():
@@ -339,11 +344,14 @@ def test_swiss_members_of_linkedin_ireland_have_the_gdpr(tmp_path: Path) -> None
     letter = compose(parse_request(values, today=FAKE_TODAY))
     text = flat(typst_text(letter))
     assert "Under Art. 21(1) GDPR, I object" in text
-    assert "within one month" in text and "Art. 12(3) GDPR" in text
+    assert "within one month" in text
+    assert "Art. 12(3) GDPR" in text
     assert "22 December 2026" in text  # one month, Irish working days
-    assert "established in Ireland" in text and "Art. 3(1) GDPR" in text
+    assert "established in Ireland" in text
+    assert "Art. 3(1) GDPR" in text
     report = compose(parse_request(minimal("complaint", "CH", lang="en"), today=FAKE_TODAY))
-    assert "FDPIC" in report.recipient.name and report.family == "ch"
+    assert "FDPIC" in report.recipient.name
+    assert report.family == "ch"
     dpc = compose(
         parse_request(minimal("complaint", "CH", lang="en", authority="iedpc"), today=FAKE_TODAY)
     )
@@ -370,7 +378,8 @@ def uk_text(kind: str, **extra: Any) -> str:
 def test_uk_complaint_rests_on_the_law_in_force_on_its_date() -> None:
     after = uk_text("complaint")
     assert "Under s. 165(2) DPA 2018, I complain" in after
-    assert "Art. 77" not in after and "supervisory authority" not in after
+    assert "Art. 77" not in after
+    assert "supervisory authority" not in after
     assert "Information Commissioner" in after
     before = uk_text("complaint", date="2026-05-04", **{"request-date": "2026-03-01"})
     assert "Under Art. 77(1) UK GDPR, I complain" in before
@@ -417,7 +426,8 @@ def test_art12a_sentence_fits_each_kind() -> None:
 def test_uk_letters_cite_no_cjeu_or_edpb_as_binding() -> None:
     for kind in ("objection", "art21", "erasure", "access", "complaint", "reminder"):
         text = uk_text(kind)
-        assert "Court of Justice" not in text and "C-154/21" not in text, kind
+        assert "Court of Justice" not in text, kind
+        assert "C-154/21" not in text, kind
         assert "European Data Protection Board" not in text, kind
     assert "recipients or categories of recipient" in uk_text("access")
 
@@ -434,7 +444,8 @@ def test_gb_escalation_offers_the_controller_complaint_first(tmp_path: Path) -> 
     said = run("track", "escalate", "1", "--date", "2026-08-10", "-o", str(tmp_path / "cc.pdf"))
     assert "s.164A" in said
     first = flat(pdf_text(tmp_path / "cc.pdf").split("\f")[0])
-    assert "I complain to LinkedIn Corporation" in first and MARKERS[Kind.ERASURE] in first
+    assert "I complain to LinkedIn Corporation" in first
+    assert MARKERS[Kind.ERASURE] in first
     run("track", "escalate", "1", "--date", "2026-09-20", "-o", str(tmp_path / "ico.pdf"))
     ico = flat(pdf_text(tmp_path / "ico.pdf"))
     assert "Under s. 165(2) DPA 2018" in ico
