@@ -181,6 +181,18 @@ def compose(request: Request) -> Letter:
         citations["applicability"] = format_citation(
             provision, instruments[provision.instrument], language
         )
+        # The law of residence applies too (FADP Art. 3(1)): the request rests on it as well.
+        residence = registry.law_families()[jurisdiction.family]
+        role = applicability.residence_roles.get(request.kind.value)
+        if residence.id in applicability.residence_law_applies and role in residence.roles:
+            provision = provisions[residence.roles[role]]
+            citations["residence_law"] = format_citation(
+                provision, instruments[provision.instrument], language
+            )
+            residence_instrument = instruments[residence.instrument]
+            citations["residence_law_title"] = residence_instrument.title.get(
+                base, residence_instrument.title["en"]
+            )
 
     rule = DeadlineRule.parse(family.deadline_rule_for(request.kind.value))
     # A reminder sets a short new period of its own, counted like the law's.

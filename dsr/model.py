@@ -167,6 +167,8 @@ class Applicability:
     residence_families: tuple[str, ...]
     sources: tuple[str, ...]
     last_verified: dt.date
+    residence_law_applies: tuple[str, ...] = ()  # residence families whose law applies too
+    residence_roles: dict[str, str] = field(default_factory=dict)  # kind -> role in that law
 
 
 @dataclass(frozen=True)

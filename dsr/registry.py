@@ -198,6 +198,8 @@ def applicability_rules() -> tuple[Applicability, ...]:
                 provision=rec["provision"],
                 established_in=expand_groups(list(rec["established_in"])),
                 residence_families=tuple(rec["residence_families"]),
+                residence_law_applies=tuple(rec.get("residence_law_applies", ())),
+                residence_roles=dict(rec.get("residence_roles", {})),
                 sources=_sources(rec, where),
                 last_verified=_date(rec["last_verified"], where),
             )

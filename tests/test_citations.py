@@ -21,7 +21,7 @@ from dsr.citations import format_citation
         ("gdpr.18.1.d", "de", "Art. 18 Abs. 1 lit. d DSGVO"),
         ("gdpr.12.3", "fr", "article 12, paragraphe 3, du RGPD"),
         ("ukgdpr.21.1", "en", "Art. 21(1) UK GDPR"),
-        ("dpa2018.164A", "en", "s. 164A DPA 2018"),
+        ("dpa2018.164A.1", "en", "s. 164A(1) DPA 2018"),
         ("fadp.30.2.b", "en", "Art. 30(2)(b) FADP"),
         ("fadp.30.2.b", "de", "Art. 30 Abs. 2 Bst. b DSG"),
         ("fadp.30.2.b", "fr", "art. 30, al. 2, let. b, LPD"),

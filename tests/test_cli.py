@@ -43,7 +43,9 @@ def test_list_json_is_an_array_of_objects(run: Run, what: str) -> None:
 
 def test_list_content(run: Run) -> None:
     kinds = [r["kind"] for r in json.loads(run("list", "kinds", "--json").output)]
-    assert kinds == ["objection", "art21", "erasure", "access", "complaint", "reminder"]
+    assert kinds == [
+        "objection", "art21", "erasure", "access", "complaint", "reminder", "controller-complaint"
+    ]  # fmt: skip
     languages = [r["code"] for r in json.loads(run("list", "languages", "--json").output)]
     assert {"de", "de-CH", "en", "en-GB", "en-US", "fr", "fr-CA", "fr-CH"} <= set(languages)
     jurisdictions = {
@@ -104,7 +106,7 @@ def test_unknown_jurisdiction_language_and_kind(run: Run, tmp_path: Path) -> Non
     lines = result.output.splitlines()
     assert lines[:2] == [
         "Error: --kind: 'letter' is not a letter kind; use one of objection, art21, erasure, "
-        "access, complaint, reminder",
+        "access, complaint, reminder, controller-complaint",
         "Error: --jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list "
         "jurisdictions' for the codes",
     ]

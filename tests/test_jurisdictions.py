@@ -29,7 +29,7 @@ JURISDICTIONS = {
         CORPORATION,
         (595, 842),
         date(2026, 12, 22),
-        "Information Commissioner's Office",
+        "Information Commissioner",
     ),
     "CH": (
         "en_CH",
@@ -78,8 +78,13 @@ REQUEST_DEADLINES = {
     "CA": date(2026, 10, 1),
     "CA-QC": date(2026, 10, 1),
     "HK": date(2026, 10, 12),  # 11 Oct 2026 is a Sunday
-    "US-CA": date(2026, 10, 16),
+    # The request was an opt-out (objection): 15 business days (11 CCR § 7026(f)), skipping
+    # Labor Day (7 Sep) and Admission Day (9 Sep).
+    "US-CA": date(2026, 9, 24),
 }
+# Kinds whose period differs from the family's: the CCPA opt-out, 15 business days from
+# Sunday 22 Nov 2026, skipping Thanksgiving and the day after (26, 27 Nov).
+REPLY_DUE_BY_KIND = {("US-CA", "objection"): date(2026, 12, 15)}
 
 # The provisions each kind must cite, per jurisdiction (English citation forms).
 LAW = {
@@ -101,12 +106,15 @@ LAW = {
         "art21": ["Art. 21(1) UK GDPR", "Art. 18(1)(d) UK GDPR", "Art. 17(1)(c) UK GDPR"],
         "erasure": ["Art. 17(1) UK GDPR", "Art. 19 UK GDPR"],
         "access": ["Art. 15(1) UK GDPR", "Art. 15(3) UK GDPR"],
-        "complaint": ["s. 165 DPA 2018", "Art. 77(1) UK GDPR", "s. 164A DPA 2018"],
+        # From 19 June 2026 the complaint rests on s.165(2) alone (DUAA s.103(6) omits Art. 77).
+        "complaint": ["s. 165(2) DPA 2018", "Information Commissioner"],
     },
+    # LinkedIn Ireland is established in the EU: the GDPR applies (Art. 3(1)), the FADP too.
     "CH": {
-        "objection": ["Art. 30(2)(b) FADP", "Art. 31(1) FADP", "Art. 32(2) FADP"],
-        "erasure": ["Art. 30(2)(b) FADP", "Art. 32(2) FADP"],
-        "access": ["Art. 25 FADP", "Art. 25(6) FADP", "Art. 25(7) FADP"],
+        "objection": ["Art. 21(1) GDPR", "Art. 12(3) GDPR", "Art. 3(1) GDPR", "Art. 30(2)(b) FADP"],
+        "art21": ["Art. 21(1) GDPR", "Art. 18(1)(d) GDPR", "Art. 3(1) GDPR"],
+        "erasure": ["Art. 17(1) GDPR", "Art. 3(1) GDPR", "Art. 32(2) FADP"],
+        "access": ["Art. 15(1) GDPR", "Art. 15(3) GDPR", "Art. 25 FADP"],
         "complaint": ["Art. 49(1) FADP", "Art. 49(4) FADP", "not a party"],
     },
     "CA": {
@@ -166,7 +174,7 @@ ADDRESSES = {
 }
 
 KINDS = ["objection", "art21", "erasure", "access", "complaint"]
-GDPR_OR_UK = {"DE", "IE", "GB"}
+GDPR_OR_UK = {"DE", "IE", "GB", "CH"}  # CH: LinkedIn Ireland brings the GDPR (Art. 3(1))
 
 
 def cases() -> list[tuple[str, str]]:
@@ -220,12 +228,13 @@ def test_jurisdiction_matrix(render: Callable[[str, str], bytes], code: str, kin
         assert authority in text
         assert format_date(REQUEST_DEADLINES[code], "long", locale=locale) in text
     else:
+        reply_due = REPLY_DUE_BY_KIND.get((code, kind), reply_due)
         assert format_date(reply_due, "long", locale=locale) in text
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == paper
 
 
-@pytest.mark.parametrize("code", ["CH", "CA", "CA-QC", "HK", "US-CA"])
+@pytest.mark.parametrize("code", ["CA", "CA-QC", "HK", "US-CA"])
 def test_art21_outside_gdpr_names_the_kind_that_fits(code: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
@@ -236,7 +245,7 @@ def test_art21_outside_gdpr_names_the_kind_that_fits(code: str, tmp_path: Path) 
     assert result.exit_code == 2
     assert result.output.startswith(
         f"Error: --kind: art21 is an objection under Art. 21(1) GDPR or UK GDPR, which do not "
-        f"apply in {code}; use --kind objection, which rests on the "
+        f"apply to LinkedIn for residents of {code}; use --kind objection, which rests on the "
     )
 
 
@@ -281,7 +290,8 @@ def test_swiss_german_spelling_and_terms(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = flat(pdf_text(out))
     assert "ß" not in text
-    assert "Art. 30 Abs. 2 Bst. b DSG" in text
+    assert "Art. 21 Abs. 1 DSGVO" in text  # LinkedIn Ireland: the GDPR applies (Art. 3(1))
+    assert "Art. 30 Abs. 2 Bst. b DSG" in text  # and the FADP too (its Art. 3(1))
     assert "Personendaten" in text
     assert "personenbezogen" not in text
     assert "Mit freundlichen Grüssen" in text
