@@ -415,6 +415,20 @@ def letter(
         click.echo(f"Reply due by {composed.deadline.isoformat()}.", err=True)
     if (
         composed.kind is Kind.COMPLAINT
+        and composed.remedy_deadline is not None
+        and composed.outcome is Outcome.NONE
+    ):
+        last_day = composed.remedy_deadline.isoformat()
+        if composed.date > composed.remedy_deadline:
+            click.echo(
+                f"Note: the law's period for this application ended on {last_day}; the letter "
+                "asks to be released from that delay for reasonable cause.",
+                err=True,
+            )
+        else:
+            click.echo(f"Note: send it by {last_day}, the last day the law allows.", err=True)
+    if (
+        composed.kind is Kind.COMPLAINT
         and "controller_complaint" in composed.citations
         and not composed.controller_complaint_date
     ):

@@ -209,6 +209,18 @@ def compose(request: Request) -> Letter:
         if request.request_date and request.kind.follows_up
         else None
     )
+    remedy_deadline = (
+        deadline_in(
+            DeadlineRule.parse(request_family.remedy_rule),
+            request_deadline,
+            _calendar(request_family, entity),
+        )
+        if request_family.remedy_rule
+        and request_deadline is not None
+        and request_kind is not None
+        and request_kind.value in request_family.remedy_kinds
+        else None
+    )
     request_deadline_is_statutory = (
         request_kind is not None and request_kind.value in request_family.statutory_deadline_kinds
     )
@@ -334,6 +346,7 @@ def compose(request: Request) -> Letter:
         request_date=request.request_date if request.kind.follows_up else None,
         request_kind=request_kind,
         request_deadline=request_deadline,
+        remedy_deadline=remedy_deadline,
         request_citations=(
             _citations(request_family, language, request.request_date or request.date)
             if request.kind.follows_up

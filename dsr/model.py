@@ -235,6 +235,8 @@ class LawFamily:
     sources: tuple[str, ...]
     last_verified: dt.date
     kind_deadline_rules: dict[str, str] = field(default_factory=dict)
+    remedy_rule: str | None = None  # period for the remedy against an unanswered request
+    remedy_kinds: tuple[str, ...] = ()  # the request kinds that remedy covers
 
     def deadline_rule_for(self, kind: str) -> str:
         """The rule that counts the period for a letter of ``kind`` (default: the family's)."""
@@ -373,6 +375,7 @@ class Letter:
     request_kind: Kind | None = None  # the request a complaint or reminder is about
     request_deadline: dt.date | None = None
     request_deadline_provision: str | None = None  # the law's period for that request, cited
+    remedy_deadline: dt.date | None = None  # last day for the remedy against no answer (QC s.43)
     request_citations: dict[str, str] = field(default_factory=dict)  # the request's law, cited
     controller_complaint_date: dt.date | None = None
     authority_role: str | None = None  # "residence", "lead" or "chosen": why it gets the complaint
