@@ -347,6 +347,7 @@ def compose(request: Request) -> Letter:
         request_kind=request_kind,
         request_deadline=request_deadline,
         remedy_deadline=remedy_deadline,
+        request_objection_lever=request_family.objection_lever,
         request_citations=(
             _citations(request_family, language, request.request_date or request.date)
             if request.kind.follows_up

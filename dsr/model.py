@@ -235,6 +235,9 @@ class LawFamily:
     sources: tuple[str, ...]
     last_verified: dt.date
     kind_deadline_rules: dict[str, str] = field(default_factory=dict)
+    objection_lever: str = (
+        "objection"  # what its objection letter does: objection|withdrawal|opt_out
+    )
     remedy_rule: str | None = None  # period for the remedy against an unanswered request
     remedy_kinds: tuple[str, ...] = ()  # the request kinds that remedy covers
 
@@ -376,6 +379,7 @@ class Letter:
     request_deadline: dt.date | None = None
     request_deadline_provision: str | None = None  # the law's period for that request, cited
     remedy_deadline: dt.date | None = None  # last day for the remedy against no answer (QC s.43)
+    request_objection_lever: str = "objection"  # what an earlier objection letter did
     request_citations: dict[str, str] = field(default_factory=dict)  # the request's law, cited
     controller_complaint_date: dt.date | None = None
     authority_role: str | None = None  # "residence", "lead" or "chosen": why it gets the complaint

@@ -176,6 +176,7 @@ def law_families() -> dict[str, LawFamily]:
             kinds=tuple(rec["kinds"]),
             statutory_deadline_kinds=tuple(rec["statutory_deadline_kinds"]),
             kind_deadline_rules=dict(rec.get("kind_deadline_rules", {})),
+            objection_lever=rec.get("objection_lever", "objection"),
             remedy_rule=rec.get("remedy_rule"),
             remedy_kinds=tuple(rec.get("remedy_kinds", ())),
             sources=_sources(rec, where),

@@ -215,6 +215,14 @@ MARKERS = {
 }
 
 
+# An objection letter objects, withdraws consent or opts out, as its family's law allows.
+LEVERS = {
+    "objection": "objected in writing to",
+    "withdrawal": "I withdrew in writing any consent",
+    "opt_out": "that I opt out of the sale and sharing",
+}
+
+
 def follow_up_cases() -> Iterator[tuple[str, Kind, Kind]]:
     """One jurisdiction per family (and the Swiss case), each follow-up, each request kind."""
     for code in ("DE-BE", "IE", "GB", "CH", "CA", "CA-QC", "HK", "US-CA"):
@@ -241,8 +249,9 @@ def test_follow_up_states_the_request_actually_made(
     letter = compose(parse_request(values, today=FAKE_TODAY))
     for read in (typst_text, weasyprint_text):
         text = flat(read(letter))
-        assert MARKERS[request_kind] in text, (read.__name__, text)
-        for other, marker in MARKERS.items():
+        markers = {**MARKERS, Kind.OBJECTION: LEVERS[letter.request_objection_lever]}
+        assert markers[request_kind] in text, (read.__name__, text)
+        for other, marker in markers.items():
             if other is not request_kind:
                 assert marker not in text, (other, text)
         # Never the old catch-all that claimed every request at once.
@@ -480,3 +489,13 @@ def test_erasure_claims_no_objection_it_did_not_make() -> None:
 
 def _unused(_: Callable[..., Any]) -> None:  # keeps the helper imports honest for mypy
     pass
+
+
+@pytest.mark.parametrize("code", ["DE", "GB", "CH", "CA", "CA-QC", "HK", "US-CA"])
+def test_the_recorded_lever_is_what_the_objection_letter_does(code: str) -> None:
+    """A complaint says 'I objected', 'I withdrew consent' or 'I opted out' because the
+    objection letter of that law did exactly that: read it and compare."""
+    letter = compose(parse_request(minimal("objection", code, lang="en"), today=FAKE_TODAY))
+    opening = flat(typst_text(letter)).split("Dear Sir or Madam", 1)[1][:400]
+    verb = {"objection": "I object", "withdrawal": "I withdraw any consent", "opt_out": "I opt out"}
+    assert verb[family_for(code).objection_lever] in opening, opening
