@@ -235,9 +235,7 @@ class LawFamily:
     sources: tuple[str, ...]
     last_verified: dt.date
     kind_deadline_rules: dict[str, str] = field(default_factory=dict)
-    objection_lever: str = (
-        "objection"  # what its objection letter does: objection|withdrawal|opt_out
-    )
+    objection_lever: str = "objection"  # its objection letter: objection|withdrawal|opt_out
     remedy_rule: str | None = None  # period for the remedy against an unanswered request
     remedy_kinds: tuple[str, ...] = ()  # the request kinds that remedy covers
 
