@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from functools import cache
+from typing import Final
 
 from babel import Locale, localedata
 from babel.messages.mofile import write_mo
@@ -88,6 +89,20 @@ DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {
     "en-GB": ("en", unchanged),  # dsr's English is British
     "en-US": ("en", _replacing(US_ENGLISH)),
 }
+
+
+# Languages whose letters go on in lower case after the salutation's comma
+# ("Sehr geehrte Damen und Herren, / hiermit ..."; DIN 5008, and the same
+# custom in Czech and Slovenian). The catalogs' opening sentences follow it;
+# a sentence that can open a letter or stand mid-letter is lowered there.
+LOWER_CASE_AFTER_SALUTATION: Final = frozenset({"de", "cs", "sl"})
+
+
+def after_salutation(text: str, language: str) -> str:
+    """``text`` as the first words after the salutation, in ``language``'s custom."""
+    if language.split("-")[0] in LOWER_CASE_AFTER_SALUTATION and text[:1].isupper():
+        return text[:1].lower() + text[1:]
+    return text
 
 
 @cache

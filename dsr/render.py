@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from .compose import postal_capitals
 from .errors import RenderError
-from .i18n import translations
+from .i18n import after_salutation, translations
 from .model import Letter
 from .plaintext import html_to_text
 from .resources import resource_dir
@@ -74,8 +74,16 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
         css_string=css_string,
         css_counter_content=css_counter_content,
         page_size=_page_size,
+        after_salutation=_after_salutation,
     )
     return env
+
+
+@jinja2.pass_context
+def _after_salutation(context: jinja2.runtime.Context, value: str) -> Markup:
+    """The letter's first words, lowered where the language goes on after a comma."""
+    text = after_salutation(str(value).strip(), context["letter"].language)
+    return Markup(text) if isinstance(value, Markup) else Markup.escape(text)
 
 
 @cache

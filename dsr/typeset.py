@@ -268,7 +268,7 @@ def ems(text: str) -> float:
             width += 0.38
         elif char in "IJ":
             width += 0.39
-        elif char in "mwMWŒÆœæ%@":
+        elif char in "mwMWŒÆœæ%@…—":
             width += 0.98
         elif char.isdigit():
             width += 0.56

@@ -499,3 +499,29 @@ def test_the_recorded_lever_is_what_the_objection_letter_does(code: str) -> None
     opening = flat(typst_text(letter)).split("Dear Sir or Madam", 1)[1][:400]
     verb = {"objection": "I object", "withdrawal": "I withdraw any consent", "opt_out": "I opt out"}
     assert verb[family_for(code).objection_lever] in opening, opening
+
+
+def test_lower_case_after_the_salutation_is_each_catalogs_own_custom() -> None:
+    """The set of languages that go on in lower case after 'Dear Sir or Madam,' agrees with
+    how each catalog opens its letters, and a reminder (which opens with a sentence that
+    also stands mid-letter) follows it."""
+    from dsr.i18n import LOWER_CASE_AFTER_SALUTATION, translations
+
+    opening = (
+        "I object to %(controller)s and its affiliates using my personal data to develop, train "
+        "or improve artificial intelligence models. My objection covers content-generating "
+        "(generative) AI models and all other AI and machine-learning models."
+    )
+    for language in shipped_languages():
+        first = translations(language).gettext(opening).lstrip()[:1]
+        lowered = language.split("-")[0] in LOWER_CASE_AFTER_SALUTATION
+        assert first.islower() is lowered or not first.isalpha(), language
+        values = minimal("reminder", "HK" if language == "zh-Hant" else "DE", lang=language)
+        letter = compose(parse_request(values, today=FAKE_TODAY))
+        (asked,) = dates_in(language, letter.locale, date.fromisoformat(REQUEST_DATE))
+        paragraphs = [flat(p) for p in render_text(letter).split("\n\n")]
+        # The reminder's first paragraph after the salutation recounts the request.
+        first_paragraph = next(p for p in paragraphs[2:] if asked in p)
+        start = first_paragraph[:1]
+        if start.isalpha():
+            assert start.islower() is lowered, (language, first_paragraph[:40])
