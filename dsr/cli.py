@@ -413,20 +413,8 @@ def letter(
         click.echo(f"Acknowledgement due by {composed.deadline.isoformat()}.", err=True)
     elif composed.kind is not Kind.COMPLAINT and composed.deadline:
         click.echo(f"Reply due by {composed.deadline.isoformat()}.", err=True)
-    if (
-        composed.kind is Kind.COMPLAINT
-        and composed.remedy_deadline is not None
-        and composed.outcome is Outcome.NONE
-    ):
-        last_day = composed.remedy_deadline.isoformat()
-        if composed.date > composed.remedy_deadline:
-            click.echo(
-                f"Note: the law's period for this application ended on {last_day}; the letter "
-                "asks to be released from that delay for reasonable cause.",
-                err=True,
-            )
-        else:
-            click.echo(f"Note: send it by {last_day}, the last day the law allows.", err=True)
+    if composed.remedy_deadline is not None and composed.outcome is Outcome.NONE:
+        _remedy_note(composed)
     if (
         composed.kind is Kind.COMPLAINT
         and "controller_complaint" in composed.citations
@@ -942,6 +930,27 @@ def escalate(
         return
     values = tracking.escalation_values(tracked, day, jurisdiction, authority)
     _write_tracked(values, output, force, timeline_of=tracked)
+
+
+def _remedy_note(composed: Any) -> None:
+    """Quebec: the application against an unanswered request has its own 30 days (s.43)."""
+    last_day = composed.remedy_deadline.isoformat()
+    if composed.kind is Kind.REMINDER:
+        ends = "ended" if composed.date > composed.remedy_deadline else "ends"
+        click.echo(
+            f"Note: a reminder does not stop the law's period for applying to the authority "
+            f"about the unanswered request; it {ends} on {last_day} ('--kind complaint').",
+            err=True,
+        )
+    elif composed.date > composed.remedy_deadline:
+        reason = "" if composed.situation else " Give your reason with --situation."
+        click.echo(
+            f"Note: the law's period for this application ended on {last_day}; the letter "
+            f"asks to be released from that delay for reasonable cause.{reason}",
+            err=True,
+        )
+    else:
+        click.echo(f"Note: send it by {last_day}, the last day the law allows.", err=True)
 
 
 def _parse_date(option: str, value: str | None) -> date:

@@ -174,8 +174,13 @@ def compose(request: Request) -> Letter:
     instrument = instruments[family.instrument]
 
     citations = _citations(family, language, request.date)
-    # The provision that sets this kind's period, where it is not the family's usual one.
-    citations["deadline"] = citations.get(f"deadline_{request.kind.value}", citations["deadline"])
+    # The provision that sets this kind's period, where it is not the family's usual one
+    # (the usual one stays cited for what else the letter asks: a CCPA opt-out letter
+    # also asks for deletion, which keeps the 45 days).
+    own_period = citations.get(f"deadline_{request.kind.value}")
+    if own_period is not None:
+        citations["deadline_general"] = citations["deadline"]
+        citations["deadline"] = own_period
     if applicability is not None:
         provision = provisions[applicability.provision]
         citations["applicability"] = format_citation(
@@ -198,6 +203,12 @@ def compose(request: Request) -> Letter:
     # A reminder sets a short new period of its own, counted like the law's.
     reply_rule = DeadlineRule(days=14, roll=rule.roll) if request.kind is Kind.REMINDER else rule
     calendar = _calendar(family, entity)
+    general_rule = DeadlineRule.parse(family.deadline_rule)
+    general_deadline = (
+        deadline_in(general_rule, request.date, calendar)
+        if "deadline_general" in citations
+        else None
+    )
 
     # What the earlier request was, and when its period ran out.
     request_kind = request.request_kind if request.kind.follows_up else None
@@ -312,6 +323,8 @@ def compose(request: Request) -> Letter:
         deadline_months=reply_rule.months,
         deadline_days=reply_rule.days,
         deadline_business_days=reply_rule.business_days,
+        general_deadline=general_deadline,
+        general_deadline_days=general_rule.days,
         objection_form=controller.objection_form,
         privacy_form=controller.privacy_form,
         ai_setting_name=controller.ai_setting_name,

@@ -384,6 +384,8 @@ class Letter:
     next_authority_name: str | None = None  # where a complaint about this letter would go
     establishment_country: str | None = None  # set where the entity's establishment brings the law
     deadline_business_days: int = 0
+    general_deadline: dt.date | None = None  # the family's usual period, where the kind has its own
+    general_deadline_days: int = 0
     outcome: Outcome = Outcome.NONE
     enclosures: tuple[str, ...] = ()
     provisions_cited: tuple[str, ...] = field(default=())
