@@ -47,6 +47,10 @@ def make_reference(request: Request) -> str:
             request.account.email.lower(),
             request.requester.name,
             request.date.isoformat(),
+            # A follow-up is about one request: two complaints about two requests differ.
+            request.request_kind.value if request.request_kind else "",
+            request.request_date.isoformat() if request.request_date else "",
+            request.authority or "",
         ]
     )
     number = int.from_bytes(hashlib.blake2b(identity.encode(), digest_size=8).digest(), "big")
@@ -339,6 +343,10 @@ def compose(request: Request) -> Letter:
         authority_email=authority.email if authority else None,
         authority_role=(_authority_role(authority, jurisdiction.code, lead) if authority else None),
         next_authority_name=next_authority.name_in(language) if next_authority else None,
+        next_authority_takes_reports=(
+            next_authority is not None
+            and registry.complaint_family(next_authority).complaint_is_report
+        ),
         recipient_email=(
             authority.email if authority else (controller.privacy_email or controller.dpo_email)
         ),

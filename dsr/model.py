@@ -236,6 +236,7 @@ class LawFamily:
     last_verified: dt.date
     kind_deadline_rules: dict[str, str] = field(default_factory=dict)
     objection_lever: str = "objection"  # its objection letter: objection|withdrawal|opt_out
+    complaint_is_report: bool = False  # its authority acts on a report (FADP Art. 49)
     remedy_rule: str | None = None  # period for the remedy against an unanswered request
     remedy_kinds: tuple[str, ...] = ()  # the request kinds that remedy covers
 
@@ -382,6 +383,7 @@ class Letter:
     controller_complaint_date: dt.date | None = None
     authority_role: str | None = None  # "residence", "lead" or "chosen": why it gets the complaint
     next_authority_name: str | None = None  # where a complaint about this letter would go
+    next_authority_takes_reports: bool = False  # that authority acts on a report, not a complaint
     establishment_country: str | None = None  # set where the entity's establishment brings the law
     deadline_business_days: int = 0
     general_deadline: dt.date | None = None  # the family's usual period, where the kind has its own

@@ -177,6 +177,7 @@ def law_families() -> dict[str, LawFamily]:
             statutory_deadline_kinds=tuple(rec["statutory_deadline_kinds"]),
             kind_deadline_rules=dict(rec.get("kind_deadline_rules", {})),
             objection_lever=rec.get("objection_lever", "objection"),
+            complaint_is_report=bool(rec.get("complaint_is_report", False)),
             remedy_rule=rec.get("remedy_rule"),
             remedy_kinds=tuple(rec.get("remedy_kinds", ())),
             sources=_sources(rec, where),
