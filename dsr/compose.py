@@ -47,12 +47,17 @@ def make_reference(request: Request) -> str:
             request.account.email.lower(),
             request.requester.name,
             request.date.isoformat(),
-            # A follow-up is about one request: two complaints about two requests differ.
-            request.request_kind.value if request.request_kind else "",
-            request.request_date.isoformat() if request.request_date else "",
-            request.authority or "",
         ]
     )
+    if request.kind.follows_up:  # about one request: two complaints about two requests differ
+        identity += "\x1f".join(
+            [
+                "",
+                request.request_kind.value if request.request_kind else "",
+                request.request_date.isoformat() if request.request_date else "",
+                request.authority or "",
+            ]
+        )
     number = int.from_bytes(hashlib.blake2b(identity.encode(), digest_size=8).digest(), "big")
     chars = []
     for _ in range(7):
