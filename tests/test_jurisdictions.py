@@ -113,7 +113,7 @@ LAW = {
     "CH": {
         "objection": ["Art. 21(1) GDPR", "Art. 12(3) GDPR", "Art. 3(1) GDPR", "Art. 30(2)(b) FADP"],
         "art21": ["Art. 21(1) GDPR", "Art. 18(1)(d) GDPR", "Art. 3(1) GDPR"],
-        "erasure": ["Art. 17(1) GDPR", "Art. 3(1) GDPR", "Art. 32(2) FADP"],
+        "erasure": ["Art. 17(1) GDPR", "Art. 3(1) GDPR", "Art. 30(2)(b) FADP"],
         "access": ["Art. 15(1) GDPR", "Art. 15(3) GDPR", "Art. 25 FADP"],
         "complaint": ["Art. 49(1) FADP", "Art. 49(4) FADP", "not a party"],
     },

@@ -95,16 +95,33 @@ def combinations() -> Iterator[tuple[str, str]]:
             yield code, kind
 
 
+PAGE_LABEL = re.compile(r"^\D*\d+\D+\d+\D*$")  # "Page 1 of 2", "Seite 1 von 2"
+
+
+def body(text: str) -> str:
+    """The letter as read across pages: without page labels and running headers."""
+    pages = text.split("\f")
+    kept = []
+    for number, page in enumerate(pages):
+        lines = [line for line in page.splitlines() if line.strip()]
+        if lines and PAGE_LABEL.match(lines[-1].strip()):
+            lines = lines[:-1]
+        if number and lines:
+            lines = lines[1:]  # the running header: name and reference
+        kept.append("\n".join(lines))
+    return "\n".join(kept)
+
+
 def typst_text(letter: Letter) -> str:
     from dsr.typeset import letter_pdf
 
-    return pdf_text(letter_pdf(render_html(letter)))
+    return body(pdf_text(letter_pdf(render_html(letter))))
 
 
 def weasyprint_text(letter: Letter) -> str:
     from dsr.outputs import letter_pdf
 
-    return pdf_text(letter_pdf(letter))
+    return body(pdf_text(letter_pdf(letter)))
 
 
 def flat(text: str) -> str:
@@ -312,8 +329,8 @@ def test_escalating_a_tracked_access_request_claims_nothing_else(tmp_path: Path)
         result = CliRunner().invoke(main, list(args), catch_exceptions=False)
         assert result.exit_code == 0, result.output
 
-    run("letter", "--kind", "access", "--jurisdiction", "DE-BY", "--name", "A B",
-        "--address", "Marienplatz 1, 80331 München", "--account-email", "a@example.org",
+    run("letter", "--kind", "access", "--jurisdiction", "IE", "--name", "A B",
+        "--address", ADDRESSES["IE"], "--account-email", "a@example.org",
         "--lang", "en", "--date", "2026-09-01", "--track", "-o", str(tmp_path / "a.pdf"))  # fmt: skip
     run("track", "escalate", "1", "--date", "2026-11-22", "-o", str(tmp_path / "c.pdf"))
     text = flat(pdf_text(tmp_path / "c.pdf").split("\f")[0])
