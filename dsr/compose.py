@@ -289,8 +289,17 @@ def compose(request: Request) -> Letter:
         jurisdiction.code in controller.ai_training_jurisdictions
         or jurisdiction.country in controller.ai_training_jurisdictions
     )
-    # Where the member's complaint would go next: the authority of residence.
-    next_authority = registry.authority_for(jurisdiction.code)
+    # Where the member's complaint would go next: the authority of residence, if it
+    # applies the letter's law; else the lead authority (a Swiss member's GDPR letter
+    # to LinkedIn Ireland: the Irish DPC, not the FDPIC, takes an Art. 77 complaint).
+    next_authority = next(
+        (
+            candidate
+            for candidate in (registry.authority_for(jurisdiction.code), lead)
+            if candidate is not None and registry.complaint_family(candidate).id == family.id
+        ),
+        None,
+    )
     lead_named = (
         f"{lead.name_in(language)} ({country_name(lead.address.country, language)})"
         if lead is not None and (authority is None or lead.slug != authority.slug)

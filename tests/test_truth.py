@@ -373,6 +373,8 @@ def test_swiss_members_of_linkedin_ireland_have_the_gdpr(tmp_path: Path) -> None
     assert "within one month" in text
     assert "Art. 12(3) GDPR" in text
     assert "22 December 2026" in text  # one month, Irish working days
+    # An Art. 77 complaint goes to a GDPR authority: the lead one, not the FDPIC.
+    assert "lodge a complaint with the Data Protection Commission under Art. 77(1) GDPR" in text
     assert "established in Ireland" in text
     assert "Art. 3(1) GDPR" in text
     report = compose(parse_request(minimal("complaint", "CH", lang="en"), today=FAKE_TODAY))
