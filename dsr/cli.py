@@ -20,7 +20,8 @@ from typing import Any, NoReturn
 
 import click
 
-from .errors import DsrError, InvalidRequest, Problem
+from .errors import DsrError, InputError, InvalidRequest, Problem
+from .files import describe
 from .model import Kind, Outcome
 
 
@@ -77,10 +78,26 @@ For example:
 """
 
 
+# A tracked request's number: SQLite's integers end at 2**63 - 1.
+TRACK_ID = click.IntRange(1, 2**63 - 1)
+
+
 def fail(lines: Sequence[str], code: ExitCode = ExitCode.USAGE) -> NoReturn:
     for line in lines:
         click.echo(f"Error: {line}", err=True)
     sys.exit(code)
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """End quietly once the reader of stdout has gone (``dsr list ... | head -1``)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit finds nothing to say
+    except (OSError, ValueError):
+        pass
+    sys.exit(ExitCode.FAILURE)
 
 
 def format_problem(problem: Problem) -> str:
@@ -93,7 +110,9 @@ class DsrGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug"))
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return result
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -105,10 +124,20 @@ class DsrGroup(click.Group):
             if debug:
                 raise
             fail([format_problem(p) for p in error.problems])
+        except InputError as error:  # an unusable file, ID or template of the user's
+            if debug:
+                raise
+            fail([str(error)])
+        except BrokenPipeError:  # `dsr list ... | head -1`: the reader is gone
+            _quiet_broken_pipe()
         except DsrError as error:
             if debug:
                 raise
             fail([str(error)], ExitCode.FAILURE)
+        except OSError as error:  # a full disk, most likely: say so, no "internal error"
+            if debug:
+                raise
+            fail([str(describe(error, error.filename or "a file"))], ExitCode.FAILURE)
         except Exception as error:
             if debug:
                 raise
@@ -342,13 +371,14 @@ def letter(
         values["date"] = date_
     if enclose:
         values["enclose"] = list(enclose)
+    controller_record: dict[str, Any] | None = None
     if controller_file is not None:
         from . import registry
         from .controller_files import load_controller_file
         from .errors import RegistryError
 
         try:
-            loaded = load_controller_file(controller_file)
+            loaded, controller_record = load_controller_file(controller_file)
         except RegistryError as error:
             fail([f"--controller-file: {error}"])
         registry.register_controller(loaded)
@@ -399,9 +429,15 @@ def letter(
     if track:
         from . import track as tracking
 
-        request_id = tracking.record(
-            composed, {**values, "jurisdiction": request.jurisdiction}, [output]
-        )
+        try:
+            request_id = tracking.record(
+                composed,
+                {**values, "jurisdiction": request.jurisdiction},
+                [output],
+                controller_record,
+            )
+        except tracking.StoreError as error:
+            fail([f"--track: wrote {output}, which is kept, but could not track it: {error}"])
         click.echo(f"Tracking it as request {request_id} ('dsr track list').", err=True)
     recipient = composed.recipient.name
     click.echo(
@@ -470,6 +506,7 @@ def controllers_import(source: Path) -> None:
     from .controller_files import record_from_file
     from .datenanfragen import import_directory
     from .errors import RegistryError
+    from .files import SLUG_RULE, is_slug
     from .registry import builtin_controllers, controller_from_record
     from .userdata import save_controller
 
@@ -487,6 +524,9 @@ def controllers_import(source: Path) -> None:
     builtin = builtin_controllers()
     saved = 0
     for slug, record in sorted(converted.items()):
+        if not is_slug(slug):
+            skipped.append((repr(slug), f"not a controller key: {SLUG_RULE}"))
+            continue
         if slug in builtin:
             skipped.append((slug, "a built-in controller has this slug; the built-in record wins"))
             continue
@@ -505,17 +545,25 @@ def controllers_import(source: Path) -> None:
 @main.command()
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def forget(yes: bool) -> None:
-    """Remove everything dsr stored in your data folder."""
+    """Remove what dsr stored in your data folder (only the files dsr wrote)."""
     from .userdata import data_home
     from .userdata import forget as forget_all
 
     home = data_home()
     if not yes and is_interactive():
-        click.confirm(f"Remove {home} and everything in it?", abort=True, err=True)
+        click.confirm(f"Remove the files dsr stored in {home}?", abort=True, err=True)
     elif not yes:
         fail(["forget: add --yes to remove your stored data without a prompt"])
-    removed = forget_all()
-    click.echo(f"Removed {len(removed)} files and folders from {home}.", err=True)
+    done = forget_all()
+    click.echo(f"Removed {len(done.removed)} files and folders from {home}.", err=True)
+    for path in done.kept:
+        click.echo(f"Kept {path}: dsr did not write it.", err=True)
+    for folder in done.batches:
+        click.echo(
+            f"Not removed: {folder} holds letters, report.csv and "
+            ".dsr-batch-state.jsonl with members' data from dsr batch; delete it yourself.",
+            err=True,
+        )
 
 
 jobs_option = click.option(
@@ -612,12 +660,17 @@ def batch(
       dsr batch members.csv -o letters/ --zip
     """
     from .batch import BatchFileError, run_batch, zip_outputs
+    from .files import archive_path
     from .workers import available_cpus
 
     jobs = jobs or available_cpus()
     defaults = _load_profile(defaults_file) if defaults_file else {}
     if not source.is_file():
         fail([f"SOURCE: {source} is not a file"])
+    if make_zip:
+        archive = archive_path(out_dir)
+        if (archive.exists() or archive.is_symlink()) and not force:
+            fail([f"--zip: {archive} exists; use --force to replace it"])
     try:
         with progress_bar("Writing letters") as step:
             report = run_batch(
@@ -644,7 +697,7 @@ def batch(
         err=True,
     )
     if make_zip:
-        click.echo(f"Bundled into {zip_outputs(out_dir, report)}", err=True)
+        click.echo(f"Bundled into {zip_outputs(out_dir, report, force)}", err=True)
     if report.failed:
         sys.exit(ExitCode.USAGE)
 
@@ -721,14 +774,19 @@ def templates(
     index.html in the advocate's language.
     """
     from . import registry
+    from .files import archive_path
     from .i18n import shipped_languages
 
     if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
         fail([f"--output: {out_dir} already holds files; use --force to write into it"])
+    if make_zip and not source:
+        archive = archive_path(out_dir)
+        if (archive.exists() or archive.is_symlink()) and not force:
+            fail([f"--zip: {archive} exists; use --force to replace it"])
     if source:
         from .kits import write_sources
 
-        written = write_sources(out_dir)
+        written = write_sources(out_dir, force=force)
         click.echo(f"Wrote {len(written)} template and catalog files to {out_dir}", err=True)
         return
     problems = [
@@ -764,7 +822,8 @@ def templates(
     if make_zip:
         from .outputs import zip_folder
 
-        target = zip_folder(out_dir, [*(entry.file for entry in entries), "index.html"], 0o644)
+        names = [*(entry.file for entry in entries), "index.html"]
+        target = zip_folder(out_dir, names, 0o644, force=force)
         click.echo(f"Bundled into {target}", err=True)
 
 
@@ -802,7 +861,7 @@ def track_list(as_json: bool) -> None:
 
 
 @track_group.command()
-@click.argument("request_id", metavar="ID", type=int)
+@click.argument("request_id", metavar="ID", type=TRACK_ID)
 @click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the answer (default: today).")
 @click.option(
     "--verdict",
@@ -819,7 +878,7 @@ def answered(request_id: int, when: str | None, verdict: str) -> None:
 
 
 @track_group.command(name="close")
-@click.argument("request_id", metavar="ID", type=int)
+@click.argument("request_id", metavar="ID", type=TRACK_ID)
 def close_request(request_id: int) -> None:
     """Close request ID: nothing more to do."""
     from . import track as tracking
@@ -844,12 +903,12 @@ def ics(output: Path, force: bool) -> None:
 
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
-    atomic_write(output, tracking.calendar(tracking.all_requests(), today()))
+    atomic_write(output, tracking.calendar(tracking.all_requests(), today()), replace=force)
     click.echo(f"Wrote {output}", err=True)
 
 
 @track_group.command()
-@click.argument("request_id", metavar="ID", type=int)
+@click.argument("request_id", metavar="ID", type=TRACK_ID)
 @click.option(
     "-o",
     "--output",
@@ -864,13 +923,14 @@ def remind(request_id: int, output: Path, when: str | None, force: bool) -> None
     from . import track as tracking
 
     tracked = tracking.get(request_id)
+    tracking.use_controller(tracked)
     day = _parse_date("--date", when)
     _write_tracked(tracking.reminder_values(tracked, day), output, force)
     tracking.mark_reminded(request_id, day, output)
 
 
 @track_group.command()
-@click.argument("request_id", metavar="ID", type=int)
+@click.argument("request_id", metavar="ID", type=TRACK_ID)
 @click.option(
     "-o",
     "--output",
@@ -888,6 +948,10 @@ def remind(request_id: int, output: Path, when: str | None, force: bool) -> None
 )
 @click.option("--authority", metavar="SLUG", help="Send to this authority instead.")
 @click.option(
+    "--situation",
+    help="Your reasons, where the letter needs them (a late application in Quebec).",
+)
+@click.option(
     "--to-authority",
     is_flag=True,
     help="GB: complain to the Information Commissioner now, without first complaining to "
@@ -900,6 +964,7 @@ def escalate(
     when: str | None,
     jurisdiction: str | None,
     authority: str | None,
+    situation: str | None,
     to_authority: bool,
     force: bool,
 ) -> None:
@@ -915,6 +980,7 @@ def escalate(
     from . import track as tracking
 
     tracked = tracking.get(request_id)
+    tracking.use_controller(tracked)
     day = _parse_date("--date", when)
     if tracking.needs_controller_complaint(tracked, authority) and not to_authority:
         _write_tracked(tracking.controller_complaint_values(tracked, day), output, force)
@@ -929,6 +995,8 @@ def escalate(
         )
         return
     values = tracking.escalation_values(tracked, day, jurisdiction, authority)
+    if situation:
+        values["situation"] = situation
     _write_tracked(values, output, force, timeline_of=tracked)
 
 

@@ -241,6 +241,23 @@ def compose(request: Request) -> Letter:
         and request_kind.value in request_family.remedy_kinds
         else None
     )
+    if (
+        request.kind is Kind.COMPLAINT
+        and request.outcome is Outcome.NONE
+        and remedy_deadline is not None
+        and request.date > remedy_deadline
+        and not request.situation
+    ):
+        raise InvalidRequest(
+            [
+                Problem(
+                    "situation",
+                    f"the law's period for this application ended on "
+                    f"{remedy_deadline.isoformat()}; give the reasonable cause for the delay, "
+                    "which the letter asks the authority to accept",
+                )
+            ]
+        )
     request_deadline_is_statutory = (
         request_kind is not None and request_kind.value in request_family.statutory_deadline_kinds
     )
