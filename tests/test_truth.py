@@ -544,3 +544,22 @@ def test_lower_case_after_the_salutation_is_each_catalogs_own_custom() -> None:
         start = first_paragraph[:1]
         if start.isalpha():
             assert start.islower() is lowered, (language, first_paragraph[:40])
+
+
+def test_late_quebec_application_says_so_and_gives_the_reason() -> None:
+    """s.43 P-39.1: 30 days from the deemed refusal; a late application states the lapse."""
+    values = minimal(
+        "complaint", "CA-QC", lang="en", date="2026-11-22",
+        **{"request-kind": "access", "request-date": "2026-09-01"},
+    )  # fmt: skip
+    with pytest.raises(InvalidRequest) as raised:
+        compose(parse_request(values, today=FAKE_TODAY))
+    assert raised.value.problems[0].field == "situation"
+    values["situation"] = "I was in hospital from 1 to 20 November 2026."
+    text = flat(typst_text(compose(parse_request(values, today=FAKE_TODAY))))
+    assert "that period ended on October 31, 2026, before this application" in text
+    assert "I was in hospital from 1 to 20 November 2026." in text
+    on_time = {**minimal("complaint", "CA-QC", lang="en", date="2026-10-20"),
+               "request-kind": "access", "request-date": "2026-09-01"}  # fmt: skip
+    text = flat(typst_text(compose(parse_request(on_time, today=FAKE_TODAY))))
+    assert "before this application" not in text
