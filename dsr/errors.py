@@ -28,9 +28,17 @@ class InvalidRequest(DsrError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class InputError(DsrError):
+    """A file, ID or template the user gave cannot be used; the CLI exits 2, as for a bad value."""
+
+
 class RegistryError(DsrError):
     """A registry record is missing or malformed (a bug in dsr's data)."""
 
 
 class RenderError(DsrError):
     """A letter could not be rendered or written."""
+
+
+class UserTemplateError(RenderError, InputError):
+    """A template in the user's --template-dir failed: bad input, not a fault of dsr."""
