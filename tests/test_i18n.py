@@ -182,11 +182,14 @@ def test_deadline_sentences_state_the_number_of_days(po: Any) -> None:
     day_sentences = [
         message.id
         for message in catalog
-        if isinstance(message.id, tuple) and "%(count)s day " in message.id[0]
+        if isinstance(message.id, tuple)
+        and re.search(r"%\(count\)s (business )?day ", message.id[0])
     ]
-    assert len(day_sentences) == 3
+    # reply within N days (the law's, the member's), the reminder's, the CCPA's business
+    # days and its deletion period
+    assert len(day_sentences) == 5
     for singular, plural in day_sentences:
-        for count in (2, 14, 21, 30, 40, 45):
+        for count in (2, 14, 15, 21, 30, 40, 45):
             text = translations.ngettext(singular, plural, count) % {
                 "count": count, "date": "DATE", "provision": "PROVISION",
             }  # fmt: skip
