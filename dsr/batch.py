@@ -14,7 +14,6 @@ import gc
 import hashlib
 import io
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -25,8 +24,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from . import files
 from .errors import DsrError, InvalidRequest
 from .inputs import FIELDS, parse_request
+from .limits import MAX_BATCH_BYTES, MAX_ROWS, load_yaml, read_limited
 from .model import Letter, Request
 from .outputs import email_message, with_annexes
 from .workers import load_weasyprint, run_groups, stop_requested
@@ -79,11 +80,21 @@ def _delimiter(text: str) -> str:
     return max(",;\t", key=header.count)
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows numbered from 1 (a CSV header does not count)."""
+def read_rows(path: Path, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows numbered from 1 (a CSV header does not count); at most ``max_rows`` of them."""
+    for number, row in _read_rows(path):
+        if number > max_rows:
+            raise BatchFileError(
+                f"{path}: more than {max_rows:,} rows, the limit; "
+                "split the file, or raise the limit with --max-rows"
+            )
+        yield number, row
+
+
+def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     suffix = path.suffix.lower()
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_BATCH_BYTES)  # a regular file, not /dev/zero
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise BatchFileError(
@@ -95,31 +106,50 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise BatchFileError(f"{path}: binary data, not a CSV, YAML or JSONL file")
     if suffix in (".csv", ".tsv"):
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-        if not reader.fieldnames:
+        try:
+            fieldnames = reader.fieldnames
+        except csv.Error as error:
+            raise BatchFileError(f"{path}: the header row cannot be read: {error}") from error
+        if not fieldnames:
             raise BatchFileError(f"{path}: no header row")
-        for number, row in enumerate(reader, start=1):
+        number = 0
+        while True:
+            number += 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:  # a field too long, say: this row only
+                yield number, {PROBLEM: f"cannot be read as CSV: {error}"}
+                continue
             yield number, _normalise_keys(row)
     elif suffix == ".jsonl":
         for number, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as error:
-                raise BatchFileError(f"{path}: row {number}: not JSON: {error.msg}") from error
+                yield number, {PROBLEM: f"not JSON: {error.msg} (column {error.colno})"}
+                continue
+            except RecursionError:
+                yield number, {PROBLEM: "not JSON a letter can come from: nested too deeply"}
+                continue
             if not isinstance(row, dict):
-                raise BatchFileError(f"{path}: row {number}: expected an object")
+                yield number, {PROBLEM: "expected a JSON object, one per line"}
+                continue
             yield number, _normalise_keys(row)
     elif suffix in (".yaml", ".yml"):
         import yaml
 
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text, str(path))  # no aliases, bounded depth
         except yaml.YAMLError as error:
             raise BatchFileError(f"{path}: not valid YAML: {error}") from error
         if not isinstance(data, list):
             raise BatchFileError(f"{path}: expected a YAML list of rows")
         for number, row in enumerate(data, start=1):
             if not isinstance(row, dict):
-                raise BatchFileError(f"{path}: row {number}: expected a mapping")
+                yield number, {PROBLEM: "expected a mapping of option names to values"}
+                continue
             yield number, _normalise_keys(row)
     else:
         hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
@@ -139,10 +169,18 @@ def _slug(text: str) -> str:
     return slug[:40] or "member"
 
 
-def output_name(row: int, request: Request, fmt: str) -> str:
-    """``0042-mustermann-art21-de.pdf``: sortable, safe on every file system."""
+def output_name(row: int, request: Request, fmt: str, width: int = 4) -> str:
+    """``0042-mustermann-art21-de.pdf``: sortable, safe on every file system.
+
+    ``width`` digits number the row: four, or as many as the batch's last row has.
+    """
     surname = request.requester.name.split()[-1] if request.requester.name.split() else ""
-    return f"{row:04d}-{_slug(surname)}-{request.kind.value}-{request.language}.{fmt}"
+    return f"{row:0{width}d}-{_slug(surname)}-{request.kind.value}-{request.language}.{fmt}"
+
+
+def row_failure(error: Exception) -> str:
+    """A row's unexpected error, for report.csv: the row fails, the batch goes on."""
+    return f"cannot be written: {type(error).__name__}: {error!s:.300}"
 
 
 DIFFERENT_INPUT = (
@@ -150,6 +188,10 @@ DIFFERENT_INPUT = (
 )
 CHANGED_SINCE = "the file was changed after dsr wrote it; use --force to replace it"
 NOT_OURS = "a file with this name exists that this batch did not write; use --force to replace it"
+FOREIGN_REPORT = (
+    "{path} exists and was not written by dsr batch into this folder; "
+    "use --force to replace it, or choose another folder"
+)
 INTERRUPTED = "not written: the run was interrupted; run the same command again to finish"
 
 Job = tuple[int, Request, str, str]  # row, request, file name, input hash
@@ -161,7 +203,9 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _render_group(group: list[Job], out_dir: str, fmt: str, engine: str = "typst") -> list[Done]:
+def _render_group(
+    group: list[Job], out_dir: str, fmt: str, engine: str = "typst", run_id: str = files.RUN_ID
+) -> list[Done]:
     """Render and write a group of rows (in a worker).
 
     With the Typst engine, each PDF is set by Typst (``dsr.typeset``); a
@@ -193,35 +237,41 @@ def _render_group(group: list[Job], out_dir: str, fmt: str, engine: str = "typst
                     except typeset.TypesetError as error:  # WeasyPrint below
                         notes[row] = SET_BY_WEASYPRINT + str(error)
                     else:
-                        done.append(_finish(folder, job, letter, data, fmt))
+                        done.append(_finish(folder, job, letter, data, fmt, run_id))
                         continue
                 laid_out.append((job, letter, pdf.layout(document)[0]))
                 continue
             text = render_html(letter) if fmt == "html" else render_text(letter)
-            done.append(_write(folder, job, text.encode()))
+            done.append(_write(folder, job, text.encode(), run_id))
         except InvalidRequest as error:
             done.append((row, name, digest, "", "; ".join(str(p) for p in error.problems), ""))
         except DsrError as error:
             done.append((row, name, digest, "", str(error), ""))
+        except Exception as error:  # one bad row never stops the others
+            done.append((row, name, digest, "", row_failure(error), ""))
     if laid_out:
         try:
             written = pdf.write_separately([document for _, _, document in laid_out])
-        except DsrError:
+        except Exception:
             written = []  # write them one by one below, so one bad letter fails alone
         for index, (job, letter, document) in enumerate(laid_out):
             row, request, name, digest = job
             try:
                 data = written[index] if written else pdf.write_separately([document])[0]
-                finished = _finish(folder, job, letter, data, fmt)
+                finished = _finish(folder, job, letter, data, fmt, run_id)
                 done.append((*finished[:5], notes.get(row, "")))
             except DsrError as error:
                 done.append((row, name, digest, "", str(error), ""))
+            except Exception as error:
+                done.append((row, name, digest, "", row_failure(error), ""))
     del laid_out
     gc.collect()  # collections are rare during layout (workers.fewer_collections): one per group
     return done
 
 
-def _finish(folder: Path, job: Job, letter: Letter, pdf: bytes, fmt: str) -> Done:
+def _finish(
+    folder: Path, job: Job, letter: Letter, pdf: bytes, fmt: str, run_id: str = files.RUN_ID
+) -> Done:
     """The row's enclosures appended, as a PDF or an e-mail carrying it, written."""
     row, request, name, digest = job
     try:
@@ -229,33 +279,28 @@ def _finish(folder: Path, job: Job, letter: Letter, pdf: bytes, fmt: str) -> Don
         data = with_annexes(letter, pdf, annexes)
         if fmt == "eml":
             data = email_message(letter, annexes=annexes, pdf=data)
-        return _write(folder, job, data)
+        return _write(folder, job, data, run_id)
     except DsrError as error:
         return (row, name, digest, "", str(error), "")
+    except Exception as error:
+        return (row, name, digest, "", row_failure(error), "")
 
 
-def _write(folder: Path, job: Job, data: bytes) -> Done:
-    from .outputs import atomic_write
-
+def _write(folder: Path, job: Job, data: bytes, run_id: str = files.RUN_ID) -> Done:
     row, _, name, digest = job
     sha = hashlib.sha256(data).hexdigest()
 
     def record() -> None:
         _append_state(folder, row, name, digest, sha)
 
-    atomic_write(folder / name, data, before_replace=record)
+    files.write_file(folder, name, data, replace=True, before_replace=record, run_id=run_id)
     return row, name, digest, sha, "", ""
 
 
 def _append_state(folder: Path, row: int, name: str, digest: str, sha: str) -> None:
     """Record a finished file; O_APPEND lines are safe from several workers."""
     line = json.dumps({"row": row, "file": name, "hash": digest, "sha256": sha}) + "\n"
-    fd = os.open(folder / STATE_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, line.encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    files.append(folder, STATE_FILE, line.encode())
 
 
 @dataclass(frozen=True)
@@ -271,9 +316,9 @@ class Finished:
 def read_state(folder: Path) -> dict[str, Finished]:
     """Finished files by name; the last record of a name wins; a cut-off line is skipped."""
     done: dict[str, Finished] = {}
-    path = folder / STATE_FILE
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
+    data = files.read(folder, STATE_FILE)  # a link is refused, never followed
+    if data is not None:
+        for line in data.decode("utf-8", "replace").splitlines():
             try:
                 item = json.loads(line)
                 done[item["file"]] = Finished(item["hash"], item["row"], item.get("sha256", ""))
@@ -309,6 +354,7 @@ def run_batch(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     engine: str = "typst",
+    max_rows: int = MAX_ROWS,
 ) -> BatchReport:
     """Validate every row, then render the good ones into ``out_dir``.
 
@@ -322,14 +368,47 @@ def run_batch(
         raise DsrError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if engine not in ENGINES:
         raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    run_id = files.new_run_id()
+    with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
+        try:
+            return _run_locked(
+                source, out_dir, today=today, fmt=fmt, jobs=jobs, defaults=defaults,
+                force=force, progress=progress, engine=engine, run_id=run_id,
+                max_rows=max_rows,
+            )  # fmt: skip
+        finally:
+            files.remove_temp_files(out_dir, run_id)  # this run's only
+
+
+def _run_locked(
+    source: Path,
+    out_dir: Path,
+    *,
+    today: date,
+    fmt: str,
+    jobs: int,
+    defaults: Mapping[str, Any] | None,
+    force: bool,
+    progress: Callable[[int, int], None] | None,
+    engine: str,
+    run_id: str,
+    max_rows: int = MAX_ROWS,
+) -> BatchReport:
+    from .userdata import remember_batch
+
     results: dict[int, RowResult] = {}
     todo: list[Job] = []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for part in out_dir.glob(".*.part"):
-        part.unlink()  # temporary files of a run that was killed
     state = read_state(out_dir)
+    report_path = out_dir / REPORT_FILE
+    previous_report = state.get(REPORT_FILE)
+    if (report_path.exists() or report_path.is_symlink()) and not force:
+        if previous_report is None or not previous_report.matches(report_path):
+            raise files.OutputExists(FOREIGN_REPORT.format(path=report_path))
+    remember_batch(out_dir)  # dsr forget names the folders holding members' data
     try:
-        for number, values in read_rows(source):
+        rows = list(read_rows(source, max_rows))
+        width = max(4, len(str(rows[-1][0]))) if rows else 4  # names sort past row 9999
+        for number, values in rows:
             if PROBLEM in values:
                 results[number] = RowResult(number, "error", "", str(values[PROBLEM]))
                 continue
@@ -342,12 +421,15 @@ def run_batch(
                 continue
             try:
                 request = parse_request(merged, today=today)
+                name = output_name(number, request, fmt, width)
+                digest = input_hash(merged, fmt)
             except InvalidRequest as error:
                 message = "; ".join(str(p) for p in error.problems)
                 results[number] = RowResult(number, "error", "", message)
                 continue
-            name = output_name(number, request, fmt)
-            digest = input_hash(merged, fmt)
+            except Exception as error:  # one bad row never stops the others
+                results[number] = RowResult(number, "error", "", row_failure(error))
+                continue
             finished = state.get(name)
             target = out_dir / name
             if target.exists() and not force:
@@ -372,7 +454,7 @@ def run_batch(
             tick: Callable[[int], None] | None = progress_of
         else:
             tick = None
-        work = partial(_render_group, out_dir=str(out_dir), fmt=fmt, engine=engine)
+        work = partial(_render_group, out_dir=str(out_dir), fmt=fmt, engine=engine, run_id=run_id)
         try:
             # Typst workers load WeasyPrint only for a letter Typst cannot set.
             weasyprint = engine == "weasyprint" and fmt in ("pdf", "eml")
@@ -414,21 +496,23 @@ def _collect(
 
 
 def write_report(out_dir: Path, report: BatchReport) -> Path:
-    from .outputs import atomic_write
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "status", "file", "message"])
     for result in report.results:
         writer.writerow([result.row, result.status, result.file, result.message])
-    path = out_dir / REPORT_FILE
-    atomic_write(path, buffer.getvalue().encode(), mode=0o600)
-    return path
+    data = buffer.getvalue().encode()
+    sha = hashlib.sha256(data).hexdigest()
+
+    def record() -> None:  # the report is the batch's own: a rerun may replace it
+        _append_state(out_dir, 0, REPORT_FILE, "", sha)
+
+    return files.write_file(out_dir, REPORT_FILE, data, replace=True, before_replace=record)
 
 
-def zip_outputs(out_dir: Path, report: BatchReport) -> Path:
-    """Bundle the letters and the report into ``<out_dir>.zip`` (atomically)."""
+def zip_outputs(out_dir: Path, report: BatchReport, force: bool = False) -> Path:
+    """Bundle the letters and the report into ``<out_dir>.zip`` beside it (atomically)."""
     from .outputs import zip_folder
 
     names = [r.file for r in report.results if r.file and r.status != "error"]
-    return zip_folder(out_dir, [*names, REPORT_FILE])
+    return zip_folder(out_dir, [*names, REPORT_FILE], force=force)

@@ -18,11 +18,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-import click
+try:
+    import click
 
-from .errors import DsrError, InputError, InvalidRequest, Problem
-from .files import describe
-from .model import Kind, Outcome
+    from .errors import DsrError, InputError, InvalidRequest, Problem
+    from .files import describe
+    from .limits import MAX_ROWS
+    from .model import Kind, Outcome
+except KeyboardInterrupt:  # Ctrl-C while dsr starts: no traceback either
+    sys.stderr.write("Interrupted.\n")
+    raise SystemExit(130) from None
 
 
 class ExitCode(enum.IntEnum):
@@ -82,9 +87,18 @@ For example:
 TRACK_ID = click.IntRange(1, 2**63 - 1)
 
 
+def shown(text: str) -> str:
+    """``text`` safe for a terminal: control, bidi and surrogate characters escaped."""
+    from .text import refused_character
+
+    if refused_character(text) is None:
+        return text
+    return "".join(ch if refused_character(ch) is None else f"\\u{ord(ch):04x}" for ch in text)
+
+
 def fail(lines: Sequence[str], code: ExitCode = ExitCode.USAGE) -> NoReturn:
     for line in lines:
-        click.echo(f"Error: {line}", err=True)
+        click.echo(f"Error: {shown(line)}", err=True)
     sys.exit(code)
 
 
@@ -113,7 +127,12 @@ class DsrGroup(click.Group):
             result = super().invoke(ctx)
             sys.stdout.flush()  # a closed pipe shows here, not at exit
             return result
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+        except click.Abort as error:
+            if isinstance(error.__context__, KeyboardInterrupt):  # Ctrl-C at a prompt
+                click.echo("\nInterrupted.", err=True)
+                sys.exit(ExitCode.INTERRUPTED)
+            raise
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
             if debug:
@@ -163,11 +182,16 @@ def main(debug: bool) -> None:
 
 
 def _load_profile(path: Path) -> dict[str, Any]:
+    from .limits import MAX_DEPTH, LimitError, check_depth, read_limited
+
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        fail([f"--profile: cannot read {path}: {error.strerror}"])
+        data = check_depth(tomllib.loads(read_limited(path).decode("utf-8")), str(path))
+    except LimitError as error:  # /dev/zero, a FIFO, a huge file
+        fail([f"--profile: {error}"])
+    except UnicodeDecodeError:
+        fail([f"--profile: {path} is not UTF-8 text"])
+    except RecursionError:
+        fail([f"--profile: {path}: nested more than {MAX_DEPTH} levels deep"])
     except tomllib.TOMLDecodeError as error:
         fail([f"--profile: {path} is not valid TOML: {error}"])
     from .inputs import FIELDS
@@ -538,7 +562,7 @@ def controllers_import(source: Path) -> None:
         save_controller(slug, record)
         saved += 1
     for path, reason in skipped:
-        click.echo(f"skipped {path}: {reason}", err=True)
+        click.echo(f"skipped {shown(str(path))}: {shown(reason)}", err=True)
     click.echo(f"Imported {counted(saved, 'controller')}, skipped {len(skipped)}.", err=True)
 
 
@@ -638,6 +662,13 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     is_flag=True,
     help="Replace existing files: made from other input, changed since, or not the batch's.",
 )
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=MAX_ROWS,
+    show_default=True,
+    help="Refuse a file with more rows than this (a guard against a wrong or hostile file).",
+)
 def batch(
     source: Path,
     out_dir: Path,
@@ -647,6 +678,7 @@ def batch(
     defaults_file: Path | None,
     make_zip: bool,
     force: bool,
+    max_rows: int,
 ) -> None:
     """Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file.
 
@@ -676,11 +708,12 @@ def batch(
             report = run_batch(
                 source, out_dir, today=today(), fmt=fmt, jobs=jobs,
                 defaults=defaults, force=force, progress=step, engine=engine,
+                max_rows=max_rows,
             )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])
     for result in report.failed:
-        click.echo(f"Error: row {result.row}: {result.message}", err=True)
+        click.echo(f"Error: row {result.row}: {shown(result.message)}", err=True)
     fallbacks = [r for r in report.results if r.status == "written" and r.message]
     if fallbacks:
         click.echo(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from babel import Locale
@@ -127,6 +127,19 @@ def _calendar(family: LawFamily, entity: ControllerEntity) -> Calendar:
     return record.calendar.bind(entity.address.country)
 
 
+def _period_end(
+    family: LawFamily, kind: str, start: date, calendar: Calendar, rule: DeadlineRule | None = None
+) -> date:
+    """Last day of ``family``'s period for ``kind`` that starts on ``start``.
+
+    A period "beginning with" a day includes it (Art. 12A(1) UK GDPR, s.164A(3) DPA
+    2018): it is counted as if it started, not counting, the day before.
+    """
+    rule = rule or DeadlineRule.parse(family.deadline_rule_for(kind, start))
+    first = start - timedelta(days=1) if family.begins_with(start) else start
+    return deadline_in(rule, first, calendar)
+
+
 def _citations(family: LawFamily, language: str, day: date) -> dict[str, str]:
     """Each role of ``family`` cited in ``language``, as the law stood on ``day``."""
     citations = {}
@@ -139,10 +152,10 @@ def _citations(family: LawFamily, language: str, day: date) -> dict[str, str]:
     return citations
 
 
-def _deadline_citation(family: LawFamily, kind: str, language: str) -> str:
-    """The provision that sets the period for a request of ``kind``."""
+def _deadline_citation(family: LawFamily, kind: str, language: str, day: date) -> str:
+    """The provision that set the period for a request of ``kind`` made on ``day``."""
     provision_id = family.roles.get(f"deadline_{kind}") or family.roles["deadline"]
-    provision = registry.provisions()[provision_id]
+    provision = registry.provision_on(provision_id, day) or registry.provisions()[provision_id]
     return format_citation(provision, registry.instruments()[provision.instrument], language)
 
 
@@ -208,10 +221,23 @@ def compose(request: Request) -> Letter:
                 base, residence_instrument.title["en"]
             )
 
-    rule = DeadlineRule.parse(family.deadline_rule_for(request.kind.value))
+    rule = DeadlineRule.parse(family.deadline_rule_for(request.kind.value, request.date))
     # A reminder sets a short new period of its own, counted like the law's.
     reply_rule = DeadlineRule(days=14, roll=rule.roll) if request.kind is Kind.REMINDER else rule
     calendar = _calendar(family, entity)
+    reply_deadline = (
+        deadline_in(reply_rule, request.date, calendar)
+        if request.kind is Kind.REMINDER
+        else _period_end(family, request.kind.value, request.date, calendar, reply_rule)
+    )
+    if request.kind is not Kind.COMPLAINT and "complaint" in family.roles:
+        # A complaint announced in a request can be made once the reply is due: cite the
+        # provision in force then (s.165(2) DPA 2018 replaces Art. 77 UK GDPR on 19 June 2026).
+        announced = registry.provision_on(family.roles["complaint"], reply_deadline)
+        if announced is not None:
+            citations["complaint"] = format_citation(
+                announced, instruments[announced.instrument], language
+            )
     general_rule = DeadlineRule.parse(family.deadline_rule)
     general_deadline = (
         deadline_in(general_rule, request.date, calendar)
@@ -221,11 +247,13 @@ def compose(request: Request) -> Letter:
 
     # What the earlier request was, and when its period ran out.
     request_kind = request.request_kind if request.kind.follows_up else None
-    request_rule = DeadlineRule.parse(
-        request_family.deadline_rule_for((request_kind or Kind.OBJECTION).value)
-    )
     request_deadline = (
-        deadline_in(request_rule, request.request_date, _calendar(request_family, entity))
+        _period_end(
+            request_family,
+            (request_kind or Kind.OBJECTION).value,
+            request.request_date,
+            _calendar(request_family, entity),
+        )
         if request.request_date and request.kind.follows_up
         else None
     )
@@ -261,6 +289,20 @@ def compose(request: Request) -> Letter:
     request_deadline_is_statutory = (
         request_kind is not None and request_kind.value in request_family.statutory_deadline_kinds
     )
+    request_deadline_family = request_family
+    if (
+        authority is not None
+        and applicability is not None
+        and family.id != request_family.id
+        and family.id in applicability.residence_law_applies
+        and request_kind is not None
+        and request_kind.value in family.statutory_deadline_kinds
+        and request.request_date is not None
+    ):
+        # The FDPIC applies the FADP: its report cites the FADP's period (Art. 25(7)),
+        # on which the request also rested.
+        request_deadline_family = family
+        request_deadline = _period_end(family, request_kind.value, request.request_date, calendar)
 
     sender_country = jurisdiction.country
     sender = Party(
@@ -306,16 +348,28 @@ def compose(request: Request) -> Letter:
         jurisdiction.code in controller.ai_training_jurisdictions
         or jurisdiction.country in controller.ai_training_jurisdictions
     )
-    # Where the member's complaint would go next: the authority of residence, if it
-    # applies the letter's law; else the lead authority (a Swiss member's GDPR letter
-    # to LinkedIn Ireland: the Irish DPC, not the FDPIC, takes an Art. 77 complaint).
-    next_authority = next(
+    # Who takes a complaint under the letter's own law (art21 cites the provision): the
+    # authority of residence if it applies that law, else the lead authority (a Swiss
+    # member's GDPR letter to LinkedIn Ireland: the Irish DPC, not the FDPIC).
+    residence_authority = registry.authority_for(jurisdiction.code)
+    law_authority = next(
         (
             candidate
-            for candidate in (registry.authority_for(jurisdiction.code), lead)
+            for candidate in (residence_authority, lead)
             if candidate is not None and registry.complaint_family(candidate).id == family.id
         ),
         None,
+    )
+    # Where the member turns next (a reminder names no provision): the authority of
+    # residence where its law applies too (the FDPIC for a Swiss member, whom `dsr track
+    # escalate` reports to by default), else the one that applies the letter's law.
+    residence_law_applies = applicability is not None and (
+        jurisdiction.family in applicability.residence_law_applies
+    )
+    next_authority = (
+        residence_authority
+        if residence_authority is not None and residence_law_applies
+        else law_authority
     )
     lead_named = (
         f"{lead.name_in(language)} ({country_name(lead.address.country, language)})"
@@ -354,7 +408,7 @@ def compose(request: Request) -> Letter:
         window=jurisdiction.window,
         deadline_is_statutory=request.kind.value in family.statutory_deadline_kinds,
         request_deadline_is_statutory=request_deadline_is_statutory,
-        deadline=deadline_in(reply_rule, request.date, calendar),
+        deadline=reply_deadline,
         deadline_months=reply_rule.months,
         deadline_days=reply_rule.days,
         deadline_business_days=reply_rule.business_days,
@@ -374,6 +428,7 @@ def compose(request: Request) -> Letter:
         authority_email=authority.email if authority else None,
         authority_role=(_authority_role(authority, jurisdiction.code, lead) if authority else None),
         next_authority_name=next_authority.name_in(language) if next_authority else None,
+        law_authority_name=law_authority.name_in(language) if law_authority else None,
         next_authority_takes_reports=(
             next_authority is not None
             and registry.complaint_family(next_authority).complaint_is_report
@@ -406,7 +461,12 @@ def compose(request: Request) -> Letter:
             else {}
         ),
         request_deadline_provision=(
-            _deadline_citation(request_family, request_kind.value, language)
+            _deadline_citation(
+                request_deadline_family,
+                request_kind.value,
+                language,
+                request.request_date or request.date,
+            )
             if request_kind is not None
             else None
         ),

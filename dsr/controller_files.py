@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from . import datenanfragen, registry
 from .errors import RegistryError
+from .limits import MAX_DEPTH, LimitError, check_depth, load_json, read_limited
 from .model import Controller
 
 
@@ -19,19 +22,21 @@ def _is_datenanfragen(record: dict[str, Any]) -> bool:
 def record_from_file(path: Path) -> tuple[str, dict[str, Any]]:
     """Read one controller file; returns (slug, record in dsr's format)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_limited(path).decode("utf-8")
+        if path.suffix.lower() == ".toml":
+            data: Any = check_depth(tomllib.loads(text), str(path))
+        else:
+            data = load_json(text, str(path))
+    except LimitError as error:  # a device, a huge file, 100,000 nested [
+        raise RegistryError(str(error)) from error
+    except UnicodeDecodeError as error:
         raise RegistryError(f"{path}: cannot read: {error}") from error
-    if path.suffix.lower() == ".toml":
-        try:
-            data: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise RegistryError(f"{path}: not valid TOML: {error}") from error
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise RegistryError(f"{path}: not valid JSON: {error}") from error
+    except RecursionError:  # tomllib recurses into nested arrays
+        raise RegistryError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RegistryError(f"{path}: not valid TOML: {error}") from error
+    except json.JSONDecodeError as error:
+        raise RegistryError(f"{path}: not valid JSON: {error}") from error
     if not isinstance(data, dict):
         raise RegistryError(f"{path}: expected one controller record (an object)")
     if _is_datenanfragen(data):
@@ -50,7 +55,22 @@ def record_from_file(path: Path) -> tuple[str, dict[str, Any]]:
     )
 
 
-def load_controller_file(path: Path) -> Controller:
-    """A Controller from a file, validated like the built-in registry."""
-    slug, record = record_from_file(path)
-    return registry.controller_from_record(slug, record, str(path))
+def file_slug(path: Path) -> str:
+    """The slug of a controller file's company: its name lower-cased, ``^[a-z0-9-]+$``.
+
+    ``ACME.json`` and ``acme.json`` name the same company; the file's record
+    wins over a built-in or imported one of that slug in this process.
+    """
+    ascii_name = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "controller"
+
+
+def load_controller_file(path: Path) -> tuple[Controller, dict[str, Any]]:
+    """A Controller from a file, validated like the built-in registry, and its record.
+
+    The record (dsr's format) goes with a tracked request, so that reminders
+    and complaints reach the same company.
+    """
+    _, record = record_from_file(path)
+    slug = file_slug(path)
+    return registry.controller_from_record(slug, record, str(path)), record

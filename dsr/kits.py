@@ -8,7 +8,6 @@ real letter; only the member's details and the dates are left blank.
 from __future__ import annotations
 
 import gc
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -16,11 +15,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import pdf, registry
+from . import files, pdf, registry
 from .compose import compose
 from .i18n import language_name, shipped_languages
 from .model import Account, Kind, Letter, PostalAddress, Request, Requester
-from .outputs import atomic_write, letter_pdf
+from .outputs import letter_pdf
 from .render import BLANK_DATE, render_html
 from .resources import resource_dir
 from .workers import run_groups, stop_requested
@@ -188,7 +187,7 @@ def write_kit(
     work = partial(_write_group, out_dir=out_dir, fmt=fmt, fillable=fillable)
     run_groups(work, groups, jobs, collect)
     entries = [written[number] for number in sorted(written)]
-    atomic_write(out_dir / "index.html", index_html(entries, index_language).encode())
+    _write(out_dir, "index.html", index_html(entries, index_language).encode())
     return entries
 
 
@@ -207,11 +206,11 @@ def _write_group(
             laid_out.append((number, entry, pdf.layout(render_html(letter))[0]))
             continue
         data = letter_pdf(letter, forms=True) if fmt == "pdf" else render_html(letter).encode()
-        atomic_write(out_dir / entry.file, data)
+        _write(out_dir, entry.file, data)
         done.append((number, entry))
     documents = pdf.write_separately([document for _, _, document in laid_out])
     for (number, entry, _), data in zip(laid_out, documents, strict=True):
-        atomic_write(out_dir / entry.file, data)
+        _write(out_dir, entry.file, data)
         done.append((number, entry))
     del laid_out
     gc.collect()  # see workers.fewer_collections
@@ -246,14 +245,24 @@ def index_html(entries: list[KitEntry], language: str) -> str:
     return template.render(entries=rows, language=language)
 
 
-def write_sources(out_dir: Path) -> list[Path]:
-    """Copy the built-in templates and catalogs, for --template-dir adaptations."""
+def _write(out_dir: Path, name: str, data: bytes) -> None:
+    """A blank kit holds no one's data: readable by all, but links are never followed."""
+    files.write_file(out_dir, name, data, mode=files.SHARED_FILE, replace=True)
+
+
+def write_sources(out_dir: Path, force: bool = False) -> list[Path]:
+    """Copy the built-in templates and catalogs, for --template-dir adaptations.
+
+    An existing file is replaced only with ``force``, never through a link.
+    """
     written = []
     for folder, pattern in (("templates", "*.jinja"), ("locales", "*.po")):
         source = resource_dir(folder)
         for path in sorted(source.rglob(pattern)):
-            target = out_dir / folder / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            written.append(target)
+            name = f"{folder}/{path.relative_to(source).as_posix()}"
+            written.append(
+                files.write_file(
+                    out_dir, name, path.read_bytes(), mode=files.SHARED_FILE, replace=force
+                )
+            )
     return written

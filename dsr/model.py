@@ -240,9 +240,26 @@ class LawFamily:
     remedy_rule: str | None = None  # period for the remedy against an unanswered request
     remedy_kinds: tuple[str, ...] = ()  # the request kinds that remedy covers
 
-    def deadline_rule_for(self, kind: str) -> str:
-        """The rule that counts the period for a letter of ``kind`` (default: the family's)."""
-        return self.kind_deadline_rules.get(kind, self.deadline_rule)
+    beginning_with_from: dt.date | None = None  # from then, periods include their first day
+    beginning_with_rule: str | None = None  # the family's rule for such periods
+
+    def deadline_rule_for(self, kind: str, start: dt.date | None = None) -> str:
+        """The rule that counts the period for a letter of ``kind`` (default: the family's),
+        for a period starting on ``start`` (a law can change how it counts)."""
+        if kind in self.kind_deadline_rules:
+            return self.kind_deadline_rules[kind]
+        if self.beginning_with_rule and self.begins_with(start):
+            return self.beginning_with_rule
+        return self.deadline_rule
+
+    def begins_with(self, start: dt.date | None) -> bool:
+        """Whether a period starting on ``start`` includes that day ("one month beginning
+        with the relevant time", Art. 12A(1) UK GDPR), so it ends a day earlier."""
+        return (
+            self.beginning_with_from is not None
+            and start is not None
+            and start >= self.beginning_with_from
+        )
 
 
 @dataclass(frozen=True)
@@ -383,6 +400,7 @@ class Letter:
     controller_complaint_date: dt.date | None = None
     authority_role: str | None = None  # "residence", "lead" or "chosen": why it gets the complaint
     next_authority_name: str | None = None  # where a complaint about this letter would go
+    law_authority_name: str | None = None  # who takes a complaint under the letter's own law
     next_authority_takes_reports: bool = False  # that authority acts on a report, not a complaint
     establishment_country: str | None = None  # set where the entity's establishment brings the law
     deadline_business_days: int = 0

@@ -2,49 +2,43 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from . import files
 from . import pdf as pdf_module
-from .errors import DsrError, RenderError
+from .errors import InvalidRequest, Problem, RenderError
+from .files import OutputExists
 from .i18n import translations
 from .model import Letter
 from .render import render_html, render_text
 
+if TYPE_CHECKING:
+    from email.headerregistry import Address
+
 FORMATS = (".pdf", ".html", ".txt", ".eml")
-
-
-class OutputExists(DsrError):
-    """The output file exists and --force was not given."""
 
 
 def atomic_write(
     path: Path,
     data: bytes,
-    mode: int = 0o644,
+    mode: int = files.PRIVATE_FILE,
     before_replace: Callable[[], None] | None = None,
+    *,
+    replace: bool = True,
+    run_id: str = files.RUN_ID,
 ) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file.
+    """Write ``path`` atomically, links never followed (see dsr.files).
 
     ``before_replace`` runs once the data is safely on disk, just before the
-    rename (dsr batch records the finished file there).
+    rename (dsr batch records the finished file there). Without ``replace``
+    the name is created exclusively: a file that appeared meanwhile is kept.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        if before_replace is not None:
-            before_replace()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    files.write_file(
+        path.parent, path.name, data, mode=mode, replace=replace,
+        before_replace=before_replace, run_id=run_id,
+    )  # fmt: skip
 
 
 def request_json(letter: Letter) -> bytes:
@@ -120,7 +114,7 @@ def render_to(
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise RenderError(f"unknown output format {suffix!r}; use one of {', '.join(FORMATS)}")
-    if path.exists() and not force:
+    if (path.exists() or path.is_symlink()) and not force:
         raise OutputExists(f"{path} exists; use --force to overwrite it")
     if suffix == ".pdf":
         data = letter_pdf(letter, template_dir, annexes, variant=variant)
@@ -141,7 +135,7 @@ def render_to(
         if translation is not None:
             text += "\n" + "-" * 40 + "\n\n" + render_text(translation, template_dir)
         data = text.encode()
-    atomic_write(path, data)
+    atomic_write(path, data, replace=force)  # two writers: one gets "exists"
     return path
 
 
@@ -165,14 +159,21 @@ def email_message(
     """
     from datetime import UTC, datetime, time
     from email.message import EmailMessage
-    from email.utils import format_datetime, formataddr
+    from email.utils import format_datetime
 
+    if not files.is_file_name(letter.reference):
+        # The attachment's name: a reference like a/../../etc must not become a path.
+        raise InvalidRequest(
+            [Problem("reference", f"{letter.reference!r} cannot name the attachment; "
+                     "use letters, digits and . _ - (no /)")]
+        )  # fmt: skip
     subject, body = subject_and_body(letter, template_dir)
     message = EmailMessage()
+    # Address objects quote the display name: no name can add an address.
     if letter.sender_email:
-        message["From"] = formataddr((letter.sender.name, letter.sender_email))
+        message["From"] = mailbox(letter.sender.name, letter.sender_email)
     if letter.recipient_email:
-        message["To"] = formataddr((letter.recipient.name, letter.recipient_email))
+        message["To"] = mailbox(letter.recipient.name, letter.recipient_email)
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.combine(letter.date, time(9, 0), tzinfo=UTC))
     message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
@@ -186,6 +187,22 @@ def email_message(
     return bytes(message)
 
 
+def mailbox(name: str, address: str) -> Address:
+    """One mailbox for a header: ``name`` is only ever its display name.
+
+    Raises RenderError for a name with a line break or an address that is no
+    single mailbox (dsr's input checks refuse both before this).
+    """
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    display = " ".join(name.split())
+    try:
+        return Address(display_name=display, addr_spec=address)
+    except (ValueError, IndexError, HeaderParseError) as error:
+        raise RenderError(f"{address!r} cannot be an e-mail header's address ({error})") from error
+
+
 def mailto(letter: Letter, template_dir: Path | None = None) -> str | None:
     """A mailto: link with recipient, subject and body, if the recipient takes e-mail."""
     from urllib.parse import quote
@@ -196,15 +213,25 @@ def mailto(letter: Letter, template_dir: Path | None = None) -> str | None:
     return f"mailto:{quote(letter.recipient_email)}?subject={quote(subject)}&body={quote(body)}"
 
 
-def zip_folder(folder: Path, names: list[str], mode: int = 0o600) -> Path:
-    """Bundle ``names`` (paths inside ``folder``) into ``<folder>.zip``, atomically."""
+def zip_folder(
+    folder: Path, names: list[str], mode: int = files.PRIVATE_FILE, *, force: bool = False
+) -> Path:
+    """Bundle ``names`` (files dsr wrote in ``folder``) into ``<folder>.zip`` beside it.
+
+    An existing archive is replaced only with ``force``; no link is followed.
+    """
     import io
     import zipfile
 
+    target = files.archive_path(folder)
+    if (target.exists() or target.is_symlink()) and not force:
+        raise OutputExists(f"{target} exists; use --force to replace it")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in names:
-            archive.write(folder / name, name)
-    target = folder.with_suffix(".zip")
-    atomic_write(target, buffer.getvalue(), mode=mode)
+            data = files.read(folder, name)
+            if data is None:
+                raise files.FileError(f"{folder / name} is missing; run the command again")
+            archive.writestr(name, data)
+    atomic_write(target, buffer.getvalue(), mode=mode, replace=force)
     return target

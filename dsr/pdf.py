@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -100,7 +99,26 @@ def captured_warnings() -> Iterator[list[logging.LogRecord]]:
 
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
-_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def split_styles(document: str) -> tuple[list[str], str]:
+    """The ``<style>`` elements' contents, and the document without them.
+
+    Found with str.find, in linear time: ``<style>(.*?)</style>`` took 29 s on
+    20,000 unclosed ``<style>`` from a user's template.
+    """
+    sheets: list[str] = []
+    kept: list[str] = []
+    position = 0
+    while (start := document.find("<style>", position)) >= 0:
+        end = document.find("</style>", start + len("<style>"))
+        if end < 0:
+            break  # no later <style> is closed either
+        kept.append(document[position:start])
+        sheets.append(document[start + len("<style>") : end])
+        position = end + len("</style>")
+    kept.append(document[position:])
+    return sheets, "".join(kept)
 
 
 def _base_url() -> str:
@@ -143,8 +161,8 @@ def layout(document: str, options: dict[str, Any] | None = None) -> tuple[Any, l
     """
     from weasyprint import HTML
 
-    sheets = [_stylesheet(text) for text in _STYLE_ELEMENT.findall(document)]
-    document = _STYLE_ELEMENT.sub("", document)
+    styles, document = split_styles(document)
+    sheets = [_stylesheet(text) for text in styles]
     with captured_warnings() as records:
         try:
             html = HTML(string=document, base_url=_base_url(), url_fetcher=url_fetcher())

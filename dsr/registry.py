@@ -28,6 +28,7 @@ from .model import (
     Provision,
 )
 from .resources import data_file
+from .text import refused_character, url_host
 
 
 def _toml(name: str) -> dict[str, Any]:
@@ -176,6 +177,10 @@ def law_families() -> dict[str, LawFamily]:
             kinds=tuple(rec["kinds"]),
             statutory_deadline_kinds=tuple(rec["statutory_deadline_kinds"]),
             kind_deadline_rules=dict(rec.get("kind_deadline_rules", {})),
+            beginning_with_from=(
+                _date(rec["beginning_with_from"], where) if "beginning_with_from" in rec else None
+            ),
+            beginning_with_rule=rec.get("beginning_with_rule"),
             objection_lever=rec.get("objection_lever", "objection"),
             complaint_is_report=bool(rec.get("complaint_is_report", False)),
             remedy_rule=rec.get("remedy_rule"),
@@ -280,8 +285,138 @@ def expand_groups(codes: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+# What a controller record may hold: every text single-line, without control or
+# bidi characters, bounded; addresses fit the window; links are web or mail links.
+_RECORD_TEXT = {
+    "service": 200, "objection_form": 500, "privacy_form": 500, "dpo_form": 500,
+    "privacy_email": 254, "dpo_email": 254, "ai_setting_name": 200, "ai_setting_path": 300,
+    "ai_setting_url": 500, "ai_legal_basis": 300, "network": 20,
+}  # fmt: skip
+_ENTITY_TEXT = {
+    "name": 200, "attention": 200, "attention_text": 200, "lead_authority": 60,
+    "established_in": 2, "country": 2,
+}  # fmt: skip
+_RECORD_LINKS = ("objection_form", "privacy_form", "dpo_form", "ai_setting_url")
+_RECORD_EMAILS = ("privacy_email", "dpo_email")
+MAX_ADDRESS_LINES = 6
+MAX_LIST = 200
+
+
+def _text_problem(value: Any, limit: int) -> str | None:
+    if not isinstance(value, str):
+        return f"must be text, not {type(value).__name__} {value!r:.60}"
+    if len(value) > limit:
+        return f"is {len(value)} characters long; the limit is {limit}"
+    return refused_character(value)
+
+
+def _strings_problem(value: Any, limit: int) -> str | None:
+    if not isinstance(value, list) or len(value) > MAX_LIST:
+        return f"must be a list of at most {MAX_LIST} texts, not {value!r:.60}"
+    for item in value:
+        problem = _text_problem(item, limit)
+        if problem:
+            return f"{item!r:.60} {problem}"
+    return None
+
+
+def check_controller_record(rec: Any, where: str) -> None:
+    """Refuse a record whose fields have the wrong type or text dsr must not print.
+
+    Checked: types, lengths, single lines without control or bidi characters,
+    address lines (at most six), ISO country codes, and links (https, http or
+    mailto, no spaces). Raises RegistryError naming the field.
+    """
+    if not isinstance(rec, dict):
+        raise RegistryError(f"{where}: not a record (an object) but {type(rec).__name__}")
+    problems: list[str] = []
+    for field, limit in _RECORD_TEXT.items():
+        if rec.get(field) is not None:
+            problem = _text_problem(rec[field], limit)
+            if problem:
+                problems.append(f"{field} {problem}")
+    for field in _RECORD_LINKS:
+        value = rec.get(field)
+        if isinstance(value, str) and not _link_ok(value):
+            problems.append(f"{field} {value!r:.80} is not an https, http or mailto link")
+    for field in _RECORD_EMAILS:
+        value = rec.get(field)
+        if isinstance(value, str) and not _email_ok(value):
+            problems.append(f"{field} {value!r:.80} is not one e-mail address")
+    for field, limit in (("notes", 2000), ("sources", 2000), ("profile_hosts", 253),
+                         ("ai_training_jurisdictions", 10)):  # fmt: skip
+        if rec.get(field) is not None:
+            problem = _strings_problem(rec[field], limit)
+            if problem:
+                problems.append(f"{field}: {problem}")
+    entities = rec.get("entities")
+    if not isinstance(entities, list) or not entities or len(entities) > MAX_LIST:
+        problems.append("entities must be a non-empty list of entity records")
+        entities = []
+    for number, entity in enumerate(entities, start=1):
+        if not isinstance(entity, dict):
+            problems.append(f"entity {number} is not a record but {type(entity).__name__}")
+            continue
+        for field, limit in _ENTITY_TEXT.items():
+            if entity.get(field) is not None:
+                problem = _text_problem(entity[field], limit)
+                if problem:
+                    problems.append(f"entity {number} {field} {problem}")
+        for field in ("country", "established_in"):
+            code = entity.get(field)
+            if isinstance(code, str) and code and not _country_ok(code):
+                problems.append(
+                    f"entity {number} {field} {code!r:.20} is not an ISO country code "
+                    "whose deadlines dsr can count"
+                )
+        lines = entity.get("address")
+        problem = _strings_problem(lines, 100) if lines is not None else None
+        if problem:
+            problems.append(f"entity {number} address: {problem}")
+        elif isinstance(lines, list) and not 1 <= len(lines) <= MAX_ADDRESS_LINES:
+            problems.append(
+                f"entity {number} address has {len(lines)} lines; 1 to {MAX_ADDRESS_LINES} "
+                "fit the window"
+            )
+        for field, limit in (("jurisdictions", 10), ("sources", 2000)):
+            if entity.get(field) is not None:
+                problem = _strings_problem(entity[field], limit)
+                if problem:
+                    problems.append(f"entity {number} {field}: {problem}")
+    if problems:
+        raise RegistryError(f"{where}: " + "; ".join(problems))
+
+
+def _link_ok(value: str) -> bool:
+    if value.lower().startswith("mailto:"):
+        return _email_ok(value[len("mailto:") :].split("?", 1)[0])
+    return url_host(value, ("https", "http")) is not None
+
+
+def _email_ok(value: str) -> bool:
+    local, at, domain = value.partition("@")
+    forbidden = set(' \t,;<>"()[]\\:')
+    return bool(
+        local and at and "." in domain and "@" not in domain
+        and not forbidden & set(value) and refused_character(value) is None
+    )  # fmt: skip
+
+
+@cache
+def _countries() -> frozenset[str]:
+    """Countries an entity may be in: ISO codes whose public holidays dsr knows."""
+    import holidays
+
+    return frozenset(str(code) for code in holidays.list_supported_countries())
+
+
+def _country_ok(code: str) -> bool:
+    return code in _countries() and code.isascii() and code.isupper()
+
+
 def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Controller:
     """Build a Controller from a record in dsr's format; raises RegistryError."""
+    check_controller_record(rec, where)
     try:
         entities = tuple(
             ControllerEntity(

@@ -16,15 +16,15 @@ from pathlib import Path
 import jinja2
 from babel.dates import format_date
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .compose import postal_capitals
-from .errors import RenderError
+from .errors import RenderError, UserTemplateError
 from .i18n import after_salutation, translations
 from .model import Letter
 from .plaintext import html_to_text
 from .resources import resource_dir
+from .sandbox import BoundedEnvironment, ConfinedLoader, bound_filters, unclosed_markup
 
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 BLANK_DATE = date(1900, 1, 1)  # stands for "fill in by hand" in blank letters
@@ -57,7 +57,7 @@ def css_counter_content(pattern: str) -> Markup:
 
 
 def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environment:
-    cls = SandboxedEnvironment if sandboxed else jinja2.Environment
+    cls = BoundedEnvironment if sandboxed else jinja2.Environment
     env = cls(
         loader=loader,
         autoescape=True,
@@ -76,6 +76,8 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
         page_size=_page_size,
         after_salutation=_after_salutation,
     )
+    if sandboxed:
+        bound_filters(env)
     return env
 
 
@@ -91,7 +93,7 @@ def environment(language: str, template_dir: Path | None = None) -> jinja2.Envir
     """One environment per language (gettext is bound to it) and template folder."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(resource_dir("templates"))]
     if template_dir is not None:
-        loaders.insert(0, jinja2.FileSystemLoader(template_dir))
+        loaders.insert(0, ConfinedLoader(template_dir))  # no link or name leads out
     env = _environment(jinja2.ChoiceLoader(loaders), sandboxed=template_dir is not None)
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     return env
@@ -124,20 +126,29 @@ def _page_size(paper: str) -> str:
 def render_html(letter: Letter, template_dir: Path | None = None) -> str:
     """The letter as a self-contained HTML document (CSS inlined)."""
     env = environment(letter.language, template_dir)
+    # An error in the user's own templates is bad input (exit 2); in dsr's, dsr's fault.
+    failure = RenderError if template_dir is None else UserTemplateError
     try:
         kind = letter.kind.value
         template = env.select_template(
             [f"letters/{letter.family}/{kind}.html.jinja", f"letters/{kind}.html.jinja"]
         )
-        return template.render(letter=letter)
+        document = template.render(letter=letter)
+        unclosed = unclosed_markup(document) if template_dir is not None else None
+        if unclosed:  # HTMLParser would take minutes over it
+            raise failure(f"{template.filename}: the letter it makes has {unclosed}")
+        return document
     except SecurityError as error:
         where = _template_position(error)
-        raise RenderError(f"{where}: the template tried something unsafe ({error})") from error
+        raise failure(f"{where}: the template tried something unsafe ({error})") from error
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or error.name}, line {error.lineno}"
-        raise RenderError(f"{where}: {error}") from error
+        raise failure(f"{where}: {error}") from error
     except jinja2.TemplateError as error:
-        raise RenderError(f"{_template_position(error)}: template error: {error}") from error
+        raise failure(f"{_template_position(error)}: template error: {error}") from error
+    except RecursionError as error:  # a macro calling itself
+        where = _template_position(error)
+        raise failure(f"{where}: the template calls itself too deeply") from None
 
 
 def _template_position(error: BaseException) -> str:

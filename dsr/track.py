@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import DsrError
-from .userdata import data_home
+from . import files
+from .errors import InputError
+from .userdata import data_home, note_stored, private_home
 
 # Migrations, applied in order; PRAGMA user_version records how many ran.
 # Never edit one that has shipped: add the next.
@@ -43,7 +46,10 @@ CREATE TABLE requests (
     # GB: the complaint to the controller under s.164A DPA 2018, made before the ICO's.
     "ALTER TABLE requests ADD COLUMN controller_complaint TEXT",
     "ALTER TABLE requests ADD COLUMN controller_complaint_file TEXT",
+    # The record of a company written to from --controller-file, so that follow-ups reach it.
+    "ALTER TABLE requests ADD COLUMN controller_record TEXT",
 )
+SCHEMA_VERSION = len(MIGRATIONS)
 VERDICTS = ("complete", "partial", "refused")
 # What a follow-up letter takes from the tracked request, not from its own inputs.
 _FOLLOW_UP_FIELDS = (
@@ -57,7 +63,11 @@ _FOLLOW_UP_FIELDS = (
 )
 
 
-class TrackingError(DsrError):
+class StoreError(InputError):
+    """The tracking store cannot be used: damaged, locked, or made by a newer dsr."""
+
+
+class TrackingError(InputError):
     """No such tracked request, or a step that does not fit its state."""
 
 
@@ -81,6 +91,7 @@ class Tracked:
     reminder_file: str | None
     controller_complaint: date | None = None
     controller_complaint_file: str | None = None
+    controller_record: dict[str, Any] | None = None  # a company from --controller-file
 
     @property
     def request_kind(self) -> str:
@@ -104,32 +115,113 @@ def database_path() -> Path:
     return data_home() / "tracking.sqlite3"
 
 
+def _damaged(path: Path, error: sqlite3.Error) -> StoreError:
+    return StoreError(
+        f"the tracking store {path} cannot be used ({error}); move it aside, and dsr "
+        "starts a new one"
+    )
+
+
 def connect() -> sqlite3.Connection:
+    """The store, its schema brought up to date; rows come back by column name.
+
+    Raises StoreError if the file is damaged or was made by a newer dsr
+    (which it is then never written to).
+    """
     path = database_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_home()  # 0700, with its parents
+    if path.is_symlink():  # SQLite would follow it: dsr never does for its own files
+        raise files.UnsafeFile(f"{path} is a symbolic link; dsr does not follow it: remove it")
     fresh = not path.exists()
     if fresh:
         # Create it private before SQLite writes anything to it.
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    connection = sqlite3.connect(path)
-    migrate(connection)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
+        note_stored(path.name)
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        migrate(connection)
+    except sqlite3.Error as error:
+        connection.close()
+        raise _damaged(path, error) from error
+    except StoreError:
+        connection.close()
+        raise
+    connection.row_factory = sqlite3.Row
     os.chmod(path, 0o600)
     return connection
 
 
 def migrate(connection: sqlite3.Connection) -> None:
-    """Bring the schema up to date, one migration per transaction."""
+    """Bring the schema up to date in one transaction; refuse a newer schema.
+
+    Several processes may create the store at once: the first to take the
+    write lock migrates, the others then find the schema up to date.
+    """
     version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-    for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the tracking store {database_path()} was made by a newer dsr (schema "
+            f"{version}; this dsr knows {SCHEMA_VERSION}); upgrade dsr to use it"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    isolation = connection.isolation_level
+    connection.isolation_level = None  # this function opens and ends the transaction
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the tracking store {database_path()} was made by a newer dsr; "
+                    "upgrade dsr to use it"
+                )
+            for statement in MIGRATIONS[version:]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    finally:
+        connection.isolation_level = isolation
+
+
+@contextmanager
+def _store() -> Iterator[sqlite3.Connection]:
+    """A connection for one transaction, closed after; SQLite's errors as StoreError."""
+    connection = connect()
+    try:
         with connection:
-            connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {number}")
+            yield connection
+    except sqlite3.Error as error:
+        raise _damaged(database_path(), error) from error
+    finally:
+        connection.close()
 
 
-def _row(values: sqlite3.Row | tuple[Any, ...]) -> Tracked:
+def _row(values: sqlite3.Row) -> Tracked:
+    """A request from its row, read by column name."""
+    try:
+        return _from_row(values)
+    except (KeyError, IndexError, TypeError, ValueError) as error:
+        raise StoreError(
+            f"the tracking store {database_path()} holds a request dsr cannot read "
+            f"({type(error).__name__}: {error})"
+        ) from error
+
+
+def _from_row(row: sqlite3.Row) -> Tracked:
     (id_, reference, kind, jurisdiction, controller, recipient, language, sent, deadline,
      inputs, files, answered, verdict, closed, reminded, reminder_file,
-     controller_complaint, controller_complaint_file) = values  # fmt: skip
+     controller_complaint, controller_complaint_file, controller_record) = (
+        row[column] for column in (
+            "id", "reference", "kind", "jurisdiction", "controller", "recipient", "language",
+            "sent", "deadline", "inputs", "files", "answered", "verdict", "closed", "reminded",
+            "reminder_file", "controller_complaint", "controller_complaint_file",
+            "controller_record",
+        )
+    )  # fmt: skip
     return Tracked(
         id=id_, reference=reference, kind=kind, jurisdiction=jurisdiction,
         controller=controller, recipient=recipient, language=language,
@@ -142,15 +234,26 @@ def _row(values: sqlite3.Row | tuple[Any, ...]) -> Tracked:
             date.fromisoformat(controller_complaint) if controller_complaint else None
         ),
         controller_complaint_file=controller_complaint_file,
+        controller_record=json.loads(controller_record) if controller_record else None,
     )  # fmt: skip
 
 
-def record(letter: Any, inputs: dict[str, Any], files: list[Path]) -> int:
-    """Store a written request; returns its id."""
-    with connect() as connection:
+def record(
+    letter: Any,
+    inputs: dict[str, Any],
+    files: list[Path],
+    controller_record: dict[str, Any] | None = None,
+) -> int:
+    """Store a written request; returns its id.
+
+    ``controller_record`` (dsr's format) is the company's, if it came from a
+    file: reminders and complaints about the request then reach the same company.
+    """
+    with _store() as connection:
         cursor = connection.execute(
             "INSERT INTO requests (reference, kind, jurisdiction, controller, recipient, "
-            "language, sent, deadline, inputs, files) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "language, sent, deadline, inputs, files, controller_record) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 letter.reference,
                 letter.kind.value,
@@ -162,6 +265,7 @@ def record(letter: Any, inputs: dict[str, Any], files: list[Path]) -> int:
                 letter.deadline.isoformat(),
                 json.dumps(inputs, default=str),
                 json.dumps([str(f.resolve()) for f in files]),
+                json.dumps(controller_record, default=str) if controller_record else None,
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -170,12 +274,12 @@ def record(letter: Any, inputs: dict[str, Any], files: list[Path]) -> int:
 def all_requests() -> list[Tracked]:
     if not database_path().exists():
         return []
-    with connect() as connection:
+    with _store() as connection:
         return [_row(r) for r in connection.execute("SELECT * FROM requests ORDER BY id")]
 
 
 def get(request_id: int) -> Tracked:
-    with connect() as connection:
+    with _store() as connection:
         found = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
     if found is None:
         raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
@@ -184,7 +288,7 @@ def get(request_id: int) -> Tracked:
 
 def mark_answered(request_id: int, when: date, verdict: str) -> None:
     get(request_id)
-    with connect() as connection:
+    with _store() as connection:
         connection.execute(
             "UPDATE requests SET answered = ?, verdict = ? WHERE id = ?",
             (when.isoformat(), verdict, request_id),
@@ -193,12 +297,12 @@ def mark_answered(request_id: int, when: date, verdict: str) -> None:
 
 def close(request_id: int) -> None:
     get(request_id)
-    with connect() as connection:
+    with _store() as connection:
         connection.execute("UPDATE requests SET closed = 1 WHERE id = ?", (request_id,))
 
 
 def mark_reminded(request_id: int, when: date, file: Path) -> None:
-    with connect() as connection:
+    with _store() as connection:
         connection.execute(
             "UPDATE requests SET reminded = ?, reminder_file = ? WHERE id = ?",
             (when.isoformat(), str(file.resolve()), request_id),
@@ -207,12 +311,29 @@ def mark_reminded(request_id: int, when: date, file: Path) -> None:
 
 def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
     """Record that the member complained to the controller (s.164A DPA 2018)."""
-    with connect() as connection:
+    with _store() as connection:
         connection.execute(
             "UPDATE requests SET controller_complaint = ?, controller_complaint_file = ? "
             "WHERE id = ?",
             (when.isoformat(), str(file.resolve()), request_id),
         )
+
+
+def use_controller(tracked: Tracked) -> None:
+    """Make the company a tracked request went to known again, if it came from a file."""
+    from . import registry
+    from .errors import RegistryError
+
+    if tracked.controller_record is None:
+        return
+    try:
+        controller = registry.controller_from_record(
+            tracked.controller, tracked.controller_record, f"tracked request {tracked.id}"
+        )
+    except RegistryError as error:
+        message = f"request {tracked.id}: its company's record is unusable: {error}"
+        raise StoreError(message) from error
+    registry.register_controller(controller)
 
 
 def outcome_of(tracked: Tracked) -> str:

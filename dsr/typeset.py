@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -41,8 +42,20 @@ SPACE = re.compile(r"[ \t\n\r\f]+")
 # references and dates. Typst repeats a hyphen at the start of the next line
 # when it breaks a line at one in Polish, Spanish, Portuguese, Croatian and
 # Slovak, as their typography asks; in "erika--mustermann" that is a wrong
-# address. These words are set as English, which does not repeat it.
-VERBATIM = re.compile(r"\S*(?:-\S*[\d/@.:_]|[\d/@.:_]\S*-)\S*")
+# address. These words are set as English, which does not repeat it. A word
+# is one of them if it has a hyphen and a digit or one of "/@.:_"; tested
+# per word, in linear time (a regular expression for it backtracked for
+# minutes on "a-a-a-...").
+WORD = re.compile(r"\S+")
+VERBATIM_MARKS = frozenset("/@.:_")
+
+
+def verbatim_words(text: str) -> Iterator[re.Match[str]]:
+    """The words of ``text`` that must print exactly as typed."""
+    for word in WORD.finditer(text):
+        found = word.group()
+        if "-" in found and any(ch in VERBATIM_MARKS or ch.isdecimal() for ch in found):
+            yield word
 
 
 class TypesetError(RenderError):
@@ -213,14 +226,14 @@ def inline(nodes: list[Element | str], preserve: bool = False, fit: float | None
 
 
 def _verbatim(pieces: list[tuple[str, str, Marks]]) -> list[tuple[str, str, Marks]]:
-    """Text pieces split so that VERBATIM words carry a mark of their own."""
+    """Text pieces split so that verbatim words carry a mark of their own."""
     out: list[tuple[str, str, Marks]] = []
     for kind, text, marks in pieces:
         if kind != "text" or "-" not in text:
             out.append((kind, text, marks))
             continue
         start = 0
-        for match in VERBATIM.finditer(text):
+        for match in verbatim_words(text):
             if match.start() > start:
                 out.append(("text", text[start : match.start()], marks))
             out.append(("text", match.group(), (*marks, ("verbatim",))))
@@ -255,27 +268,37 @@ def _emit(pieces: list[tuple[str, str, Marks]], fit: float | None = None) -> str
 
 
 def ems(text: str) -> float:
-    """The width of ``text`` in Noto Serif, in em, estimated as base.html.jinja does."""
+    """The width of ``text`` in Noto Serif, in em, as base.html.jinja estimates it."""
     width = 0.0
     for char in text:
         if char >= "\u2e80":
             width += 1.0
-        elif char in " \u00a0.,:;'\u2019\u2018·!|":
-            width += 0.27
-        elif char in '-\u2010/()[]"“”„«»\u2039\u203a':
-            width += 0.37
-        elif char in "fijlrt\u0131":
-            width += 0.38
-        elif char in "IJ":
-            width += 0.39
-        elif char in "mwMWŒÆœæ%@…—":
-            width += 0.98
-        elif char.isdigit():
-            width += 0.56
+        elif char in " \u00a0'.,:;`/·\u2019\u2018":
+            width += 0.26
+        elif char in "jl-i!\u0131ł":
+            width += 0.32
+        elif char in "()[]tfIJ":
+            width += 0.36
+        elif char in "s_?ršř":
+            width += 0.46
+        elif char in 'cz*çčž–“”„«»"':  # noqa: RUF001
+            width += 0.5
+        elif char in "FZPCTbdpqELYŁ":
+            width += 0.62
+        elif char in "hunBRXñßüű":
+            width += 0.65
+        elif char in "&OQNHÖ":
+            width += 0.76
+        elif char in "w%@æœ…":
+            width += 0.88
+        elif char in "MmŒ":
+            width += 0.94
+        elif char in "WÆ—":
+            width += 1.05
         elif "\u0400" <= char <= "\u04ff":
-            width += 0.79 if char.isupper() else 0.67
+            width += 0.75 if char.isupper() else 0.65
         else:
-            width += 0.72 if char.isupper() else 0.6
+            width += 0.71 if char.isupper() else 0.57
     return width
 
 

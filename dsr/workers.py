@@ -145,6 +145,28 @@ def _start(stop: Any, parent: int, prepare: Callable[[], None] | None) -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
+def _start_fork_server() -> None:
+    """Start the fork server deaf to Ctrl-C, and so the workers it forks.
+
+    A signal ignored stays ignored across exec, so the server does not die
+    (with a traceback) while it loads WeasyPrint, and its workers ignore
+    Ctrl-C from birth, before ``_start`` runs: the parent alone handles it.
+    Starting takes milliseconds; a Ctrl-C within them is lost.
+    """
+    import signal
+    import threading
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_groups(
     work: Callable[[Group], Result],
     groups: Sequence[Group],
@@ -177,10 +199,11 @@ def run_groups(
         method = "forkserver" if "forkserver" in methods else "spawn"  # spawn: Windows
         context = multiprocessing.get_context(method)
         if method == "forkserver":
-            modules = ["dsr.workers", "dsr.batch", "dsr.kits"]
+            modules = ["dsr._fork_server", "dsr.workers", "dsr.batch", "dsr.kits"]
             if prepare is load_weasyprint:
                 modules.append("weasyprint")
             multiprocessing.set_forkserver_preload(modules)
+            _start_fork_server()
         stop = context.Event()
         start = (stop, os.getpid(), prepare)
         with ProcessPoolExecutor(

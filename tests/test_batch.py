@@ -579,10 +579,10 @@ def test_semicolon_and_tab_separated_files_are_read(tmp_path: Path) -> None:
         assert "Journaliste, je protège mes sources." in " ".join(text.split())
 
 
-def _die_on_first_row(group: list[Any], out_dir: str, fmt: str, engine: str) -> list[Any]:
+def _die_on_first_row(group: list[Any], out_dir: str, fmt: str, **options: Any) -> list[Any]:
     if any(job[0] == 1 for job in group):
         os._exit(1)  # as if the kernel had killed the worker
-    return RENDER_GROUP(group, out_dir, fmt, engine)
+    return RENDER_GROUP(group, out_dir, fmt, **options)
 
 
 RENDER_GROUP = _render_group

@@ -195,8 +195,8 @@ def test_tracebacks_only_with_debug(tmp_path: Path) -> None:
     broken.write_bytes(b"%PDF-1.7 this is not a PDF")
     args = [*letter_args("complaint", "FR", "fr", tmp_path / "c.pdf"), "--enclose", str(broken)]
     code, output = run(args)
-    assert code == 1
-    assert output.startswith(f"Error: {broken}: cannot read this PDF to append it")
+    assert code == 2  # a broken annex is bad input
+    assert output.startswith(f"Error: --enclose: {broken}: cannot read this PDF")
     assert "Traceback" not in output
     result = CliRunner().invoke(main, ["--debug", *args])
     assert result.exit_code == 1

@@ -28,7 +28,7 @@ JURISDICTIONS = {
         "en_GB",
         CORPORATION,
         (595, 842),
-        date(2026, 12, 22),
+        date(2026, 12, 21),  # one month beginning with 22 Nov (Art. 12A(1) UK GDPR)
         "Information Commissioner",
     ),
     "CH": (
@@ -73,7 +73,7 @@ JURISDICTIONS = {
 REQUEST_DEADLINES = {
     "DE": date(2026, 10, 1),
     "IE": date(2026, 10, 1),
-    "GB": date(2026, 10, 1),
+    "GB": date(2026, 9, 30),  # one month beginning with 1 Sep (Art. 12A(1) UK GDPR)
     "CH": date(2026, 10, 1),
     "CA": date(2026, 10, 1),
     "CA-QC": date(2026, 10, 1),
@@ -102,7 +102,7 @@ LAW = {
         "complaint": ["Art. 77(1) GDPR", "Art. 56(1) GDPR", "Art. 58(2)(c) GDPR"],
     },
     "GB": {
-        "objection": ["Art. 21(1) UK GDPR", "Art. 12(3) UK GDPR"],
+        "objection": ["Art. 21(1) UK GDPR", "Art. 12A(1) UK GDPR"],
         "art21": ["Art. 21(1) UK GDPR", "Art. 18(1)(d) UK GDPR", "Art. 17(1)(c) UK GDPR"],
         "erasure": ["Art. 17(1) UK GDPR", "Art. 19 UK GDPR"],
         "access": ["Art. 15(1) UK GDPR", "Art. 15(3) UK GDPR"],

@@ -136,7 +136,7 @@ def test_user_templates_are_sandboxed(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, [*letter_args("objection", "DE", "de", out), "--template-dir", str(tmp_path / "mine")]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an error in the user's templates is bad input
     assert result.output == (
         f"Error: {folder / 'objection.html.jinja'}, line 4: the template tried something unsafe "
         "(access to attribute '__class__' of 'Letter' object is unsafe.)\n"

@@ -152,7 +152,7 @@ def test_tracking_flow_up_to_a_complaint_in_bavaria(tmp_path: Path, dsr_home: Pa
     assert rows[0]["status"] == "closed"
     assert rows[0]["verdict"] == "partial"
     code, output = invoke("track", "remind", "7", "-o", str(tmp_path / "x.pdf"))
-    assert code == 1
+    assert code == 2  # an unknown ID is bad input
     assert output == "Error: no tracked request with id 7; see 'dsr track list'\n"
     code, output = invoke("forget", "--yes")
     assert code == 0, output

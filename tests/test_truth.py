@@ -565,3 +565,57 @@ def test_late_quebec_application_says_so_and_gives_the_reason() -> None:
                "request-kind": "access", "request-date": "2026-09-01"}  # fmt: skip
     text = flat(typst_text(compose(parse_request(on_time, today=FAKE_TODAY))))
     assert "before this application" not in text
+
+
+def test_uk_periods_follow_the_text_in_force_on_the_day_they_start() -> None:
+    """Art. 12A(1) UK GDPR from 5 Feb 2026: one month *beginning with* receipt, so the day
+    before the corresponding date, unmoved; before, the ICO's count (corresponding date,
+    next working day), and no Art. 12A sentence."""
+    after = uk_text("access", date="2026-11-22")
+    assert "Under Art. 12A(1) UK GDPR you must reply" in after
+    assert "by 21 December 2026" in after
+    before = uk_text("access", date="2026-01-20")
+    assert "Under Art. 12(3) UK GDPR you must reply" in before
+    assert "by 20 February 2026" in before
+    assert "12A" not in before
+    complaint = uk_text("complaint", date="2026-11-22", **{"request-date": "2026-09-01"})
+    assert "The time limit under Art. 12A(1) UK GDPR expired on 30 September 2026" in complaint
+
+
+def test_a_complaint_announced_for_later_cites_the_law_in_force_then() -> None:
+    """An art21 letter of 1 June 2026 is due after 19 June: s.165(2), not Art. 77."""
+    text = uk_text("art21", date="2026-06-01")
+    assert "lodge a complaint with the Information Commissioner under s. 165(2) DPA 2018" in text
+
+
+def test_s164a_complaint_about_access_names_the_access_failure() -> None:
+    text = uk_text(
+        "controller-complaint", date="2026-11-22",
+        **{"request-kind": "access", "request-date": "2026-09-01"},
+    )  # fmt: skip
+    assert "its handling of my request for access of 1 September 2026 infringes the UK GDPR" in text
+    assert "Stop using my personal data" not in text
+    assert "Comply with my request of 1 September 2026" in text
+
+
+def test_swiss_follow_ups_speak_of_the_fadp_where_the_fdpic_acts() -> None:
+    reminder = compose(parse_request(minimal("reminder", "CH", lang="en"), today=FAKE_TODAY))
+    assert "report the matter to the Federal Data Protection and Information Commissioner" in (
+        flat(typst_text(reminder))
+    )
+    values = minimal(
+        "complaint", "CH", lang="en", date="2026-11-22",
+        **{"request-kind": "access", "request-date": "2026-09-01"},
+    )  # fmt: skip
+    report = flat(typst_text(compose(parse_request(values, today=FAKE_TODAY))))
+    assert "The time limit under Art. 25(7) FADP expired on 1 October 2026" in report
+    assert "my request for access (Art. 25 FADP)" in report
+
+
+def test_quebec_reminder_says_it_does_not_stop_the_s43_period() -> None:
+    values = minimal(
+        "reminder", "CA-QC", lang="en", date="2026-11-05",
+        **{"request-kind": "access", "request-date": "2026-10-01"},
+    )  # fmt: skip
+    text = flat(typst_text(compose(parse_request(values, today=FAKE_TODAY))))
+    assert "ends on November 30, 2026 (s. 43 of the Private Sector Act)" in text

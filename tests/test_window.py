@@ -207,8 +207,8 @@ def test_a_country_typed_into_the_address_is_printed_once(tmp_path: Path) -> Non
     for pdf_file in both_engines(document, tmp_path, "ES"):
         header = crop(pdf_file, 0, 0, 216, ZONE_TOP)
         printed = crop(pdf_file, 20, ZONE_TOP, 85, RETURN_ZONE - ZONE_TOP)
-        for text in (header, printed):
-            assert text.upper().count("ESPAÑA") == 1, text
+        assert header.upper().count("ESPAÑA") <= 1, header
+        assert printed.upper().count("ESPAÑA") == 1, printed
         assert " ".join(printed.split()).endswith("28013 Madrid · ESPAÑA")
 
 
@@ -247,3 +247,18 @@ def test_the_residence_country_is_recognised_in_every_language(code: str) -> Non
 )  # fmt: skip
 def test_only_the_country_is_left_out(country: str, typed: str, kept: tuple[str, ...]) -> None:
     assert without_country(tuple(typed.split(", ")), country) == kept
+
+
+def test_the_template_and_typst_engine_estimate_widths_alike() -> None:
+    """base.html.jinja's ``ems`` and dsr.typeset.ems: one table, in two languages."""
+    import jinja2
+
+    from dsr.resources import resource_dir
+
+    source = (resource_dir("templates") / "base.html.jinja").read_text(encoding="utf-8")
+    start = source.index("{%- macro ems(text) -%}")
+    end = source.index("{%- endmacro %}", start) + len("{%- endmacro %}")
+    template = jinja2.Environment(autoescape=True).from_string(source[start:end] + "{{ ems(t) }}")
+    for text in [NAME_200, *SIX_LINES, LONG_TOWN, "Ερμού 1 · 105 63 Αθήνα · ΕΛΛΑΔΑ", "陳大文",
+                 "Иван Петров", "Œuvre — «Ça» „Zitat“ l\u2019été…", "Łódź · Příliš žluťoučký kůň"]:  # fmt: skip
+        assert float(template.render(t=text)) == pytest.approx(typeset.ems(text)), text

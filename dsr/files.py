@@ -1,0 +1,403 @@
+"""Every file dsr writes goes through here.
+
+The rules (DESIGN.md, "Safety rules"): dsr writes only inside the folder it
+was given, under names it chose; it never follows a symbolic link for its own
+files (every operation is relative to the folder's descriptor, with
+``O_NOFOLLOW``); writes are atomic (a temporary file named with the run's id,
+then a rename); a final name is created exclusively unless replacing was
+asked for; files holding personal data are 0600 in 0700 folders.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import secrets
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from .errors import DsrError, InputError
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+SLUG_RULE = "use lower-case letters a-z, digits and hyphens, starting with a letter or digit"
+_COMPONENT = re.compile(r"[A-Za-z0-9._-]+")
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+SHARED_FILE = 0o644
+SHARED_DIR = 0o755
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+LOCK_FILE = ".dsr-batch.lock"
+
+
+class FileError(DsrError):
+    """A file could not be written (a full disk, a missing folder...)."""
+
+
+class UnsafeFile(FileError, InputError):
+    """Refused: a link, a name taken from data, or a file dsr did not write (exit 2)."""
+
+
+class OutputExists(UnsafeFile):
+    """The file exists and replacing it was not asked for (--force)."""
+
+
+class FolderBusy(FileError):
+    """Another dsr run is writing into the folder."""
+
+
+def new_run_id() -> str:
+    """An id for this run; its temporary files carry it, so cleanup removes only those."""
+    return "dsr" + secrets.token_hex(6)
+
+
+RUN_ID = new_run_id()
+
+
+def is_slug(text: str) -> bool:
+    return SLUG.fullmatch(text) is not None
+
+
+def check_slug(text: str, what: str) -> str:
+    """``text`` if it is a slug; otherwise refuse, naming it: it would leave the folder."""
+    if not is_slug(text):
+        raise UnsafeFile(f"{what} {text!r} cannot name a file: {SLUG_RULE}")
+    return text
+
+
+def is_file_name(text: str) -> bool:
+    """One plain file name: no folder, no ``..``, nothing but letters, digits and ``._-``."""
+    return text not in (".", "..") and not text.startswith(".") and bool(_COMPONENT.fullmatch(text))
+
+
+def name_parts(name: str) -> list[str]:
+    """The components of a relative name dsr chose; anything that could leave the folder fails."""
+    parts = name.split("/")
+    for part in parts:
+        if part in ("", ".", "..") or not _COMPONENT.fullmatch(part):
+            raise UnsafeFile(f"{name!r} cannot name a file inside the output folder")
+    return parts
+
+
+def describe(error: OSError, path: Path | str, doing: str = "write") -> FileError:
+    """An OSError as a message a member understands."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return FileError(f"the disk is full: cannot {doing} {path}; free some space and try again")
+    if error.errno in (errno.ELOOP, errno.ENOTDIR) or (
+        error.errno == errno.EEXIST and doing == "create"
+    ):
+        if error.errno == errno.EEXIST:
+            return OutputExists(f"{path} exists; use --force to replace it")
+        return UnsafeFile(
+            f"{path} is a symbolic link (or not a folder); dsr does not follow links "
+            "for the files it writes: remove it, or choose another folder"
+        )
+    return FileError(f"cannot {doing} {path}: {error.strerror or error}")
+
+
+def make_dir(path: Path, mode: int = PRIVATE_DIR) -> None:
+    """Create ``path`` (and missing parents) with ``mode``; an existing folder is kept as it is."""
+    missing = []
+    current = path
+    while not current.exists() and current != current.parent:
+        if current.is_symlink():
+            raise describe(OSError(errno.ELOOP, "link"), current)
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=mode)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise describe(error, folder, "create the folder") from error
+        os.chmod(folder, mode)  # mkdir's mode is filtered by the umask
+
+
+@contextmanager
+def open_folder(path: Path, *, create: bool = True, mode: int = PRIVATE_DIR) -> Iterator[int]:
+    """A descriptor of the folder the user gave (it may be a link the user made)."""
+    if create:
+        make_dir(path, mode)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise describe(error, path, "open the folder") from error
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _subfolder(dir_fd: int, parts: list[str], base: Path, create: bool, mode: int) -> int:
+    """Walk down ``parts`` below ``dir_fd`` without following a link; a new descriptor."""
+    fd = os.dup(dir_fd)
+    for part in parts:
+        base = base / part
+        try:
+            made = False
+            if create:
+                with suppress(FileExistsError):
+                    os.mkdir(part, mode, dir_fd=fd)
+                    made = True
+            child = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            if made:
+                os.fchmod(child, mode)  # mkdir's mode is filtered by the umask
+        except OSError as error:
+            os.close(fd)
+            raise describe(error, base, "open the folder") from error
+        os.close(fd)
+        fd = child
+    return fd
+
+
+def _is_regular(dir_fd: int, name: str) -> bool | None:
+    """True for a regular file, False for anything else (a link), None if there is none."""
+    try:
+        info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    return stat.S_ISREG(info.st_mode)
+
+
+def write_file(
+    folder: Path,
+    name: str,
+    data: bytes,
+    *,
+    mode: int = PRIVATE_FILE,
+    replace: bool = False,
+    before_replace: Callable[[], None] | None = None,
+    run_id: str = RUN_ID,
+    dir_mode: int | None = None,
+) -> Path:
+    """Write ``data`` to ``folder/name`` atomically; ``name`` may hold subfolders dsr chose.
+
+    Without ``replace`` the final name is created exclusively: of two writers,
+    one gets "exists". With it, a file (or a link, never its target) is
+    replaced. ``before_replace`` runs once the data is on disk, before the
+    rename (dsr batch records the finished file there).
+    """
+    *subfolders, base = name_parts(name)
+    if dir_mode is None:
+        dir_mode = PRIVATE_DIR if mode == PRIVATE_FILE else SHARED_DIR
+    path = folder / name
+    temp = f".{base}.{run_id}.part"
+    with open_folder(folder, mode=dir_mode) as top:
+        fd = _subfolder(top, subfolders, folder, True, dir_mode)
+        try:
+            try:
+                handle = os.open(
+                    temp,
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                    mode,
+                    dir_fd=fd,
+                )
+            except OSError as error:
+                raise describe(error, path) from error
+            try:
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(handle, view) :]
+                    os.fchmod(handle, mode)  # the umask does not widen or narrow it
+                    os.fsync(handle)
+                finally:
+                    os.close(handle)
+                if before_replace is not None:
+                    before_replace()
+                if replace:
+                    os.replace(temp, base, src_dir_fd=fd, dst_dir_fd=fd)
+                else:
+                    _create_exclusively(fd, temp, base)
+            except OSError as error:
+                with suppress(OSError):
+                    os.unlink(temp, dir_fd=fd)
+                raise describe(error, path, "write" if replace else "create") from error
+            except BaseException:
+                with suppress(OSError):
+                    os.unlink(temp, dir_fd=fd)
+                raise
+        finally:
+            os.close(fd)
+    return path
+
+
+def _create_exclusively(dir_fd: int, temp: str, base: str) -> None:
+    """Give ``temp`` the name ``base`` only if nothing has it: of two writers, one fails."""
+    try:
+        os.link(temp, base, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        # No hard links here (FAT, some network drives): reserve the name, then rename.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        os.close(os.open(base, flags, PRIVATE_FILE, dir_fd=dir_fd))
+        os.replace(temp, base, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    else:
+        os.unlink(temp, dir_fd=dir_fd)
+
+
+def append(folder: Path, name: str, data: bytes, mode: int = PRIVATE_FILE) -> None:
+    """Append to dsr's own file (O_APPEND lines are safe from several processes); no link."""
+    name_parts(name)
+    with open_folder(folder) as dir_fd:
+        try:
+            fd = os.open(
+                name,
+                os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                mode,
+                dir_fd=dir_fd,
+            )
+        except OSError as error:
+            raise describe(error, folder / name) from error
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise UnsafeFile(f"{folder / name} is not a regular file; remove it")
+            os.write(fd, data)
+            os.fsync(fd)
+        except OSError as error:
+            raise describe(error, folder / name) from error
+        finally:
+            os.close(fd)
+
+
+def read(folder: Path, name: str) -> bytes | None:
+    """dsr's own file, or None if there is none; a link is refused, never followed."""
+    *subfolders, base = name_parts(name)
+    try:
+        top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise describe(error, folder, "read") from error
+    try:
+        dir_fd = _subfolder(top, subfolders, folder, False, PRIVATE_DIR)
+    finally:
+        os.close(top)
+    try:
+        fd = os.open(base, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise describe(error, folder / name, "read") from error
+    finally:
+        os.close(dir_fd)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def remove(folder: Path, name: str) -> bool:
+    """Delete dsr's own regular file ``folder/name``; a link or a folder is left alone."""
+    *subfolders, base = name_parts(name)
+    try:
+        top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        try:
+            fd = _subfolder(top, subfolders, folder, False, PRIVATE_DIR)
+        except FileError:
+            return False
+        try:
+            if not _is_regular(fd, base):
+                return False
+            os.unlink(base, dir_fd=fd)
+            return True
+        finally:
+            os.close(fd)
+    finally:
+        os.close(top)
+
+
+def remove_empty_folder(path: Path) -> bool:
+    """Remove ``path`` if it is an empty folder (and not a link)."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    try:
+        path.rmdir()
+    except OSError:
+        return False
+    return True
+
+
+def remove_temp_files(folder: Path, run_id: str) -> int:
+    """Remove the temporary files of one run (their names carry its id), nothing else."""
+    suffix = f".{run_id}.part"
+    count = 0
+    if not folder.is_dir():
+        return 0
+    for entry in os.scandir(folder):
+        if entry.name.startswith(".") and entry.name.endswith(suffix):
+            count += remove(folder, entry.name)
+    return count
+
+
+def archive_path(folder: Path) -> Path:
+    """``<folder>.zip`` beside the folder, whatever dots the folder's name holds."""
+    resolved = folder.resolve()
+    if resolved == resolved.parent:
+        raise UnsafeFile(f"{folder} has no name to give its archive; choose another folder")
+    return resolved.parent / f"{resolved.name}.zip"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def folder_lock(folder: Path, run_id: str = RUN_ID) -> Iterator[None]:
+    """One dsr run writing into ``folder`` at a time: a lock file created exclusively.
+
+    A lock whose process is gone is stale: that run's temporary files are
+    removed and the lock is taken over.
+    """
+    line = f"{os.getpid()} {run_id}\n".encode()
+    with open_folder(folder) as dir_fd:
+        for _ in range(3):
+            try:
+                fd = os.open(
+                    LOCK_FILE,
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                    PRIVATE_FILE,
+                    dir_fd=dir_fd,
+                )
+            except FileExistsError:
+                held = (read(folder, LOCK_FILE) or b"").decode("utf-8", "replace").split()
+                pid = int(held[0]) if held and held[0].isdigit() else 0
+                if _pid_alive(pid):
+                    raise FolderBusy(
+                        f"another dsr run (process {pid}) is writing into {folder}; wait for it "
+                        f"to finish (if it is not running, remove {folder / LOCK_FILE})"
+                    ) from None
+                if len(held) > 1 and re.fullmatch(r"dsr[0-9a-f]{12}", held[1]):
+                    remove_temp_files(folder, held[1])
+                remove(folder, LOCK_FILE)
+                continue
+            except OSError as error:
+                raise describe(error, folder / LOCK_FILE) from error
+            try:
+                os.write(fd, line)
+            except OSError as error:
+                os.unlink(LOCK_FILE, dir_fd=dir_fd)
+                raise describe(error, folder / LOCK_FILE) from error
+            finally:
+                os.close(fd)
+            break
+        else:
+            raise FolderBusy(f"cannot lock {folder}: {folder / LOCK_FILE} keeps reappearing")
+        try:
+            yield
+        finally:
+            if read(folder, LOCK_FILE) == line:
+                remove(folder, LOCK_FILE)

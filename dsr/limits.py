@@ -1,0 +1,100 @@
+"""Bounds on what dsr reads: regular files only, sizes, nesting depth, no YAML aliases.
+
+A member list, a profile or a controller record is small, flat data. A
+device (``/dev/zero``), a FIFO, a file of gigabytes, a YAML "billion laughs"
+or 100,000 nested ``[`` would make dsr hang, swell or crash; each is refused
+here with a message naming the file and the limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+MAX_DEPTH = 32  # a row or record nests two or three levels
+MAX_RECORD_BYTES = 4 * 1024 * 1024  # a profile, defaults or controller file
+MAX_BATCH_BYTES = 256 * 1024 * 1024  # a member list: about a million CSV rows
+MAX_ROWS = 100_000  # rows of one batch file; dsr batch --max-rows raises it
+
+
+class LimitError(InputError):
+    """An input file is not a regular file, or exceeds one of dsr's limits."""
+
+
+def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
+    """The bytes of the regular file ``path``, if it has at most ``limit`` of them."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us
+    except OSError as error:
+        raise LimitError(f"{path}: cannot read: {error.strerror}") from error
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise LimitError(f"{path}: not a regular file")
+        if info.st_size > limit:
+            raise LimitError(f"{path}: {info.st_size:,} bytes; the limit is {limit:,}")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise LimitError(f"{path}: more than {limit:,} bytes; the limit is {limit:,}")
+    return data
+
+
+def check_depth(data: Any, where: str, limit: int = MAX_DEPTH) -> Any:
+    """``data`` itself, if its lists and mappings nest at most ``limit`` levels."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                raise LimitError(f"{where}: nested more than {limit} levels deep")
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return data
+
+
+def load_json(text: str, where: str) -> Any:
+    """Parse JSON; ``where`` names the file (and line) in errors. Raises ValueError if not JSON."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise LimitError(f"{where}: nested more than {MAX_DEPTH} levels deep") from None
+    return check_depth(data, where)
+
+
+def load_yaml(text: str, where: str) -> Any:
+    """Parse YAML without aliases and at most MAX_DEPTH levels deep.
+
+    Aliases (``*name``) are refused: eight levels of them in 600 bytes made
+    millions of values. The events are checked first, then the document is
+    built, both by libyaml where it is installed. Raises yaml.YAMLError for
+    YAML that is not valid.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    deep = LimitError(f"{where}: nested more than {MAX_DEPTH} levels deep")
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            if isinstance(event, yaml.AliasEvent):
+                raise LimitError(
+                    f"{where}: line {line}: YAML aliases (*{event.anchor}) are not accepted; "
+                    "write the values out"
+                )
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise deep
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                depth -= 1
+    except yaml.YAMLError as error:
+        if "maximum nesting depth" in str(error):  # libyaml's own limit, met reading ahead
+            raise deep from None
+        raise
+    return yaml.load(text, Loader=loader)  # a safe loader: CSafeLoader or SafeLoader

@@ -1,0 +1,485 @@
+"""File-system safety: the hostile review of 2026-12-07, findings 1, 3-8, 14, 21, 23.
+
+dsr writes only inside its target, under names it chose, never through a
+symbolic link, never replacing or deleting what it did not write without
+--force, and keeps members' data 0600 in 0700 folders (dsr.files).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsr import files
+from dsr.cli import main
+
+ROW = {
+    "kind": "objection",
+    "jurisdiction": "DE",
+    "name": "Erika Mustermann",
+    "address": "Hauptstraße 1, 10115 Berlin",
+    "account-email": "erika@example.org",
+    "lang": "de",
+    "date": "2026-11-22",
+}
+LETTER = [
+    "letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "E M",
+    "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "e@example.org",
+    "--date", "2026-11-22", "--lang", "de",
+]  # fmt: skip
+RECORD = {
+    "service": "Victim Social",
+    "sources": ["test fixture"],
+    "last_verified": "2026-11-01",
+    "entities": [
+        {
+            "name": "Victim GmbH",
+            "attention": "dpo",
+            "address": ["Beispielweg 5", "10117 Berlin"],
+            "country": "DE",
+            "jurisdictions": ["EU", "EEA"],
+            "sources": ["test fixture"],
+            "last_verified": "2026-11-01",
+        }
+    ],
+}
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def rows_file(folder: Path, count: int = 1) -> Path:
+    path = folder / "rows.jsonl"
+    path.write_text("".join(json.dumps(ROW) + "\n" for _ in range(count)), encoding="utf-8")
+    return path
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# Finding 1: a controller key never leaves the store.
+
+
+@pytest.mark.parametrize("key", ["../../escaped-outside", "/some/dir/victim", "Acme", ".x", ""])
+def test_1_a_controller_key_that_is_no_slug_is_refused(
+    tmp_path: Path, dsr_home: Path, key: str
+) -> None:
+    if key.startswith("/"):
+        key = str(tmp_path / "victim")
+        (tmp_path / "victim.json").write_text("precious", encoding="utf-8")
+    source = tmp_path / "abs.json"
+    source.write_text(json.dumps({key: RECORD}), encoding="utf-8")
+    code, output = invoke("controllers", "import", str(source))
+    assert code == 0, output
+    assert f"skipped {key!r}: not a controller key: use lower-case letters" in output
+    assert output.endswith("Imported 0 controllers, skipped 1.\n")
+    if key.startswith("/"):
+        assert (tmp_path / "victim.json").read_text(encoding="utf-8") == "precious"
+    assert not list(tmp_path.rglob("escaped-outside*"))
+    assert not list(dsr_home.parent.glob("escaped-outside*"))
+
+
+def test_1_the_store_itself_refuses_a_path(dsr_home: Path) -> None:
+    from dsr.userdata import save_controller
+
+    with pytest.raises(files.UnsafeFile, match=r"controller key '\.\./x' cannot name a file"):
+        save_controller("../x", RECORD)
+
+
+@given(st.text(max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_1_a_slug_never_names_anything_outside_its_folder(text: str) -> None:
+    if files.is_slug(text):
+        assert "/" not in text
+        assert ".." not in text
+        assert text[0] not in ".-"
+        assert Path("/store", f"{text}.json").parent == Path("/store")
+    else:
+        with pytest.raises(files.UnsafeFile, match="cannot name a file"):
+            files.check_slug(text, "key")
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_name_dsr_writes_stays_below_its_folder(text: str) -> None:
+    try:
+        parts = files.name_parts(text)
+    except files.UnsafeFile:
+        return
+    assert all(part not in ("", ".", "..") and "/" not in part for part in parts)
+    root = Path("/target")
+    assert (root / text).resolve().is_relative_to(root)
+
+
+# Finding 3: the state file is never followed.
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_3_a_linked_state_file_is_not_followed(tmp_path: Path, dangling: bool) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "outside.txt"
+    if not dangling:
+        outside.write_text("mine\n", encoding="utf-8")
+    (out / ".dsr-batch-state.jsonl").symlink_to("../outside.txt")
+    code, output = invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")
+    assert code == 2, output
+    assert "dsr does not follow links" in output
+    assert "Traceback" not in output
+    if dangling:
+        assert not outside.exists()
+    else:
+        assert outside.read_text(encoding="utf-8") == "mine\n"
+
+
+# Finding 4: a report.csv dsr did not write is kept.
+
+
+def test_4_a_foreign_report_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "rp"
+    folder.mkdir()
+    members = rows_file(tmp_path).read_text(encoding="utf-8")
+    (folder / "report.csv").write_text(members, encoding="utf-8")
+    (folder / "report.jsonl").write_text(members, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    code, output = invoke("batch", "report.jsonl", "-o", ".", "--format", "txt")
+    assert code == 2, output
+    assert "report.csv exists and was not written by dsr batch" in output
+    assert (folder / "report.csv").read_text(encoding="utf-8") == members
+    code, output = invoke("batch", "report.jsonl", "-o", ".", "--format", "txt", "--force")
+    assert code == 0, output
+    assert (folder / "report.csv").read_text(encoding="utf-8").startswith("row,status")
+    # The batch's own report is replaced by a rerun.
+    code, output = invoke("batch", "report.jsonl", "-o", ".", "--format", "txt")
+    assert code == 0, output
+
+
+# Finding 5: the archive is <folder>.zip and never replaced without --force.
+
+
+def test_5_the_archive_is_named_after_the_whole_folder(tmp_path: Path) -> None:
+    (tmp_path / "letters.zip").write_text("backup", encoding="utf-8")
+    out = tmp_path / "letters.2026"
+    source = rows_file(tmp_path)
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--zip")
+    assert code == 0, output
+    assert (tmp_path / "letters.zip").read_text(encoding="utf-8") == "backup"
+    archive = tmp_path / "letters.2026.zip"
+    assert zipfile.ZipFile(archive).namelist() == ["0001-mustermann-objection-de.txt", "report.csv"]
+    assert mode(archive) == 0o600
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--zip")
+    assert code == 2
+    assert output == f"Error: --zip: {archive} exists; use --force to replace it\n"
+    code, output = invoke(
+        "batch", str(source), "-o", str(out), "--format", "txt", "--zip", "--force"
+    )
+    assert code == 0, output
+
+
+def test_5_a_zip_of_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "here"
+    folder.mkdir()
+    source = rows_file(tmp_path)
+    monkeypatch.chdir(folder)
+    code, output = invoke("batch", str(source), "-o", ".", "--format", "txt", "--zip")
+    assert code == 0, output
+    assert "internal error" not in output
+    assert (tmp_path / "here.zip").is_file()
+
+
+def test_5_a_kit_archive_keeps_an_unrelated_zip(tmp_path: Path) -> None:
+    (tmp_path / "kit.zip").write_text("backup", encoding="utf-8")
+    kit = tmp_path / "kit.v2"
+    args = ["templates", "-o", str(kit), "--kind", "objection", "--jurisdiction", "DE",
+            "--lang", "de", "--format", "html", "--zip"]  # fmt: skip
+    code, output = invoke(*args)
+    assert code == 0, output
+    assert (tmp_path / "kit.zip").read_text(encoding="utf-8") == "backup"
+    assert "DE/objection-de.html" in zipfile.ZipFile(tmp_path / "kit.v2.zip").namelist()
+    code, output = invoke(*args, "--force")
+    assert code == 0, output
+    (tmp_path / "kit.v3.zip").write_text("backup", encoding="utf-8")
+    code, output = invoke(*[a if a != str(kit) else str(tmp_path / "kit.v3") for a in args])
+    assert code == 2
+    assert output == f"Error: --zip: {tmp_path / 'kit.v3.zip'} exists; use --force to replace it\n"
+
+
+# Finding 6: forget deletes only dsr's own files.
+
+
+def test_6_forget_keeps_what_dsr_did_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "tax.txt").write_text("tax", encoding="utf-8")
+    (docs / "controllers").mkdir()
+    (docs / "controllers" / "mine.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("DSR_HOME", str(docs))
+    source = tmp_path / "acme.json"
+    source.write_text(json.dumps({"acme": RECORD}), encoding="utf-8")
+    assert invoke("controllers", "import", str(source))[0] == 0
+    assert (docs / "controllers" / "acme.json").is_file()
+    code, output = invoke("forget", "--yes")
+    assert code == 0, output
+    assert (docs / "tax.txt").read_text(encoding="utf-8") == "tax"
+    assert (docs / "controllers" / "mine.json").is_file()
+    assert not (docs / "controllers" / "acme.json").exists()
+    assert f"Kept {docs / 'tax.txt'}: dsr did not write it." in output
+
+
+def test_6_forget_does_not_follow_a_linked_store(tmp_path: Path, dsr_home: Path) -> None:
+    source = tmp_path / "acme.json"
+    source.write_text(json.dumps({"acme": RECORD}), encoding="utf-8")
+    assert invoke("controllers", "import", str(source))[0] == 0
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "acme.json").write_text("precious", encoding="utf-8")
+    (dsr_home / "controllers" / "acme.json").unlink()
+    (dsr_home / "controllers").rmdir()
+    (dsr_home / "controllers").symlink_to(victim)
+    assert invoke("forget", "--yes")[0] == 0
+    assert (victim / "acme.json").read_text(encoding="utf-8") == "precious"
+
+
+# Finding 23: forget says which batch folders still hold members' data.
+
+
+def test_23_forget_names_the_batch_folders_it_leaves(tmp_path: Path, dsr_home: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")[0] == 0
+    code, output = invoke("forget", "--yes")
+    assert code == 0, output
+    assert f"Not removed: {out} holds letters, report.csv and .dsr-batch-state.jsonl" in output
+    assert (out / "report.csv").exists()
+
+
+# Finding 7: cleanup removes only this run's temporary files.
+
+
+def test_7_foreign_part_files_are_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out2"
+    out.mkdir()
+    (out / ".movie.mkv.part").write_text("data", encoding="utf-8")
+    (out / ".0001-x.txt.dsr0123456789ab.part").write_text("another run", encoding="utf-8")
+    code, output = invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")
+    assert code == 0, output
+    assert (out / ".movie.mkv.part").read_text(encoding="utf-8") == "data"
+    assert (out / ".0001-x.txt.dsr0123456789ab.part").exists()
+    assert not (out / ".dsr-batch.lock").exists()
+
+
+def test_7_a_stale_lock_s_temp_files_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    (out / ".dsr-batch.lock").write_text(f"{dead} dsr0123456789ab\n", encoding="utf-8")
+    (out / ".0001-x.txt.dsr0123456789ab.part").write_text("killed run", encoding="utf-8")
+    (out / ".movie.mkv.part").write_text("data", encoding="utf-8")
+    code, output = invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")
+    assert code == 0, output
+    assert not (out / ".0001-x.txt.dsr0123456789ab.part").exists()
+    assert (out / ".movie.mkv.part").exists()
+
+
+# Finding 8: exported sources and kits are not written through links.
+
+
+def test_8_exported_sources_do_not_follow_a_link(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    src = tmp_path / "src"
+    (src / "templates").mkdir(parents=True)
+    (src / "templates" / "base.html.jinja").symlink_to(victim)
+    code, output = invoke("templates", "--source", "-o", str(src), "--force")
+    assert code == 0, output
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not (src / "templates" / "base.html.jinja").is_symlink()
+
+
+def test_8_exported_sources_are_not_replaced_without_force(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    assert invoke("templates", "--source", "-o", str(src))[0] == 0
+    mine = src / "templates" / "base.html.jinja"
+    mine.write_text("my adaptation", encoding="utf-8")
+    (src / "templates" / "other").mkdir()
+    from dsr.kits import write_sources
+
+    with pytest.raises(files.OutputExists):
+        write_sources(src)
+    assert mine.read_text(encoding="utf-8") == "my adaptation"
+
+
+def test_8_a_kit_does_not_write_through_a_linked_folder(tmp_path: Path) -> None:
+    victim = tmp_path / "victimkit"
+    victim.mkdir()
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    (kit / "DE").symlink_to("../victimkit")
+    code, output = invoke("templates", "-o", str(kit), "--force", "--kind", "objection",
+                          "--jurisdiction", "DE", "--lang", "de", "--format", "html")  # fmt: skip
+    assert code == 2, output
+    assert "dsr does not follow links" in output
+    assert not list(victim.iterdir())
+
+
+# Finding 14: letters, reports and calendars are private whatever the umask.
+
+
+def test_14_personal_data_is_private(tmp_path: Path, dsr_home: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        letter = tmp_path / "um.txt"
+        code, output = invoke(*LETTER, "-o", str(letter), "--track")
+        assert code == 0, output
+        out = tmp_path / "um"
+        assert invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")[0] == 0
+        assert invoke("track", "ics", "-o", str(tmp_path / "d.ics"))[0] == 0
+    finally:
+        os.umask(old)
+    assert mode(letter) == 0o600
+    assert mode(out) == 0o700
+    assert {mode(p) for p in out.iterdir()} == {0o600}
+    assert mode(tmp_path / "d.ics") == 0o600
+    assert mode(dsr_home) == 0o700
+
+
+def test_23_dsr_home_is_created_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "new" / "home"
+    monkeypatch.setenv("DSR_HOME", str(home))
+    source = tmp_path / "acme.json"
+    source.write_text(json.dumps({"acme": RECORD}), encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        assert invoke("controllers", "import", str(source))[0] == 0
+    finally:
+        os.umask(old)
+    assert mode(home) == 0o700
+    assert mode(home / "controllers") == 0o700
+    assert mode(home / "controllers" / "acme.json") == 0o600
+
+
+# Finding 21: one writer at a time.
+
+
+def test_21_of_two_letters_to_one_name_one_fails(tmp_path: Path) -> None:
+    """The final name is created exclusively: the second writer is told, not silently lost."""
+    target = tmp_path / "same.txt"
+    files.write_file(tmp_path, "same.txt", b"Alice")
+    with pytest.raises(files.OutputExists, match="exists; use --force"):
+        files.write_file(tmp_path, "same.txt", b"Bob")
+    assert target.read_bytes() == b"Alice"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_21_two_letters_at_once(tmp_path: Path) -> None:
+    target = tmp_path / "same.txt"
+    command = [sys.executable, "-m", "dsr", *LETTER, "-o", str(target)]
+    runs = [subprocess.Popen(command, stderr=subprocess.PIPE) for _ in range(4)]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    results = [(run.returncode, err) for run, err in zip(runs, errors, strict=True)]
+    assert sum(code == 0 for code, _ in results) == 1, results
+    assert all(b"exists" in err for code, err in results if code != 0)
+
+
+def test_21_a_second_batch_into_the_folder_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".dsr-batch.lock").write_text(f"{os.getppid()} dsr0123456789ab\n", encoding="utf-8")
+    code, output = invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")
+    assert code == 1
+    assert output == (
+        f"Error: another dsr run (process {os.getppid()}) is writing into {out}; wait for it "
+        f"to finish (if it is not running, remove {out / '.dsr-batch.lock'})\n"
+    )
+    assert not (out / "report.csv").exists()
+
+
+# Finding 23: a reference is no path in an attachment's name; a full disk is said.
+
+
+def test_23_a_reference_cannot_name_a_path(tmp_path: Path) -> None:
+    code, output = invoke(
+        *LETTER,
+        "--email",
+        "e@example.org",
+        "--reference",
+        "a/../../etc",
+        "-o",
+        str(tmp_path / "x.eml"),
+    )
+    assert code == 2, output
+    assert "--reference:" in output
+    assert not (tmp_path / "x.eml").exists()
+
+
+def test_23_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    target = tmp_path / "x.txt"
+    code, output = invoke(*LETTER, "-o", str(target))
+    assert code == 1
+    assert output == (
+        f"Error: the disk is full: cannot create {target}; free some space and try again\n"
+    )
+    assert not list(tmp_path.iterdir())
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_a_member_s_surname_becomes_a_slug(surname: str) -> None:
+    from dsr.batch import _slug
+
+    assert files.is_slug(_slug(surname))
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_an_attachment_name_is_one_plain_name(reference: str) -> None:
+    if files.is_file_name(reference):
+        assert Path(reference).name == reference
+        assert not reference.startswith(".")
+        assert (Path("/mail") / reference).resolve().parent == Path("/mail")
+
+
+def test_3_a_linked_tracking_store_is_not_followed(tmp_path: Path, dsr_home: Path) -> None:
+    victim = tmp_path / "victim.db"
+    victim.write_text("precious", encoding="utf-8")
+    (dsr_home / "tracking.sqlite3").symlink_to(victim)
+    code, output = invoke(*LETTER, "-o", str(tmp_path / "x.txt"), "--track")
+    assert code == 2, output
+    assert "is a symbolic link; dsr does not follow it" in output
+    assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_23_a_full_disk_in_a_batch_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")
+    assert code == 1, output
+    assert "internal error" not in output
+    assert "Error: the disk is full: cannot " in output
