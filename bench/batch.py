@@ -47,13 +47,14 @@ def make_csv(path: Path, rows: int) -> None:
         writer = csv.writer(handle)
         writer.writerow(
             ["kind", "jurisdiction", "name", "address", "account_email", "lang", "situation",
-             "request_date", "date"]
+             "request_date", "request_kind", "date"]
         )  # fmt: skip
         for number in range(rows):
             kind, code, address, lang, situation = MEMBERS[number % len(MEMBERS)]
             writer.writerow(
                 [kind, code, f"Member{number} Example", address, f"m{number}@example.org", lang,
-                 situation, "2026-09-01" if kind == "complaint" else "", "2026-11-22"]
+                 situation, "2026-09-01" if kind == "complaint" else "",
+                 "objection" if kind == "complaint" else "", "2026-11-22"]
             )  # fmt: skip
 
 

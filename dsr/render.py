@@ -76,6 +76,9 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
         page_size=_page_size,
         after_salutation=_after_salutation,
     )
+    from .typeset import ems, rows
+
+    env.globals.update(text_ems=ems, text_rows=rows)  # the header's measures, in Python
     if sandboxed:
         bound_filters(env)
     return env

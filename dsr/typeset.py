@@ -16,6 +16,7 @@ letter with WeasyPrint.
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -265,6 +266,27 @@ def _emit(pieces: list[tuple[str, str, Marks]], fit: float | None = None) -> str
         out.append(run)
         index = end
     return "".join(out)
+
+
+def rows(units: list[str], size: float, width: float) -> int:
+    """The lines ``units`` fill at ``size`` pt in ``width`` pt, as a line breaker fills them.
+
+    Units are words, or parts kept whole; one wider than a line breaks anywhere.
+    """
+    room = width * 0.995
+    lines, used = 1, 0.0
+    for unit in units:
+        unit_width = ems(str(unit)) * size
+        start = used + (0.27 * size if used else 0.0)
+        if start + unit_width <= room:
+            used = start + unit_width
+            continue
+        if used:
+            lines += 1
+        extra = max(math.ceil(unit_width / room) - 1, 0)
+        lines += extra
+        used = unit_width - extra * room
+    return lines
 
 
 def ems(text: str) -> float:

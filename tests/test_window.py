@@ -249,16 +249,20 @@ def test_only_the_country_is_left_out(country: str, typed: str, kept: tuple[str,
     assert without_country(tuple(typed.split(", ")), country) == kept
 
 
-def test_the_template_and_typst_engine_estimate_widths_alike() -> None:
-    """base.html.jinja's ``ems`` and dsr.typeset.ems: one table, in two languages."""
-    import jinja2
-
+def test_the_header_is_measured_in_python_once_for_both_engines() -> None:
+    """base.html.jinja keeps no width table of its own: it asks dsr.typeset, which the
+    Typst engine uses too; a line breaker's count of lines, checked on known cases."""
     from dsr.resources import resource_dir
 
     source = (resource_dir("templates") / "base.html.jinja").read_text(encoding="utf-8")
-    start = source.index("{%- macro ems(text) -%}")
-    end = source.index("{%- endmacro %}", start) + len("{%- endmacro %}")
-    template = jinja2.Environment(autoescape=True).from_string(source[start:end] + "{{ ems(t) }}")
-    for text in [NAME_200, *SIX_LINES, LONG_TOWN, "Ερμού 1 · 105 63 Αθήνα · ΕΛΛΑΔΑ", "陳大文",
-                 "Иван Петров", "Œuvre — «Ça» „Zitat“ l\u2019été…", "Łódź · Příliš žluťoučký kůň"]:  # fmt: skip
-        assert float(template.render(t=text)) == pytest.approx(typeset.ems(text)), text
+    assert "macro ems" not in source
+    assert "text_rows(" in source
+    assert "text_ems(" in source
+    size, width = 10.0, 100.0
+    word = "m" * 10  # 10 x 0.94 em x 10 pt = 94 pt: one word per line of 99.5 pt
+    assert typeset.rows([word], size, width) == 1
+    assert typeset.rows([word, word], size, width) == 2
+    assert typeset.rows(["m" * 30], size, width) == 3  # 282 pt broken anywhere
+    assert typeset.rows(["a", "b", "c"], size, width) == 1
+    for text in [NAME_200, *SIX_LINES, LONG_TOWN, "陳大文", "Иван Петров"]:
+        assert typeset.rows(text.split(), 7, 80 * 72 / 25.4) >= 1
