@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .deadlines import Calendar
+if TYPE_CHECKING:  # the holidays package loads only when a deadline is computed
+    from .deadlines import Calendar
 
 
 def _normalised(value: object) -> object:
