@@ -266,3 +266,19 @@ def test_the_header_is_measured_in_python_once_for_both_engines() -> None:
     assert typeset.rows(["a", "b", "c"], size, width) == 1
     for text in [NAME_200, *SIX_LINES, LONG_TOWN, "陳大文", "Иван Петров"]:
         assert typeset.rows(text.split(), 7, 80 * 72 / 25.4) >= 1
+
+
+def test_the_stored_country_names_are_cldrs() -> None:
+    """dsr/data/country_names.json is what Babel's CLDR data gives for every country dsr
+    serves (regenerate it with dsr.inputs.country_names_from_cldr after a Babel upgrade)."""
+    import json
+
+    from dsr import registry
+    from dsr.inputs import country_names_from_cldr
+    from dsr.resources import data_file
+
+    stored = json.loads(data_file("country_names.json").read_text(encoding="utf-8"))
+    countries = {j.country for j in registry.jurisdictions().values()}
+    assert countries <= set(stored)
+    for country in countries:
+        assert set(stored[country]) == set(country_names_from_cldr(country)), country
