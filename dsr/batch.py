@@ -14,9 +14,11 @@ import gc
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
@@ -60,12 +62,71 @@ class BatchReport:
         return [r for r in self.results if r.status == "error"]
 
 
+def _column(key: object) -> str:
+    """A column or key as dsr reads it: ``Account_Email`` is ``account-email``."""
+    return str(key).strip().lower().replace("_", "-")
+
+
+def _repeated(keys: Iterable[object]) -> str | None:
+    """The first column that appears twice (after normalisation), or None.
+
+    Columns without a name (the empty ones a spreadsheet adds at the end) are
+    not counted: a value under one is refused as an unknown column anyway.
+    """
+    seen: set[str] = set()
+    for key in keys:
+        name = _column(key)
+        if not name:
+            continue
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
+
+
+def _repeated_problem(name: str) -> dict[str, Any]:
+    return {PROBLEM: f"the key {name!r} appears more than once; keep one"}
+
+
+class _RepeatedKey(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads's object_pairs_hook: a key given twice is refused, not overwritten."""
+    repeated = _repeated(key for key, _ in pairs)
+    if repeated is not None:
+        raise _RepeatedKey(repeated)
+    return dict(pairs)
+
+
+def _yaml_repeated_keys(text: str) -> dict[int, str]:
+    """Row number -> the first key repeated in that YAML row (the rows as mapping nodes)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    node = yaml.compose(text, Loader=loader)  # already checked: no aliases, bounded depth
+    found: dict[int, str] = {}
+    if isinstance(node, yaml.SequenceNode):
+        for number, item in enumerate(node.value, start=1):
+            if isinstance(item, yaml.MappingNode):
+                repeated = _repeated(key.value for key, _ in item.value)
+                if repeated is not None:
+                    found[number] = repeated
+    return found
+
+
 def _normalise_keys(row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    repeated = _repeated(key for key in row if key is not None)
+    if repeated is not None:
+        return _repeated_problem(repeated)
     for key, value in row.items():
         if key is None:
             return {PROBLEM: "has more values than the header has columns"}
-        name = str(key).strip().lower().replace("_", "-")
+        name = _column(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if name == "enclose" and isinstance(value, str):
@@ -112,6 +173,12 @@ def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             raise BatchFileError(f"{path}: the header row cannot be read: {error}") from error
         if not fieldnames:
             raise BatchFileError(f"{path}: no header row")
+        repeated = _repeated(fieldnames)
+        if repeated is not None:
+            raise BatchFileError(
+                f"{path}: the column {repeated!r} appears more than once in the header; "
+                "keep one (or rename the other)"
+            )
         number = 0
         while True:
             number += 1
@@ -126,7 +193,10 @@ def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     elif suffix == ".jsonl":
         for number, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
             try:
-                row = json.loads(line)
+                row = json.loads(line, object_pairs_hook=_unique_pairs)
+            except _RepeatedKey as error:
+                yield number, _repeated_problem(error.name)
+                continue
             except json.JSONDecodeError as error:
                 yield number, {PROBLEM: f"not JSON: {error.msg} (column {error.colno})"}
                 continue
@@ -146,9 +216,13 @@ def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             raise BatchFileError(f"{path}: not valid YAML: {error}") from error
         if not isinstance(data, list):
             raise BatchFileError(f"{path}: expected a YAML list of rows")
+        repeated_keys = _yaml_repeated_keys(text)
         for number, row in enumerate(data, start=1):
             if not isinstance(row, dict):
                 yield number, {PROBLEM: "expected a mapping of option names to values"}
+                continue
+            if number in repeated_keys:
+                yield number, _repeated_problem(repeated_keys[number])
                 continue
             yield number, _normalise_keys(row)
     else:
@@ -368,6 +442,7 @@ def run_batch(
         raise DsrError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if engine not in ENGINES:
         raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    _check_before_writing(source, out_dir)
     run_id = files.new_run_id()
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
         try:
@@ -378,6 +453,49 @@ def run_batch(
             )  # fmt: skip
         finally:
             files.remove_temp_files(out_dir, run_id)  # this run's only
+
+
+def _check_before_writing(source: Path, out_dir: Path) -> None:
+    """What makes the whole batch fail is found before anything is written (exit 2)."""
+    for name in (STATE_FILE, REPORT_FILE, files.LOCK_FILE):
+        files.refuse_hard_links(out_dir, name)  # appending or replacing would reach elsewhere
+    report_path = out_dir / REPORT_FILE
+    try:
+        same = report_path.exists() and os.path.samefile(source, report_path)
+    except OSError:
+        same = False
+    if same:  # --force or not: the member list is never replaced by the report
+        raise files.UnsafeFile(
+            f"{source} is the batch's own report file {report_path}; dsr batch never "
+            "replaces its input: move the file, or choose another folder with -o"
+        )
+    next(iter(_read_rows(source)), None)  # the header (or the file) is unusable: stop here
+
+
+def _enclosure(base: Path, item: object) -> str | object:
+    """A row's annex: a regular file inside the batch file's folder ``base``.
+
+    A row may come from a file someone else wrote: it must not pull a PDF from
+    elsewhere on the machine into a letter. Raises ValueError with the reason.
+    """
+    if not isinstance(item, str):
+        return item  # parse_request reports the type
+    path = Path(item)
+    if path.is_absolute():
+        raise ValueError(f"{item}: absolute paths are not accepted; put the file beside {base}")
+    if ".." in path.parts:
+        raise ValueError(f"{item}: '..' is not accepted; put the file in the batch file's folder")
+    folder = base.resolve()
+    resolved = (folder / path).resolve()
+    if not resolved.is_relative_to(folder):
+        raise ValueError(f"{item}: a link that leads out of the batch file's folder {folder}")
+    try:
+        info = resolved.stat()
+    except OSError:
+        raise ValueError(f"{item}: no such file in the batch file's folder {folder}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"{item}: not a regular file")
+    return str(resolved)
 
 
 def _run_locked(
@@ -412,6 +530,12 @@ def _run_locked(
             if PROBLEM in values:
                 results[number] = RowResult(number, "error", "", str(values[PROBLEM]))
                 continue
+            if isinstance(values.get("enclose"), list):
+                try:
+                    values["enclose"] = [_enclosure(source.parent, e) for e in values["enclose"]]
+                except ValueError as error:
+                    results[number] = RowResult(number, "error", "", f"enclose: {error}")
+                    continue
             merged = {**(defaults or {}), **values}
             unknown = sorted(set(merged) - set(FIELDS))
             if unknown:
@@ -507,6 +631,7 @@ def write_report(out_dir: Path, report: BatchReport) -> Path:
     def record() -> None:  # the report is the batch's own: a rerun may replace it
         _append_state(out_dir, 0, REPORT_FILE, "", sha)
 
+    files.refuse_hard_links(out_dir, REPORT_FILE)  # never replace a file that is also elsewhere
     return files.write_file(out_dir, REPORT_FILE, data, replace=True, before_replace=record)
 
 

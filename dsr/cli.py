@@ -386,6 +386,12 @@ def letter(
         fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
+    if template_dir is not None:
+        from .sandbox import user_template_dir
+
+        template_dir, notes = user_template_dir(template_dir)
+        for note in notes:
+            click.echo(shown(note), err=True)
 
     values: dict[str, Any] = _load_profile(profile_file) if profile_file else {}
     for key, value in options.items():

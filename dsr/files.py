@@ -240,6 +240,23 @@ def _create_exclusively(dir_fd: int, temp: str, base: str) -> None:
         os.unlink(temp, dir_fd=dir_fd)
 
 
+def linked_message(path: Path | str) -> str:
+    return (
+        f"{path} has more than one hard link; dsr does not write to a file that also "
+        "appears elsewhere: remove it (or move it aside), then run dsr again"
+    )
+
+
+def refuse_hard_links(folder: Path, name: str) -> None:
+    """Refuse (exit 2) if dsr's own ``folder/name`` has more than one hard link."""
+    try:
+        info = os.stat(folder / name, follow_symlinks=False)
+    except OSError:
+        return
+    if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+        raise UnsafeFile(linked_message(folder / name))
+
+
 def append(folder: Path, name: str, data: bytes, mode: int = PRIVATE_FILE) -> None:
     """Append to dsr's own file (O_APPEND lines are safe from several processes); no link."""
     name_parts(name)
@@ -254,8 +271,11 @@ def append(folder: Path, name: str, data: bytes, mode: int = PRIVATE_FILE) -> No
         except OSError as error:
             raise describe(error, folder / name) from error
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
                 raise UnsafeFile(f"{folder / name} is not a regular file; remove it")
+            if info.st_nlink > 1:  # a hard link: the lines would land in another file too
+                raise UnsafeFile(linked_message(folder / name))
             os.write(fd, data)
             os.fsync(fd)
         except OSError as error:
@@ -373,6 +393,7 @@ def folder_lock(folder: Path, run_id: str = RUN_ID) -> Iterator[None]:
                     dir_fd=dir_fd,
                 )
             except FileExistsError:
+                refuse_hard_links(folder, LOCK_FILE)
                 held = (read(folder, LOCK_FILE) or b"").decode("utf-8", "replace").split()
                 pid = int(held[0]) if held and held[0].isdigit() else 0
                 if _pid_alive(pid):

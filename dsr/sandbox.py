@@ -24,12 +24,13 @@ import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import _PassArg
+from jinja2.utils import _PassArg, generate_lorem_ipsum
 
 MAX_TEMPLATE_BYTES = 256 * 1024  # dsr's largest template is under 20 KB
 WORK_BUDGET = 5_000_000  # loop steps plus characters made, per render; a letter takes ~100,000
 TIME_BUDGET = 5.0  # seconds per render; a letter takes milliseconds
 MAX_SIZE = 1_000_000  # the largest number, string or list one step may make
+MAX_LIPSUM_WORDS = 10_000  # lipsum(n, max=...) makes up to n * max words
 INCLUDE_COST = 1_000  # an include in a loop body, whose text is not known when compiling
 
 
@@ -167,6 +168,11 @@ class ConfinedLoader(jinja2.BaseLoader):
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
                 raise TemplateOutsideFolder(f"{shown} is not a regular file")
+            if info.st_nlink > 1:  # another name of it may be a file outside the folder
+                raise TemplateOutsideFolder(
+                    f"{shown} is a hard link ({info.st_nlink} names for one file), "
+                    "which may lead outside the folder; refused. Use a copy instead"
+                )
             if info.st_size > MAX_TEMPLATE_BYTES:
                 raise TemplateOutsideFolder(
                     f"{shown} is {info.st_size:,} bytes; the limit is {MAX_TEMPLATE_BYTES:,}"
@@ -189,6 +195,44 @@ class ConfinedLoader(jinja2.BaseLoader):
         return source, str(path), uptodate
 
 
+def _builtin_names() -> list[str]:
+    """The names of dsr's own templates, relative to their folder ('letters/x.html.jinja')."""
+    from .resources import resource_dir
+
+    root = resource_dir("templates")
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def _overrides(folder: Path, names: list[str]) -> list[str]:
+    return [name for name in names if os.path.lexists(folder / name)]
+
+
+def user_template_dir(folder: Path) -> tuple[Path, list[str]]:
+    """The folder to load user templates from, and notes for the user.
+
+    ``dsr templates --source -o src`` writes ``src/templates`` and
+    ``src/locales``; ``--template-dir src`` means ``src/templates`` when
+    ``src`` holds no template of its own. A folder that overrides none of
+    dsr's templates is used, but with a warning, not silently.
+    """
+    names = _builtin_names()
+    inner = folder / "templates"
+    if (
+        not _overrides(folder, names)
+        and os.path.isdir(inner)
+        and not os.path.islink(inner)
+        and _overrides(inner, names)
+    ):
+        return inner, [f"Note: using the templates in {inner} (the folder --template-dir names)."]
+    if not _overrides(folder, names):
+        return folder, [
+            f"Warning: --template-dir {folder} holds none of dsr's templates "
+            "(such as base.html.jinja or letters/objection.html.jinja), "
+            "so it changes nothing; the built-in templates are used."
+        ]
+    return folder, []
+
+
 def _literal_size(node: nodes.Node) -> int:
     """Characters of template text a loop body writes per step, includes at a flat rate."""
     size = sum(len(data.data) for data in node.find_all(nodes.TemplateData))
@@ -209,6 +253,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         kwargs.setdefault("optimized", False)  # no filter runs at compile time, unbudgeted
         super().__init__(*args, **kwargs)
         self.globals["range"] = self._range
+        self.globals["lipsum"] = self._lipsum
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -253,6 +298,18 @@ class BoundedEnvironment(SandboxedEnvironment):
         numbers = range(*args)
         _charge(len(numbers))
         return numbers
+
+    @staticmethod
+    def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+        """Jinja's ``lipsum``, which ``lipsum(1000000)`` kept busy for minutes, bounded."""
+        if not (isinstance(n, int) and isinstance(max, int)) or n * abs(max) > MAX_LIPSUM_WORDS:
+            raise TemplateTooCostly(
+                f"lipsum({n!r}, max={max!r}) asks for too much text "
+                f"(at most {MAX_LIPSUM_WORDS:,} words)"
+            )
+        _charge(n * abs(max) * 8)
+        text: str = generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+        return text
 
     @staticmethod
     def _finalize(value: Any) -> Any:

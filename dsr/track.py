@@ -6,12 +6,14 @@ mode 0600. SQLite's journal keeps it consistent if dsr is killed at any point.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,9 @@ CREATE TABLE requests (
     "ALTER TABLE requests ADD COLUMN controller_complaint_file TEXT",
     # The record of a company written to from --controller-file, so that follow-ups reach it.
     "ALTER TABLE requests ADD COLUMN controller_record TEXT",
+    # The sha256 of each letter file dsr wrote ({path: hex}): a follow-up appends only
+    # the file it wrote, not whatever is now at that path.
+    "ALTER TABLE requests ADD COLUMN file_hashes TEXT",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 VERDICTS = ("complete", "partial", "refused")
@@ -92,6 +97,7 @@ class Tracked:
     controller_complaint: date | None = None
     controller_complaint_file: str | None = None
     controller_record: dict[str, Any] | None = None  # a company from --controller-file
+    file_hashes: dict[str, str] = field(default_factory=dict)  # path: sha256 (newer rows)
 
     @property
     def request_kind(self) -> str:
@@ -132,6 +138,7 @@ def connect() -> sqlite3.Connection:
     private_home()  # 0700, with its parents
     if path.is_symlink():  # SQLite would follow it: dsr never does for its own files
         raise files.UnsafeFile(f"{path} is a symbolic link; dsr does not follow it: remove it")
+    files.refuse_hard_links(path.parent, path.name)
     fresh = not path.exists()
     if fresh:
         # Create it private before SQLite writes anything to it.
@@ -214,12 +221,12 @@ def _row(values: sqlite3.Row) -> Tracked:
 def _from_row(row: sqlite3.Row) -> Tracked:
     (id_, reference, kind, jurisdiction, controller, recipient, language, sent, deadline,
      inputs, files, answered, verdict, closed, reminded, reminder_file,
-     controller_complaint, controller_complaint_file, controller_record) = (
+     controller_complaint, controller_complaint_file, controller_record, file_hashes) = (
         row[column] for column in (
             "id", "reference", "kind", "jurisdiction", "controller", "recipient", "language",
             "sent", "deadline", "inputs", "files", "answered", "verdict", "closed", "reminded",
             "reminder_file", "controller_complaint", "controller_complaint_file",
-            "controller_record",
+            "controller_record", "file_hashes",
         )
     )  # fmt: skip
     return Tracked(
@@ -235,7 +242,44 @@ def _from_row(row: sqlite3.Row) -> Tracked:
         ),
         controller_complaint_file=controller_complaint_file,
         controller_record=json.loads(controller_record) if controller_record else None,
+        file_hashes=json.loads(file_hashes) if file_hashes else {},
     )  # fmt: skip
+
+
+def _sha256(path: Path) -> str | None:
+    """The sha256 of a regular file (not followed through a link), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        digest = hashlib.sha256()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+        return digest.hexdigest()
+
+
+def _hashes(paths: list[Path]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path in paths:
+        resolved = path.resolve()
+        sha = _sha256(resolved)
+        if sha is not None:
+            out[str(resolved)] = sha
+    return out
+
+
+def _add_hashes(connection: sqlite3.Connection, request_id: int, paths: list[Path]) -> None:
+    row = connection.execute(
+        "SELECT file_hashes FROM requests WHERE id = ?", (request_id,)
+    ).fetchone()
+    known = json.loads(row[0]) if row and row[0] else {}
+    known.update(_hashes(paths))
+    connection.execute(
+        "UPDATE requests SET file_hashes = ? WHERE id = ?", (json.dumps(known), request_id)
+    )
 
 
 def record(
@@ -252,8 +296,8 @@ def record(
     with _store() as connection:
         cursor = connection.execute(
             "INSERT INTO requests (reference, kind, jurisdiction, controller, recipient, "
-            "language, sent, deadline, inputs, files, controller_record) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "language, sent, deadline, inputs, files, controller_record, file_hashes) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 letter.reference,
                 letter.kind.value,
@@ -266,6 +310,7 @@ def record(
                 json.dumps(inputs, default=str),
                 json.dumps([str(f.resolve()) for f in files]),
                 json.dumps(controller_record, default=str) if controller_record else None,
+                json.dumps(_hashes(files)),
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -307,6 +352,7 @@ def mark_reminded(request_id: int, when: date, file: Path) -> None:
             "UPDATE requests SET reminded = ?, reminder_file = ? WHERE id = ?",
             (when.isoformat(), str(file.resolve()), request_id),
         )
+        _add_hashes(connection, request_id, [file])
 
 
 def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
@@ -317,6 +363,7 @@ def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
             "WHERE id = ?",
             (when.isoformat(), str(file.resolve()), request_id),
         )
+        _add_hashes(connection, request_id, [file])
 
 
 def use_controller(tracked: Tracked) -> None:
@@ -347,6 +394,44 @@ def pdf_files(paths: list[str]) -> list[str]:
     return [p for p in paths if p.lower().endswith(".pdf") and Path(p).is_file()]
 
 
+def annexes(tracked: Tracked, paths: list[str]) -> list[str]:
+    """The tracked PDFs to append, each still the file dsr wrote; otherwise refused (exit 2).
+
+    A file at a tracked path may have been replaced since: a link to another
+    member's letter, a hard link, other contents. Rows tracked before hashes
+    were kept are checked for links only.
+    """
+    out: list[str] = []
+    for name in paths:
+        if not name.lower().endswith(".pdf"):
+            continue
+        path = Path(name)
+        changed = f"request {tracked.id}: cannot append {name}"
+        if path.is_symlink() or (path.exists() and os.path.realpath(path) != name):
+            raise TrackingError(
+                f"{changed}: it is now a symbolic link (or lies behind one); dsr does not "
+                "follow it: put the letter dsr wrote back at that path"
+            )
+        if not path.is_file():
+            continue  # gone: the follow-up is written without it, as before
+        expected = tracked.file_hashes.get(name)
+        if expected is None:
+            out.append(name)
+            continue
+        if path.stat().st_nlink > 1:
+            raise TrackingError(
+                f"{changed}: it has more than one hard link, so it may not be the letter dsr "
+                "wrote: put a plain copy of that letter back at that path"
+            )
+        if _sha256(path) != expected:
+            raise TrackingError(
+                f"{changed}: it was changed after dsr wrote it (its sha256 differs): put "
+                "the letter dsr wrote back at that path"
+            )
+        out.append(name)
+    return out
+
+
 def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
     values = {key: value for key, value in tracked.inputs.items() if key not in _FOLLOW_UP_FIELDS}
     return {
@@ -358,7 +443,7 @@ def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
         "request-kind": tracked.request_kind,
         "outcome": outcome_of(tracked),
         "reference": tracked.reference,
-        "enclose": pdf_files(tracked.files),
+        "enclose": annexes(tracked, tracked.files),
     }
 
 
@@ -380,7 +465,7 @@ def controller_complaint_values(tracked: Tracked, when: date) -> dict[str, Any]:
     values = reminder_values(tracked, when)
     values["kind"] = "controller-complaint"
     if tracked.reminder_file:
-        values["enclose"] = [*values["enclose"], *pdf_files([tracked.reminder_file])]
+        values["enclose"] = [*values["enclose"], *annexes(tracked, [tracked.reminder_file])]
     return values
 
 
@@ -392,11 +477,11 @@ def escalation_values(
         for key, value in tracked.inputs.items()
         if key not in (*_FOLLOW_UP_FIELDS, "lang")
     }
-    enclosures = pdf_files(tracked.files)
+    enclosures = annexes(tracked, tracked.files)
     if tracked.reminder_file:
-        enclosures += pdf_files([tracked.reminder_file])
+        enclosures += annexes(tracked, [tracked.reminder_file])
     if tracked.controller_complaint_file:
-        enclosures += pdf_files([tracked.controller_complaint_file])
+        enclosures += annexes(tracked, [tracked.controller_complaint_file])
     out = {
         **values,
         "kind": "complaint",

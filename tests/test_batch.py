@@ -420,7 +420,7 @@ def test_enclosed_pdfs_are_appended_to_each_rows_letter(tmp_path: Path) -> None:
     annex = tmp_path / "earlier-request.pdf"
     annex.write_bytes(html_to_pdf("<p>My earlier request of 1 September</p>")[0])
     member = dict(zip(HEADER, GOOD[2], strict=True))  # a complaint, in Polish
-    rows = [{**member, "enclose": str(annex)}, {**member, "name": "Jan Nowak"}]
+    rows = [{**member, "enclose": annex.name}, {**member, "name": "Jan Nowak"}]
     source = tmp_path / "people.jsonl"
     source.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
     out = tmp_path / "out"

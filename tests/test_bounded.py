@@ -427,3 +427,89 @@ def test_dsr_templates_render_in_the_bounded_sandbox(
     )
     assert code == 0, output
     assert "</html>" in out.read_text("utf-8")
+
+
+# Attack review #2: a hard link in a template folder is refused like a symlink ---
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{% include "hl.txt" %}', '{% import "hl.txt" as m %}{{ m }}', '{% include ".//hl.txt" %}'],
+)
+def test_a_hard_linked_include_or_import_is_refused(tmp_path: Path, body: str) -> None:
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    folder = template_folder(tmp_path, body)
+    os.link(secret, folder / "hl.txt")
+    out = tmp_path / "letter.txt"
+    code, output = run(letter_with(folder, out))
+    assert code == 2, output
+    assert "hl.txt" in output
+    assert "is a hard link" in output
+    assert "TOP SECRET" not in output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["letters/objection.html.jinja", "base.html.jinja"])
+def test_a_hard_linked_letter_or_base_template_is_refused(tmp_path: Path, name: str) -> None:
+    outside = tmp_path / "outside.html.jinja"
+    outside.write_text("<html><body><p>TOP SECRET</p></body></html>", encoding="utf-8")
+    folder = tmp_path / "tpl"
+    (folder / "letters").mkdir(parents=True)
+    os.link(outside, folder / name)
+    out = tmp_path / "letter.txt"
+    code, output = run(letter_with(folder, out))
+    assert code == 2, output
+    assert f"'{name}'" in output
+    assert "is a hard link" in output
+    assert not out.exists()
+
+
+# Attack review #8: --template-dir on the folder 'templates --source' writes -----
+
+
+def test_the_folder_templates_source_writes_is_used_as_template_dir(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    code, output = run(["templates", "--source", "-o", str(source)])
+    assert code == 0, output
+    template = source / "templates" / "letters" / "objection.html.jinja"
+    text = template.read_text("utf-8")
+    assert "I object to {{ controller }}" in text
+    template.write_text(
+        text.replace("I object to {{ controller }}", "MARKER I object to {{ controller }}", 1),
+        encoding="utf-8",
+    )
+    out = tmp_path / "letter.txt"
+    code, output = run(letter_with(source, out))
+    assert code == 0, output
+    assert "MARKER" in out.read_text("utf-8")
+    assert str(source / "templates") in output
+
+
+def test_a_template_dir_overriding_nothing_is_warned_about(tmp_path: Path) -> None:
+    folder = tmp_path / "misspelt"
+    (folder / "letter").mkdir(parents=True)  # a misspelt 'letters'
+    (folder / "letter" / "objection.html.jinja").write_text("<p>MARKER</p>", encoding="utf-8")
+    out = tmp_path / "letter.txt"
+    code, output = run(letter_with(folder, out))
+    assert code == 0, output
+    assert f"Warning: --template-dir {folder} holds none of dsr's templates" in output
+    code, output = run(letter_with(template_folder(tmp_path, "<p>MARKER</p>"), tmp_path / "b.txt"))
+    assert code == 0, output
+    assert "Warning" not in output
+    assert "MARKER" in (tmp_path / "b.txt").read_text("utf-8")
+
+
+# Attack review #16: lipsum is bounded like every other blow-up ------------------
+
+
+def test_lipsum_in_a_template_is_bounded(tmp_path: Path) -> None:
+    folder = template_folder(tmp_path, "{{ lipsum(1000000)|length }}")
+    code, output = within(8, run, letter_with(folder, tmp_path / "a.txt"))
+    assert code == 2, output
+    assert "lipsum" in output
+    code, output = run(
+        letter_with(template_folder(tmp_path, "{{ lipsum(2) }}"), tmp_path / "b.txt")
+    )
+    assert code == 0, output

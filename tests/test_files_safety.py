@@ -483,3 +483,179 @@ def test_23_a_full_disk_in_a_batch_is_a_clear_error(
     assert code == 1, output
     assert "internal error" not in output
     assert "Error: the disk is full: cannot " in output
+
+
+# The attack review of 2026-12-07 (research/attack-review.md), findings 1, 3, 4, 6 and 7.
+
+LINKED = "more than one hard link"
+COMPLAINT = {**ROW, "kind": "complaint", "jurisdiction": "DE-BE", "request-date": "2026-09-01",
+             "request-kind": "objection"}  # fmt: skip
+
+
+def csv_rows(path: Path, header: str, *lines: str) -> Path:
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", [".dsr-batch-state.jsonl", "report.csv", ".dsr-batch.lock"])
+def test_a1_a_hard_linked_own_batch_file_is_refused(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("OUT-STATE\n", encoding="utf-8")
+    os.link(victim, out / name)
+    source = rows_file(tmp_path, 2)
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--force")
+    assert code == 2, output
+    assert LINKED in output
+    assert name in output
+    assert victim.read_text(encoding="utf-8") == "OUT-STATE\n"
+    assert not list(out.glob("0*"))  # refused before any letter was written
+
+
+def test_a1_a_hard_linked_tracking_store_is_refused(tmp_path: Path, dsr_home: Path) -> None:
+    victim = tmp_path / "victim.db"
+    victim.write_bytes(b"")  # SQLite would make it a database
+    os.link(victim, dsr_home / "tracking.sqlite3")
+    code, output = invoke(*LETTER, "-o", str(tmp_path / "x.txt"), "--track")
+    assert code == 2, output
+    assert LINKED in output
+    assert "tracking.sqlite3" in output
+    assert victim.read_bytes() == b""
+
+
+def tracked_pdf(tmp_path: Path) -> Path:
+    letter = tmp_path / "t.pdf"
+    code, output = invoke(*LETTER, "-o", str(letter), "--track")
+    assert code == 0, output
+    return letter
+
+
+def other_pdf(tmp_path: Path) -> Path:
+    other = tmp_path / "priv" / "other.pdf"
+    other.parent.mkdir()
+    args = ["Private Person" if arg == "E M" else arg for arg in LETTER]
+    code, output = invoke(*args, "-o", str(other))
+    assert code == 0, output
+    return other
+
+
+ESCALATE = ["track", "escalate", "1", "--jurisdiction", "DE-BE", "--date", "2027-01-20"]
+
+
+@pytest.mark.parametrize("how", ["symlink", "hardlink", "changed"])
+def test_a3_a_replaced_tracked_letter_is_not_appended(tmp_path: Path, how: str) -> None:
+    letter = tracked_pdf(tmp_path)
+    other = other_pdf(tmp_path)
+    named = str(letter.resolve())
+    if how == "symlink":
+        letter.rename(tmp_path / "t.orig.pdf")
+        letter.symlink_to(other)
+    elif how == "hardlink":
+        os.link(letter, tmp_path / "elsewhere.pdf")
+    else:
+        letter.write_bytes(other.read_bytes())
+    for command in (ESCALATE, ["track", "remind", "1", "--date", "2027-01-10"]):
+        out = tmp_path / f"{command[1]}.pdf"
+        code, output = invoke(*command, "-o", str(out))
+        assert code == 2, output
+        assert f"cannot append {named}: " in output
+        assert not out.exists()
+
+
+def test_a3_an_older_tracked_row_without_hashes_refuses_links_only(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    import sqlite3
+
+    letter = tracked_pdf(tmp_path)
+    with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
+        connection.execute("UPDATE requests SET file_hashes = NULL")
+    connection.close()
+    letter.write_bytes(letter.read_bytes() + b"\n")  # changed: not known without a hash
+    code, output = invoke(*ESCALATE, "-o", str(tmp_path / "a.pdf"))
+    assert code == 0, output
+    letter.rename(tmp_path / "t.orig.pdf")
+    letter.symlink_to(tmp_path / "t.orig.pdf")
+    code, output = invoke(*ESCALATE, "-o", str(tmp_path / "b.pdf"))
+    assert code == 2, output
+    assert "symbolic link" in output
+    assert "t.pdf" in output
+
+
+def test_a4_a_rows_enclosure_stays_in_the_batch_files_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dsr.pdf import html_to_pdf
+
+    batch = tmp_path / "batch"
+    private = tmp_path / "private"
+    batch.mkdir()
+    private.mkdir()
+    pdf = html_to_pdf("<p>An earlier letter</p>")[0]
+    (batch / "ok.pdf").write_bytes(pdf)
+    (private / "secret.pdf").write_bytes(pdf)
+    (batch / "out.pdf").symlink_to(private / "secret.pdf")
+    rows = [
+        {**COMPLAINT, "enclose": "ok.pdf"},  # beside the batch file, not in the cwd
+        {**COMPLAINT, "enclose": str(private / "secret.pdf")},
+        {**COMPLAINT, "enclose": "../private/secret.pdf"},
+        {**COMPLAINT, "enclose": "out.pdf"},
+    ]
+    source = batch / "rows.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+    assert code == 2, output
+    report = (out / "report.csv").read_text(encoding="utf-8").splitlines()
+    assert report[1].startswith("1,written,")
+    for number in (2, 3, 4):
+        assert report[number].startswith(f"{number},error,,enclose: ")
+        assert f"Error: row {number}: enclose: " in output
+
+
+def test_a6_a_repeated_csv_column_fails_the_file(tmp_path: Path) -> None:
+    header = "kind,jurisdiction,name,address,account-email,date,Name"
+    line = 'objection,DE,Aa First,"Hauptstraße 1, 10115 Berlin",a@example.org,2026-11-22,Bb Second'
+    source = csv_rows(tmp_path / "dup.csv", header, line)
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+    assert code == 2, output
+    assert "'name' appears more than once" in output
+    assert not out.exists()  # nothing written
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".yaml"])
+def test_a6_a_repeated_key_fails_its_row(tmp_path: Path, suffix: str) -> None:
+    good = json.dumps(ROW)
+    bad = good[:-1] + ', "account_email": "b@example.org"}'
+    source = tmp_path / f"dup{suffix}"
+    if suffix == ".jsonl":
+        source.write_text(f"{bad}\n{good}\n", encoding="utf-8")
+    else:  # JSON objects are YAML flow mappings
+        source.write_text(f"- {bad}\n- {good}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+    assert code == 2, output
+    assert "Error: row 1: the key 'account-email' appears more than once" in output
+    assert len(list(out.glob("0002-*.txt"))) == 1
+    assert not list(out.glob("0001-*"))
+
+
+def test_a7_force_never_replaces_the_batch_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "rp"
+    folder.mkdir()
+    header = "kind,jurisdiction,name,address,account-email,date"
+    line = 'objection,DE,Alice A,"Hauptstraße 1, 10115 Berlin",a@example.org,2026-11-22'
+    source = csv_rows(folder / "report.csv", header, line)
+    before = source.read_bytes()
+    monkeypatch.chdir(folder)
+    code, output = invoke("batch", "report.csv", "-o", ".", "--format", "txt", "--force")
+    assert code == 2, output
+    assert "never replaces its input" in output
+    assert source.read_bytes() == before

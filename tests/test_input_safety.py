@@ -90,7 +90,7 @@ def test_each_bad_row_of_the_review_fails_alone(tmp_path: Path) -> None:
         {**BASE, "enclose": [1]},
         {**BASE, "enclose": [None]},
         {**BASE, "profile-url": "https://www.linkedin.com/in/\ud800"},
-        {**complaint, "enclose": [str(annex)]},
+        {**complaint, "enclose": [annex.name]},
         {**BASE, "name": "Nul\u0000Byte"},
         {**BASE, "name": "Erika Letzte"},
     ]
