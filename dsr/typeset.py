@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .errors import RenderError
 from .resources import resource_dir
@@ -289,39 +289,37 @@ def rows(units: list[str], size: float, width: float) -> int:
     return lines
 
 
+# Noto Serif's advance widths in em, by groups of characters of about one width;
+# CJK counts 1 em, Cyrillic and other letters by case.
+_EM_WIDTHS: Final = (
+    (" \u00a0'.,:;`/·\u2019\u2018", 0.26),
+    ("jl-i!\u0131ł", 0.32),
+    ("()[]tfIJ", 0.36),
+    ("s_?ršř", 0.46),
+    ('cz*çčž–“”„«»"', 0.5),  # noqa: RUF001
+    ("FZPCTbdpqELYŁ", 0.62),
+    ("hunBRXñßüű", 0.65),
+    ("&OQNHÖ", 0.76),
+    ("w%@æœ…", 0.88),
+    ("MmŒ", 0.94),
+    ("WÆ—", 1.05),
+)
+_EM_BY_CHAR: Final = {char: width for chars, width in _EM_WIDTHS for char in chars}
+
+
+def _em(char: str) -> float:
+    if char >= "\u2e80":
+        return 1.0
+    if char in _EM_BY_CHAR:
+        return _EM_BY_CHAR[char]
+    if "\u0400" <= char <= "\u04ff":
+        return 0.75 if char.isupper() else 0.65
+    return 0.71 if char.isupper() else 0.57
+
+
 def ems(text: str) -> float:
-    """The width of ``text`` in Noto Serif, in em, as base.html.jinja estimates it."""
-    width = 0.0
-    for char in text:
-        if char >= "\u2e80":
-            width += 1.0
-        elif char in " \u00a0'.,:;`/·\u2019\u2018":
-            width += 0.26
-        elif char in "jl-i!\u0131ł":
-            width += 0.32
-        elif char in "()[]tfIJ":
-            width += 0.36
-        elif char in "s_?ršř":
-            width += 0.46
-        elif char in 'cz*çčž–“”„«»"':  # noqa: RUF001
-            width += 0.5
-        elif char in "FZPCTbdpqELYŁ":
-            width += 0.62
-        elif char in "hunBRXñßüű":
-            width += 0.65
-        elif char in "&OQNHÖ":
-            width += 0.76
-        elif char in "w%@æœ…":
-            width += 0.88
-        elif char in "MmŒ":
-            width += 0.94
-        elif char in "WÆ—":
-            width += 1.05
-        elif "\u0400" <= char <= "\u04ff":
-            width += 0.75 if char.isupper() else 0.65
-        else:
-            width += 0.71 if char.isupper() else 0.57
-    return width
+    """The width of ``text`` in Noto Serif, in em: the header's layout and Typst use it."""
+    return sum(_em(char) for char in text)
 
 
 def _breakable(text: str, fit: float | None) -> str:
