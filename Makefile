@@ -61,6 +61,7 @@ i18n-check: setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch.py --rows 1000
+	$(BIN)/python bench/first_letter.py --rows 100000
 	$(BIN)/python bench/stages.py
 
 clean:

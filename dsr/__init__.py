@@ -15,8 +15,9 @@ Names load on first use, so ``dsr --help`` stays fast.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+# Nothing is imported here at run time: the command line's Ctrl-C handling
+# starts in dsr.cli, which Python reaches only after running this file.
+TYPE_CHECKING = False  # True for type checkers; typing's would import typing
 
 __version__ = "0.1.0"
 
@@ -51,6 +52,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .compose import compose
     from .errors import DsrError, InvalidRequest, Problem
     from .inputs import parse_request
@@ -61,5 +64,7 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
+        import importlib
+
         return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'dsr' has no attribute {name!r}")

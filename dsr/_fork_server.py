@@ -1,13 +1,16 @@
 """Imported only by the fork server that starts dsr's workers (``workers.run_groups``).
 
-A worker forked after its parent was interrupted and had ended cannot read
-what the parent sent it (the parent's semaphores are gone) and would print a
-traceback on the user's terminal after "Interrupted.". Such a worker ends
-quietly; any other start-up failure is still printed.
+The server and the workers it forks ignore Ctrl-C: the process that asked
+for them handles it, and waits for every worker it launched before it ends.
+A worker can still outlive it when that process is killed (SIGKILL) while
+the worker starts: the worker then cannot read what it was sent (the
+semaphores are gone) and would print a traceback on the user's terminal.
+Such a worker ends quietly; any other start-up failure is still printed.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from types import TracebackType
 
@@ -23,3 +26,5 @@ def _excepthook(
 
 
 sys.excepthook = _excepthook
+# Workers get the server's handlers back when forked: ignore, from the start.
+signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,7 +1,10 @@
 """Letters for many members at once, from CSV, YAML or JSONL.
 
-Every row is validated before anything is rendered; bad rows are reported
-with their row number and field, and the good rows are still written. Files
+The file is checked whole before anything is written (its encoding, header
+or YAML, and its number of rows); then each row is validated and handed to
+the workers as it is read, so the first letters are written within seconds
+of the start however long the file. Bad rows are reported with their row
+number and field as they are found, and the good rows are still written. Files
 are written atomically and recorded in a state file, so a run that was
 killed resumes where it stopped, and a finished file is never replaced by one
 made from different input unless ``force`` is given.
@@ -20,16 +23,17 @@ import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from . import files
 from .errors import DsrError, InvalidRequest
 from .inputs import FIELDS, parse_request
-from .limits import MAX_BATCH_BYTES, MAX_ROWS, load_yaml, read_limited
+from .limits import MAX_BATCH_BYTES, MAX_ROWS, LimitError, read_limited, yaml_events
 from .model import Letter, Request
 from .outputs import email_message, with_annexes
 from .workers import load_weasyprint, run_groups, stop_requested
@@ -39,6 +43,8 @@ REPORT_FILE = "report.csv"
 FORMATS = ("pdf", "html", "txt", "eml")
 GROUP = 16
 PROBLEM = "__problem__"
+YAML_SUFFIXES = (".yaml", ".yml")
+YAML_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # plain, as YAML 1.2 reads them
 
 
 class BatchFileError(DsrError):
@@ -102,23 +108,111 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
-def _yaml_repeated_keys(text: str) -> dict[int, str]:
-    """Row number -> the first key repeated in that YAML row (the rows as mapping nodes)."""
+def _yaml_value(event: Any, events: Iterator[Any]) -> Any:
+    """The value that starts with ``event``, built from the events after it.
+
+    Every scalar is text, as in a CSV cell: ``NO`` is Norway, not false, and
+    ``2026-11-22``, ``007`` and ``yes`` are what was typed (``parse_request``
+    reads dates from text). A plain empty value, ``~`` or ``null`` is not given.
+    """
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    node = yaml.compose(text, Loader=loader)  # already checked: no aliases, bounded depth
-    found: dict[int, str] = {}
-    if isinstance(node, yaml.SequenceNode):
-        for number, item in enumerate(node.value, start=1):
-            if isinstance(item, yaml.MappingNode):
-                repeated = _repeated(key.value for key, _ in item.value)
-                if repeated is not None:
-                    found[number] = repeated
-    return found
+    if isinstance(event, yaml.ScalarEvent):
+        if event.tag is None and not event.style and event.value in YAML_NULLS:
+            return None
+        return event.value
+    if isinstance(event, yaml.SequenceStartEvent):
+        items = []
+        for item in events:
+            if isinstance(item, yaml.SequenceEndEvent):
+                break
+            items.append(_yaml_value(item, events))
+        return items
+    return {  # a mapping inside a value: refused later as not text
+        key if isinstance(key, str) else repr(key): value for key, value in _yaml_pairs(events)
+    }
 
 
-def _normalise_keys(row: Mapping[str, Any]) -> dict[str, Any]:
+def _yaml_pairs(events: Iterator[Any]) -> list[tuple[Any, Any]]:
+    """A mapping's keys (text, even ``~``) and values, up to the event that ends it."""
+    import yaml
+
+    pairs: list[tuple[Any, Any]] = []
+    for event in events:
+        if isinstance(event, yaml.MappingEndEvent):
+            break
+        key = event.value if isinstance(event, yaml.ScalarEvent) else _yaml_value(event, events)
+        pairs.append((key, _yaml_value(next(events), events)))
+    return pairs
+
+
+def _yaml_row(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
+    for key, _ in pairs:
+        if not isinstance(key, str):
+            return {PROBLEM: f"a key must be an option name, not {key!r:.40}"}
+    repeated = _repeated(key for key, _ in pairs)
+    if repeated is not None:
+        return _repeated_problem(repeated)
+    return _normalise_keys(dict(pairs))
+
+
+def _count_yaml(text: str, where: str, limit: int) -> int:
+    """The rows of a YAML file (at most ``limit + 1``), after checking all of it.
+
+    It must be valid YAML (``limits.yaml_events``: no alias or tag, bounded
+    depth) and one list; this is found before anything is written.
+    """
+    import yaml
+
+    count = depth = documents = 0
+    problem = ""
+    try:
+        for event in yaml_events(text, where):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    problem = problem or "expected one YAML document, a list of rows; found more"
+            elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+                if depth == 0 and not isinstance(event, yaml.SequenceStartEvent):
+                    problem = problem or "expected a YAML list of rows"
+                elif depth == 1:
+                    count += 1
+                    if count > limit:
+                        break
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as error:
+        raise BatchFileError(f"{where}: not valid YAML: {error}") from error
+    except LimitError as error:  # an alias, a tag, too deep
+        raise BatchFileError(str(error)) from error
+    if problem or not documents:
+        raise BatchFileError(f"{where}: {problem or 'expected a YAML list of rows'}")
+    return count
+
+
+def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a YAML file that ``_count_yaml`` checked, built one at a time."""
+    import yaml
+
+    events = yaml_events(text, where)
+    for event in events:
+        if isinstance(event, yaml.SequenceStartEvent):
+            break  # the list of rows
+    number = 0
+    for event in events:
+        if isinstance(event, yaml.SequenceEndEvent):
+            return
+        number += 1
+        if isinstance(event, yaml.MappingStartEvent):
+            yield number, _built(_yaml_row, _yaml_pairs(events))
+        else:
+            _yaml_value(event, events)  # read past it
+            yield number, {PROBLEM: "expected a mapping of option names to values"}
+
+
+def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     repeated = _repeated(key for key in row if key is not None)
     if repeated is not None:
@@ -127,7 +221,9 @@ def _normalise_keys(row: Mapping[str, Any]) -> dict[str, Any]:
         if key is None:
             return {PROBLEM: "has more values than the header has columns"}
         name = _column(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        # An empty cell is no value; a cell of a line separator or a control character
+        # (which str.strip() takes for space) is checked as the flags' value would be.
+        if value is None or (isinstance(value, str) and not value.strip(" \t\r\n")):
             continue
         if name == "enclose" and isinstance(value, str):
             value = [part for part in value.split(";") if part]
@@ -141,22 +237,99 @@ def _delimiter(text: str) -> str:
     return max(",;\t", key=header.count)
 
 
-def read_rows(path: Path, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows numbered from 1 (a CSV header does not count); at most ``max_rows`` of them."""
-    for number, row in _read_rows(path):
-        if number > max_rows:
-            raise BatchFileError(
-                f"{path}: more than {max_rows:,} rows, the limit; "
-                "split the file, or raise the limit with --max-rows"
-            )
-        yield number, row
+def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]:
+    """Each row of a CSV or TSV file as the header names its cells, or why it cannot be read."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        raise BatchFileError(f"{path}: the header row cannot be read: {error}") from error
+    if not fieldnames:
+        raise BatchFileError(f"{path}: no header row")
+    repeated = _repeated(fieldnames)
+    if repeated is not None:
+        raise BatchFileError(
+            f"{path}: the column {repeated!r} appears more than once in the header; "
+            "keep one (or rename the other)"
+        )
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # a field too long, say: this row only
+            yield f"cannot be read as CSV: {error}"
 
 
-def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _jsonl_row(line: str) -> dict[str, Any]:
+    try:
+        row = json.loads(line, object_pairs_hook=_unique_pairs)
+    except _RepeatedKey as error:
+        return _repeated_problem(error.name)
+    except json.JSONDecodeError as error:
+        return {PROBLEM: f"not JSON: {error.msg} (column {error.colno})"}
+    except RecursionError:
+        return {PROBLEM: "not JSON a letter can come from: nested too deeply"}
+    if not isinstance(row, dict):
+        return {PROBLEM: "expected a JSON object, one per line"}
+    return _normalise_keys(row)
+
+
+def _csv_row(record: dict[str | None, Any] | str) -> dict[str, Any]:
+    return {PROBLEM: record} if isinstance(record, str) else _normalise_keys(record)
+
+
+def _jsonl_lines(text: str) -> Iterator[str]:
+    return (line for line in text.splitlines() if line.strip())
+
+
+@dataclass(frozen=True)
+class BatchFile:
+    """A batch file read whole and checked: its encoding, its header or its YAML, its rows counted.
+
+    What makes the whole file unusable is found here, before anything is
+    written; ``rows()`` then reads the rows one at a time, so the first
+    letter of a long file is written while the rest are still being read.
+    """
+
+    path: Path
+    text: str = field(repr=False)
+    count: int  # rows
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Rows numbered from 1 (a CSV header does not count), keys as ``_column`` makes them."""
+        suffix = self.path.suffix.lower()
+        if suffix in YAML_SUFFIXES:
+            yield from _yaml_rows(self.text, str(self.path))
+        elif suffix == ".jsonl":
+            for number, line in enumerate(_jsonl_lines(self.text), start=1):
+                yield number, _built(_jsonl_row, line)
+        else:
+            for number, record in enumerate(_csv_records(self.path, self.text), start=1):
+                yield number, _built(_csv_row, record)
+
+
+def _built(build: Callable[[Any], dict[str, Any]], item: Any) -> dict[str, Any]:
+    """``build(item)``, a row; what it raises is that row's problem, not the batch's."""
+    try:
+        return build(item)
+    except Exception as error:  # one bad row never stops the others
+        return {PROBLEM: row_failure(error)}
+
+
+def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
+    """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused."""
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".jsonl", *YAML_SUFFIXES):
+        hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
+        raise BatchFileError(
+            f"{path}: unknown file type {suffix!r}; use .csv, .tsv, .yaml or .jsonl{hint}"
+        )
     try:
         raw = read_limited(path, MAX_BATCH_BYTES)  # a regular file, not /dev/zero
         text = raw.decode("utf-8-sig")
+    except LimitError as error:
+        raise BatchFileError(str(error)) from error
     except UnicodeDecodeError as error:
         raise BatchFileError(
             f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8"
@@ -165,71 +338,23 @@ def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise BatchFileError(f"{path}: cannot read: {error.strerror}") from error
     if "\x00" in text:
         raise BatchFileError(f"{path}: binary data, not a CSV, YAML or JSONL file")
-    if suffix in (".csv", ".tsv"):
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-        try:
-            fieldnames = reader.fieldnames
-        except csv.Error as error:
-            raise BatchFileError(f"{path}: the header row cannot be read: {error}") from error
-        if not fieldnames:
-            raise BatchFileError(f"{path}: no header row")
-        repeated = _repeated(fieldnames)
-        if repeated is not None:
-            raise BatchFileError(
-                f"{path}: the column {repeated!r} appears more than once in the header; "
-                "keep one (or rename the other)"
-            )
-        number = 0
-        while True:
-            number += 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:  # a field too long, say: this row only
-                yield number, {PROBLEM: f"cannot be read as CSV: {error}"}
-                continue
-            yield number, _normalise_keys(row)
-    elif suffix == ".jsonl":
-        for number, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
-            try:
-                row = json.loads(line, object_pairs_hook=_unique_pairs)
-            except _RepeatedKey as error:
-                yield number, _repeated_problem(error.name)
-                continue
-            except json.JSONDecodeError as error:
-                yield number, {PROBLEM: f"not JSON: {error.msg} (column {error.colno})"}
-                continue
-            except RecursionError:
-                yield number, {PROBLEM: "not JSON a letter can come from: nested too deeply"}
-                continue
-            if not isinstance(row, dict):
-                yield number, {PROBLEM: "expected a JSON object, one per line"}
-                continue
-            yield number, _normalise_keys(row)
-    elif suffix in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = load_yaml(text, str(path))  # no aliases, bounded depth
-        except yaml.YAMLError as error:
-            raise BatchFileError(f"{path}: not valid YAML: {error}") from error
-        if not isinstance(data, list):
-            raise BatchFileError(f"{path}: expected a YAML list of rows")
-        repeated_keys = _yaml_repeated_keys(text)
-        for number, row in enumerate(data, start=1):
-            if not isinstance(row, dict):
-                yield number, {PROBLEM: "expected a mapping of option names to values"}
-                continue
-            if number in repeated_keys:
-                yield number, _repeated_problem(repeated_keys[number])
-                continue
-            yield number, _normalise_keys(row)
+    if suffix in YAML_SUFFIXES:
+        count = _count_yaml(text, str(path), max_rows)
     else:
-        hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
+        lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
+        count = sum(1 for _ in islice(lines, max_rows + 1))
+    if count > max_rows:
         raise BatchFileError(
-            f"{path}: unknown file type {suffix!r}; use .csv, .tsv, .yaml or .jsonl{hint}"
+            f"{path}: more than {max_rows:,} rows, the limit; "
+            "split the file, or raise the limit with --max-rows"
         )
+    return BatchFile(path, text, count)
+
+
+def read_rows(path: Path, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows numbered from 1 (a CSV header does not count); a file of more than
+    ``max_rows`` rows is refused before the first."""
+    yield from open_batch_file(path, max_rows).rows()
 
 
 def input_hash(values: Mapping[str, Any], fmt: str) -> str:
@@ -267,6 +392,10 @@ FOREIGN_REPORT = (
     "use --force to replace it, or choose another folder"
 )
 INTERRUPTED = "not written: the run was interrupted; run the same command again to finish"
+SELF_INPUT = (
+    "the batch file or one of the row's annexes; dsr never replaces a file it reads: "
+    "choose another folder with -o"
+)
 
 Job = tuple[int, Request, str, str]  # row, request, file name, input hash
 Done = tuple[int, str, str, str, str, str]  # row, file, input hash, sha256, error, note
@@ -401,20 +530,24 @@ def read_state(folder: Path) -> dict[str, Finished]:
     return done
 
 
-def _groups(todo: list[Job]) -> list[list[Job]]:
-    """Rows in groups of at most GROUP, each of one language and, within it, by jurisdiction.
+def _grouped(jobs: Iterable[Job]) -> Iterator[list[Job]]:
+    """Rows in groups of at most GROUP, each of one language, handed on as each fills.
 
     A group's PDFs are written together, their fonts subset once for the
     group: letters of one language need the same glyphs, and a member's
-    letter carries no font the group's other letters alone needed.
+    letter carries no font the group's other letters alone needed. A row
+    waits until its language has GROUP rows (so at most GROUP - 1 rows per
+    language wait); the groups not full at the end follow the last row.
     """
-    ordered = sorted(todo, key=lambda job: (job[1].language, job[1].jurisdiction, job[0]))
-    groups: list[list[Job]] = []
-    for job in ordered:
-        if not groups or len(groups[-1]) == GROUP or groups[-1][-1][1].language != job[1].language:
-            groups.append([])
-        groups[-1].append(job)
-    return groups
+    waiting: dict[str, list[Job]] = {}
+    for job in jobs:
+        language = job[1].language
+        group = waiting.setdefault(language, [])
+        group.append(job)
+        if len(group) == GROUP:
+            yield waiting.pop(language)
+    for language in sorted(waiting):
+        yield waiting[language]
 
 
 def run_batch(
@@ -429,12 +562,19 @@ def run_batch(
     progress: Callable[[int, int], None] | None = None,
     engine: str = "typst",
     max_rows: int = MAX_ROWS,
+    on_error: Callable[[RowResult], None] | None = None,
 ) -> BatchReport:
-    """Validate every row, then render the good ones into ``out_dir``.
+    """Write a letter for every good row of ``source`` into ``out_dir``.
 
-    ``progress(count, total)`` is called as groups of rows are finished.
-    ``engine`` sets the PDFs: ``typst`` (fast) or ``weasyprint`` (the same
-    PDF as ``dsr letter``).
+    The file is read and checked whole first (its encoding, header or YAML,
+    and its row count); then each row is validated and handed to a worker
+    as it is read, so the first letters are written while later rows are
+    still being validated. ``on_error(result)`` is called for each row that
+    fails, as soon as it is found: while validating, or when its worker
+    reports back. ``progress(count, total)`` is called as groups of rows are
+    finished; ``total`` is the rows still to be written as far as known,
+    and shrinks as bad or unchanged rows are found. ``engine`` sets the
+    PDFs: ``typst`` (fast) or ``weasyprint`` (the same PDF as ``dsr letter``).
     """
     from .typeset import ENGINES
 
@@ -443,13 +583,14 @@ def run_batch(
     if engine not in ENGINES:
         raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     _check_before_writing(source, out_dir)
+    batch = open_batch_file(source, max_rows)  # the header (or the file) is unusable: stop here
     run_id = files.new_run_id()
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
         try:
             return _run_locked(
-                source, out_dir, today=today, fmt=fmt, jobs=jobs, defaults=defaults,
+                batch, out_dir, today=today, fmt=fmt, jobs=jobs, defaults=defaults,
                 force=force, progress=progress, engine=engine, run_id=run_id,
-                max_rows=max_rows,
+                on_error=on_error,
             )  # fmt: skip
         finally:
             files.remove_temp_files(out_dir, run_id)  # this run's only
@@ -458,7 +599,7 @@ def run_batch(
 def _check_before_writing(source: Path, out_dir: Path) -> None:
     """What makes the whole batch fail is found before anything is written (exit 2)."""
     for name in (STATE_FILE, REPORT_FILE, files.LOCK_FILE):
-        files.refuse_hard_links(out_dir, name)  # appending or replacing would reach elsewhere
+        files.check_own_file(out_dir, name)  # a FIFO, a folder, a hard link: refused
     report_path = out_dir / REPORT_FILE
     try:
         same = report_path.exists() and os.path.samefile(source, report_path)
@@ -469,7 +610,6 @@ def _check_before_writing(source: Path, out_dir: Path) -> None:
             f"{source} is the batch's own report file {report_path}; dsr batch never "
             "replaces its input: move the file, or choose another folder with -o"
         )
-    next(iter(_read_rows(source)), None)  # the header (or the file) is unusable: stop here
 
 
 def _enclosure(base: Path, item: object) -> str | object:
@@ -498,8 +638,59 @@ def _enclosure(base: Path, item: object) -> str | object:
     return str(resolved)
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """What every row of one run is checked against."""
+
+    source: Path
+    out_dir: Path
+    state: Mapping[str, Finished]
+    defaults: Mapping[str, Any]
+    today: date
+    fmt: str
+    force: bool
+    width: int  # digits of the row number in file names
+
+
+def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
+    """The row validated and named, ready for a worker; or why it is not to be written."""
+    if PROBLEM in values:
+        return RowResult(number, "error", "", str(values[PROBLEM]))
+    if isinstance(values.get("enclose"), list):
+        try:
+            values["enclose"] = [_enclosure(rows.source.parent, e) for e in values["enclose"]]
+        except ValueError as error:
+            return RowResult(number, "error", "", f"enclose: {error}")
+    merged = {**rows.defaults, **values}
+    unknown = sorted(set(merged) - set(FIELDS))
+    if unknown:
+        return RowResult(
+            number, "error", "", f"unknown column {unknown[0]!r}; use {', '.join(FIELDS)}"
+        )
+    try:
+        request = parse_request(merged, today=rows.today)
+        name = output_name(number, request, rows.fmt, rows.width)
+        digest = input_hash(merged, rows.fmt)
+    except InvalidRequest as error:
+        return RowResult(number, "error", "", "; ".join(str(p) for p in error.problems))
+    finished = rows.state.get(name)
+    target = rows.out_dir / name
+    read = [rows.source, *(Path(p) for p in request.enclosures)]
+    if any(files.same_file(target, path) for path in read):
+        return RowResult(number, "error", "", f"{target} is also {SELF_INPUT}")
+    if target.exists() and not rows.force:
+        if finished is None:
+            return RowResult(number, "error", name, NOT_OURS)
+        if finished.digest != digest:
+            return RowResult(number, "error", name, DIFFERENT_INPUT)
+        if finished.matches(target):
+            return RowResult(number, "unchanged", name)
+        return RowResult(number, "error", name, CHANGED_SINCE)
+    return number, request, name, digest
+
+
 def _run_locked(
-    source: Path,
+    batch: BatchFile,
     out_dir: Path,
     *,
     today: date,
@@ -510,12 +701,12 @@ def _run_locked(
     progress: Callable[[int, int], None] | None,
     engine: str,
     run_id: str,
-    max_rows: int = MAX_ROWS,
+    on_error: Callable[[RowResult], None] | None = None,
 ) -> BatchReport:
     from .userdata import remember_batch
 
     results: dict[int, RowResult] = {}
-    todo: list[Job] = []
+    handed_out: dict[int, str] = {}  # row -> file name, for the rows given to workers
     state = read_state(out_dir)
     report_path = out_dir / REPORT_FILE
     previous_report = state.get(REPORT_FILE)
@@ -523,79 +714,60 @@ def _run_locked(
         if previous_report is None or not previous_report.matches(report_path):
             raise files.OutputExists(FOREIGN_REPORT.format(path=report_path))
     remember_batch(out_dir)  # dsr forget names the folders holding members' data
-    try:
-        rows = list(read_rows(source, max_rows))
-        width = max(4, len(str(rows[-1][0]))) if rows else 4  # names sort past row 9999
-        for number, values in rows:
-            if PROBLEM in values:
-                results[number] = RowResult(number, "error", "", str(values[PROBLEM]))
-                continue
-            if isinstance(values.get("enclose"), list):
-                try:
-                    values["enclose"] = [_enclosure(source.parent, e) for e in values["enclose"]]
-                except ValueError as error:
-                    results[number] = RowResult(number, "error", "", f"enclose: {error}")
-                    continue
-            merged = {**(defaults or {}), **values}
-            unknown = sorted(set(merged) - set(FIELDS))
-            if unknown:
-                results[number] = RowResult(
-                    number, "error", "", f"unknown column {unknown[0]!r}; use {', '.join(FIELDS)}"
-                )
-                continue
+    width = max(4, len(str(batch.count)))  # names sort past row 9999
+    rows = _Rows(batch.path, out_dir, state, defaults or {}, today, fmt, force, width)
+
+    def found(result: RowResult) -> None:
+        results[result.row] = result
+        if result.status == "error" and on_error is not None:
+            on_error(result)
+
+    skipped = 0  # rows found not to be written: bad, or unchanged
+
+    def to_write() -> Iterator[Job]:
+        """The rows to write, validated one by one as they are read."""
+        nonlocal skipped
+        for number, values in batch.rows():
             try:
-                request = parse_request(merged, today=today)
-                name = output_name(number, request, fmt, width)
-                digest = input_hash(merged, fmt)
-            except InvalidRequest as error:
-                message = "; ".join(str(p) for p in error.problems)
-                results[number] = RowResult(number, "error", "", message)
-                continue
+                prepared = _prepare(number, values, rows)
             except Exception as error:  # one bad row never stops the others
-                results[number] = RowResult(number, "error", "", row_failure(error))
-                continue
-            finished = state.get(name)
-            target = out_dir / name
-            if target.exists() and not force:
-                if finished is None:
-                    results[number] = RowResult(number, "error", name, NOT_OURS)
-                elif finished.digest != digest:
-                    results[number] = RowResult(number, "error", name, DIFFERENT_INPUT)
-                elif finished.matches(target):
-                    results[number] = RowResult(number, "unchanged", name)
-                else:
-                    results[number] = RowResult(number, "error", name, CHANGED_SINCE)
-                continue
-            todo.append((number, request, name, digest))
-        groups = _groups(todo)
-        if progress is not None:
-            total = len(todo)
-            report_progress = progress
+                prepared = RowResult(number, "error", "", row_failure(error))
+            if isinstance(prepared, RowResult):
+                skipped += 1
+                found(prepared)
+            else:
+                handed_out[number] = prepared[2]
+                yield prepared
 
-            def progress_of(count: int) -> None:
-                report_progress(count, total)
+    tick: Callable[[int], None] | None = None
+    if progress is not None:
+        report_progress = progress
 
-            tick: Callable[[int], None] | None = progress_of
-        else:
-            tick = None
-        work = partial(_render_group, out_dir=str(out_dir), fmt=fmt, engine=engine, run_id=run_id)
-        try:
-            # Typst workers load WeasyPrint only for a letter Typst cannot set.
-            weasyprint = engine == "weasyprint" and fmt in ("pdf", "eml")
-            prepare = load_weasyprint if weasyprint else None
-            run_groups(work, groups, jobs, lambda done: _collect(done, results, tick), prepare)
-        except BrokenProcessPool as error:
-            raise DsrError(
-                "a worker process died (out of memory, or killed); the finished letters are "
-                "kept: run the same command again to write the rest"
-            ) from error
+        def progress_of(count: int) -> None:  # rows found not to be written leave the total
+            report_progress(count, batch.count - skipped)
+
+        tick = progress_of
+    work = partial(_render_group, out_dir=str(out_dir), fmt=fmt, engine=engine, run_id=run_id)
+    try:
+        # Typst workers load WeasyPrint only for a letter Typst cannot set.
+        weasyprint = engine == "weasyprint" and fmt in ("pdf", "eml")
+        prepare = load_weasyprint if weasyprint else None
+        collect = partial(_collect, found=found, progress=tick)
+        run_groups(work, _grouped(to_write()), jobs, collect, prepare)
+    except BrokenProcessPool as error:
+        raise DsrError(
+            "a worker process died (out of memory, or killed); the finished letters are "
+            "kept: run the same command again to write the rest"
+        ) from error
     finally:
-        # Rows a worker finished before an interruption are in the state file.
+        # Rows a worker finished before an interruption are in the state file; rows
+        # not yet read, or not yet finished, are reported as not written.
         recorded = read_state(out_dir)
-        for number, _, name, _ in todo:
+        for number in range(1, batch.count + 1):
             if number in results:
                 continue
-            finished = recorded.get(name)
+            name = handed_out.get(number, "")
+            finished = recorded.get(name) if name else None
             if finished is not None and finished.row == number and finished.matches(out_dir / name):
                 results[number] = RowResult(number, "written", name)
             else:
@@ -607,14 +779,14 @@ def _run_locked(
 
 def _collect(
     done: list[Done],
-    results: dict[int, RowResult],
+    found: Callable[[RowResult], None],
     progress: Callable[[int], None] | None,
 ) -> None:
     for row, name, _, _, error, note in done:
         if error:
-            results[row] = RowResult(row, "error", "", error)
+            found(RowResult(row, "error", "", error))
         else:
-            results[row] = RowResult(row, "written", name, note)
+            found(RowResult(row, "written", name, note))
     if progress is not None:
         progress(len(done))
 
@@ -631,7 +803,7 @@ def write_report(out_dir: Path, report: BatchReport) -> Path:
     def record() -> None:  # the report is the batch's own: a rerun may replace it
         _append_state(out_dir, 0, REPORT_FILE, "", sha)
 
-    files.refuse_hard_links(out_dir, REPORT_FILE)  # never replace a file that is also elsewhere
+    files.check_own_file(out_dir, REPORT_FILE)  # never replace a file that is also elsewhere
     return files.write_file(out_dir, REPORT_FILE, data, replace=True, before_replace=record)
 
 

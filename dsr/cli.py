@@ -7,25 +7,58 @@ stay fast.
 
 from __future__ import annotations
 
-import enum
-import json
 import sys
-import time
-import tomllib
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any, NoReturn
 
-try:
+
+def _deliver_ctrl_c_again(unraisable: sys.UnraisableHookArgs) -> None:
+    """Python drops a Ctrl-C that lands in a finaliser or a weakref callback (as
+    an import's lock is let go), printing a traceback; deliver it again instead.
+
+    Not from here: the main thread would raise it inside this hook, and lose it
+    again. A thread delivers it once this hook has returned.
+    """
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        import _thread  # built in, as is time: nothing to load while a lock may be held
+
+        try:
+            _thread.start_new_thread(_interrupt_main_soon, ())
+        except RuntimeError:  # Python is exiting: nothing is left to interrupt
+            pass
+        return
+    _unraisablehook(unraisable)
+
+
+def _interrupt_main_soon() -> None:
+    import _thread
+    import time
+
+    time.sleep(0.05)
+    _thread.interrupt_main()  # as if Ctrl-C came now, to the main thread's handler
+
+
+_unraisablehook, sys.unraisablehook = sys.unraisablehook, _deliver_ctrl_c_again
+
+try:  # every import: a Ctrl-C while dsr starts gives no traceback either
+    import enum
+    import json
+    import logging
+    import time
+    import tomllib
+    from collections.abc import Callable, Iterator, Sequence
+    from contextlib import contextmanager
+    from datetime import UTC, date, datetime
+    from pathlib import Path
+    from typing import Any, NoReturn
+
     import click
 
     from .errors import DsrError, InputError, InvalidRequest, Problem
     from .files import describe
     from .limits import MAX_ROWS
     from .model import Kind, Outcome
-except KeyboardInterrupt:  # Ctrl-C while dsr starts: no traceback either
+except (KeyboardInterrupt, RuntimeError) as error:
+    if isinstance(error, RuntimeError) and not isinstance(error.__cause__, KeyboardInterrupt):
+        raise  # Python 3.11 wraps a Ctrl-C raised in __set_name__; nothing else is ours
     sys.stderr.write("Interrupted.\n")
     raise SystemExit(130) from None
 
@@ -35,6 +68,7 @@ class ExitCode(enum.IntEnum):
     FAILURE = 1
     USAGE = 2
     INTERRUPTED = 130
+    BROKEN_PIPE = 141  # what a shell shows for a program ended by SIGPIPE
 
 
 KIND_HELP = {
@@ -89,11 +123,9 @@ TRACK_ID = click.IntRange(1, 2**63 - 1)
 
 def shown(text: str) -> str:
     """``text`` safe for a terminal: control, bidi and surrogate characters escaped."""
-    from .text import refused_character
+    from .text import printable
 
-    if refused_character(text) is None:
-        return text
-    return "".join(ch if refused_character(ch) is None else f"\\u{ord(ch):04x}" for ch in text)
+    return printable(text)
 
 
 def fail(lines: Sequence[str], code: ExitCode = ExitCode.USAGE) -> NoReturn:
@@ -103,7 +135,11 @@ def fail(lines: Sequence[str], code: ExitCode = ExitCode.USAGE) -> NoReturn:
 
 
 def _quiet_broken_pipe() -> NoReturn:
-    """End quietly once the reader of stdout has gone (``dsr list ... | head -1``)."""
+    """End quietly once the reader of stdout has gone (``dsr list ... | head -1``).
+
+    Exit 141, as a program ended by SIGPIPE does: the reader wanted no more,
+    nothing failed, and nothing is said.
+    """
     import os
 
     try:
@@ -111,15 +147,71 @@ def _quiet_broken_pipe() -> NoReturn:
         os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit finds nothing to say
     except (OSError, ValueError):
         pass
-    sys.exit(ExitCode.FAILURE)
+    sys.exit(ExitCode.BROKEN_PIPE)
+
+
+class _Warnings(logging.Handler):
+    """The library's warnings (a broken file in the data folder) as "Warning: ..." lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(f"Warning: {shown(record.getMessage())}", err=True)
+        except OSError:  # stderr is gone: nothing to tell
+            pass
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("dsr")
+    if not any(isinstance(handler, _Warnings) for handler in logger.handlers):
+        logger.addHandler(_Warnings(logging.WARNING))
+    logger.propagate = False  # said once, here, not again by a handler of the root logger
 
 
 def format_problem(problem: Problem) -> str:
     return f"--{problem.field}: {problem.message}"
 
 
+def interrupted(error: BaseException) -> bool:
+    """Ctrl-C caused ``error``: Python 3.11 turns a KeyboardInterrupt raised inside
+    ``__set_name__`` (a class being made, as a module loads) into a RuntimeError."""
+    cause = error.__cause__
+    for _ in range(8):
+        if cause is None:
+            return False
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        cause = cause.__cause__
+    return False
+
+
 class DsrGroup(click.Group):
     """Turns library errors into messages and exit codes; tracebacks only with --debug."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:  # --help and --version print here, before invoke
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except KeyboardInterrupt:  # Click's own answer would be "Aborted!" and exit 1
+            click.echo("\nInterrupted.", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        """The program: once its result is decided, a Ctrl-C while Python exits
+        changes nothing and prints nothing (it would print a traceback)."""
+        try:
+            return super().main(args, *rest, **extra)
+        finally:
+            if args is None:  # sys.argv: the program itself, not a caller's (tests, code)
+                import signal
+
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug"))
@@ -156,10 +248,16 @@ class DsrGroup(click.Group):
         except OSError as error:  # a full disk, most likely: say so, no "internal error"
             if debug:
                 raise
-            fail([str(describe(error, error.filename or "a file"))], ExitCode.FAILURE)
+            name = error.filename if isinstance(error.filename, str | Path) else "a file"
+            described = describe(error, name or "a file")  # never "cannot write 4" (a descriptor)
+            code = ExitCode.USAGE if isinstance(described, InputError) else ExitCode.FAILURE
+            fail([str(described)], code)
         except Exception as error:
             if debug:
                 raise
+            if interrupted(error):
+                click.echo("Interrupted.", err=True)
+                sys.exit(ExitCode.INTERRUPTED)
             fail(
                 [
                     f"internal error: {type(error).__name__}: {error} "
@@ -179,6 +277,7 @@ def main(debug: bool) -> None:
 
     Everything runs locally; your personal data never leaves this machine.
     """
+    _show_warnings()
 
 
 def _load_profile(path: Path) -> dict[str, Any]:
@@ -317,7 +416,11 @@ def is_interactive() -> bool:
     help="complaint: send to this authority instead ('dsr list authorities').",
 )
 @click.option(
-    "--place", help="Place printed before the date (default: your town, from the address)."
+    "--place",
+    help="Place before the date, printed as typed, in the form your language writes it there "
+    "(cs 'V Praze', fi 'Helsingissä'). Default: your town from the address, where the "
+    "language's letters name it in the nominative; cs, sk, fi, et, lv, en, ga, mt letters "
+    "then give the date alone.",
 )
 @click.option("--reference", help="Reference number (default: derived from the request).")
 @click.option(
@@ -430,6 +533,18 @@ def letter(
     if is_interactive():
         _ask_for_subdivision(values)
     request = parse_request(values, today=today())
+    from .files import refuse_output_among_inputs
+
+    refuse_output_among_inputs(
+        output,
+        [("--enclose", Path(p)) for p in request.enclosures]
+        + [(option, path) for option, path in (("--profile", profile_file),
+           ("--controller-file", controller_file)) if path is not None],
+    )  # fmt: skip
+    if track:  # a store dsr cannot use is refused before the letter is written
+        from .track import check_store
+
+        check_store()
 
     from .compose import compose, compose_with_translation
     from .outputs import render_to
@@ -550,7 +665,7 @@ def controllers_import(source: Path) -> None:
             slug, record = record_from_file(source)
             converted[slug] = record
         except RegistryError as error:
-            skipped.append((str(source), str(error)))
+            skipped.append((str(source), str(error).removeprefix(f"{source}: ")))
     builtin = builtin_controllers()
     saved = 0
     for slug, record in sorted(converted.items()):
@@ -570,6 +685,8 @@ def controllers_import(source: Path) -> None:
     for path, reason in skipped:
         click.echo(f"skipped {shown(str(path))}: {shown(reason)}", err=True)
     click.echo(f"Imported {counted(saved, 'controller')}, skipped {len(skipped)}.", err=True)
+    if skipped:  # the good records are stored; the exit status says not all were
+        sys.exit(ExitCode.USAGE)
 
 
 @main.command()
@@ -586,8 +703,14 @@ def forget(yes: bool) -> None:
         fail(["forget: add --yes to remove your stored data without a prompt"])
     done = forget_all()
     click.echo(f"Removed {len(done.removed)} files and folders from {home}.", err=True)
+    for path in done.changed:
+        click.echo(
+            f"Kept {shown(str(path))}: it changed after dsr wrote it (or dsr did not note "
+            "what it wrote); delete it yourself if it is yours to delete.",
+            err=True,
+        )
     for path in done.kept:
-        click.echo(f"Kept {path}: dsr did not write it.", err=True)
+        click.echo(f"Kept {shown(str(path))}: dsr did not write it.", err=True)
     for folder in done.batches:
         click.echo(
             f"Not removed: {folder} holds letters, report.csv and "
@@ -625,6 +748,9 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
             bar.update(count, current_item=f"{rate:.1f} letters/s")
 
         yield step
+
+
+BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in report.csv
 
 
 @main.command()
@@ -689,36 +815,48 @@ def batch(
     """Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file.
 
     Columns are the `dsr letter` option names (kind, jurisdiction, name,
-    address, account-email, lang, ...). Every row is validated first; bad rows
-    are reported with their row number and the good ones are still written.
+    address, account-email, lang, ...). Rows are validated as they are read,
+    and written while later rows are still read: a bad row is reported with its
+    row number as soon as it is found (and again at the end), and the good
+    ones are still written.
     Re-running the same command skips finished rows, so a killed run resumes.
 
     \b
     Example:
       dsr batch members.csv -o letters/ --zip
     """
-    from .batch import BatchFileError, run_batch, zip_outputs
+    from .batch import BatchFileError, RowResult, run_batch, zip_outputs
     from .files import archive_path
     from .workers import available_cpus
 
     jobs = jobs or available_cpus()
     defaults = _load_profile(defaults_file) if defaults_file else {}
-    if not source.is_file():
-        fail([f"SOURCE: {source} is not a file"])
+    from .files import NotRegular, check_regular
+
+    try:  # without opening it: a FIFO would block, a device might act
+        if check_regular(source, follow=True) is None:
+            fail([f"SOURCE: {source} does not exist"])
+    except NotRegular:
+        fail([f"SOURCE: {source} is not a regular file; name a CSV, TSV, YAML or JSONL file"])
     if make_zip:
         archive = archive_path(out_dir)
         if (archive.exists() or archive.is_symlink()) and not force:
             fail([f"--zip: {archive} exists; use --force to replace it"])
     try:
         with progress_bar("Writing letters") as step:
+            clear = "\r\x1b[K" if step is not None else ""  # the progress bar's line
+
+            def found(result: RowResult) -> None:  # as soon as a row fails
+                click.echo(f"{clear}Error: row {result.row}: {shown(result.message)}", err=True)
+
             report = run_batch(
                 source, out_dir, today=today(), fmt=fmt, jobs=jobs,
                 defaults=defaults, force=force, progress=step, engine=engine,
-                max_rows=max_rows,
+                max_rows=max_rows, on_error=found,
             )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])
-    for result in report.failed:
+    for result in report.failed[:BATCH_RECAP]:  # again, in row order, beside the summary
         click.echo(f"Error: row {result.row}: {shown(result.message)}", err=True)
     fallbacks = [r for r in report.results if r.status == "written" and r.message]
     if fallbacks:
@@ -730,9 +868,10 @@ def batch(
         )
     written = sum(r.status == "written" for r in report.results)
     unchanged = sum(r.status == "unchanged" for r in report.results)
+    recap = f" (the first {BATCH_RECAP} again above)" if len(report.failed) > BATCH_RECAP else ""
     click.echo(
         f"Wrote {counted(written, 'letter')} to {out_dir}, {unchanged} unchanged, "
-        f"{len(report.failed)} failed; see {out_dir / 'report.csv'}",
+        f"{len(report.failed)} failed{recap}; see {out_dir / 'report.csv'}",
         err=True,
     )
     if make_zip:
@@ -938,10 +1077,12 @@ def close_request(request_id: int) -> None:
 def ics(output: Path, force: bool) -> None:
     """Write a calendar with each open deadline and an alarm the day before."""
     from . import track as tracking
+    from .files import refuse_output_among_inputs
     from .outputs import atomic_write
 
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
+    refuse_output_among_inputs(output, [("the tracking store", tracking.database_path())])
     atomic_write(output, tracking.calendar(tracking.all_requests(), today()), replace=force)
     click.echo(f"Wrote {output}", err=True)
 
@@ -1081,6 +1222,9 @@ def _write_tracked(
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
     request = parse_request(values, today=today())
+    from .files import refuse_output_among_inputs
+
+    refuse_output_among_inputs(output, [("an annex,", Path(p)) for p in request.enclosures])
     composed = compose(request)
     if timeline_of is not None:
         from .track import with_timeline

@@ -10,6 +10,7 @@ import hashlib
 import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from babel import Locale
 
@@ -28,6 +29,7 @@ from .model import (
     Outcome,
     Party,
     Request,
+    ServiceLabel,
 )
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -172,6 +174,51 @@ def _authority_role(authority: Authority, jurisdiction: str, lead: Authority | N
     return "chosen"
 
 
+class QuotedNames(NamedTuple):
+    """The service's names an objection quotes, as that letter quotes them."""
+
+    setting: ServiceLabel | None
+    place: ServiceLabel | None
+    form: ServiceLabel | None
+    in_english: bool  # a non-English letter quotes one of them by its English name only
+
+
+def quoted_names(controller: Controller, language: str) -> QuotedNames:
+    """The setting, and with the objection form its menu path and the form's name.
+
+    A letter in another language than English gives each name as the service
+    names it in that language, where the controller record has the service's
+    own wording from its pages in that language; otherwise the English name.
+    """
+    english = language.split("-")[0] == "en"
+    own = None if english else controller.labels_in(language)
+
+    def label(english_name: str | None, local: str | None) -> ServiceLabel | None:
+        return ServiceLabel(english_name, local) if english_name else None
+
+    setting = label(controller.ai_setting_name, own.ai_setting_name if own else None)
+    with_form = bool(
+        setting
+        and controller.objection_form
+        and controller.objection_form_name
+        and controller.ai_setting_path
+    )
+    place = (
+        label(controller.ai_setting_path, own.ai_setting_path if own else None)
+        if with_form
+        else None
+    )
+    form = (
+        label(controller.objection_form_name, own.objection_form_name if own else None)
+        if with_form
+        else None
+    )
+    quoted = [name for name in (setting, place, form) if name is not None]
+    return QuotedNames(
+        setting, place, form, not english and any(name.local is None for name in quoted)
+    )
+
+
 def compose(request: Request) -> Letter:
     """Turn a validated request into a letter with every fact resolved."""
     jurisdiction = registry.jurisdictions()[request.jurisdiction]
@@ -181,6 +228,7 @@ def compose(request: Request) -> Letter:
     entity = controller_entity(request)
     language = request.language
     base = language.split("-")[0]
+    names = quoted_names(controller, language)
 
     # The law the request to the controller rests on follows from where the
     # entity is established (Art. 3(1) GDPR) and where the member lives; a
@@ -311,9 +359,11 @@ def compose(request: Request) -> Letter:
         country=sender_country,
     )
     if authority is not None:
+        # The authority as it writes its own name and address in the letter's language
+        # (the Greek HDPA in Greek, UODO's President in Polish), else its primary form.
         recipient = Party(
             name=authority.name_in(language),
-            lines=authority.address.lines or tuple(filter(None, [authority.email])),
+            lines=authority.address_in(language).lines or tuple(filter(None, [authority.email])),
             country=authority.address.country,
             country_name=_recipient_country(authority.address.country, sender_country, language),
         )
@@ -371,10 +421,10 @@ def compose(request: Request) -> Letter:
         if residence_authority is not None and residence_law_applies
         else law_authority
     )
-    lead_named = (
-        f"{lead.name_in(language)} ({country_name(lead.address.country, language)})"
-        if lead is not None and (authority is None or lead.slug != authority.slug)
-        else None
+    # The lead authority, where the letter goes to another one: named with its country
+    # by a sentence of its own in each language (an adjective agrees with its name).
+    lead_other = (
+        lead if lead is not None and (authority is None or lead.slug != authority.slug) else None
     )
     return Letter(
         kind=request.kind,
@@ -386,6 +436,7 @@ def compose(request: Request) -> Letter:
         reference=request.reference or make_reference(request),
         date=request.date,
         place=request.requester.place,
+        place_typed=request.requester.place_typed,
         sender=sender,
         sender_email=request.requester.email,
         recipient=recipient,
@@ -419,6 +470,10 @@ def compose(request: Request) -> Letter:
         ai_setting_name=controller.ai_setting_name,
         ai_setting_path=controller.ai_setting_path,
         ai_setting_url=controller.ai_setting_url,
+        ai_setting=names.setting,
+        ai_setting_place=names.place,
+        objection_form_label=names.form,
+        names_in_english=names.in_english,
         ai_training_since=controller.ai_training_since if trains_here else None,
         edpb_opinion=str(opinion["number"]) if family.id in opinion["cited_in"] else "",
         cjeu_case=(
@@ -443,7 +498,11 @@ def compose(request: Request) -> Letter:
             or controller.privacy_form
         ),
         authority_webform=authority.webform if authority else None,
-        lead_authority_name=lead_named,
+        lead_authority_name=lead_other.name_in(language) if lead_other else None,
+        lead_authority=lead_other.slug if lead_other else None,
+        lead_authority_country=(
+            country_name(lead_other.address.country, language) if lead_other else None
+        ),
         establishment_country=(
             country_name(entity.establishment, language)
             if applicability is not None and applicability.family == family.id

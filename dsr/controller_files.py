@@ -20,7 +20,13 @@ def _is_datenanfragen(record: dict[str, Any]) -> bool:
 
 
 def record_from_file(path: Path) -> tuple[str, dict[str, Any]]:
-    """Read one controller file; returns (slug, record in dsr's format)."""
+    """Read one controller file; returns (slug, record in dsr's format).
+
+    The slug is the record's own: a datarequests.org record's ``slug``, the key
+    of a table in dsr's format, or for a bare record in dsr's format the
+    file's name. ``dsr controllers import`` stores a record under it whether
+    it came alone or in a folder.
+    """
     try:
         text = read_limited(path).decode("utf-8")
         if path.suffix.lower() == ".toml":
@@ -41,7 +47,7 @@ def record_from_file(path: Path) -> tuple[str, dict[str, Any]]:
         raise RegistryError(f"{path}: expected one controller record (an object)")
     if _is_datenanfragen(data):
         try:
-            return path.stem, datenanfragen.convert_record(data, f"companies/{path.name}")
+            return datenanfragen.convert_with_slug(data, f"companies/{path.name}")
         except datenanfragen.DatenanfragenError as error:
             raise datenanfragen.DatenanfragenError(error.reason, path) from error
     if "entities" in data:

@@ -21,7 +21,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
 
-from .errors import DsrError
+from .errors import InputError, RegistryError
 from .limits import LimitError, load_json, read_limited
 
 DATASET_DATE = date(2026, 7, 21)
@@ -71,8 +71,8 @@ _ALIASES = {
 }
 
 
-class DatenanfragenError(DsrError):
-    """A datarequests.org record cannot become a dsr controller; says why."""
+class DatenanfragenError(RegistryError, InputError):
+    """A datarequests.org record cannot become a dsr controller; says why (exit 2)."""
 
     def __init__(self, reason: str, path: Path | None = None) -> None:
         self.reason = reason
@@ -245,7 +245,14 @@ def convert_record(
     so the result says where its facts come from. The record's ``slug`` is the
     key the caller files the result under.
     """
-    return _convert(record, source, last_verified)[1]
+    return convert_with_slug(record, source, last_verified)[1]
+
+
+def convert_with_slug(
+    record: Mapping[str, Any], source: str, last_verified: date = DATASET_DATE
+) -> tuple[str, dict[str, Any]]:
+    """The record's own ``slug`` (checked) and the record in dsr's format."""
+    return _convert(record, source, last_verified)
 
 
 def _convert(

@@ -6,6 +6,11 @@ files (every operation is relative to the folder's descriptor, with
 ``O_NOFOLLOW``); writes are atomic (a temporary file named with the run's id,
 then a rename); a final name is created exclusively unless replacing was
 asked for; files holding personal data are 0600 in 0700 folders.
+
+What dsr reads that must be a regular file (its own files, and the batch
+file, profile and annexes the user names) is opened by ``open_regular``:
+checked before the open, so a FIFO never blocks dsr and a device is never
+opened, and refused (exit 2) as "not a regular file".
 """
 
 from __future__ import annotations
@@ -44,8 +49,12 @@ class OutputExists(UnsafeFile):
     """The file exists and replacing it was not asked for (--force)."""
 
 
-class FolderBusy(FileError):
-    """Another dsr run is writing into the folder."""
+class NotRegular(UnsafeFile):
+    """A FIFO, a device, a folder or a socket where dsr needs a regular file (exit 2)."""
+
+
+class FolderBusy(FileError, InputError):
+    """Another dsr run is writing into the folder: not usable for this run (exit 2)."""
 
 
 def new_run_id() -> str:
@@ -98,7 +107,10 @@ def describe(error: OSError, path: Path | str, doing: str = "write") -> FileErro
 
 
 def make_dir(path: Path, mode: int = PRIVATE_DIR) -> None:
-    """Create ``path`` (and missing parents) with ``mode``; an existing folder is kept as it is."""
+    """Create ``path`` (and missing parents) with ``mode``; an existing folder is kept as it is.
+
+    Something else at ``path`` (a file, a FIFO) is refused (exit 2), naming it.
+    """
     missing = []
     current = path
     while not current.exists() and current != current.parent:
@@ -114,6 +126,8 @@ def make_dir(path: Path, mode: int = PRIVATE_DIR) -> None:
         except OSError as error:
             raise describe(error, folder, "create the folder") from error
         os.chmod(folder, mode)  # mkdir's mode is filtered by the umask
+    if not path.is_dir():
+        raise UnsafeFile(f"{path} is not a folder; remove it, or choose another folder")
 
 
 @contextmanager
@@ -151,6 +165,106 @@ def _subfolder(dir_fd: int, parts: list[str], base: Path, create: bool, mode: in
         os.close(fd)
         fd = child
     return fd
+
+
+def not_regular(path: Path | str, hint: str = "remove it (or move it aside)") -> NotRegular:
+    return NotRegular(f"{path} is not a regular file; {hint}")
+
+
+def check_regular(
+    path: Path | str,
+    *,
+    dir_fd: int | None = None,
+    follow: bool = False,
+    shown: Path | str | None = None,
+    hint: str = "remove it (or move it aside)",
+) -> os.stat_result | None:
+    """What is at ``path`` if it is a regular file; None if nothing is there.
+
+    Checked without opening it: a FIFO would block the open, and opening some
+    devices does something. Anything but a regular file is refused (exit 2),
+    and so is a symbolic link unless ``follow`` (a file the user named).
+    """
+    shown = path if shown is None else shown
+    try:
+        info = os.stat(path, dir_fd=dir_fd, follow_symlinks=follow)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise describe(error, shown, "read") from error
+    if stat.S_ISLNK(info.st_mode):
+        raise describe(OSError(errno.ELOOP, "link"), shown)
+    if not stat.S_ISREG(info.st_mode):
+        raise not_regular(shown, hint)
+    return info
+
+
+def open_regular(
+    path: Path | str,
+    *,
+    dir_fd: int | None = None,
+    follow: bool = False,
+    shown: Path | str | None = None,
+    hint: str = "remove it (or move it aside)",
+) -> int:
+    """A read-only descriptor of the regular file at ``path``; it never blocks.
+
+    Everything dsr reads that must be a regular file is opened here: its own
+    files (a link is never followed) and the files the user named (``follow``):
+    checked before the open (see check_regular) and again after it, in case
+    something else was put there meanwhile. Raises FileNotFoundError if there
+    is nothing, NotRegular or UnsafeFile (exit 2), or the OSError of the open.
+    """
+    shown = path if shown is None else shown
+    if check_regular(path, dir_fd=dir_fd, follow=follow, shown=shown, hint=hint) is None:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(shown))
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags, dir_fd=dir_fd)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise not_regular(shown, hint)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_input(path: Path, hint: str = "name a PDF file") -> bytes:
+    """The bytes of a regular file the user named (a link of theirs is followed); never blocks."""
+    try:
+        fd = open_regular(path, follow=True, hint=hint)
+    except FileNotFoundError as error:
+        raise InputError(f"{path}: no such file") from error
+    except OSError as error:
+        raise describe(error, path, "read") from error
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return handle.read()
+        except OSError as error:
+            raise describe(error, path, "read") from error
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same device and inode, or the same real path."""
+    try:
+        if os.path.samefile(first, second):
+            return True
+    except OSError:
+        pass
+    return os.path.realpath(first) == os.path.realpath(second)
+
+
+def refuse_output_among_inputs(output: Path, inputs: list[tuple[str, Path]]) -> None:
+    """Refuse (exit 2) an output that is one of the command's inputs: writing would destroy it.
+
+    ``inputs`` are (option, path) pairs, such as ("--enclose", a.pdf).
+    """
+    for option, path in inputs:
+        if same_file(output, path):
+            raise UnsafeFile(
+                f"--output: {output} is also {option} {path}; dsr never replaces a file it "
+                "reads: choose another output file"
+            )
 
 
 def _is_regular(dir_fd: int, name: str) -> bool | None:
@@ -247,13 +361,23 @@ def linked_message(path: Path | str) -> str:
     )
 
 
-def refuse_hard_links(folder: Path, name: str) -> None:
-    """Refuse (exit 2) if dsr's own ``folder/name`` has more than one hard link."""
+def check_own_file(folder: Path, name: str) -> None:
+    """Refuse (exit 2) dsr's own ``folder/name`` if it is no plain file of its own.
+
+    A FIFO, a device or a folder there (an open would block, or fail naming a
+    descriptor), or a file with more than one hard link (a write would reach
+    elsewhere). A symbolic link is left to the open, which refuses it, or to
+    the rename, which replaces it.
+    """
     try:
         info = os.stat(folder / name, follow_symlinks=False)
     except OSError:
         return
-    if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+    if stat.S_ISLNK(info.st_mode):
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise not_regular(folder / name)
+    if info.st_nlink > 1:
         raise UnsafeFile(linked_message(folder / name))
 
 
@@ -261,19 +385,21 @@ def append(folder: Path, name: str, data: bytes, mode: int = PRIVATE_FILE) -> No
     """Append to dsr's own file (O_APPEND lines are safe from several processes); no link."""
     name_parts(name)
     with open_folder(folder) as dir_fd:
+        check_regular(name, dir_fd=dir_fd, shown=folder / name)  # a FIFO would block the open
         try:
             fd = os.open(
                 name,
-                os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+                | os.O_CLOEXEC,
                 mode,
                 dir_fd=dir_fd,
-            )
+            )  # fmt: skip
         except OSError as error:
             raise describe(error, folder / name) from error
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                raise UnsafeFile(f"{folder / name} is not a regular file; remove it")
+                raise not_regular(folder / name)
             if info.st_nlink > 1:  # a hard link: the lines would land in another file too
                 raise UnsafeFile(linked_message(folder / name))
             os.write(fd, data)
@@ -285,7 +411,7 @@ def append(folder: Path, name: str, data: bytes, mode: int = PRIVATE_FILE) -> No
 
 
 def read(folder: Path, name: str) -> bytes | None:
-    """dsr's own file, or None if there is none; a link is refused, never followed."""
+    """dsr's own file, or None if there is none; a link or a FIFO is refused, never opened."""
     *subfolders, base = name_parts(name)
     try:
         top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -298,7 +424,7 @@ def read(folder: Path, name: str) -> bytes | None:
     finally:
         os.close(top)
     try:
-        fd = os.open(base, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+        fd = open_regular(base, dir_fd=dir_fd, shown=folder / name)
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -306,7 +432,10 @@ def read(folder: Path, name: str) -> bytes | None:
     finally:
         os.close(dir_fd)
     with os.fdopen(fd, "rb") as handle:
-        return handle.read()
+        try:
+            return handle.read()
+        except OSError as error:
+            raise describe(error, folder / name, "read") from error
 
 
 def remove(folder: Path, name: str) -> bool:
@@ -393,7 +522,7 @@ def folder_lock(folder: Path, run_id: str = RUN_ID) -> Iterator[None]:
                     dir_fd=dir_fd,
                 )
             except FileExistsError:
-                refuse_hard_links(folder, LOCK_FILE)
+                check_own_file(folder, LOCK_FILE)
                 held = (read(folder, LOCK_FILE) or b"").decode("utf-8", "replace").split()
                 pid = int(held[0]) if held and held[0].isdigit() else 0
                 if _pid_alive(pid):

@@ -9,9 +9,12 @@ character (3,990 distinct Chinese characters took 44 s that way).
 from __future__ import annotations
 
 import bisect
+import math
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 # Latin, Greek and Cyrillic are covered by Noto Serif, which dsr installs.
 ALWAYS_COVERED = 0x0530
@@ -66,3 +69,72 @@ def unprintable(text: str) -> list[str]:
         if not _covered(point):
             missing.append(f"U+{point:04X} {unicodedata.name(ch, 'unnamed character')}")
     return missing
+
+
+# The fonts dsr's letters name, in order (letter.css.jinja, letter.typ); other
+# characters fall back to whichever installed font has them.
+LETTER_FONTS = ("Noto Serif", "Noto Serif CJK HK", "Noto Serif CJK TC", "Noto Sans CJK HK")
+BOLD_WIDER = 1.06  # the letterhead measures the bold name 6 % wider than regular text
+WIDTH_STEP = 100  # widths are stored in hundredths of an em, rounded up
+
+
+def advance_widths(estimate: Callable[[str], float]) -> list[list[int]]:
+    """The characters the installed fonts set wider than ``estimate`` says, and how wide.
+
+    ``[[first, last, hundredths of an em], ...]`` for runs of code points:
+    the advance width in the first of dsr's fonts that has the character
+    (regular, or bold less 6 %), else the widest of all installed fonts that
+    have it, as the renderer may fall back to any of them. Read with
+    fontTools; ``data/glyph_widths.json`` holds what this gives (a test keeps
+    the two equal), so a letter needs no font file read to be measured.
+    """
+    from fontTools.ttLib import TTCollection, TTFont  # type: ignore[import-untyped]
+
+    def faces(path: str) -> list[Any]:
+        try:
+            if path.lower().endswith((".ttc", ".otc")):
+                return list(TTCollection(path, lazy=True).fonts)
+            return [TTFont(path, lazy=True)]
+        except Exception:  # a font fontTools cannot read is not one to measure by
+            return []
+
+    def widths(paths: list[str], bold_factor: float = 1.0) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for path in paths:
+            for face in faces(path):
+                units = face["head"].unitsPerEm
+                metrics = face["hmtx"].metrics
+                is_bold = bool(face["OS/2"].fsSelection & 0x20) if "OS/2" in face else False
+                factor = bold_factor if is_bold else 1.0
+                for point, glyph in (face.getBestCmap() or {}).items():
+                    width = metrics.get(glyph, (0, 0))[0] / units / factor
+                    out[point] = max(out.get(point, 0.0), width)
+        return out
+
+    def files(pattern: str) -> list[str]:
+        listed = subprocess.run(
+            ["fc-list", "--format", "%{file}\\n", pattern],
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout  # fmt: skip
+        return sorted({line for line in listed.splitlines() if line})
+
+    chosen: dict[int, float] = {}
+    for family in LETTER_FONTS:
+        found = widths(files(f"{family}:style=Regular") + files(f"{family}:style=Bold"), BOLD_WIDER)
+        for point, width in found.items():
+            chosen.setdefault(point, width)
+    for point, width in widths(files(":")).items():
+        chosen.setdefault(point, width)
+    runs: list[list[int]] = []
+    for point in sorted(chosen):
+        char = chr(point)
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Mn", "Me") or char.isspace():
+            continue
+        steps = math.ceil(round(chosen[point] * WIDTH_STEP, 6))
+        if steps / WIDTH_STEP <= estimate(char):
+            continue
+        if runs and runs[-1][1] == point - 1 and runs[-1][2] == steps:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point, steps])
+    return runs

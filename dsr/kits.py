@@ -105,6 +105,7 @@ def blank_letter(
             address=PostalAddress((DOTS, DOTS), jurisdiction.country),
             email=None,
             place=DOTS[:10],
+            place_typed=True,  # filled in by hand, as the language writes it before the date
         ),
         account=Account(email=DOTS, profile_url=DOTS),
         language=language,

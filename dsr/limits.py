@@ -1,4 +1,4 @@
-"""Bounds on what dsr reads: regular files only, sizes, nesting depth, no YAML aliases.
+"""Bounds on what dsr reads: regular files only, sizes, nesting depth, no YAML aliases or tags.
 
 A member list, a profile or a controller record is small, flat data. A
 device (``/dev/zero``), a FIFO, a file of gigabytes, a YAML "billion laughs"
@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .files import FileError, NotRegular, open_regular
 
 MAX_DEPTH = 32  # a row or record nests two or three levels
 MAX_RECORD_BYTES = 4 * 1024 * 1024  # a profile, defaults or controller file
 MAX_BATCH_BYTES = 256 * 1024 * 1024  # a member list: about a million CSV rows
 MAX_ROWS = 100_000  # rows of one batch file; dsr batch --max-rows raises it
+YAML_TEXT = "tag:yaml.org,2002:str"  # !!str, the one tag accepted
 
 
 class LimitError(InputError):
@@ -29,13 +31,15 @@ class LimitError(InputError):
 def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
     """The bytes of the regular file ``path``, if it has at most ``limit`` of them."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us
+        fd = open_regular(path, follow=True)  # checked first: a FIFO or device is never opened
+    except NotRegular:
+        raise LimitError(f"{path}: not a regular file") from None
+    except FileError as error:  # a link loop, a file where a folder should be
+        raise LimitError(str(error)) from error
     except OSError as error:
         raise LimitError(f"{path}: cannot read: {error.strerror}") from error
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise LimitError(f"{path}: not a regular file")
         if info.st_size > limit:
             raise LimitError(f"{path}: {info.st_size:,} bytes; the limit is {limit:,}")
         data = handle.read(limit + 1)
@@ -66,13 +70,16 @@ def load_json(text: str, where: str) -> Any:
     return check_depth(data, where)
 
 
-def load_yaml(text: str, where: str) -> Any:
-    """Parse YAML without aliases and at most MAX_DEPTH levels deep.
+def yaml_events(text: str, where: str) -> Iterator[Any]:
+    """The events of a YAML text, checked as they come: no alias, no tag, MAX_DEPTH levels.
 
     Aliases (``*name``) are refused: eight levels of them in 600 bytes made
-    millions of values. The events are checked first, then the document is
-    built, both by libyaml where it is installed. Raises yaml.YAMLError for
-    YAML that is not valid.
+    millions of values. Tags (``!!python/object``, ``!!int``) are refused
+    too, but for ``!!str``: dsr's values are text. Nothing is built here;
+    the caller builds what it needs as the events come (``dsr.batch`` one
+    row at a time), so a large file never becomes millions of objects at
+    once. Parsed by libyaml where it is installed. Raises yaml.YAMLError
+    for YAML that is not valid.
     """
     import yaml
 
@@ -87,14 +94,21 @@ def load_yaml(text: str, where: str) -> Any:
                     f"{where}: line {line}: YAML aliases (*{event.anchor}) are not accepted; "
                     "write the values out"
                 )
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!", YAML_TEXT):
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                raise LimitError(
+                    f"{where}: line {line}: YAML tags ({shown:.40}) are not accepted; "
+                    "write the value as plain text"
+                )
             if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise deep
             elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
                 depth -= 1
+            yield event
     except yaml.YAMLError as error:
         if "maximum nesting depth" in str(error):  # libyaml's own limit, met reading ahead
             raise deep from None
         raise
-    return yaml.load(text, Loader=loader)  # a safe loader: CSafeLoader or SafeLoader

@@ -115,13 +115,41 @@ class PostalAddress:
 
 
 @dataclass(frozen=True)
+class AuthorityForm:
+    """An authority's name and postal address in one language, as it writes them itself.
+
+    ``address`` is None where the authority gives its name in this language
+    but no address of its own in it (or none could be verified): letters then
+    print the primary form's address under this name.
+    """
+
+    language: str
+    name: str
+    address: PostalAddress | None
+    sources: tuple[str, ...]
+    last_verified: dt.date
+    note: str | None = None
+
+
+def _is_region(subtag: str) -> bool:
+    return (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit())
+
+
+@dataclass(frozen=True)
 class Authority:
-    """A data protection supervisory authority."""
+    """A data protection supervisory authority.
+
+    ``name`` and ``address`` are its primary form, in ``language``; ``forms``
+    holds every form the authority publishes, keyed by BCP 47 tag, the primary
+    one included. A letter uses the form in its own language, else the primary
+    one: never a name or address dsr translated itself.
+    """
 
     slug: str
     name: str
     name_en: str
-    names: dict[str, str]
+    language: str
+    forms: dict[str, AuthorityForm]
     address: PostalAddress
     jurisdictions: tuple[str, ...]
     complaint_languages: tuple[str, ...]
@@ -132,10 +160,40 @@ class Authority:
     last_verified: dt.date
     note: str | None = None
 
+    @property
+    def names(self) -> dict[str, str]:
+        """The name in each language the authority publishes one in."""
+        return {tag: form.name for tag, form in self.forms.items()}
+
+    @property
+    def addresses(self) -> dict[str, PostalAddress]:
+        """The postal address in each language the authority publishes one in."""
+        return {tag: form.address for tag, form in self.forms.items() if form.address is not None}
+
+    def form_for(self, language: str) -> AuthorityForm:
+        """The form a letter in ``language`` names the authority by.
+
+        The exact tag, then the tag without its region (``fr-CH`` -> ``fr``,
+        never across scripts: ``zh-Hant`` does not fall back to ``zh``), else
+        the primary form.
+        """
+        subtags = language.split("-")
+        while subtags:
+            found = self.forms.get("-".join(subtags))
+            if found is not None:
+                return found
+            if len(subtags) == 1 or not _is_region(subtags[-1]):
+                break
+            subtags.pop()
+        return self.forms[self.language]
+
     def name_in(self, language: str) -> str:
-        """The official name in the letter's language, if the authority has one."""
-        base = language.split("-")[0]
-        return self.names.get(language) or self.names.get(base) or self.name
+        """The authority's own name in the letter's language, else its primary name."""
+        return self.form_for(language).name
+
+    def address_in(self, language: str) -> PostalAddress:
+        """The authority's own address in the letter's language, else its primary address."""
+        return self.form_for(language).address or self.address
 
 
 @dataclass(frozen=True)
@@ -174,6 +232,36 @@ class Applicability:
 
 
 @dataclass(frozen=True)
+class ControllerLabels:
+    """A service's own names, in one language, for what a letter quotes in English.
+
+    Each name is the service's wording on its own pages in ``language`` (help
+    centre, privacy notice), recorded with those pages in ``sources``; None where
+    no such page was found, and the letter then quotes the English name.
+    """
+
+    language: str
+    ai_setting_name: str | None
+    ai_setting_path: str | None
+    objection_form_name: str | None
+    sources: tuple[str, ...]
+    last_verified: dt.date
+
+
+@dataclass(frozen=True)
+class ServiceLabel:
+    """A service's name for a setting, menu or form, as one letter quotes it.
+
+    ``local`` is the service's own name in the letter's language; the letter
+    quotes it with ``english`` in brackets. Without it the letter quotes the
+    English name and says that it is the English name.
+    """
+
+    english: str
+    local: str | None = None
+
+
+@dataclass(frozen=True)
 class Controller:
     """A service people object to, with its entities and AI-training facts."""
 
@@ -195,6 +283,12 @@ class Controller:
     last_verified: dt.date
     notes: tuple[str, ...] = ()
     network: str | None = None  # "professional" or "social": users are members; else accounts
+    objection_form_name: str | None = None  # the objection form's English name
+    labels: dict[str, ControllerLabels] = field(default_factory=dict)  # language tag -> names
+
+    def labels_in(self, language: str) -> ControllerLabels | None:
+        """The service's own names in ``language`` (``fr-CA`` falls back to ``fr``)."""
+        return self.labels.get(language) or self.labels.get(language.split("-")[0])
 
     def entity_for(self, jurisdiction: str) -> ControllerEntity | None:
         """The entity responsible for members resident in ``jurisdiction``."""
@@ -295,7 +389,8 @@ class Requester:
     name: str
     address: PostalAddress
     email: str | None
-    place: str
+    place: str  # the town from the address, in the nominative, or what the member typed
+    place_typed: bool = False  # typed by the member, in the form the date line needs
 
 
 @dataclass(frozen=True)
@@ -415,4 +510,16 @@ class Letter:
     translation_of: str | None = None
     timeline: tuple[TimelineEntry, ...] = ()
     fillable: bool = False
+    place_typed: bool = False  # ``place`` is as the member typed it (see dsr.i18n.DateLine)
+    # The lead supervisory authority (another than the addressee): its registry key,
+    # for the sentence that names it with its country (see complaint.html.jinja).
+    lead_authority: str | None = None
+    lead_authority_country: str | None = None  # its country's name in the letter's language
     service_network: str | None = None  # see Controller.network
+    # The service's names the objection quotes, in the letter's language where the
+    # service's own pages give one: its setting, and with the objection form, the
+    # setting's menu path and the form's name (None where the letter quotes none).
+    ai_setting: ServiceLabel | None = None
+    ai_setting_place: ServiceLabel | None = None
+    objection_form_label: ServiceLabel | None = None
+    names_in_english: bool = False  # a non-English letter quotes one of them in English only

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,10 +14,13 @@ from .errors import InvalidRequest, Problem, RenderError
 from .files import OutputExists
 from .i18n import translations
 from .model import Letter
+from .plaintext import html_to_text
 from .render import render_html, render_text
+from .text import field_problem
 
 if TYPE_CHECKING:
     from email.headerregistry import Address
+    from email.message import EmailMessage
 
 FORMATS = (".pdf", ".html", ".txt", ".eml")
 
@@ -139,11 +144,46 @@ def render_to(
     return path
 
 
+# The e-mail subject base.html.jinja writes into the letter's head: the subject and
+# the reference without the label ("Objet :", "Oggetto:") a printed subject line may have.
+EMAIL_SUBJECT = re.compile(r'<meta name="dsr:email-subject" content="([^"]*)"')
+# Invisible characters that only steer line breaking: soft hyphen, zero-width
+# space, word joiner, zero-width no-break space.
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+
+
+def header_text(text: str) -> str:
+    """``text`` for a mail header: every kind of space (no-break, narrow, thin) one
+    ASCII space, invisible joiners dropped, no space at either end."""
+    return " ".join(text.translate(INVISIBLE).split())
+
+
 def subject_and_body(letter: Letter, template_dir: Path | None = None) -> tuple[str, str]:
-    """The subject line (with the reference) and the letter's text below it."""
-    text = render_text(letter, template_dir)
-    subject, _, body = text.partition("\n\n")
-    return " ".join(subject.split()), body
+    """The e-mail subject (with the reference) and the letter's text below its subject line."""
+    document = render_html(letter, template_dir)
+    text = html_to_text(document)
+    printed, _, body = text.partition("\n\n")
+    found = EMAIL_SUBJECT.search(document)  # a user template may not write it
+    subject = html.unescape(found.group(1)) if found else printed
+    return header_text(subject), body
+
+
+def _set_subject(message: EmailMessage, subject: str) -> None:
+    """Set the Subject header so that every reader decodes it as ``subject``.
+
+    Python's own folding (3.11 to 3.13 at least) writes two encoded words with
+    the space between them outside both, where RFC 2047 (section 6.2) makes a
+    reader drop it, and keeps the space before a fold as well: "17. člena
+    Splošne" reads back as "17.  členaSplošne". Text that needs encoding is
+    therefore encoded here as a whole, by email.header, in encoded words of at
+    most 75 characters on lines of at most 78, and stored as it is.
+    """
+    from email.header import Header
+
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
 
 
 def email_message(
@@ -161,12 +201,11 @@ def email_message(
     from email.message import EmailMessage
     from email.utils import format_datetime
 
-    if not files.is_file_name(letter.reference):
-        # The attachment's name: a reference like a/../../etc must not become a path.
-        raise InvalidRequest(
-            [Problem("reference", f"{letter.reference!r} cannot name the attachment; "
-                     "use letters, digits and . _ - (no /)")]
-        )  # fmt: skip
+    # The attachment's name: a reference like a/../../etc must not become a path. The
+    # library may compose a Request of its own: its reference meets the field's one rule.
+    problem = field_problem("reference", letter.reference)
+    if problem:
+        raise InvalidRequest([Problem("reference", problem)])
     subject, body = subject_and_body(letter, template_dir)
     message = EmailMessage()
     # Address objects quote the display name: no name can add an address.
@@ -174,7 +213,7 @@ def email_message(
         message["From"] = mailbox(letter.sender.name, letter.sender_email)
     if letter.recipient_email:
         message["To"] = mailbox(letter.recipient.name, letter.recipient_email)
-    message["Subject"] = subject
+    _set_subject(message, subject)
     message["Date"] = format_datetime(datetime.combine(letter.date, time(9, 0), tzinfo=UTC))
     message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
     message.set_content(body)
@@ -196,7 +235,7 @@ def mailbox(name: str, address: str) -> Address:
     from email.errors import HeaderParseError
     from email.headerregistry import Address
 
-    display = " ".join(name.split())
+    display = header_text(name)
     try:
         return Address(display_name=display, addr_spec=address)
     except (ValueError, IndexError, HeaderParseError) as error:

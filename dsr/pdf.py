@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from . import files
 from .errors import RenderError
 from .resources import PACKAGE_DIR, resource_dir
 
 if TYPE_CHECKING:
+    from pypdf import PdfReader
     from weasyprint.text.fonts import FontConfiguration
 
 LOGGER = logging.getLogger("weasyprint")
@@ -363,10 +365,31 @@ def _copy_outline(document: Any, target: Any) -> None:
             outline.root.extend(items(tree))
 
 
+def quiet_pypdf() -> None:
+    """pypdf logs what it finds wrong in a file, quoting its first bytes: keep it all off
+    the terminal (a text file named .pdf would show its first line). dsr says what failed."""
+    logger = logging.getLogger("pypdf")
+    logger.propagate = False
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def read_pdf(path: Path) -> PdfReader:
+    """A PDF the user named (an annex): a regular file, read without blocking, pypdf quiet.
+
+    Raises InputError if it is no regular file, pypdf's errors if it is no PDF.
+    """
+    from pypdf import PdfReader
+
+    quiet_pypdf()
+    return PdfReader(io.BytesIO(files.read_input(path)))
+
+
 def concatenate(documents: Sequence[bytes]) -> bytes:
     """One PDF of several, page after page (a letter and its courtesy translation)."""
     from pypdf import PdfReader, PdfWriter
 
+    quiet_pypdf()
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(documents[0])))
     for document in documents[1:]:
         writer.append(PdfReader(io.BytesIO(document)))
@@ -380,10 +403,11 @@ def append_annexes(pdf: bytes, annexes: Sequence[Path], labels: Sequence[str]) -
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
+    quiet_pypdf()
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for path, label in zip(annexes, labels, strict=True):
         try:
-            annex = PdfReader(path)
+            annex = read_pdf(path)
             pages = list(annex.pages)
         except (OSError, PyPdfError) as error:
             raise RenderError(f"{path}: cannot read this PDF to append it: {error}") from error

@@ -8,12 +8,13 @@ address block and the info block are for paper only and are left out.
 from __future__ import annotations
 
 import re
-import textwrap
 from html.parser import HTMLParser
+
+from .typography import strip_joiners, wrap
 
 ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # keep no-break spaces
 BLOCKS = {"p", "h1", "h2", "li", "blockquote", "title", "dt", "dd", "div", "section", "ol", "ul"}
-PAPER_ONLY = {"letterhead", "address-zone", "place-date", "signature-space"}
+PAPER_ONLY = {"letterhead", "address-zone", "place-date", "signature-date", "signature-space"}
 VOID = {"br", "meta", "link", "img", "hr", "input"}
 
 
@@ -91,7 +92,14 @@ class _TextBuilder(HTMLParser):
 
 
 def html_to_text(document: str, width: int = 76) -> str:
-    """Paragraphs separated by blank lines, wrapped at ``width`` (URLs unbroken)."""
+    """Paragraphs separated by blank lines, wrapped at ``width`` columns (URLs unbroken).
+
+    Lines break as dsr.typography.wrap allows: at spaces, and between
+    Chinese characters except before closing or after opening marks; a
+    Chinese character takes two columns. No-break spaces stay in the text
+    (a mail reader or web form that wraps again keeps them), word joiners
+    are dropped once the lines are made.
+    """
     builder = _TextBuilder()
     builder.feed(document)
     builder.close()
@@ -101,12 +109,8 @@ def html_to_text(document: str, width: int = 76) -> str:
     for paragraph, is_item in builder.paragraphs:
         lines = []
         for line in paragraph.split("\n"):
-            lines.append(
-                textwrap.fill(line, width=width, break_long_words=False, break_on_hyphens=False)
-                if line
-                else ""
-            )
-        block = "\n".join(lines)
+            lines.append("\n".join(wrap(line.expandtabs(), width)) if line else "")
+        block = strip_joiners("\n".join(lines))
         if is_item and previous_item:
             out[-1] += "\n" + block  # list items stay together
         else:

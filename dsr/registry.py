@@ -8,6 +8,7 @@ adding a jurisdiction or a controller is adding a record.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from datetime import date
 from functools import cache
@@ -18,8 +19,10 @@ from .errors import RegistryError
 from .model import (
     Applicability,
     Authority,
+    AuthorityForm,
     Controller,
     ControllerEntity,
+    ControllerLabels,
     DeadlineCalendar,
     Instrument,
     Jurisdiction,
@@ -290,7 +293,7 @@ def expand_groups(codes: list[str]) -> tuple[str, ...]:
 _RECORD_TEXT = {
     "service": 200, "objection_form": 500, "privacy_form": 500, "dpo_form": 500,
     "privacy_email": 254, "dpo_email": 254, "ai_setting_name": 200, "ai_setting_path": 300,
-    "ai_setting_url": 500, "ai_legal_basis": 300, "network": 20,
+    "ai_setting_url": 500, "ai_legal_basis": 300, "network": 20, "objection_form_name": 200,
 }  # fmt: skip
 _ENTITY_TEXT = {
     "name": 200, "attention": 200, "attention_text": 200, "lead_authority": 60,
@@ -324,8 +327,9 @@ def check_controller_record(rec: Any, where: str) -> None:
     """Refuse a record whose fields have the wrong type or text dsr must not print.
 
     Checked: types, lengths, single lines without control or bidi characters,
-    address lines (at most six), ISO country codes, and links (https, http or
-    mailto, no spaces). Raises RegistryError naming the field.
+    address lines (at most six), ISO country codes, links (https only: a
+    member opens them and pastes a letter into the forms) and profile hosts
+    (host names, no wildcard). Raises RegistryError naming the field.
     """
     if not isinstance(rec, dict):
         raise RegistryError(f"{where}: not a record (an object) but {type(rec).__name__}")
@@ -337,8 +341,8 @@ def check_controller_record(rec: Any, where: str) -> None:
                 problems.append(f"{field} {problem}")
     for field in _RECORD_LINKS:
         value = rec.get(field)
-        if isinstance(value, str) and not _link_ok(value):
-            problems.append(f"{field} {value!r:.80} is not an https, http or mailto link")
+        if isinstance(value, str) and url_host(value) is None:
+            problems.append(f"{field} {value!r:.80} is not a plain https:// link")
     for field in _RECORD_EMAILS:
         value = rec.get(field)
         if isinstance(value, str) and not _email_ok(value):
@@ -349,6 +353,13 @@ def check_controller_record(rec: Any, where: str) -> None:
             problem = _strings_problem(rec[field], limit)
             if problem:
                 problems.append(f"{field}: {problem}")
+    hosts = rec.get("profile_hosts")
+    for host in hosts if isinstance(hosts, list) else ():
+        if isinstance(host, str) and not _host_ok(host):
+            problems.append(
+                f"profile_hosts: {host!r:.80} is not a host name (lower-case, such as "
+                "example.com; no '*', scheme or path)"
+            )
     entities = rec.get("entities")
     if not isinstance(entities, list) or not entities or len(entities) > MAX_LIST:
         problems.append("entities must be a non-empty list of entity records")
@@ -383,14 +394,97 @@ def check_controller_record(rec: Any, where: str) -> None:
                 problem = _strings_problem(entity[field], limit)
                 if problem:
                     problems.append(f"entity {number} {field}: {problem}")
+    problems.extend(_labels_problems(rec))
     if problems:
         raise RegistryError(f"{where}: " + "; ".join(problems))
 
 
-def _link_ok(value: str) -> bool:
-    if value.lower().startswith("mailto:"):
-        return _email_ok(value[len("mailto:") :].split("?", 1)[0])
-    return url_host(value, ("https", "http")) is not None
+# A controller's own names in other languages for what letters quote in English.
+LABEL_NAMES = ("ai_setting_name", "ai_setting_path", "objection_form_name")
+_LABEL_FIELDS = frozenset((*LABEL_NAMES, "sources", "last_verified"))
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?")
+
+
+def _labels_problems(rec: dict[str, Any]) -> list[str]:
+    """What is wrong with a record's ``labels`` table: ``labels.<language>.<name>``.
+
+    Each language's names are the controller's own wording, so each table needs
+    its sources and last_verified; a name needs the English name it stands for.
+    """
+    labels = rec.get("labels")
+    if labels is None:
+        return []
+    if not isinstance(labels, dict) or len(labels) > MAX_LIST:
+        return [f"labels must be a table of at most {MAX_LIST} languages, not {labels!r:.60}"]
+    problems: list[str] = []
+    for language, table in labels.items():
+        where = f"labels.{language}"
+        if not isinstance(language, str) or not _LANGUAGE_TAG.fullmatch(language):
+            problems.append(f"{where}: {language!r:.20} is not a language tag such as fr or de-CH")
+            continue
+        if language.split("-")[0] == "en":
+            problems.append(f"{where}: the English names are the record's own fields")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"{where} must be a table, not {type(table).__name__}")
+            continue
+        unknown = sorted(str(key) for key in table if key not in _LABEL_FIELDS)
+        if unknown:
+            problems.append(
+                f"{where}: unknown field {', '.join(unknown)}; "
+                f"the fields are {', '.join(sorted(_LABEL_FIELDS))}"
+            )
+        names = [name for name in LABEL_NAMES if table.get(name) is not None]
+        if not names:
+            problems.append(f"{where} names none of {', '.join(LABEL_NAMES)}")
+        for name in names:
+            problem = _text_problem(table[name], _RECORD_TEXT[name])
+            if problem:
+                problems.append(f"{where}.{name} {problem}")
+            elif rec.get(name) is None:
+                problems.append(f"{where}.{name} stands for an English {name} the record lacks")
+        sources = table.get("sources")
+        problem = _strings_problem(sources, 2000) if sources is not None else None
+        if not sources or problem:
+            problems.append(
+                f"{where}.sources must list the controller's own pages the names come from"
+                + (f": {problem}" if problem else "")
+            )
+        verified = table.get("last_verified")
+        try:
+            _date(verified, where)
+        except RegistryError:
+            problems.append(
+                f"{where}.last_verified must be a date (YYYY-MM-DD), not {verified!r:.30}"
+            )
+    return problems
+
+
+def _labels(rec: dict[str, Any], where: str) -> dict[str, ControllerLabels]:
+    return {
+        language: ControllerLabels(
+            language=language,
+            ai_setting_name=table.get("ai_setting_name"),
+            ai_setting_path=table.get("ai_setting_path"),
+            objection_form_name=table.get("objection_form_name"),
+            sources=tuple(str(s) for s in table["sources"]),
+            last_verified=_date(table["last_verified"], f"{where} labels.{language}"),
+        )
+        for language, table in (rec.get("labels") or {}).items()
+    }
+
+
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _host_ok(value: str) -> bool:
+    """A host name a profile URL may be on: dotted labels of a-z, 0-9 and inner hyphens."""
+    labels = value.split(".")
+    return (
+        len(value) <= 253
+        and len(labels) >= 2
+        and all(_HOST_LABEL.fullmatch(label) for label in labels)
+    )
 
 
 def _email_ok(value: str) -> bool:
@@ -452,6 +546,8 @@ def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Contro
             last_verified=_date(rec["last_verified"], where),
             notes=tuple(rec.get("notes", ())),
             network=_network(rec.get("network"), where),
+            objection_form_name=rec.get("objection_form_name"),
+            labels=_labels(rec, where),
         )
     except KeyError as error:
         raise RegistryError(f"{where}: missing field {error.args[0]!r}") from None
@@ -493,6 +589,116 @@ def controllers() -> dict[str, Controller]:
     return {**imported_controllers(), **builtin_controllers(), **_SESSION_CONTROLLERS}
 
 
+# Each per-language form of an authority: its own name and address in that language.
+_FORM_FIELDS = frozenset(("name", "address", "sources", "last_verified", "note"))
+MAX_FORMS = 12
+
+
+def _language_tag_problem(tag: Any) -> str | None:
+    """Why ``tag`` is no language a form may be in: a BCP 47 tag CLDR knows (el, zh-Hant, fr-CA)."""
+    if not isinstance(tag, str) or not _LANGUAGE_TAG.fullmatch(tag):
+        return f"{tag!r:.20} is not a BCP 47 language tag such as el, zh-Hant or fr-CA"
+    from babel import localedata  # only when the registry is loaded; `dsr --help` stays fast
+
+    if not localedata.exists(tag.replace("-", "_")):
+        return f"{tag!r} is a well-formed tag, but no language CLDR knows"
+    return None
+
+
+def authority_forms_problems(rec: Any) -> list[str]:
+    """What is wrong with an authority record's ``language`` and ``forms``.
+
+    ``forms`` maps a language tag to the name and address the authority itself
+    publishes in that language, each with its sources and last_verified; the
+    form in ``language`` is the primary one and must equal the record's
+    ``name`` and ``address``.
+    """
+    if not isinstance(rec, dict):
+        return [f"not a record (an object) but {type(rec).__name__}"]
+    problems: list[str] = []
+    primary = rec.get("language")
+    problem = _language_tag_problem(primary)
+    if problem:
+        problems.append(f"language (of the primary name and address): {problem}")
+    forms = rec.get("forms")
+    if not isinstance(forms, dict) or not forms or len(forms) > MAX_FORMS:
+        return [
+            *problems,
+            f"forms must be an object of 1 to {MAX_FORMS} languages, not {forms!r:.60}",
+        ]
+    for tag, form in forms.items():
+        where = f"forms.{tag}"
+        problem = _language_tag_problem(tag)
+        if problem:
+            problems.append(f"{where}: {problem}")
+            continue
+        if not isinstance(form, dict):
+            problems.append(f"{where} must be an object, not {type(form).__name__}")
+            continue
+        unknown = sorted(str(key) for key in form if key not in _FORM_FIELDS)
+        if unknown:
+            problems.append(
+                f"{where}: unknown field {', '.join(unknown)}; "
+                f"the fields are {', '.join(sorted(_FORM_FIELDS))}"
+            )
+        problem = _text_problem(form.get("name"), 200)
+        if problem:
+            problems.append(f"{where}.name {problem}")
+        lines = form.get("address")
+        if lines is not None:
+            problem = _strings_problem(lines, 100)
+            if problem:
+                problems.append(f"{where}.address: {problem}")
+            elif len(lines) > MAX_ADDRESS_LINES:
+                problems.append(
+                    f"{where}.address has {len(lines)} lines; at most {MAX_ADDRESS_LINES} "
+                    "fit the window"
+                )
+        if form.get("note") is not None:
+            problem = _text_problem(form["note"], 2000)
+            if problem:
+                problems.append(f"{where}.note {problem}")
+        sources = form.get("sources")
+        problem = _strings_problem(sources, 2000) if sources is not None else None
+        if not sources or problem:
+            problems.append(
+                f"{where}.sources must list the authority's own pages the form comes from"
+                + (f": {problem}" if problem else "")
+            )
+        verified = form.get("last_verified")
+        try:
+            _date(verified, where)
+        except RegistryError:
+            problems.append(
+                f"{where}.last_verified must be a date (YYYY-MM-DD), not {verified!r:.30}"
+            )
+    if isinstance(primary, str) and primary in forms and isinstance(forms[primary], dict):
+        form = forms[primary]
+        if form.get("name") != rec.get("name"):
+            problems.append(
+                f"forms.{primary}.name differs from the record's name (the primary form)"
+            )
+        if form.get("address") != rec.get("address"):
+            problems.append(
+                f"forms.{primary}.address differs from the record's address (the primary form)"
+            )
+    elif isinstance(primary, str) and not _language_tag_problem(primary):
+        problems.append(f"forms has no form in the primary language {primary!r}")
+    return problems
+
+
+def _form(tag: str, form: dict[str, Any], country: str, where: str) -> AuthorityForm:
+    lines = form.get("address")
+    return AuthorityForm(
+        language=tag,
+        name=form["name"],
+        address=PostalAddress(tuple(lines), country) if lines is not None else None,
+        sources=tuple(form["sources"]),
+        last_verified=_date(form["last_verified"], f"{where} forms.{tag}"),
+        note=form.get("note"),
+    )
+
+
 @cache
 def authorities() -> dict[str, Authority]:
     with data_file("authorities.json").open(encoding="utf-8") as handle:
@@ -500,11 +706,17 @@ def authorities() -> dict[str, Authority]:
     out = {}
     for rec in records:
         where = f"authorities.json {rec['slug']}"
+        problems = authority_forms_problems(rec)
+        if problems:
+            raise RegistryError(f"{where}: " + "; ".join(problems))
         out[rec["slug"]] = Authority(
             slug=rec["slug"],
             name=rec["name"],
             name_en=rec["name_en"],
-            names=dict(rec.get("names", {})),
+            language=rec["language"],
+            forms={
+                tag: _form(tag, form, rec["country"], where) for tag, form in rec["forms"].items()
+            },
             address=PostalAddress(tuple(rec["address"]), rec["country"]),
             jurisdictions=tuple(rec["jurisdictions"]),
             complaint_languages=tuple(rec["complaint_languages"]),

@@ -7,20 +7,24 @@ same settings, or msgids stop matching).
 
 from __future__ import annotations
 
+import html
 import re
 import traceback
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import jinja2
 from babel.dates import format_date
 from jinja2.exceptions import SecurityError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from . import typography
 from .compose import postal_capitals
 from .errors import RenderError, UserTemplateError
-from .i18n import after_salutation, translations
+from .i18n import after_salutation, date_line, filled_in_rule, first_day_ordinal, translations
 from .model import Letter
 from .plaintext import html_to_text
 from .resources import resource_dir
@@ -79,6 +83,7 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
     from .typeset import ems, rows
 
     env.globals.update(text_ems=ems, text_rows=rows)  # the header's measures, in Python
+    env.globals.update(dating=_dating)
     if sandboxed:
         bound_filters(env)
     return env
@@ -99,15 +104,31 @@ def environment(language: str, template_dir: Path | None = None) -> jinja2.Envir
         loaders.insert(0, ConfinedLoader(template_dir))  # no link or name leads out
     env = _environment(jinja2.ChoiceLoader(loaders), sandboxed=template_dir is not None)
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    rule = filled_in_rule(language)
+    if rule is not None:  # the words around a date or citation, once it is filled in
+        for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+            env.globals[name] = _then(env.globals[name], rule)
     return env
+
+
+def _then(gettext: Callable[..., str], rule: Callable[[str], str]) -> Callable[..., str]:
+    """``gettext`` (Jinja's newstyle: it fills in the placeholders) followed by ``rule``."""
+
+    @jinja2.pass_context
+    def translated(context: jinja2.runtime.Context, *args: Any, **variables: Any) -> str:
+        text = gettext(context, *args, **variables)
+        # The rule changes words only, never markup: a Markup result stays Markup.
+        return Markup(rule(str(text))) if isinstance(text, Markup) else rule(text)
+
+    return translated
 
 
 @jinja2.pass_context
 def _localized_date(context: jinja2.runtime.Context, value: date, format: str = "long") -> str:
     """Dates in the letter's locale (Babel), never strftime.
 
-    Long dates never break across lines; French writes the first day of a
-    month as an ordinal ("1er octobre"), which CLDR does not.
+    Long dates never break across lines; French, Italian and Greek write the
+    first day of a month as an ordinal ("1er octobre"), which CLDR does not.
     """
     if value == BLANK_DATE:
         if context["letter"].fillable:
@@ -116,10 +137,31 @@ def _localized_date(context: jinja2.runtime.Context, value: date, format: str = 
     locale = context["letter"].locale
     text = format_date(value, format=format, locale=locale)
     if format == "long":
-        if locale.split("_")[0] == "fr" and value.day == 1:
-            text = text.replace("1", "1er", 1)
+        if value.day == 1:
+            text = first_day_ordinal(text, locale.split("_")[0])
         text = text.replace(" ", "\u00a0")
     return text
+
+
+class Dating(NamedTuple):
+    """A letter's date line as its language writes it (dsr.i18n.DATE_LINES), and where."""
+
+    text: Markup
+    under_signature: bool  # below the signature, instead of above the subject
+
+
+@jinja2.pass_context
+def _dating(context: jinja2.runtime.Context) -> Dating:
+    """``dating()`` in a template: the letter's date line, with its place where the
+    language's custom takes the town as dsr has it (see dsr.i18n.DateLine)."""
+    letter = context["letter"]
+    line = date_line(letter.language)
+    pattern = line.typed if letter.place_typed else line.town
+    if not str(letter.place).strip():
+        pattern = "{date}"
+    day = _localized_date(context, letter.date)
+    text = Markup(escape(pattern)).format(place=letter.place, date=day)
+    return Dating(text, line.under_signature)
 
 
 def _page_size(paper: str) -> str:
@@ -140,7 +182,7 @@ def render_html(letter: Letter, template_dir: Path | None = None) -> str:
         unclosed = unclosed_markup(document) if template_dir is not None else None
         if unclosed:  # HTMLParser would take minutes over it
             raise failure(f"{template.filename}: the letter it makes has {unclosed}")
-        return document
+        return typeset_running_text(document, letter.language)
     except SecurityError as error:
         where = _template_position(error)
         raise failure(f"{where}: the template tried something unsafe ({error})") from error
@@ -152,6 +194,45 @@ def render_html(letter: Letter, template_dir: Path | None = None) -> str:
     except RecursionError as error:  # a macro calling itself
         where = _template_position(error)
         raise failure(f"{where}: the template calls itself too deeply") from None
+
+
+MARKUP = re.compile(r"(<[^>]*>)")
+# Elements whose content is code, not text (a user template may have them).
+RAW_TEXT = re.compile(r"<(?:script|style|textarea)[\s>]", re.IGNORECASE)
+# Inline elements: text before one of them goes on after it.
+INLINE_START = re.compile(r"<(?:a|abbr|b|cite|em|i|q|small|span|strong)[\s>]", re.IGNORECASE)
+
+
+def typeset_running_text(document: str, language: str) -> str:
+    """The letter with its language's typesetting rules in the running text (dsr.typography).
+
+    The running text is the letter's ``<main>`` (or its ``<body>``, in a
+    template without one): the text every output carries, the translated
+    sentences, the template's own words and what the member typed alike, as
+    the rules belong to the language a text is set in, whoever wrote it.
+    The letterhead and the address zone are left as they are: they are
+    address lines set one by one, in sizes base.html.jinja chose for their
+    boxes. Only text between tags changes, never a tag or an attribute.
+    """
+    if not typography.has_rules(language):
+        return document
+    for opening, closing in (("<main", "</main>"), ("<body", "</body>")):
+        start, end = document.find(opening), document.rfind(closing)
+        if 0 <= start < end:
+            break
+    else:
+        return document
+    parts = MARKUP.split(document[start:end])
+    for index in range(0, len(parts), 2):  # text, tag, text, tag ... text
+        text = html.unescape(parts[index])
+        if not text.strip() or (index and RAW_TEXT.match(parts[index - 1])):
+            continue
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        continued = INLINE_START.match(following) is not None
+        typeset = typography.apply(text, language, continued=continued)
+        if typeset != text:
+            parts[index] = str(escape(typeset))
+    return document[:start] + "".join(parts) + document[end:]
 
 
 def _template_position(error: BaseException) -> str:

@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,7 +19,7 @@ from typing import Any
 
 from . import files
 from .errors import InputError
-from .userdata import data_home, note_stored, private_home
+from .userdata import MANIFEST, TRACKING_FILES, data_home, note_stored, private_home
 
 # Migrations, applied in order; PRAGMA user_version records how many ran.
 # Never edit one that has shipped: add the next.
@@ -128,17 +127,40 @@ def _damaged(path: Path, error: sqlite3.Error) -> StoreError:
     )
 
 
+def check_store() -> None:
+    """Refuse (exit 2) a store dsr could not use, before anything is written.
+
+    ``dsr letter --track`` calls it before the letter: a data folder that is a
+    file, or a FIFO, a folder, a link or a hard-linked file where the manifest
+    or the tracking store should be, would otherwise fail (or hang) after it.
+    """
+    home = data_home()
+    if home.exists() and not home.is_dir():
+        raise files.UnsafeFile(
+            f"the data folder {home} is not a folder; remove it, or set DSR_HOME to a folder"
+        )
+    for name in (*TRACKING_FILES, MANIFEST):
+        path = home / name
+        if path.is_symlink():  # SQLite would follow it: dsr never does for its own files
+            raise files.UnsafeFile(f"{path} is a symbolic link; dsr does not follow it: remove it")
+        try:
+            files.check_own_file(home, name)
+        except files.NotRegular:
+            what = "the list of files dsr stored" if name == MANIFEST else "the tracking store"
+            raise StoreError(
+                f"{what}, {path}, is not a regular file; move it aside, and dsr starts a new one"
+            ) from None
+
+
 def connect() -> sqlite3.Connection:
     """The store, its schema brought up to date; rows come back by column name.
 
     Raises StoreError if the file is damaged or was made by a newer dsr
-    (which it is then never written to).
+    (which it is then never written to), or is no regular file.
     """
     path = database_path()
+    check_store()
     private_home()  # 0700, with its parents
-    if path.is_symlink():  # SQLite would follow it: dsr never does for its own files
-        raise files.UnsafeFile(f"{path} is a symbolic link; dsr does not follow it: remove it")
-    files.refuse_hard_links(path.parent, path.name)
     fresh = not path.exists()
     if fresh:
         # Create it private before SQLite writes anything to it.
@@ -249,12 +271,10 @@ def _from_row(row: sqlite3.Row) -> Tracked:
 def _sha256(path: Path) -> str | None:
     """The sha256 of a regular file (not followed through a link), or None."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
+        fd = files.open_regular(path)  # no link followed, a FIFO never opened
+    except (OSError, files.FileError):
         return None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None
         digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
@@ -411,6 +431,11 @@ def annexes(tracked: Tracked, paths: list[str]) -> list[str]:
             raise TrackingError(
                 f"{changed}: it is now a symbolic link (or lies behind one); dsr does not "
                 "follow it: put the letter dsr wrote back at that path"
+            )
+        if path.exists() and not path.is_file():
+            raise TrackingError(
+                f"{changed}: it is not a regular file now: put the letter dsr wrote back at "
+                "that path"
             )
         if not path.is_file():
             continue  # gone: the follow-up is written without it, as before

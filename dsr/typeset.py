@@ -15,6 +15,7 @@ letter with WeasyPrint.
 
 from __future__ import annotations
 
+import bisect
 import io
 import math
 import re
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Final
 
 from .errors import RenderError
 from .resources import resource_dir
+from .typography import NO_BREAK_AFTER, NO_BREAK_BEFORE
 
 if TYPE_CHECKING:
     import typst
@@ -307,7 +309,8 @@ _EM_WIDTHS: Final = (
 _EM_BY_CHAR: Final = {char: width for chars, width in _EM_WIDTHS for char in chars}
 
 
-def _em(char: str) -> float:
+def estimated_em(char: str) -> float:
+    """A character's width by its group, before the fonts' own widths are looked up."""
     if char >= "\u2e80":
         return 1.0
     if char in _EM_BY_CHAR:
@@ -317,9 +320,77 @@ def _em(char: str) -> float:
     return 0.71 if char.isupper() else 0.57
 
 
+@cache
+def _wider() -> tuple[list[int], list[int], list[float]]:
+    """``data/glyph_widths.json``: characters the fonts set wider than their group's width.
+
+    ``⸻``, ``Ŵ`` or ``﷽`` are two to eight times as wide as a letter; measured as
+    letters, they would push a name out of the letterhead.
+    """
+    import json
+
+    from .resources import data_file
+
+    with data_file("glyph_widths.json").open(encoding="utf-8") as handle:
+        table = json.load(handle)
+    runs: list[list[int]] = table["runs"]
+    return [r[0] for r in runs], [r[1] for r in runs], [r[2] / table["step"] for r in runs]
+
+
+def _em(char: str) -> float:
+    firsts, lasts, widths = _wider()
+    index = bisect.bisect_right(firsts, ord(char)) - 1
+    if index >= 0 and ord(char) <= lasts[index]:
+        return widths[index]
+    return estimated_em(char)
+
+
 def ems(text: str) -> float:
-    """The width of ``text`` in Noto Serif, in em: the header's layout and Typst use it."""
+    """The width of ``text`` in dsr's fonts, in em: the header's layout and Typst use it.
+
+    An upper bound: each character counts as wide as the installed font that
+    sets it (or the widest that may), within a sixteenth of an em.
+    """
     return sum(_em(char) for char in text)
+
+
+# Characters joined by word joiners (dsr.typography: a citation in Chinese).
+JOINED = re.compile(r"[^\u2060](?:\u2060+[^\u2060])+")
+OPENING = "".join(sorted(NO_BREAK_AFTER))
+CLOSING = "".join(sorted(NO_BREAK_BEFORE))
+
+
+def _joined(text: str) -> str:
+    """``#"text"``, with runs of characters joined by word joiners set as unbreakable boxes.
+
+    Typst honours a word joiner but copies it into the PDF's text; a box
+    keeps the run on one line and its text as it reads. Opening and closing
+    marks at the ends of a run stay outside the box: no line breaks after
+    an opening or before a closing mark anyway, and outside it Typst
+    narrows them beside their neighbours as it does in running text.
+    """
+    if "\u2060" not in text:
+        return "#" + string(text)
+    out: list[str] = []
+    start = 0
+    for run in JOINED.finditer(text):
+        if run.start() > start:
+            out.append("#" + string(text[start : run.start()].replace("\u2060", "")))
+        joined = run.group().replace("\u2060", "")
+        body = joined.lstrip(OPENING)
+        head, inner = joined[: len(joined) - len(body)], body.rstrip(CLOSING)
+        tail = body[len(inner) :]
+        if not inner:  # marks only
+            head, inner, tail = "", joined, ""
+        out.append(
+            ("#" + string(head) if head else "")
+            + "#box[#" + string(inner) + "]"
+            + ("#" + string(tail) if tail else "")
+        )  # fmt: skip
+        start = run.end()
+    if start < len(text):
+        out.append("#" + string(text[start:].replace("\u2060", "")))
+    return "".join(out)
 
 
 def _breakable(text: str, fit: float | None) -> str:
@@ -329,14 +400,14 @@ def _breakable(text: str, fit: float | None) -> str:
     leaves the word whole in the PDF's text.
     """
     if fit is None or all(ems(word) <= fit for word in text.split()):
-        return "#" + string(text)
+        return _joined(text)
     out: list[str] = []
     for part in re.split(r"(\S+)", text):
         if part.isspace() or ems(part) <= fit:
-            out.append("#" + string(part) if part else "")
+            out.append(_joined(part) if part else "")
             continue
         clusters: list[str] = []  # a character with its combining marks and joiners
-        for char in part:
+        for char in part.replace("\u2060", ""):  # wider than a line: it must break
             if clusters and (
                 unicodedata.combining(char) > 0
                 or char in "\u200d\ufe0e\ufe0f"
@@ -404,6 +475,9 @@ def _flow(nodes: list[Element | str], size: float) -> list[Block]:
             run.append(node)
             continue
         flush()
+        if "closing" in node.classes and blocks:  # as CSS's .closing { break-before: avoid }:
+            last = blocks[-1]  # the closing never stands alone on a page
+            blocks[-1] = Block(f"#block(sticky: true)[{last.code}]\n", last.top, last.bottom)
         blocks.append(_block(node, size))
     flush()
     return blocks
@@ -414,7 +488,7 @@ def _block(element: Element, size: float) -> Block:
     if tag == "p" and classes == ("signature-name",):  # a long word breaks, as in CSS
         content = inline(element.children, fit=BODY_WIDTH / size)
         return Block(f"#block(width: 100%)[{content}]\n", 0, 0.6 * size)
-    if tag == "p" and classes == ():
+    if tag == "p" and classes in ((), ("signature-date",)):
         return _text_block(element, 0, 0.6 * size)
     if tag == "p" and classes == ("place-date",):
         block = _text_block(element, 0, 5 * MM)
@@ -676,3 +750,63 @@ def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:
         buffer = io.BytesIO()
         document.save(buffer, deterministic_id=True)
     return buffer.getvalue()
+
+
+# Page one's boxes --------------------------------------------------------------
+# base.html.jinja sets the letterhead, the return line and the recipient in
+# smaller type until each fits its box; these are its last settings, and the
+# information block's one. Member text that overflows a box even so is refused
+# when the request is read (dsr.inputs), naming its field and the room there
+# is, instead of being overprinted. tests/test_properties.py sets accepted
+# names and addresses with both engines and reads each box back.
+
+LETTERHEAD_ROOM = 43 - 6  # mm below the letterhead's last top padding
+LETTERHEAD_LAST = (9.0, 7.0)  # the name's size (bold) and the lines' (run on), pt
+RETURN_LINE_LAST = 5.0  # pt, lines of 1.2 x 5 pt ending 15.3 mm down the window
+RETURN_LINE_ROOM = 7
+INFO_SIZE, INFO_LEADING = 8.5, 1.35  # the information block's type
+
+
+def run_on_rows(parts: list[str], size: float, width: float) -> int:
+    """The lines ``parts`` run on with " · " fill: base.html.jinja's ``run_on_rows``."""
+    units: list[str] = []
+    for index, part in enumerate(parts):
+        unit = part if index == len(parts) - 1 else part + " ·"
+        units += [unit] if ems(part) * size <= width * 0.6 else unit.split()
+    return rows(units, size, width)
+
+
+def letterhead_height(name: str, lines: list[str], email: str | None) -> float:
+    """Millimetres the letterhead's text takes at its smallest type (it has LETTERHEAD_ROOM)."""
+    name_size, size = LETTERHEAD_LAST
+    count = rows([email], size, LETTERHEAD_WIDTH) if email else 0
+    count += run_on_rows(lines, size, LETTERHEAD_WIDTH) if lines else 0
+    name_rows = rows(name.split(), name_size * 1.06, LETTERHEAD_WIDTH) if name else 0
+    return (name_rows * name_size + count * size) * 1.32 / MM + 1
+
+
+def window_width(window: str) -> float:
+    return (82 if window == "right" else 80) * MM
+
+
+def return_line_rows(name: str, lines: list[str], country: str, window: str) -> int:
+    """Lines the return line takes at its last setting: the name, the town, the country."""
+    town = (
+        2
+        if len(lines) >= 3 and len(lines[-1]) <= 10 and any(c in "0123456789" for c in lines[-1])
+        else 1
+    )
+    least = [name, *lines[-town:], *([country] if country else [])]
+    return run_on_rows([part for part in least if part], RETURN_LINE_LAST, window_width(window))
+
+
+def info_block_room(window: str) -> tuple[float, int]:
+    """The width (pt) of the information block's values, and how many lines it holds."""
+    width, height = (55 * MM, 22.3 * MM) if window == "right" else (50 * MM, 40 * MM)
+    return width, int(height // (INFO_SIZE * INFO_LEADING))
+
+
+def info_block_rows(values: list[str], window: str) -> int:
+    """Lines the information block's values take (reference, account, profile)."""
+    width, _ = info_block_room(window)
+    return sum(rows(value.split() or [""], INFO_SIZE, width) for value in values)

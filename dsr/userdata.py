@@ -3,14 +3,17 @@
 The directory is ``platformdirs.user_data_dir("dsr")``, or ``$DSR_HOME`` when
 set (the tests use it). The folder is 0700, files are written atomically
 with mode 0600 (through dsr.files), and every file dsr stores is listed in a
-manifest, so ``forget()`` removes exactly those and nothing else.
+manifest with the sha256 of what was written, so ``forget()`` removes exactly
+those, as long as they are unchanged, and nothing else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,20 +21,26 @@ from typing import Any
 from . import files
 from .errors import RegistryError
 from .model import Controller
+from .text import printable
 
+LOG = logging.getLogger(__name__)  # the CLI shows these as "Warning: ..."
 MANIFEST = "manifest.jsonl"
 TRACKING_FILES = ("tracking.sqlite3", "tracking.sqlite3-journal", "tracking.sqlite3-wal",
                   "tracking.sqlite3-shm")  # fmt: skip
 
 
 def data_home() -> Path:
-    """Where dsr stores user data; nothing is written here until it is needed."""
+    """Where dsr stores user data; nothing is written here until it is needed.
+
+    The path is resolved: a DSR_HOME that is a link the user made names one
+    real folder, the one writing and ``forget`` both use.
+    """
     override = os.environ.get("DSR_HOME")
     if override:
-        return Path(override)
+        return Path(os.path.realpath(override))
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("dsr", appauthor=False))
+    return Path(os.path.realpath(user_data_dir("dsr", appauthor=False)))
 
 
 def controllers_dir() -> Path:
@@ -49,10 +58,11 @@ def _note(entry: dict[str, str]) -> None:
     files.append(private_home(), MANIFEST, (json.dumps(entry) + "\n").encode())
 
 
-def manifest() -> tuple[list[str], list[str]]:
-    """What dsr stored in its data folder, and the batch folders it wrote into."""
-    data = files.read(data_home(), MANIFEST) if data_home().is_dir() else None
-    stored: dict[str, None] = {}
+def _read_manifest(home: Path) -> tuple[dict[str, str], list[str]]:
+    """Files dsr stored in ``home``, each with the sha256 it wrote ("" if none was noted;
+    a name's last entry wins), and the batch folders it wrote into."""
+    data = files.read(home, MANIFEST) if home.is_dir() else None
+    stored: dict[str, str] = {}
     batches: dict[str, None] = {}
     for line in (data or b"").decode("utf-8", "replace").splitlines():
         try:
@@ -60,16 +70,29 @@ def manifest() -> tuple[list[str], list[str]]:
         except ValueError:
             continue  # a line cut short by a kill
         if isinstance(entry, dict) and isinstance(entry.get("file"), str):
-            stored[entry["file"]] = None
+            sha = entry.get("sha256")
+            stored[entry["file"]] = sha if isinstance(sha, str) else ""
         elif isinstance(entry, dict) and isinstance(entry.get("batch"), str):
             batches[entry["batch"]] = None
-    return list(stored), list(batches)
+    return stored, list(batches)
 
 
-def note_stored(name: str) -> None:
-    """Note a file dsr stored in its data folder (``name`` relative to it), for forget."""
-    if name not in manifest()[0]:
-        _note({"file": name})
+def manifest() -> tuple[list[str], list[str]]:
+    """What dsr stored in its data folder, and the batch folders it wrote into."""
+    stored, batches = _read_manifest(data_home())
+    return list(stored), batches
+
+
+def note_stored(name: str, data: bytes | None = None) -> None:
+    """Note a file dsr stored in its data folder (``name`` relative to it), for forget.
+
+    ``data`` is what is written: its sha256 is noted, and forget removes the
+    file only while it still holds exactly that.
+    """
+    sha = hashlib.sha256(data).hexdigest() if data is not None else ""
+    stored = _read_manifest(data_home())[0]
+    if stored.get(name) != sha:
+        _note({"file": name, "sha256": sha} if sha else {"file": name})
 
 
 def remember_batch(folder: Path) -> None:
@@ -99,38 +122,74 @@ def save_controller(slug: str, record: dict[str, Any]) -> Path:
     name = f"controllers/{slug}.json"
     text = json.dumps(_drop_none(record), default=_json_default, ensure_ascii=False, indent=1)
     home = private_home()
-    note_stored(name)  # before the file: forget never misses it
+    note_stored(name, text.encode())  # before the file: forget never misses it
     return files.write_file(home, name, text.encode(), replace=True)
+
+
+_WARNED: set[tuple[str, str]] = set()
+
+
+def _warn_once(path: Path, reason: str) -> None:
+    """Say once per process that a stored file is unusable, naming it (it is skipped)."""
+    if (str(path), reason) not in _WARNED:
+        _WARNED.add((str(path), reason))
+        LOG.warning(printable(f"ignored {path}: {reason}; fix it, or remove it"))
+
+
+def _stored_controller(home: Path, slug: str) -> Controller | None:
+    """The controller in ``home/controllers/<slug>.json``; None, with a warning, if unusable.
+
+    Read like every file of dsr's own: no link followed, a FIFO never opened.
+    """
+    from .registry import controller_from_record
+
+    path = home / "controllers" / f"{slug}.json"
+    try:
+        data = files.read(home, f"controllers/{slug}.json")
+        if data is None:
+            return None
+        return controller_from_record(slug, json.loads(data.decode("utf-8")), str(path))
+    except files.NotRegular:  # a FIFO, a device, a folder: never opened
+        _warn_once(path, "not a regular file")
+    except files.UnsafeFile:
+        _warn_once(path, "a symbolic link (or behind one), which dsr does not follow")
+    except files.FileError as error:
+        _warn_once(path, str(error))
+    except RecursionError:
+        _warn_once(path, "nested too deeply")
+    except UnicodeDecodeError:
+        _warn_once(path, "not UTF-8 text")
+    except ValueError as error:
+        _warn_once(path, f"not valid JSON ({error})")
+    except RegistryError as error:
+        _warn_once(path, str(error).removeprefix(f"{path}: "))
+    return None
 
 
 def imported_controller(slug: str) -> Controller | None:
     """One imported controller, or None if there is none (or its file is broken)."""
-    from .registry import controller_from_record
-
-    path = controllers_dir() / f"{slug}.json"
-    if not files.is_slug(slug) or not path.is_file():
+    if not files.is_slug(slug):
         return None
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        return controller_from_record(slug, record, str(path))
-    except (OSError, ValueError, RecursionError, RegistryError):  # a broken or nested file
-        return None
+    return _stored_controller(data_home(), slug)
 
 
 def imported_controllers() -> dict[str, Controller]:
-    """Controllers the user imported; a broken file is skipped, never fatal."""
-    from .registry import controller_from_record
-
-    folder = controllers_dir()
+    """Controllers the user imported; a broken file is skipped with a warning, never fatal."""
+    home = data_home()
+    folder = home / "controllers"
+    if folder.is_symlink():
+        _warn_once(folder, "a symbolic link, which dsr does not follow")
+        return {}
     if not folder.is_dir():
         return {}
     out: dict[str, Controller] = {}
     for path in sorted(folder.glob("*.json")):
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            out[path.stem] = controller_from_record(path.stem, record, str(path))
-        except (OSError, ValueError, RecursionError, RegistryError):
+        if not files.is_slug(path.stem):
+            _warn_once(path, f"its name is not a controller key ({files.SLUG_RULE})")
             continue
+        found = _stored_controller(home, path.stem)
+        if found is not None:
+            out[path.stem] = found
     return out
 
 
@@ -139,29 +198,49 @@ class Forgotten:
     removed: list[Path]
     kept: list[Path]  # files in the data folder dsr did not write
     batches: list[Path]  # folders dsr batch wrote members' letters into
+    changed: list[Path] = field(default_factory=list)  # listed, but not what dsr wrote
 
 
 def forget() -> Forgotten:
     """Remove exactly what dsr stored (its manifest and the tracking database).
 
-    Anything else in the data folder is kept and listed; so are the batch
-    folders dsr wrote into, whose letters, report.csv and state file hold
-    members' data.
+    A file the manifest lists is removed only while it holds what dsr wrote
+    (the sha256 noted with it); one changed since, or listed without a
+    sha256, is kept and listed in ``changed``. Anything else in the data
+    folder is kept and listed; so are the batch folders dsr wrote into, whose
+    letters, report.csv and state file hold members' data.
     """
-    home = data_home()
+    home = data_home()  # resolved once: the folder dsr wrote into, even through a link
     if not home.is_dir() or home.is_symlink():
         return Forgotten([], [], [])
-    stored, batches = manifest()
-    removed = [
-        home / name
-        for name in [*stored, *TRACKING_FILES, MANIFEST]
-        if _safe_relative(name) and files.remove(home, name)
-    ]
+    stored, batches = _read_manifest(home)
+    own = (*TRACKING_FILES, MANIFEST)  # dsr's fixed names, its store and its manifest
+    removed: list[Path] = []
+    changed: list[Path] = []
+    for name, sha in stored.items():
+        if name in own or not _safe_relative(name):
+            continue
+        if sha and _sha256(home, name) == sha:
+            if files.remove(home, name):
+                removed.append(home / name)
+        elif (home / name).is_file() and not (home / name).is_symlink():
+            changed.append(home / name)
+    removed += [home / name for name in own if files.remove(home, name)]
     for folder in (home / "controllers", home):
         if files.remove_empty_folder(folder):
             removed.append(folder)
-    kept = sorted(p for p in home.rglob("*") if not p.is_dir()) if home.exists() else []
-    return Forgotten(removed, kept, [Path(b) for b in batches if Path(b).is_dir()])
+    left = sorted(p for p in home.rglob("*") if not p.is_dir()) if home.exists() else []
+    kept = [p for p in left if p not in changed]
+    return Forgotten(removed, kept, [Path(b) for b in batches if Path(b).is_dir()], changed)
+
+
+def _sha256(home: Path, name: str) -> str | None:
+    """The sha256 of dsr's own file ``home/name``; None if it is gone, a link or no file."""
+    try:
+        data = files.read(home, name)
+    except files.FileError:
+        return None
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def _safe_relative(name: str) -> bool:

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from itertools import chain, islice
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
 Group = TypeVar("Group")
@@ -78,7 +81,7 @@ def fewer_collections() -> Iterator[None]:
 
 
 def _run_here(
-    work: Callable[[Group], Result], groups: Sequence[Group], collect: Callable[[Result], None]
+    work: Callable[[Group], Result], groups: Iterable[Group], collect: Callable[[Result], None]
 ) -> None:
     """The groups in this process; Ctrl-C, as with workers, stops after the letter under way.
 
@@ -145,31 +148,76 @@ def _start(stop: Any, parent: int, prepare: Callable[[], None] | None) -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
-def _start_fork_server() -> None:
-    """Start the fork server deaf to Ctrl-C, and so the workers it forks.
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C during the block takes effect when it ends.
 
-    A signal ignored stays ignored across exec, so the server does not die
-    (with a traceback) while it loads WeasyPrint, and its workers ignore
-    Ctrl-C from birth, before ``_start`` runs: the parent alone handles it.
-    Starting takes milliseconds; a Ctrl-C within them is lost.
+    Around what launches, stops or waits for workers: interrupted inside
+    ``submit``, the pool loses track of a worker it has just forked (it
+    hung, or said "cannot join thread"); this process then ended while that
+    worker was still reading what it was sent, and the worker printed a
+    traceback once this process's semaphores were gone. Elsewhere (validating
+    rows, waiting for results) Ctrl-C interrupts at once.
     """
     import signal
     import threading
-    from multiprocessing import forkserver
 
-    if threading.current_thread() is not threading.main_thread():
-        forkserver.ensure_running()
+    previous = signal.getsignal(signal.SIGINT)
+    if (
+        threading.current_thread() is not threading.main_thread()  # not ours to handle
+        or previous is None  # a handler Python did not install
+        or previous is signal.SIG_IGN
+    ):
+        yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    held: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
     try:
-        forkserver.ensure_running()
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)  # to the handler it was meant for
+
+
+def _start_fork_server() -> None:
+    """Start the fork server deaf to Ctrl-C, importing dsr from where this process did.
+
+    SIGINT stays blocked while the server starts: the mask survives exec and
+    fork, so neither the server, while it loads WeasyPrint, nor a worker,
+    before ``_start`` ignores the signal, can be interrupted; a Ctrl-C
+    meanwhile waits for this process's handler. Python 3.11's fork server
+    ignores the import path it is given (python/cpython#117378) and puts the
+    current folder first: a ``weasyprint.py`` or ``dsr/`` there ran in it, and
+    a ``python -S`` start found no dsr, so no quiet ``_fork_server`` either.
+    It gets this process's path instead, and no current folder.
+    """
+    import signal
+    from multiprocessing import forkserver, resource_tracker
+
+    # The fork server starts the resource tracker first, and CPython unblocks
+    # SIGINT once the tracker runs: start it before blocking.
+    resource_tracker.ensure_running()
+    paths = [str(Path(__file__).resolve().parent.parent)]  # the folder holding this dsr
+    paths += [os.path.abspath(p) for p in sys.path if p]  # "" is the current folder
+    environment = {"PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)), "PYTHONSAFEPATH": "1"}
+    saved = {name: os.environ.get(name) for name in environment}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        os.environ.update(environment)
+        forkserver.ensure_running()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def run_groups(
     work: Callable[[Group], Result],
-    groups: Sequence[Group],
+    groups: Iterable[Group],
     jobs: int,
     collect: Callable[[Result], None],
     prepare: Callable[[], None] | None = load_weasyprint,
@@ -179,14 +227,19 @@ def run_groups(
     ``work`` and ``prepare`` must be picklable (module-level functions or
     partials of them); ``prepare`` runs once in each worker as it starts
     (by default it loads WeasyPrint, which the fork server has imported).
-    Results are collected in the parent as groups finish. On Ctrl-C the groups
+    ``groups`` may be a generator (``dsr batch`` validates rows as it makes
+    them): each group goes to a worker as soon as it is made, and results
+    are collected in the parent as groups finish, between one group and the
+    next as well as after the last. On Ctrl-C the groups
     under way are finished and collected, the others dropped, and
     KeyboardInterrupt is raised again. If a group fails (or its worker dies),
     no further group is started and the error is raised.
     """
     with fewer_collections():
-        if jobs <= 1 or len(groups) <= 1:
-            _run_here(work, groups, collect)
+        groups = iter(groups)
+        first = list(islice(groups, 2))
+        if jobs <= 1 or len(first) <= 1:
+            _run_here(work, chain(first, groups), collect)
             return
         import multiprocessing
 
@@ -198,29 +251,54 @@ def run_groups(
         methods = multiprocessing.get_all_start_methods()
         method = "forkserver" if "forkserver" in methods else "spawn"  # spawn: Windows
         context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            modules = ["dsr._fork_server", "dsr.workers", "dsr.batch", "dsr.kits"]
-            if prepare is load_weasyprint:
-                modules.append("weasyprint")
-            multiprocessing.set_forkserver_preload(modules)
-            _start_fork_server()
-        stop = context.Event()
-        start = (stop, os.getpid(), prepare)
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_start, initargs=start
-        ) as pool:
-            futures = [pool.submit(work, group) for group in groups]
-            collected: set[Future[Result]] = set()
+        with _ctrl_c_held():
+            if method == "forkserver":
+                modules = ["dsr._fork_server", "dsr.workers", "dsr.batch", "dsr.kits"]
+                if prepare is load_weasyprint:
+                    modules.append("weasyprint")
+                multiprocessing.set_forkserver_preload(modules)
+                _start_fork_server()
+            stop = context.Event()
+            start = (stop, os.getpid(), prepare)
+            pool = ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=_start, initargs=start
+            )
+        try:
+            futures: set[Future[Result]] = set()  # handed out, not yet collected
+            finished: SimpleQueue[Future[Result]] = SimpleQueue()
+            started = False  # a group has come back: the workers are running
+
+            def collect_one() -> None:
+                nonlocal started
+                future = finished.get()
+                collect(future.result())
+                futures.discard(future)
+                started = True
+
             try:
-                for future in as_completed(futures):
-                    collect(future.result())
-                    collected.add(future)
+                for group in chain(first, groups):
+                    with _ctrl_c_held():
+                        future = pool.submit(work, group)
+                        futures.add(future)
+                        future.add_done_callback(finished.put)
+                    # Until the workers are running, making more groups (validating
+                    # rows) would only take the CPUs they start on.
+                    while not finished.empty() or (not started and len(futures) >= jobs):
+                        collect_one()
+                while futures:
+                    collect_one()
             except BaseException as error:  # Ctrl-C, or a worker that failed or died
-                stop.set()
-                for future in futures:
-                    future.cancel()
-                if isinstance(error, KeyboardInterrupt):
+                with _ctrl_c_held():
+                    stop.set()
                     for future in futures:
-                        if future not in collected and not future.cancelled():
+                        future.cancel()
+                if isinstance(error, KeyboardInterrupt):
+                    for future in list(futures):
+                        if not future.cancelled():
                             collect(future.result())
                 raise
+        finally:
+            # Every worker has ended when this returns: none is left starting
+            # up after this process has gone.
+            with _ctrl_c_held():
+                pool.shutdown()

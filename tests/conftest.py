@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,9 +9,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 from pypdf import PdfReader
 
 from dsr.cli import main
+
+# Hypothesis: the same examples in every run, so CI is reproducible and a failure
+# reruns as it was. DSR_HYPOTHESIS=explore draws new examples, DSR_EXAMPLES=10 draws
+# ten times as many (tests that set max_examples scale it with ``examples()``).
+settings.register_profile("dsr", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", derandomize=False, deadline=None)
+settings.load_profile("explore" if os.environ.get("DSR_HYPOTHESIS") == "explore" else "dsr")
+EXAMPLES = float(os.environ.get("DSR_EXAMPLES", "1"))
+
+
+def examples(count: int) -> int:
+    """``count`` examples, times DSR_EXAMPLES: more when asked for, locally."""
+    return max(1, round(count * EXAMPLES))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"  # beside the checkout, in CI and on developers' machines

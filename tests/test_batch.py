@@ -607,3 +607,185 @@ def test_a_worker_that_dies_is_reported_and_the_rest_can_be_resumed(
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "2")
     assert code == 0, output
     assert len(list(out.glob("*.txt"))) == 40
+
+
+def objections(path: Path, count: int, bad: int = 0) -> Path:
+    """``count`` objections to LinkedIn from members in Germany; row ``bad`` has no e-mail address."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["kind", "jurisdiction", "controller", "name", "address", "account_email"])
+        for number in range(1, count + 1):
+            email = "not-an-email" if number == bad else f"m{number}@example.org"
+            address = f"Hauptstraße {number % 200 + 1}, 10115 Berlin"
+            writer.writerow(
+                ["objection", "DE", "linkedin", f"Erika Muster{number}", address, email]
+            )
+    return path
+
+
+def test_the_first_letter_of_100000_rows_comes_within_seconds(tmp_path: Path) -> None:
+    """Issue 13: rows are validated and handed to the workers as they are read.
+
+    Validating all 100,000 rows first kept the first letter waiting 16 s (on
+    two cores); a bad row is reported as soon as it is found, while the batch
+    goes on. The batch is stopped once both are seen.
+    """
+    import queue
+    import threading
+
+    source = objections(tmp_path / "members.csv", 100_000, bad=2_000)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dsr", "batch", str(source), "-o", str(out), "--format", "txt",
+         "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    assert process.stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+    stderr = process.stderr
+    reader = threading.Thread(target=lambda: [lines.put(x.decode()) for x in stderr])
+    reader.start()
+    first = error = None
+    try:
+        while first is None and time.monotonic() < started + 60 and process.poll() is None:
+            if any(out.glob("*.txt")):
+                first = time.monotonic() - started
+            time.sleep(0.01)
+        while error is None and time.monotonic() < started + 60:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            error = line if line.startswith("Error: row 2000:") else None
+        assert process.poll() is None, "the batch ended before the bad row was reported"
+        assert not (out / "report.csv").exists()  # written at the end
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+        reader.join()
+        stderr.close()
+    assert first is not None
+    assert first < 10, f"the first letter came after {first:.1f} s"
+    assert error == (
+        "Error: row 2000: account-email: 'not-an-email' is not a valid e-mail address "
+        "(An email address must have an @-sign.)\n"
+    )
+    assert process.returncode == 130
+    reported = report(out)
+    assert len(reported) == 100_000
+    assert reported[1_999]["status"] == "error"
+    assert reported[0]["file"] == "000001-muster1-objection-de.txt"  # six digits: 100,000 rows
+
+
+def test_bad_rows_are_reported_as_found_and_again_at_the_end(tmp_path: Path) -> None:
+    source = objections(tmp_path / "members.csv", 3, bad=2)
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2
+    message = "Error: row 2: account-email: 'not-an-email' is not a valid e-mail address"
+    lines = output.splitlines()
+    assert lines[0].startswith(message)  # as found
+    assert lines[1].startswith(message)  # again, beside the summary
+    assert lines[2].startswith("Wrote 2 letters to ")
+    many = tmp_path / "many.csv"
+    many.write_text("kind,jurisdiction\n" + "objection,XX\n" * 25, encoding="utf-8")
+    code, output = invoke("batch", str(many), "-o", str(tmp_path / "many"), "--format", "txt")
+    assert code == 2
+    assert output.count("Error: row 25: ") == 1  # not among the first 20 again
+    assert output.count("Error: row 20: ") == 2
+    assert "25 failed (the first 20 again above); see " in output
+    assert len(report(tmp_path / "many")) == 25
+
+
+def test_a_file_past_the_row_limit_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    source = objections(tmp_path / "members.csv", 3)
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--max-rows", "2")
+    assert code == 2
+    assert output == (
+        f"Error: {source}: more than 2 rows, the limit; split the file, or raise the limit "
+        "with --max-rows\n"
+    )
+    assert not out.exists()
+
+
+NORWAY = (
+    "- kind: objection\n  jurisdiction: NO\n  name: Kari Nordmann\n"
+    "  address: Karl Johans gate 1, 0154 Oslo\n  account-email: kari@example.no\n"
+    "  reference: 007\n  date: 2026-11-22\n  situation: ~\n  lang: null\n"
+)
+
+
+def test_yaml_values_are_read_as_typed(tmp_path: Path) -> None:
+    """Attack review 19: YAML 1.1 reads ``NO`` as false, ``007`` as 7 and a date as a date.
+
+    dsr reads every YAML value as text, as a CSV cell: Norway stays Norway,
+    and a name is the name typed, whatever it looks like. A plain empty
+    value, ``~`` or ``null`` is a value not given (quoted, ``"Null"`` is a name).
+    """
+    others = "".join(
+        f"- {{kind: objection, jurisdiction: DE, name: {name}, address: 'Hauptstraße 1, "
+        f"10115 Berlin', account-email: m{number}@example.org}}\n"
+        for number, name in enumerate(["2026-11-22", "yes", '"Null"', "0x1F"])
+    )
+    source = tmp_path / "members.yaml"
+    source.write_text(NORWAY + others, encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+    assert code == 0, output
+    files = [r["file"] for r in report(out)]
+    assert files == [
+        "0001-nordmann-objection-nb.txt",
+        "0002-2026-11-22-objection-de.txt",
+        "0003-yes-objection-de.txt",
+        "0004-null-objection-de.txt",
+        "0005-0x1f-objection-de.txt",
+    ]
+    norway = flat((out / files[0]).read_text("utf-8"))
+    assert "ref. 007" in norway.lower()
+    assert "innen 22. desember 2026" in norway  # a month from the letter's date, 2026-11-22
+    assert "Med vennlig hilsen Kari Nordmann" in norway  # Norwegian, the language for NO
+
+
+def test_yaml_tags_and_a_broken_last_row_stop_the_batch_before_it_starts(tmp_path: Path) -> None:
+    """The whole YAML file is checked before the first letter is written."""
+    out = tmp_path / "out"
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text(NORWAY.replace("NO\n", "!!bool NO\n"), encoding="utf-8")
+    code, output = invoke("batch", str(tagged), "-o", str(out), "--format", "txt")
+    assert code == 2
+    assert output == (
+        f"Error: {tagged}: line 2: YAML tags (!!bool) are not accepted; "
+        "write the value as plain text\n"
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(NORWAY * 3 + "- kind: [objection\n", encoding="utf-8")
+    code, output = invoke("batch", str(broken), "-o", str(out), "--format", "txt")
+    assert code == 2
+    assert output.startswith(f"Error: {broken}: not valid YAML: ")
+    two = tmp_path / "two.yaml"
+    two.write_text(NORWAY + "---\n" + NORWAY, encoding="utf-8")
+    code, output = invoke("batch", str(two), "-o", str(out), "--format", "txt")
+    assert output == f"Error: {two}: expected one YAML document, a list of rows; found more\n"
+    assert not out.exists()
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(NORWAY + "- just text\n- [a, b]: c\n" + NORWAY, encoding="utf-8")
+    code, output = invoke("batch", str(odd), "-o", str(out), "--format", "txt")
+    assert code == 2
+    assert [r["status"] for r in report(out)] == ["written", "error", "error", "written"]
+    assert "Error: row 2: expected a mapping of option names to values" in output
+    assert "Error: row 3: a key must be an option name, not ['a', 'b']" in output
+
+
+def test_true_or_false_is_refused_once_with_a_hint_to_quote_it(tmp_path: Path) -> None:
+    """Attack review 19: ``false`` was "is required" and "must be text" at once."""
+    row = {"kind": "objection", "jurisdiction": False, "name": True, "address": "x",
+           "account_email": "k@example.no"}  # fmt: skip
+    source = tmp_path / "members.jsonl"
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2
+    assert output.splitlines()[0] == (
+        "Error: row 1: jurisdiction: must be text, not bool False (put the value in quotes); "
+        "name: must be text, not bool True (put the value in quotes)"
+    )

@@ -305,7 +305,7 @@ def test_swiss_german_spelling_and_terms(tmp_path: Path) -> None:
         ("CH", "Bahnhofstrasse 1, 8001 Zürich", ["Bahnhofstrasse 1", "8001 Zürich"], "Zürich"),
         ("US-CA", "1 Market Street, San Francisco, CA 94105", ["1 Market Street", "San Francisco", "CA 94105"], "San Francisco"),
         ("CA-QC", "1000 rue Sherbrooke Ouest, Montréal QC H3A 3G4", ["1000 rue Sherbrooke Ouest", "Montréal QC H3A 3G4"], "Montréal"),
-        ("IE", "5 Main Street, Dublin 8, D08 XY12", ["5 Main Street", "Dublin 8", "D08 XY12"], "Dublin 8"),
+        ("IE", "5 Main Street, Dublin 8, D08 XY12", ["5 Main Street", "Dublin 8", "D08 XY12"], "Dublin"),
     ],
 )  # fmt: skip
 def test_addresses_follow_the_postal_format(

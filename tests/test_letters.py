@@ -102,7 +102,7 @@ ROLES_BY_KIND = {
 
 AUTHORITIES = {
     "DE-BE": ("Berliner Beauftragte für Datenschutz und Informationsfreiheit", "Alt-Moabit 59-61"),
-    "FR": ("Commission nationale de l'informatique et des libertés (CNIL)", "3 Place de Fontenoy"),
+    "FR": ("Commission nationale de l’informatique et des libertés (CNIL)", "3 place de Fontenoy"),  # noqa: RUF001
     "IE": ("Data Protection Commission", "21 Fitzwilliam Square South"),
 }
 

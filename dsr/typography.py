@@ -1,0 +1,246 @@
+"""Each language's typesetting rules, applied to a letter's text before any engine sets it.
+
+The rules only change the kind of whitespace or add invisible joiners, never
+a letter: a no-break space (U+00A0) binds a word to the next, a word joiner
+(U+2060) between two characters forbids a line break there. WeasyPrint (Pango)
+and a browser honour both; dsr.typeset sets joined runs as unbreakable boxes
+(Typst would copy the joiners into the PDF's text); the text output
+(``wrap``) treats both as glue and drops the joiners.
+
+- Czech, Slovak and Polish: a one-letter preposition or conjunction never
+  ends a line; it is bound to the next word (cs: Internetová jazyková
+  příručka, ÚJČ AV ČR, "Zalomení řádků a nevhodné výrazy na jejich konci",
+  https://prirucka.ujc.cas.cz/?id=880, its chapter on letters, which follows
+  ČSN 01 6910; sk: the same rule of Slovak typography, as summarised at
+  https://tvorim.net/typografia/72-pisanie-zaverecnych-prac-a-tvorba-casopisov
+  (the text of STN 01 6910 itself was not at hand);
+  pl: Wielki słownik ortograficzny PWN, rule 54.8.1 (one-letter words move to
+  the next line in titles) and Poradnia PWN, M. Bańko, "Czego nie zostawiać
+  na końcu linijki" (good editorial practice in running text),
+  https://sjp.pwn.pl/zasady/;629563 and
+  https://sjp.pwn.pl/poradnia/haslo/Czego-nie-zostawiac-na-koncu-linijki;15723.html).
+  Slovenian, Croatian and Hungarian orthographies state no such rule that
+  could be found, so their text is left as it is.
+- Traditional Chinese: a citation is never split across lines: a title in
+  book-title marks 《…》〈…〉, a provision (第2(3)條, 附表1保障資料第3原則,
+  第486章) and a Latin name set in Chinese text (LinkedIn Corporation). No
+  line starts with closing punctuation or ends with opening punctuation
+  (W3C, Requirements for Chinese Text Layout, 6.1.1 "Prohibition rules for
+  line start and line end" and 6.1.2 "Prohibition rules for unbreakable
+  marks", which keeps Western words whole,
+  https://www.w3.org/TR/clreq/#prohibition_rules_for_line_start_end; the
+  characters are the Chinese (Traditional) kinsoku sets of ECMA-376 1st
+  edition, Part 4, 2.3.1.16 <kinsoku>).
+- Text output: East Asian wide and fullwidth characters take two columns
+  (Unicode Standard Annex #11), so a Chinese line is as wide as a Latin one.
+
+Sources read on 2026-12-07.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+NBSP: Final = "\u00a0"
+WORD_JOINER: Final = "\u2060"
+
+# One-letter prepositions and conjunctions, per language (lower case; upper
+# case, as at the start of a sentence, is bound too).
+ONE_LETTER_WORDS: Final[dict[str, str]] = {
+    "cs": "ksvzouai",
+    "sk": "ksvzouai",
+    "pl": "aiouwz",
+}
+# A word starts after the start of the text, a space or an opening mark (in
+# Czech, Slovak and Polish the low and angle quotation marks open a quotation;
+# an apostrophe does not).
+_WORD_START: Final = r"(?<![^\s(\[{„‚«»‹›–—/])"  # noqa: RUF001
+
+
+def _one_letter_pattern(letters: str, continued: bool) -> re.Pattern[str]:
+    both = re.escape(letters + letters.upper())
+    # The word and the one space before the next word; with ``continued``
+    # also a space at the end, where the text goes on after markup. Only a
+    # single space becomes a no-break space: a line break or a run of spaces
+    # (in text set as typed) is left as it is.
+    following = r"(?=\S|\Z)" if continued else r"(?=\S)"
+    return re.compile(rf"{_WORD_START}([{both}]) {following}")
+
+
+_ONE_LETTER: Final = {
+    (lang, continued): _one_letter_pattern(words, continued)
+    for lang, words in ONE_LETTER_WORDS.items()
+    for continued in (False, True)
+}
+
+# Traditional Chinese -----------------------------------------------------------
+
+_NUMBER: Final = r"[0-9０-９〇零一二三四五六七八九十百千]+"  # noqa: RUF001
+_PART: Final = r"(?:[(（][0-9０-９A-Za-z一二三四五六七八九十]{1,4}[)）])"  # noqa: RUF001
+# A word of a Latin name: a capital or a digit first; "&", ".", "'" or "-"
+# inside, never last ("AT&T", "O'Neill"): a name ends at a full stop.
+# Each part is unambiguous, so matching is linear.
+_NAME_WORD: Final = r"[A-Z0-9][A-Za-z0-9]*(?:[&.’'-][A-Za-z0-9]+)*"  # noqa: RUF001
+# Citations kept on one line: titles in book-title marks, provisions, and
+# Latin names (words with a capital or a digit first, one to six of them).
+# Each is bounded, so that none is wider than a line.
+_CITATION: Final = re.compile(
+    r"《[^《》\n]{1,30}》"
+    r"|〈[^〈〉\n]{1,30}〉"
+    rf"|(?:附表{_NUMBER}(?:保障資料)?)?第{_NUMBER}{_PART}{{0,4}}"
+    r"(?:條|条|原則|原则|章|款|項|项|段|節|节|部)"
+    rf"|附表{_NUMBER}"
+    rf"|(?<![A-Za-z0-9&.’'-]){_NAME_WORD}(?:[ \u00a0]{_NAME_WORD}){{1,5}}(?![A-Za-z0-9&’'-])"  # noqa: RUF001
+)
+CITATION_MAX: Final = 36  # characters: about half a line of the letter
+
+
+def _keep_whole(match: re.Match[str]) -> str:
+    found = match.group()
+    if len(found) > CITATION_MAX:
+        return found
+    if found.isascii() or all(display_width(ch) == 1 for ch in found):
+        return found.replace(" ", NBSP)  # Latin words do not break inside; spaces do
+    return WORD_JOINER.join(found.replace(" ", NBSP))
+
+
+def base_language(language: str) -> str:
+    """``zh-Hant`` -> ``zh-hant``, ``cs-CZ`` -> ``cs``: the key of a language's rules."""
+    parts = language.replace("_", "-").lower().split("-")
+    if parts[0] == "zh":
+        return "zh-hans" if "hans" in parts or "cn" in parts or "sg" in parts else "zh-hant"
+    return parts[0]
+
+
+def has_rules(language: str) -> bool:
+    """Whether ``language`` has typesetting rules that change its text."""
+    return base_language(language) in ONE_LETTER_WORDS or base_language(language) == "zh-hant"
+
+
+def apply(text: str, language: str, *, continued: bool = False) -> str:
+    """``text`` with ``language``'s line-breaking rules written into its whitespace.
+
+    ``continued``: the text goes on after this piece (after inline markup),
+    so white space at its end still precedes a word.
+    """
+    key = base_language(language)
+    if key in ONE_LETTER_WORDS:
+        return _ONE_LETTER[key, continued].sub(lambda m: m.group(1) + NBSP, text)
+    if key == "zh-hant":
+        return _CITATION.sub(_keep_whole, text)
+    return text
+
+
+def strip_joiners(text: str) -> str:
+    """The text without word joiners (for output read as plain text)."""
+    return text.replace(WORD_JOINER, "")
+
+
+# Text output ------------------------------------------------------------------
+
+# No line starts with these (closing punctuation, in Chinese and Latin use) ...
+NO_BREAK_BEFORE: Final = frozenset(
+    "!),.:;?]}¢·’”•‥…‧′、。〉》」』】〕〗〙〛〞︰︱︳︴︶︸︺︼︾﹀﹂﹄﹏﹐﹑﹒﹔﹕﹖﹗﹚﹜﹞"  # noqa: RUF001
+    "！），．：；？］｝｣､％"  # noqa: RUF001
+)
+# ... and no line ends with these (opening punctuation).
+NO_BREAK_AFTER: Final = frozenset("([{£¥‘“‵〈《「『【〔〖〘〚〝︵︷︹︻︽︿﹁﹃﹙﹛﹝（［｛｢")  # noqa: RUF001
+_GLUE: Final = frozenset((NBSP, WORD_JOINER, "\u200d", "\u202f"))
+
+
+def char_width(char: str) -> int:
+    """Columns ``char`` takes in a monospaced text: 2 if East Asian wide or fullwidth."""
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced text (Unicode Standard Annex #11)."""
+    return sum(char_width(char) for char in text)
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _may_break_between(before: str, after: str) -> bool:
+    """A line may break between two characters not separated by a space.
+
+    Only where one of them is East Asian (Latin words never break inside),
+    neither is glue, no closing mark would start the line and no opening
+    mark would end it.
+    """
+    if before in _GLUE or after in _GLUE:
+        return False
+    if after in NO_BREAK_BEFORE or before in NO_BREAK_AFTER:
+        return False
+    return _wide(before) or _wide(after)
+
+
+BREAKING_SPACE: Final = frozenset(" \t\n\x0b\x0c\r")
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """``text`` cut at every line-break opportunity: (the spaces before it, the piece).
+
+    Spaces are kept as typed (each white-space character one space), as
+    text set as typed has them.
+    """
+    pieces: list[tuple[str, str]] = []
+    current: list[str] = []
+    spaces = ""
+    previous = ""
+    for char in text:
+        if char in BREAKING_SPACE:
+            if current:
+                pieces.append((spaces, "".join(current)))
+                current, spaces = [], ""
+            spaces += " "
+            previous = ""
+            continue
+        if current and previous and _may_break_between(previous, char):
+            pieces.append((spaces, "".join(current)))
+            current, spaces = [], ""
+        elif (
+            not current
+            and pieces
+            and (char in NO_BREAK_BEFORE or pieces[-1][1][-1] in NO_BREAK_AFTER)
+        ):  # no break before a closing or after an opening mark, even at a space
+            before, piece = pieces.pop()
+            current, spaces = [piece, spaces], before
+        current.append(char)
+        previous = char
+    if current:
+        pieces.append((spaces, "".join(current)))
+    return pieces
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines at most ``width`` columns wide, broken where its language allows.
+
+    A line breaks at a space (which is dropped) or between East Asian
+    characters, never before closing or after opening punctuation, never
+    inside a Latin word, at a no-break space or at a word joiner. A piece
+    wider than a line (a long web address) stands on a line of its own.
+    """
+    lines: list[str] = []
+    line = ""
+    used = 0
+    for spaces, piece in _pieces(text):
+        piece_width = display_width(piece)
+        if not lines and not line:
+            gap = spaces  # the text's own indent
+        else:
+            gap = spaces if line else ""
+        if line and used + len(gap) + piece_width > width:
+            lines.append(line)
+            line, used = piece, piece_width
+            continue
+        line += gap + piece
+        used += len(gap) + piece_width
+    if line:
+        lines.append(line)
+    return lines

@@ -1,0 +1,532 @@
+"""Properties of every piece of member text, in every output format (issue 13).
+
+Any text in any field is accepted or refused with dsr's own error; what is
+accepted holds no control, bidi-control, separator or surrogate character,
+fits its one limit, and appears in every format as text: escaped in HTML,
+never Typst markup, whole in both engines' PDFs, never overprinted. Names dsr
+derives from data (slugs, file names, attachment names) stay plain names
+inside their folder; a URL's host is the host a browser would visit.
+
+Examples are the same in every run (tests/conftest.py registers the profile);
+``DSR_HYPOTHESIS=explore DSR_EXAMPLES=10`` draws ten times as many new ones.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+import subprocess
+import unicodedata
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from dsr import batch, files, pdf, typeset
+from dsr.cli import main
+from dsr.compose import compose
+from dsr.controller_files import file_slug
+from dsr.errors import InvalidRequest
+from dsr.inputs import FIELDS, parse_request
+from dsr.model import Request
+from dsr.outputs import email_message
+from dsr.render import render_html, render_text
+from dsr.text import FIELD_RULES, field_rule
+from tests.conftest import examples, printed_text
+from tests.test_window import check_window
+
+TODAY = date(2026, 11, 22)
+BASE: dict[str, Any] = {
+    "kind": "art21",
+    "jurisdiction": "DE",
+    "name": "Erika Mustermann",
+    "address": "Hauptstraße 1, 10115 Berlin",
+    "account-email": "erika@example.org",
+    "profile-url": "https://www.linkedin.com/in/erika",
+    "situation": "As a journalist I protect my sources and my contacts.",
+    "date": "2026-11-22",
+}
+SLOW = settings(
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Characters that would act as markup in HTML, CSS or Typst, and words built of them.
+MARKUP = "#*_$@<>\\]=[{}()\"'`&;:/~+-.,%!?^|"
+MARKUP_WORDS = [
+    "<b>x</b>", "</p>", "&amp;", "&lt;", "#set", "$x$", "@ref", "<lbl>", "*bold*", "_e_",
+    "//", "/*", "\\u{41}", "#{", "```", "{{x}}", "{%", "---", "#text(red)[x]", "\\#", "]",
+    "<script>x</script>", "url(file:///etc/passwd)", "};", "=>", "#[", "@dsr-letter",
+]  # fmt: skip
+
+
+def refused(char: str, multiline: bool) -> bool:
+    """What no accepted text may hold (from Unicode's categories, not from dsr.text)."""
+    if multiline and char in "\n\t":
+        return False
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return char not in "\u200c\u200d"  # joiners are part of words
+    return category in ("Cc", "Cs", "Zl", "Zp")
+
+
+def accepted(values: dict[str, Any]) -> Request | None:
+    """The request, or None if dsr refused it with its own error (never another)."""
+    try:
+        return parse_request(values, today=TODAY)
+    except InvalidRequest as error:
+        problems = error.problems
+    assert problems
+    for problem in problems:
+        assert problem.field in (*FIELDS, "controller-file"), problem
+    return None
+
+
+def texts(request: Request) -> dict[str, list[str]]:
+    """The member's text as dsr keeps it, by field."""
+    return {
+        "name": [request.requester.name],
+        "address": list(request.requester.address.lines),
+        "place": [request.requester.place],
+        "email": [request.requester.email or ""],
+        "account-email": [request.account.email],
+        "profile-url": [request.account.profile_url or ""],
+        "situation": [request.situation or ""],
+        "reference": [request.reference or ""],
+    }
+
+
+# 1. Any text in any field --------------------------------------------------------------------
+
+ANY_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.lists(st.one_of(st.text(max_size=12), st.sampled_from(MARKUP_WORDS)), max_size=8).map(
+        " ".join
+    ),
+    st.text(st.sampled_from("\u202e\u2066\u200f\u2028\u2029\x00\x1b\x85\ud800\u200d\t\r\n a"),
+            max_size=8),
+)  # fmt: skip
+
+
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from([f for f in FIELDS if f != "enclose"]), value=ANY_TEXT)
+@example(field="situation", value="x" * 4076)
+@example(field="situation", value="x" * 1_000_000)
+@example(field="reference", value="a/../../etc")
+@example(field="name", value="Erika\u2028Mustermann")
+@example(field="profile-url", value="https://www.linkedin.com/in/e\u202e")
+def test_any_text_in_any_field_is_accepted_or_refused_by_dsr(field: str, value: str) -> None:
+    request = accepted({**BASE, field: value})
+    if request is None:
+        return
+    for name, values in texts(request).items():
+        multiline = name == "situation"
+        for text in values:
+            assert not any(refused(ch, multiline) for ch in text), (name, text)
+            assert len(text) <= field_rule(name).limit, (name, len(text))
+
+
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(["name", "address", "place", "reference", "email"]), value=ANY_TEXT)
+def test_a_batch_row_is_checked_as_the_flags_are(
+    tmp_path_factory: pytest.TempPathFactory, field: str, value: str
+) -> None:
+    """A JSONL row's field: the same verdict and the same words as the library's."""
+    source = tmp_path_factory.mktemp("rows") / "rows.jsonl"
+    source.write_text(json.dumps({**BASE, field: value}) + "\n", encoding="utf-8")
+    [(number, row)] = list(batch.read_rows(source))
+    assert number == 1
+    try:
+        direct: Any = parse_request({**BASE, field: value}, today=TODAY)
+    except InvalidRequest as error:
+        direct = sorted(map(str, error.problems))
+    try:
+        through_batch: Any = parse_request(row, today=TODAY)
+    except InvalidRequest as error:
+        through_batch = sorted(map(str, error.problems))
+    if isinstance(direct, Request) and isinstance(through_batch, Request):
+        assert texts(direct) == texts(through_batch)
+    else:
+        assert direct == through_batch
+
+
+# 2. Accepted text is text in every format ------------------------------------------------------
+
+# Scripts whose text poppler gives back in the order it was set (right-to-left
+# and shaped scripts are left to test_hostile's character checks).
+PRINTABLE = st.characters(min_codepoint=0x21, max_codepoint=0x24F, exclude_categories=["Cc", "Cf"])
+WORD = st.one_of(
+    st.text(PRINTABLE | st.sampled_from("ΑβγЖжй陳大文"), min_size=1, max_size=12),
+    st.sampled_from(MARKUP_WORDS),
+    st.text(st.sampled_from(MARKUP), min_size=1, max_size=6),
+)
+PHRASE = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+
+
+class _Text(HTMLParser):
+    """An HTML document's text nodes and tags, as a browser parses them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.data: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.data.append(data)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def html_text(document: str) -> tuple[str, set[str]]:
+    parser = _Text()
+    parser.feed(document)
+    parser.close()
+    return flat("".join(parser.data)), parser.tags
+
+
+TEMPLATE_TAGS = html_text(render_html(compose(parse_request(BASE, today=TODAY))))[1] | {"a"}
+# Where each field is printed: paper-only parts (letterhead, window, date line) are
+# not in the text form or the e-mail's body.
+IN_TEXT = {"name", "account-email", "profile-url", "situation", "reference"}
+
+
+@SLOW
+@given(
+    field=st.sampled_from(["name", "address", "place", "situation", "reference", "email"]),
+    value=PHRASE,
+)
+@example(field="name", value="Aoife #set text(red) *x* _y_ $z$ @ref <lbl> \\ ]")
+@example(field="situation", value="</blockquote><script>x</script> #{1+1} ]")
+@example(field="place", value="Dublin url(file:///etc/passwd)")
+def test_accepted_text_is_text_in_every_format(
+    tmp_path_factory: pytest.TempPathFactory, field: str, value: str
+) -> None:
+    if field == "address":
+        value = f"{value}, 10115 Berlin"
+    elif field == "email":
+        value = re.sub(r"[^A-Za-z0-9._-]", "", value)[:30].strip(".") + "@example.org"
+    request = accepted({**BASE, field: value})
+    if request is None:
+        return
+    wanted = [text for text in texts(request)[field] if text]
+    letter = compose(request)
+    document = render_html(letter)
+
+    # HTML: the text nodes hold the text; no tag came from it.
+    shown, tags = html_text(document)
+    for text in wanted:
+        assert flat(text) in shown, text
+    assert tags <= TEMPLATE_TAGS, tags - TEMPLATE_TAGS
+
+    # Plain text and e-mail: the fields printed there, and the sender's name as a name only.
+    plain = flat(render_text(letter))
+    typst_pdf = typeset.letter_pdf(document)
+    message = email.message_from_bytes(
+        email_message(letter, pdf=typst_pdf), policy=email.policy.default
+    )
+    body = flat(message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    if field in IN_TEXT:
+        for text in wanted:
+            assert flat(text) in plain, text
+            assert flat(text) in body, text
+    sender = message["From"].addresses[0]
+    assert sender.display_name == flat(request.requester.name)
+    assert sender.addr_spec == request.requester.email
+
+    # Both PDFs: the text, character for character (Typst interpreted none of it).
+    folder = tmp_path_factory.mktemp("pdf")
+    for engine, data in (("typst", typst_pdf), ("weasyprint", pdf.html_to_pdf(document)[0])):
+        path = folder / f"{engine}.pdf"
+        path.write_bytes(data)
+        printed = printed_text(path)
+        for text in wanted:
+            assert re.sub(r"\s+", "", text) in printed, (engine, text)
+
+
+# 3. Long words and many lines never overprint -------------------------------------------------
+
+# Wide letters, and characters the fonts set two to three ems wide.
+WIDE = st.sampled_from("WMmwŴ@—⸺⸻‱½Ж陳ᾏ") | st.sampled_from("abcil.-0")
+LONG_WORD = st.text(WIDE, min_size=1, max_size=64)
+LINE = st.lists(LONG_WORD, min_size=1, max_size=6).map(" ".join)
+NAME_200 = ("W" * 63 + " ") * 3 + "W" * 8
+
+
+@SLOW
+@given(
+    code=st.sampled_from(["DE", "CH", "FR", "GB"]),
+    name=st.lists(LONG_WORD, min_size=1, max_size=8).map(" ".join),
+    lines=st.lists(LINE, max_size=4),
+    profile=st.text(st.sampled_from("abcWM0-_/"), max_size=400),
+)
+@example(code="DE", name=NAME_200, lines=["W" * 60 + " WWWWWWWW"] * 4, profile="")
+@example(code="DE", name="b℘℘﷽⸻M⸻⸻‱", lines=[], profile="")
+@example(code="DE", name="⸻" * 60, lines=["⸻" * 40] * 4, profile="")
+@example(code="CH", name="Erika Mustermann", lines=[], profile="W" * 400)
+def test_names_and_addresses_never_overprint(
+    tmp_path_factory: pytest.TempPathFactory, code: str, name: str, lines: list[str], profile: str
+) -> None:
+    """Accepted text stays in its box on page 1, in both engines: the letterhead above the
+    address zone, the return line and recipient in the window, nothing between window and
+    body (tests/test_window.py reads each box back); too much is refused, naming the room."""
+    town = {
+        "DE": "10115 Berlin",
+        "CH": "8001 Zürich",
+        "FR": "75002 Paris",
+        "GB": "London, SW1A 2AA",
+    }
+    values = {
+        "kind": "objection", "jurisdiction": code, "name": name, "lang": "en",
+        "address": ", ".join([*lines, town[code]]), "account-email": "m@example.org",
+        "email": "member@example.org", "date": "2026-11-22",
+        "profile-url": f"https://www.linkedin.com/in/{profile}",
+    }  # fmt: skip
+    try:
+        request = parse_request(values, today=TODAY)
+    except InvalidRequest as error:
+        for problem in error.problems:
+            assert re.search(r"the limit is \d+|it holds \d+", problem.message), problem
+        return
+    letter = compose(request)
+    document = render_html(letter)
+    folder = tmp_path_factory.mktemp("window")
+    for engine, data in (
+        ("typst", typeset.letter_pdf(document)),
+        ("weasyprint", pdf.html_to_pdf(document)[0]),
+    ):
+        path = folder / f"{engine}.pdf"
+        path.write_bytes(data)
+        check_window(document, path, letter.window)
+
+
+def test_the_width_table_is_the_fonts() -> None:
+    """dsr.typeset.ems counts each character at least as wide as the installed font sets it:
+    Noto Serif for its characters, DejaVu Sans (bold, a wide fallback) for those no letter font has
+    (regenerate data/glyph_widths.json with dsr.glyphs.advance_widths after a font upgrade)."""
+    from fontTools.ttLib import TTFont
+
+    def widths(pattern: str) -> dict[int, float]:
+        """Each character's advance in the font fontconfig gives for ``pattern``, in em."""
+        found = subprocess.run(
+            ["fc-match", "--format", "%{file}", pattern], capture_output=True, text=True
+        ).stdout
+        with TTFont(found, fontNumber=0) as font:
+            units, metrics = font["head"].unitsPerEm, font["hmtx"].metrics
+            return {p: metrics[g][0] / units for p, g in font.getBestCmap().items()}
+
+    serif, serif_bold, cjk, fallback = (
+        widths(p)
+        for p in ("Noto Serif:style=Regular", "Noto Serif:style=Bold", "Noto Serif CJK HK",
+                  "DejaVu Sans:bold")
+    )  # fmt: skip
+    checked = 0
+    for font, factor, points in (
+        (serif, 1.0, serif),
+        (serif_bold, 1.06, serif),
+        (fallback, 1.0, fallback.keys() - serif.keys() - cjk.keys()),
+    ):
+        for point in points:
+            char = chr(point)
+            if unicodedata.category(char) in ("Cc", "Cf", "Mn", "Me", "Co") or char.isspace():
+                continue
+            width = font[point] / factor
+            assert typeset.ems(char) >= width - 0.005, (f"U+{point:04X}", width)
+            checked += 1
+    assert checked > 3000
+    assert typeset.ems("\u2e3b") > 2.5  # the three-em dash
+
+
+# 4. Names dsr derives from data ---------------------------------------------------------------
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def inside(folder: Path, name: str) -> bool:
+    """``name`` is one plain name in ``folder``: no separator, no ``..``, no NUL, no dot file."""
+    return (
+        "/" not in name and "\\" not in name and ".." not in name and "\x00" not in name
+        and not name.startswith(("-", ".")) and (folder / name).resolve().parent == folder.resolve()
+    )  # fmt: skip
+
+
+@settings(max_examples=examples(200))
+@given(stem=st.text(max_size=80))
+@example(stem="../../etc/passwd")
+@example(stem="-rf")
+@example(stem="..")
+def test_controller_file_slugs_are_plain_keys(stem: str) -> None:
+    slug = file_slug(Path(f"{stem}.json"))
+    assert SLUG.fullmatch(slug), slug
+    assert files.is_slug(slug)
+    assert inside(Path("/tmp/controllers"), f"{slug}.json")
+
+
+@settings(max_examples=examples(80))
+@given(name=st.text(max_size=40), row=st.integers(1, 10**6), fmt=st.sampled_from(batch.FORMATS))
+@example(name="Erika ../../etc", row=1, fmt="pdf")
+@example(name="Erika -rf", row=2, fmt="eml")
+def test_batch_file_names_are_plain_names(name: str, row: int, fmt: str) -> None:
+    request = accepted({**BASE, "name": name})
+    if request is None:
+        return
+    file_name = batch.output_name(row, request, fmt, width=max(4, len(str(row))))
+    match = re.fullmatch(
+        r"(\d{4,})-([a-z0-9][a-z0-9-]*)-([a-z0-9-]+)-([A-Za-z_-]+)\.(\w+)", file_name
+    )
+    assert match, file_name
+    assert int(match.group(1)) == row
+    assert match.group(5) == fmt
+    assert inside(Path("/tmp/out"), file_name)
+    assert files.is_file_name(file_name)
+
+
+@settings(max_examples=examples(200))
+@given(
+    reference=st.one_of(
+        st.text(max_size=50), st.from_regex(r"[A-Za-z0-9./_-]{1,45}", fullmatch=True)
+    )
+)
+@example(reference="a/../../etc")
+@example(reference="..")
+@example(reference="/etc/x")
+@example(reference="A..B")
+def test_a_reference_is_one_plain_name_in_every_format(reference: str) -> None:
+    """The reference's one rule is the attachment's: what the flags accept, the e-mail writes."""
+    request = accepted({**BASE, "reference": reference})
+    if request is None:
+        return
+    letter = compose(request)  # no reference given: dsr makes one
+    attachment = f"{letter.reference}-{letter.kind.value}.pdf"
+    assert inside(Path("/tmp/out"), attachment)
+    assert files.is_file_name(attachment)
+    assert files.name_parts(attachment) == [attachment]
+
+
+@settings(max_examples=examples(200))
+@given(name=st.text(st.sampled_from("ab./\\-_\x00 "), max_size=12))
+@example(name="a/../../b")
+@example(name="./a")
+def test_relative_names_never_leave_their_folder(name: str) -> None:
+    try:
+        parts = files.name_parts(name)
+    except files.UnsafeFile:
+        return
+    folder = Path("/tmp/target")
+    assert folder.joinpath(*parts).resolve().is_relative_to(folder)
+    assert all(part not in ("", ".", "..") and "\x00" not in part for part in parts)
+
+
+# 5. URLs: the host a browser would visit ------------------------------------------------------
+
+HOST_TRICKS = [
+    "www.linkedin.com", "de.linkedin.com", "linkedin.com", "www.linkedin.com.",
+    "www.linkedin.com..", "www.linkedin.com.evil.example", "evil.example%2ewww.linkedin.com",
+    "evil.example\\@www.linkedin.com", "evil.example@www.linkedin.com", "\uff37\uff37\uff37.linkedin.com",
+    "www.linkedin.com\u3002evil.example", "www.linked\u0131n.com", "www.linked\u200din.com",
+    "[::1]", "www.linkedin.com:443", "www.linkedin.com:99999", "xn--lnkedin-zza.com",
+    "www.linkedin.com\uff0eevil.example", "-x.linkedin.com", "www.linkedin.com%00.evil",
+]  # fmt: skip
+URLS = st.builds(
+    "{}{}{}{}".format,
+    st.sampled_from(["https://", "HTTPS://", "http://", "https:/", "https:\\\\", "//"]),
+    st.sampled_from(["", "user:pw@", "evil.example@", "www.linkedin.com@"]),
+    st.sampled_from(HOST_TRICKS) | st.text(max_size=20),
+    st.sampled_from(["", "/in/e", "/in/e r", "/in/e\t", "?x=@evil.example", "#@evil"])
+    | st.text(max_size=10).map(lambda t: "/" + t),
+)
+
+
+def visited_host(url: str) -> str | None:
+    """The host of ``url`` as a browser maps it (width and full stops folded), or None."""
+    folded = unicodedata.normalize("NFKC", url).replace("\u3002", ".")
+    found = re.fullmatch(r"(?i)https://([a-z0-9.-]+?)\.?(?::\d{1,5})?(?:[/?#][^\s\\]*)?", folded)
+    return found.group(1).lower() if found else None
+
+
+@settings(max_examples=examples(400))
+@given(url=URLS)
+@example(url="https://www.linkedin.com../in/x")
+@example(url="https://evil.example%2ewww.linkedin.com/in/x")
+@example(url="https://www.linkedin.com/in/er ika")
+@example(url="https://evil.example\\@www.linkedin.com/in/x")
+def test_a_profile_url_leads_to_the_controllers_host(url: str) -> None:
+    request = accepted({**BASE, "profile-url": url})
+    if request is None:
+        return
+    kept = request.account.profile_url or ""
+    assert not any(ch.isspace() for ch in kept), kept
+    host = visited_host(kept)
+    assert host is not None, kept
+    assert host == "linkedin.com" or host.endswith(".linkedin.com"), (kept, host)
+    assert "@" not in re.split(r"[/?#]", kept.split("//", 1)[1], maxsplit=1)[0], kept
+
+
+# 6. One limit and one character set per field, said one way (attack review, finding 20) -----
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def letter_flags(output: Path, **extra: str) -> list[str]:
+    flags = ["letter", "--controller", "linkedin", "-o", str(output)]
+    for key, value in {**BASE, **extra}.items():
+        flags += [f"--{key}", value]
+    return flags
+
+
+@pytest.mark.parametrize("length", [4076, 1_000_000])
+def test_the_situation_has_one_limit(length: int) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        parse_request({**BASE, "situation": "x" * length}, today=TODAY)
+    assert [str(p) for p in caught.value.problems] == [
+        f"situation: is {length} characters long; the limit is 4000"
+    ]
+
+
+@pytest.mark.parametrize("reference", ["a/../../etc", "..", "/etc/x", "R 1"])
+@pytest.mark.parametrize("suffix", [".pdf", ".txt", ".html", ".eml"])
+def test_a_reference_is_refused_alike_in_every_format(
+    tmp_path: Path, reference: str, suffix: str
+) -> None:
+    rule = FIELD_RULES["reference"]
+    code, output = run(*letter_flags(tmp_path / f"x{suffix}", reference=reference))
+    assert code == 2, output
+    assert output == f"Error: --reference: use up to {rule.limit} {rule.characters}\n"
+    assert not (tmp_path / f"x{suffix}").exists()
+
+
+def test_a_batch_row_and_a_flag_say_the_same(tmp_path: Path) -> None:
+    source = tmp_path / "rows.jsonl"
+    rows = [{**BASE, "reference": "a/../../etc"}, {**BASE, "situation": "x" * 5000}]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    code, output = run("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2
+    rule = FIELD_RULES["reference"]
+    assert f"reference: use up to {rule.limit} {rule.characters}" in output
+    assert "situation: is 5000 characters long; the limit is 4000" in output
+
+
+def test_the_library_refuses_a_composed_reference_as_the_flags_do() -> None:
+    """A Request made in code, not read from flags: the e-mail writer holds it to the rule."""
+    from dataclasses import replace
+
+    request = replace(parse_request(BASE, today=TODAY), reference="a/../../etc")
+    with pytest.raises(InvalidRequest) as caught:
+        email_message(compose(request), pdf=b"%PDF-1.7")
+    rule = FIELD_RULES["reference"]
+    assert str(caught.value) == f"reference: use up to {rule.limit} {rule.characters}"
