@@ -3,9 +3,11 @@
 The rules (DESIGN.md, "Safety rules"): dsr writes only inside the folder it
 was given, under names it chose; it never follows a symbolic link for its own
 files (every operation is relative to the folder's descriptor, with
-``O_NOFOLLOW``); writes are atomic (a temporary file named with the run's id,
-then a rename); a final name is created exclusively unless replacing was
-asked for; files holding personal data are 0600 in 0700 folders.
+``O_NOFOLLOW``); writes are atomic (a file that gets its name only once its
+data is on disk: on Linux it has none before, elsewhere a temporary name
+with the run's id, then a rename); a final name is created exclusively
+unless replacing was asked for; files holding personal data are 0600 in
+0700 folders.
 
 What dsr reads that must be a regular file (its own files, and the batch
 file, profile and annexes the user names) is opened by ``open_regular``:
@@ -303,12 +305,15 @@ def write_file(
         fd = _subfolder(top, subfolders, folder, True, dir_mode)
         try:
             try:
-                handle = os.open(
-                    temp,
-                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                    mode,
-                    dir_fd=fd,
-                )
+                handle = _unnamed_file(fd, mode)
+                unnamed = handle is not None
+                if handle is None:
+                    handle = os.open(
+                        temp,
+                        os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                        mode,
+                        dir_fd=fd,
+                    )
             except OSError as error:
                 raise describe(error, path) from error
             try:
@@ -318,13 +323,15 @@ def write_file(
                         view = view[os.write(handle, view) :]
                     os.fchmod(handle, mode)  # the umask does not widen or narrow it
                     os.fsync(handle)
+                    if before_replace is not None:
+                        before_replace()
+                    if unnamed:  # named only now, whole: the final name, or the rename's
+                        os.link(f"/proc/self/fd/{handle}", temp if replace else base, dst_dir_fd=fd)
                 finally:
                     os.close(handle)
-                if before_replace is not None:
-                    before_replace()
                 if replace:
                     os.replace(temp, base, src_dir_fd=fd, dst_dir_fd=fd)
-                else:
+                elif not unnamed:
                     _create_exclusively(fd, temp, base)
             except OSError as error:
                 with suppress(OSError):
@@ -337,6 +344,23 @@ def write_file(
         finally:
             os.close(fd)
     return path
+
+
+def _unnamed_file(dir_fd: int, mode: int) -> int | None:
+    """A file without a name in the folder (Linux's O_TMPFILE), or None where there is none.
+
+    It is named once its data is on disk: dsr killed while writing (SIGKILL,
+    a power cut) leaves nothing, where a temporary name would stay behind
+    for good (only a batch, through its lock, removes a dead run's files).
+    """
+    if not hasattr(os, "O_TMPFILE") or not os.path.isdir("/proc/self/fd"):
+        return None  # the link that names it goes through /proc
+    try:
+        return os.open(".", os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, mode, dir_fd=dir_fd)
+    except OSError as error:
+        if error.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None  # not on this file system (or kernel)
+        raise
 
 
 def _create_exclusively(dir_fd: int, temp: str, base: str) -> None:

@@ -144,9 +144,9 @@ def render_to(
     return path
 
 
-# The e-mail subject base.html.jinja writes into the letter's head: the subject and
-# the reference without the label ("Objet :", "Oggetto:") a printed subject line may have.
-EMAIL_SUBJECT = re.compile(r'<meta name="dsr:email-subject" content="([^"]*)"')
+# The e-mail subject base.html.jinja gives the printed subject line: the subject and
+# the reference without the label ("Objet :", "Oggetto:") that line may have.
+EMAIL_SUBJECT = re.compile(r'<h1 class="subject" data-email-subject="([^"]*)"')
 # Invisible characters that only steer line breaking: soft hyphen, zero-width
 # space, word joiner, zero-width no-break space.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))

@@ -323,6 +323,20 @@ def _strings_problem(value: Any, limit: int) -> str | None:
     return None
 
 
+RECIPIENT_ROOM = 8  # lines of 8 pt in the window (base.html.jinja's last setting)
+# The longest translation of "Attn: Data Protection Officer" stands for an entity's "dpo".
+_ATTENTION = "Attn: Person in charge of the protection of personal information"
+
+
+def _recipient_rows(entity: dict[str, Any]) -> int:
+    """Lines an entity's recipient block takes in the window at 8 pt, its country's included."""
+    from .typeset import rows, window_width
+
+    attention = entity.get("attention_text") or (_ATTENTION if entity.get("attention") else "")
+    lines = [entity.get("name") or "", attention, *(entity.get("address") or ()), "COUNTRY"]
+    return sum(rows(str(line).split(), 8, window_width("left")) for line in lines if line)
+
+
 def check_controller_record(rec: Any, where: str) -> None:
     """Refuse a record whose fields have the wrong type or text dsr must not print.
 
@@ -389,6 +403,14 @@ def check_controller_record(rec: Any, where: str) -> None:
                 f"entity {number} address has {len(lines)} lines; 1 to {MAX_ADDRESS_LINES} "
                 "fit the window"
             )
+        elif not any(problem.startswith(f"entity {number} ") for problem in problems):
+            taken = _recipient_rows(entity)
+            if taken > RECIPIENT_ROOM:
+                problems.append(
+                    f"entity {number}: its name, attention line and address would take "
+                    f"{taken} lines in the envelope's window even in its smallest type; "
+                    f"it holds {RECIPIENT_ROOM}"
+                )
         for field, limit in (("jurisdictions", 10), ("sources", 2000)):
             if entity.get(field) is not None:
                 problem = _strings_problem(entity[field], limit)

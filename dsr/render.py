@@ -107,7 +107,9 @@ def environment(language: str, template_dir: Path | None = None) -> jinja2.Envir
     rule = filled_in_rule(language)
     if rule is not None:  # the words around a date or citation, once it is filled in
         for name in ("gettext", "ngettext", "pgettext", "npgettext"):
-            env.globals[name] = _then(env.globals[name], rule)
+            installed = env.globals[name]
+            assert callable(installed)
+            env.globals[name] = _then(installed, rule)
     return env
 
 

@@ -789,3 +789,25 @@ def test_true_or_false_is_refused_once_with_a_hint_to_quote_it(tmp_path: Path) -
         "Error: row 1: jurisdiction: must be text, not bool False (put the value in quotes); "
         "name: must be text, not bool True (put the value in quotes)"
     )
+
+
+def test_any_error_while_validating_a_row_is_that_rows_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: not only parse_request's errors: checking the row's file, too."""
+    from dsr import files
+
+    real = files.same_file
+
+    def fragile(first: Path, second: Path) -> bool:
+        if first.name.startswith("0002-"):
+            raise PermissionError(13, "Permission denied", str(first))
+        return real(first, second)
+
+    monkeypatch.setattr(files, "same_file", fragile)
+    source = objections(tmp_path / "members.csv", 3)
+    out = tmp_path / "out"
+    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
+    assert code == 2
+    assert output.startswith("Error: row 2: cannot be written: PermissionError: [Errno 13] ")
+    assert [r["status"] for r in report(out)] == ["written", "error", "written"]

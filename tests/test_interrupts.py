@@ -132,7 +132,7 @@ def rows(folder: Path, count: int) -> Path:
 # the launch of a worker left a worker the batch did not wait for, still reading
 # what it was sent when the batch ended and its semaphores were removed (or the
 # batch hung, or failed with "cannot join thread before it is started").
-BATCH_DELAYS = [0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2, 1.45]
+BATCH_DELAYS = [0.0, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9, 1.15, 1.45]
 
 
 def test_ctrl_c_to_a_batch_at_any_moment_of_its_start(tmp_path: Path, python_start: float) -> None:
@@ -140,8 +140,8 @@ def test_ctrl_c_to_a_batch_at_any_moment_of_its_start(tmp_path: Path, python_sta
     moments: list[tuple[float | Callable[[int], bool], bool]] = [
         (python_start + delay, number % 2 == 1) for number, delay in enumerate(BATCH_DELAYS)
     ]
+    moments.append((lambda pid: group_size(pid) >= 3, False))  # the fork server exists
     for isolated_path in (False, True):
-        moments.append((lambda pid: group_size(pid) >= 3, isolated_path))  # the fork server
         moments.append((lambda pid: group_size(pid) >= 4, isolated_path))  # the first worker
     for number, (when, isolated_path) in enumerate(moments):
         out = tmp_path / f"out{number}"
@@ -160,7 +160,8 @@ def test_ctrl_c_to_letter_and_templates_at_random_moments(
     tmp_path: Path, command: list[str], seed: int, python_start: float
 ) -> None:
     """Interrupted, or finished first: never a traceback, never a half-written file."""
-    delays = sorted(python_start + random.Random(seed).uniform(0, 1.4) for _ in range(5))
+    chance = random.Random(seed)
+    delays = sorted(python_start + chance.uniform(0, 1.4) for _ in range(4))
     for number, delay in enumerate(delays):
         folder = tmp_path / str(number)
         folder.mkdir()
@@ -203,6 +204,36 @@ def test_ctrl_c_as_a_worker_is_launched_leaves_no_worker_behind(
         run_groups(square_all, [[n] for n in range(8)], 2, lambda done: None, prepare=None)
     assert launched
     assert [popen.wait(timeout=5) for popen in launched] == [0] * len(launched)
+
+
+def test_the_fork_server_runs_nothing_from_the_current_folder(tmp_path: Path) -> None:
+    """Python 3.11's fork server ignores the import path it is given and puts the
+    current folder first: a ``weasyprint.py`` or a ``dsr/`` there ran in it (and,
+    under ``python -S``, dsr's own modules were not found, so its Ctrl-C
+    handling was missing). It imports what the batch itself imported."""
+    here = tmp_path / "downloads"
+    (here / "dsr").mkdir(parents=True)
+    ran = tmp_path / "ran"
+    for module in (here / "weasyprint.py", here / "dsr" / "__init__.py"):
+        module.write_text(f"open({str(ran)!r}, 'a').write({module.name!r})\n", encoding="utf-8")
+    script = tmp_path / "bin" / "dsr"  # as installed: the current folder is not on its path
+    script.parent.mkdir()
+    script.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from dsr.cli import main\nif __name__ == '__main__':\n    main(prog_name='dsr')\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "rows.jsonl"  # two languages, two groups: two workers
+    lines = [json.dumps({**ROW, "name": "Erika Member", "lang": lang}) for lang in ("de", "en")]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script), "batch", str(source), "-o", str(tmp_path / "out"),
+         "--jobs", "2", "--engine", "weasyprint"],
+        cwd=here, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 2
+    assert not ran.exists(), ran.read_text()
 
 
 # Ctrl-C in the places Python itself mishandles it --------------------------------------

@@ -530,3 +530,99 @@ def test_the_library_refuses_a_composed_reference_as_the_flags_do() -> None:
         email_message(compose(request), pdf=b"%PDF-1.7")
     rule = FIELD_RULES["reference"]
     assert str(caught.value) == f"reference: use up to {rule.limit} {rule.characters}"
+
+
+# 7. Controller records: any text in any field, accepted clean or refused by dsr ----------------
+
+
+def linkedin_record() -> dict[str, Any]:
+    import tomllib
+
+    from dsr.resources import data_file
+
+    record = tomllib.loads(data_file("controllers.toml").read_text(encoding="utf-8"))["linkedin"]
+    return dict(json.loads(json.dumps(record, default=str)))
+
+
+RECORD_FIELDS = [
+    "service", "objection_form", "privacy_form", "privacy_email", "ai_setting_name",
+    "ai_setting_path", "ai_setting_url", "ai_legal_basis", "entity name", "entity attention_text",
+    "entity address",
+]  # fmt: skip
+
+
+@settings(max_examples=examples(200))
+@given(field=st.sampled_from(RECORD_FIELDS), value=ANY_TEXT)
+@example(field="entity name", value="Other\u202eInc")
+@example(field="objection_form", value="https://evil.example\\@www.linkedin.com/")
+def test_any_text_in_a_controller_record_is_accepted_clean_or_refused(
+    field: str, value: str
+) -> None:
+    from dsr.errors import RegistryError
+    from dsr.registry import controller_from_record
+
+    record = linkedin_record()
+    if field.startswith("entity "):
+        key = field.split()[1]
+        record["entities"][0][key] = [value] if key == "address" else value
+    else:
+        record[field] = value
+    try:
+        controller = controller_from_record("other", record, "other.json")
+    except RegistryError as error:
+        assert str(error).startswith("other.json: ")  # noqa: PT017
+        return
+    entity = controller.entities[0]
+    kept = [
+        controller.service, entity.name, entity.attention_text or "", *entity.address.lines,
+        *(getattr(controller, name) or "" for name in RECORD_FIELDS if " " not in name),
+    ]  # fmt: skip
+    for text in kept:
+        assert not any(refused(ch, multiline=False) for ch in text), (field, text)
+
+
+@settings(
+    max_examples=examples(10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    name=st.lists(LONG_WORD, min_size=1, max_size=4).map(" ".join),
+    attention=st.lists(LONG_WORD, max_size=3).map(" ".join),
+    lines=st.lists(
+        st.lists(LONG_WORD, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=6
+    ),
+)
+@example(name=("W" * 60 + " ") * 3, attention="M" * 60, lines=[("W" * 49 + " ") * 2] * 5)
+def test_a_controller_records_recipient_never_overprints(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    attention: str,
+    lines: list[str],
+) -> None:
+    """A --controller-file company's name and address stay in the window, or are refused."""
+    from dsr import registry
+    from dsr.errors import RegistryError
+
+    record = linkedin_record()
+    for entity in record["entities"]:
+        entity.update(name=name, attention_text=attention or None, address=lines)
+    try:
+        controller = registry.controller_from_record("other", record, "other.json")
+    except RegistryError as error:
+        assert re.search(  # noqa: PT017 -- a refusal names the room there is
+            r"the limit is \d+|it holds \d+|characters long|fit the window", str(error)
+        )
+        return
+    monkeypatch.setattr(registry, "_SESSION_CONTROLLERS", {"other": controller})
+    letter = compose(parse_request({**BASE, "kind": "objection", "controller": "other"}, TODAY))
+    document = render_html(letter)
+    folder = tmp_path_factory.mktemp("recipient")
+    for engine, data in (
+        ("typst", typeset.letter_pdf(document)),
+        ("weasyprint", pdf.html_to_pdf(document)[0]),
+    ):
+        path = folder / f"{engine}.pdf"
+        path.write_bytes(data)
+        check_window(document, path, letter.window)
