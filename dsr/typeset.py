@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import bisect
 import io
+import json
 import math
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Final
 
 from .errors import RenderError
-from .resources import resource_dir
+from .resources import data_file, resource_dir
 from .typography import NO_BREAK_AFTER, NO_BREAK_BEFORE
 
 if TYPE_CHECKING:
@@ -327,16 +328,13 @@ def _wider() -> tuple[list[int], list[int], list[float]]:
     ``⸻``, ``Ŵ`` or ``﷽`` are two to eight times as wide as a letter; measured as
     letters, they would push a name out of the letterhead.
     """
-    import json
-
-    from .resources import data_file
-
     with data_file("glyph_widths.json").open(encoding="utf-8") as handle:
         table = json.load(handle)
     runs: list[list[int]] = table["runs"]
     return [r[0] for r in runs], [r[1] for r in runs], [r[2] / table["step"] for r in runs]
 
 
+@lru_cache(maxsize=8192)
 def _em(char: str) -> float:
     firsts, lasts, widths = _wider()
     index = bisect.bisect_right(firsts, ord(char)) - 1
