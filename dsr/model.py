@@ -523,3 +523,18 @@ class Letter:
     ai_setting_place: ServiceLabel | None = None
     objection_form_label: ServiceLabel | None = None
     names_in_english: bool = False  # a non-English letter quotes one of them in English only
+
+    @property
+    def sender_country_line(self) -> str:
+        """The country added to the sender's address abroad, unless a line already names it.
+
+        A Hong Kong address written in Chinese begins with 香港; the return line
+        would otherwise end "… 香港 · 香港".
+        """
+        name = self.country_name.casefold()
+        for line in (line.casefold().strip() for line in self.sender.lines):
+            # Latin names are matched as a whole line; Chinese ones where they open or end it.
+            wide = not name.isascii() and (line.startswith(name) or line.endswith(name))
+            if line == name or wide:
+                return ""
+        return self.country_name

@@ -591,10 +591,17 @@ def _typst_date(value: str) -> str:
 
 
 def _language(tag: str) -> tuple[str, str]:
-    """``fr-CA`` -> ``"fr"``, ``"CA"``; scripts (``zh-Hant``) are not regions."""
+    """``fr-CA`` -> ``"fr"``, ``"CA"``; scripts are not regions.
+
+    dsr's Traditional Chinese is Hong Kong's: ``zh-Hant`` is set as ``zh``, ``HK``,
+    so Typst (and the font's ``locl`` forms) centre the punctuation as Hong Kong
+    and Taiwan set it, not at the foot of the character as in Simplified Chinese.
+    """
     parts = tag.replace("_", "-").split("-")
     language = parts[0].lower() if parts[0].isalpha() and 2 <= len(parts[0]) <= 3 else "en"
     region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
+    if language == "zh" and not region and any(p.lower() == "hant" for p in parts[1:]):
+        region = "HK"
     return string(language), string(region) if region else "none"
 
 

@@ -24,7 +24,10 @@ and a browser honour both; dsr.typeset sets joined runs as unbreakable boxes
 - Traditional Chinese: a citation is never split across lines: a title in
   book-title marks 《…》〈…〉, a provision (第2(3)條, 附表1保障資料第3原則,
   第486章) and a Latin name set in Chinese text (LinkedIn Corporation). No
-  line starts with closing punctuation or ends with opening punctuation
+  line starts with closing punctuation or ends with opening punctuation,
+  and a date (2026年12月7日) stays on one line. Chinese sets no space
+  between sentences or words: white space that the letter's template puts
+  between two Chinese characters or marks is dropped
   (W3C, Requirements for Chinese Text Layout, 6.1.1 "Prohibition rules for
   line start and line end" and 6.1.2 "Prohibition rules for unbreakable
   marks", which keeps Western words whole,
@@ -92,8 +95,12 @@ _CITATION: Final = re.compile(
     rf"|(?:附表{_NUMBER}(?:保障資料)?)?第{_NUMBER}{_PART}{{0,4}}"
     r"(?:條|条|原則|原则|章|款|項|项|段|節|节|部)"
     rf"|附表{_NUMBER}"
+    rf"|{_NUMBER}年{_NUMBER}月{_NUMBER}日"
     rf"|(?<![A-Za-z0-9&.’'-]){_NAME_WORD}(?:[ \u00a0]{_NAME_WORD}){{1,5}}(?![A-Za-z0-9&’'-])"  # noqa: RUF001
 )
+# White space between two wide characters (Chinese characters or fullwidth marks).
+_WIDE_CLASS: Final = r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+_BETWEEN_WIDE: Final = re.compile(rf"(?<={_WIDE_CLASS})[ \t\r\n]+(?={_WIDE_CLASS})")
 CITATION_MAX: Final = 36  # characters: about half a line of the letter
 
 
@@ -129,7 +136,7 @@ def apply(text: str, language: str, *, continued: bool = False) -> str:
     if key in ONE_LETTER_WORDS:
         return _ONE_LETTER[key, continued].sub(lambda m: m.group(1) + NBSP, text)
     if key == "zh-hant":
-        return _CITATION.sub(_keep_whole, text)
+        return _CITATION.sub(_keep_whole, _BETWEEN_WIDE.sub("", text))
     return text
 
 

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 Group = TypeVar("Group")
 Result = TypeVar("Result")
 
+PARENT_VARIABLE = "DSR_FORK_SERVER_PARENT"  # tells the fork server whose death ends it
 _stop: Any = None  # an Event: the parent's (in a worker) or this process's own (jobs 1)
 _parent: int | None = None  # in a worker: the process that handed out the groups
 
@@ -142,6 +143,8 @@ def _start(stop: Any, parent: int, prepare: Callable[[], None] | None) -> None:
     _stop, _parent = stop, parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    if _parent_gone():  # it ended while this worker started: nobody waits for it
+        os._exit(0)
     if prepare is not None:
         prepare()
     gc.freeze()  # what is loaded now lives as long as the worker
@@ -193,6 +196,7 @@ def _start_fork_server() -> None:
     It gets this process's path instead, and no current folder.
     """
     import signal
+    import threading
     from multiprocessing import forkserver, resource_tracker
 
     # The fork server starts the resource tracker first, and CPython unblocks
@@ -201,6 +205,11 @@ def _start_fork_server() -> None:
     paths = [str(Path(__file__).resolve().parent.parent)]  # the folder holding this dsr
     paths += [os.path.abspath(p) for p in sys.path if p]  # "" is the current folder
     environment = {"PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)), "PYTHONSAFEPATH": "1"}
+    if threading.current_thread() is threading.main_thread():
+        # The server dies with this process (``dsr._fork_server``), and its workers
+        # with it: they hold its "alive" pipe, so it would not see this process end.
+        # Only from the main thread: the kernel watches the thread that starts it.
+        environment[PARENT_VARIABLE] = str(os.getpid())
     saved = {name: os.environ.get(name) for name in environment}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:

@@ -104,8 +104,12 @@ def interrupt(
         os.killpg(process.pid, signal.SIGINT)
     except ProcessLookupError:
         pass  # every process of the group has ended
-    # stderr closes once every process that holds it (the workers too) has ended
-    _, errors = process.communicate(timeout=timeout)
+    try:  # stderr closes once every process that holds it (the workers too) has ended
+        _, errors = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"{command[3:5]}: still running {timeout} s after Ctrl-C")
     return process.returncode, errors.decode()
 
 

@@ -131,6 +131,7 @@ def ends_with_one_letter_word(line: str, letters: str) -> bool:
 # provision, and the company's name.
 CITATIONS = re.compile(
     r"《[^《》]*》|〈[^〈〉]*〉|第[0-9]+(?:\([0-9a-z]+\))*(?:條|原則|章)|LinkedIn\s?Corporation"
+    r"|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日"
 )
 
 
@@ -311,11 +312,54 @@ def test_rules_touch_only_text_between_tags() -> None:
     language=st.sampled_from(["cs", "sk", "pl", "zh-Hant", "de"]),
 )
 def test_rules_change_whitespace_kind_only(text: str, language: str) -> None:
-    """The only changes: a space becomes a no-break space, or a word joiner is added."""
+    """The only changes: a space becomes a no-break space, or a word joiner is added;
+    in Chinese, white space between two wide characters is dropped."""
     typeset_text = typography.apply(text, language)
-    assert typography.strip_joiners(typeset_text).replace("\u00a0", " ") == text.replace(
+    expected = text
+    if language == "zh-Hant":
+        expected = re.sub(
+            r"(?<=\S)[ \t\r\n]+(?=\S)",
+            lambda m: (
+                "" if wide(m.string[m.start() - 1]) and wide(m.string[m.end()]) else m.group()
+            ),
+            text,
+        )
+    assert typography.strip_joiners(typeset_text).replace("\u00a0", " ") == expected.replace(
         "\u00a0", " "
     )
+
+
+def wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+@pytest.mark.parametrize("kind", ["reminder", "art21", "complaint"])
+def test_chinese_sets_no_space_between_sentences(kind: str, tmp_path: Path) -> None:
+    """Template white space between two Chinese sentences or words is not printed."""
+    values = request_values("zh-Hant", kind)
+    if kind == "reminder":
+        values |= {"request-date": "2026-09-01", "request-kind": "erasure"}
+    if kind == "art21":
+        values |= {
+            "jurisdiction": "IE",
+            "address": "1 Grafton Street, Dublin 2, D02 XY12",
+            "situation": "本人是記者，須保護消息來源。本人的帖文和訊息載有可識別消息來源的細節。",  # noqa: RUF001
+        }
+    text = cli_letter(values, tmp_path / "letter.txt").read_text(encoding="utf-8")
+    joined = re.sub(r"\n(?=\S)", "", text)  # the wrapping's own line breaks
+    spaced = [
+        joined[m.start() - 2 : m.end() + 2]
+        for m in re.finditer(r"(?<=\S) +(?=\S)", joined)
+        if wide(joined[m.start() - 1]) and wide(joined[m.end()])
+    ]
+    assert spaced == []
+
+
+def test_a_chinese_address_is_not_followed_by_its_country_again(tmp_path: Path) -> None:
+    values = request_values("zh-Hant", "erasure") | {"address": "香港中環皇后大道中12號"}
+    lines = layout_lines(cli_letter(values, tmp_path / "letter.pdf"))
+    return_line = next(line for line in lines if line.startswith("陳大文 ·"))
+    assert return_line.count("香港") == 1, return_line
 
 
 @settings(max_examples=300, deadline=None)
