@@ -179,9 +179,9 @@ def _atoms(nodes: list[Element | str], marks: Marks, out: list[tuple[str, str, M
 
 
 def _no_break(nodes: list[Element | str]) -> list[Element | str]:
-    """Text as ``white-space: nowrap`` sets it: its spaces do not break lines."""
+    """Text as ``white-space: nowrap`` sets it: no line break at its spaces or hyphens."""
     return [
-        SPACE.sub("\u00a0", node)
+        "\u2060".join(SPACE.sub("\u00a0", node))  # one unbreakable box (see _joined)
         if isinstance(node, str)
         else replace(node, children=_no_break(node.children))
         for node in nodes

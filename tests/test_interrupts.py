@@ -136,7 +136,7 @@ def rows(folder: Path, count: int) -> Path:
 # the launch of a worker left a worker the batch did not wait for, still reading
 # what it was sent when the batch ended and its semaphores were removed (or the
 # batch hung, or failed with "cannot join thread before it is started").
-BATCH_DELAYS = [0.0, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9, 1.15, 1.45]
+BATCH_DELAYS = [0.02, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9, 1.15, 1.45]
 
 
 def test_ctrl_c_to_a_batch_at_any_moment_of_its_start(tmp_path: Path, python_start: float) -> None:

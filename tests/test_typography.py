@@ -391,3 +391,16 @@ def test_chinese_characters_take_two_columns() -> None:
         "的個人資",
         "料。",
     ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("language", ["cs", "it", "pl", "de", "fr", "hu", "el"])
+def test_the_reference_is_never_split(language: str, engine: str, tmp_path: Path) -> None:
+    """The reference in the subject line stays on one line, hyphen and all."""
+    values = request_values("cs", "objection") | {"lang": language, "reference": "2026-BHE069K"}
+    lines = layout_lines(ENGINES[engine](values, tmp_path / "letter.pdf"))
+    # Wherever the reference is printed (subject, info block, running header),
+    # it is whole: no line ends in its first part or holds only its second.
+    parts = [line for line in lines if "HE069K" in line or re.search(r"2026-B?$", line)]
+    assert parts, lines[:30]
+    assert all("2026-BHE069K" in line for line in parts), parts
