@@ -388,8 +388,11 @@ def place_from_address(lines: tuple[str, ...], country: str) -> str:
     index, _, rest = found
     words = rest.replace(",", " ").split()
     if index > 0 and all(_after_town(word, areas) for word in words):
-        # The postcode stands alone or with a state code ("D08 XY12", "CA 94105").
-        return town_name(lines[index - 1].strip(" ,"), areas)
+        # The postcode stands alone or with a state code ("D08 XY12", "CA 94105"):
+        # the town is the line before it, or the first line where the country's
+        # post writes the town above the street (Hungary: town, street, postcode).
+        town_first = rules.address_format.find("%C") < rules.address_format.find("%A")
+        return town_name(lines[0 if town_first else index - 1].strip(" ,"), areas)
     return town_name(rest, areas) or lines[index]
 
 

@@ -285,6 +285,10 @@ def _catalog_ids() -> list[str]:
         ("Rue X 1, 69003 Lyon 3e", "FR", "Lyon"),
         ("Str. X 1, 010336 București Sector 1", "RO", "București"),
         ("Váci utca 1, 1052 Budapest V. kerület", "HU", "Budapest"),
+        # Magyar Posta's own order: town, street, postcode.
+        ("Budapest, Váci utca 12., 1052", "HU", "Budapest"),
+        ("Debrecen, Piac utca 1., 4024", "HU", "Debrecen"),
+        ("1 Main Street, London, SW1A 2AA", "GB", "London"),
         ("Calle Mayor 1, 14440 Villanueva de Córdoba", "ES", "Villanueva de Córdoba"),
         ("Hauptstraße 1, 06108 Halle (Saale)", "DE", "Halle (Saale)"),
         ("1000 rue Sherbrooke Ouest, Montréal QC H3A 3G4", "CA", "Montréal"),
