@@ -18,6 +18,7 @@ failure replayable (each message names the trial's moment).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
@@ -116,11 +117,28 @@ def assert_whole(path: Path, name: str, what: str, signed_last: bool = True) -> 
             assert text.rstrip().endswith(name), f"{what}: {path.name} ends {text[-80:]!r}"
 
 
+@functools.cache
+def python_start() -> float:
+    """Seconds Python takes, on this machine now, before dsr's first line runs: a
+    Ctrl-C before then meets Python's start-up, not dsr (see test_interrupts)."""
+    command = [sys.executable, "-c", "import runpy, importlib.util as u; u.find_spec('dsr.cli')"]
+    times = []
+    for _ in range(3):
+        began = time.monotonic()
+        subprocess.run(command, check=True)
+        times.append(time.monotonic() - began)
+    return max(times)
+
+
 def moments(seed: int, count: int, longest: float) -> list[tuple[float, signal.Signals]]:
-    """``count`` seeded moments, alternating SIGKILL and SIGINT."""
+    """``count`` seeded moments of a run lasting ``longest`` s, alternating SIGKILL and SIGINT."""
     chance = random.Random(seed)
     signals = [signal.SIGKILL, signal.SIGINT]
-    return [(round(chance.uniform(0.15, longest), 3), signals[n % 2]) for n in range(count)]
+    earliest = python_start()
+    return [
+        (round(chance.uniform(earliest, max(longest, earliest)), 3), signals[n % 2])
+        for n in range(count)
+    ]
 
 
 # dsr letter -----------------------------------------------------------------------------
@@ -276,7 +294,7 @@ def test_track_commands_killed_or_interrupted_at_any_moment(tmp_path: Path, dsr_
     ]
     chance = random.Random(5)
     for number, (command, name) in enumerate(commands):
-        delay = round(chance.uniform(0.15, 1.6), 3)
+        delay = round(chance.uniform(python_start(), 1.6), 3)
         how = (signal.SIGKILL, signal.SIGINT)[number % 2]
         what = f"{' '.join(command[:2])}, {how.name} after {delay} s"
         target = place.folder / name
