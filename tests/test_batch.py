@@ -140,7 +140,7 @@ def test_good_rows_are_written_and_bad_rows_reported(tmp_path: Path) -> None:
     assert rows[3]["file"] == "0004-kowalska-complaint-pl.pdf"  # the authority's language
     assert rows[4]["file"] == "0005-muster-access-de-CH.pdf"
     text = " ".join(pdf_text(out / rows[3]["file"]).split())
-    assert "UODO" in text
+    assert "Prezes Urzędu Ochrony Danych Osobowych" in text
     assert "RODO" in text
     # A Swiss member's access request to LinkedIn Ireland rests on the GDPR (Art. 3(1)).
     assert "Art. 15 Abs. 1 DSGVO" in " ".join(pdf_text(out / rows[4]["file"]).split())

@@ -30,7 +30,7 @@ def test_kit_for_poland_and_bavaria(tmp_path: Path) -> None:
         *[f"PL/{kind}-{lang}.pdf" for kind in ("access", "art21", "complaint", "erasure", "objection", "reminder") for lang in ("en", "pl")],
     ]  # fmt: skip
     complaint = " ".join(pdf_text(out / "PL" / "complaint-pl.pdf").split())
-    assert "UODO" in complaint
+    assert "Prezes Urzędu Ochrony Danych Osobowych" in complaint
     assert "art. 77 ust. 1 RODO" in complaint
     assert "_" * 16 in complaint  # dates to fill in by hand
     assert "…" * 10 in complaint  # the member's details
