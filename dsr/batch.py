@@ -261,6 +261,30 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
             yield f"cannot be read as CSV: {error}"
 
 
+def _check_quotes(path: Path, text: str) -> None:
+    """Refuse a CSV file in which a quoted cell never closes.
+
+    Its cell would run to the end of the file, swallowing every row after it
+    without a word: those members would get no letter and no line in the report.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    start = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "unexpected end of data" not in str(error):
+                continue  # a field too long, say: that row's own error
+            raise BatchFileError(
+                f"{path}: line {start}: a quoted cell opens in this row and never closes, so "
+                f"the {reader.line_num - start} lines after it would be read as one cell; "
+                'close the quote (") and run again'
+            ) from error
+
+
 def _jsonl_row(line: str) -> dict[str, Any]:
     try:
         row = json.loads(line, object_pairs_hook=_unique_pairs)
@@ -341,6 +365,8 @@ def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
     if suffix in YAML_SUFFIXES:
         count = _count_yaml(text, str(path), max_rows)
     else:
+        if suffix != ".jsonl":
+            _check_quotes(path, text)
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
         count = sum(1 for _ in islice(lines, max_rows + 1))
     if count > max_rows:
@@ -635,6 +661,11 @@ def _enclosure(base: Path, item: object) -> str | object:
         raise ValueError(f"{item}: no such file in the batch file's folder {folder}") from None
     if not stat.S_ISREG(info.st_mode):
         raise ValueError(f"{item}: not a regular file")
+    if info.st_nlink > 1:
+        # A hard link is the same file as one elsewhere: it would bring that file in.
+        raise ValueError(
+            f"{item}: a file with {info.st_nlink} hard links; put a copy in the batch file's folder"
+        )
     return str(resolved)
 
 

@@ -18,6 +18,7 @@ opened, and refused (exit 2) as "not a regular file".
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
 import secrets
@@ -516,62 +517,64 @@ def archive_path(folder: Path) -> Path:
     return resolved.parent / f"{resolved.name}.zip"
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @contextmanager
 def folder_lock(folder: Path, run_id: str = RUN_ID) -> Iterator[None]:
-    """One dsr run writing into ``folder`` at a time: a lock file created exclusively.
+    """One dsr run writing into ``folder`` at a time: an advisory lock (flock) on a lock file.
 
-    A lock whose process is gone is stale: that run's temporary files are
-    removed and the lock is taken over.
+    The lock is held, not merely present: the kernel releases it when its run
+    ends, however it ends. A lock file that nobody holds is left from a run
+    that is gone: that run's temporary files (its id is in the file) are
+    removed and the lock is taken over. The file is checked to be the one
+    still at its name after locking, so two runs never both hold it.
     """
     line = f"{os.getpid()} {run_id}\n".encode()
     with open_folder(folder) as dir_fd:
-        for _ in range(3):
+        for _ in range(20):
             try:
+                check_own_file(folder, LOCK_FILE)
                 fd = os.open(
                     LOCK_FILE,
-                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                    os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK,
                     PRIVATE_FILE,
                     dir_fd=dir_fd,
                 )
-            except FileExistsError:
-                check_own_file(folder, LOCK_FILE)
-                held = (read(folder, LOCK_FILE) or b"").decode("utf-8", "replace").split()
-                pid = int(held[0]) if held and held[0].isdigit() else 0
-                if _pid_alive(pid):
-                    raise FolderBusy(
-                        f"another dsr run (process {pid}) is writing into {folder}; wait for it "
-                        f"to finish (if it is not running, remove {folder / LOCK_FILE})"
-                    ) from None
-                if len(held) > 1 and re.fullmatch(r"dsr[0-9a-f]{12}", held[1]):
-                    remove_temp_files(folder, held[1])
-                remove(folder, LOCK_FILE)
-                continue
+            except FileNotFoundError:
+                continue  # removed as it was checked: try again
             except OSError as error:
                 raise describe(error, folder / LOCK_FILE) from error
             try:
-                os.write(fd, line)
-            except OSError as error:
-                os.unlink(LOCK_FILE, dir_fd=dir_fd)
-                raise describe(error, folder / LOCK_FILE) from error
-            finally:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                held = os.pread(fd, 64, 0).decode("utf-8", "replace").split()
                 os.close(fd)
+                pid = held[0] if held and re.fullmatch(r"[0-9]{1,10}", held[0]) else "?"
+                raise FolderBusy(
+                    f"another dsr run (process {pid}) is writing into {folder}; "
+                    "wait for it to finish"
+                ) from None
+            try:
+                info, now = os.fstat(fd), os.stat(LOCK_FILE, dir_fd=dir_fd, follow_symlinks=False)
+            except FileNotFoundError:
+                os.close(fd)  # the run before removed it as it finished: take the next one
+                continue
+            if (info.st_dev, info.st_ino) != (now.st_dev, now.st_ino) or info.st_nlink != 1:
+                os.close(fd)
+                continue
             break
         else:
-            raise FolderBusy(f"cannot lock {folder}: {folder / LOCK_FILE} keeps reappearing")
+            raise FolderBusy(f"cannot lock {folder}: {folder / LOCK_FILE} keeps changing")
+        try:
+            before = os.pread(fd, 64, 0).decode("utf-8", "replace").split()
+            if len(before) > 1 and re.fullmatch(r"dsr[0-9a-f]{12}", before[1]):
+                remove_temp_files(folder, before[1])  # left by a run that is gone
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, line, 0)
+        except OSError as error:
+            os.close(fd)
+            raise describe(error, folder / LOCK_FILE) from error
         try:
             yield
         finally:
-            if read(folder, LOCK_FILE) == line:
-                remove(folder, LOCK_FILE)
+            with suppress(OSError):
+                os.unlink(LOCK_FILE, dir_fd=dir_fd)  # still locked: nobody else holds it
+            os.close(fd)

@@ -180,7 +180,7 @@ def _set_subject(message: EmailMessage, subject: str) -> None:
     """
     from email.header import Header
 
-    if subject.isascii():
+    if subject.isascii() and "=?" not in subject:
         message["Subject"] = subject
     else:
         message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
@@ -236,6 +236,12 @@ def mailbox(name: str, address: str) -> Address:
     from email.headerregistry import Address
 
     display = header_text(name)
+    if "=?" in display:
+        # A reader (and Python's own header parser) would decode it as an RFC 2047
+        # encoded word: "=?utf-8?q?A=0D=0ABcc:...?=" would become a header of its own.
+        raise InvalidRequest(
+            [Problem("name", f"{name!r} contains '=?', which e-mail reads as encoded text")]
+        )
     try:
         return Address(display_name=display, addr_spec=address)
     except (ValueError, IndexError, HeaderParseError) as error:

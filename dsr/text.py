@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urlsplit
 
 # Control, format (bidi controls among them) and surrogate code points, and the
@@ -88,6 +89,10 @@ def length_problem(field: str, value: str) -> str | None:
     return None
 
 
+# Fields that go into an e-mail header (the sender's display name).
+HEADER_FIELDS: Final = frozenset({"name"})
+
+
 def field_problem(field: str, value: str) -> str | None:
     """Why ``value`` cannot be ``field``'s text, or None: its limit, characters and words.
 
@@ -102,6 +107,8 @@ def field_problem(field: str, value: str) -> str | None:
     if reason:
         return reason
     text = kept_text(field, value)
+    if field in HEADER_FIELDS and "=?" in text:
+        return "contains '=?', which e-mail reads as the start of encoded text; remove it"
     if rule.pattern is not None and text and not rule.pattern.fullmatch(text):
         return f"use up to {rule.limit} {rule.characters}"
     if rule.word is not None:

@@ -13,13 +13,14 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import files
-from .errors import RegistryError
+from .errors import DsrError, RegistryError
 from .model import Controller
 from .text import printable
 
@@ -213,12 +214,15 @@ def forget() -> Forgotten:
     home = data_home()  # resolved once: the folder dsr wrote into, even through a link
     if not home.is_dir() or home.is_symlink():
         return Forgotten([], [], [])
-    stored, batches = _read_manifest(home)
-    own = (*TRACKING_FILES, MANIFEST)  # dsr's fixed names, its store and its manifest
+    ours = _manifest_is_ours(home)
+    stored, batches = _read_manifest(home) if ours else ({}, [])
+    # dsr's fixed names are removed only while they hold dsr's store and manifest:
+    # another program's "tracking.sqlite3" in a folder named as DSR_HOME is kept.
+    own = (*(TRACKING_FILES if _store_is_ours(home) else ()), *((MANIFEST,) if ours else ()))
     removed: list[Path] = []
     changed: list[Path] = []
     for name, sha in stored.items():
-        if name in own or not _safe_relative(name):
+        if name in (*TRACKING_FILES, MANIFEST) or not _safe_relative(name):
             continue
         if sha and _sha256(home, name) == sha:
             if files.remove(home, name):
@@ -232,6 +236,58 @@ def forget() -> Forgotten:
     left = sorted(p for p in home.rglob("*") if not p.is_dir()) if home.exists() else []
     kept = [p for p in left if p not in changed]
     return Forgotten(removed, kept, [Path(b) for b in batches if Path(b).is_dir()], changed)
+
+
+def _manifest_is_ours(home: Path) -> bool:
+    """Whether ``home``'s manifest is one dsr wrote: JSON lines of its two kinds only."""
+    try:
+        data = files.read(home, MANIFEST)
+    except files.FileError:
+        return False
+    if data is None:
+        return False
+    lines = data.decode("utf-8", "replace").splitlines()
+    for number, line in enumerate(lines, 1):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            if number == len(lines):
+                continue  # the last line, cut short by a kill
+            return False
+        if not isinstance(entry, dict) or not (
+            set(entry) in ({"file"}, {"file", "sha256"}, {"batch"})
+            and all(isinstance(value, str) for value in entry.values())
+        ):
+            return False
+    return True
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _store_is_ours(home: Path) -> bool:
+    """Whether ``home``'s tracking store is dsr's: an SQLite file with its table."""
+    name = TRACKING_FILES[0]
+    try:
+        files.check_own_file(home, name)
+        if (home / name).is_symlink():
+            return False
+        with (home / name).open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                return False
+        uri = (home / name).resolve().as_uri() + "?mode=ro"
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error, DsrError, ValueError):
+        return False
+    return "requests" in tables and version >= 1
 
 
 def _sha256(home: Path, name: str) -> str | None:

@@ -13,6 +13,8 @@ import os
 import stat
 import subprocess
 import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -402,14 +404,55 @@ def test_21_two_letters_at_once(tmp_path: Path) -> None:
 def test_21_a_second_batch_into_the_folder_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".dsr-batch.lock").write_text(f"{os.getppid()} dsr0123456789ab\n", encoding="utf-8")
-    code, output = invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")
+    with files.folder_lock(out, "dsr0123456789ab"):  # another run holds the folder
+        code, output = invoke("batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt")
     assert code == 2  # the folder cannot be used by this run: bad input, not dsr's fault
     assert output == (
-        f"Error: another dsr run (process {os.getppid()}) is writing into {out}; wait for it "
-        f"to finish (if it is not running, remove {out / '.dsr-batch.lock'})\n"
+        f"Error: another dsr run (process {os.getpid()}) is writing into {out}; "
+        "wait for it to finish\n"
     )
     assert not (out / "report.csv").exists()
+
+
+def test_21_a_lock_file_nobody_holds_is_taken_over(tmp_path: Path) -> None:
+    """A lock left by a run that is gone, even naming a live process or unreadable."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for held in (f"{os.getpid()} dsr0123456789ab\n", "", "\u00b2 x", "9" * 23):
+        (out / ".dsr-batch.lock").write_text(held, encoding="utf-8")
+        code, output = invoke(
+            "batch", str(rows_file(tmp_path)), "-o", str(out), "--format", "txt", "--force"
+        )
+        assert code == 0, (held, output)
+        assert not (out / ".dsr-batch.lock").exists()
+
+
+def test_21_the_folder_lock_is_never_held_twice(tmp_path: Path) -> None:
+    """Many runs racing for one folder (threads: each opens the lock file on its own)."""
+
+    holders: list[int] = []
+    most = [0]
+    guard = threading.Lock()
+
+    def run(number: int) -> None:
+        for _ in range(30):
+            try:
+                with files.folder_lock(tmp_path, f"dsr{number:012x}"):
+                    with guard:
+                        holders.append(number)
+                        most[0] = max(most[0], len(holders))
+                    time.sleep(0.001)
+                    with guard:
+                        holders.remove(number)
+            except files.FolderBusy:
+                pass
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
 
 
 # Finding 23: a reference is no path in an attachment's name; a full disk is said.
