@@ -281,7 +281,7 @@ def main(debug: bool) -> None:
 
 
 def _load_profile(path: Path) -> dict[str, Any]:
-    from .limits import MAX_DEPTH, LimitError, check_depth, read_limited
+    from .limits import MAX_DEPTH, TOO_MANY_DIGITS, LimitError, check_depth, read_limited
 
     try:
         data = check_depth(tomllib.loads(read_limited(path).decode("utf-8")), str(path))
@@ -293,6 +293,8 @@ def _load_profile(path: Path) -> dict[str, Any]:
         fail([f"--profile: {path}: nested more than {MAX_DEPTH} levels deep"])
     except tomllib.TOMLDecodeError as error:
         fail([f"--profile: {path} is not valid TOML: {error}"])
+    except ValueError:  # a number of thousands of digits
+        fail([f"--profile: {path} {TOO_MANY_DIGITS}"])
     from .inputs import FIELDS
 
     values: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import datenanfragen, registry
 from .errors import RegistryError
-from .limits import MAX_DEPTH, LimitError, check_depth, load_json, read_limited
+from .limits import MAX_DEPTH, TOO_MANY_DIGITS, LimitError, check_depth, load_json, read_limited
 from .model import Controller
 
 
@@ -43,6 +43,8 @@ def record_from_file(path: Path) -> tuple[str, dict[str, Any]]:
         raise RegistryError(f"{path}: not valid TOML: {error}") from error
     except json.JSONDecodeError as error:
         raise RegistryError(f"{path}: not valid JSON: {error}") from error
+    except ValueError as error:  # tomllib: a number of thousands of digits
+        raise RegistryError(f"{path}: {TOO_MANY_DIGITS}") from error
     if not isinstance(data, dict):
         raise RegistryError(f"{path}: expected one controller record (an object)")
     if _is_datenanfragen(data):

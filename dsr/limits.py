@@ -61,12 +61,19 @@ def check_depth(data: Any, where: str, limit: int = MAX_DEPTH) -> Any:
     return data
 
 
+TOO_MANY_DIGITS = "holds a number of more than 4,300 digits, which dsr does not read"
+
+
 def load_json(text: str, where: str) -> Any:
     """Parse JSON; ``where`` names the file (and line) in errors. Raises ValueError if not JSON."""
     try:
         data = json.loads(text)
     except RecursionError:
         raise LimitError(f"{where}: nested more than {MAX_DEPTH} levels deep") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # a number of thousands of digits
+        raise LimitError(f"{where}: {TOO_MANY_DIGITS}") from None
     return check_depth(data, where)
 
 
