@@ -232,8 +232,8 @@ def _store() -> Iterator[sqlite3.Connection]:
 def _row(values: sqlite3.Row) -> Tracked:
     """A request from its row, read by column name."""
     try:
-        return _from_row(values)
-    except (KeyError, IndexError, TypeError, ValueError) as error:
+        return _checked(_from_row(values))
+    except (KeyError, IndexError, TypeError, ValueError, RecursionError) as error:
         raise StoreError(
             f"the tracking store {database_path()} holds a request dsr cannot read "
             f"({type(error).__name__}: {error})"
@@ -266,6 +266,38 @@ def _from_row(row: sqlite3.Row) -> Tracked:
         controller_record=json.loads(controller_record) if controller_record else None,
         file_hashes=json.loads(file_hashes) if file_hashes else {},
     )  # fmt: skip
+
+
+def _checked(tracked: Tracked) -> Tracked:
+    """``tracked`` if every field has the type and range dsr writes; else ValueError.
+
+    The store is a file on the user's disk: a row edited by hand, or by
+    another program, must not reach the letters as a list where a table
+    belongs, an unknown kind, or a date no deadline can be counted from.
+    """
+    from .model import Kind
+
+    Kind(tracked.kind)  # ValueError for a kind dsr does not write
+    texts = (tracked.reference, tracked.jurisdiction, tracked.controller, tracked.language)
+    if not all(isinstance(text, str) for text in texts):
+        raise ValueError("a text column holds something else")
+    if not isinstance(tracked.inputs, dict) or not all(isinstance(k, str) for k in tracked.inputs):
+        raise ValueError("inputs is not a table of options")
+    if not isinstance(tracked.files, list) or not all(isinstance(f, str) for f in tracked.files):
+        raise ValueError("files is not a list of file names")
+    if tracked.controller_record is not None and not isinstance(tracked.controller_record, dict):
+        raise ValueError("controller_record is not a table")
+    if not isinstance(tracked.file_hashes, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in tracked.file_hashes.items()
+    ):
+        raise ValueError("file_hashes is not a table of checksums")
+    for when in (tracked.sent, tracked.deadline, tracked.answered, tracked.reminded):
+        if when is not None and not STORE_YEARS[0] <= when.year <= STORE_YEARS[1]:
+            raise ValueError(f"the date {when} is out of range")
+    return tracked
+
+
+STORE_YEARS = (1990, 2200)  # dates dsr writes: letters of today, deadlines months ahead
 
 
 def _sha256(path: Path) -> str | None:

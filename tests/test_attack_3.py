@@ -172,3 +172,57 @@ def test_4_a_quoted_cell_over_several_lines_is_still_one_cell(
     code, output = invoke("batch", str(rows), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 3
+
+
+# 10 (MEDIUM): a number of thousands of digits was an internal error, exit 1.
+
+
+def test_10_a_number_too_long_to_read_is_a_clear_error(tmp_path: Path, dsr_home: Path) -> None:
+    record = tmp_path / "big.json"
+    record.write_text('{"slug": "acme", "service": "Acme", "x": ' + "9" * 5000 + "}")
+    profile = tmp_path / "p.toml"
+    profile.write_text('name = "E M"\nx = ' + "9" * 5000 + "\n")
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "big.json").write_text(record.read_text())
+    for args in (
+        ("controllers", "import", str(record)),
+        ("controllers", "import", str(folder)),
+        ("letter", "--profile", str(profile), "--kind", "objection", "-o", str(tmp_path / "a.txt")),
+    ):
+        code, output = invoke(*args)
+        assert code == 2, (args, output)
+        assert "4,300 digits" in output
+
+
+# 12 (MEDIUM): rows of the tracking store edited by hand gave internal errors.
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("inputs", "[1, 2]"),
+        ("kind", "bogus"),
+        ("files", "5"),
+        ("deadline", "9999-12-31"),
+        ("file_hashes", "[" * 5000 + "]" * 5000),
+        ("controller_record", '"text"'),
+    ],
+)
+def test_12_a_row_dsr_did_not_write_is_named_not_a_crash(
+    column: str, value: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    code, output = invoke(
+        "letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "E M",
+        "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "e@example.org",
+        "--date", "2026-11-22", "--track", "-o", str(tmp_path / "t.txt"),
+    )  # fmt: skip
+    assert code == 0, output
+    connection = sqlite3.connect(dsr_home / "tracking.sqlite3")
+    connection.execute(f"UPDATE requests SET {column} = ?", (value,))
+    connection.commit()
+    connection.close()
+    for args in (("track", "list"), ("track", "remind", "1", "-o", str(tmp_path / "r.txt"))):
+        code, output = invoke(*args)
+        assert code == 2, (args, output)
+        assert "holds a request dsr cannot read" in output
