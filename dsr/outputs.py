@@ -19,7 +19,6 @@ from .render import render_html, render_text
 from .text import field_problem
 
 if TYPE_CHECKING:
-    from email.headerregistry import Address
     from email.message import EmailMessage
 
 FORMATS = (".pdf", ".html", ".txt", ".eml")
@@ -197,6 +196,7 @@ def email_message(
     ``pdf`` is the letter's PDF if it is already made (dsr batch makes them
     in groups); otherwise it is rendered here.
     """
+    import email.policy
     from datetime import UTC, datetime, time
     from email.message import EmailMessage
     from email.utils import format_datetime
@@ -207,12 +207,14 @@ def email_message(
     if problem:
         raise InvalidRequest([Problem("reference", problem)])
     subject, body = subject_and_body(letter, template_dir)
-    message = EmailMessage()
-    # Address objects quote the display name: no name can add an address.
+    # Headers dsr writes whole (From, To, Subject) are kept as written: refolding
+    # would parse them again and could split an encoded display name.
+    message = EmailMessage(policy=email.policy.default.clone(refold_source="none"))
+    # The display name is quoted or encoded whole: no name can add an address.
     if letter.sender_email:
-        message["From"] = mailbox(letter.sender.name, letter.sender_email)
+        message.set_raw("From", mailbox(letter.sender.name, letter.sender_email))
     if letter.recipient_email:
-        message["To"] = mailbox(letter.recipient.name, letter.recipient_email)
+        message.set_raw("To", mailbox(letter.recipient.name, letter.recipient_email, "controller"))
     _set_subject(message, subject)
     message["Date"] = format_datetime(datetime.combine(letter.date, time(9, 0), tzinfo=UTC))
     message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
@@ -226,14 +228,15 @@ def email_message(
     return bytes(message)
 
 
-def mailbox(name: str, address: str) -> Address:
-    """One mailbox for a header: ``name`` is only ever its display name.
+def mailbox(name: str, address: str, field: str = "email") -> str:
+    """One mailbox for a header, as it is written: ``name`` is only ever its display name.
 
-    Raises RenderError for a name with a line break or an address that is no
-    single mailbox (dsr's input checks refuse both before this).
+    The display name is quoted or encoded whole (email.utils.formataddr); the
+    domain is written in its ASCII (IDNA) form, as every mail system reads it.
+    A name holding "=?" (a reader would decode it as encoded text) and an
+    address with non-ASCII before the "@" are refused, naming the option.
     """
-    from email.errors import HeaderParseError
-    from email.headerregistry import Address
+    from email.utils import formataddr
 
     display = header_text(name)
     if "=?" in display:
@@ -242,10 +245,17 @@ def mailbox(name: str, address: str) -> Address:
         raise InvalidRequest(
             [Problem("name", f"{name!r} contains '=?', which e-mail reads as encoded text")]
         )
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not local.isascii() or any(c in local for c in '\r\n<>"(),;'):
+        raise InvalidRequest(
+            [Problem(field, f"{address!r} cannot go into an e-mail header; use an address "
+                            "with only ASCII letters, digits and . _ + - before the @")]
+        )  # fmt: skip
     try:
-        return Address(display_name=display, addr_spec=address)
-    except (ValueError, IndexError, HeaderParseError) as error:
-        raise RenderError(f"{address!r} cannot be an e-mail header's address ({error})") from error
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InvalidRequest([Problem(field, f"{domain!r} is not a domain name")]) from None
+    return formataddr((display, f"{local}@{ascii_domain}"), charset="utf-8")
 
 
 def mailto(letter: Letter, template_dir: Path | None = None) -> str | None:

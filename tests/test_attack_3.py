@@ -226,3 +226,33 @@ def test_12_a_row_dsr_did_not_write_is_named_not_a_crash(
         code, output = invoke(*args)
         assert code == 2, (args, output)
         assert "holds a request dsr cannot read" in output
+
+
+# 13 (MEDIUM): an internationalised domain was written wrongly; a non-ASCII local part
+# failed only at output, exit 1.
+
+
+def test_13_an_internationalised_domain_is_written_as_mail_systems_read_it(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    code, output = invoke(
+        *ERASURE[:-4], "--email", "erika@bücher.de", "--date", "2026-11-22",
+        "--name", "Jörg Müller, spy@evil.example", "-o", str(tmp_path / "x.eml"),
+    )  # fmt: skip
+    assert code == 0, output
+    message = email.message_from_bytes(
+        (tmp_path / "x.eml").read_bytes(), policy=email.policy.default
+    )
+    (sender,) = message["From"].addresses  # one mailbox: the name adds none
+    assert sender.display_name == "Jörg Müller, spy@evil.example"
+    assert sender.addr_spec == "erika@xn--bcher-kva.de"
+
+
+def test_13_a_non_ascii_local_part_is_refused_up_front(tmp_path: Path, dsr_home: Path) -> None:
+    code, output = invoke(
+        *ERASURE[:-4], "--email", "jörg@example.org", "--date", "2026-11-22",
+        "--name", "Jörg", "-o", str(tmp_path / "x.eml"),
+    )  # fmt: skip
+    assert code == 2
+    assert output.startswith("Error: --email:")
+    assert not (tmp_path / "x.eml").exists()

@@ -112,7 +112,9 @@ def test_batch_parser_never_crashes(tmp_path_factory: object, data: bytes, suffi
 
 def test_printable_csv_fuzz_reports_rows_not_tracebacks(tmp_path: Path) -> None:
     lines = ["kind,jurisdiction,name,address,account_email"]
-    lines += [f"objection,{c},{c}{c},x {c},{c}@example.org" for c in string.punctuation]
+    # A lone '"' opens a quoted cell that never closes: the whole file is refused
+    # before anything is written (tests/test_attack_3.py), so it is left out here.
+    lines += [f"objection,{c},{c}{c},x {c},{c}@example.org" for c in string.punctuation if c != '"']
     source = tmp_path / "people.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, output = run(["batch", str(source), "-o", str(tmp_path / "out")])
