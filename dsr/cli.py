@@ -588,8 +588,8 @@ def letter(
         click.echo(f"Tracking it as request {request_id} ('dsr track list').", err=True)
     recipient = composed.recipient.name
     click.echo(
-        f"Wrote {output} ({composed.kind.value}, {composed.language}, to {recipient}; "
-        f"reference {composed.reference})",
+        f"Wrote {shown(str(output))} ({composed.kind.value}, {composed.language}, "
+        f"to {shown(recipient)}; reference {composed.reference})",
         err=True,
     )
     if composed.kind is Kind.CONTROLLER_COMPLAINT:
@@ -872,8 +872,8 @@ def batch(
     unchanged = sum(r.status == "unchanged" for r in report.results)
     recap = f" (the first {BATCH_RECAP} again above)" if len(report.failed) > BATCH_RECAP else ""
     click.echo(
-        f"Wrote {counted(written, 'letter')} to {out_dir}, {unchanged} unchanged, "
-        f"{len(report.failed)} failed{recap}; see {out_dir / 'report.csv'}",
+        f"Wrote {counted(written, 'letter')} to {shown(str(out_dir))}, {unchanged} unchanged, "
+        f"{len(report.failed)} failed{recap}; see {shown(str(out_dir / 'report.csv'))}",
         err=True,
     )
     if make_zip:
@@ -967,7 +967,9 @@ def templates(
         from .kits import write_sources
 
         written = write_sources(out_dir, force=force)
-        click.echo(f"Wrote {len(written)} template and catalog files to {out_dir}", err=True)
+        click.echo(
+            f"Wrote {len(written)} template and catalog files to {shown(str(out_dir))}", err=True
+        )
         return
     problems = [
         f"--jurisdiction: {code!r} is not a jurisdiction dsr knows; run 'dsr list jurisdictions'"
@@ -997,7 +999,8 @@ def templates(
             progress=step,
         )
     click.echo(
-        f"Wrote {counted(len(entries), 'blank letter')} and index.html to {out_dir}", err=True
+        f"Wrote {counted(len(entries), 'blank letter')} and index.html to {shown(str(out_dir))}",
+        err=True,
     )
     if make_zip:
         from .outputs import zip_folder
@@ -1086,7 +1089,7 @@ def ics(output: Path, force: bool) -> None:
         fail([f"--output: {output} exists; use --force to overwrite it"])
     refuse_output_among_inputs(output, [("the tracking store", tracking.database_path())])
     atomic_write(output, tracking.calendar(tracking.all_requests(), today()), replace=force)
-    click.echo(f"Wrote {output}", err=True)
+    click.echo(f"Wrote {shown(str(output))}", err=True)
 
 
 @track_group.command()
@@ -1234,8 +1237,8 @@ def _write_tracked(
         composed = with_timeline(composed, timeline_of)
     render_to(composed, output, force=force, annexes=tuple(Path(p) for p in request.enclosures))
     click.echo(
-        f"Wrote {output} ({composed.kind.value}, {composed.language}, to "
-        f"{composed.recipient.name})",
+        f"Wrote {shown(str(output))} ({composed.kind.value}, {composed.language}, to "
+        f"{shown(composed.recipient.name)})",
         err=True,
     )
 

@@ -23,6 +23,7 @@ import os
 import re
 import secrets
 import stat
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -85,12 +86,25 @@ def is_file_name(text: str) -> bool:
 
 
 def name_parts(name: str) -> list[str]:
-    """The components of a relative name dsr chose; anything that could leave the folder fails."""
+    """The components of a relative name; anything that could leave the folder fails.
+
+    Names dsr makes from data are slugs already; a name the member typed
+    (``-o "Widerspruch Müller.pdf"``) may hold any printable characters. Only
+    what could leave the folder or confuse a terminal is refused: an empty
+    part, "." and "..", NUL and control characters, a part too long to exist.
+    """
     parts = name.split("/")
     for part in parts:
-        if part in ("", ".", "..") or not _COMPONENT.fullmatch(part):
+        if (
+            part in ("", ".", "..")
+            or any(unicodedata.category(char) == "Cc" for char in part)
+            or len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES
+        ):
             raise UnsafeFile(f"{name!r} cannot name a file inside the output folder")
     return parts
+
+
+MAX_NAME_BYTES = 200  # room for the ".<name>.<run id>.part" of a file being written
 
 
 def describe(error: OSError, path: Path | str, doing: str = "write") -> FileError:
