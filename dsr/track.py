@@ -19,6 +19,7 @@ from typing import Any
 
 from . import files
 from .errors import InputError
+from .text import printable
 from .userdata import MANIFEST, TRACKING_FILES, data_home, note_stored, private_home
 
 # Migrations, applied in order; PRAGMA user_version records how many ran.
@@ -606,9 +607,14 @@ def calendar(requests: list[Tracked], today: date) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//dsr//data-subject requests//EN")
     cal.add("version", "2.0")
-    for tracked in requests:
-        if tracked.closed or tracked.answered:
+    for stored in requests:
+        if stored.closed or stored.answered:
             continue
+        # The store is a file on disk: its text is shown in a calendar app, so the
+        # control and bidi characters a hand-edited row may hold are escaped.
+        tracked = replace(
+            stored, reference=printable(stored.reference), recipient=printable(stored.recipient)
+        )
         event = Event()
         event.add("uid", f"{tracked.reference}-{tracked.id}@dsr.invalid")
         event.add("summary", f"Deadline: {tracked.kind} {tracked.reference} ({tracked.recipient})")

@@ -256,3 +256,42 @@ def test_13_a_non_ascii_local_part_is_refused_up_front(tmp_path: Path, dsr_home:
     assert code == 2
     assert output.startswith("Error: --email:")
     assert not (tmp_path / "x.eml").exists()
+
+
+# 20 (LOW): the .ics file carried control characters from the store raw.
+
+
+def test_20_the_calendar_escapes_control_characters(tmp_path: Path, dsr_home: Path) -> None:
+    code, output = invoke(
+        "letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "E M",
+        "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "e@example.org",
+        "--date", "2026-11-22", "--track", "-o", str(tmp_path / "t.txt"),
+    )  # fmt: skip
+    assert code == 0, output
+    connection = sqlite3.connect(dsr_home / "tracking.sqlite3")
+    connection.execute("UPDATE requests SET recipient = ?", ("Evil\x1b]0;T\x07 Corp\u202e",))
+    connection.commit()
+    connection.close()
+    code, output = invoke("track", "ics", "-o", str(tmp_path / "d.ics"))
+    assert code == 0, output
+    ics = (tmp_path / "d.ics").read_text(encoding="utf-8")
+    assert "\x1b" not in ics
+    assert "\x07" not in ics
+    assert "\u202e" not in ics
+    assert "Evil" in ics
+
+
+# 16 (LOW): a name the member types for the output file may hold spaces and accents.
+
+
+def test_16_an_output_name_with_spaces_and_accents_is_accepted(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    target = tmp_path / "Widerspruch Müller.pdf"
+    code, output = invoke(
+        "letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "E M",
+        "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "e@example.org",
+        "--date", "2026-11-22", "-o", str(target),
+    )  # fmt: skip
+    assert code == 0, output
+    assert target.is_file()
