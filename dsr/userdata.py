@@ -233,7 +233,14 @@ def forget() -> Forgotten:
     for folder in (home / "controllers", home):
         if files.remove_empty_folder(folder):
             removed.append(folder)
-    left = sorted(p for p in home.rglob("*") if not p.is_dir()) if home.exists() else []
+    # Everything left is named: files, links (never followed) and empty folders.
+    left = (
+        sorted(
+            p for p in home.rglob("*") if p.is_symlink() or not p.is_dir() or not any(p.iterdir())
+        )
+        if home.exists()
+        else []
+    )
     kept = [p for p in left if p not in changed]
     return Forgotten(removed, kept, [Path(b) for b in batches if Path(b).is_dir()], changed)
 
