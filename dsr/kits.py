@@ -256,14 +256,25 @@ def write_sources(out_dir: Path, force: bool = False) -> list[Path]:
 
     An existing file is replaced only with ``force``, never through a link.
     """
-    written = []
-    for folder, pattern in (("templates", "*.jinja"), ("locales", "*.po")):
-        source = resource_dir(folder)
-        for path in sorted(source.rglob(pattern)):
-            name = f"{folder}/{path.relative_to(source).as_posix()}"
-            written.append(
-                files.write_file(
-                    out_dir, name, path.read_bytes(), mode=files.SHARED_FILE, replace=force
+    sources = [
+        (f"{folder}/{path.relative_to(resource_dir(folder)).as_posix()}", path)
+        for folder, pattern in (("templates", "*.jinja"), ("locales", "*.po"))
+        for path in sorted(resource_dir(folder).rglob(pattern))
+    ]
+    # Everything that would stop the export is found before the first file is
+    # written: a link or a file where a folder goes, a file that exists.
+    for name, _ in sources:
+        parts = files.name_parts(name)
+        for depth in range(1, len(parts)):
+            folder = out_dir.joinpath(*parts[:depth])
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                raise files.UnsafeFile(
+                    f"{folder} is a link or not a folder; dsr writes only into folders of its own"
                 )
-            )
-    return written
+        target = out_dir / name
+        if not force and (target.is_symlink() or target.exists()):
+            raise files.OutputExists(f"{target} exists; use --force to replace it")
+    return [
+        files.write_file(out_dir, name, path.read_bytes(), mode=files.SHARED_FILE, replace=force)
+        for name, path in sources
+    ]

@@ -60,6 +60,42 @@ FIELD_RULES: dict[str, FieldRule] = {
     "controller-complaint-date": FieldRule(40),
 }
 DEFAULT_RULE = FieldRule(200)  # kind, jurisdiction, controller, lang, authority...
+
+# Every text of a controller record (dsr's format; datarequests.org's records are
+# read into it) and of an authority's form, by its key; list items by their
+# list's key. What a letter prints has the word limit of the member's name and
+# address; links and e-mail addresses are one word each; notes and sources go
+# to the terminal only. A label (``labels.<language>.<key>``) has its key's rule.
+RECORD_RULES: Final[dict[str, FieldRule]] = {
+    "service": FieldRule(200, word=64),
+    "objection_form": FieldRule(500),
+    "privacy_form": FieldRule(500),
+    "dpo_form": FieldRule(500),
+    "privacy_email": FieldRule(254),
+    "dpo_email": FieldRule(254),
+    "ai_setting_name": FieldRule(200, word=64),
+    "ai_setting_path": FieldRule(300, word=64),
+    "ai_setting_url": FieldRule(500),
+    "ai_legal_basis": FieldRule(300, word=64),
+    "network": FieldRule(20),
+    "objection_form_name": FieldRule(200, word=64),
+    "notes": FieldRule(2000),
+    "sources": FieldRule(2000),
+    "profile_hosts": FieldRule(253),
+    "ai_training_jurisdictions": FieldRule(10),
+    "entity name": FieldRule(200, word=64),
+    "entity attention": FieldRule(200, word=64),
+    "entity attention_text": FieldRule(200, word=64),
+    "entity lead_authority": FieldRule(60),
+    "entity established_in": FieldRule(2),
+    "entity country": FieldRule(2),
+    "entity address": FieldRule(100, word=64),
+    "entity jurisdictions": FieldRule(10),
+    "entity sources": FieldRule(2000),
+    "authority name": FieldRule(200, word=64),
+    "authority address": FieldRule(100, word=64),
+    "authority note": FieldRule(2000),
+}
 # Longer text is counted as typed, not normalised first (NFC may join up to four
 # characters into one): refusing a field of megabytes must not cost seconds.
 _COUNT_AS_TYPED = 16
@@ -69,11 +105,24 @@ def field_rule(field: str) -> FieldRule:
     return FIELD_RULES.get(field, DEFAULT_RULE)
 
 
+# Spaces no line breaks at (Unicode's line-breaking class GL): the no-break,
+# figure and narrow no-break spaces. A member's text is kept with plain spaces
+# in their place: they come in unseen, pasted from word processors and web
+# pages ("M.\u00a0Dupont", "SW1A\u00a02AA"), and mean nothing a letter needs:
+# kept, they would join words into runs no line can break (an unbreakable
+# line runs off the page), make two names that look alike differ (in the
+# e-mail's sender, a batch's file names, tracking), and decide the layout
+# instead of the language's rules (dsr.typography puts no-break spaces where
+# the letter's language asks for them).
+NO_BREAK_SPACES: Final = "\u00a0\u2007\u202f"
+_PLAIN_SPACES: Final = str.maketrans(dict.fromkeys(NO_BREAK_SPACES, " "))
+
+
 def kept_text(field: str, value: str) -> str:
-    """The text of ``field`` as dsr keeps it: stripped, NFC, line breaks as ``\\n``."""
+    """The text of ``field`` as dsr keeps it: stripped, NFC, plain spaces, line breaks as ``\\n``."""
     if field_rule(field).multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", value.strip())
+    return unicodedata.normalize("NFC", value.translate(_PLAIN_SPACES).strip())
 
 
 def length_problem(field: str, value: str) -> str | None:
@@ -111,14 +160,114 @@ def field_problem(field: str, value: str) -> str | None:
         return "contains '=?', which e-mail reads as the start of encoded text; remove it"
     if rule.pattern is not None and text and not rule.pattern.fullmatch(text):
         return f"use up to {rule.limit} {rule.characters}"
+    return shape_problem(text, rule)
+
+
+def shape_problem(text: str, rule: FieldRule) -> str | None:
+    """Why ``text`` would not keep to its place on the page, or None.
+
+    Its longest run no line can break (a word, or words joined by no-break
+    spaces or punctuation) is at most ``rule.word`` characters, and no
+    character carries more than ``MAX_MARKS`` combining marks (stacked, they
+    would be drawn through the lines above and below). The check of member
+    fields and controller records alike.
+    """
     if rule.word is not None:
-        longest = max(text.split(), key=len, default="")
+        longest = max(unbreakable_runs(text), key=len, default="")
         if len(longest) > rule.word:
             return (
-                f"has a word of {len(longest)} characters ({longest[:20]!r}...); "
-                f"the limit is {rule.word}"
+                f"has a word of {len(longest)} characters ({longest[:20]!r}...), "
+                f"counting what no line can break between; the limit is {rule.word}"
             )
+    stack, at = mark_stack(text)
+    if stack > MAX_MARKS:
+        start = max(at - stack, 0)
+        return (
+            f"has {stack} combining marks on one character ({text[start : at + 1][:12]!r}...); "
+            f"the limit is {MAX_MARKS}"
+        )
     return None
+
+
+# White space a line may break at: every space but the no-break ones.
+_BREAKING_SPACE: Final = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+_LINE_BREAKS: Final = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
+# Unicode Standard Annex #14 (line breaking): no line breaks at a space before
+# closing punctuation, "!", "?", ",", ".", ":", ";" or "/" (rule LB13; "CL CP
+# EX IS SY"), before a final quotation mark (LB15b) or a word joiner (LB11),
+# between two em dashes (LB17), nor after opening punctuation (LB14) or an
+# initial quotation mark that opens (LB15a). Counted a little wider, so that
+# a run is never shorter than the engines' (tests/test_properties.py asks
+# Pango): "x ! ! ! ..." is one run.
+_HOLDS_BEFORE: Final = frozenset(
+    "!?,.:;/\u037e\u0589\u060c\u060d\u061b\u061f\u06d4\u2044\u203c\u2047\u2048\u2049"
+    "\u3001\u3002\u30fb\ufe10\ufe11\ufe12\ufe13\ufe14\ufe15\ufe16\ufe50\ufe52\ufe54"
+    "\ufe55\ufe56\ufe57\uff01\uff0c\uff0e\uff0f\uff1a\uff1b\uff1f\uff61\uff64"
+    "\u2060\ufeff\u2014\u2e3a\u2e3b\u301c\u30a0\u30fc\u3005\u303b\u309d\u309e\u30fd\u30fe"
+)
+_HOLDS_AFTER: Final = frozenset("\u00a1\u00bf\u2e18")  # ¡ ¿ ⸘ open, though not Ps
+
+
+def _holds(run: str, spaces: str, after: str) -> bool:
+    """Whether no line breaks at ``spaces`` between the end of ``run`` and ``after``."""
+    if not run or _LINE_BREAKS.intersection(spaces):
+        return False
+    before = run[-1]
+    if unicodedata.category(before) == "Ps" or before in _HOLDS_AFTER:
+        return True
+    if unicodedata.category(before) == "Pi" and (
+        len(run) == 1 or run[-2].isspace() or unicodedata.category(run[-2]) in ("Ps", "Pi")
+    ):
+        return True
+    return unicodedata.category(after) in ("Pe", "Pf") or after in _HOLDS_BEFORE
+
+
+def unbreakable_runs(text: str) -> list[str]:
+    """The runs of ``text`` no line can break: the text cut where a line may break.
+
+    A line breaks at a space, a tab or a line break, not at a no-break space
+    (U+00A0, U+2007, U+202F) or a word joiner, nor where Unicode's line
+    breaking rules keep the text around a space together (``_holds``). Long
+    words are measured by these runs, as the engines set them: ``str.split``
+    would cut at no-break spaces, which no engine breaks at.
+    """
+    runs: list[str] = []
+    run = ""
+    start = 0
+    for gap in _BREAKING_SPACE.finditer(text):
+        run += text[start : gap.start()]
+        start = gap.end()
+        if start < len(text) and _holds(run, gap.group(), text[start]):
+            run += gap.group()
+        elif run:
+            runs.append(run)
+            run = ""
+    run += text[start:]
+    if run:
+        runs.append(run)
+    return runs
+
+
+# Combining marks one character may carry: Vietnamese needs two (one once
+# composed, as dsr keeps text), the longest in CLDR's data (3.6 million names,
+# dates and units in over 700 locales, Tibetan and Chakma among them) has four.
+MAX_MARKS: Final = 4
+
+
+def mark_stack(text: str) -> tuple[int, int]:
+    """The most combining marks (nonspacing or enclosing) on one character, and where they end.
+
+    A joiner between marks does not start a new character.
+    """
+    longest = count = end = 0
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in ("Mn", "Me"):
+            count += 1
+            if count > longest:
+                longest, end = count, index
+        elif char not in ALLOWED_FORMAT:
+            count = 0
+    return longest, end
 
 
 def refused_character(text: str, multiline: bool = False) -> str | None:
