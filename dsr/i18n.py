@@ -243,10 +243,47 @@ def _italian(text: str) -> str:
     return _IT_ELIDED.sub(elide, text)
 
 
+# Maltese: the article before a day of the month follows the number as it is
+# said, as the official texts write it ("tas-27 ta' April 2016", "tat-30 ta'
+# Mejju"): t- before tnejn, tlieta, tmienja..., s- before sitta, sebgħa..., d-
+# before disgħa..., l- otherwise; "fi" with l- is "fl-" before a vowel sound
+# (l-ewwel, erbgħa, għaxra, għoxrin) and "fil-" before a consonant (ħamsa, ħdax).
+_MT_SUN = {
+    **dict.fromkeys((2, 3, 8, 12, 13, 18, 22, 23, 28, 30), "t"),
+    **dict.fromkeys((6, 7, 16, 17, 26, 27), "s"),
+    **dict.fromkeys((9, 19, 29), "d"),
+}
+_MT_VOWEL_SOUND = frozenset({1, 4, 10, 14, 20, 24})
+_MT_STEMS = {"l": "", "il": "i", "sal": "sa", "tal": "ta", "mill": "mi", "fl": "fi",
+             "fil": "fi", "lill": "li", "bil": "bi", "mal": "ma", "bl": "bi"}  # fmt: skip
+_MT_DAY = re.compile(
+    r"(?<![\w\u2019'-])(l|il|sal|tal|mill|fl|fil|lill|bil|bl|mal)-(?=(\d{1,2})\u00a0)",
+    re.IGNORECASE,
+)
+
+
+def _maltese(text: str) -> str:
+    def article(match: re.Match[str]) -> str:
+        word, day = match.group(1), int(match.group(2))
+        stem = _MT_STEMS[word.lower()]
+        if day in _MT_SUN:
+            form = (stem or "i") + _MT_SUN[day]
+        elif stem == "fi":
+            form = "fl" if day in _MT_VOWEL_SOUND else "fil"
+        elif stem in ("mi", "li"):
+            form = stem + "ll"
+        else:
+            form = stem + "l" if stem else word.lower()
+        return (form[0].upper() + form[1:] if word[0].isupper() else form) + "-"
+
+    return _MT_DAY.sub(article, text)
+
+
 FILLED_IN: Final[dict[str, Callable[[str], str]]] = {
     "el": _greek,
     "hu": _hungarian,
     "it": _italian,
+    "mt": _maltese,
 }
 
 

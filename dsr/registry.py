@@ -31,7 +31,7 @@ from .model import (
     Provision,
 )
 from .resources import data_file
-from .text import refused_character, url_host
+from .text import RECORD_RULES, refused_character, shape_problem, url_host
 
 
 def _toml(name: str) -> dict[str, Any]:
@@ -289,35 +289,37 @@ def expand_groups(codes: list[str]) -> tuple[str, ...]:
 
 
 # What a controller record may hold: every text single-line, without control or
-# bidi characters, bounded; addresses fit the window; links are web or mail links.
-_RECORD_TEXT = {
-    "service": 200, "objection_form": 500, "privacy_form": 500, "dpo_form": 500,
-    "privacy_email": 254, "dpo_email": 254, "ai_setting_name": 200, "ai_setting_path": 300,
-    "ai_setting_url": 500, "ai_legal_basis": 300, "network": 20, "objection_form_name": 200,
-}  # fmt: skip
-_ENTITY_TEXT = {
-    "name": 200, "attention": 200, "attention_text": 200, "lead_authority": 60,
-    "established_in": 2, "country": 2,
-}  # fmt: skip
+# bidi characters, bounded, its words and combining marks as a member's
+# (dsr.text.RECORD_RULES); addresses fit the window; links are web or mail links.
+_RECORD_TEXT = (
+    "service", "objection_form", "privacy_form", "dpo_form", "privacy_email", "dpo_email",
+    "ai_setting_name", "ai_setting_path", "ai_setting_url", "ai_legal_basis", "network",
+    "objection_form_name",
+)  # fmt: skip
+_ENTITY_TEXT = (
+    "name", "attention", "attention_text", "lead_authority", "established_in", "country",
+)  # fmt: skip
 _RECORD_LINKS = ("objection_form", "privacy_form", "dpo_form", "ai_setting_url")
 _RECORD_EMAILS = ("privacy_email", "dpo_email")
 MAX_ADDRESS_LINES = 6
 MAX_LIST = 200
 
 
-def _text_problem(value: Any, limit: int) -> str | None:
+def _text_problem(value: Any, key: str) -> str | None:
+    """Why ``value`` cannot be the record's text ``key`` (a key of dsr.text.RECORD_RULES)."""
     if not isinstance(value, str):
         return f"must be text, not {type(value).__name__} {value!r:.60}"
-    if len(value) > limit:
-        return f"is {len(value)} characters long; the limit is {limit}"
-    return refused_character(value)
+    rule = RECORD_RULES[key]
+    if len(value) > rule.limit:
+        return f"is {len(value)} characters long; the limit is {rule.limit}"
+    return refused_character(value) or shape_problem(value, rule)
 
 
-def _strings_problem(value: Any, limit: int) -> str | None:
+def _strings_problem(value: Any, key: str) -> str | None:
     if not isinstance(value, list) or len(value) > MAX_LIST:
         return f"must be a list of at most {MAX_LIST} texts, not {value!r:.60}"
     for item in value:
-        problem = _text_problem(item, limit)
+        problem = _text_problem(item, key)
         if problem:
             return f"{item!r:.60} {problem}"
     return None
@@ -341,16 +343,18 @@ def check_controller_record(rec: Any, where: str) -> None:
     """Refuse a record whose fields have the wrong type or text dsr must not print.
 
     Checked: types, lengths, single lines without control or bidi characters,
-    address lines (at most six), ISO country codes, links (https only: a
+    the words and combining marks of printed text (as a member's, by
+    dsr.text.RECORD_RULES: no run no line can break over 64 characters, no
+    stack of marks), address lines (at most six), ISO country codes, links (https only: a
     member opens them and pastes a letter into the forms) and profile hosts
     (host names, no wildcard). Raises RegistryError naming the field.
     """
     if not isinstance(rec, dict):
         raise RegistryError(f"{where}: not a record (an object) but {type(rec).__name__}")
     problems: list[str] = []
-    for field, limit in _RECORD_TEXT.items():
+    for field in _RECORD_TEXT:
         if rec.get(field) is not None:
-            problem = _text_problem(rec[field], limit)
+            problem = _text_problem(rec[field], field)
             if problem:
                 problems.append(f"{field} {problem}")
     for field in _RECORD_LINKS:
@@ -361,10 +365,9 @@ def check_controller_record(rec: Any, where: str) -> None:
         value = rec.get(field)
         if isinstance(value, str) and not _email_ok(value):
             problems.append(f"{field} {value!r:.80} is not one e-mail address")
-    for field, limit in (("notes", 2000), ("sources", 2000), ("profile_hosts", 253),
-                         ("ai_training_jurisdictions", 10)):  # fmt: skip
+    for field in ("notes", "sources", "profile_hosts", "ai_training_jurisdictions"):
         if rec.get(field) is not None:
-            problem = _strings_problem(rec[field], limit)
+            problem = _strings_problem(rec[field], field)
             if problem:
                 problems.append(f"{field}: {problem}")
     hosts = rec.get("profile_hosts")
@@ -382,9 +385,9 @@ def check_controller_record(rec: Any, where: str) -> None:
         if not isinstance(entity, dict):
             problems.append(f"entity {number} is not a record but {type(entity).__name__}")
             continue
-        for field, limit in _ENTITY_TEXT.items():
+        for field in _ENTITY_TEXT:
             if entity.get(field) is not None:
-                problem = _text_problem(entity[field], limit)
+                problem = _text_problem(entity[field], f"entity {field}")
                 if problem:
                     problems.append(f"entity {number} {field} {problem}")
         for field in ("country", "established_in"):
@@ -395,7 +398,7 @@ def check_controller_record(rec: Any, where: str) -> None:
                     "whose deadlines dsr can count"
                 )
         lines = entity.get("address")
-        problem = _strings_problem(lines, 100) if lines is not None else None
+        problem = _strings_problem(lines, "entity address") if lines is not None else None
         if problem:
             problems.append(f"entity {number} address: {problem}")
         elif isinstance(lines, list) and not 1 <= len(lines) <= MAX_ADDRESS_LINES:
@@ -411,9 +414,9 @@ def check_controller_record(rec: Any, where: str) -> None:
                     f"{taken} lines in the envelope's window even in its smallest type; "
                     f"it holds {RECIPIENT_ROOM}"
                 )
-        for field, limit in (("jurisdictions", 10), ("sources", 2000)):
+        for field in ("jurisdictions", "sources"):
             if entity.get(field) is not None:
-                problem = _strings_problem(entity[field], limit)
+                problem = _strings_problem(entity[field], f"entity {field}")
                 if problem:
                     problems.append(f"entity {number} {field}: {problem}")
     problems.extend(_labels_problems(rec))
@@ -460,13 +463,13 @@ def _labels_problems(rec: dict[str, Any]) -> list[str]:
         if not names:
             problems.append(f"{where} names none of {', '.join(LABEL_NAMES)}")
         for name in names:
-            problem = _text_problem(table[name], _RECORD_TEXT[name])
+            problem = _text_problem(table[name], name)
             if problem:
                 problems.append(f"{where}.{name} {problem}")
             elif rec.get(name) is None:
                 problems.append(f"{where}.{name} stands for an English {name} the record lacks")
         sources = table.get("sources")
-        problem = _strings_problem(sources, 2000) if sources is not None else None
+        problem = _strings_problem(sources, "sources") if sources is not None else None
         if not sources or problem:
             problems.append(
                 f"{where}.sources must list the controller's own pages the names come from"
@@ -663,12 +666,12 @@ def authority_forms_problems(rec: Any) -> list[str]:
                 f"{where}: unknown field {', '.join(unknown)}; "
                 f"the fields are {', '.join(sorted(_FORM_FIELDS))}"
             )
-        problem = _text_problem(form.get("name"), 200)
+        problem = _text_problem(form.get("name"), "authority name")
         if problem:
             problems.append(f"{where}.name {problem}")
         lines = form.get("address")
         if lines is not None:
-            problem = _strings_problem(lines, 100)
+            problem = _strings_problem(lines, "authority address")
             if problem:
                 problems.append(f"{where}.address: {problem}")
             elif len(lines) > MAX_ADDRESS_LINES:
@@ -677,11 +680,11 @@ def authority_forms_problems(rec: Any) -> list[str]:
                     "fit the window"
                 )
         if form.get("note") is not None:
-            problem = _text_problem(form["note"], 2000)
+            problem = _text_problem(form["note"], "authority note")
             if problem:
                 problems.append(f"{where}.note {problem}")
         sources = form.get("sources")
-        problem = _strings_problem(sources, 2000) if sources is not None else None
+        problem = _strings_problem(sources, "sources") if sources is not None else None
         if not sources or problem:
             problems.append(
                 f"{where}.sources must list the authority's own pages the form comes from"

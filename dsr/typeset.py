@@ -15,21 +15,20 @@ letter with WeasyPrint.
 
 from __future__ import annotations
 
-import bisect
 import io
-import json
 import math
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from .errors import RenderError
-from .resources import data_file, resource_dir
+from .glyphs import ems
+from .resources import resource_dir
 from .typography import NO_BREAK_AFTER, NO_BREAK_BEFORE
 
 if TYPE_CHECKING:
@@ -290,66 +289,6 @@ def rows(units: list[str], size: float, width: float) -> int:
         lines += extra
         used = unit_width - extra * room
     return lines
-
-
-# Noto Serif's advance widths in em, by groups of characters of about one width;
-# CJK counts 1 em, Cyrillic and other letters by case.
-_EM_WIDTHS: Final = (
-    (" \u00a0'.,:;`/·\u2019\u2018", 0.26),
-    ("jl-i!\u0131ł", 0.32),
-    ("()[]tfIJ", 0.36),
-    ("s_?ršř", 0.46),
-    ('cz*çčž–“”„«»"', 0.5),  # noqa: RUF001
-    ("FZPCTbdpqELYŁ", 0.62),
-    ("hunBRXñßüű", 0.65),
-    ("&OQNHÖ", 0.76),
-    ("w%@æœ…", 0.88),
-    ("MmŒ", 0.94),
-    ("WÆ—", 1.05),
-)
-_EM_BY_CHAR: Final = {char: width for chars, width in _EM_WIDTHS for char in chars}
-
-
-def estimated_em(char: str) -> float:
-    """A character's width by its group, before the fonts' own widths are looked up."""
-    if char >= "\u2e80":
-        return 1.0
-    if char in _EM_BY_CHAR:
-        return _EM_BY_CHAR[char]
-    if "\u0400" <= char <= "\u04ff":
-        return 0.75 if char.isupper() else 0.65
-    return 0.71 if char.isupper() else 0.57
-
-
-@cache
-def _wider() -> tuple[list[int], list[int], list[float]]:
-    """``data/glyph_widths.json``: characters the fonts set wider than their group's width.
-
-    ``⸻``, ``Ŵ`` or ``﷽`` are two to eight times as wide as a letter; measured as
-    letters, they would push a name out of the letterhead.
-    """
-    with data_file("glyph_widths.json").open(encoding="utf-8") as handle:
-        table = json.load(handle)
-    runs: list[list[int]] = table["runs"]
-    return [r[0] for r in runs], [r[1] for r in runs], [r[2] / table["step"] for r in runs]
-
-
-@lru_cache(maxsize=8192)
-def _em(char: str) -> float:
-    firsts, lasts, widths = _wider()
-    index = bisect.bisect_right(firsts, ord(char)) - 1
-    if index >= 0 and ord(char) <= lasts[index]:
-        return widths[index]
-    return estimated_em(char)
-
-
-def ems(text: str) -> float:
-    """The width of ``text`` in dsr's fonts, in em: the header's layout and Typst use it.
-
-    An upper bound: each character counts as wide as the installed font that
-    sets it (or the widest that may), within a sixteenth of an em.
-    """
-    return sum(_em(char) for char in text)
 
 
 # Characters joined by word joiners (dsr.typography: a citation in Chinese).

@@ -26,10 +26,13 @@ from dataclasses import dataclass
 from datetime import date
 from email.header import decode_header, make_header
 from functools import cache
+from pathlib import Path
 
 import pytest
 from babel.dates import format_date
+from click.testing import CliRunner
 
+from dsr.cli import main
 from dsr.compose import compose
 from dsr.i18n import date_line, shipped_languages, translations
 from dsr.inputs import parse_request, place_from_address, split_address
@@ -336,3 +339,28 @@ def test_day_one_and_elision_follow_the_language() -> None:
     text = " ".join(render_text(compose(parse_request(values, today=TODAY))).split())
     assert "Την 1η Οκτωβρίου 2026" in text
     assert "Στις 1" not in text
+
+
+# Maltese: the article before a day follows the number as it is said (tas-27, tat-30).
+MT_ASSIMILATED = {2: "t", 3: "t", 8: "t", 12: "t", 13: "t", 18: "t", 22: "t", 23: "t",
+                  28: "t", 30: "t", 6: "s", 7: "s", 16: "s", 17: "s", 26: "s", 27: "s",
+                  9: "d", 19: "d", 29: "d"}  # fmt: skip
+
+
+@pytest.mark.parametrize("day", [1, 2, 6, 9, 15, 22, 27])
+def test_maltese_day_articles_follow_the_number(day: int, tmp_path: Path) -> None:
+    target = tmp_path / "letter.txt"
+    args = [
+        "letter", "--kind", "complaint", "--jurisdiction", "MT", "--controller", "linkedin",
+        "--name", "Alex Example", "--address", "12 Triq ir-Repubblika, Valletta VLT 1117",
+        "--account-email", "a@example.org", "--lang", "mt", "--date", f"2026-11-{day:02d}",
+        "--request-date", f"2026-09-{day:02d}", "--request-kind", "objection", "-o", str(target),
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    articles = re.findall(r"(?<![\w\u2019'-])(\w*?)-(\d{1,2})\u00a0", text)
+    assert articles, text
+    for word, number in articles:
+        sound = MT_ASSIMILATED.get(int(number), "l")
+        assert word.lower().endswith(sound), (word, number)
