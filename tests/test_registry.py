@@ -75,6 +75,7 @@ OWN_FORM = {
     "LV": ["Elijas iela 17", "Rīga", "LV-1050"],  # dvi.gov.lv
     "MT": ["Floor 2, Airways House", "High Street", "Sliema SLM 1549"],  # idpc.org.mt
     "RO": ["B-dul G-ral. Gheorghe Magheru 28-30", "Sector 1, cod poștal 010336", "București"],
+    "IS": ["Laugavegur 166, 4. hæð", "105 Reykjavík"],  # island.is: Persónuvernd moved
 }
 
 
