@@ -5,7 +5,11 @@ a letter: a no-break space (U+00A0) binds a word to the next, a word joiner
 (U+2060) between two characters forbids a line break there. WeasyPrint (Pango)
 and a browser honour both; dsr.typeset sets joined runs as unbreakable boxes
 (Typst would copy the joiners into the PDF's text); the text output
-(``wrap``) treats both as glue and drops the joiners.
+(``wrap``) treats both as glue and drops the joiners. No rule makes a run no
+line can break wider than half a line out of text a line could break: at
+most three one-letter words are bound in a row, a citation is kept whole up
+to 20 em, and no space is dropped between two characters that would then
+hold together (tests/test_typography.py asks Pango where lines may break).
 
 - Czech, Slovak and Polish: a one-letter preposition or conjunction never
   ends a line; it is bound to the next word (cs: Internetová jazyková
@@ -46,6 +50,8 @@ import re
 import unicodedata
 from typing import Final
 
+from .glyphs import ems
+
 NBSP: Final = "\u00a0"
 WORD_JOINER: Final = "\u2060"
 
@@ -77,6 +83,25 @@ _ONE_LETTER: Final = {
     for lang, words in ONE_LETTER_WORDS.items()
     for continued in (False, True)
 }
+# One-letter words bound in a row ("a v Praze", "a i v tom"). A longer chain
+# (a a a a ...) is no sentence; bound whole, it would be one run no line can
+# break, running off the page: every fourth word of it stays free.
+BOUND_MAX: Final = 3
+
+
+def _bind_one_letter_words(text: str, pattern: re.Pattern[str]) -> str:
+    out: list[str] = []
+    start = row = 0
+    previous_end = -1
+    for match in pattern.finditer(text):
+        row = row + 1 if match.start() == previous_end else 1
+        previous_end = match.end()
+        if row > BOUND_MAX:
+            row = 0
+            continue
+        out += [text[start : match.start()], match.group(1), NBSP]
+        start = match.end()
+    return "".join(out) + text[start:]
 
 # Traditional Chinese -----------------------------------------------------------
 
@@ -88,7 +113,7 @@ _PART: Final = r"(?:[(（][0-9０-９A-Za-z一二三四五六七八九十]{1,4}[
 _NAME_WORD: Final = r"[A-Z0-9][A-Za-z0-9]*(?:[&.’'-][A-Za-z0-9]+)*"  # noqa: RUF001
 # Citations kept on one line: titles in book-title marks, provisions, and
 # Latin names (words with a capital or a digit first, one to six of them).
-# Each is bounded, so that none is wider than a line.
+# Each is bounded (``_keep_whole``), so that none is wider than half a line.
 _CITATION: Final = re.compile(
     r"《[^《》\n]{1,30}》"
     r"|〈[^〈〉\n]{1,30}〉"
@@ -100,13 +125,30 @@ _CITATION: Final = re.compile(
 )
 # White space between two wide characters (Chinese characters or fullwidth marks).
 _WIDE_CLASS: Final = r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
-_BETWEEN_WIDE: Final = re.compile(rf"(?<={_WIDE_CLASS})[ \t\r\n]+(?={_WIDE_CLASS})")
-CITATION_MAX: Final = 36  # characters: about half a line of the letter
+# Wide characters that hold on to their neighbour once the space between is
+# gone, though a line may break at that space (Unicode Standard Annex #14):
+# no line starts with the ideographic space, an iteration or prolonged sound
+# mark, a small kana, a combining mark, ％：；￠ or the wave dash (classes BA,
+# NS, CJ, CM, PO), none ends with ＄￡￥￦ (PR). Between two of them the space
+# stays, so that "： ： ： ..." does not become one run no line can break, nor
+# "漢 〪 〪 〪" a stack of marks (found by asking Pango, tests/test_typography.py).
+_HOLDING: Final = (
+    "\u3000\u3005\u301c\u302a-\u302f\u3035\u303b\u303c\u3041\u3043\u3045\u3047\u3049"
+    "\u3063\u3083\u3085\u3087\u308e\u3095\u3096\u3099-\u309e\u30a0\u30a1\u30a3\u30a5"
+    "\u30a7\u30a9\u30c3\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6\u30fb-\u30fe\u31f0-\u31ff"
+    "\uff04\uff05\uff1a\uff1b\uffe0\uffe1\uffe5\uffe6"
+)
+_BETWEEN_WIDE: Final = re.compile(
+    rf"(?<={_WIDE_CLASS})(?<![{_HOLDING}])[ \t\r\n]+(?={_WIDE_CLASS})"
+    rf"|(?<={_WIDE_CLASS})[ \t\r\n]+(?={_WIDE_CLASS})(?![{_HOLDING}])"
+)
+CITATION_MAX: Final = 36  # characters
+CITATION_EMS: Final = 20.0  # ems: about half a line of the letter, whatever the characters
 
 
 def _keep_whole(match: re.Match[str]) -> str:
     found = match.group()
-    if len(found) > CITATION_MAX:
+    if len(found) > CITATION_MAX or ems(found) > CITATION_EMS:
         return found
     if found.isascii() or all(display_width(ch) == 1 for ch in found):
         return found.replace(" ", NBSP)  # Latin words do not break inside; spaces do
@@ -134,7 +176,7 @@ def apply(text: str, language: str, *, continued: bool = False) -> str:
     """
     key = base_language(language)
     if key in ONE_LETTER_WORDS:
-        return _ONE_LETTER[key, continued].sub(lambda m: m.group(1) + NBSP, text)
+        return _bind_one_letter_words(text, _ONE_LETTER[key, continued])
     if key == "zh-hant":
         return _CITATION.sub(_keep_whole, _BETWEEN_WIDE.sub("", text))
     return text

@@ -247,10 +247,7 @@ def forget() -> Forgotten:
 
 def _manifest_is_ours(home: Path) -> bool:
     """Whether ``home``'s manifest is one dsr wrote: JSON lines of its two kinds only."""
-    try:
-        data = files.read(home, MANIFEST)
-    except files.FileError:
-        return False
+    data = files.read(home, MANIFEST)  # a FIFO or a folder there is refused, naming it
     if data is None:
         return False
     lines = data.decode("utf-8", "replace").splitlines()
