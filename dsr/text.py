@@ -119,7 +119,7 @@ _PLAIN_SPACES: Final = str.maketrans(dict.fromkeys(NO_BREAK_SPACES, " "))
 
 
 def kept_text(field: str, value: str) -> str:
-    """The text of ``field`` as dsr keeps it: stripped, NFC, plain spaces, line breaks as ``\\n``."""
+    """``field``'s text as dsr keeps it: stripped, NFC, plain spaces, line breaks as ``\\n``."""
     if field_rule(field).multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", value.translate(_PLAIN_SPACES).strip())
@@ -172,20 +172,24 @@ def shape_problem(text: str, rule: FieldRule) -> str | None:
     would be drawn through the lines above and below). The check of member
     fields and controller records alike.
     """
+    stack, end = mark_stack(text)
+    if stack > MAX_MARKS:
+        base = end
+        while base >= 0 and _is_mark(text[base]):
+            base -= 1
+        marks = " ".join(f"U+{ord(char):04X}" for char in text[base + 1 : end + 1][:3])
+        where = f"{text[base]!r} followed by" if base >= 0 else "at the start:"
+        return (
+            f"has {stack} combining marks on one character ({where} {marks} ...); "
+            f"the limit is {MAX_MARKS}"
+        )
     if rule.word is not None:
         longest = max(unbreakable_runs(text), key=len, default="")
         if len(longest) > rule.word:
             return (
                 f"has a word of {len(longest)} characters ({longest[:20]!r}...), "
-                f"counting what no line can break between; the limit is {rule.word}"
+                f"counting text no line can break as one word; the limit is {rule.word}"
             )
-    stack, at = mark_stack(text)
-    if stack > MAX_MARKS:
-        start = max(at - stack, 0)
-        return (
-            f"has {stack} combining marks on one character ({text[start : at + 1][:12]!r}...); "
-            f"the limit is {MAX_MARKS}"
-        )
     return None
 
 
@@ -195,10 +199,11 @@ _LINE_BREAKS: Final = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 # Unicode Standard Annex #14 (line breaking): no line breaks at a space before
 # closing punctuation, "!", "?", ",", ".", ":", ";" or "/" (rule LB13; "CL CP
 # EX IS SY"), before a final quotation mark (LB15b) or a word joiner (LB11),
-# between two em dashes (LB17), nor after opening punctuation (LB14) or an
-# initial quotation mark that opens (LB15a). Counted a little wider, so that
-# a run is never shorter than the engines' (tests/test_properties.py asks
-# Pango): "x ! ! ! ..." is one run.
+# between two em dashes (LB17), after opening punctuation (LB14), an opening
+# quotation mark (LB15a), or a quotation mark before opening punctuation
+# (LB15 of Pango's rules). Counted a little wider, so that a run is never
+# shorter than the engines' (tests/test_properties.py asks Pango): "x ! ! !" or
+# "( ( (" is one run.
 _HOLDS_BEFORE: Final = frozenset(
     "!?,.:;/\u037e\u0589\u060c\u060d\u061b\u061f\u06d4\u2044\u203c\u2047\u2048\u2049"
     "\u3001\u3002\u30fb\ufe10\ufe11\ufe12\ufe13\ufe14\ufe15\ufe16\ufe50\ufe52\ufe54"
@@ -206,46 +211,58 @@ _HOLDS_BEFORE: Final = frozenset(
     "\u2060\ufeff\u2014\u2e3a\u2e3b\u301c\u30a0\u30fc\u3005\u303b\u309d\u309e\u30fd\u30fe"
 )
 _HOLDS_AFTER: Final = frozenset("\u00a1\u00bf\u2e18")  # ¡ ¿ ⸘ open, though not Ps
+_QUOTES: Final = frozenset("\"'")
 
 
-def _holds(run: str, spaces: str, after: str) -> bool:
-    """Whether no line breaks at ``spaces`` between the end of ``run`` and ``after``."""
-    if not run or _LINE_BREAKS.intersection(spaces):
+def _holds(text: str, start: int, gap: re.Match[str]) -> bool:
+    """Whether no line breaks at the white space ``gap`` after the run from ``start``."""
+    if gap.start() == start or gap.end() == len(text):
         return False
-    before = run[-1]
-    if unicodedata.category(before) == "Ps" or before in _HOLDS_AFTER:
+    before, after = text[gap.start() - 1], text[gap.end()]
+    before_kind, after_kind = unicodedata.category(before), unicodedata.category(after)
+    opens = after_kind == "Ps" or after in _HOLDS_AFTER
+    if before_kind == "Ps" or before in _HOLDS_AFTER:
         return True
-    if unicodedata.category(before) == "Pi" and (
-        len(run) == 1 or run[-2].isspace() or unicodedata.category(run[-2]) in ("Ps", "Pi")
-    ):
-        return True
-    return unicodedata.category(after) in ("Pe", "Pf") or after in _HOLDS_BEFORE
+    if before_kind in ("Pi", "Pf") or before in _QUOTES:
+        ahead = text[gap.start() - 2] if gap.start() - 2 >= start else " "
+        if opens or (before_kind == "Pi" and (ahead.isspace() or ahead in "([{")):
+            return True
+    return after_kind in ("Pe", "Pf") or after in _HOLDS_BEFORE
+
+
+def run_spans(text: str) -> list[tuple[int, int]]:
+    """Where the runs of ``text`` no line can break start and end (see ``unbreakable_runs``)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for gap in _BREAKING_SPACE.finditer(text):
+        spaces = gap.group()
+        end = gap.start()
+        if _LINE_BREAKS.isdisjoint(spaces):
+            # Spaces other than the plain one (em, ideographic ...) take room
+            # at the end of a line; no line breaks before them.
+            end += len(spaces.rstrip(" \t"))
+            if _holds(text, start, gap):
+                continue
+        if end > start:
+            spans.append((start, end))
+        start = gap.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
 
 
 def unbreakable_runs(text: str) -> list[str]:
     """The runs of ``text`` no line can break: the text cut where a line may break.
 
     A line breaks at a space, a tab or a line break, not at a no-break space
-    (U+00A0, U+2007, U+202F) or a word joiner, nor where Unicode's line
-    breaking rules keep the text around a space together (``_holds``). Long
-    words are measured by these runs, as the engines set them: ``str.split``
-    would cut at no-break spaces, which no engine breaks at.
+    (U+00A0, U+2007, U+202F) or a word joiner, not before another space
+    (em, ideographic ...), nor where Unicode's line-breaking rules keep the
+    text around a space together (``_holds``). Long words are measured by
+    these runs, as the engines set them (``str.split`` would cut at no-break
+    spaces, which no engine breaks at). Chinese text between two spaces counts
+    as one run, though a line may break between its characters.
     """
-    runs: list[str] = []
-    run = ""
-    start = 0
-    for gap in _BREAKING_SPACE.finditer(text):
-        run += text[start : gap.start()]
-        start = gap.end()
-        if start < len(text) and _holds(run, gap.group(), text[start]):
-            run += gap.group()
-        elif run:
-            runs.append(run)
-            run = ""
-    run += text[start:]
-    if run:
-        runs.append(run)
-    return runs
+    return [text[start:end] for start, end in run_spans(text)]
 
 
 # Combining marks one character may carry: Vietnamese needs two (one once
@@ -268,6 +285,10 @@ def mark_stack(text: str) -> tuple[int, int]:
         elif char not in ALLOWED_FORMAT:
             count = 0
     return longest, end
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Me") or char in ALLOWED_FORMAT
 
 
 def refused_character(text: str, multiline: bool = False) -> str | None:

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 from .errors import RenderError
 from .glyphs import ems
 from .resources import resource_dir
-from .typography import NO_BREAK_AFTER, NO_BREAK_BEFORE
+from .text import run_spans
+from .typography import NO_BREAK_AFTER, NO_BREAK_BEFORE, may_break_between
 
 if TYPE_CHECKING:
     import typst
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 ENGINES = ("typst", "weasyprint")
 MM = 72 / 25.4  # points per millimetre
 BODY_WIDTH = 160 * MM  # the text's width, a little less than A4's 165 mm
+# The narrowest line of the body, in em: the situation's quote (9 mm in) at 10.5 pt.
+# A run no line can break that is wider breaks anywhere, as letter.css's
+# ``main { overflow-wrap: anywhere }``: it would run off the page.
+BODY_FIT = (BODY_WIDTH - 9 * MM) / 10.5
 LETTERHEAD_WIDTH = 165 * MM
 VOID = {"br", "meta", "input", "img", "hr", "link", "wbr"}
 INLINE = {"strong", "b", "em", "i", "a", "br", "span"}
@@ -330,23 +335,53 @@ def _joined(text: str) -> str:
     return "".join(out)
 
 
+def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The run ``text[start:end]`` cut where a line may break between two characters (Chinese)."""
+    spans: list[tuple[int, int]] = []
+    for index in range(start + 1, end):
+        before, after = text[index - 1], text[index]
+        if not (before.isspace() or after.isspace()) and may_break_between(before, after):
+            spans.append((start, index))
+            start = index
+    spans.append((start, end))
+    return spans
+
+
+def wider_runs(text: str, fit: float) -> list[tuple[int, int]]:
+    """Where ``text`` has runs no line can break wider than ``fit`` em, as far as dsr can tell.
+
+    dsr.text's runs (cut at spaces a line may break at, never at a no-break
+    space or a word joiner), cut again where a line may break between two
+    characters (in Chinese, dsr.typography's rule).
+    """
+    return [
+        (start, end)
+        for run in run_spans(text)
+        if ems(text[run[0] : run[1]]) > fit
+        for start, end in _cut(text, *run)
+        if ems(text[start:end]) > fit
+    ]
+
+
 def _breakable(text: str, fit: float | None) -> str:
-    """``#"text"``; words wider than ``fit`` em break between any two characters.
+    """``#"text"``; runs no line can break wider than ``fit`` em break between any two characters.
 
     An empty box between two characters is a line-break opportunity that
-    leaves the word whole in the PDF's text.
+    leaves the word whole in the PDF's text. A run is a word, or words joined
+    by no-break spaces, word joiners or punctuation (``wider_runs``).
     """
-    if fit is None or all(ems(word) <= fit for word in text.split()):
+    wide = wider_runs(text, fit) if fit is not None else []
+    if not wide:
         return _joined(text)
     out: list[str] = []
-    for part in re.split(r"(\S+)", text):
-        if part.isspace() or ems(part) <= fit:
-            out.append(_joined(part) if part else "")
-            continue
+    position = 0
+    for start, end in wide:
+        if start > position:
+            out.append(_joined(text[position:start]))
         clusters: list[str] = []  # a character with its combining marks and joiners
-        for char in part.replace("\u2060", ""):  # wider than a line: it must break
+        for char in text[start:end].replace("\u2060", ""):  # wider than a line: it must break
             if clusters and (
-                unicodedata.combining(char) > 0
+                unicodedata.category(char) in ("Mn", "Mc", "Me")
                 or char in "\u200d\ufe0e\ufe0f"
                 or clusters[-1].endswith("\u200d")
             ):
@@ -354,6 +389,9 @@ def _breakable(text: str, fit: float | None) -> str:
             else:
                 clusters.append(char)
         out.append("#box[]".join("#" + string(cluster) for cluster in clusters))
+        position = end
+    if position < len(text):
+        out.append(_joined(text[position:]))
     return "".join(out)
 
 
@@ -391,7 +429,7 @@ def _container(blocks: list[Block], top: float, bottom: float, wrap: str = "{}")
 
 
 def _text_block(element: Element, top: float, bottom: float, style: str = "") -> Block:
-    content = inline(element.children)
+    content = inline(element.children, fit=BODY_FIT)
     if style:
         content = f"#text({style})[{content}]"
     return Block(f"#block(width: 100%)[{content}]\n", top, bottom)
@@ -404,7 +442,7 @@ def _flow(nodes: list[Element | str], size: float) -> list[Block]:
 
     def flush() -> None:
         if any(isinstance(n, Element) or n.strip() for n in run):
-            blocks.append(Block(f"#block(width: 100%)[{inline(run)}]\n", 0, 0))
+            blocks.append(Block(f"#block(width: 100%)[{inline(run, fit=BODY_FIT)}]\n", 0, 0))
         run.clear()
 
     for node in nodes:
@@ -437,7 +475,8 @@ def _block(element: Element, size: float) -> Block:
         heading_size = 10 if size > 9 else 9
         top = 0 if level == 1 or size <= 9 else 10
         bottom = 5 * MM if level == 1 else 0.4 * heading_size
-        body = f'#text(size: {heading_size}pt, weight: "bold")[{inline(element.children)}]'
+        content = inline(element.children, fit=BODY_FIT)
+        body = f'#text(size: {heading_size}pt, weight: "bold")[{content}]'
         sticky = "true" if level > 1 else "false"
         code = (
             f"#block(width: 100%, sticky: {sticky})"
@@ -461,7 +500,7 @@ def _block(element: Element, size: float) -> Block:
             )
         return _container(items, 0, 0.6 * size)
     if tag == "blockquote" and classes == ("situation",):
-        content = inline(element.children, preserve=True)
+        content = inline(element.children, preserve=True, fit=BODY_FIT)
         code = (
             f"#pad(left: {6 * MM:.3f}pt, block(width: 100%, inset: (left: {3 * MM:.3f}pt), "
             f'stroke: (left: 1pt + rgb("#888888")))[{content}])\n'

@@ -103,6 +103,7 @@ def _bind_one_letter_words(text: str, pattern: re.Pattern[str]) -> str:
         start = match.end()
     return "".join(out) + text[start:]
 
+
 # Traditional Chinese -----------------------------------------------------------
 
 _NUMBER: Final = r"[0-9０-９〇零一二三四五六七八九十百千]+"  # noqa: RUF001
@@ -128,10 +129,12 @@ _WIDE_CLASS: Final = r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uff
 # Wide characters that hold on to their neighbour once the space between is
 # gone, though a line may break at that space (Unicode Standard Annex #14):
 # no line starts with the ideographic space, an iteration or prolonged sound
-# mark, a small kana, a combining mark, ％：；￠ or the wave dash (classes BA,
-# NS, CJ, CM, PO), none ends with ＄￡￥￦ (PR). Between two of them the space
-# stays, so that "： ： ： ..." does not become one run no line can break, nor
-# "漢 〪 〪 〪" a stack of marks (found by asking Pango, tests/test_typography.py).
+# mark, a small kana, a combining mark, the wave dash, the fullwidth percent,
+# colon, semicolon or cent sign (classes BA, NS, CJ, CM, PO), none ends with a
+# fullwidth dollar, pound, yen or won sign (PR). Between two of them the space
+# stays, so that a row of fullwidth colons does not become one run no line
+# can break, nor "漢 〪 〪 〪" a stack of marks (found by asking Pango,
+# tests/test_typography.py).
 _HOLDING: Final = (
     "\u3000\u3005\u301c\u302a-\u302f\u3035\u303b\u303c\u3041\u3043\u3045\u3047\u3049"
     "\u3063\u3083\u3085\u3087\u308e\u3095\u3096\u3099-\u309e\u30a0\u30a1\u30a3\u30a5"
@@ -215,7 +218,7 @@ def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def _may_break_between(before: str, after: str) -> bool:
+def may_break_between(before: str, after: str) -> bool:
     """A line may break between two characters not separated by a space.
 
     Only where one of them is East Asian (Latin words never break inside),
@@ -250,7 +253,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
             spaces += " "
             previous = ""
             continue
-        if current and previous and _may_break_between(previous, char):
+        if current and previous and may_break_between(previous, char):
             pieces.append((spaces, "".join(current)))
             current, spaces = [], ""
         elif (
