@@ -200,3 +200,35 @@ def printed_text(path: Path) -> str:
 def flat(text: str) -> str:
     """Text with all whitespace collapsed, for phrase checks across line breaks."""
     return " ".join(text.split())
+
+
+def pango_runs(text: str, language: str = "en") -> list[str]:
+    """``text`` cut where Pango (WeasyPrint's line breaker) may break a line: what it cannot.
+
+    Each run without the spaces a line may end in (they hang in the margin).
+    An oracle for dsr's own measures of unbreakable text, not dsr's code.
+    """
+    from weasyprint.text.line_break import get_log_attrs
+
+    attributes = get_log_attrs(text, language)
+    runs, start = [], 0
+    for index in range(1, len(text)):
+        if attributes[index].is_line_break:
+            runs.append(text[start:index])
+            start = index
+    runs.append(text[start:])
+    return [run.rstrip(" \t\r\n") for run in runs if run.strip(" \t\r\n")]
+
+
+def mark_stack(text: str) -> int:
+    """The most combining marks (nonspacing or enclosing) on one character (joiners aside)."""
+    import unicodedata
+
+    longest = count = 0
+    for char in text:
+        if unicodedata.category(char) in ("Mn", "Me"):
+            count += 1
+            longest = max(longest, count)
+        elif char not in "\u200c\u200d":
+            count = 0
+    return longest

@@ -22,15 +22,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from dsr import pdf, typeset, typography
 from dsr.cli import main
 from dsr.compose import compose
 from dsr.inputs import parse_request
-from dsr.render import render_html, typeset_running_text
-from tests.conftest import printed_text
+from dsr.render import render_html, render_text, typeset_running_text
+from tests.conftest import examples, mark_stack, pango_runs, printed_text
 
 # language: (jurisdiction, name, address, situation in the language, one-letter words)
 MEMBERS = {
@@ -404,3 +404,51 @@ def test_the_reference_is_never_split(language: str, engine: str, tmp_path: Path
     parts = [line for line in lines if "HE069K" in line or re.search(r"2026-B?$", line)]
     assert parts, lines[:30]
     assert all("2026-BHE069K" in line for line in parts), parts
+
+
+# No rule makes a run no line can break wider than a line (attack review 3, finding 6) -----
+
+LINE_EMS = (160 - 9) * typeset.MM / 10.5  # the body's narrowest line (the quote), in em
+# Pieces of text for the rules to work on: one-letter words, citations, Latin
+# names, Chinese, characters that hold on to their neighbour without a space,
+# combining marks, glyphs two to eight ems wide, white space of every kind.
+PIECES = [
+    "a", "v", "k", "s", "z", "o", "u", "i", "w", "A", "V", "Z", "W", "Praze", "konec", "tom",
+    "﷽", "⸻", "WWWWWW", "(", ")", "„", "“", "«", "»", ",", ".", "-", "/", "AT&T", "LinkedIn",
+    "Corporation", "漢", "個人資料", "《", "》", "〈", "〉", "（", "）", "。", "，", "第2(3)條",  # noqa: RUF001
+    "附表1", "第", "條", "2026年12月7日", "ー", "：", "％", "＄", "〪", "\u3000", "\u0301",  # noqa: RUF001
+    " ", " ", " ", " ", "  ", "\n", "\u00a0",
+]  # fmt: skip
+RULE_TEXT = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
+
+
+def widest(runs: list[str]) -> float:
+    return max((typeset.ems(typography.strip_joiners(run)) for run in runs), default=0.0)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(text=RULE_TEXT, language=st.sampled_from(["cs", "sk", "pl", "zh-Hant"]))
+@example(text="Situace: " + "a " * 400 + "konec.", language="cs")
+@example(text="W sprawie " + "i " * 300 + "koniec.", language="pl")
+@example(text="《" + "﷽ " * 5 + "﷽》", language="zh-Hant")
+@example(text="本人" + " ー" * 100, language="zh-Hant")
+@example(text="本人" + " ：" * 100, language="zh-Hant")  # noqa: RUF001
+@example(text="本人 〪 〪 〪 〪 〪 〪", language="zh-Hant")
+def test_no_rule_makes_a_run_wider_than_a_line(text: str, language: str) -> None:
+    """Text a line can break every quarter line is still broken within a line after the
+    rules, and no character carries more marks: where lines may break is Pango's word."""
+    before = pango_runs(text, language)
+    assume(widest(before) <= LINE_EMS / 4)
+    typeset_text = typography.apply(text, language)
+    after = pango_runs(typeset_text, language)
+    assert widest(after) <= LINE_EMS, max(after, key=lambda run: typeset.ems(run))
+    assert mark_stack(typeset_text) <= mark_stack(text), typeset_text
+
+
+def test_a_czech_chain_of_one_letter_words_stays_in_the_text_output(tmp_path: Path) -> None:
+    """Attack review 3, finding 6: "a a a ..." (400 times) made one line of 1,206 columns."""
+    values = request_values("cs", "art21") | {"situation": "Situace: " + "a " * 400 + "konec."}
+    letter = compose(parse_request(values, today=date(2026, 11, 22)))
+    text = render_text(letter)
+    assert "Situace:" in text
+    assert max(typography.display_width(line) for line in text.splitlines()) <= 76
