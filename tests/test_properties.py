@@ -39,7 +39,7 @@ from dsr.model import Request
 from dsr.outputs import email_message
 from dsr.render import render_html, render_text
 from dsr.text import FIELD_RULES, field_rule
-from tests.conftest import examples, printed_text
+from tests.conftest import examples, mark_stack, pango_runs, printed_text
 from tests.test_window import check_window
 
 TODAY = date(2026, 11, 22)
@@ -106,6 +106,25 @@ def texts(request: Request) -> dict[str, list[str]]:
 
 # 1. Any text in any field --------------------------------------------------------------------
 
+# Words joined by characters no line breaks at (attack review 3, finding 5), and
+# letters carrying stacks of combining marks (finding 7).
+NO_BREAK = "\u00a0\u202f\u2007\u2060\ufeff\u180e\u200d"
+LETTERS = st.characters(min_codepoint=0x41, max_codepoint=0x24F, categories=["Lu", "Ll"])
+JOINED_WORDS = st.builds(
+    lambda words, joiner: joiner.join(words),
+    st.lists(st.text(LETTERS, min_size=1, max_size=10), min_size=2, max_size=40),
+    st.sampled_from(NO_BREAK),
+)
+MARKS = "\u0302\u0323\u0301\u0308\u20dd\u05b8\u0f90\u200d"
+MARK_STACKS = st.lists(
+    st.builds(
+        "{}{}".format,
+        st.sampled_from(["E", "a", "Ж", "陳", " ", ""]),
+        st.text(st.sampled_from(MARKS), min_size=1, max_size=12),
+    ),
+    min_size=1,
+    max_size=4,
+).map(" ".join)
 ANY_TEXT = st.one_of(
     st.text(max_size=60),
     st.lists(st.one_of(st.text(max_size=12), st.sampled_from(MARKUP_WORDS)), max_size=8).map(
@@ -113,7 +132,23 @@ ANY_TEXT = st.one_of(
     ),
     st.text(st.sampled_from("\u202e\u2066\u200f\u2028\u2029\x00\x1b\x85\ud800\u200d\t\r\n a"),
             max_size=8),
+    JOINED_WORDS,
+    MARK_STACKS,
 )  # fmt: skip
+NAME_NBSP = "\u00a0".join(["abcdefgh"] * 22)  # 197 characters, no word over 8
+SITUATION_NBSP = "Text " + "\u00a0".join(["abcdefgh"] * 200) + " Ende."  # the attacker's
+NAME_MARKS = ("E" + "\u0302" * 30 + "\u0323" * 30 + " ") * 3 + "M"  # the attacker's
+
+
+def shape_holds(field: str, text: str) -> None:
+    """Accepted text sets as it reads: no run Pango cannot break longer than the field's word
+    limit, no character with more than four combining marks, no no-break space kept."""
+    word = field_rule(field).word
+    if word is not None:
+        longest = max(pango_runs(text), key=len, default="")
+        assert len(longest) <= word, (field, longest)
+    assert mark_stack(text) <= 4, (field, text)
+    assert not set("\u00a0\u202f\u2007") & set(text), (field, text)
 
 
 @settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
@@ -123,6 +158,11 @@ ANY_TEXT = st.one_of(
 @example(field="reference", value="a/../../etc")
 @example(field="name", value="Erika\u2028Mustermann")
 @example(field="profile-url", value="https://www.linkedin.com/in/e\u202e")
+@example(field="name", value=NAME_NBSP)
+@example(field="situation", value=SITUATION_NBSP)
+@example(field="address", value="Hauptstraße\u202f1\u2007" + "\u00a0".join(["Berlin"] * 9))
+@example(field="name", value=NAME_MARKS)
+@example(field="situation", value="Ich " + "E\u0301\u200d\u0301\u200d\u0301\u0302\u0308 " * 3)
 def test_any_text_in_any_field_is_accepted_or_refused_by_dsr(field: str, value: str) -> None:
     request = accepted({**BASE, field: value})
     if request is None:
@@ -132,6 +172,7 @@ def test_any_text_in_any_field_is_accepted_or_refused_by_dsr(field: str, value: 
         for text in values:
             assert not any(refused(ch, multiline) for ch in text), (name, text)
             assert len(text) <= field_rule(name).limit, (name, len(text))
+            shape_holds(name, text)
 
 
 @settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -261,14 +302,21 @@ def test_accepted_text_is_text_in_every_format(
 # Wide letters, and characters the fonts set two to three ems wide.
 WIDE = st.sampled_from("WMmwŴ@—⸺⸻‱½Ж陳ᾏ") | st.sampled_from("abcil.-0")
 LONG_WORD = st.text(WIDE, min_size=1, max_size=64)
-LINE = st.lists(LONG_WORD, min_size=1, max_size=6).map(" ".join)
+# Words joined by no-break spaces or joiners, letters with stacks of marks (attack review 3).
+JOINED_RUN = st.builds(
+    lambda words, joiner: joiner.join(words),
+    st.lists(st.text(WIDE, min_size=1, max_size=8), min_size=2, max_size=24),
+    st.sampled_from(NO_BREAK),
+)
+WINDOW_WORD = st.one_of(LONG_WORD, JOINED_RUN, MARK_STACKS)
+LINE = st.lists(WINDOW_WORD, min_size=1, max_size=6).map(" ".join)
 NAME_200 = ("W" * 63 + " ") * 3 + "W" * 8
 
 
 @SLOW
 @given(
     code=st.sampled_from(["DE", "CH", "FR", "GB"]),
-    name=st.lists(LONG_WORD, min_size=1, max_size=8).map(" ".join),
+    name=st.lists(WINDOW_WORD, min_size=1, max_size=8).map(" ".join),
     lines=st.lists(LINE, max_size=4),
     profile=st.text(st.sampled_from("abcWM0-_/"), max_size=400),
 )
@@ -276,6 +324,9 @@ NAME_200 = ("W" * 63 + " ") * 3 + "W" * 8
 @example(code="DE", name="b℘℘﷽⸻M⸻⸻‱", lines=[], profile="")
 @example(code="DE", name="⸻" * 60, lines=["⸻" * 40] * 4, profile="")
 @example(code="CH", name="Erika Mustermann", lines=[], profile="W" * 400)
+@example(code="DE", name=NAME_NBSP.replace("abcdefgh", "WWWWWWWW"), lines=[], profile="")
+@example(code="DE", name="E M", lines=["\u202f".join(["WWWWWWW"] * 12)], profile="")
+@example(code="DE", name=NAME_MARKS, lines=[], profile="")
 def test_names_and_addresses_never_overprint(
     tmp_path_factory: pytest.TempPathFactory, code: str, name: str, lines: list[str], profile: str
 ) -> None:
