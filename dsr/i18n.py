@@ -36,6 +36,10 @@ SWISS_GERMAN_TERMS = (
     ("Verarbeitung", "Bearbeitung"),
     ("verarbeiten", "bearbeiten"),
     ("verarbeitet", "bearbeitet"),
+    # Swiss typesetting quotes with guillemets, points outward: «…» (Schreibweisungen
+    # der Bundeskanzlei, 2.1.1 "Anführungszeichen « » ‹ ›"), not „…“.
+    ("„", "«"),
+    ("“", "»"),
 )
 SWISS_FRENCH_TERMS = (
     # The LPD says "données personnelles" where the RGPD says "à caractère personnel".
@@ -62,10 +66,49 @@ US_ENGLISH = (
     ("Yours faithfully,", "Sincerely,"),
     ("summarised", "summarized"),
     ("organisation", "organization"),
+    # US usage: "email" (AP, Chicago), "file a complaint", "effective immediately",
+    # "toward", "mail" for "post".
+    ("e-mail", "email"),
+    ("lodge a complaint", "file a complaint"),
+    (", with immediate effect", ", effective immediately"),
+    ("towards", "toward"),
+    ("sign it and send it by post", "sign it, and mail it"),
+    # The serial comma of US legal writing (and of the CCPA itself: "collecting,
+    # selling, or sharing", Cal. Civ. Code § 1798.110(a)(3)), in dsr's own lists;
+    # wording quoted from a statute keeps the statute's punctuation.
+    (", train or improve", ", train, or improve"),
+    ("summarized or inferred", "summarized, or inferred"),
+    (", datasets and models", ", datasets, and models"),
+    ("training, validation and test", "training, validation, and test"),
+    ("training, fine-tuning and improving", "training, fine-tuning, and improving"),
+    ("development, training and improvement", "development, training, and improvement"),
+    ("developing, training or improving", "developing, training, or improving"),
+    ("collecting, selling or sharing", "collecting, selling, or sharing"),
 )
 CANADIAN_FRENCH = (
     # OQLF: « adresse courriel » is the usual Quebec term.
     ("adresse électronique", "adresse courriel"),
+    # The shared sentences that retell a request say "données à caractère
+    # personnel" (the GDPR's term); PIPEDA and P-39.1 say "renseignements
+    # personnels" (masculine: "ceux", not "celles").
+    (
+        "d\u2019effacer mes données à caractère personnel, y compris celles utilisées",
+        "d\u2019effacer mes renseignements personnels, y compris ceux utilisés",
+    ),
+    (
+        "l\u2019accès à mes données à caractère personnel ainsi",
+        "l\u2019accès à mes renseignements personnels ainsi",
+    ),
+    (
+        "de mes données à caractère personnel aux fins de l\u2019entraînement",
+        "de mes renseignements personnels aux fins de l\u2019entraînement",
+    ),
+    # A complaint to the OPC (PIPEDA s. 11) or the CAI (P-39.1 s. 81) is a
+    # « plainte »; « réclamation » is the GDPR's word (Art. 77).
+    (
+        "j\u2019introduirai sans autre préavis une réclamation auprès de",
+        "je déposerai sans autre préavis une plainte auprès de",
+    ),
 )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
@@ -137,7 +138,13 @@ def _localized_date(context: jinja2.runtime.Context, value: date, format: str = 
             return Markup('<input name="date" class="field">')
         return "_" * 16  # a blank to fill in by hand (template kits)
     locale = context["letter"].locale
-    text = format_date(value, format=format, locale=locale)
+    if format == "long":
+        # A spelled-out month takes the day without a leading zero: CLDR's en_MT
+        # pattern "dd MMMM y" would print "01 October 2026".
+        pattern = Locale.parse(locale).date_formats["long"].pattern
+        text = format_date(value, format=pattern.replace("dd", "d"), locale=locale)
+    else:
+        text = format_date(value, format=format, locale=locale)
     if format == "long":
         if value.day == 1:
             text = first_day_ordinal(text, locale.split("_")[0])

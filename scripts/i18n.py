@@ -89,7 +89,9 @@ def fill_source_language() -> None:
 
 def update() -> None:
     extract(POT)
-    for folder in sorted(p for p in LOCALES.iterdir() if p.is_dir()):
+    # A folder without LC_MESSAGES holds only a regional form's review record
+    # (de_CH, en_US...): that form is derived from its language's catalog.
+    for folder in sorted(p for p in LOCALES.iterdir() if (p / "LC_MESSAGES").is_dir()):
         po = folder / "LC_MESSAGES" / "letters.po"
         command = "update" if po.exists() else "init"
         subprocess.run(

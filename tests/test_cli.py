@@ -353,7 +353,7 @@ def test_also_lang_appends_a_courtesy_translation(run: Run, tmp_path: Path) -> N
         in german
     )
     assert "Art. 21 Abs. 1 DSGVO" in german
-    assert english.startswith(" The version that prevails: German.")
+    assert english.startswith(" The German version prevails.")
     assert "Art. 21(1) GDPR" in english
     same = run(*letter_args("objection", "DE", "de", tmp_path / "x.pdf"), "--also-lang", "de")
     assert same.exit_code == 2

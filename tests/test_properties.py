@@ -37,6 +37,7 @@ from dsr.errors import InvalidRequest
 from dsr.inputs import FIELDS, parse_request
 from dsr.model import Request
 from dsr.outputs import email_message
+from dsr.registry import LABEL_NAMES
 from dsr.render import render_html, render_text
 from dsr.text import FIELD_RULES, field_rule
 from tests.conftest import examples, mark_stack, pango_runs, printed_text
@@ -348,8 +349,13 @@ def test_names_and_addresses_never_overprint(
     try:
         request = parse_request(values, today=TODAY)
     except InvalidRequest as error:
-        for problem in error.problems:
-            assert re.search(r"the limit is \d+|it holds \d+", problem.message), problem
+        for problem in error.problems:  # too long, too many marks, or a joiner (refused)
+            assert re.search(r"the limit is \d+|it holds \d+|remove it", problem.message), problem
+        return
+    kept = " ".join([request.requester.name, *request.requester.address.lines])
+    if any(unicodedata.category(char) in ("Mn", "Me") for char in kept):
+        # At most four marks a letter (test_any_text_in_any_field...); poppler reads
+        # a letter and marks that have no composed form twice from Typst's PDF.
         return
     letter = compose(request)
     document = render_html(letter)
@@ -398,6 +404,153 @@ def test_the_width_table_is_the_fonts() -> None:
             checked += 1
     assert checked > 3000
     assert typeset.ems("\u2e3b") > 2.5  # the three-em dash
+
+
+# 3b. The body: text no line can break breaks within the page, in both engines (attack review
+# 3: a situation of words joined by no-break spaces, of one-letter Czech words, of punctuation
+# held to a word; a controller record's service and setting names) -------------------------
+
+MM = 72 / 25.4
+WORD_BOX = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>'
+)
+
+
+def outside_the_text_column(path: Path) -> list[str]:
+    """Words of the body set outside the page's text column (25 mm and 20 mm from the edges)."""
+    output = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-bbox", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8", "replace")
+    outside = []
+    for number, page in enumerate(output.split("<page ")[1:]):
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
+        for left, top, right, text in WORD_BOX.findall(page):
+            if number == 0 and float(top) < 90 * MM:
+                continue  # the letterhead and the window: test_names_and_addresses_never_overprint
+            # Typst hangs a full stop at a line's end a little into the margin.
+            if float(left) < 25 * MM - 1 or float(right) > width - 18 * MM:
+                outside.append(text)
+    return outside
+
+
+def check_body(tmp_path_factory: pytest.TempPathFactory, document: str, text: str) -> None:
+    """Both engines set the letter's body inside the text column, ``text`` whole."""
+    folder = tmp_path_factory.mktemp("body")
+    for engine, data in (
+        ("typst", typeset.letter_pdf(document)),
+        ("weasyprint", pdf.html_to_pdf(document)[0]),
+    ):
+        path = folder / f"{engine}.pdf"
+        path.write_bytes(data)
+        assert outside_the_text_column(path) == [], engine
+        assert re.sub(r"\s+", "", text) in printed_text(path), engine
+
+
+JOINED_LONG = st.builds(
+    lambda words, joiner: joiner.join(words),
+    st.lists(st.text(WIDE, min_size=1, max_size=8), min_size=2, max_size=120),
+    st.sampled_from(NO_BREAK),
+)
+BODY_RUN = st.one_of(
+    st.text(WIDE, min_size=1, max_size=200),  # one long word
+    JOINED_LONG,
+    st.integers(1, 120).map(lambda n: "x" + " !" * n),  # "!" holds to the word before it
+    st.integers(1, 120).map(lambda n: "(" + " (" * n + " x"),  # "(" holds to the next
+    st.integers(1, 400).map(lambda n: "a " * n + "konec"),  # one-letter words (cs, pl)
+)
+MEMBER = {
+    "de": ("DE", "Hauptstraße 1, 10115 Berlin"),
+    "cs": ("CZ", "Vodičkova 1, 11000 Praha"),
+    "pl": ("PL", "ul. Prosta 1, 00-850 Warszawa"),
+}
+
+
+@SLOW
+@given(
+    language=st.sampled_from(sorted(MEMBER)),
+    runs=st.lists(BODY_RUN, min_size=1, max_size=3),
+)
+@example(language="de", runs=[SITUATION_NBSP])
+@example(language="cs", runs=["a " * 400 + "konec."])
+@example(language="de", runs=["W" * 200])
+@example(language="de", runs=["x" + " !" * 90])
+def test_the_situation_never_runs_off_the_page(
+    tmp_path_factory: pytest.TempPathFactory, language: str, runs: list[str]
+) -> None:
+    code, address = MEMBER[language]
+    values = {
+        **BASE, "jurisdiction": code, "lang": language, "address": address,
+        "situation": "Meine Situation: " + " ".join(runs),
+    }  # fmt: skip
+    request = accepted(values)
+    if request is None:
+        return
+    check_body(tmp_path_factory, render_html(compose(request)), request.situation or "")
+
+
+RECORD_RUN = st.one_of(
+    st.text(WIDE, min_size=1, max_size=190),
+    st.builds(
+        lambda words, joiner: joiner.join(words),
+        st.lists(st.text(WIDE, min_size=1, max_size=8), min_size=2, max_size=20),
+        st.sampled_from(NO_BREAK),
+    ),
+    MARK_STACKS,
+)
+PRINTED_NAMES = ["service", "ai_setting_name", "ai_setting_path", "objection_form_name"]
+
+
+@SLOW
+@given(
+    field=st.sampled_from([*PRINTED_NAMES, *(f"labels.de {name}" for name in LABEL_NAMES)]),
+    value=RECORD_RUN,
+)
+@example(field="service", value="Linked" + "W" * 190)
+@example(field="ai_setting_path", value="Settings>" + "W" * 180)
+@example(field="labels.de ai_setting_name", value="Daten" + "\u00a0W" * 90)
+def test_a_controller_records_names_never_run_off_the_page(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    field: str,
+    value: str,
+) -> None:
+    """A --controller-file's names are printed in the body whole and inside the page, or the
+    record is refused, naming the field (attack review 3, finding 8)."""
+    from dsr import registry
+    from dsr.errors import RegistryError
+
+    record = linkedin_record()
+    language = "en"
+    if field.startswith("labels."):
+        language, name = field.removeprefix("labels.").split()
+        record["labels"] = {
+            language: {
+                name: value, "sources": ["https://www.linkedin.com/help/linkedin"],
+                "last_verified": "2026-11-01",
+            }
+        }  # fmt: skip
+    else:
+        record[field] = value
+    try:
+        controller = registry.controller_from_record("other", record, "other.json")
+    except RegistryError as error:
+        assert re.search(r"the limit is \d+|remove it", str(error)), error  # noqa: PT017
+        return
+    printed = [controller.service, controller.ai_setting_name, controller.ai_setting_path]
+    for label in controller.labels.values():
+        printed += [label.ai_setting_name, label.ai_setting_path, label.objection_form_name]
+    for text in filter(None, printed):
+        assert mark_stack(text) <= 4, text
+        assert len(max(pango_runs(text), key=len)) <= 64, text
+    if any(unicodedata.category(char) in ("Mn", "Me") for char in value):
+        return  # poppler reads Typst's uncomposed marks twice: the marks are checked above
+    monkeypatch.setattr(registry, "_SESSION_CONTROLLERS", {"other": controller})
+    request = parse_request(
+        {**BASE, "kind": "objection", "controller": "other", "lang": language}, TODAY
+    )
+    document = render_html(compose(request))
+    assert flat(value) in html_text(document)[0]  # printed in the letter
+    check_body(tmp_path_factory, document, value)
 
 
 # 4. Names dsr derives from data ---------------------------------------------------------------
