@@ -111,7 +111,9 @@ def _da(p: Provision, law: str) -> str:
         text += f", stk.{NBSP}{p.paragraph}"
     if p.point:
         text += f", litra{NBSP}{p.point}"
-    return f"{law}s {text}"
+    # The genitive: "forordningens", but after an abbreviation an apostrophe: "UK GDPR's".
+    genitive = f"{law}'s" if law[-1:].isupper() or law[-1:].isdigit() else f"{law}s"
+    return f"{genitive} {text}"
 
 
 def _fi(p: Provision, law: str) -> str:
