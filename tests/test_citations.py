@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from dsr import registry
-from dsr.citations import format_citation
+from dsr.citations import _da, format_citation
+from dsr.model import Provision
 
 
 @pytest.mark.parametrize(
@@ -141,3 +142,12 @@ def test_every_shipped_language_is_in_the_terminology_table() -> None:
     from dsr.i18n import DERIVED, shipped_languages
 
     assert {tag for tag in shipped_languages() if tag not in DERIVED} <= set(TERMINOLOGY)
+
+
+def test_danish_genitive_after_an_abbreviation_takes_an_apostrophe() -> None:
+    fields = {f: None for f in Provision.__dataclass_fields__}
+    provision = Provision(**{**fields, "article": "21", "paragraph": "1", "point": None})
+    assert _da(provision, "UK GDPR").startswith("UK GDPR's artikel")
+    assert _da(provision, "databeskyttelsesforordningen").startswith(
+        "databeskyttelsesforordningens artikel"
+    )
