@@ -401,7 +401,13 @@ def compose(request: Request) -> Letter:
     # Who takes a complaint under the letter's own law (art21 cites the provision): the
     # authority of residence if it applies that law, else the lead authority (a Swiss
     # member's GDPR letter to LinkedIn Ireland: the Irish DPC, not the FDPIC).
-    residence_authority = registry.authority_for(jurisdiction.code)
+    # Where complaints go to the authority of a Land (DE), the country's own entry
+    # (the BfDI) does not supervise companies (§ 40 BDSG): no authority is named.
+    residence_authority = (
+        None
+        if jurisdiction.complaint_needs_subdivision
+        else registry.authority_for(jurisdiction.code)
+    )
     law_authority = next(
         (
             candidate
@@ -421,6 +427,9 @@ def compose(request: Request) -> Letter:
         if residence_authority is not None and residence_law_applies
         else law_authority
     )
+    if jurisdiction.complaint_needs_subdivision:
+        # Which Land's authority is not known: the letter says "a supervisory authority".
+        next_authority = law_authority = None
     # The lead authority, where the letter goes to another one: named with its country
     # by a sentence of its own in each language (an adjective agrees with its name).
     lead_other = (

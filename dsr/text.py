@@ -216,18 +216,28 @@ _QUOTES: Final = frozenset("\"'")
 
 def _holds(text: str, start: int, gap: re.Match[str]) -> bool:
     """Whether no line breaks at the white space ``gap`` after the run from ``start``."""
-    if gap.start() == start or gap.end() == len(text):
+    if gap.end() == len(text):
         return False
-    before, after = text[gap.start() - 1], text[gap.end()]
-    before_kind, after_kind = unicodedata.category(before), unicodedata.category(after)
-    opens = after_kind == "Ps" or after in _HOLDS_AFTER
+    after = text[gap.end()]
+    after_kind = unicodedata.category(after)
+    if after_kind in ("Pe", "Pf") or after in _HOLDS_BEFORE:
+        return True
+    index = gap.start() - 1  # the character before, its marks and joiners aside
+    while index >= start and (
+        unicodedata.category(text[index]) in ("Mn", "Mc", "Me") or text[index] in ALLOWED_FORMAT
+    ):
+        index -= 1
+    if index < start:
+        return False
+    before = text[index]
+    before_kind = unicodedata.category(before)
     if before_kind == "Ps" or before in _HOLDS_AFTER:
         return True
     if before_kind in ("Pi", "Pf") or before in _QUOTES:
-        ahead = text[gap.start() - 2] if gap.start() - 2 >= start else " "
-        if opens or (before_kind == "Pi" and (ahead.isspace() or ahead in "([{")):
-            return True
-    return after_kind in ("Pe", "Pf") or after in _HOLDS_BEFORE
+        ahead = text[index - 1] if index > start else " "
+        opens = after_kind == "Ps" or after in _HOLDS_AFTER
+        return opens or (before_kind == "Pi" and (ahead.isspace() or ahead in "([{"))
+    return False
 
 
 def run_spans(text: str) -> list[tuple[int, int]]:
@@ -238,10 +248,11 @@ def run_spans(text: str) -> list[tuple[int, int]]:
         spaces = gap.group()
         end = gap.start()
         if _LINE_BREAKS.isdisjoint(spaces):
-            # Spaces other than the plain one (em, ideographic ...) take room
-            # at the end of a line; no line breaks before them.
-            end += len(spaces.rstrip(" \t"))
-            if _holds(text, start, gap):
+            # Spaces other than the plain one (tab, em, ideographic ...) take
+            # room at the end of a line; no line breaks before them, and after
+            # them the rules of the characters around decide: counted as held.
+            end += len(spaces.rstrip(" "))
+            if not spaces.endswith(" ") or _holds(text, start, gap):
                 continue
         if end > start:
             spans.append((start, end))

@@ -152,9 +152,9 @@ def problems() -> list[str]:
 
 
 REVIEW_RECORD = "REVIEW.md"
-# Set once every shipped language has its record; until then a record that
-# exists must still match its catalog.
-REQUIRE_ALL_RECORDS = False
+# Every shipped language and regional form has its record (the check fails
+# without one).
+REQUIRE_ALL_RECORDS = True
 RECORD_DATE = re.compile(r"^- \*\*Date:\*\* (\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
 RECORD_CATALOG = re.compile(r"^- \*\*Catalog:\*\* `sha256:([0-9a-f]{64})`", re.MULTILINE)
 RECORD_SECTIONS = ("## What was read", "## What changed", "## Doubts that remain")

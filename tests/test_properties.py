@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 import json
 import re
 import subprocess
@@ -445,6 +446,37 @@ def check_body(tmp_path_factory: pytest.TempPathFactory, document: str, text: st
         assert outside_the_text_column(path) == [], engine
         invisible = r"[\s\u200c\u200d]+"  # joiners are not in a PDF's text
         assert re.sub(invisible, "", text) in re.sub(invisible, "", printed_text(path)), engine
+
+
+# Characters around spaces that hold text together in Unicode's line-breaking rules.
+RUN_TEXT = st.text(
+    st.sampled_from(
+        [
+            *"ab Z1 .,:;!?/()[]{}%#&*\"'-",
+            *"\u00ab\u00bb\u2039\u203a\u201e\u201c\u201d\u2018\u2019\u2013\u2014\u00a1\u00bf",
+            *"\u2026\u00b7\u203c\u2e3b\u2e18\u00a0\u202f\u2007\u2060\ufeff\u200d\u3000",
+            *"\u2003\u2009\t\n\u0301\u6f22\u3002\u3001\u300c\u300d\u30fc\uff1a\uff08\uff09",
+        ]
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=examples(500))
+@given(text=RUN_TEXT)
+@example(text='x ! ! ! y ( ( a “a” „b“ "d" (e')
+@example(text="a\u2003\u2003 b \u3000\u3000漢 — — c")
+def test_dsrs_runs_are_never_shorter_than_pangos(text: str) -> None:
+    """Where dsr.text lets a line break (and so measures a word's end), Pango may break too:
+    a run dsr measures is never shorter than one an engine sets (finding 5)."""
+    from weasyprint.text.line_break import get_log_attrs
+
+    from dsr.text import run_spans
+
+    spans = run_spans(text)
+    breaks = get_log_attrs(text, "en")
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert breaks[start].is_line_break or "\n" in text[end:start], (text, end, start)
 
 
 JOINED_LONG = st.builds(

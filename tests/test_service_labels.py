@@ -26,7 +26,7 @@ from dsr import registry
 from dsr.cli import main
 from dsr.compose import compose, quoted_names
 from dsr.errors import RegistryError
-from dsr.i18n import shipped_languages
+from dsr.i18n import shipped_languages, translations
 from dsr.inputs import parse_request
 from dsr.render import render_html
 from dsr.resources import data_file
@@ -48,15 +48,13 @@ TEST_LABELS = {
     "zh-Hant": ("測試設定", "測試偏好 > 測試私隱", "測試反對"),
 }
 QUOTES = {"fr": ("« ", " »"), "de": ("„", "“"), "es": ("«", "»"), "it": ("«", "»")}
+# The statement as each reviewed catalog words it (the reviews reword it).
 STATEMENT = {
-    "en": "The names quoted in English are those used in the English version of LinkedIn.",
-    "fr": "Les libellés cités en anglais sont ceux de la version anglaise de LinkedIn.",
-    "de": "Die auf Englisch zitierten Bezeichnungen sind die der englischen Version von LinkedIn.",
-    "es": "Los nombres citados en inglés son los que se utilizan en la versión en inglés de "
-    "LinkedIn.",
-    "it": "Le denominazioni citate in inglese sono quelle utilizzate nella versione inglese di "
-    "LinkedIn.",
-    "zh-Hant": "以英文引述的名稱，為LinkedIn英文版所用的名稱。",
+    language: translations(language).gettext(
+        "The names quoted in English are those used in the English version of %(service)s."
+    )
+    % {"service": "LinkedIn"}
+    for language in ("en", "fr", "de", "es", "it", "zh-Hant")
 }
 
 

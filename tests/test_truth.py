@@ -619,3 +619,24 @@ def test_quebec_reminder_says_it_does_not_stop_the_s43_period() -> None:
     )  # fmt: skip
     text = flat(typst_text(compose(parse_request(values, today=FAKE_TODAY))))
     assert "ends on November 30, 2026 (s. 43 of the Private Sector Act)" in text
+
+
+def test_a_german_member_without_a_land_is_not_sent_to_the_bfdi() -> None:
+    """The BfDI does not supervise companies (§ 40 BDSG: the Länder authorities do):
+    without a Land, letters name no authority; with one, they name the Land's."""
+    base = {
+        "controller": "linkedin", "name": "Erika Mustermann", "lang": "de",
+        "address": "Hauptstraße 1, 10115 Berlin", "account-email": "e@example.org",
+        "date": "2026-11-22", "situation": "Ich bin Journalistin und schütze meine Quellen.",
+        "request-date": "2026-09-01", "request-kind": "erasure",
+    }  # fmt: skip
+
+    def text(kind: str, jurisdiction: str) -> str:
+        values = {**base, "kind": kind, "jurisdiction": jurisdiction}
+        return render_text(compose(parse_request(values, today=date(2026, 11, 22))))
+
+    for kind in ("art21", "reminder"):
+        assert "Bundesbeauftragte" not in text(kind, "DE"), kind
+        assert "Bundesbeauftragte" not in text(kind, "DE-BY"), kind
+    assert "Bayerisches Landesamt" in text("art21", "DE-BY")
+    assert "Beschwerde bei einer Aufsichtsbehörde" in " ".join(text("art21", "DE").split())
