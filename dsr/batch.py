@@ -262,27 +262,45 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
 
 
 def _check_quotes(path: Path, text: str) -> None:
-    """Refuse a CSV file in which a quoted cell never closes.
+    """Refuse a CSV file in which a quoted cell swallows rows.
 
-    Its cell would run to the end of the file, swallowing every row after it
-    without a word: those members would get no letter and no line in the report.
+    A stray quote opens a cell that runs on to the next quote, or to the end
+    of the file: every row in between would be read as text of that one cell,
+    and those members would get no letter and no line in the report. A cell
+    spanning several lines is refused when one of its lines holds as many
+    separators as a row (a row, not an address line), and so is a cell past
+    the CSV reader's size limit.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    start = 1
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    columns = 0
     while True:
         start = reader.line_num + 1
         try:
-            next(reader)
+            row = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            if "unexpected end of data" not in str(error):
-                continue  # a field too long, say: that row's own error
+            if "unexpected end of data" not in str(error) and "field limit" not in str(error):
+                continue  # a malformed row: that row's own error
             raise BatchFileError(
-                f"{path}: line {start}: a quoted cell opens in this row and never closes, so "
-                f"the {reader.line_num - start} lines after it would be read as one cell; "
-                'close the quote (") and run again'
+                f"{path}: line {start}: a quoted cell opens in this row and does not close "
+                f"before line {reader.line_num}, so the rows in between would be read as one "
+                'cell; check the quotes (") in this row and run again'
             ) from error
+        columns = columns or len(row)
+        if reader.line_num > start and columns > 2:
+            for cell in row:
+                swallowed = [
+                    line for line in cell.splitlines()[1:] if line.count(delimiter) >= columns - 2
+                ]
+                if swallowed:
+                    raise BatchFileError(
+                        f"{path}: lines {start} to {reader.line_num}: a quoted cell holds "
+                        f"{len(swallowed)} line(s) that look like rows of their own; check the "
+                        'quotes (") in line '
+                        f"{start} and run again"
+                    )
 
 
 def _jsonl_row(line: str) -> dict[str, Any]:
@@ -504,10 +522,11 @@ def _finish(
     """The row's enclosures appended, as a PDF or an e-mail carrying it, written."""
     row, request, name, digest = job
     try:
-        annexes = tuple(Path(p) for p in request.enclosures)
+        # Read as checked (_enclosure): no link and no hard link swapped in since.
+        annexes = tuple(files.read_confined(Path(p)) for p in request.enclosures)
         data = with_annexes(letter, pdf, annexes)
         if fmt == "eml":
-            data = email_message(letter, annexes=annexes, pdf=data)
+            data = email_message(letter, pdf=data)
         return _write(folder, job, data, run_id)
     except DsrError as error:
         return (row, name, digest, "", str(error), "")

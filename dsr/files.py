@@ -246,6 +246,39 @@ def open_regular(
     return fd
 
 
+def read_confined(path: Path) -> bytes:
+    """The bytes of the regular file at the absolute, resolved ``path``, which was checked.
+
+    Read again later (a batch row's annex, in a worker), it is opened one
+    folder at a time without following any link, and must still be a regular
+    file with one name: a link or a hard link swapped in since the check
+    cannot bring another file in.
+    """
+    changed = f"{path} changed since it was checked (now a link, a hard link or gone)"
+    if not path.is_absolute() or len(path.parts) < 2:
+        raise UnsafeFile(f"{path}: not an absolute path")
+    fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in path.parts[1:-1]:
+            inner = os.open(
+                part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd
+            )
+            os.close(fd)
+            fd = inner
+        file_fd = os.open(
+            path.parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=fd
+        )
+    except OSError:
+        raise UnsafeFile(changed) from None
+    finally:
+        os.close(fd)
+    with os.fdopen(file_fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            raise UnsafeFile(changed)
+        return handle.read()
+
+
 def read_input(path: Path, hint: str = "name a PDF file") -> bytes:
     """The bytes of a regular file the user named (a link of theirs is followed); never blocks."""
     try:

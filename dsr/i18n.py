@@ -37,7 +37,7 @@ SWISS_GERMAN_TERMS = (
     ("verarbeiten", "bearbeiten"),
     ("verarbeitet", "bearbeitet"),
     # Swiss typesetting quotes with guillemets, points outward: «…» (Schreibweisungen
-    # der Bundeskanzlei, 2.1.1 "Anführungszeichen « » ‹ ›"), not „…“.
+    # der Bundeskanzlei, 2.1.1 "Anführungszeichen"), not „…“.
     ("„", "«"),
     ("“", "»"),
 )

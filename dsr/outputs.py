@@ -88,7 +88,7 @@ def letter_pdf(
     return with_annexes(letter, document, annexes)
 
 
-def with_annexes(letter: Letter, document: bytes, annexes: tuple[Path, ...]) -> bytes:
+def with_annexes(letter: Letter, document: bytes, annexes: tuple[Path | bytes, ...]) -> bytes:
     """The letter's PDF with its annexes appended, each stamped with its label."""
     if not annexes:
         return document
@@ -228,6 +228,12 @@ def email_message(
     return bytes(message)
 
 
+# An address dsr writes into a header: a plain dot-atom before the "@" (no quoted
+# local part, no "=?" a reader would decode) and a domain of LDH labels.
+_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}")
+
+
 def mailbox(name: str, address: str, field: str = "email") -> str:
     """One mailbox for a header, as it is written: ``name`` is only ever its display name.
 
@@ -246,7 +252,7 @@ def mailbox(name: str, address: str, field: str = "email") -> str:
             [Problem("name", f"{name!r} contains '=?', which e-mail reads as encoded text")]
         )
     local, at, domain = address.rpartition("@")
-    if not at or not local or not local.isascii() or any(c in local for c in '\r\n<>"(),;'):
+    if not at or not _LOCAL_PART.fullmatch(local) or "=?" in address or "?=" in address:
         raise InvalidRequest(
             [Problem(field, f"{address!r} cannot go into an e-mail header; use an address "
                             "with only ASCII letters, digits and . _ + - before the @")]
@@ -254,7 +260,9 @@ def mailbox(name: str, address: str, field: str = "email") -> str:
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
     except UnicodeError:
-        raise InvalidRequest([Problem(field, f"{domain!r} is not a domain name")]) from None
+        ascii_domain = ""
+    if not _DOMAIN.fullmatch(ascii_domain):
+        raise InvalidRequest([Problem(field, f"{domain!r} is not a domain name")])
     return formataddr((display, f"{local}@{ascii_domain}"), charset="utf-8")
 
 

@@ -398,21 +398,23 @@ def concatenate(documents: Sequence[bytes]) -> bytes:
     return out.getvalue()
 
 
-def append_annexes(pdf: bytes, annexes: Sequence[Path], labels: Sequence[str]) -> bytes:
-    """Append each annex PDF after the letter, its first page stamped with its label."""
+def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence[str]) -> bytes:
+    """Append each annex PDF (a file, or its bytes already read) after the letter,
+    its first page stamped with its label."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
     quiet_pypdf()
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for path, label in zip(annexes, labels, strict=True):
+        shown = label if isinstance(path, bytes) else path
         try:
-            annex = read_pdf(path)
+            annex = PdfReader(io.BytesIO(path)) if isinstance(path, bytes) else read_pdf(path)
             pages = list(annex.pages)
         except (OSError, PyPdfError) as error:
-            raise RenderError(f"{path}: cannot read this PDF to append it: {error}") from error
+            raise RenderError(f"{shown}: cannot read this PDF to append it: {error}") from error
         if not pages:
-            raise RenderError(f"{path}: the PDF has no pages")
+            raise RenderError(f"{shown}: the PDF has no pages")
         first = pages[0]
         width = float(first.mediabox.width)
         height = float(first.mediabox.height)

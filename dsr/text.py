@@ -139,7 +139,7 @@ def length_problem(field: str, value: str) -> str | None:
 
 
 # Fields that go into an e-mail header (the sender's display name).
-HEADER_FIELDS: Final = frozenset({"name"})
+HEADER_FIELDS: Final = frozenset({"name", "email"})
 
 
 def field_problem(field: str, value: str) -> str | None:

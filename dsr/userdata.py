@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
@@ -222,7 +223,7 @@ def forget() -> Forgotten:
     removed: list[Path] = []
     changed: list[Path] = []
     for name, sha in stored.items():
-        if name in (*TRACKING_FILES, MANIFEST) or not _safe_relative(name):
+        if not STORED_NAME.fullmatch(name):
             continue
         if sha and _sha256(home, name) == sha:
             if files.remove(home, name):
@@ -251,22 +252,32 @@ def _manifest_is_ours(home: Path) -> bool:
     if data is None:
         return False
     lines = data.decode("utf-8", "replace").splitlines()
+    complete = 0
     for number, line in enumerate(lines, 1):
         try:
             entry = json.loads(line)
         except ValueError:
-            if number == len(lines):
-                continue  # the last line, cut short by a kill
+            if number == len(lines) and complete and line.startswith('{"'):
+                continue  # dsr's last line, cut short by a kill
             return False
         if not isinstance(entry, dict) or not (
             set(entry) in ({"file"}, {"file", "sha256"}, {"batch"})
             and all(isinstance(value, str) for value in entry.values())
         ):
             return False
-    return True
+        complete += 1
+    return complete > 0  # an empty file, or one line of text, is not dsr's
+
+
+# The files dsr lists in its manifest: its controller records. forget removes no
+# other name a manifest may list, whoever wrote it.
+STORED_NAME = re.compile(r"controllers/[a-z0-9][a-z0-9-]*\.json")
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The schema versions dsr has written (dsr.track.SCHEMA_VERSION; a test keeps them equal):
+# a store of a later version is not this dsr's to delete.
+STORE_SCHEMA_VERSIONS = 5
 
 
 def _store_is_ours(home: Path) -> bool:
@@ -291,7 +302,7 @@ def _store_is_ours(home: Path) -> bool:
             connection.close()
     except (OSError, sqlite3.Error, DsrError, ValueError):
         return False
-    return "requests" in tables and version >= 1
+    return "requests" in tables and 1 <= version <= STORE_SCHEMA_VERSIONS
 
 
 def _sha256(home: Path, name: str) -> str | None:
@@ -301,11 +312,3 @@ def _sha256(home: Path, name: str) -> str | None:
     except files.FileError:
         return None
     return None if data is None else hashlib.sha256(data).hexdigest()
-
-
-def _safe_relative(name: str) -> bool:
-    try:
-        files.name_parts(name)
-    except files.UnsafeFile:
-        return False
-    return True

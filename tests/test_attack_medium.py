@@ -443,7 +443,7 @@ def test_24_forget_keeps_a_file_the_manifest_names_without_its_checksum(dsr_home
     code, output = invoke("forget", "--yes")
     assert code == 0, output
     assert (dsr_home / "tax.txt").read_text(encoding="utf-8") == "tax"
-    assert f"Kept {dsr_home / 'tax.txt'}: it changed after dsr wrote it" in output
+    assert f"Kept {dsr_home / 'tax.txt'}: dsr did not write it" in output
 
 
 def test_24_forget_keeps_a_stored_file_changed_since(tmp_path: Path, dsr_home: Path) -> None:
