@@ -81,7 +81,8 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
         page_size=_page_size,
         after_salutation=_after_salutation,
     )
-    from .typeset import ems, rows
+    from .glyphs import ems
+    from .typeset import rows
 
     env.globals.update(text_ems=ems, text_rows=rows)  # the header's measures, in Python
     env.globals.update(dating=_dating)
