@@ -281,8 +281,12 @@ def _check_quotes(path: Path, text: str) -> None:
         except StopIteration:
             return
         except csv.Error as error:
-            if "unexpected end of data" not in str(error) and "field limit" not in str(error):
-                continue  # a malformed row: that row's own error
+            first = text.splitlines()[start - 1] if start <= len(text.splitlines()) else ""
+            unclosed = "unexpected end of data" in str(error) or (
+                "field limit" in str(error) and first.count('"') % 2 == 1
+            )
+            if not unclosed:
+                continue  # a malformed row, or one cell too long: that row's own error
             raise BatchFileError(
                 f"{path}: line {start}: a quoted cell opens in this row and does not close "
                 f"before line {reader.line_num}, so the rows in between would be read as one "

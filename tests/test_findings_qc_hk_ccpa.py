@@ -233,8 +233,9 @@ def test_ccpa_erasure_asks_for_notification_of_the_need_to_delete(tmp_path: Path
 
 def test_ccpa_access_asks_about_ai_as_a_question(tmp_path: Path) -> None:
     text = text_of(tmp_path, "access", "US-CA", "en")
+    # US English (the letter to a Californian): the serial comma.
     assert (
-        "(I ask in particular whether these purposes include developing, training or improving AI models)"
+        "(I ask in particular whether these purposes include developing, training, or improving AI models)"
         in text
     )
 
