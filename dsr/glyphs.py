@@ -13,6 +13,7 @@ layout, the Typst engine and dsr.typography's line-breaking rules use it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import math
 import subprocess
@@ -207,3 +208,12 @@ def ems(text: str) -> float:
     sets it (or the widest that may), within a sixteenth of an em.
     """
     return sum(_em(char) for char in text)
+
+
+def running_ems(text: str) -> list[float]:
+    """The width of each beginning of ``text`` (``text[:i]`` for i = 0 ... len), in em.
+
+    Measures every part of a long text in one pass: ``text[i:j]`` is
+    ``running[j] - running[i]`` em wide.
+    """
+    return [0.0, *itertools.accumulate(map(_em, text))]

@@ -31,7 +31,7 @@ from .model import (
     Provision,
 )
 from .resources import data_file
-from .text import RECORD_RULES, refused_character, shape_problem, url_host
+from .text import RECORD_RULES, refused_character, shape_problem, unbreakable_runs, url_host
 
 
 def _toml(name: str) -> dict[str, Any]:
@@ -336,7 +336,8 @@ def _recipient_rows(entity: dict[str, Any]) -> int:
 
     attention = entity.get("attention_text") or (_ATTENTION if entity.get("attention") else "")
     lines = [entity.get("name") or "", attention, *(entity.get("address") or ()), "COUNTRY"]
-    return sum(rows(str(line).split(), 8, window_width("left")) for line in lines if line)
+    width = window_width("left")
+    return sum(rows(unbreakable_runs(str(line)), 8, width) for line in lines if line)
 
 
 def check_controller_record(rec: Any, where: str) -> None:

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from .errors import RenderError
-from .glyphs import ems
+from .glyphs import ems, running_ems
 from .resources import resource_dir
 from .text import run_spans
 from .typography import NO_BREAK_AFTER, NO_BREAK_BEFORE, may_break_between
@@ -354,12 +354,15 @@ def wider_runs(text: str, fit: float) -> list[tuple[int, int]]:
     space or a word joiner), cut again where a line may break between two
     characters (in Chinese, dsr.typography's rule).
     """
+    running = running_ems(text)
+    if running[-1] <= fit:
+        return []
     return [
         (start, end)
         for run in run_spans(text)
-        if ems(text[run[0] : run[1]]) > fit
+        if running[run[1]] - running[run[0]] > fit
         for start, end in _cut(text, *run)
-        if ems(text[start:end]) > fit
+        if running[end] - running[start] > fit
     ]
 
 

@@ -6,10 +6,11 @@ a letter: a no-break space (U+00A0) binds a word to the next, a word joiner
 and a browser honour both; dsr.typeset sets joined runs as unbreakable boxes
 (Typst would copy the joiners into the PDF's text); the text output
 (``wrap``) treats both as glue and drops the joiners. No rule makes a run no
-line can break wider than half a line out of text a line could break: at
-most three one-letter words are bound in a row, a citation is kept whole up
-to 20 em, and no space is dropped between two characters that would then
-hold together (tests/test_typography.py asks Pango where lines may break).
+line can break wider than a line out of text a line could break every
+quarter line: at most three one-letter words are bound in a row, a citation
+is kept whole up to 20 em, and no space is dropped between two characters
+that would then hold together (tests/test_typography.py asks Pango where
+lines may break, before and after).
 
 - Czech, Slovak and Polish: a one-letter preposition or conjunction never
   ends a line; it is bound to the next word (cs: Internetová jazyková
@@ -135,12 +136,15 @@ _WIDE_CLASS: Final = r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uff
 # stays, so that a row of fullwidth colons does not become one run no line
 # can break, nor "漢 〪 〪 〪" a stack of marks (found by asking Pango,
 # tests/test_typography.py).
-_HOLDING: Final = (
+_STARTS_NO_LINE: Final = (
     "\u3000\u3005\u301c\u302a-\u302f\u3035\u303b\u303c\u3041\u3043\u3045\u3047\u3049"
     "\u3063\u3083\u3085\u3087\u308e\u3095\u3096\u3099-\u309e\u30a0\u30a1\u30a3\u30a5"
     "\u30a7\u30a9\u30c3\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6\u30fb-\u30fe\u31f0-\u31ff"
-    "\uff04\uff05\uff1a\uff1b\uffe0\uffe1\uffe5\uffe6"
+    "\uff05\uff1a\uff1b\uffe0"
 )
+_ENDS_NO_LINE: Final = "\uff04\uffe1\uffe5\uffe6"
+_HOLDING: Final = _STARTS_NO_LINE + _ENDS_NO_LINE
+_NO_LINE_START: Final = re.compile(f"[{_STARTS_NO_LINE}]")
 _BETWEEN_WIDE: Final = re.compile(
     rf"(?<={_WIDE_CLASS})(?<![{_HOLDING}])[ \t\r\n]+(?={_WIDE_CLASS})"
     rf"|(?<={_WIDE_CLASS})[ \t\r\n]+(?={_WIDE_CLASS})(?![{_HOLDING}])"
@@ -223,12 +227,18 @@ def may_break_between(before: str, after: str) -> bool:
 
     Only where one of them is East Asian (Latin words never break inside),
     neither is glue, no closing mark would start the line and no opening
-    mark would end it.
+    mark would end it, nor a mark or a character that holds on to the one
+    before it (a prolonged sound mark, a small kana: ``_STARTS_NO_LINE``) or
+    after it.
     """
     if before in _GLUE or after in _GLUE:
         return False
     if after in NO_BREAK_BEFORE or before in NO_BREAK_AFTER:
         return False
+    if before in _ENDS_NO_LINE or _NO_LINE_START.match(after):
+        return False
+    if unicodedata.category(after) in ("Mn", "Mc", "Me"):
+        return False  # a mark stays with its letter
     return _wide(before) or _wide(after)
 
 

@@ -490,6 +490,7 @@ BODY_RUN = st.one_of(
     st.integers(1, 120).map(lambda n: "x" + " !" * n),  # "!" holds to the word before it
     st.integers(1, 120).map(lambda n: "(" + " (" * n + " x"),  # "(" holds to the next
     st.integers(1, 400).map(lambda n: "a " * n + "konec"),  # one-letter words (cs, pl)
+    st.text(st.sampled_from("ー〜々陳W\u3000"), min_size=1, max_size=200),  # held in Chinese
 )
 MEMBER = {
     "de": ("DE", "Hauptstraße 1, 10115 Berlin"),
@@ -507,6 +508,7 @@ MEMBER = {
 @example(language="cs", runs=["a " * 400 + "konec."])
 @example(language="de", runs=["W" * 200])
 @example(language="de", runs=["x" + " !" * 90])
+@example(language="de", runs=["陳" + "ー" * 150])
 def test_the_situation_never_runs_off_the_page(
     tmp_path_factory: pytest.TempPathFactory, language: str, runs: list[str]
 ) -> None:
@@ -783,8 +785,9 @@ def linkedin_record() -> dict[str, Any]:
 
 RECORD_FIELDS = [
     "service", "objection_form", "privacy_form", "privacy_email", "ai_setting_name",
-    "ai_setting_path", "ai_setting_url", "ai_legal_basis", "entity name", "entity attention_text",
-    "entity address",
+    "ai_setting_path", "ai_setting_url", "ai_legal_basis", "objection_form_name", "entity name",
+    "entity attention_text", "entity address", "labels.de ai_setting_name",
+    "labels.de ai_setting_path", "labels.fr objection_form_name",
 ]  # fmt: skip
 
 
@@ -792,9 +795,17 @@ RECORD_FIELDS = [
 @given(field=st.sampled_from(RECORD_FIELDS), value=ANY_TEXT)
 @example(field="entity name", value="Other\u202eInc")
 @example(field="objection_form", value="https://evil.example\\@www.linkedin.com/")
+@example(field="service", value="Linked" + "W" * 190)
+@example(field="ai_setting_path", value="Settings>" + "W" * 290)
+@example(field="ai_setting_name", value="E" + "\u0302" * 99 + "\u0323" * 99)
+@example(field="labels.de ai_setting_name", value="Daten" + "\u00a0W" * 90)
+@example(field="entity address", value="\u202f".join(["Looiersgracht"] * 7))
 def test_any_text_in_a_controller_record_is_accepted_clean_or_refused(
     field: str, value: str
 ) -> None:
+    """Accepted record text holds no control character, and what a letter prints sets as a
+    member's name does: no run Pango cannot break over 64 characters, no stack of marks
+    (attack review 3, finding 8)."""
     from dsr.errors import RegistryError
     from dsr.registry import controller_from_record
 
@@ -802,6 +813,12 @@ def test_any_text_in_a_controller_record_is_accepted_clean_or_refused(
     if field.startswith("entity "):
         key = field.split()[1]
         record["entities"][0][key] = [value] if key == "address" else value
+    elif field.startswith("labels."):
+        language, key = field.removeprefix("labels.").split()
+        record["labels"] = {
+            language: {key: value, "sources": ["https://www.linkedin.com/help"],
+                       "last_verified": "2026-11-01"}
+        }  # fmt: skip
     else:
         record[field] = value
     try:
@@ -810,12 +827,22 @@ def test_any_text_in_a_controller_record_is_accepted_clean_or_refused(
         assert str(error).startswith("other.json: ")  # noqa: PT017
         return
     entity = controller.entities[0]
-    kept = [
+    printed = [
         controller.service, entity.name, entity.attention_text or "", *entity.address.lines,
-        *(getattr(controller, name) or "" for name in RECORD_FIELDS if " " not in name),
+        controller.ai_setting_name or "", controller.ai_setting_path or "",
+        controller.ai_legal_basis or "", controller.objection_form_name or "",
+        *(text or "" for label in controller.labels.values() for text in
+          (label.ai_setting_name, label.ai_setting_path, label.objection_form_name)),
     ]  # fmt: skip
+    kept = [
+        *printed,
+        *(getattr(controller, name) or "" for name in RECORD_FIELDS if " " not in name),
+    ]
     for text in kept:
         assert not any(refused(ch, multiline=False) for ch in text), (field, text)
+        assert mark_stack(text) <= 4, (field, text)
+    for text in printed:
+        assert len(max(pango_runs(text), key=len, default="")) <= 64, (field, text)
 
 
 @settings(
@@ -831,6 +858,7 @@ def test_any_text_in_a_controller_record_is_accepted_clean_or_refused(
     ),
 )
 @example(name=("W" * 60 + " ") * 3, attention="M" * 60, lines=[("W" * 49 + " ") * 2] * 5)
+@example(name="\u00a0".join(["WWWWWWW"] * 8), attention="", lines=["\u202f".join(["MMMM"] * 12)])
 def test_a_controller_records_recipient_never_overprints(
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
@@ -863,3 +891,103 @@ def test_a_controller_records_recipient_never_overprints(
         path = folder / f"{engine}.pdf"
         path.write_bytes(data)
         check_window(document, path, letter.window)
+
+
+# 8. Attack review 3, findings 5 to 8, as typed -----------------------------------------------
+
+LETTER = [
+    "letter", "--jurisdiction", "DE", "--address", "Hauptstraße 1, 10115 Berlin",
+    "--account-email", "e@example.org", "--date", "2026-11-22",
+]  # fmt: skip
+
+
+def test_words_joined_by_no_break_spaces_are_kept_as_words(tmp_path: Path) -> None:
+    """Finding 5: the joined words are kept with plain spaces; the letter stays on the page."""
+    joined = "\u00a0".join(["abcdefgh"] * 200)
+    output = tmp_path / "de.pdf"
+    code, text = run(
+        *LETTER, "--kind", "art21", "--name", "E\u202fM", "--situation", f"Text {joined} Ende.",
+        "-o", str(output),
+    )  # fmt: skip
+    assert code == 0, text
+    assert outside_the_text_column(output) == []
+    request = parse_request(
+        {**BASE, "name": "E\u00a0M", "situation": f"Text {joined} Ende."}, today=TODAY
+    )
+    assert request.requester.name == "E M"
+    assert request.situation == "Text " + " ".join(["abcdefgh"] * 200) + " Ende."
+
+
+@pytest.mark.parametrize("joiner", ["\u2060", "\ufeff", "\u180e"])
+def test_words_joined_by_a_word_joiner_are_refused(tmp_path: Path, joiner: str) -> None:
+    joined = joiner.join(["abcdefgh"] * 20)
+    code, text = run(
+        *LETTER, "--kind", "art21", "--name", "E M", "--situation", f"Text {joined} Ende.",
+        "-o", str(tmp_path / "de.pdf"),
+    )  # fmt: skip
+    assert code == 2
+    assert text == (
+        f"Error: --situation: contains the control character U+{ord(joiner):04X}; remove it\n"
+    )
+
+
+def test_punctuation_held_to_a_word_counts_with_it(tmp_path: Path) -> None:
+    """No line breaks at a space before "!": "x ! ! ! ..." is one word, however spaced."""
+    code, text = run(
+        *LETTER, "--kind", "art21", "--name", "E M", "--situation", "Text x" + " !" * 300,
+        "-o", str(tmp_path / "de.pdf"),
+    )  # fmt: skip
+    assert code == 2
+    assert text == (
+        "Error: --situation: has a word of 601 characters ('x ! ! ! ! ! ! ! ! ! '...), counting "
+        "text no line can break as one word; the limit is 200\n"
+    )
+
+
+def test_a_stack_of_combining_marks_is_refused_naming_the_field(tmp_path: Path) -> None:
+    """Finding 7; Vietnamese, typed composed or not, is a name like any other."""
+    code, text = run(
+        *LETTER, "--kind", "objection", "--name", NAME_MARKS, "-o", str(tmp_path / "z.pdf")
+    )
+    assert code == 2
+    assert text == (
+        "Error: --name: has 58 combining marks on one character ('Ệ' followed by U+0323 U+0323 "
+        "U+0323 ...); the limit is 4\n"
+    )
+    for name in ("Nguyễn Thị Ệ", unicodedata.normalize("NFD", "Nguyễn Thị Ệ")):
+        code, text = run(
+            *LETTER, "--kind", "objection", "--name", name, "-o", str(tmp_path / "v.txt"), "--force"
+        )
+        assert code == 0, text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("service", "Linked" + "W" * 190, "service has a word of 196 characters "
+         "('LinkedWWWWWWWWWWWWWW'...), counting text no line can break as one word; the limit is 64"),
+        ("ai_setting_path", "Settings>" + "W" * 290, "ai_setting_path has a word of 299 characters "
+         "('Settings>WWWWWWWWWWW'...), counting text no line can break as one word; the limit is 64"),
+        ("ai_setting_name", "E" + "\u0302" * 99 + "\u0323" * 99, "ai_setting_name has 198 combining "
+         "marks on one character ('E' followed by U+0302 U+0302 U+0302 ...); the limit is 4"),
+        ("labels", {"de": {"ai_setting_name": "Daten" + "\u00a0W" * 90, "sources": ["https://x.example"],
+                           "last_verified": "2026-11-01"}},
+         "labels.de.ai_setting_name has a word of 185 characters ('Daten\\xa0W\\xa0W\\xa0W\\xa0W\\xa0W\\xa0W"
+         "\\xa0W\\xa0'...), counting text no line can break as one word; the limit is 64"),
+    ],
+)  # fmt: skip
+def test_a_controller_file_is_held_to_the_members_rules(
+    tmp_path: Path, field: str, value: Any, error: str
+) -> None:
+    """Finding 8: a --controller-file's printed names, word for word and mark for mark."""
+    record = linkedin_record()
+    record[field] = value
+    source = tmp_path / "x.json"
+    source.write_text(json.dumps(record), encoding="utf-8")
+    code, text = run(
+        *LETTER, "--kind", "objection", "--lang", "de", "--name", "E M",
+        "--controller-file", str(source), "-o", str(tmp_path / "x.pdf"),
+    )  # fmt: skip
+    assert code == 2
+    assert text == f"Error: --controller-file: {source}: {error}\n"
+    assert not (tmp_path / "x.pdf").exists()
