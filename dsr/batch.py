@@ -26,9 +26,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from itertools import islice
+from itertools import islice, zip_longest
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from . import files
 from .errors import DsrError, InvalidRequest
@@ -261,19 +261,24 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
             yield f"cannot be read as CSV: {error}"
 
 
+# Cells that may run over several lines (a CSV cell in quotes), and how many lines.
+MULTILINE_CELLS: Final = {"address": 6, "situation": 40}
+
+
 def _check_quotes(path: Path, text: str) -> None:
     """Refuse a CSV file in which a quoted cell swallows rows.
 
     A stray quote opens a cell that runs on to the next quote, or to the end
     of the file: every row in between would be read as text of that one cell,
-    and those members would get no letter and no line in the report. A cell
-    spanning several lines is refused when one of its lines holds as many
-    separators as a row (a row, not an address line), and so is a cell past
-    the CSV reader's size limit.
+    and those members would get no letter and no line in the report. The file
+    is read as the rows are (same reader, same settings); a cell may run over
+    several lines only in the address or situation column, and only for a few
+    lines, none of which looks like a row; a cell past the reader's size limit
+    whose row opens a quote is refused too.
     """
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    columns = 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] = []
     while True:
         start = reader.line_num + 1
         try:
@@ -281,30 +286,35 @@ def _check_quotes(path: Path, text: str) -> None:
         except StopIteration:
             return
         except csv.Error as error:
-            first = text.splitlines()[start - 1] if start <= len(text.splitlines()) else ""
-            unclosed = "unexpected end of data" in str(error) or (
-                "field limit" in str(error) and first.count('"') % 2 == 1
-            )
-            if not unclosed:
-                continue  # a malformed row, or one cell too long: that row's own error
-            raise BatchFileError(
-                f"{path}: line {start}: a quoted cell opens in this row and does not close "
-                f"before line {reader.line_num}, so the rows in between would be read as one "
-                'cell; check the quotes (") in this row and run again'
-            ) from error
-        columns = columns or len(row)
-        if reader.line_num > start and columns > 2:
-            for cell in row:
-                swallowed = [
-                    line for line in cell.splitlines()[1:] if line.count(delimiter) >= columns - 2
-                ]
-                if swallowed:
-                    raise BatchFileError(
-                        f"{path}: lines {start} to {reader.line_num}: a quoted cell holds "
-                        f"{len(swallowed)} line(s) that look like rows of their own; check the "
-                        'quotes (") in line '
-                        f"{start} and run again"
-                    )
+            lines = text.splitlines()
+            first = lines[start - 1] if start <= len(lines) else ""
+            if "field limit" in str(error) and first.count('"') % 2 == 1:
+                raise BatchFileError(
+                    f"{path}: line {start}: a quoted cell opens in this row and does not close "
+                    f"before line {reader.line_num}, so the rows in between would be read as "
+                    'one cell; check the quotes (") in this row and run again'
+                ) from error
+            continue  # a malformed row, or one cell too long: that row's own error
+        if not header:
+            header = [cell.strip().lower().replace("_", "-").replace(" ", "-") for cell in row]
+            continue
+        if reader.line_num == start:
+            continue
+        for column, cell in zip_longest(header, row, fillvalue=""):
+            lines_of_cell = cell.splitlines()
+            if len(lines_of_cell) < 2:
+                continue
+            most = MULTILINE_CELLS.get(column, 1)
+            row_like = [
+                line for line in lines_of_cell[1:] if line.count(delimiter) >= len(header) - 2
+            ]
+            if len(lines_of_cell) > most or row_like:
+                raise BatchFileError(
+                    f"{path}: lines {start} to {reader.line_num}: one quoted cell "
+                    f"({column or 'a column without a name'}) runs over "
+                    f"{len(lines_of_cell)} lines, so rows would be read as its text; check the "
+                    f'quotes (") from line {start} and run again'
+                )
 
 
 def _jsonl_row(line: str) -> dict[str, Any]:

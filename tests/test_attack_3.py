@@ -157,8 +157,8 @@ def test_4_an_unclosed_quote_is_refused_before_anything_is_written(
     code, output = invoke("batch", str(rows), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2
     assert "line 3" in output
-    assert "does not close" in output
-    assert "line 103" in output  # the end of the file: the 100 rows after it
+    assert "check the quotes" in output
+    assert "lines 3 to 103" in output  # to the end of the file: the 100 rows after it
     assert not (tmp_path / "out").exists()
 
 

@@ -91,7 +91,7 @@ def test_4_a_cell_holding_rows_refuses_the_file(tmp_path: Path, dsr_home: Path) 
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2
     assert "lines 3 to 62" in output
-    assert "58 line(s) that look like rows" in output
+    assert "runs over 60 lines" in output
     assert not (tmp_path / "out").exists()
 
 
@@ -160,3 +160,40 @@ def test_12_the_schema_versions_forget_knows_are_the_stores() -> None:
     from dsr import track
 
     assert userdata.STORE_SCHEMA_VERSIONS == track.SCHEMA_VERSION
+
+
+# Review 5 (HIGH): the check read the file otherwise than the rows are read (TSV with a
+# quote inside a cell), and missed swallowed rows with few separators.
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "c3.tsv",
+            "kind\tjurisdiction\tname\taddress\taccount-email\tdate\n"
+            "objection\tDE\tBob B\tHauptstraße 1 10115 Berlin\tb@example.org\t2026-11-22\n"
+            'objection\tDE\t"Mallory" M\t"Hauptstraße 1 10115 Berlin\tm@example.org\t2026-11-22\n'
+            + "objection\tDE\tBob B\tHauptstraße 1 10115 Berlin\tb@example.org\t2026-11-22\n"
+            * 27,
+        ),
+        (
+            "c4.csv",
+            HEADER
+            + GOOD
+            + STRAY
+            + "".join(f"objection,DE,Member {i},Hauptstraße {i} 10115 Berlin\n" for i in range(27))
+            + 'objection,DE,Trudy",x,t@example.org,2026-11-22\n'
+            + GOOD,
+        ),
+    ],
+)
+def test_5_rows_swallowed_by_a_stray_quote_refuse_the_file(
+    name: str, content: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()

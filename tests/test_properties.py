@@ -308,7 +308,7 @@ LONG_WORD = st.text(WIDE, min_size=1, max_size=64)
 JOINED_RUN = st.builds(
     lambda words, joiner: joiner.join(words),
     st.lists(st.text(WIDE, min_size=1, max_size=8), min_size=2, max_size=24),
-    st.sampled_from(NO_BREAK),
+    st.sampled_from(NO_BREAK.replace("\u200d", "")),  # poppler reads no ZWJ back
 )
 WINDOW_WORD = st.one_of(LONG_WORD, JOINED_RUN, MARK_STACKS)
 LINE = st.lists(WINDOW_WORD, min_size=1, max_size=6).map(" ".join)
@@ -444,7 +444,9 @@ def check_body(tmp_path_factory: pytest.TempPathFactory, document: str, text: st
         path = folder / f"{engine}.pdf"
         path.write_bytes(data)
         assert outside_the_text_column(path) == [], engine
-        invisible = r"[\s\u200c\u200d]+"  # joiners are not in a PDF's text
+        # Joiners are not in a PDF's text; a hyphen a line breaks at is repeated on the
+        # next in Czech and Polish (Typst), or dropped by poppler.
+        invisible = r"[\s\u200c\u200d-]+"
         assert re.sub(invisible, "", text) in re.sub(invisible, "", printed_text(path)), engine
 
 
