@@ -34,7 +34,7 @@ from . import files
 from .errors import DsrError, InvalidRequest
 from .inputs import FIELDS, parse_request
 from .limits import MAX_BATCH_BYTES, MAX_ROWS, LimitError, read_limited, yaml_events
-from .model import Letter, Request
+from .model import Kind, Letter, Request
 from .outputs import email_message, with_annexes
 from .workers import load_weasyprint, run_groups, stop_requested
 
@@ -263,6 +263,9 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
 
 # Cells that may run over several lines (a CSV cell in quotes), and how many lines.
 MULTILINE_CELLS: Final = {"address": 6, "situation": 40}
+# A line that begins as a row does (a letter kind and a separator) is never an
+# address or situation line.
+ROW_STARTS: Final = tuple(f"{kind.value}{sep}" for kind in Kind for sep in ",;\t")
 
 
 def _check_quotes(path: Path, text: str) -> None:
@@ -286,9 +289,9 @@ def _check_quotes(path: Path, text: str) -> None:
         except StopIteration:
             return
         except csv.Error as error:
-            lines = text.splitlines()
-            first = lines[start - 1] if start <= len(lines) else ""
-            if "field limit" in str(error) and first.count('"') % 2 == 1:
+            # A cell past the reader's limit that ran over several lines is a quote
+            # that never closed; one long line is that row's own error.
+            if "field limit" in str(error) and reader.line_num > start:
                 raise BatchFileError(
                     f"{path}: line {start}: a quoted cell opens in this row and does not close "
                     f"before line {reader.line_num}, so the rows in between would be read as "
@@ -306,7 +309,10 @@ def _check_quotes(path: Path, text: str) -> None:
                 continue
             most = MULTILINE_CELLS.get(column, 1)
             row_like = [
-                line for line in lines_of_cell[1:] if line.count(delimiter) >= len(header) - 2
+                line
+                for line in lines_of_cell[1:]
+                if line.count(delimiter) >= len(header) - 2
+                or line.strip().lower().startswith(ROW_STARTS)
             ]
             if len(lines_of_cell) > most or row_like:
                 raise BatchFileError(

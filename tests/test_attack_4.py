@@ -197,3 +197,49 @@ def test_5_rows_swallowed_by_a_stray_quote_refuse_the_file(
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
+
+
+# Review 6 (HIGH): a cell past the reader's limit after a literal quote in the row, other
+# line endings, a U+2028 before it, or short rows swallowed into an address.
+
+
+def _row(i: int, sep: str = ",") -> str:
+    return sep.join(
+        ["objection", "DE", f"Member {i}", f"Hauptstrasse {i} 10115 Berlin", f"m{i}@example.org",
+         "2026-11-22"]
+    )  # fmt: skip
+
+
+def _file(case: str) -> tuple[str, str]:
+    head = HEADER.rstrip("\n")
+    oneil = 'objection,DE,Mallory O"Neil,"Hauptstrasse 1 10115 Berlin,m@example.org,2026-11-22'
+    rows = [_row(i) for i in range(3, 3003)]
+    if case == "literal-quote":
+        return "b.csv", "\n".join([head, _row(1), oneil, *rows]) + "\n"
+    if case == "semicolons-crlf":
+        body = [head.replace(",", ";"), _row(1, ";"), oneil.replace(",", ";")]
+        return "d.csv", "\r\n".join(body + [_row(i, ";") for i in range(3, 3003)]) + "\r\n"
+    if case == "cr-only":
+        return "e.csv", "\r".join([head, _row(1), oneil, *rows]) + "\r"
+    if case == "line-separator-before":
+        first = _row(1).replace("Hauptstrasse 1", "Hauptstrasse\u20281")
+        bad = 'objection,DE,Mallory,"Hauptstrasse 1 10115 Berlin,m@example.org,2026-11-22'
+        return "c2.csv", "\n".join([head, first, bad, *rows]) + "\n"
+    short = [f"objection,DE,Member {i},Street {i}" for i in range(3, 7)]
+    closing = 'objection,DE,Member 7,"Street 7",m7@example.org,2026-11-22'
+    bad = 'objection,DE,Mallory,"Hauptstrasse 1'
+    return "a.csv", "\n".join([head, _row(1), bad, *short, closing, _row(8)]) + "\n"
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["literal-quote", "semicolons-crlf", "cr-only", "line-separator-before", "short-rows"],
+)
+def test_6_no_stray_quote_loses_rows_silently(case: str, tmp_path: Path, dsr_home: Path) -> None:
+    name, content = _file(case)
+    source = tmp_path / name
+    source.write_bytes(content.encode("utf-8"))
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()
