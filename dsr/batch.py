@@ -263,9 +263,16 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
 
 # Cells that may run over several lines (a CSV cell in quotes), and how many lines.
 MULTILINE_CELLS: Final = {"address": 6, "situation": 40}
-# A line that begins as a row does (a letter kind and a separator) is never an
-# address or situation line.
-ROW_STARTS: Final = tuple(f"{kind.value}{sep}" for kind in Kind for sep in ",;\t")
+KIND_NAMES: Final = frozenset(kind.value for kind in Kind)
+
+
+def _begins_a_row(line: str, header: list[str], delimiter: str) -> bool:
+    """Whether ``line``, read as a row of its own, has a letter kind in the kind column."""
+    if "kind" not in header:
+        return False
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    at = header.index("kind")
+    return len(cells) > at and cells[at].strip().lower() in KIND_NAMES
 
 
 def _check_quotes(path: Path, text: str) -> None:
@@ -312,7 +319,7 @@ def _check_quotes(path: Path, text: str) -> None:
                 line
                 for line in lines_of_cell[1:]
                 if line.count(delimiter) >= len(header) - 2
-                or line.strip().lower().startswith(ROW_STARTS)
+                or _begins_a_row(line, header, delimiter)
             ]
             if len(lines_of_cell) > most or row_like:
                 raise BatchFileError(

@@ -243,3 +243,67 @@ def test_6_no_stray_quote_loses_rows_silently(case: str, tmp_path: Path, dsr_hom
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
+
+
+def test_6_short_rows_swallowed_into_a_situation_refuse_the_file(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """The kind is not the first column, and the swallowed rows are short."""
+    source = tmp_path / "s1.csv"
+    source.write_text(
+        "name,kind,jurisdiction,address,account-email,date,situation\n"
+        'Bob,art21,DE,Hauptstrasse 1 10115 Berlin,b@example.org,2026-11-22,"I am a journalist\n'
+        '\nand must protect my sources."\n'
+        'Mallory,art21,DE,Hauptstrasse 1 10115 Berlin,m@example.org,2026-11-22,"I am\n'
+        "Carol,art21,DE,Hauptstrasse 1\nDave,art21,DE,Hauptstrasse 2\n"
+        'Eve,art21,DE,x,e@example.org,2026-11-22,"end"\n',
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "check the quotes" in output
+
+
+def test_6_addresses_and_situations_over_several_lines_are_accepted(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "ok.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email,date,situation\n"
+        'art21,DE,Bob B,"Flat 1, 1 Main Street\n10115 Berlin",b@example.org,2026-11-22,'
+        '"I am a journalist.\n\nMy posts name my sources, whom I must protect."\n',
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+
+
+# Review 7 (HIGH): short rows, the kind not first or written "objection ", swallowed.
+REVIEW_7 = {
+    "t1.csv": 'name,kind,jurisdiction,address,account-email,date,situation,language\nMember 1,objection,DE,Hauptstrasse 1 10115 Berlin,m1@example.org,2026-11-22\nMallory,objection,DE,"Hauptstrasse 2 10115 Berlin,m2@example.org,2026-11-22\nMember 3,objection,DE,Hauptstrasse 3 10115 Berlin,m3@example.org,2026-11-22\nMember 4,objection,DE,Hauptstrasse 4 10115 Berlin,m4@example.org,2026-11-22\nMember 5,objection,DE,Hauptstrasse 5 10115 Berlin,m5@example.org,2026-11-22\nMember 6,objection,DE,Hauptstrasse 6 10115 Berlin,m6@example.org,2026-11-22\nMember 7,objection,DE,"Hauptstrasse 7 10115 Berlin",m7@example.org,2026-11-22\nMember 8,objection,DE,Hauptstrasse 8 10115 Berlin,m8@example.org,2026-11-22\n',
+    "t2.csv": 'kind,jurisdiction,name,address,account-email,date,situation,language,notes\nobjection ,DE,Member 1,Hauptstrasse 1 10115 Berlin,m1@example.org,2026-11-22\nobjection,DE,Mallory,Hauptstrasse 2 10115 Berlin,m2@example.org,2026-11-22,"I object\nobjection ,DE,Member 3,Hauptstrasse 3 10115 Berlin,m3@example.org,2026-11-22\nobjection ,DE,Member 4,Hauptstrasse 4 10115 Berlin,m4@example.org,2026-11-22\nobjection ,DE,Member 5,Hauptstrasse 5 10115 Berlin,m5@example.org,2026-11-22\nobjection ,DE,Member 6,Hauptstrasse 6 10115 Berlin,m6@example.org,2026-11-22\nobjection ,DE,Member 7,Hauptstrasse 7 10115 Berlin,m7@example.org,2026-11-22\nobjection ,DE,Member 8,Hauptstrasse 8 10115 Berlin,m8@example.org,2026-11-22\nobjection ,DE,Member 9,Hauptstrasse 9 10115 Berlin,m9@example.org,2026-11-22\nobjection ,DE,Member 10,Hauptstrasse 10 10115 Berlin,m10@example.org,2026-11-22\nobjection ,DE,Member 11,Hauptstrasse 11 10115 Berlin,m11@example.org,2026-11-22\nobjection ,DE,Member 12,Hauptstrasse 12 10115 Berlin,m12@example.org,2026-11-22\nobjection ,DE,Member 13,Hauptstrasse 13 10115 Berlin,m13@example.org,2026-11-22\nobjection ,DE,Member 14,Hauptstrasse 14 10115 Berlin,m14@example.org,2026-11-22\nobjection ,DE,Member 15,Hauptstrasse 15 10115 Berlin,m15@example.org,2026-11-22\nobjection ,DE,Member 16,Hauptstrasse 16 10115 Berlin,m16@example.org,2026-11-22\nobjection ,DE,Member 17,Hauptstrasse 17 10115 Berlin,m17@example.org,2026-11-22\nobjection ,DE,Member 18,Hauptstrasse 18 10115 Berlin,m18@example.org,2026-11-22\nobjection ,DE,Member 19,Hauptstrasse 19 10115 Berlin,m19@example.org,2026-11-22\nobjection ,DE,Member 20,Hauptstrasse 20 10115 Berlin,m20@example.org,2026-11-22\nobjection ,DE,Member 21,Hauptstrasse 21 10115 Berlin,m21@example.org,2026-11-22\nobjection ,DE,Member 22,Hauptstrasse 22 10115 Berlin,m22@example.org,2026-11-22\nobjection ,DE,Member 23,Hauptstrasse 23 10115 Berlin,m23@example.org,2026-11-22\nobjection ,DE,Member 24,Hauptstrasse 24 10115 Berlin,m24@example.org,2026-11-22\nobjection ,DE,Member 25,Hauptstrasse 25 10115 Berlin,m25@example.org,2026-11-22\nobjection ,DE,Member 26,Hauptstrasse 26 10115 Berlin,m26@example.org,2026-11-22\nobjection ,DE,Member 27,Hauptstrasse 27 10115 Berlin,m27@example.org,2026-11-22\nobjection ,DE,Member 28,Hauptstrasse 28 10115 Berlin,m28@example.org,2026-11-22\nobjection ,DE,Member 29,Hauptstrasse 29 10115 Berlin,m29@example.org,2026-11-22\nobjection ,DE,Member 30,Hauptstrasse 30 10115 Berlin,m30@example.org,2026-11-22\nobjection ,DE,Member 31,Hauptstrasse 31 10115 Berlin,m31@example.org,2026-11-22\nobjection ,DE,Member 32,Hauptstrasse 32 10115 Berlin,m32@example.org,2026-11-22\nobjection ,DE,Member 33,Hauptstrasse 33 10115 Berlin,m33@example.org,2026-11-22,"x"\nobjection ,DE,Member 34,Hauptstrasse 34 10115 Berlin,m34@example.org,2026-11-22\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(REVIEW_7))
+def test_7_rows_a_quote_swallows_are_found_by_their_kind(
+    name: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / name
+    source.write_text(REVIEW_7[name], encoding="utf-8")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_7_a_situation_of_paragraphs_with_commas_is_accepted(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "legit.csv"
+    source.write_text(
+        'kind,jurisdiction,name,address,account-email,date,situation\nobjection,DE,Anna Muster,"c/o Muster\nHauptstrasse 1\n10115 Berlin",a@example.org,2026-11-22,"I object.\n\nParagraph two, with a ""quoted"" word, and commas.\n\nParagraph three.\nLine four."\nobjection,DE,Bob Beispiel,"Hauptstrasse 2\n10115 Berlin",b@example.org,2026-11-22,\nobjection,DE,Member 3,Hauptstrasse 3 10115 Berlin,m3@example.org,2026-11-22,\n',
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
