@@ -266,13 +266,22 @@ MULTILINE_CELLS: Final = {"address": 6, "situation": 40}
 KIND_NAMES: Final = frozenset(kind.value for kind in Kind)
 
 
+_EMAIL_CELL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_DATE_CELL: Final = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}")
+
+
 def _begins_a_row(line: str, header: list[str], delimiter: str) -> bool:
-    """Whether ``line``, read as a row of its own, has a letter kind in the kind column."""
-    if "kind" not in header:
-        return False
-    cells = next(csv.reader([line], delimiter=delimiter), [])
-    at = header.index("kind")
-    return len(cells) > at and cells[at].strip().lower() in KIND_NAMES
+    """Whether ``line``, read as a row of its own, is one: a letter kind in the kind
+    column, or (whatever the kind) at least three cells, one of them an e-mail
+    address or a date, as a member's row has and an address or situation line has not."""
+    cells = [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+    if "kind" in header:
+        at = header.index("kind")
+        if len(cells) > at and cells[at].lower() in KIND_NAMES:
+            return True
+    return len(cells) >= 3 and any(
+        _EMAIL_CELL.fullmatch(cell) or _DATE_CELL.fullmatch(cell) for cell in cells
+    )
 
 
 def _check_quotes(path: Path, text: str) -> None:

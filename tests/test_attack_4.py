@@ -307,3 +307,34 @@ def test_7_a_situation_of_paragraphs_with_commas_is_accepted(
     )
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 0, output
+
+
+# Review 8 (HIGH): swallowed rows with a misspelled, empty or defaulted kind, or no kind column.
+REVIEW_8 = {
+    n: c
+    for n, c in {
+        "a.csv": 'kind,jurisdiction,name,address,account-email,date,situation,language,notes\nobjection,DE,Member 1,Hauptstrasse 1 10115 Berlin,m1@example.org,2026-11-22\nobjection,DE,Mallory,Hauptstrasse 2 10115 Berlin,m2@example.org,2026-11-22,"I object\nobjectoin,DE,Member 3,Hauptstrasse 3 10115 Berlin,m3@example.org,2026-11-22\nobjectoin,DE,Member 4,Hauptstrasse 4 10115 Berlin,m4@example.org,2026-11-22\nobjectoin,DE,Member 5,Hauptstrasse 5 10115 Berlin,m5@example.org,2026-11-22\nobjectoin,DE,Member 6,Hauptstrasse 6 10115 Berlin,m6@example.org,2026-11-22\nobjectoin,DE,Member 7,Hauptstrasse 7 10115 Berlin,m7@example.org,2026-11-22\nobjectoin,DE,Member 8,Hauptstrasse 8 10115 Berlin,m8@example.org,2026-11-22\nobjectoin,DE,Member 9,Hauptstrasse 9 10115 Berlin,m9@example.org,2026-11-22\nobjectoin,DE,Member 10,Hauptstrasse 10 10115 Berlin,m10@example.org,2026-11-22\nobjectoin,DE,Member 11,Hauptstrasse 11 10115 Berlin,m11@example.org,2026-11-22\nobjectoin,DE,Member 12,Hauptstrasse 12 10115 Berlin,m12@example.org,2026-11-22\nobjectoin,DE,Member 13,Hauptstrasse 13 10115 Berlin,m13@example.org,2026-11-22,"x"\nobjection,DE,Member 14,Hauptstrasse 14 10115 Berlin,m14@example.org,2026-11-22\n',
+        "b.csv": 'kind,jurisdiction,name,address,account-email,date,situation,language,notes\n,DE,Member 1,Hauptstrasse 1 10115 Berlin,m1@example.org,2026-11-22\n,DE,Mallory,Hauptstrasse 2 10115 Berlin,m2@example.org,2026-11-22,"I object\n,DE,Member 3,Hauptstrasse 3 10115 Berlin,m3@example.org,2026-11-22\n,DE,Member 4,Hauptstrasse 4 10115 Berlin,m4@example.org,2026-11-22\n,DE,Member 5,Hauptstrasse 5 10115 Berlin,m5@example.org,2026-11-22\n,DE,Member 6,Hauptstrasse 6 10115 Berlin,m6@example.org,2026-11-22\n,DE,Member 7,Hauptstrasse 7 10115 Berlin,m7@example.org,2026-11-22\n,DE,Member 8,Hauptstrasse 8 10115 Berlin,m8@example.org,2026-11-22\n,DE,Member 9,Hauptstrasse 9 10115 Berlin,m9@example.org,2026-11-22\n,DE,Member 10,Hauptstrasse 10 10115 Berlin,m10@example.org,2026-11-22\n,DE,Member 11,Hauptstrasse 11 10115 Berlin,m11@example.org,2026-11-22\n,DE,Member 12,Hauptstrasse 12 10115 Berlin,m12@example.org,2026-11-22\n,DE,Member 13,Hauptstrasse 13 10115 Berlin,m13@example.org,2026-11-22,"x"\n,DE,Member 14,Hauptstrasse 14 10115 Berlin,m14@example.org,2026-11-22\n',
+        "c.csv": 'jurisdiction,name,address,account-email,date,situation,language,notes\nDE,Member 1,Hauptstrasse 1 10115 Berlin,m1@example.org\nDE,Mallory,Hauptstrasse 2 10115 Berlin,m2@example.org,2026-11-22,"I object\nDE,Member 3,Hauptstrasse 3 10115 Berlin,m3@example.org\nDE,Member 4,Hauptstrasse 4 10115 Berlin,m4@example.org\nDE,Member 5,Hauptstrasse 5 10115 Berlin,m5@example.org\nDE,Member 6,Hauptstrasse 6 10115 Berlin,m6@example.org\nDE,Member 7,Hauptstrasse 7 10115 Berlin,m7@example.org\nDE,Member 8,Hauptstrasse 8 10115 Berlin,m8@example.org\nDE,Member 9,Hauptstrasse 9 10115 Berlin,m9@example.org\nDE,Member 10,Hauptstrasse 10 10115 Berlin,m10@example.org\nDE,Member 11,Hauptstrasse 11 10115 Berlin,m11@example.org\nDE,Member 12,Hauptstrasse 12 10115 Berlin,m12@example.org\nDE,Member 13,Hauptstrasse 13 10115 Berlin,m13@example.org,2026-11-22,"x"\nDE,Member 14,Hauptstrasse 14 10115 Berlin,m14@example.org\n',
+        "d.tsv": 'jurisdiction\tname\taddress\taccount-email\tdate\tsituation\tlanguage\tnotes\nDE\tMember 1\tHauptstrasse 1 10115 Berlin\tm1@example.org\nDE\tMallory\tHauptstrasse 2 10115 Berlin\tm2@example.org\t2026-11-22\t"I object\nDE\tMember 3\tHauptstrasse 3 10115 Berlin\tm3@example.org\nDE\tMember 4\tHauptstrasse 4 10115 Berlin\tm4@example.org\nDE\tMember 5\tHauptstrasse 5 10115 Berlin\tm5@example.org\nDE\tMember 6\tHauptstrasse 6 10115 Berlin\tm6@example.org\nDE\tMember 7\tHauptstrasse 7 10115 Berlin\tm7@example.org\nDE\tMember 8\tHauptstrasse 8 10115 Berlin\tm8@example.org\nDE\tMember 9\tHauptstrasse 9 10115 Berlin\tm9@example.org\nDE\tMember 10\tHauptstrasse 10 10115 Berlin\tm10@example.org\nDE\tMember 11\tHauptstrasse 11 10115 Berlin\tm11@example.org\nDE\tMember 12\tHauptstrasse 12 10115 Berlin\tm12@example.org\nDE\tMember 13\tHauptstrasse 13 10115 Berlin\tm13@example.org\t2026-11-22\t"x"\nDE\tMember 14\tHauptstrasse 14 10115 Berlin\tm14@example.org\n',
+        "e.csv": 'kind;jurisdiction;name;address;account-email;date;situation;language;notes\n;DE;Member 1;Hauptstrasse 1 10115 Berlin;m1@example.org;2026-11-22\n;DE;Mallory;Hauptstrasse 2 10115 Berlin;m2@example.org;2026-11-22;"I object\n;DE;Member 3;Hauptstrasse 3 10115 Berlin;m3@example.org;2026-11-22\n;DE;Member 4;Hauptstrasse 4 10115 Berlin;m4@example.org;2026-11-22\n;DE;Member 5;Hauptstrasse 5 10115 Berlin;m5@example.org;2026-11-22\n;DE;Member 6;Hauptstrasse 6 10115 Berlin;m6@example.org;2026-11-22\n;DE;Member 7;Hauptstrasse 7 10115 Berlin;m7@example.org;2026-11-22\n;DE;Member 8;Hauptstrasse 8 10115 Berlin;m8@example.org;2026-11-22\n;DE;Member 9;Hauptstrasse 9 10115 Berlin;m9@example.org;2026-11-22\n;DE;Member 10;Hauptstrasse 10 10115 Berlin;m10@example.org;2026-11-22\n;DE;Member 11;Hauptstrasse 11 10115 Berlin;m11@example.org;2026-11-22\n;DE;Member 12;Hauptstrasse 12 10115 Berlin;m12@example.org;2026-11-22\n;DE;Member 13;Hauptstrasse 13 10115 Berlin;m13@example.org;2026-11-22;"x"\n;DE;Member 14;Hauptstrasse 14 10115 Berlin;m14@example.org;2026-11-22\n',
+    }.items()
+}
+REVIEW_8_DEFAULTS = 'kind = "objection"\n'
+
+
+@pytest.mark.parametrize("name", sorted(REVIEW_8))
+def test_8_rows_with_an_e_mail_or_a_date_are_never_text_of_a_cell(
+    name: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / name
+    source.write_text(REVIEW_8[name], encoding="utf-8")
+    defaults = tmp_path / "def.toml"
+    defaults.write_text(REVIEW_8_DEFAULTS, encoding="utf-8")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()
