@@ -36,6 +36,7 @@ from .inputs import FIELDS, parse_request
 from .limits import MAX_BATCH_BYTES, MAX_ROWS, LimitError, read_limited, yaml_events
 from .model import Kind, Letter, Request
 from .outputs import email_message, with_annexes
+from .registry import jurisdictions
 from .workers import load_weasyprint, run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
@@ -69,8 +70,9 @@ class BatchReport:
 
 
 def _column(key: object) -> str:
-    """A column or key as dsr reads it: ``Account_Email`` is ``account-email``."""
-    return str(key).strip().lower().replace("_", "-")
+    """A column or key as dsr reads it: ``Account_Email`` and ``Account Email`` are
+    ``account-email``."""
+    return "-".join(str(key).lower().replace("_", " ").replace("-", " ").split())
 
 
 def _repeated(keys: Iterable[object]) -> str | None:
@@ -267,21 +269,26 @@ KIND_NAMES: Final = frozenset(kind.value for kind in Kind)
 
 
 _EMAIL_CELL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_DATE_CELL: Final = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}")
+_DATE_CELL: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
-def _begins_a_row(line: str, header: list[str], delimiter: str) -> bool:
-    """Whether ``line``, read as a row of its own, is one: a letter kind in the kind
-    column, or (whatever the kind) at least three cells, one of them an e-mail
-    address or a date, as a member's row has and an address or situation line has not."""
-    cells = [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
-    if "kind" in header:
-        at = header.index("kind")
-        if len(cells) > at and cells[at].lower() in KIND_NAMES:
-            return True
-    return len(cells) >= 3 and any(
-        _EMAIL_CELL.fullmatch(cell) or _DATE_CELL.fullmatch(cell) for cell in cells
+def _is_a_value(cell: str) -> bool:
+    """Whether a whole cell reads as a value of a member's row rather than as prose:
+    an e-mail address, a date, a letter kind or a jurisdiction's code."""
+    return bool(
+        _EMAIL_CELL.fullmatch(cell)
+        or _DATE_CELL.fullmatch(cell)
+        or cell.lower() in KIND_NAMES
+        or cell.upper() in jurisdictions()
     )
+
+
+def _begins_a_row(line: str, delimiter: str) -> bool:
+    """Whether ``line``, read as a row of its own, is one: two cells or more, one of
+    which is wholly an e-mail address, a date, a letter kind or a jurisdiction, as a
+    member's row has (however short) and an address or situation line has not."""
+    cells = [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+    return len(cells) >= 2 and any(_is_a_value(cell) for cell in cells)
 
 
 def _check_quotes(path: Path, text: str) -> None:
@@ -315,7 +322,7 @@ def _check_quotes(path: Path, text: str) -> None:
                 ) from error
             continue  # a malformed row, or one cell too long: that row's own error
         if not header:
-            header = [cell.strip().lower().replace("_", "-").replace(" ", "-") for cell in row]
+            header = [_column(cell) for cell in row]
             continue
         if reader.line_num == start:
             continue
@@ -327,16 +334,28 @@ def _check_quotes(path: Path, text: str) -> None:
             row_like = [
                 line
                 for line in lines_of_cell[1:]
-                if line.count(delimiter) >= len(header) - 2
-                or _begins_a_row(line, header, delimiter)
+                if line.count(delimiter) >= len(header) - 2 or _begins_a_row(line, delimiter)
             ]
             if len(lines_of_cell) > most or row_like:
+                why = (
+                    f"line {_line_number(text, row_like[0], start)} reads as a member's row"
+                    if row_like
+                    else f"more than {most} {'line' if most == 1 else 'lines'} for this column"
+                )
                 raise BatchFileError(
                     f"{path}: lines {start} to {reader.line_num}: one quoted cell "
                     f"({column or 'a column without a name'}) runs over "
-                    f"{len(lines_of_cell)} lines, so rows would be read as its text; check the "
-                    f'quotes (") from line {start} and run again'
+                    f"{len(lines_of_cell)} lines ({why}), so rows would be read as its text; "
+                    f'check the quotes (") from line {start} and run again'
                 )
+
+
+def _line_number(text: str, line: str, start: int) -> int:
+    """The number of the first line from ``start`` on that holds ``line``."""
+    for number, candidate in enumerate(text.splitlines()[start - 1 :], start):
+        if line in candidate:
+            return number
+    return start
 
 
 def _jsonl_row(line: str) -> dict[str, Any]:

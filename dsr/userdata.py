@@ -278,10 +278,23 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # The schema versions dsr has written (dsr.track.SCHEMA_VERSION; a test keeps them equal):
 # a store of a later version is not this dsr's to delete.
 STORE_SCHEMA_VERSIONS = 5
+# The columns of its one table, ``requests``: all of the first version's, and no
+# other than a later version added (dsr.track.MIGRATIONS; a test keeps them equal).
+STORE_FIRST_COLUMNS = frozenset(
+    "id reference kind jurisdiction controller recipient language sent deadline inputs "
+    "files answered verdict closed reminded reminder_file".split()
+)
+STORE_COLUMNS = STORE_FIRST_COLUMNS | {
+    "controller_complaint",
+    "controller_complaint_file",
+    "controller_record",
+    "file_hashes",
+}
 
 
 def _store_is_ours(home: Path) -> bool:
-    """Whether ``home``'s tracking store is dsr's: an SQLite file with its table."""
+    """Whether ``home``'s tracking store is dsr's: an SQLite file of one table,
+    ``requests``, with dsr's columns, at a schema version this dsr has written."""
     name = TRACKING_FILES[0]
     try:
         files.check_own_file(home, name)
@@ -297,12 +310,17 @@ def _store_is_ours(home: Path) -> bool:
                 row[0]
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(requests)")}
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
         finally:
             connection.close()
     except (OSError, sqlite3.Error, DsrError, ValueError):
         return False
-    return "requests" in tables and 1 <= version <= STORE_SCHEMA_VERSIONS
+    return (
+        tables == {"requests"}
+        and STORE_FIRST_COLUMNS <= columns <= STORE_COLUMNS
+        and 1 <= version <= STORE_SCHEMA_VERSIONS
+    )
 
 
 def _sha256(home: Path, name: str) -> str | None:

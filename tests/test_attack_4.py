@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsr import files, userdata
+from dsr import files, track, userdata
 from dsr.cli import main
 from dsr.errors import InvalidRequest
 from dsr.outputs import mailbox
@@ -156,10 +156,38 @@ def test_12_a_store_of_a_schema_dsr_does_not_know_is_kept(dsr_home: Path) -> Non
     assert (dsr_home / "tracking.sqlite3").exists()
 
 
-def test_12_the_schema_versions_forget_knows_are_the_stores() -> None:
-    from dsr import track
-
+def test_12_the_schema_versions_forget_knows_are_the_stores(tmp_path: Path) -> None:
     assert userdata.STORE_SCHEMA_VERSIONS == track.SCHEMA_VERSION
+    connection = sqlite3.connect(tmp_path / "s.sqlite3")
+    for number, migration in enumerate(track.MIGRATIONS, 1):
+        connection.execute(migration)
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(requests)")}
+        assert userdata.STORE_FIRST_COLUMNS <= columns <= userdata.STORE_COLUMNS, number
+    assert columns == userdata.STORE_COLUMNS
+    connection.close()
+
+
+# Review 5 #3 (LOW): another program's SQLite file with a ``requests`` table and a small
+# user_version was taken for dsr's store and deleted by ``forget``.
+@pytest.mark.parametrize(
+    "schema",
+    [
+        ["CREATE TABLE requests (id INTEGER, url TEXT, body BLOB)"],
+        [track.MIGRATIONS[0], "CREATE TABLE invoices (id INTEGER)"],
+        [track.MIGRATIONS[0], "ALTER TABLE requests ADD COLUMN iban TEXT"],
+    ],
+)
+def test_12_another_programs_store_with_a_requests_table_is_kept(
+    schema: list[str], dsr_home: Path
+) -> None:
+    connection = sqlite3.connect(dsr_home / "tracking.sqlite3")
+    for statement in schema:
+        connection.execute(statement)
+    connection.execute("PRAGMA user_version = 1")
+    connection.commit()
+    connection.close()
+    userdata.forget()
+    assert (dsr_home / "tracking.sqlite3").exists()
 
 
 # Review 5 (HIGH): the check read the file otherwise than the rows are read (TSV with a
@@ -338,3 +366,42 @@ def test_8_rows_with_an_e_mail_or_a_date_are_never_text_of_a_cell(
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
+
+
+# Attack 9: rows of two cells (a jurisdiction, a name) swallowed into a situation; a
+# header written with spaces is read the way the rows are.
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        ("name,jurisdiction,address,situation", "Member {i},DE"),
+        ("Name,Account Email,Address,Situation", "Member {i},m{i}@example.org"),
+        ("name,kind,address,situation", "Member {i},objection"),
+        ("name,date,address,situation", "Member {i},22.11.2026"),
+    ],
+)
+def test_9_two_cell_rows_are_never_text_of_a_cell(
+    header: str, row: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    body = "\n".join(row.format(i=i) for i in range(3, 9))
+    source = tmp_path / "short.csv"
+    source.write_text(f'{header}\nMallory,,,"I object\n{body}\nend"\n', encoding="utf-8")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "reads as a member's row" in output
+    assert "line 3 " in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_9_prose_with_dates_and_commas_inside_a_situation_is_accepted(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "prose.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email,date,situation\n"
+        'objection,DE,Anna Muster,"c/o Muster, Hof 2\nHauptstrasse 1\n10115 Berlin",'
+        'a@example.org,2026-11-22,"On 2025-11-03, LinkedIn began; I write to a@example.org.\n'
+        'I am a doctor, and my posts name patients.\n\nAs of 22.11.2026 nothing changed."\n',
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
