@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Final
 
 from .errors import DsrError, InputError
 
@@ -90,20 +91,33 @@ def name_parts(name: str) -> list[str]:
 
     Names dsr makes from data are slugs already; a name the member typed
     (``-o "Widerspruch Müller.pdf"``) may hold any printable characters. Only
-    what could leave the folder or confuse a terminal is refused: an empty
-    part, "." and "..", NUL and control characters, a part too long to exist.
+    what could leave the folder or mislead a reader is refused: an empty part,
+    "." and "..", NUL and control characters, the invisible controls of text
+    direction (a right-to-left override shows ``letter\u202efdp.exe`` as
+    ``letterexe.pdf``), and a part too long to exist.
     """
     parts = name.split("/")
     for part in parts:
-        if (
-            part in ("", ".", "..")
-            or any(unicodedata.category(char) == "Cc" for char in part)
-            or len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES
+        if part in ("", ".", "..") or any(
+            unicodedata.category(char) == "Cc" or char in DIRECTION_CONTROLS for char in part
         ):
-            raise UnsafeFile(f"{name!r} cannot name a file inside the output folder")
+            raise UnsafeFile(
+                f"{name!r} cannot name a file inside the output folder: use printable "
+                "characters, with no empty part, '.' or '..'"
+            )
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > MAX_NAME_BYTES:
+            raise UnsafeFile(
+                f"{name!r} cannot name a file: a name may have at most {MAX_NAME_BYTES} "
+                f"bytes (this part has {size}); choose a shorter name"
+            )
     return parts
 
 
+# Marks and embeddings that change how a name is displayed, not what it is.
+DIRECTION_CONTROLS: Final = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 MAX_NAME_BYTES = 200  # room for the ".<name>.<run id>.part" of a file being written
 
 

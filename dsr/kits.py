@@ -186,9 +186,11 @@ def write_kit(
             progress(len(done), len(wanted))
 
     work = partial(_write_group, out_dir=out_dir, fmt=fmt, fillable=fillable)
-    run_groups(work, groups, jobs, collect)
-    entries = [written[number] for number in sorted(written)]
-    _write(out_dir, "index.html", index_html(entries, index_language).encode())
+    files.make_dir(out_dir, mode=files.SHARED_DIR)
+    with files.folder_lock(out_dir):  # a second kit or batch into the folder is refused
+        run_groups(work, groups, jobs, collect)
+        entries = [written[number] for number in sorted(written)]
+        _write(out_dir, "index.html", index_html(entries, index_language).encode())
     return entries
 
 

@@ -127,6 +127,34 @@ def test_a_name_dsr_writes_stays_below_its_folder(text: str) -> None:
     assert (root / text).resolve().is_relative_to(root)
 
 
+# Attack review 5 (LOW): a direction control in a typed name disguises its extension;
+# a name past the file system's limit said only that it "cannot name a file".
+@pytest.mark.parametrize("control", ["\u202e", "\u2067", "\u200f", "\u061c"])
+def test_a_typed_name_with_a_direction_control_is_refused(tmp_path: Path, control: str) -> None:
+    code, output = invoke(*LETTER, "-o", str(tmp_path / f"letter{control}fdp.exe.txt"))
+    assert code == 2, output
+    assert "printable characters" in output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_typed_name_too_long_says_the_limit(tmp_path: Path) -> None:
+    code, output = invoke(*LETTER, "-o", str(tmp_path / ("ü" * 120 + ".txt")))
+    assert code == 2, output
+    assert "at most 200 bytes (this part has 244)" in output
+
+
+def test_names_in_every_script_stay_allowed(tmp_path: Path) -> None:
+    for name in [
+        "Widerspruch Müller.txt",
+        "Αίτηση Παπαδόπουλου.txt",
+        "異議書.txt",
+        "o\u2019Brien \u2013 2.txt",
+    ]:
+        code, output = invoke(*LETTER, "-o", str(tmp_path / name))
+        assert code == 0, output
+        assert (tmp_path / name).is_file()
+
+
 # Finding 3: the state file is never followed.
 
 
@@ -412,6 +440,19 @@ def test_21_a_second_batch_into_the_folder_is_refused(tmp_path: Path) -> None:
         "wait for it to finish\n"
     )
     assert not (out / "report.csv").exists()
+
+
+def test_21_a_kit_into_a_folder_another_run_writes_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    out.mkdir()
+    with files.folder_lock(out, "dsr0123456789ab"):  # a batch or a kit holds the folder
+        code, output = invoke(
+            "templates", "--jurisdiction", "DE", "--kind", "objection", "--lang", "de",
+            "--format", "html", "-o", str(out), "--force",
+        )  # fmt: skip
+    assert code == 2, output
+    assert "another dsr run" in output
+    assert [path.name for path in out.iterdir()] == []
 
 
 def test_21_a_lock_file_nobody_holds_is_taken_over(tmp_path: Path) -> None:
