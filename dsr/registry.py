@@ -469,20 +469,23 @@ def _labels_problems(rec: dict[str, Any]) -> list[str]:
                 problems.append(f"{where}.{name} {problem}")
             elif rec.get(name) is None:
                 problems.append(f"{where}.{name} stands for an English {name} the record lacks")
-        sources = table.get("sources")
-        problem = _strings_problem(sources, "sources") if sources is not None else None
-        if not sources or problem:
-            problems.append(
-                f"{where}.sources must list the controller's own pages the names come from"
-                + (f": {problem}" if problem else "")
-            )
-        verified = table.get("last_verified")
-        try:
-            _date(verified, where)
-        except RegistryError:
-            problems.append(
-                f"{where}.last_verified must be a date (YYYY-MM-DD), not {verified!r:.30}"
-            )
+        origin = "the controller's own pages the names come from"
+        problems += _provenance_problems(table, where, origin)
+    return problems
+
+
+def _provenance_problems(table: dict[str, Any], where: str, origin: str) -> list[str]:
+    """What is wrong with a record's ``sources`` and ``last_verified``."""
+    problems = []
+    sources = table.get("sources")
+    problem = _strings_problem(sources, "sources") if sources is not None else None
+    if not sources or problem:
+        problems.append(f"{where}.sources must list {origin}" + (f": {problem}" if problem else ""))
+    verified = table.get("last_verified")
+    try:
+        _date(verified, where)
+    except RegistryError:
+        problems.append(f"{where}.last_verified must be a date (YYYY-MM-DD), not {verified!r:.30}")
     return problems
 
 
@@ -684,20 +687,8 @@ def authority_forms_problems(rec: Any) -> list[str]:
             problem = _text_problem(form["note"], "authority note")
             if problem:
                 problems.append(f"{where}.note {problem}")
-        sources = form.get("sources")
-        problem = _strings_problem(sources, "sources") if sources is not None else None
-        if not sources or problem:
-            problems.append(
-                f"{where}.sources must list the authority's own pages the form comes from"
-                + (f": {problem}" if problem else "")
-            )
-        verified = form.get("last_verified")
-        try:
-            _date(verified, where)
-        except RegistryError:
-            problems.append(
-                f"{where}.last_verified must be a date (YYYY-MM-DD), not {verified!r:.30}"
-            )
+        origin = "the authority's own pages the form comes from"
+        problems += _provenance_problems(form, where, origin)
     if isinstance(primary, str) and primary in forms and isinstance(forms[primary], dict):
         form = forms[primary]
         if form.get("name") != rec.get("name"):
