@@ -260,13 +260,13 @@ def open_regular(
     return fd
 
 
-def read_confined(path: Path) -> bytes:
-    """The bytes of the regular file at the absolute, resolved ``path``, which was checked.
+def open_confined(path: Path) -> int:
+    """A descriptor of the regular file at the absolute, resolved ``path``, which was checked.
 
-    Read again later (a batch row's annex, in a worker), it is opened one
-    folder at a time without following any link, and must still be a regular
-    file with one name: a link or a hard link swapped in since the check
-    cannot bring another file in.
+    The path is opened one folder at a time from the root without following
+    any link, and must still name a regular file with one name: a folder or
+    file swapped for a link (or a hard link) since the check cannot bring
+    another file in. The caller closes the descriptor.
     """
     changed = f"{path} changed since it was checked (now a link, a hard link or gone)"
     if not path.is_absolute() or len(path.parts) < 2:
@@ -286,10 +286,20 @@ def read_confined(path: Path) -> bytes:
         raise UnsafeFile(changed) from None
     finally:
         os.close(fd)
-    with os.fdopen(file_fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
-            raise UnsafeFile(changed)
+    info = os.fstat(file_fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(file_fd)
+        raise UnsafeFile(changed)
+    return file_fd
+
+
+def read_confined(path: Path) -> bytes:
+    """The bytes of the regular file at the absolute, resolved ``path``, which was checked.
+
+    Read again later (a batch row's annex, in a worker), it is opened as
+    :func:`open_confined` opens it.
+    """
+    with os.fdopen(open_confined(path), "rb") as handle:
         return handle.read()
 
 

@@ -14,7 +14,6 @@ import contextvars
 import functools
 import os
 import re
-import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -25,6 +24,8 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import _PassArg, generate_lorem_ipsum
+
+from . import files
 
 MAX_TEMPLATE_BYTES = 256 * 1024  # dsr's largest template is under 20 KB
 WORK_BUDGET = 5_000_000  # loop steps plus characters made, per render; a letter takes ~100,000
@@ -153,26 +154,29 @@ class ConfinedLoader(jinja2.BaseLoader):
         path = self.root.joinpath(*parts)
         if not os.path.lexists(path):
             raise jinja2.TemplateNotFound(template)
-        real = Path(os.path.realpath(path))
+        try:
+            real = Path(os.path.realpath(path))
+        except (OSError, ValueError) as error:  # a loop of links, or one changing as it is read
+            raise TemplateOutsideFolder(f"{shown}: cannot be read: {error}") from error
         if not real.is_relative_to(self.root):
             raise TemplateOutsideFolder(
                 f"{shown} is a symbolic link to {real}, outside the folder; refused"
             )
+        if not os.path.lexists(real):  # a dangling link inside the folder
+            raise jinja2.TemplateNotFound(template)
+        if os.path.isdir(real) or not os.path.isfile(real):
+            raise TemplateOutsideFolder(f"{shown} is not a regular file")
         try:
-            fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except FileNotFoundError as error:  # a dangling link inside the folder
-            raise jinja2.TemplateNotFound(template) from error
-        except OSError as error:
-            raise TemplateOutsideFolder(f"{shown}: cannot read: {error.strerror}") from error
+            # Opened one folder at a time without following links: a folder swapped
+            # for a link since realpath() looked cannot lead outside.
+            fd = files.open_confined(real)
+        except files.UnsafeFile as error:
+            raise TemplateOutsideFolder(
+                f"{shown} is a hard link, or changed while it was read (a link swapped in); "
+                "refused. Use a plain copy inside the folder"
+            ) from error
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise TemplateOutsideFolder(f"{shown} is not a regular file")
-            if info.st_nlink > 1:  # another name of it may be a file outside the folder
-                raise TemplateOutsideFolder(
-                    f"{shown} is a hard link ({info.st_nlink} names for one file), "
-                    "which may lead outside the folder; refused. Use a copy instead"
-                )
             if info.st_size > MAX_TEMPLATE_BYTES:
                 raise TemplateOutsideFolder(
                     f"{shown} is {info.st_size:,} bytes; the limit is {MAX_TEMPLATE_BYTES:,}"
