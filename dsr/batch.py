@@ -158,11 +158,75 @@ def _yaml_row(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
     return _normalise_keys(dict(pairs))
 
 
+YAML_BREAK: Final = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # where YAML's lines end
+# A line that reads as a key (``account-email: …``) or the start of a row (``- name: …``).
+_KEY_LINE: Final = re.compile(r"[ \t]*(-[ \t]+)?([A-Za-z][A-Za-z _-]{0,30}?)[ \t]*:(?:[ \t]|$)")
+_COMMENT: Final = re.compile(r"[ \t]+#")  # after a plain scalar, on its line
+
+
+def _swallowed(text: str, event: Any) -> str:
+    """Why the value ``event``, of more than one line, seems to hold a row or a key; or ''.
+
+    A row or key indented one step too far is text of the value above it (a
+    ``|`` block takes every line indented more than its key): the member is
+    lost, and their data printed in another member's letter. So a line of a
+    value that starts a row (``- name: …``), or reads as a key as keys are
+    written (``account-email: …``), is refused, and so are two lines with a
+    key (``Name: …``); text with a colon (``Note: I am a doctor``) is not.
+    """
+    start = event.start_mark
+    lines = YAML_BREAK.split(text[start.index : event.end_mark.index])
+    keys = [
+        (number, found)
+        for number, line in enumerate(lines[1:], start.line + 2)  # the first holds its key
+        if (found := _KEY_LINE.match(line)) is not None and _column(found[2]) in FIELDS
+    ]
+    written_as_keys = [(n, k) for n, k in keys if k[1] or (k[2].islower() and " " not in k[2])]
+    if not written_as_keys and len(keys) < 2:
+        return ""
+    number, found = (written_as_keys or keys)[0]
+    what = "the start of another member's row" if found[1] else "a key of a row"
+    return (
+        f"line {number} reads like {what} ('{'- ' if found[1] else ''}{found[2]}:'), "
+        f"but is indented into the value that starts on line {start.line + 1}; "
+        "if it is a row or a key, indent it as the other rows or keys are; "
+        "if it is text, write it another way"
+    )
+
+
+def _plain_kept(events: Iterator[Any], plain: list[Any]) -> Iterator[Any]:
+    """``events``, each plain (unquoted) scalar among them also put in ``plain``."""
+    import yaml
+
+    for event in events:
+        if isinstance(event, yaml.ScalarEvent) and not event.style:
+            plain.append(event)
+        yield event
+
+
+def _comment_after(text: str, plain: list[Any]) -> str:
+    """Why one of the plain values ``plain`` was cut short by a comment; or ''.
+
+    An unquoted ``#`` after a space starts a YAML comment: ``via #nurselife,
+    then …`` would be cut before ``#`` and the rest dropped without a word.
+    """
+    for event in plain:
+        if _COMMENT.match(text, event.end_mark.index):
+            return (
+                f"line {event.end_mark.line + 1}: the text from '#' on is a YAML comment, "
+                'which dsr does not read; put the value in quotes ("…") if the # is part '
+                "of it, or the comment on a line of its own"
+            )
+    return ""
+
+
 def _count_yaml(text: str, where: str, limit: int) -> int:
     """The rows of a YAML file (at most ``limit + 1``), after checking all of it.
 
     It must be valid YAML (``limits.yaml_events``: no alias or tag, bounded
-    depth) and one list; this is found before anything is written.
+    depth) and one list, with no row or key indented into a value
+    (``_swallowed``: the rows after it would be numbered wrong); this is found
+    before anything is written.
     """
     import yaml
 
@@ -183,6 +247,9 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
                         break
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
+                elif depth and not problem and event.end_mark.line > event.start_mark.line:
+                    slip = _swallowed(text, event)
+                    problem = f"row {count}: {slip}" if slip else ""
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as error:
@@ -195,10 +262,14 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
 
 
 def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The rows of a YAML file that ``_count_yaml`` checked, built one at a time."""
+    """The rows of a YAML file that ``_count_yaml`` checked, built one at a time.
+
+    A row with a value cut short by a comment (``_comment_after``) is refused.
+    """
     import yaml
 
-    events = yaml_events(text, where)
+    plain: list[Any] = []  # the row's plain scalars
+    events = _plain_kept(yaml_events(text, where), plain)
     for event in events:
         if isinstance(event, yaml.SequenceStartEvent):
             break  # the list of rows
@@ -207,8 +278,11 @@ def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
         if isinstance(event, yaml.SequenceEndEvent):
             return
         number += 1
+        plain.clear()
         if isinstance(event, yaml.MappingStartEvent):
-            yield number, _built(_yaml_row, _yaml_pairs(events))
+            pairs = _yaml_pairs(events)
+            cut = _comment_after(text, plain)
+            yield number, {PROBLEM: cut} if cut else _built(_yaml_row, pairs)
         else:
             _yaml_value(event, events)  # read past it
             yield number, {PROBLEM: "expected a mapping of option names to values"}
@@ -235,7 +309,7 @@ def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 def _delimiter(text: str) -> str:
     """Comma, semicolon (spreadsheets in many European locales) or tab: the header decides."""
-    header = text.split("\n", 1)[0]
+    header = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # CR alone: "CSV (Macintosh)"
     return max(",;\t", key=header.count)
 
 
@@ -272,23 +346,46 @@ _EMAIL_CELL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DATE_CELL: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
-def _is_a_value(cell: str) -> bool:
+def _is_a_value(cell: str, dates: bool = True) -> bool:
     """Whether a whole cell reads as a value of a member's row rather than as prose:
-    an e-mail address, a date, a letter kind or a jurisdiction's code."""
+    an e-mail address, a letter kind, a jurisdiction's code or (with ``dates``) a date."""
     return bool(
         _EMAIL_CELL.fullmatch(cell)
-        or _DATE_CELL.fullmatch(cell)
+        or (dates and _DATE_CELL.fullmatch(cell))
         or cell.lower() in KIND_NAMES
         or cell.upper() in jurisdictions()
     )
 
 
-def _begins_a_row(line: str, delimiter: str) -> bool:
-    """Whether ``line``, read as a row of its own, is one: two cells or more, one of
-    which is wholly an e-mail address, a date, a letter kind or a jurisdiction, as a
-    member's row has (however short) and an address or situation line has not."""
-    cells = [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
-    return len(cells) >= 2 and any(_is_a_value(cell) for cell in cells)
+def _cells(line: str, delimiter: str) -> list[str]:
+    return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+
+
+def _rows_among(lines: list[str], header: list[str], delimiter: str) -> list[str]:
+    """The lines of a multi-line cell that read as members' rows swallowed by a stray quote.
+
+    A line is a row when two of its cells are wholly a member's values (an e-mail
+    address, a date, a kind, a jurisdiction), or when it has nearly as many cells
+    as the header and one such value; and two lines are rows when they have the
+    same shape, an e-mail address, kind or jurisdiction in the same cell. Prose
+    with commas, a paragraph opening with a date or an address ending in ", AT"
+    is none of these.
+    """
+    rows = []
+    shapes: dict[tuple[int, int], list[str]] = {}
+    for line in lines:
+        cells = _cells(line, delimiter)
+        if len(cells) < 2:
+            continue
+        values = [number for number, cell in enumerate(cells) if _is_a_value(cell)]
+        if len(values) >= 2 or (values and len(cells) >= len(header) - 1):
+            rows.append(line)
+            continue
+        for number, cell in enumerate(cells):
+            if _is_a_value(cell, dates=False):
+                shapes.setdefault((len(cells), number), []).append(line)
+    rows += [line for same in shapes.values() if len(same) >= 2 for line in same]
+    return sorted(rows, key=lines.index)
 
 
 def _check_quotes(path: Path, text: str) -> None:
@@ -297,13 +394,16 @@ def _check_quotes(path: Path, text: str) -> None:
     A stray quote opens a cell that runs on to the next quote, or to the end
     of the file: every row in between would be read as text of that one cell,
     and those members would get no letter and no line in the report. The file
-    is read as the rows are (same reader, same settings); a cell may run over
-    several lines only in the address or situation column, and only for a few
-    lines, none of which looks like a row; a cell past the reader's size limit
-    whose row opens a quote is refused too.
+    is read as the rows are (same reader, same settings). The header is one
+    line. A row over several lines must be well-formed CSV (a closing quote is
+    followed by a separator or the end of its line, and every quote closes); a
+    cell may run over several lines only in the address or situation column,
+    only for a few lines, none of which reads as a row; a cell past the reader's
+    size limit whose row opens a quote is refused too.
     """
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    physical = io.StringIO(text, newline="").readlines()
     header: list[str] = []
     while True:
         start = reader.line_num + 1
@@ -321,21 +421,36 @@ def _check_quotes(path: Path, text: str) -> None:
                     'one cell; check the quotes (") in this row and run again'
                 ) from error
             continue  # a malformed row, or one cell too long: that row's own error
-        if not header:
-            header = [_column(cell) for cell in row]
-            continue
         if reader.line_num == start:
+            if not header:
+                header = [_column(cell) for cell in row]
             continue
+        if not header:
+            raise BatchFileError(
+                f"{path}: the header row runs over lines {start} to {reader.line_num}: a quote "
+                '(") opens in it and does not close on its line; the header names the columns '
+                "on one line: check its quotes and run again"
+            )
+        record = "".join(physical[start - 1 : reader.line_num])
+        try:
+            list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
+        except csv.Error as error:
+            fault = (
+                "a quote opens a cell and never closes"
+                if "end of data" in str(error)
+                else "a quote that closes a cell is followed by more text, not by a separator"
+            )
+            raise BatchFileError(
+                f"{path}: lines {start} to {reader.line_num}: a quoted cell runs over "
+                f"{reader.line_num - start + 1} lines and {fault}, so rows would be read as "
+                f'its text; check the quotes (") from line {start} and run again'
+            ) from error
         for column, cell in zip_longest(header, row, fillvalue=""):
             lines_of_cell = cell.splitlines()
             if len(lines_of_cell) < 2:
                 continue
             most = MULTILINE_CELLS.get(column, 1)
-            row_like = [
-                line
-                for line in lines_of_cell[1:]
-                if line.count(delimiter) >= len(header) - 2 or _begins_a_row(line, delimiter)
-            ]
+            row_like = _rows_among(lines_of_cell[1:], header, delimiter)
             if len(lines_of_cell) > most or row_like:
                 why = (
                     f"line {_line_number(text, row_like[0], start)} reads as a member's row"
@@ -376,8 +491,14 @@ def _csv_row(record: dict[str | None, Any] | str) -> dict[str, Any]:
     return {PROBLEM: record} if isinstance(record, str) else _normalise_keys(record)
 
 
+_JSONL_LINE: Final = re.compile(r"[^\r\n]+")
+
+
 def _jsonl_lines(text: str) -> Iterator[str]:
-    return (line for line in text.splitlines() if line.strip())
+    """The lines that are not blank. A line ends at ``\\n``, ``\\r\\n`` or ``\\r`` only:
+    U+2028, U+2029 and U+0085 may stand in a JSON string (``str.splitlines`` split
+    a member's row in two there)."""
+    return (found[0] for found in _JSONL_LINE.finditer(text) if found[0].strip())
 
 
 @dataclass(frozen=True)
@@ -442,6 +563,9 @@ def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
             _check_quotes(path, text)
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
         count = sum(1 for _ in islice(lines, max_rows + 1))
+    if not count:  # a header alone, an empty list: not a batch of no letters
+        held = "only a header" if suffix in (".csv", ".tsv") else "no member"
+        raise BatchFileError(f"{path}: no rows: the file holds {held}; add one row per member")
     if count > max_rows:
         raise BatchFileError(
             f"{path}: more than {max_rows:,} rows, the limit; "

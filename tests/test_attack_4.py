@@ -376,7 +376,7 @@ def test_8_rows_with_an_e_mail_or_a_date_are_never_text_of_a_cell(
         ("name,jurisdiction,address,situation", "Member {i},DE"),
         ("Name,Account Email,Address,Situation", "Member {i},m{i}@example.org"),
         ("name,kind,address,situation", "Member {i},objection"),
-        ("name,date,address,situation", "Member {i},22.11.2026"),
+        ("name,date,address,situation", "Member {i},22.11.2026,m{i}@example.org"),
     ],
 )
 def test_9_two_cell_rows_are_never_text_of_a_cell(
@@ -405,3 +405,98 @@ def test_9_prose_with_dates_and_commas_inside_a_situation_is_accepted(
     )
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 0, output
+
+
+# Attack 9a (HIGH): a stray quote in the header; a stray cell closed by the next row's
+# own quote (every cell quoted, or a later quoted address); (MEDIUM) correct files refused.
+H = "kind,jurisdiction,name,address,account-email,date"
+ROW = 'objection,DE,Member {i},"Hauptstrasse {i}, 10115 Berlin",m{i}@example.org,2026-11-22'
+QUOTED = '"objection","DE","Member {i}","Hauptstrasse {i}, 10115 Berlin","m{i}@example.org","x"'
+SWALLOWED = {
+    "header.csv": H + ',"situation\n' + "\n".join(ROW.format(i=i) for i in range(1, 6)),
+    "header.tsv": (H + ',"situation\n').replace(",", "\t")
+    + "\n".join(ROW.format(i=i).replace(",", "\t").replace('"', "") for i in range(1, 6)),
+    "closed-by-next.csv": "name,situation,address,account-email\n"
+    'Mallory,"I object as a nurse,Hauptstrasse 2 10115 Berlin,m@example.org\n'
+    'Member 3,I teach,"Hauptstrasse 3, 10115 Berlin",m3@example.org\n',
+    "all-quoted.csv": H.replace(",", '","').join('""')
+    + ',"situation"\n'
+    + QUOTED.format(i=1)
+    + "\n"
+    + QUOTED.format(i=2)[:-2]
+    + "I object\n"
+    + QUOTED.format(i=3)
+    + "\n",
+    "never-closed.csv": H + ",situation\n" + ROW.format(i=1) + ',"I object\n' + "and more\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SWALLOWED))
+def test_9_a_stray_quote_anywhere_refuses_the_file(
+    name: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / name
+    source.write_text(SWALLOWED[name], encoding="utf-8")
+    defaults = tmp_path / "def.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "check the quotes" in output or "check its quotes" in output
+    assert not (tmp_path / "out").exists()
+
+
+CORRECT = {
+    "commas.csv": "kind,jurisdiction,name,address,account-email,situation\n"
+    'art21,DE,Erika M,"Hauptstrasse 1, 10115 Berlin",e@example.org,"I am a nurse.\n'
+    'My name, my employer, my shifts, my ward, and my photo are public.\nSo I am easy to find."\n',
+    "date-first.csv": "kind,jurisdiction,name,address,account-email,situation\n"
+    'art21,DE,Erika M,"Hauptstrasse 1, 10115 Berlin",e@example.org,"I am a nurse.\n'
+    '2024-03-12, the day my ward was named online, I was harassed."\n',
+    "e-mail-first.csv": "kind,jurisdiction,name,address,account-email,situation\n"
+    'art21,DE,Erika M,"Hauptstrasse 1, 10115 Berlin",e@example.org,"I am a nurse.\n'
+    'e@example.org, my work address, is on my profile for patients to see."\n',
+    "country.csv": "kind,jurisdiction,name,address,account-email,situation\n"
+    'art21,AT,Erika M,"Stephansplatz 1\n1010 Wien, AT",e@example.org,I am a nurse with '
+    "public shifts.\n",
+    "narrow.csv": "name,address,account-email,situation\n"
+    'Erika M,"Hauptstrasse 1, 10115 Berlin",e@example.org,"I am a nurse.\n'
+    'My shifts, ward, and photo are public."\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_9_correct_multi_line_cells_are_accepted(name: str, tmp_path: Path, dsr_home: Path) -> None:
+    source = tmp_path / name
+    source.write_text(CORRECT[name], encoding="utf-8")
+    defaults = tmp_path / "def.toml"
+    defaults.write_text(
+        'kind = "art21"\njurisdiction = "DE"\ndate = "2026-11-22"\n', encoding="utf-8"
+    )
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 0, output
+
+
+SAID = "I am a nurse, a mother, a patient, a voter, a neighbour, a friend, a singer, a cook, a runner, a reader, a driver, and a member, too"
+
+
+def test_9_the_separator_of_a_file_with_cr_line_ends_is_its_header_s(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """9a #7 (MEDIUM): Mac Excel's CR-only file, cells with more commas than the file has
+    semicolons, was read with commas."""
+    rows = [
+        "kind;jurisdiction;name;address;account-email;date;situation",
+        "objection;DE;Erika M;Hauptstrasse 1, 10115 Berlin;e@example.org;2026-11-22;" + SAID,
+        "objection;DE;Hans M;Hauptstrasse 2, 10115 Berlin;h@example.org;2026-11-22;" + SAID,
+    ]  # fmt: skip
+    source = tmp_path / "mac.csv"  # more commas than semicolons in the whole file
+    source.write_bytes("\r".join(rows).encode() + b"\r")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 2
