@@ -165,7 +165,7 @@ _COMMENT: Final = re.compile(r"[ \t]+#")  # after a plain scalar, on its line
 
 
 def _swallowed(text: str, event: Any) -> str:
-    """Why the value ``event``, of more than one line, seems to hold a row or a key; or ''.
+    """Why the value ``event`` seems to hold a row or a key; or ''.
 
     A row or key indented one step too far is text of the value above it (a
     ``|`` block takes every line indented more than its key): the member is
@@ -175,6 +175,8 @@ def _swallowed(text: str, event: Any) -> str:
     key (``Name: …``); text with a colon (``Note: I am a doctor``) is not.
     """
     start = event.start_mark
+    if event.end_mark.line == start.line:
+        return ""  # the line of its key
     lines = YAML_BREAK.split(text[start.index : event.end_mark.index])
     keys = [
         (number, found)
@@ -247,7 +249,7 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
                         break
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
-                elif depth and not problem and event.end_mark.line > event.start_mark.line:
+                elif depth and not problem:
                     slip = _swallowed(text, event)
                     problem = f"row {count}: {slip}" if slip else ""
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -543,14 +545,19 @@ def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
         raise BatchFileError(
             f"{path}: unknown file type {suffix!r}; use .csv, .tsv, .yaml or .jsonl{hint}"
         )
+    raw = b""
     try:
         raw = read_limited(path, MAX_BATCH_BYTES)  # a regular file, not /dev/zero
         text = raw.decode("utf-8-sig")
     except LimitError as error:
         raise BatchFileError(str(error)) from error
     except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
         raise BatchFileError(
-            f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8"
+            f"{path}: line {line} is not UTF-8 text (byte {error.start}"
+            + (", and the file begins as UTF-16 does" if utf16 else "")
+            + "); save the file as CSV UTF-8 (in Excel: Save As, CSV UTF-8) and run again"
         ) from error
     except OSError as error:
         raise BatchFileError(f"{path}: cannot read: {error.strerror}") from error

@@ -201,12 +201,15 @@ def test_malformed_files_get_a_clear_error(tmp_path: Path) -> None:
     garbage.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     code, output = invoke("batch", str(garbage), "-o", str(tmp_path / "out"))
     assert code == 2
-    assert output == f"Error: {garbage}: not UTF-8 text (byte 0); save the file as UTF-8\n"
+    assert output == (
+        f"Error: {garbage}: line 1 is not UTF-8 text (byte 0); save the file as CSV UTF-8 "
+        "(in Excel: Save As, CSV UTF-8) and run again\n"
+    )
     latin = tmp_path / "latin.csv"
     latin.write_bytes("kind,name\nobjection,Jürgen\n".encode("latin-1"))
     code, output = invoke("batch", str(latin), "-o", str(tmp_path / "out"))
     assert code == 2
-    assert "not UTF-8 text" in output
+    assert "line 2 is not UTF-8 text" in output  # the line a member's row is on
     other = tmp_path / "people.xlsx"
     other.write_text("x")
     code, output = invoke("batch", str(other), "-o", str(tmp_path / "out"))
