@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import files
-from .errors import DsrError, InvalidRequest
-from .inputs import FIELDS, parse_request
+from .errors import DsrError, InvalidRequest, Problem
+from .inputs import FIELDS, parse_request, value_problems
 from .limits import MAX_BATCH_BYTES, MAX_ROWS, LimitError, read_limited, yaml_events
 from .model import Kind, Letter, Request
 from .outputs import email_message, with_annexes
@@ -637,7 +637,12 @@ def file_digest(path: Path) -> str:
 
 
 def _render_group(
-    group: list[Job], out_dir: str, fmt: str, engine: str = "typst", run_id: str = files.RUN_ID
+    group: list[Job],
+    out_dir: str,
+    fmt: str,
+    engine: str = "typst",
+    run_id: str = files.RUN_ID,
+    outputs: OutputFolders | None = None,
 ) -> list[Done]:
     """Render and write a group of rows (in a worker).
 
@@ -670,7 +675,7 @@ def _render_group(
                     except typeset.TypesetError as error:  # WeasyPrint below
                         notes[row] = SET_BY_WEASYPRINT + str(error)
                     else:
-                        done.append(_finish(folder, job, letter, data, fmt, run_id))
+                        done.append(_finish(folder, job, letter, data, fmt, run_id, outputs))
                         continue
                 laid_out.append((job, letter, pdf.layout(document)[0]))
                 continue
@@ -691,7 +696,7 @@ def _render_group(
             row, request, name, digest = job
             try:
                 data = written[index] if written else pdf.write_separately([document])[0]
-                finished = _finish(folder, job, letter, data, fmt, run_id)
+                finished = _finish(folder, job, letter, data, fmt, run_id, outputs)
                 done.append((*finished[:5], notes.get(row, "")))
             except DsrError as error:
                 done.append((row, name, digest, "", str(error), ""))
@@ -703,13 +708,24 @@ def _render_group(
 
 
 def _finish(
-    folder: Path, job: Job, letter: Letter, pdf: bytes, fmt: str, run_id: str = files.RUN_ID
+    folder: Path,
+    job: Job,
+    letter: Letter,
+    pdf: bytes,
+    fmt: str,
+    run_id: str = files.RUN_ID,
+    outputs: OutputFolders | None = None,
 ) -> Done:
     """The row's enclosures appended, as a PDF or an e-mail carrying it, written."""
     row, request, name, digest = job
+    refuse = (outputs or OutputFolders()).refusal
     try:
-        # Read as checked (_enclosure): no link and no hard link swapped in since.
-        annexes = tuple(files.read_confined(Path(p)) for p in request.enclosures)
+        # Read as checked (_enclosure): no link and no hard link swapped in since, and
+        # no folder on the way that dsr batch writes into (checked as it is opened).
+        annexes = tuple(files.read_confined(Path(p), refuse) for p in request.enclosures)
+    except DsrError as error:
+        return (row, name, digest, "", f"enclose: {error}", "")
+    try:
         data = with_annexes(letter, pdf, annexes)
         if fmt == "eml":
             data = email_message(letter, pdf=data)
@@ -806,6 +822,8 @@ def run_batch(
     finished; ``total`` is the rows still to be written as far as known,
     and shrinks as bad or unchanged rows are found. ``engine`` sets the
     PDFs: ``typst`` (fast) or ``weasyprint`` (the same PDF as ``dsr letter``).
+    ``defaults``, the values shared by every row, are checked once before any
+    row (``checked_defaults``; DefaultsError lists their problems).
     """
     from .typeset import ENGINES
 
@@ -814,6 +832,8 @@ def run_batch(
     if engine not in ENGINES:
         raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     _check_before_writing(source, out_dir)
+    if defaults:  # a bad shared value is refused once, not with every row
+        defaults = checked_defaults(defaults, source, OutputFolders.known(out_dir), today)
     batch = open_batch_file(source, max_rows)  # the header (or the file) is unusable: stop here
     run_id = files.new_run_id()
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
@@ -843,27 +863,129 @@ def _check_before_writing(source: Path, out_dir: Path) -> None:
         )
 
 
-def _enclosure(base: Path, item: object) -> str | object:
-    """A row's annex: a regular file inside the batch file's folder ``base``.
+REPORT_COLUMNS = ("row", "status", "file", "message")
+OWN_FILES = {STATE_FILE: "state file", files.LOCK_FILE: "lock", REPORT_FILE: "report"}
+
+
+@dataclass(frozen=True)
+class OutputFolders:
+    """The folders dsr batch writes letters into: no row encloses a file from one.
+
+    A file there may be another member's letter, under a name easy to guess
+    (``0001-mustermann-objection-de.pdf``). Such a folder is known by what dsr
+    keeps in it (its state file, its lock, its report.csv), or as one dsr's
+    data folder lists (``listed``: their device and inode, so a listed folder
+    renamed since is still known).
+    """
+
+    listed: frozenset[tuple[int, int]] = frozenset()
+
+    @classmethod
+    def known(cls, *more: Path) -> OutputFolders:
+        """The folders dsr's data folder lists now, and ``more``."""
+        from .userdata import manifest
+
+        found = set()
+        listed = [Path(f) for f in manifest()[1] if Path(f).is_absolute()]  # as remember_batch
+        for folder in (*listed, *more):
+            try:
+                info = os.stat(folder)
+            except (OSError, ValueError):
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                found.add((info.st_dev, info.st_ino))
+        return cls(frozenset(found))
+
+    def refusal(self, folder_fd: int, folder: Path) -> str | None:
+        """Why no file below the open folder ``folder_fd`` may be enclosed, or None.
+
+        Given to ``files.open_confined``, which asks it for every folder on the way.
+        """
+        info = os.fstat(folder_fd)
+        held = next((name for name in OWN_FILES if _holds_own(folder_fd, name)), None)
+        if held is not None:
+            why = f"it holds {held}, dsr batch's {OWN_FILES[held]}"
+        elif (info.st_dev, info.st_ino) in self.listed:
+            why = "dsr's data folder lists it as one"
+        else:
+            return None
+        return (
+            f"inside {folder}, a folder dsr batch writes letters into ({why}); a row never "
+            "encloses a file from there, which may be another member's letter: copy the file "
+            "you mean to enclose out of that folder, and name the copy"
+        )
+
+    def check(self, path: Path) -> str | None:
+        """Why the file at the resolved ``path`` may not be enclosed, or None."""
+        for folder in reversed(path.parents):
+            try:
+                folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            except OSError:
+                continue  # read_confined refuses it later, if it still cannot be opened
+            try:
+                reason = self.refusal(folder_fd, folder)
+            finally:
+                os.close(folder_fd)
+            if reason:
+                return reason
+        return None
+
+
+def _holds_own(folder_fd: int, name: str) -> bool:
+    """Whether the open folder holds dsr batch's file ``name``: its state file or lock
+    (names no one else uses), or a report.csv that starts with dsr batch's header."""
+    if name != REPORT_FILE:
+        try:
+            os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+        except OSError:
+            return False
+        return True
+    try:
+        fd = files.open_regular(REPORT_FILE, dir_fd=folder_fd)
+    except (OSError, DsrError):
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            first = handle.readline(100)
+        except OSError:
+            return False
+    return first.rstrip(b"\r\n") == ",".join(REPORT_COLUMNS).encode()
+
+
+def _enclosure(
+    base: Path, item: object, outputs: OutputFolders, *, anywhere: bool = False
+) -> str | object:
+    """A row's annex: a regular file inside the batch file's folder ``base``, and
+    outside every folder dsr batch writes into; its resolved path.
 
     A row may come from a file someone else wrote: it must not pull a PDF from
-    elsewhere on the machine into a letter. Raises ValueError with the reason.
+    elsewhere on the machine into a letter, nor a letter dsr wrote for another
+    member. With ``anywhere`` (the values shared by every row, which the NGO
+    wrote), an absolute name may be outside ``base``. Raises ValueError with the
+    reason.
     """
     if not isinstance(item, str):
         return item  # parse_request reports the type
     path = Path(item)
-    if path.is_absolute():
-        raise ValueError(f"{item}: absolute paths are not accepted; put the file beside {base}")
-    if ".." in path.parts:
-        raise ValueError(f"{item}: '..' is not accepted; put the file in the batch file's folder")
     folder = base.resolve()
-    resolved = (folder / path).resolve()
-    if not resolved.is_relative_to(folder):
-        raise ValueError(f"{item}: a link that leads out of the batch file's folder {folder}")
+    if path.is_absolute() and anywhere:
+        resolved = path.resolve()
+        where = ""
+    else:
+        if path.is_absolute():
+            raise ValueError(f"{item}: absolute paths are not accepted; put the file beside {base}")
+        if ".." in path.parts:
+            raise ValueError(
+                f"{item}: '..' is not accepted; put the file in the batch file's folder"
+            )
+        resolved = (folder / path).resolve()
+        if not resolved.is_relative_to(folder):
+            raise ValueError(f"{item}: a link that leads out of the batch file's folder {folder}")
+        where = f" in the batch file's folder {folder}"
     try:
         info = resolved.stat()
     except OSError:
-        raise ValueError(f"{item}: no such file in the batch file's folder {folder}") from None
+        raise ValueError(f"{item}: no such file{where}") from None
     if not stat.S_ISREG(info.st_mode):
         raise ValueError(f"{item}: not a regular file")
     if info.st_nlink > 1:
@@ -871,7 +993,48 @@ def _enclosure(base: Path, item: object) -> str | object:
         raise ValueError(
             f"{item}: a file with {info.st_nlink} hard links; put a copy in the batch file's folder"
         )
+    reason = outputs.check(resolved)  # checked again as the worker reads it (_finish)
+    if reason:
+        raise ValueError(f"{item}: {reason}")
     return str(resolved)
+
+
+class DefaultsError(InvalidRequest):
+    """The values shared by every row cannot be used; each problem names its key."""
+
+
+def checked_defaults(
+    defaults: Mapping[str, Any], source: Path, outputs: OutputFolders, today: date
+) -> dict[str, Any]:
+    """The values shared by every row, checked once, before any row; annexes resolved.
+
+    An annex's relative name is read as a row's is, in the batch file's folder
+    ``source.parent`` (never the current folder), and the same resolved path is
+    checked and then read by the workers; an absolute name is the NGO's own
+    choice, as with ``dsr letter --enclose``. No annex comes from a folder dsr
+    batch writes into. Raises DefaultsError listing every problem.
+    """
+    values = dict(defaults)
+    problems = [
+        Problem(key, f"is not an option name; use {', '.join(FIELDS)}")
+        for key in values
+        if key not in FIELDS
+    ]
+    enclose = values.get("enclose")
+    if isinstance(enclose, str):
+        enclose = [part.strip() for part in enclose.split(";") if part.strip()]
+    if isinstance(enclose, list):
+        try:
+            values["enclose"] = [
+                _enclosure(source.parent, item, outputs, anywhere=True) for item in enclose
+            ]
+        except ValueError as error:
+            problems.append(Problem("enclose", str(error)))
+            del values["enclose"]
+    problems += value_problems({k: v for k, v in values.items() if k in FIELDS}, today)
+    if problems:
+        raise DefaultsError(problems)
+    return values
 
 
 @dataclass(frozen=True)
@@ -886,6 +1049,7 @@ class _Rows:
     fmt: str
     force: bool
     width: int  # digits of the row number in file names
+    outputs: OutputFolders  # no annex from these
 
 
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
@@ -894,7 +1058,9 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
         return RowResult(number, "error", "", str(values[PROBLEM]))
     if isinstance(values.get("enclose"), list):
         try:
-            values["enclose"] = [_enclosure(rows.source.parent, e) for e in values["enclose"]]
+            values["enclose"] = [
+                _enclosure(rows.source.parent, e, rows.outputs) for e in values["enclose"]
+            ]
         except ValueError as error:
             return RowResult(number, "error", "", f"enclose: {error}")
     merged = {**rows.defaults, **values}
@@ -951,7 +1117,8 @@ def _run_locked(
             raise files.OutputExists(FOREIGN_REPORT.format(path=report_path))
     remember_batch(out_dir)  # dsr forget names the folders holding members' data
     width = max(4, len(str(batch.count)))  # names sort past row 9999
-    rows = _Rows(batch.path, out_dir, state, defaults or {}, today, fmt, force, width)
+    outputs = OutputFolders.known(out_dir)
+    rows = _Rows(batch.path, out_dir, state, defaults or {}, today, fmt, force, width, outputs)
 
     def found(result: RowResult) -> None:
         results[result.row] = result
@@ -983,7 +1150,10 @@ def _run_locked(
             report_progress(count, batch.count - skipped)
 
         tick = progress_of
-    work = partial(_render_group, out_dir=str(out_dir), fmt=fmt, engine=engine, run_id=run_id)
+    work = partial(
+        _render_group, out_dir=str(out_dir), fmt=fmt, engine=engine, run_id=run_id,
+        outputs=outputs,
+    )  # fmt: skip
     try:
         # Typst workers load WeasyPrint only for a letter Typst cannot set.
         weasyprint = engine == "weasyprint" and fmt in ("pdf", "eml")
@@ -1030,7 +1200,7 @@ def _collect(
 def write_report(out_dir: Path, report: BatchReport) -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["row", "status", "file", "message"])
+    writer.writerow(REPORT_COLUMNS)  # by which a folder is known as dsr batch's
     for result in report.results:
         writer.writerow([result.row, result.status, result.file, result.message])
     data = buffer.getvalue().encode()

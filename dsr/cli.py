@@ -280,21 +280,22 @@ def main(debug: bool) -> None:
     _show_warnings()
 
 
-def _load_profile(path: Path) -> dict[str, Any]:
+def _load_profile(path: Path, option: str = "--profile") -> dict[str, Any]:
+    """The values of a TOML file of option names (``option`` names it in errors)."""
     from .limits import MAX_DEPTH, TOO_MANY_DIGITS, LimitError, check_depth, read_limited
 
     try:
         data = check_depth(tomllib.loads(read_limited(path).decode("utf-8")), str(path))
     except LimitError as error:  # /dev/zero, a FIFO, a huge file
-        fail([f"--profile: {error}"])
+        fail([f"{option}: {error}"])
     except UnicodeDecodeError:
-        fail([f"--profile: {path} is not UTF-8 text"])
+        fail([f"{option}: {path} is not UTF-8 text"])
     except RecursionError:
-        fail([f"--profile: {path}: nested more than {MAX_DEPTH} levels deep"])
+        fail([f"{option}: {path}: nested more than {MAX_DEPTH} levels deep"])
     except tomllib.TOMLDecodeError as error:
-        fail([f"--profile: {path} is not valid TOML: {error}"])
+        fail([f"{option}: {path} is not valid TOML: {error}"])
     except ValueError:  # a number of thousands of digits
-        fail([f"--profile: {path} {TOO_MANY_DIGITS}"])
+        fail([f"{option}: {path} {TOO_MANY_DIGITS}"])
     from .inputs import FIELDS
 
     values: dict[str, Any] = {}
@@ -306,7 +307,7 @@ def _load_profile(path: Path) -> dict[str, Any]:
         else:
             unknown.append(key)
     if unknown:
-        fail([f"--profile: {path}: unknown key {k!r}; use {', '.join(FIELDS)}" for k in unknown])
+        fail([f"{option}: {path}: unknown key {k!r}; use {', '.join(FIELDS)}" for k in unknown])
     return values
 
 
@@ -827,12 +828,12 @@ def batch(
     Example:
       dsr batch members.csv -o letters/ --zip
     """
-    from .batch import BatchFileError, RowResult, run_batch, zip_outputs
+    from .batch import BatchFileError, DefaultsError, RowResult, run_batch, zip_outputs
     from .files import archive_path
     from .workers import available_cpus
 
     jobs = jobs or available_cpus()
-    defaults = _load_profile(defaults_file) if defaults_file else {}
+    defaults = _load_profile(defaults_file, "--defaults") if defaults_file else {}
     from .files import NotRegular, check_regular
 
     try:  # without opening it: a FIFO would block, a device might act
@@ -858,6 +859,8 @@ def batch(
             )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])
+    except DefaultsError as error:  # before any row
+        fail([f"--defaults: {problem}" for problem in error.problems])
     for result in report.failed[:BATCH_RECAP]:  # again, in row order, beside the summary
         click.echo(f"Error: row {result.row}: {shown(result.message)}", err=True)
     fallbacks = [r for r in report.results if r.status == "written" and r.message]

@@ -40,6 +40,8 @@ SHARED_FILE = 0o644
 SHARED_DIR = 0o755
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 LOCK_FILE = ".dsr-batch.lock"
+# Why no file below a folder (its descriptor, its path) may be read, or None: open_confined.
+FolderCheck = Callable[[int, Path], str | None]
 
 
 class FileError(DsrError):
@@ -260,25 +262,33 @@ def open_regular(
     return fd
 
 
-def open_confined(path: Path) -> int:
+def open_confined(path: Path, refuse: FolderCheck | None = None) -> int:
     """A descriptor of the regular file at the absolute, resolved ``path``, which was checked.
 
     The path is opened one folder at a time from the root without following
     any link, and must still name a regular file with one name: a folder or
     file swapped for a link (or a hard link) since the check cannot bring
-    another file in. The caller closes the descriptor.
+    another file in. ``refuse(folder_fd, folder)``, called for each folder as
+    it is opened, says why no file below it may be read (UnsafeFile), or None.
+    The caller closes the descriptor.
     """
     changed = f"{path} changed since it was checked (now a link, a hard link or gone)"
     if not path.is_absolute() or len(path.parts) < 2:
         raise UnsafeFile(f"{path}: not an absolute path")
     fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        for part in path.parts[1:-1]:
+        for depth, part in enumerate(path.parts[1:-1], start=1):
+            reason = refuse(fd, Path(*path.parts[:depth])) if refuse else None
+            if reason:
+                raise UnsafeFile(f"{path}: {reason}")
             inner = os.open(
                 part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd
             )
             os.close(fd)
             fd = inner
+        reason = refuse(fd, path.parent) if refuse else None
+        if reason:
+            raise UnsafeFile(f"{path}: {reason}")
         file_fd = os.open(
             path.parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=fd
         )
@@ -293,13 +303,13 @@ def open_confined(path: Path) -> int:
     return file_fd
 
 
-def read_confined(path: Path) -> bytes:
+def read_confined(path: Path, refuse: FolderCheck | None = None) -> bytes:
     """The bytes of the regular file at the absolute, resolved ``path``, which was checked.
 
     Read again later (a batch row's annex, in a worker), it is opened as
-    :func:`open_confined` opens it.
+    :func:`open_confined` opens it, ``refuse`` checking each folder on the way.
     """
-    with os.fdopen(open_confined(path), "rb") as handle:
+    with os.fdopen(open_confined(path, refuse), "rb") as handle:
         return handle.read()
 
 

@@ -725,6 +725,37 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     )
 
 
+# Fields that are weighed against others (a request date after the letter's, a profile
+# on the controller's site): alone, only what they are (text, a date) is checked.
+WEIGHED_FIELDS = frozenset({"request-date", "controller-complaint-date", "profile-url"})
+
+
+def value_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
+    """The problems of ``values`` that no other value can mend, each value checked alone.
+
+    For values shared by many requests (``dsr batch --defaults``): a bad one
+    is found once, not again with every row. Its type and characters, and
+    what it names (a kind, a jurisdiction, a date, an address...) are
+    checked; what weighs one field against another is left to each request.
+    """
+    problems: list[Problem] = []
+    for field, value in values.items():
+        found: list[Problem] = []
+        checked = _checked({field: value}, found)
+        if field in checked and field in WEIGHED_FIELDS:
+            if field.endswith("date"):
+                _date(field, value, found)
+        elif field in checked:
+            try:
+                parse_request(checked, today)
+            except InvalidRequest as error:
+                found += [
+                    p for p in error.problems if p.field == field and p.message != "is required"
+                ]
+        problems += found
+    return _unique(problems)
+
+
 def page_one_problems(
     name: str,
     lines: tuple[str, ...],

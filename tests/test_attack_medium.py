@@ -529,5 +529,6 @@ def test_25_a_batch_row_cannot_replace_its_own_annex(tmp_path: Path) -> None:
     source.write_text(json.dumps(row) + "\n", encoding="utf-8")
     code, output = invoke("batch", str(source), "-o", str(tmp_path), "--force")
     assert code == 2, output
-    assert f"Error: row 1: {annex} is also the batch file or one of the row's annexes" in output
+    # Refused as an annex from the folder dsr batch writes into (attack review 9b, #2).
+    assert f"Error: row 1: enclose: {annex.name}: inside {tmp_path}, a folder dsr " in output
     assert annex.read_bytes() == before
