@@ -1113,7 +1113,7 @@ def remind(request_id: int, output: Path, when: str | None, force: bool) -> None
     tracked = tracking.get(request_id)
     tracking.use_controller(tracked)
     day = _parse_date("--date", when)
-    _write_tracked(tracking.reminder_values(tracked, day), output, force)
+    _write_tracked(tracking.reminder_values(tracked, day), output, force, tracked_of=tracked)
     tracking.mark_reminded(request_id, day, output)
 
 
@@ -1171,7 +1171,9 @@ def escalate(
     tracking.use_controller(tracked)
     day = _parse_date("--date", when)
     if tracking.needs_controller_complaint(tracked, authority) and not to_authority:
-        _write_tracked(tracking.controller_complaint_values(tracked, day), output, force)
+        _write_tracked(
+            tracking.controller_complaint_values(tracked, day), output, force, tracked_of=tracked
+        )
         tracking.mark_controller_complaint(request_id, day, output)
         click.echo(
             "This is your complaint to the controller under s.164A DPA 2018, which the "
@@ -1219,7 +1221,11 @@ def _parse_date(option: str, value: str | None) -> date:
 
 
 def _write_tracked(
-    values: dict[str, Any], output: Path, force: bool, timeline_of: Any = None
+    values: dict[str, Any],
+    output: Path,
+    force: bool,
+    timeline_of: Any = None,
+    tracked_of: Any = None,
 ) -> None:
     from .compose import compose
     from .inputs import parse_request
@@ -1238,7 +1244,11 @@ def _write_tracked(
         from .track import with_timeline
 
         composed = with_timeline(composed, timeline_of)
-    render_to(composed, output, force=force, annexes=tuple(Path(p) for p in request.enclosures))
+    from .track import annex_contents
+
+    tracked = timeline_of if timeline_of is not None else tracked_of
+    annexes = annex_contents(tracked, list(request.enclosures))
+    render_to(composed, output, force=force, annexes=annexes)
     click.echo(
         f"Wrote {shown(str(output))} ({composed.kind.value}, {composed.language}, to "
         f"{shown(composed.recipient.name)})",

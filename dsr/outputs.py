@@ -69,7 +69,7 @@ def request_json(letter: Letter) -> bytes:
 def letter_pdf(
     letter: Letter,
     template_dir: Path | None = None,
-    annexes: tuple[Path, ...] = (),
+    annexes: tuple[Path | bytes, ...] = (),
     on_warning: Callable[[str], None] | None = None,
     variant: str | None = None,
     forms: bool = False,
@@ -106,7 +106,7 @@ def render_to(
     *,
     force: bool = False,
     template_dir: Path | None = None,
-    annexes: tuple[Path, ...] = (),
+    annexes: tuple[Path | bytes, ...] = (),
     translation: Letter | None = None,
     variant: str | None = None,
 ) -> Path:
@@ -188,7 +188,7 @@ def _set_subject(message: EmailMessage, subject: str) -> None:
 def email_message(
     letter: Letter,
     template_dir: Path | None = None,
-    annexes: tuple[Path, ...] = (),
+    annexes: tuple[Path | bytes, ...] = (),
     pdf: bytes | None = None,
 ) -> bytes:
     """An RFC 5322 message: the letter as text, the PDF attached.

@@ -505,6 +505,34 @@ def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
     }
 
 
+def annex_contents(tracked: Tracked | None, paths: list[str]) -> tuple[Path | bytes, ...]:
+    """Each annex of a follow-up as it will be appended: a letter dsr wrote and tracked
+    is read once, from the root without following links, and checked against the
+    sha256 dsr kept, so a file swapped in after :func:`annexes` looked is never
+    appended; the member's own annexes are their files, read by name."""
+    out: list[Path | bytes] = []
+    for name in paths:
+        expected = tracked.file_hashes.get(name) if tracked is not None else None
+        if expected is None:
+            out.append(Path(name))
+            continue
+        changed = f"request {tracked.id if tracked else '?'}: cannot append {name}"
+        try:
+            data = files.read_confined(Path(name))
+        except files.FileError as error:
+            raise TrackingError(
+                f"{changed}: it changed while it was read (a link or a hard link now); put "
+                "the letter dsr wrote back at that path"
+            ) from error
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise TrackingError(
+                f"{changed}: it was changed after dsr wrote it (its sha256 differs): put "
+                "the letter dsr wrote back at that path"
+            )
+        out.append(data)
+    return tuple(out)
+
+
 def needs_controller_complaint(tracked: Tracked, authority: str | None) -> bool:
     """GB: the Information Commissioner generally expects a complaint to the controller first.
 

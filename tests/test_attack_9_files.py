@@ -44,3 +44,43 @@ def test_a_link_inside_the_folder_to_a_file_inside_is_still_read(tmp_path: Path)
     (folder / "alias").symlink_to(folder / "parts")
     source, _, _ = ConfinedLoader(folder).get_source(jinja2.Environment(), "alias/greeting.jinja")
     assert source == "Hello"
+
+
+def test_a_tracked_letter_swapped_after_its_check_is_never_appended(
+    tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """10b #1 (CRITICAL): `track remind` checked the tracked PDF's sha256, then opened
+    it again by name half a second later; a file moved over it meanwhile was appended."""
+    from click.testing import CliRunner
+
+    from dsr import track
+    from dsr.cli import main
+
+    letter = tmp_path / "a.pdf"
+    result = CliRunner().invoke(main, [
+        "letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "E M",
+        "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "e@example.org",
+        "--date", "2026-11-02", "--track", "-o", str(letter),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    other = tmp_path / "other.pdf"
+    result = CliRunner().invoke(main, [
+        "letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "Mallory X",
+        "--address", "Hauptstraße 9, 10115 Berlin", "--account-email", "m@example.org",
+        "--date", "2026-11-02", "-o", str(other),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    checked = track.annexes
+
+    def check_then_swap(tracked: track.Tracked, paths: list[str]) -> list[str]:
+        names = checked(tracked, paths)
+        os.replace(other, letter)  # a plain mv after the check
+        return names
+
+    monkeypatch.setattr(track, "annexes", check_then_swap)
+    result = CliRunner().invoke(
+        main, ["track", "remind", "1", "--date", "2026-12-07", "-o", str(tmp_path / "r.pdf")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "sha256 differs" in result.output
+    assert not (tmp_path / "r.pdf").exists()
