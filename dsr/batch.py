@@ -159,9 +159,54 @@ def _yaml_row(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
 
 
 YAML_BREAK: Final = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # where YAML's lines end
-# A line that reads as a key (``account-email: …``) or the start of a row (``- name: …``).
-_KEY_LINE: Final = re.compile(r"[ \t]*(-[ \t]+)?([A-Za-z][A-Za-z _-]{0,30}?)[ \t]*:(?:[ \t]|$)")
+# A key as YAML and JSON write it: ``name:``, ``"name":``, ``'name':``; after a quoted
+# key the value may follow the colon at once, as in compact JSON (``"name":"Hans M"``).
+_QUOTED_KEY: Final = r"""(?:"(?P<dq>[^"\r\n]{1,40})"|'(?P<sq>[^'\r\n]{1,40})')"""
+_PLAIN_KEY: Final = r"(?P<plain>[A-Za-z][A-Za-z _-]{0,30}?)"
+_KEY: Final = rf"(?:{_QUOTED_KEY}[ \t]*:|{_PLAIN_KEY}[ \t]*:(?=[ \t,}}\]]|$))"
+_INDENT: Final = r"[^\S\r\n]*"  # spaces, tabs, no-break spaces a text's line starts with
+# A line that reads as a key (``account-email: …``) or the start of a row (``- name: …``);
+# or as a key after YAML's ``? `` (its ``: value`` on the next line).
+_KEY_LINE: Final = re.compile(rf"{_INDENT}(?P<mark>(?:-[ \t]+)+)?{_KEY}")
+_ASKED_KEY: Final = re.compile(
+    rf"{_INDENT}(?P<mark>(?:-[ \t]+)+)?\?[ \t]+(?:{_QUOTED_KEY}|{_PLAIN_KEY})[ \t]*$"
+)
+_FLOW_KEY: Final = re.compile(rf"[{{,][ \t]*{_KEY}")  # a key in a ``{…}`` mapping
+_FLOW_START: Final = re.compile(rf"{_INDENT}(?:-[ \t]+)*[\[ \t]*\{{")  # ``- {``, ``[{``
+_FIELD_NAMES: Final = frozenset(FIELDS)
+_ITEM: Final = re.compile(rf"{_INDENT}-[ \t]")  # a line of a list
 _COMMENT: Final = re.compile(r"[ \t]+#")  # after a plain scalar, on its line
+
+
+def _key_name(found: re.Match[str]) -> str:
+    return _column(found["dq"] or found["sq"] or found["plain"] or "")
+
+
+def _key_of(line: str) -> tuple[str, str, str] | None:
+    """The field of dsr's that ``line`` writes as a key, as YAML or JSON write keys;
+    how (``"row"``, ``"key"`` or ``"title"``); and what to show of it. None if none.
+
+    A ``row`` starts a member's row: ``- name: …``, or a ``{…}`` mapping
+    (``{kind: …, name: …}``, JSON) that starts with a field or holds two. A
+    ``key`` is written as keys are: ``name: …``, ``"name": …``, ``? name``. A
+    ``title`` might be text as well (``Name: …``, ``- Email: …``).
+    """
+    if "{" in line:
+        keys = list(_FLOW_KEY.finditer(line))
+        fields = {_key_name(key) for key in keys} & _FIELD_NAMES
+        opened = _FLOW_START.match(line)
+        first = bool(keys) and opened is not None and keys[0].start() == opened.end() - 1
+        if len(fields) > 1 or (first and _key_name(keys[0]) in _FIELD_NAMES):
+            return _key_name(keys[0]), "row", line[: keys[0].end()].strip()
+    found = _KEY_LINE.match(line) or _ASKED_KEY.match(line)
+    if found is None or _key_name(found) not in _FIELD_NAMES:
+        return None
+    name, plain = _key_name(found), found["plain"]
+    if plain is None or found.re is _ASKED_KEY or (plain.islower() and " " not in plain):
+        how = "row" if found["mark"] else "key"
+    else:
+        how = "title"
+    return name, how, found[0].strip()
 
 
 def _swallowed(text: str, event: Any) -> str:
@@ -170,70 +215,174 @@ def _swallowed(text: str, event: Any) -> str:
     A row or key indented one step too far is text of the value above it (a
     ``|`` block takes every line indented more than its key): the member is
     lost, and their data printed in another member's letter. So a line of a
-    value that starts a row (``- name: …``), or reads as a key as keys are
-    written (``account-email: …``), is refused, and so are two lines with a
-    key (``Name: …``); text with a colon (``Note: I am a doctor``) is not.
+    value that starts a row (``- name: …``, ``- {kind: …, name: …}``, JSON), or
+    reads as a key as keys are written (``account-email: …``, ``"name": …``), is
+    refused, and so are two fields written as titles (``Name: …`` and
+    ``Account Email: …``), unless each starts an item of a list (``- Email: …``
+    and ``- Profile URL: …`` in a list of accounts are text); text with a colon
+    (``Note: I am a doctor``) is not.
     """
-    start = event.start_mark
-    if event.end_mark.line == start.line:
-        return ""  # the line of its key
-    lines = YAML_BREAK.split(text[start.index : event.end_mark.index])
-    keys = [
-        (number, found)
-        for number, line in enumerate(lines[1:], start.line + 2)  # the first holds its key
-        if (found := _KEY_LINE.match(line)) is not None and _column(found[2]) in FIELDS
-    ]
-    written_as_keys = [(n, k) for n, k in keys if k[1] or (k[2].islower() and " " not in k[2])]
-    if not written_as_keys and len(keys) < 2:
-        return ""
-    number, found = (written_as_keys or keys)[0]
-    what = "the start of another member's row" if found[1] else "a key of a row"
-    return (
-        f"line {number} reads like {what} ('{'- ' if found[1] else ''}{found[2]}:'), "
-        f"but is indented into the value that starts on line {start.line + 1}; "
-        "if it is a row or a key, indent it as the other rows or keys are; "
-        "if it is text, write it another way"
-    )
+    start, end = event.start_mark, event.end_mark
+    if end.line == start.line and text.find("{", start.index, end.index) < 0:
+        return ""  # one line, its key's: no row can be inside
+    titles: dict[str, tuple[int, str]] = {}  # fields written as titles, in one item
+    for number, line in enumerate(YAML_BREAK.split(text[start.index : end.index]), start.line + 1):
+        if _ITEM.match(line):
+            titles = {}
+        read = _key_of(line)
+        if read is None:
+            continue
+        name, how, shown = read
+        if how == "title":
+            titles.setdefault(name, (number, shown))
+            if len(titles) < 2:
+                continue
+            number, shown = next(iter(titles.values()))
+        what = "the start of another member's row" if how == "row" else "a key of a row"
+        inside = "is indented into" if number > start.line + 1 else "is inside"
+        return (
+            f"line {number} reads like {what} ({shown[:40]!r}), "
+            f"but {inside} the value that starts on line {start.line + 1}; "
+            "if it is a row or a key, indent it as the other rows or keys are; "
+            "if it is text, write it another way"
+        )
+    return ""
 
 
-def _plain_kept(events: Iterator[Any], plain: list[Any]) -> Iterator[Any]:
-    """``events``, each plain (unquoted) scalar among them also put in ``plain``."""
+def _unquoted_kept(events: Iterator[Any], unquoted: list[tuple[Any, Any]]) -> Iterator[Any]:
+    """``events``; each unquoted value among them (plain, or a ``|`` or ``>`` block) is
+    also put in ``unquoted``, with what it belongs to: its key, or the start of its
+    list (``- proof.pdf``)."""
     import yaml
 
+    opened: list[list[Any]] = []  # each mapping or list open: [its start, the key read]
     for event in events:
-        if isinstance(event, yaml.ScalarEvent) and not event.style:
-            plain.append(event)
+        if isinstance(event, yaml.CollectionEndEvent):
+            opened.pop()
+        elif isinstance(event, yaml.NodeEvent) and opened:
+            start, key = opened[-1]
+            if isinstance(start, yaml.MappingStartEvent):
+                owner, opened[-1][1] = key, (event if key is None else None)
+            else:
+                owner = start
+            if owner is not None and isinstance(event, yaml.ScalarEvent):
+                if event.style not in ("'", '"'):
+                    unquoted.append((event, owner))
+        if isinstance(event, yaml.CollectionStartEvent):
+            opened.append([event, None])
         yield event
 
 
-def _comment_after(text: str, plain: list[Any]) -> str:
-    """Why one of the plain values ``plain`` was cut short by a comment; or ''.
+_LINE_BREAK: Final = "\r\n\x85\u2028\u2029"
+_REST_BLANK: Final = re.compile(rf"[ \t]*(?=[{_LINE_BREAK}]|\Z)")
+_NEXT_LINE: Final = re.compile(rf"(?:\r\n|[{_LINE_BREAK}])([ \t]*)(#?)([^{_LINE_BREAK}]*)")
+
+
+def _comment_after(text: str, unquoted: list[tuple[Any, Any]]) -> str:
+    """Why one of the unquoted values ``unquoted`` was cut short by a comment; or ''.
 
     An unquoted ``#`` after a space starts a YAML comment: ``via #nurselife,
-    then …`` would be cut before ``#`` and the rest dropped without a word.
+    then …`` would be cut before ``#`` and the rest dropped without a word. So
+    does a ``#`` at the start of a line, indented as the value's text is
+    (``    #nurselife …``) but after its end (a plain value ends at a comment; a
+    block at a line indented less than its text), and one between a key and its
+    plain value, which then starts after it. A comment line where the keys (or
+    the list's ``-``) start, or further left, is kept.
     """
-    for event in plain:
-        if _COMMENT.match(text, event.end_mark.index):
+    import yaml
+
+    for event, owner in unquoted:
+        end, column = event.end_mark, owner.start_mark.column + 1
+        if not event.style and _COMMENT.match(text, end.index):
             return (
-                f"line {event.end_mark.line + 1}: the text from '#' on is a YAML comment, "
+                f"line {end.line + 1}: the text from '#' on is a YAML comment, "
                 'which dsr does not read; put the value in quotes ("…") if the # is part '
-                "of it, or the comment on a line of its own"
+                f"of it, or the comment on a line of its own, at column {column} or left of it"
             )
+        key = owner.end_mark  # where a key ends, if ``owner`` is one
+        if (
+            not event.style
+            and isinstance(owner, yaml.ScalarEvent)
+            and (at := text.find("#", key.index, event.start_mark.index)) >= 0
+        ):
+            line = key.line + 1 + len(YAML_BREAK.findall(text, key.index, at))
+            return (
+                f"line {line}: the text from '#' on is a YAML comment, which dsr does not "
+                f"read, so the value of {owner.value!r:.40} would start after it; put the "
+                'value in quotes ("…") if the # is part of it, or the comment on a line of '
+                f"its own, at column {column} or left of it"
+            )
+        if end.column == 0 and end.index and text[end.index - 1] in _LINE_BREAK:
+            line, position = end.line, end.index - 1  # a block: it ends where a line starts
+        elif (blank := _REST_BLANK.match(text, end.index)) is not None:
+            line, position = end.line + 1, blank.end()
+        else:
+            continue  # more on its line: in a flow mapping or list (``[a.pdf, b.pdf]``)
+        while (found := _NEXT_LINE.match(text, position)) is not None:
+            line += 1
+            position = found.end()
+            indent, comment, rest = found.groups()
+            if comment and len(indent) >= column:
+                return (
+                    f"line {line}: the line starting with '#' is a YAML comment, which dsr "
+                    "does not read, so the value above it would end there; put the value "
+                    'in quotes ("…") if the line is part of it, or start the comment at '
+                    f"column {column} or left of it"
+                )
+            if rest and not comment:
+                break
     return ""
+
+
+def _row_inside(holder: list[Any], event: Any, row: Any, count: int) -> str:
+    """Why ``event``, read in the mapping or list ``holder`` of the value of the row
+    that starts with ``row``, shows a member's row there; or ''.
+
+    ``holder`` counts its nodes and the keys among them that name dsr's fields.
+    """
+    import yaml
+
+    holder[1] += 1
+    line = holder[0].start_mark.line + 1
+    if not isinstance(holder[0], yaml.MappingStartEvent) or holder[1] % 2 == 0:
+        return ""  # a list's item, or a value
+    if not isinstance(event, yaml.ScalarEvent) or _column(event.value) not in FIELDS:
+        return ""
+    holder[2] += 1
+    if holder[2] < 2:
+        return ""
+    return (
+        f"row {count}: line {line} reads like another member's "
+        f"row, but is inside the value of a key of the row that starts on line "
+        f"{row.start_mark.line + 1}; indent it as the other rows are"
+    )
+
+
+def _anchored(event: Any) -> str:
+    """Why the anchor of ``event`` (``&nurse I am a nurse``) is refused: YAML drops it
+    from the text, and dsr reads no alias that could use it."""
+    return (
+        f"line {event.start_mark.line + 1}: '&{event.anchor:.40}' is a YAML anchor, which "
+        'dsr does not read: the text would lose it; put the value in quotes ("…") '
+        "if the & is part of it"
+    )
 
 
 def _count_yaml(text: str, where: str, limit: int) -> int:
     """The rows of a YAML file (at most ``limit + 1``), after checking all of it.
 
     It must be valid YAML (``limits.yaml_events``: no alias or tag, bounded
-    depth) and one list, with no row or key indented into a value
-    (``_swallowed``: the rows after it would be numbered wrong); this is found
+    depth), with no anchor (``_anchored``), and one list, with no row or key
+    indented into a value (``_swallowed``), and no row indented as the value
+    of a key (a mapping inside a row with two of dsr's fields as keys): the
+    member would be lost, and the rows after it numbered wrong. This is found
     before anything is written.
     """
     import yaml
 
-    count = depth = documents = 0
+    count = documents = 0
     problem = ""
+    opened: list[list[Any]] = []  # each mapping or list open: [its start, nodes, fields]
     try:
         for event in yaml_events(text, where):
             if isinstance(event, yaml.DocumentStartEvent):
@@ -241,19 +390,23 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
                 if documents > 1:
                     problem = problem or "expected one YAML document, a list of rows; found more"
             elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
-                if depth == 0 and not isinstance(event, yaml.SequenceStartEvent):
+                if not opened and not isinstance(event, yaml.SequenceStartEvent):
                     problem = problem or "expected a YAML list of rows"
-                elif depth == 1:
+                elif len(opened) == 1:
                     count += 1
                     if count > limit:
                         break
+                if event.anchor is not None and not problem:
+                    problem = _anchored(event)
+                if len(opened) > 2 and not problem:  # inside a row's value
+                    problem = _row_inside(opened[-1], event, opened[1][0], count)
                 if isinstance(event, yaml.CollectionStartEvent):
-                    depth += 1
-                elif depth and not problem:
+                    opened.append([event, 0, 0])
+                elif opened and not problem:
                     slip = _swallowed(text, event)
                     problem = f"row {count}: {slip}" if slip else ""
             elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+                opened.pop()
     except yaml.YAMLError as error:
         raise BatchFileError(f"{where}: not valid YAML: {error}") from error
     except LimitError as error:  # an alias, a tag, too deep
@@ -270,8 +423,8 @@ def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """
     import yaml
 
-    plain: list[Any] = []  # the row's plain scalars
-    events = _plain_kept(yaml_events(text, where), plain)
+    unquoted: list[tuple[Any, Any]] = []  # the row's unquoted values, each with its owner
+    events = _unquoted_kept(yaml_events(text, where), unquoted)
     for event in events:
         if isinstance(event, yaml.SequenceStartEvent):
             break  # the list of rows
@@ -280,10 +433,10 @@ def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
         if isinstance(event, yaml.SequenceEndEvent):
             return
         number += 1
-        plain.clear()
+        unquoted.clear()
         if isinstance(event, yaml.MappingStartEvent):
             pairs = _yaml_pairs(events)
-            cut = _comment_after(text, plain)
+            cut = _comment_after(text, unquoted)
             yield number, {PROBLEM: cut} if cut else _built(_yaml_row, pairs)
         else:
             _yaml_value(event, events)  # read past it
@@ -309,15 +462,32 @@ def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
     return out
 
 
+_SEP_LINE: Final = re.compile(r"sep=([,;\t|])(?:\r\n|\r|\n)")
+
+
 def _delimiter(text: str) -> str:
-    """Comma, semicolon (spreadsheets in many European locales) or tab: the header decides."""
+    """Comma, semicolon (spreadsheets in many European locales) or tab: the header decides,
+    or Excel's ``sep=;`` first line."""
+    named = _SEP_LINE.match(text)
+    if named:
+        return named.group(1)
     header = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # CR alone: "CSV (Macintosh)"
     return max(",;\t", key=header.count)
 
 
+def _csv_source(text: str) -> tuple[io.StringIO, int]:
+    """The file for the CSV reader, after Excel's ``sep=`` line if it has one, and how
+    many lines that skipped (to name lines as an editor numbers them)."""
+    source = io.StringIO(text, newline="")
+    if _SEP_LINE.match(text):
+        source.readline()
+        return source, 1
+    return source, 0
+
+
 def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]:
     """Each row of a CSV or TSV file as the header names its cells, or why it cannot be read."""
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.DictReader(_csv_source(text)[0], delimiter=_delimiter(text))
     try:
         fieldnames = reader.fieldnames
     except csv.Error as error:
@@ -339,8 +509,9 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
             yield f"cannot be read as CSV: {error}"
 
 
-# Cells that may run over several lines (a CSV cell in quotes), and how many lines.
-MULTILINE_CELLS: Final = {"address": 6, "situation": 40}
+# Cells that may run over several lines (a CSV cell in quotes), and how many lines:
+# a backstop; rows a stray quote swallows are found by their shape, below.
+MULTILINE_CELLS: Final = {"address": 12, "situation": 120}
 KIND_NAMES: Final = frozenset(kind.value for kind in Kind)
 
 
@@ -348,19 +519,24 @@ _EMAIL_CELL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DATE_CELL: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
-def _is_a_value(cell: str, dates: bool = True) -> bool:
+def _is_a_value(cell: str, dates: bool = True, emails: bool = True) -> bool:
     """Whether a whole cell reads as a value of a member's row rather than as prose:
-    an e-mail address, a letter kind, a jurisdiction's code or (with ``dates``) a date."""
+    an e-mail address, a letter kind, a jurisdiction's code or a date."""
     return bool(
-        _EMAIL_CELL.fullmatch(cell)
+        (emails and _EMAIL_CELL.fullmatch(cell))
         or (dates and _DATE_CELL.fullmatch(cell))
         or cell.lower() in KIND_NAMES
         or cell.upper() in jurisdictions()
     )
 
 
-def _cells(line: str, delimiter: str) -> list[str]:
-    return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+def _cells(line: str, delimiter: str, plain_quotes: bool = False) -> list[str]:
+    """The cells of one line read as a row (with ``plain_quotes``, quotes as text)."""
+    if plain_quotes:
+        cells = next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+    else:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+    return [cell.strip() for cell in cells]
 
 
 def _rows_among(lines: list[str], header: list[str], delimiter: str) -> list[str]:
@@ -369,9 +545,9 @@ def _rows_among(lines: list[str], header: list[str], delimiter: str) -> list[str
     A line is a row when two of its cells are wholly a member's values (an e-mail
     address, a date, a kind, a jurisdiction), or when it has nearly as many cells
     as the header and one such value; and two lines are rows when they have the
-    same shape, an e-mail address, kind or jurisdiction in the same cell. Prose
-    with commas, a paragraph opening with a date or an address ending in ", AT"
-    is none of these.
+    same shape, a kind or jurisdiction in the same cell. Prose with commas, a
+    paragraph opening with a date, a list of accounts with their e-mail addresses
+    or an address ending in ", AT" is none of these.
     """
     rows = []
     shapes: dict[tuple[int, int], list[str]] = {}
@@ -384,10 +560,20 @@ def _rows_among(lines: list[str], header: list[str], delimiter: str) -> list[str
             rows.append(line)
             continue
         for number, cell in enumerate(cells):
-            if _is_a_value(cell, dates=False):
+            if _is_a_value(cell, dates=False, emails=False):
                 shapes.setdefault((len(cells), number), []).append(line)
     rows += [line for same in shapes.values() if len(same) >= 2 for line in same]
     return sorted(rows, key=lines.index)
+
+
+def _each_line_a_row(lines: list[str], header: list[str], delimiter: str) -> bool:
+    """Whether every line of a record, its quotes taken as plain characters, has just
+    the header's cells, and a line after the first holds a member's value: then each
+    line is a row of its own, and a stray quote joined them."""
+    shapes = [_cells(line, delimiter, plain_quotes=True) for line in lines]
+    return all(len(cells) == len(header) for cells in shapes) and any(
+        _is_a_value(cell) for cells in shapes[1:] for cell in cells
+    )
 
 
 def _check_quotes(path: Path, text: str) -> None:
@@ -398,14 +584,16 @@ def _check_quotes(path: Path, text: str) -> None:
     and those members would get no letter and no line in the report. The file
     is read as the rows are (same reader, same settings). The header is one
     line. A row over several lines must be well-formed CSV (a closing quote is
-    followed by a separator or the end of its line, and every quote closes); a
-    cell may run over several lines only in the address or situation column,
-    only for a few lines, none of which reads as a row; a cell past the reader's
-    size limit whose row opens a quote is refused too.
+    followed by a separator or the end of its line, and every quote closes) and
+    have no more cells than the header; a cell may run over several lines only
+    in the address or situation column, and none of its lines (the first one
+    included) may read as a row, nor may every line of the record; a cell past
+    the reader's size limit whose row opens a quote is refused too.
     """
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    physical = io.StringIO(text, newline="").readlines()
+    source, skipped = _csv_source(text)
+    reader = csv.reader(source, delimiter=delimiter)
+    physical = io.StringIO(text, newline="").readlines()[skipped:]
     header: list[str] = []
     while True:
         start = reader.line_num + 1
@@ -418,53 +606,74 @@ def _check_quotes(path: Path, text: str) -> None:
             # that never closed; one long line is that row's own error.
             if "field limit" in str(error) and reader.line_num > start:
                 raise BatchFileError(
-                    f"{path}: line {start}: a quoted cell opens in this row and does not close "
-                    f"before line {reader.line_num}, so the rows in between would be read as "
-                    'one cell; check the quotes (") in this row and run again'
+                    f"{path}: line {start + skipped}: a quoted cell opens in this row and does "
+                    f"not close before line {reader.line_num + skipped}, so the rows in between "
+                    'would be read as one cell; check the quotes (") in this row and run again'
                 ) from error
             continue  # a malformed row, or one cell too long: that row's own error
         if reader.line_num == start:
             if not header:
                 header = [_column(cell) for cell in row]
             continue
+        first, last = start + skipped, reader.line_num + skipped
         if not header:
             raise BatchFileError(
-                f"{path}: the header row runs over lines {start} to {reader.line_num}: a quote "
+                f"{path}: the header row runs over lines {first} to {last}: a quote "
                 '(") opens in it and does not close on its line; the header names the columns '
                 "on one line: check its quotes and run again"
             )
-        record = "".join(physical[start - 1 : reader.line_num])
-        try:
-            list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
-        except csv.Error as error:
-            fault = (
-                "a quote opens a cell and never closes"
-                if "end of data" in str(error)
-                else "a quote that closes a cell is followed by more text, not by a separator"
-            )
+        lines = physical[start - 1 : reader.line_num]
+        fault = _record_fault(row, lines, header, delimiter)
+        if fault is None:
+            for column, cell in zip_longest(header, row, fillvalue=""):
+                lines_of_cell = cell.splitlines()
+                if len(lines_of_cell) < 2:
+                    continue
+                most = MULTILINE_CELLS.get(column, 1)
+                row_like = _rows_among(lines_of_cell, header, delimiter)
+                if row_like:
+                    number = _line_number(text, row_like[0], first)
+                    fault = f"its line {number} reads as a member's row"
+                elif len(lines_of_cell) > most:
+                    fault = (
+                        f"its cell {column or 'without a column name'} has "
+                        f"{len(lines_of_cell)} lines, more than {most} for this column"
+                    )
+                if fault:
+                    break
+        if fault:
             raise BatchFileError(
-                f"{path}: lines {start} to {reader.line_num}: a quoted cell runs over "
-                f"{reader.line_num - start + 1} lines and {fault}, so rows would be read as "
-                f'its text; check the quotes (") from line {start} and run again'
-            ) from error
-        for column, cell in zip_longest(header, row, fillvalue=""):
-            lines_of_cell = cell.splitlines()
-            if len(lines_of_cell) < 2:
-                continue
-            most = MULTILINE_CELLS.get(column, 1)
-            row_like = _rows_among(lines_of_cell[1:], header, delimiter)
-            if len(lines_of_cell) > most or row_like:
-                why = (
-                    f"line {_line_number(text, row_like[0], start)} reads as a member's row"
-                    if row_like
-                    else f"more than {most} {'line' if most == 1 else 'lines'} for this column"
-                )
-                raise BatchFileError(
-                    f"{path}: lines {start} to {reader.line_num}: one quoted cell "
-                    f"({column or 'a column without a name'}) runs over "
-                    f"{len(lines_of_cell)} lines ({why}), so rows would be read as its text; "
-                    f'check the quotes (") from line {start} and run again'
-                )
+                f"{path}: lines {first} to {last} are read as one row, as a quoted cell runs "
+                f"over them, but {fault}: a stray quote would make members' rows text of "
+                f'that cell; check the quotes (") from line {first} and run again'
+            )
+
+
+def _record_fault(
+    row: list[str], lines: list[str], header: list[str], delimiter: str
+) -> str | None:
+    """What shows a record over several lines to be rows joined by a stray quote."""
+    try:
+        record = "".join(lines)
+        list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        if "end of data" in str(error):
+            return "a quote opens a cell and never closes"
+        return "a quote that closes a cell is followed by more text, not by a separator"
+    if len(row) > len(header):
+        return f"it has {len(row)} cells and the header {len(header)}"
+    if _each_line_a_row(lines, header, delimiter):
+        return "each of its lines has the header's cells, as rows have"
+    last = _cells(lines[-1], delimiter, plain_quotes=True)
+    if (
+        len(last) == len(header)
+        and '"' not in last[0]
+        and any(_is_a_value(cell) for cell in last[1:])
+    ):
+        # The quote closes inside the last line's second cell or later: the line
+        # holds the header's cells and a member's value, as a row swallowed whole does.
+        return "its last line has the header's cells and a member's value, as a row has"
+    return None
 
 
 def _line_number(text: str, line: str, start: int) -> int:
@@ -481,6 +690,13 @@ def _jsonl_row(line: str) -> dict[str, Any]:
     except _RepeatedKey as error:
         return _repeated_problem(error.name)
     except json.JSONDecodeError as error:
+        if error.msg == "Extra data" and line.startswith("{", error.pos):
+            return {
+                PROBLEM: f"a second JSON object starts at column {error.colno}; "
+                "put one member per line"
+            }
+        if error.msg == "Extra data":
+            return {PROBLEM: f"not JSON: text after the object at column {error.colno}"}
         return {PROBLEM: f"not JSON: {error.msg} (column {error.colno})"}
     except RecursionError:
         return {PROBLEM: "not JSON a letter can come from: nested too deeply"}
@@ -718,11 +934,11 @@ def _finish(
 ) -> Done:
     """The row's enclosures appended, as a PDF or an e-mail carrying it, written."""
     row, request, name, digest = job
-    refuse = (outputs or OutputFolders()).refusal
+    known = outputs or OutputFolders()
     try:
-        # Read as checked (_enclosure): no link and no hard link swapped in since, and
-        # no folder on the way that dsr batch writes into (checked as it is opened).
-        annexes = tuple(files.read_confined(Path(p), refuse) for p in request.enclosures)
+        # Read as checked (_enclosure): no link and no hard link swapped in since, no
+        # folder on the way that dsr batch writes into, no file the tracking store records.
+        annexes = tuple(known.read(Path(p)) for p in request.enclosures)
     except DsrError as error:
         return (row, name, digest, "", f"enclose: {error}", "")
     try:
@@ -832,8 +1048,9 @@ def run_batch(
     if engine not in ENGINES:
         raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     _check_before_writing(source, out_dir)
+    outputs = OutputFolders.known(out_dir)  # the manifest and the tracking store, read once
     if defaults:  # a bad shared value is refused once, not with every row
-        defaults = checked_defaults(defaults, source, OutputFolders.known(out_dir), today)
+        defaults = checked_defaults(defaults, source, outputs, today)
     batch = open_batch_file(source, max_rows)  # the header (or the file) is unusable: stop here
     run_id = files.new_run_id()
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
@@ -841,7 +1058,7 @@ def run_batch(
             return _run_locked(
                 batch, out_dir, today=today, fmt=fmt, jobs=jobs, defaults=defaults,
                 force=force, progress=progress, engine=engine, run_id=run_id,
-                on_error=on_error,
+                on_error=on_error, outputs=outputs,
             )  # fmt: skip
         finally:
             files.remove_temp_files(out_dir, run_id)  # this run's only
@@ -875,14 +1092,20 @@ class OutputFolders:
     (``0001-mustermann-objection-de.pdf``). Such a folder is known by what dsr
     keeps in it (its state file, its lock, its report.csv), or as one dsr's
     data folder lists (``listed``: their device and inode, so a listed folder
-    renamed since is still known).
+    renamed since is still known). Nor does a row enclose a file dsr's tracking
+    store records (a letter ``dsr letter --track`` wrote, a reminder...), known
+    by its device and inode (``letters``) or its name (``letter_paths``).
     """
 
     listed: frozenset[tuple[int, int]] = frozenset()
+    letters: frozenset[tuple[int, int]] = frozenset()
+    letter_paths: frozenset[str] = frozenset()  # as recorded, and as resolved now
 
     @classmethod
     def known(cls, *more: Path) -> OutputFolders:
-        """The folders dsr's data folder lists now, and ``more``."""
+        """The folders dsr's data folder lists now, and ``more``; the files its
+        tracking store records (read once, without writing to it)."""
+        from .track import recorded_files
         from .userdata import manifest
 
         found = set()
@@ -894,7 +1117,26 @@ class OutputFolders:
                 continue
             if stat.S_ISDIR(info.st_mode):
                 found.add((info.st_dev, info.st_ino))
-        return cls(frozenset(found))
+        letters, paths = set(), set()
+        for name in recorded_files():
+            paths.add(name)
+            try:
+                paths.add(os.path.realpath(name))
+                info = os.stat(name)
+            except (OSError, ValueError):
+                continue
+            if stat.S_ISREG(info.st_mode):
+                letters.add((info.st_dev, info.st_ino))
+        return cls(frozenset(found), frozenset(letters), frozenset(paths))
+
+    def including(self, folder: Path) -> OutputFolders:
+        """These, and ``folder`` (the batch's own, which may not have existed before)."""
+        try:
+            info = os.stat(folder)
+        except OSError:
+            return self
+        listed = self.listed | {(info.st_dev, info.st_ino)}
+        return OutputFolders(listed, self.letters, self.letter_paths)
 
     def refusal(self, folder_fd: int, folder: Path) -> str | None:
         """Why no file below the open folder ``folder_fd`` may be enclosed, or None.
@@ -915,6 +1157,17 @@ class OutputFolders:
             "you mean to enclose out of that folder, and name the copy"
         )
 
+    def tracked(self, path: Path, info: os.stat_result) -> str | None:
+        """Why the file at the resolved ``path``, of status ``info``, may not be enclosed
+        as one dsr's tracking store records, or None."""
+        if str(path) not in self.letter_paths and (info.st_dev, info.st_ino) not in self.letters:
+            return None
+        return (
+            "a file dsr wrote, which its tracking store records ('dsr track list'); a row "
+            "never encloses a file dsr wrote, which may be another member's letter: copy the "
+            "file you mean to enclose, and name the copy"
+        )
+
     def check(self, path: Path) -> str | None:
         """Why the file at the resolved ``path`` may not be enclosed, or None."""
         for folder in reversed(path.parents):
@@ -928,7 +1181,19 @@ class OutputFolders:
                 os.close(folder_fd)
             if reason:
                 return reason
-        return None
+        try:
+            return self.tracked(path, os.stat(path))
+        except OSError:
+            return None  # read refuses it later, if it still cannot be opened
+
+    def read(self, path: Path) -> bytes:
+        """The annex at the resolved ``path``, read as it was checked (``check``): opened
+        by ``files.open_confined``, which checks each folder on the way, then the file."""
+        with os.fdopen(files.open_confined(path, self.refusal), "rb") as handle:
+            reason = self.tracked(path, os.fstat(handle.fileno()))
+            if reason:
+                raise files.UnsafeFile(f"{path}: {reason}")
+            return handle.read()
 
 
 def _holds_own(folder_fd: int, name: str) -> bool:
@@ -1080,7 +1345,7 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     read = [rows.source, *(Path(p) for p in request.enclosures)]
     if any(files.same_file(target, path) for path in read):
         return RowResult(number, "error", "", f"{target} is also {SELF_INPUT}")
-    if target.exists() and not rows.force:
+    if os.path.lexists(target) and not rows.force:  # a link, even to nothing, is not ours
         if finished is None:
             return RowResult(number, "error", name, NOT_OURS)
         if finished.digest != digest:
@@ -1104,6 +1369,7 @@ def _run_locked(
     engine: str,
     run_id: str,
     on_error: Callable[[RowResult], None] | None = None,
+    outputs: OutputFolders | None = None,
 ) -> BatchReport:
     from .userdata import remember_batch
 
@@ -1117,7 +1383,7 @@ def _run_locked(
             raise files.OutputExists(FOREIGN_REPORT.format(path=report_path))
     remember_batch(out_dir)  # dsr forget names the folders holding members' data
     width = max(4, len(str(batch.count)))  # names sort past row 9999
-    outputs = OutputFolders.known(out_dir)
+    outputs = (outputs or OutputFolders.known()).including(out_dir)  # created by the lock
     rows = _Rows(batch.path, out_dir, state, defaults or {}, today, fmt, force, width, outputs)
 
     def found(result: RowResult) -> None:

@@ -172,6 +172,25 @@ def _is(p: Provision, law: str) -> str:
     return f"{text}{p.article}.{NBSP}gr. {law}"
 
 
+MALTESE_SUN_LETTERS = frozenset("ċdnrstxżz")
+
+
+def _mt_of(law: str) -> str:
+    """Maltese "of the" before ``law``: the article assimilates to a sun letter
+    ("tad-DSG", "tad-DPA 2018"), and stays "tal-" otherwise ("tal-GDPR")."""
+    first = law[:1].lower()
+    return f"ta{first}-{law}" if first in MALTESE_SUN_LETTERS else f"tal-{law}"
+
+
+def _mt(p: Provision, law: str) -> str:
+    text = f"l-Artikolu{NBSP}{p.article}"
+    if p.paragraph:
+        text += f"({p.paragraph})"
+    if p.point:
+        text += f"({p.point})"
+    return f"{text} {_mt_of(law)}"
+
+
 def _ga(p: Provision, law: str) -> str:
     reference = f"Airteagal{NBSP}{p.article}" + (f"({p.paragraph})" if p.paragraph else "")
     if p.point:
@@ -193,7 +212,7 @@ EU_STYLES: dict[str, CitationStyle] = {
     "it": _simple("art.\u00a0{a}", ", par.\u00a0{p}", ", lett.\u00a0{x})", law_after=", {law}"),
     "lt": _lt,
     "lv": _lv,
-    "mt": _simple("l-Artikolu\u00a0{a}", "({p})", "({x})", law_after=" tal-{law}"),
+    "mt": _mt,
     "nl": _simple("artikel\u00a0{a}", ", lid\u00a0{p}", ", onder\u00a0{x}", law_after=", {law}"),
     "pl": _simple("art.\u00a0{a}", " ust.\u00a0{p}", " lit.\u00a0{x}", law_after=" {law}"),
     "pt": _simple(
@@ -275,6 +294,155 @@ def _ch_it(p: Provision, law: str) -> str:
     return f"{text} {law}"
 
 
+# --- Foreign statutes in a language they have no official text in -------------
+# A member in Switzerland, the UK or Canada may write in their own language: the
+# statute is cited in that language's own pattern, by an official abbreviation of
+# the enacting country (law.toml), as native legal translators set out for each
+# language (review records, locales/<lang>/REVIEW.md). A section of a UK, Canadian
+# or Québec Act is cited with the language's word for an article (as official
+# Canadian French does), or with "§" where the language's statutes are in §§;
+# PIPEDA's Schedule 1 clauses with the language's words for an annex and a point.
+
+LATVIAN_ORDINALS = dict(
+    zip(
+        "1 2 3 4 5 6 7 8 9 10".split(),
+        "pirmā otrā trešā ceturtā piektā sestā septītā astotā devītā desmitā".split(),
+        strict=True,
+    )
+)
+NORWEGIAN_ORDINALS = dict(
+    zip(
+        "1 2 3 4 5 6 7 8 9 10".split(),
+        "første annet tredje fjerde femte sjette sjuende åttende niende tiende".split(),
+        strict=True,
+    )
+)
+
+
+def _fi_section(p: Provision, law: str) -> str:
+    if p.point:
+        return f"{law} {p.article}{NBSP}§:n {p.paragraph}{NBSP}momentin {p.point}{NBSP}kohta"
+    if p.paragraph:
+        return f"{law} {p.article}{NBSP}§:n {p.paragraph}{NBSP}momentti"
+    return f"{law} {p.article}{NBSP}§"
+
+
+def _ga_section(p: Provision, law: str) -> str:
+    return f"alt{NBSP}{p.article}{_subsections(p)} den{NBSP}{law}"
+
+
+def _hu_section(p: Provision, law: str) -> str:
+    text = f"{law} {p.article}.{NBSP}§"
+    if p.paragraph:
+        text += f" ({p.paragraph}){NBSP}bekezdés"
+    if p.point:
+        text += f" {p.point}){NBSP}pont"
+    return text
+
+
+def _lv_section(p: Provision, law: str) -> str:
+    if not p.paragraph:
+        return f"{law} {p.article}.{NBSP}pants"
+    ordinal = LATVIAN_ORDINALS.get(p.paragraph)
+    if ordinal is None:
+        return f"{law} {p.article}.{NBSP}panta {p.paragraph}.{NBSP}daļa"
+    if p.point:
+        return f"{law} {p.article}.{NBSP}panta {ordinal}s{NBSP}daļas {p.point}){NBSP}punkts"
+    return f"{law} {p.article}.{NBSP}panta {ordinal}{NBSP}daļa"
+
+
+def _nb_section(p: Provision, law: str) -> str:
+    text = f"{law} §{NBSP}{p.article}"
+    if p.paragraph:
+        text += f" {NORWEGIAN_ORDINALS.get(p.paragraph, p.paragraph + '.')}{NBSP}ledd"
+    if p.point:
+        text += f" bokstav{NBSP}{p.point}"
+    return text
+
+
+def _pt_foreign(p: Provision, law: str) -> str:
+    """As the EU pattern, but these are laws (a lei): "da", not "do"."""
+    number = p.article if "." in p.article else f"{p.article}.º"
+    text = f"artigo{NBSP}{number}"
+    if p.paragraph:
+        text += f", n.º{NBSP}{p.paragraph}"
+    if p.point:
+        text += f", alínea{NBSP}{p.point})"
+    return f"{text}, da{NBSP}{law}" if p.paragraph or p.point else f"{text} da{NBSP}{law}"
+
+
+_BG_FOREIGN = _simple("чл.\u00a0{a}", ", ал.\u00a0{p}", ", буква „{x}“", law_after=" от\u00a0{law}")
+_ES_FOREIGN = _simple(
+    "artículo\u00a0{a}", ".{p}", ", letra\u00a0{x}),", law_after=" de la\u00a0{law}"
+)
+
+# language: (a section of a UK/Canadian/Québec Act, an article of the Swiss Act,
+# a clause of PIPEDA's Schedule 1 as a pattern with {a} and {law}).
+FOREIGN_STYLES: dict[str, tuple[CitationStyle, CitationStyle, str]] = {
+    "bg": (_BG_FOREIGN, _BG_FOREIGN, "т.\u00a0{a} от приложение\u00a01 към\u00a0{law}"),
+    "cs": (
+        _simple("§\u00a0{a}", " odst.\u00a0{p}", " písm.\u00a0{x})", law_after=" {law}"),
+        EU_STYLES["cs"],
+        "čl.\u00a0{a} přílohy\u00a01 {law}",
+    ),
+    "da": (
+        _simple("§\u00a0{a}", ", stk.\u00a0{p}", ", litra\u00a0{x}", law_after=", i\u00a0{law}"),
+        _da,
+        "punkt\u00a0{a} i bilag\u00a01 til\u00a0{law}",
+    ),
+    "de": (
+        _simple("§\u00a0{a}", " Abs.\u00a0{p}", " lit.\u00a0{x}", law_after=" {law}"),
+        _ch_de,
+        "Anhang\u00a01 Ziff.\u00a0{a} {law}",
+    ),
+    "el": (_el, _el, "σημείο\u00a0{a} του παραρτήματος\u00a01 {law}"),
+    "es": (_ES_FOREIGN, _ES_FOREIGN, "punto\u00a0{a} del anexo\u00a01 de la\u00a0{law}"),
+    "et": (
+        _simple("§\u00a0{a}", " lg\u00a0{p}", " p\u00a0{x}", law_before="{law} "),
+        EU_STYLES["et"],
+        "{law} lisa\u00a01 p\u00a0{a}",
+    ),
+    "fi": (_fi_section, _fi, "{law} liitteen\u00a01 {a}\u00a0kohta"),
+    "fr": (_eu_fr, _ch_fr, "article\u00a0{a} de l\u2019annexe\u00a01 de la\u00a0{law}"),
+    "ga": (_ga_section, _ga, "Sceideal\u00a01, clásal\u00a0{a} den\u00a0{law}"),
+    "hr": (EU_STYLES["hr"], EU_STYLES["hr"], "točka\u00a0{a}. Priloga\u00a01. {law}"),
+    "hu": (_hu_section, _hu, "{law} 1.\u00a0melléklet {a}.\u00a0pont"),
+    "is": (_is, _is, "tölul.\u00a0{a} í 1.\u00a0viðauka við {law}"),
+    "it": (EU_STYLES["it"], _ch_it, "punto\u00a0{a} dell\u2019allegato\u00a01 alla\u00a0{law}"),
+    "lt": (_lt, _lt, "{law} 1\u00a0priedo {a}\u00a0punktas"),
+    "lv": (_lv_section, _lv, "{law} 1.\u00a0pielikuma {a}.\u00a0punkts"),
+    "mt": (_mt, _mt, "il-paragrafu\u00a0{a} tal-Iskeda\u00a01 {of_law}"),
+    "nb": (_nb_section, EU_STYLES["nb"], "{law} vedlegg\u00a01 punkt\u00a0{a}"),
+    "nl": (EU_STYLES["nl"], EU_STYLES["nl"], "bijlage\u00a01, punt\u00a0{a}, {law}"),
+    "pl": (EU_STYLES["pl"], EU_STYLES["pl"], "pkt\u00a0{a} zał.\u00a01 do\u00a0{law}"),
+    "pt": (_pt_foreign, _pt_foreign, "ponto\u00a0{a} do anexo\u00a01 da\u00a0{law}"),
+    "ro": (EU_STYLES["ro"], EU_STYLES["ro"], "pct.\u00a0{a} din anexa nr.\u00a01 la\u00a0{law}"),
+    "sk": (
+        _simple("§\u00a0{a}", " ods.\u00a0{p}", " písm.\u00a0{x})", law_after=" {law}"),
+        EU_STYLES["sk"],
+        "príl. č.\u00a01 bod\u00a0{a} {law}",
+    ),
+    "sl": (_sl, _sl, "točka\u00a0{a} Priloge\u00a01 {law}"),
+    "sv": (EU_STYLES["sv"], EU_STYLES["sv"], "punkt\u00a0{a} i bilaga\u00a01 till\u00a0{law}"),
+}
+
+
+def _foreign_style(styles: tuple[CitationStyle, CitationStyle, str], swiss: bool) -> CitationStyle:
+    """The citation of a foreign statute's provisions in a language's own pattern."""
+    section, article, clause = styles
+    if swiss:
+        return article
+
+    def style(p: Provision, law: str) -> str:
+        if p.unit == "clause":
+            return clause.format(a=p.article, law=law, of_law=_mt_of(law))
+        if p.unit == "principle":  # Hong Kong's principles: en and zh only
+            raise KeyError("a data protection principle is cited in English or Chinese")
+        return section(p, law)
+
+    return style
+
+
 # --- Chinese (Hong Kong): 《個人資料(私隱)條例》第19(1)條 ----------------------
 
 
@@ -316,9 +484,13 @@ def format_citation(provision: Provision, instrument: Instrument, language: str)
     """Cite ``provision`` the way a legal writer in ``language`` would."""
     base = base_language(language)
     style = STYLES.get((instrument.style, base))
+    if style is None and instrument.style in ("ch", "uk-act", "ca", "qc"):
+        styles = FOREIGN_STYLES.get(base)
+        if styles is not None:
+            style = _foreign_style(styles, instrument.style == "ch")
     if style is None and instrument.style != "eu":
-        # National statutes keep their English citation form in letters
-        # written in languages their country does not use (s. 8(3) PIPEDA).
+        # California's code sections (§ 1798.105) and Hong Kong's ordinance are
+        # cited in their English form in the other languages.
         style = STYLES.get((instrument.style, "en"))
     law = instrument.abbreviation.get(base) or instrument.abbreviation.get("en")
     if style is None or law is None:

@@ -492,6 +492,7 @@ def letter(
         fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
+    _refuse_new_names("--output", output)
     if template_dir is not None:
         from .sandbox import user_template_dir
 
@@ -841,10 +842,12 @@ def batch(
             fail([f"SOURCE: {source} does not exist"])
     except NotRegular:
         fail([f"SOURCE: {source} is not a regular file; name a CSV, TSV, YAML or JSONL file"])
+    _refuse_new_names("--output", out_dir, folder=True)
     if make_zip:
         archive = archive_path(out_dir)
         if (archive.exists() or archive.is_symlink()) and not force:
             fail([f"--zip: {archive} exists; use --force to replace it"])
+        _refuse_new_names("--zip", archive)  # DIR.zip: found before any letter is written
     try:
         with progress_bar("Writing letters") as step:
             clear = "\r\x1b[K" if step is not None else ""  # the progress bar's line
@@ -962,10 +965,12 @@ def templates(
 
     if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
         fail([f"--output: {out_dir} already holds files; use --force to write into it"])
-    if make_zip and not source:
+    _refuse_new_names("--output", out_dir, folder=True)
+    if make_zip:
         archive = archive_path(out_dir)
         if (archive.exists() or archive.is_symlink()) and not force:
             fail([f"--zip: {archive} exists; use --force to replace it"])
+        _refuse_new_names("--zip", archive)
     if source:
         from .kits import write_sources
 
@@ -973,6 +978,11 @@ def templates(
         click.echo(
             f"Wrote {len(written)} template and catalog files to {shown(str(out_dir))}", err=True
         )
+        if make_zip:
+            from .outputs import zip_folder
+
+            names = [path.relative_to(out_dir).as_posix() for path in written]
+            click.echo(f"Bundled into {zip_folder(out_dir, names, 0o644, force=force)}", err=True)
         return
     problems = [
         f"--jurisdiction: {code!r} is not a jurisdiction dsr knows; run 'dsr list jurisdictions'"
@@ -1090,6 +1100,7 @@ def ics(output: Path, force: bool) -> None:
 
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
+    _refuse_new_names("--output", output)
     refuse_output_among_inputs(output, [("the tracking store", tracking.database_path())])
     atomic_write(output, tracking.calendar(tracking.all_requests(), today()), replace=force)
     click.echo(f"Wrote {shown(str(output))}", err=True)
@@ -1211,6 +1222,17 @@ def _remedy_note(composed: Any) -> None:
         click.echo(f"Note: send it by {last_day}, the last day the law allows.", err=True)
 
 
+def _refuse_new_names(option: str, path: Path, *, folder: bool = False) -> None:
+    """Refuse (exit 2) a file or folder name ``option`` would have dsr create (a
+    text-direction control in it, say), before anything is written."""
+    from .files import UnsafeFile, check_new_names
+
+    try:
+        check_new_names(path, folder=folder)
+    except UnsafeFile as error:
+        fail([f"{option}: {error}"])
+
+
 def _parse_date(option: str, value: str | None) -> date:
     if value is None:
         return today()
@@ -1235,6 +1257,7 @@ def _write_tracked(
         fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
+    _refuse_new_names("--output", output)
     request = parse_request(values, today=today())
     from .files import refuse_output_among_inputs
 

@@ -100,9 +100,7 @@ def name_parts(name: str) -> list[str]:
     """
     parts = name.split("/")
     for part in parts:
-        if part in ("", ".", "..") or any(
-            unicodedata.category(char) == "Cc" or char in DIRECTION_CONTROLS for char in part
-        ):
+        if _misleading(part):
             raise UnsafeFile(
                 f"{name!r} cannot name a file inside the output folder: use printable "
                 "characters, with no empty part, '.' or '..'"
@@ -114,6 +112,13 @@ def name_parts(name: str) -> list[str]:
                 f"bytes (this part has {size}); choose a shorter name"
             )
     return parts
+
+
+def _misleading(part: str) -> bool:
+    """Whether one part of a name could leave the folder or mislead a reader."""
+    return part in ("", ".", "..") or any(
+        unicodedata.category(char) == "Cc" or char in DIRECTION_CONTROLS for char in part
+    )
 
 
 # Marks and embeddings that change how a name is displayed, not what it is.
@@ -139,11 +144,38 @@ def describe(error: OSError, path: Path | str, doing: str = "write") -> FileErro
     return FileError(f"cannot {doing} {path}: {error.strerror or error}")
 
 
+def check_new_names(path: Path, *, folder: bool = False) -> None:
+    """Refuse (exit 2) a name dsr would create on the way to ``path``, before anything is.
+
+    ``path`` itself if nothing is there (a ``folder`` or a file), and each
+    folder missing above it, must be a name :func:`name_parts` accepts:
+    ``-o "new\u202efdp.exe/a.txt"`` would make a folder shown as ``newexe.pdf``.
+    What exists already was named by someone else and is left as it is.
+    """
+    current = path
+    while not os.path.lexists(current) and current != current.parent:
+        kind = "file" if current == path and not folder else "folder"
+        size = len(current.name.encode("utf-8", "surrogateescape"))
+        if _misleading(current.name):
+            raise UnsafeFile(
+                f"{current.name!r} cannot name a new {kind}: use printable characters, with "
+                "no text-direction control, no empty part, '.' or '..'"
+            )
+        if size > MAX_NAME_BYTES:
+            raise UnsafeFile(
+                f"{current.name!r} cannot name a new {kind}: a name may have at most "
+                f"{MAX_NAME_BYTES} bytes (this part has {size}); choose a shorter name"
+            )
+        current = current.parent
+
+
 def make_dir(path: Path, mode: int = PRIVATE_DIR) -> None:
     """Create ``path`` (and missing parents) with ``mode``; an existing folder is kept as it is.
 
-    Something else at ``path`` (a file, a FIFO) is refused (exit 2), naming it.
+    Something else at ``path`` (a file, a FIFO) is refused (exit 2), naming it, and
+    so is a name no new folder gets (:func:`check_new_names`), before any is made.
     """
+    check_new_names(path, folder=True)
     missing = []
     current = path
     while not current.exists() and current != current.parent:

@@ -264,7 +264,8 @@ def write_sources(out_dir: Path, force: bool = False) -> list[Path]:
         for path in sorted(resource_dir(folder).rglob(pattern))
     ]
     # Everything that would stop the export is found before the first file is
-    # written: a link or a file where a folder goes, a file that exists.
+    # written: a link or a file where a folder goes, a file that exists, and
+    # (even with force) a folder, a FIFO or a device where a file goes.
     for name, _ in sources:
         parts = files.name_parts(name)
         for depth in range(1, len(parts)):
@@ -276,6 +277,8 @@ def write_sources(out_dir: Path, force: bool = False) -> list[Path]:
         target = out_dir / name
         if not force and (target.is_symlink() or target.exists()):
             raise files.OutputExists(f"{target} exists; use --force to replace it")
+        if not target.is_symlink():  # a link is replaced, never followed
+            files.check_regular(target)
     return [
         files.write_file(out_dir, name, path.read_bytes(), mode=files.SHARED_FILE, replace=force)
         for name, path in sources

@@ -376,6 +376,42 @@ def all_requests() -> list[Tracked]:
         return [_row(r) for r in connection.execute("SELECT * FROM requests ORDER BY id")]
 
 
+def recorded_files() -> list[str]:
+    """Every file the store records dsr writing: letters, reminders, complaints.
+
+    Read only: the store is not created, migrated or written to, and a link
+    there is not followed. A missing store, or one dsr cannot read as its own,
+    records none. dsr batch never encloses one of these in a row's letter.
+    """
+    path = database_path()
+    try:
+        if files.check_regular(path) is None:
+            return []
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+    except (files.FileError, sqlite3.Error):
+        return []
+    try:
+        connection.row_factory = sqlite3.Row
+        rows = connection.execute("SELECT * FROM requests").fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        connection.close()
+    found: list[str] = []
+    for row in rows:
+        columns = row.keys()
+        names = [row[c] for c in ("reminder_file", "controller_complaint_file") if c in columns]
+        for column in ("files", "file_hashes"):  # a list of names; a table keyed by name
+            try:
+                value = json.loads(row[column]) if column in columns and row[column] else None
+            except (ValueError, TypeError, RecursionError):
+                continue
+            if isinstance(value, list | dict):
+                names += list(value)
+        found += [name for name in names if isinstance(name, str) and os.path.isabs(name)]
+    return found
+
+
 def get(request_id: int) -> Tracked:
     with _store() as connection:
         found = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()

@@ -90,8 +90,8 @@ def test_4_a_cell_holding_rows_refuses_the_file(tmp_path: Path, dsr_home: Path) 
     source.write_text(HEADER + GOOD + STRAY + GOOD * 58 + closing + GOOD * 9, encoding="utf-8")
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2
-    assert "lines 3 to 62" in output
-    assert "runs over 60 lines" in output
+    assert "lines 3 to 62 are read as one row" in output
+    assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
 
 
@@ -374,7 +374,7 @@ def test_8_rows_with_an_e_mail_or_a_date_are_never_text_of_a_cell(
     ("header", "row"),
     [
         ("name,jurisdiction,address,situation", "Member {i},DE"),
-        ("Name,Account Email,Address,Situation", "Member {i},m{i}@example.org"),
+        ("Name,Account Email,Address,Situation", "Member {i},m{i}@example.org,Street {i}"),
         ("name,kind,address,situation", "Member {i},objection"),
         ("name,date,address,situation", "Member {i},22.11.2026,m{i}@example.org"),
     ],
@@ -500,3 +500,72 @@ def test_9_the_separator_of_a_file_with_cr_line_ends_is_its_header_s(
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 2
+
+
+# Attack 10a (HIGH): a stray cell closed by a quote just before a separator (an inch
+# mark, 27"), with or without the member's own cells after the stray quote; (MEDIUM) a
+# list of accounts with e-mail addresses, a long situation, Excel's sep= line.
+INCH = "name,situation,address,account-email,place\n" + (
+    "Member 1,I object as my shifts are public,Hauptstrasse 1 10115 Berlin,m1@example.org,Berlin\n"
+    "{mallory}\n"
+    'Member 3,My stalker watches me on a 27",Hauptstrasse 3 10115 Berlin,m3@example.org,Berlin\n'
+    "Member 4,I object as my shifts are public,Hauptstrasse 4 10115 Berlin,m4@example.org,Berlin\n"
+)
+MALLORY = {
+    "own-cells": 'Mallory,"I object because of night shifts,Hauptstrasse 2 10115 Berlin,m@example.org,Berlin',
+    "no-own-cells": 'Mallory,"I object because of night shifts,Berlin',
+    "last-column": 'Mallory,I work nights,Hauptstrasse 2 10115 Berlin,m@example.org,"Berlin',
+    "leading-newline": 'Mallory,"I object because of night shifts,Hauptstrasse 2 10115 Berlin,m@example.org,Berlin\nMember 3,"',
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(MALLORY))
+def test_10_a_stray_cell_closed_by_an_inch_mark_refuses_the_file(
+    case: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "inch.csv"
+    source.write_text(INCH.format(mallory=MALLORY[case]), encoding="utf-8")
+    defaults = tmp_path / "def.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_10_lists_of_accounts_and_long_situations_are_accepted(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    listing = "Accounts that harass me:\n- Instagram, s1@example.com\n- TikTok, s2@example.com\n"
+    long = "".join(f"Incident {n}: they found me again.\n" for n in range(1, 46))
+    source = tmp_path / "ok.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email,situation\n"
+        f'objection,DE,Erika M,"Hauptstrasse 1, 10115 Berlin",e@example.org,"{listing}"\n'
+        f'objection,DE,Hans M,"Hauptstrasse 2, 10115 Berlin",h@example.org,"{long}"\n',
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 2
+
+
+def test_10_excel_s_sep_line_names_the_separator(tmp_path: Path, dsr_home: Path) -> None:
+    source = tmp_path / "sep.csv"
+    source.write_text(
+        "sep=;\nkind;jurisdiction;name;address;account-email;date\n"
+        "objection;DE;Erika M;Hauptstrasse 1, 10115 Berlin;e@example.org;2026-11-22\n"
+        'objection;DE;"Mallory;Hauptstrasse 2, 10115 Berlin;m@example.org;2026-11-22\n'
+        "objection;DE;Hans M;Hauptstrasse 3, 10115 Berlin;h@example.org;2026-11-22\n",
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "lines 4 to 5" in output  # as an editor numbers them, the sep= line counted
+    source.write_text(source.read_text("utf-8").replace('"Mallory', "Mallory"), encoding="utf-8")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 3

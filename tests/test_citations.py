@@ -151,3 +151,58 @@ def test_danish_genitive_after_an_abbreviation_takes_an_apostrophe() -> None:
     assert _da(provision, "databeskyttelsesforordningen").startswith(
         "databeskyttelsesforordningens artikel"
     )
+
+
+# Foreign statutes in a language they have no official text in: the language's own
+# pattern (native translators' review of foreign citations, 2026-12-07), never the
+# English "s. 12 of the Private Sector Act" or "Sch. 1, cl. 4.3.8 PIPEDA".
+FOREIGN = ("fadp", "dpa2018", "pipeda", "qcprivate")
+LETTER_LANGUAGES = (
+    "bg cs da de el es et fi fr ga hr hu is it lt lv mt nb nl pl pt ro sk sl sv".split()
+)
+
+
+@pytest.mark.parametrize("language", LETTER_LANGUAGES)
+def test_foreign_statutes_are_cited_in_the_language_s_own_pattern(language: str) -> None:
+    instruments = registry.instruments()
+    cited = [
+        format_citation(provision, instruments[provision.instrument], language)
+        for provision in registry.provisions().values()
+        if provision.instrument in FOREIGN
+    ]
+    assert cited
+    for citation in cited:
+        assert " of the " not in citation, (language, citation)
+        assert not citation.startswith(("s.\u00a0", "Sch.\u00a0", "Art.\u00a0")) or (
+            language == "de" and citation.startswith("Art.\u00a0")  # Swiss DSG: Art. 30 Abs. 2
+        ), (language, citation)
+
+
+@pytest.mark.parametrize(
+    ("language", "key", "expected"),
+    [
+        ("pl", "dpa2018.165.2", "art.\u00a0165 ust.\u00a02 DPA 2018"),
+        ("pl", "pipeda.sch1.4.3.8", "pkt\u00a04.3.8 zał.\u00a01 do\u00a0PIPEDA"),
+        ("de", "pipeda.8.3", "§\u00a08 Abs.\u00a03 PIPEDA"),
+        ("de", "fadp.30.2.b", "Art.\u00a030 Abs.\u00a02 Bst.\u00a0b DSG"),
+        ("mt", "dpa2018.165.2", "l-Artikolu\u00a0165(2) tad-DPA 2018"),
+        ("mt", "pipeda.8.3", "l-Artikolu\u00a08(3) tal-PIPEDA"),
+        ("lv", "dpa2018.165.2", "DPA 2018 165.\u00a0panta otrā\u00a0daļa"),
+        ("nb", "pipeda.8.3", "PIPEDA §\u00a08 tredje\u00a0ledd"),
+        ("fi", "pipeda.8.3", "PIPEDA:n 8\u00a0§:n 3\u00a0momentti"),
+        ("hr", "qc.12", "članak\u00a012. zakona Private Sector Act"),
+        ("pt", "qc.12", "artigo\u00a012.º da\u00a0Private Sector Act"),
+        ("es", "fadp.30.2.b", "artículo\u00a030.2, letra\u00a0b), de la\u00a0FADP"),
+        ("fr", "dpa2018.165.2", "article\u00a0165, paragraphe\u00a02, du\u00a0DPA 2018"),
+        ("fr", "pipeda.8.3", "paragraphe\u00a08(3) de la\u00a0LPRPDE"),
+    ],
+)
+def test_reviewed_foreign_citations(language: str, key: str, expected: str) -> None:
+    provision = registry.provisions()[key]
+    instrument = registry.instruments()[provision.instrument]
+    assert format_citation(provision, instrument, language) == expected
+
+
+def test_the_gdpr_in_maltese_keeps_tal() -> None:
+    provision = registry.provisions()["gdpr.21.1"]
+    assert format_citation(provision, registry.instruments()["gdpr"], "mt").endswith("tal-GDPR")
