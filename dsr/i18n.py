@@ -138,9 +138,9 @@ DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {
 
 # Languages whose letters go on in lower case after the salutation's comma
 # ("Sehr geehrte Damen und Herren, / hiermit ..."; DIN 5008, and the same
-# custom in Czech and Slovenian). The catalogs' opening sentences follow it;
+# custom in Czech, Slovak (STN 01 6910) and Slovenian). The catalogs' opening sentences follow it;
 # a sentence that can open a letter or stand mid-letter is lowered there.
-LOWER_CASE_AFTER_SALUTATION: Final = frozenset({"de", "cs", "sl"})
+LOWER_CASE_AFTER_SALUTATION: Final = frozenset({"de", "cs", "sk", "sl"})
 
 
 def after_salutation(text: str, language: str) -> str:

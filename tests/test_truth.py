@@ -646,3 +646,36 @@ def test_a_german_member_without_a_land_is_not_sent_to_the_bfdi() -> None:
         assert "Bundesbeauftragte" not in text(kind, "DE-BY"), kind
     assert "Bayerisches Landesamt" in text("art21", "DE-BY")
     assert "Beschwerde bei einer Aufsichtsbehörde" in " ".join(text("art21", "DE").split())
+
+
+LOWERED_JURISDICTIONS = ("DE", "CZ", "SK", "SI", "CH", "GB", "CA", "CA-QC", "US-CA")
+
+
+@pytest.mark.parametrize("language", ["de", "cs", "sk", "sl"])
+def test_every_letter_goes_on_in_lower_case_after_the_salutation(language: str) -> None:
+    """DIN 5008, STN 01 6910 and the Czech and Slovenian custom: whatever kind and
+    jurisdiction, the first words after "Sehr geehrte Damen und Herren," are lower case,
+    unless they are a name (the company's)."""
+    from dsr.i18n import LOWER_CASE_AFTER_SALUTATION
+
+    assert language in LOWER_CASE_AFTER_SALUTATION
+    checked = 0
+    for code, kind in combinations():
+        if code not in LOWERED_JURISDICTIONS and not code.startswith("DE-"):
+            continue
+        try:
+            letter = compose(parse_request(minimal(kind, code, lang=language), today=FAKE_TODAY))
+        except InvalidRequest:
+            continue  # not a language this jurisdiction's letters are written in
+        paragraphs = [flat(p) for p in render_text(letter).split("\n\n")]
+        opening = next(
+            (number for number, p in enumerate(paragraphs) if p.rstrip().endswith(",")), None
+        )
+        if opening is None:
+            continue
+        first = paragraphs[opening + 1]
+        if first.startswith(letter.controller_name) or not first[:1].isalpha():
+            continue
+        assert first[:1].islower(), (language, code, kind, first[:60])
+        checked += 1
+    assert checked >= 10
