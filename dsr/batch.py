@@ -519,17 +519,6 @@ _EMAIL_CELL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DATE_CELL: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
-def _is_a_value(cell: str, dates: bool = True, emails: bool = True) -> bool:
-    """Whether a whole cell reads as a value of a member's row rather than as prose:
-    an e-mail address, a letter kind, a jurisdiction's code or a date."""
-    return bool(
-        (emails and _EMAIL_CELL.fullmatch(cell))
-        or (dates and _DATE_CELL.fullmatch(cell))
-        or cell.lower() in KIND_NAMES
-        or cell.upper() in jurisdictions()
-    )
-
-
 def _cells(line: str, delimiter: str, plain_quotes: bool = False) -> list[str]:
     """The cells of one line read as a row (with ``plain_quotes``, quotes as text)."""
     if plain_quotes:
@@ -539,41 +528,39 @@ def _cells(line: str, delimiter: str, plain_quotes: bool = False) -> list[str]:
     return [cell.strip() for cell in cells]
 
 
+_EMAIL_COLUMNS: Final = ("account-email", "email")
+_KEY_COLUMNS: Final = ("kind", "jurisdiction", "date")
+
+
+def _a_row(cells: list[str], header: list[str]) -> bool:
+    """Whether ``cells``, a line read as a row of its own, hold a member's values where
+    the header puts them: an e-mail address in an e-mail column, or two of a kind, a
+    jurisdiction and a date in their columns. Prose with commas, lists of accounts,
+    dates or countries has them anywhere but there."""
+
+    def at(column: str) -> str:
+        number = header.index(column) if column in header else -1
+        return cells[number] if 0 <= number < len(cells) else ""
+
+    if any(_EMAIL_CELL.fullmatch(at(column)) for column in _EMAIL_COLUMNS):
+        return True
+    keys = [
+        at("kind").lower() in KIND_NAMES,
+        at("jurisdiction").upper() in jurisdictions(),
+        bool(_DATE_CELL.fullmatch(at("date"))),
+    ]
+    return sum(keys) >= 2
+
+
 def _rows_among(lines: list[str], header: list[str], delimiter: str) -> list[str]:
-    """The lines of a multi-line cell that read as members' rows swallowed by a stray quote.
-
-    A line is a row when two of its cells are wholly a member's values (an e-mail
-    address, a date, a kind, a jurisdiction), or when it has nearly as many cells
-    as the header and one such value; and two lines are rows when they have the
-    same shape, a kind or jurisdiction in the same cell. Prose with commas, a
-    paragraph opening with a date, a list of accounts with their e-mail addresses
-    or an address ending in ", AT" is none of these.
-    """
-    rows = []
-    shapes: dict[tuple[int, int], list[str]] = {}
-    for line in lines:
-        cells = _cells(line, delimiter)
-        if len(cells) < 2:
-            continue
-        values = [number for number, cell in enumerate(cells) if _is_a_value(cell)]
-        if len(values) >= 2 or (values and len(cells) >= len(header) - 1):
-            rows.append(line)
-            continue
-        for number, cell in enumerate(cells):
-            if _is_a_value(cell, dates=False, emails=False):
-                shapes.setdefault((len(cells), number), []).append(line)
-    rows += [line for same in shapes.values() if len(same) >= 2 for line in same]
-    return sorted(rows, key=lines.index)
-
-
-def _each_line_a_row(lines: list[str], header: list[str], delimiter: str) -> bool:
-    """Whether every line of a record, its quotes taken as plain characters, has just
-    the header's cells, and a line after the first holds a member's value: then each
-    line is a row of its own, and a stray quote joined them."""
-    shapes = [_cells(line, delimiter, plain_quotes=True) for line in lines]
-    return all(len(cells) == len(header) for cells in shapes) and any(
-        _is_a_value(cell) for cells in shapes[1:] for cell in cells
-    )
+    """The lines of a record (after its first) that read as members' rows: each line
+    is read whole, with its quotes and with its quotes as plain characters."""
+    return [
+        line
+        for line in lines
+        if _a_row(_cells(line, delimiter), header)
+        or _a_row(_cells(line, delimiter, plain_quotes=True), header)
+    ]
 
 
 def _check_quotes(path: Path, text: str) -> None:
@@ -584,16 +571,20 @@ def _check_quotes(path: Path, text: str) -> None:
     and those members would get no letter and no line in the report. The file
     is read as the rows are (same reader, same settings). The header is one
     line. A row over several lines must be well-formed CSV (a closing quote is
-    followed by a separator or the end of its line, and every quote closes) and
-    have no more cells than the header; a cell may run over several lines only
-    in the address or situation column, and none of its lines (the first one
-    included) may read as a row, nor may every line of the record; a cell past
-    the reader's size limit whose row opens a quote is refused too.
+    followed by a separator or the end of its line, and every quote closes),
+    have no more cells than the header, and keep its own cells: its first line
+    read with the quote as a plain character must not put another e-mail
+    address in its e-mail column; no later line, read whole, may hold a member's
+    values where the header puts them (``_a_row``); a cell may run over several
+    lines only in the address or situation column; a cell past the reader's
+    size limit whose row opens a quote is refused too. A carriage return alone
+    in a file of CR LF lines, outside quotes, would split a row: refused.
     """
     delimiter = _delimiter(text)
     source, skipped = _csv_source(text)
     reader = csv.reader(source, delimiter=delimiter)
     physical = io.StringIO(text, newline="").readlines()[skipped:]
+    crlf = "\r\n" in text
     header: list[str] = []
     while True:
         start = reader.line_num + 1
@@ -611,35 +602,38 @@ def _check_quotes(path: Path, text: str) -> None:
                     'would be read as one cell; check the quotes (") in this row and run again'
                 ) from error
             continue  # a malformed row, or one cell too long: that row's own error
+        first, last = start + skipped, reader.line_num + skipped
+        lines = physical[start - 1 : reader.line_num]
+        if crlf and lines and lines[-1].endswith("\r") and not lines[-1].endswith("\r\n"):
+            raise BatchFileError(
+                f"{path}: line {last} ends with a carriage return (CR) alone, though the file's "
+                "lines end with CR LF: a line break typed inside a cell without quotes splits "
+                "its row in two; put that cell in quotes, or remove the break, and run again"
+            )
         if reader.line_num == start:
             if not header:
                 header = [_column(cell) for cell in row]
             continue
-        first, last = start + skipped, reader.line_num + skipped
         if not header:
             raise BatchFileError(
                 f"{path}: the header row runs over lines {first} to {last}: a quote "
                 '(") opens in it and does not close on its line; the header names the columns '
                 "on one line: check its quotes and run again"
             )
-        lines = physical[start - 1 : reader.line_num]
         fault = _record_fault(row, lines, header, delimiter)
+        if fault is None:
+            row_like = _rows_among(lines[1:], header, delimiter)
+            if row_like:
+                fault = f"its line {first + lines.index(row_like[0])} reads as a member's row"
         if fault is None:
             for column, cell in zip_longest(header, row, fillvalue=""):
                 lines_of_cell = cell.splitlines()
-                if len(lines_of_cell) < 2:
-                    continue
                 most = MULTILINE_CELLS.get(column, 1)
-                row_like = _rows_among(lines_of_cell, header, delimiter)
-                if row_like:
-                    number = _line_number(text, row_like[0], first)
-                    fault = f"its line {number} reads as a member's row"
-                elif len(lines_of_cell) > most:
+                if len(lines_of_cell) > most:
                     fault = (
                         f"its cell {column or 'without a column name'} has "
                         f"{len(lines_of_cell)} lines, more than {most} for this column"
                     )
-                if fault:
                     break
         if fault:
             raise BatchFileError(
@@ -662,17 +656,16 @@ def _record_fault(
         return "a quote that closes a cell is followed by more text, not by a separator"
     if len(row) > len(header):
         return f"it has {len(row)} cells and the header {len(header)}"
-    if _each_line_a_row(lines, header, delimiter):
-        return "each of its lines has the header's cells, as rows have"
-    last = _cells(lines[-1], delimiter, plain_quotes=True)
-    if (
-        len(last) == len(header)
-        and '"' not in last[0]
-        and any(_is_a_value(cell) for cell in last[1:])
-    ):
-        # The quote closes inside the last line's second cell or later: the line
-        # holds the header's cells and a member's value, as a row swallowed whole does.
-        return "its last line has the header's cells and a member's value, as a row has"
+    own = _cells(lines[0], delimiter, plain_quotes=True)
+    for column in _EMAIL_COLUMNS:
+        if column in header and header.index(column) < len(own):
+            number = header.index(column)
+            mine = own[number]
+            read = row[number].strip() if number < len(row) else ""
+            if _EMAIL_CELL.fullmatch(mine) and mine != read:
+                return (
+                    f"its first line has {mine} in the {column} column, and the row as read has not"
+                )
     return None
 
 
@@ -742,6 +735,10 @@ class BatchFile:
                 yield number, _built(_jsonl_row, line)
         else:
             for number, record in enumerate(_csv_records(self.path, self.text), start=1):
+                if isinstance(record, dict) and not any(
+                    isinstance(value, str) and value.strip() for value in record.values()
+                ):
+                    continue  # a row of empty cells (",,,,," at the end of a spreadsheet)
                 yield number, _built(_csv_row, record)
 
 

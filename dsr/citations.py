@@ -13,6 +13,7 @@ on "Art.".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .model import Instrument, Provision
@@ -198,6 +199,23 @@ def _ga(p: Provision, law: str) -> str:
     return f"{reference} den{NBSP}{law}"
 
 
+def _pt_number(article: str) -> str:
+    """ "21.º"; an inserted article "164.º-A" (not "164A.º"); a decimal one as it is."""
+    inserted = re.fullmatch(r"(\d+)([A-Z]+)", article)
+    if inserted:
+        return f"{inserted.group(1)}.º-{inserted.group(2)}"
+    return article if "." in article else f"{article}.º"
+
+
+def _pt(p: Provision, law: str, of: str = "do") -> str:
+    text = f"artigo{NBSP}{_pt_number(p.article)}"
+    if p.paragraph:
+        text += f", n.º{NBSP}{p.paragraph}"
+    if p.point:
+        text += f", alínea{NBSP}{p.point})"
+    return f"{text}, {of}{NBSP}{law}" if p.paragraph or p.point else f"{text} {of}{NBSP}{law}"
+
+
 EU_STYLES: dict[str, CitationStyle] = {
     "bg": _bg,
     "cs": _simple("čl.\u00a0{a}", " odst.\u00a0{p}", " písm.\u00a0{x})", law_after=" {law}"),
@@ -215,9 +233,7 @@ EU_STYLES: dict[str, CitationStyle] = {
     "mt": _mt,
     "nl": _simple("artikel\u00a0{a}", ", lid\u00a0{p}", ", onder\u00a0{x}", law_after=", {law}"),
     "pl": _simple("art.\u00a0{a}", " ust.\u00a0{p}", " lit.\u00a0{x}", law_after=" {law}"),
-    "pt": _simple(
-        "artigo\u00a0{a}.º", ", n.º\u00a0{p}", ", alínea\u00a0{x})", law_after=", do\u00a0{law}"
-    ),
+    "pt": _pt,
     "ro": _simple(
         "art.\u00a0{a}", " alin.\u00a0({p})", " lit.\u00a0{x})", law_after=" din\u00a0{law}"
     ),
@@ -360,15 +376,29 @@ def _nb_section(p: Provision, law: str) -> str:
     return text
 
 
+SWEDISH_ORDINALS = dict(
+    zip(
+        "1 2 3 4 5 6 7 8 9 10".split(),
+        "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde".split(),
+        strict=True,
+    )
+)
+
+
+def _sv_section(p: Provision, law: str) -> str:
+    """A section as Swedish cites a §: "8 § tredje stycket PIPEDA"; the EU form
+    "artikel 8.3" would read as a section numbered 8.3, which PIPEDA also has."""
+    text = f"{p.article}{NBSP}§"
+    if p.paragraph:
+        text += f" {SWEDISH_ORDINALS.get(p.paragraph, p.paragraph + '.')}{NBSP}stycket"
+    if p.point:
+        text += f" led{NBSP}{p.point}"
+    return f"{text} {law}"
+
+
 def _pt_foreign(p: Provision, law: str) -> str:
     """As the EU pattern, but these are laws (a lei): "da", not "do"."""
-    number = p.article if "." in p.article else f"{p.article}.º"
-    text = f"artigo{NBSP}{number}"
-    if p.paragraph:
-        text += f", n.º{NBSP}{p.paragraph}"
-    if p.point:
-        text += f", alínea{NBSP}{p.point})"
-    return f"{text}, da{NBSP}{law}" if p.paragraph or p.point else f"{text} da{NBSP}{law}"
+    return _pt(p, law, of="da")
 
 
 _BG_FOREIGN = _simple("чл.\u00a0{a}", ", ал.\u00a0{p}", ", буква „{x}“", law_after=" от\u00a0{law}")
@@ -423,7 +453,7 @@ FOREIGN_STYLES: dict[str, tuple[CitationStyle, CitationStyle, str]] = {
         "príl. č.\u00a01 bod\u00a0{a} {law}",
     ),
     "sl": (_sl, _sl, "točka\u00a0{a} Priloge\u00a01 {law}"),
-    "sv": (EU_STYLES["sv"], EU_STYLES["sv"], "punkt\u00a0{a} i bilaga\u00a01 till\u00a0{law}"),
+    "sv": (_sv_section, EU_STYLES["sv"], "punkt\u00a0{a} i bilaga\u00a01 till\u00a0{law}"),
 }
 
 

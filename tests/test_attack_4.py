@@ -373,12 +373,12 @@ def test_8_rows_with_an_e_mail_or_a_date_are_never_text_of_a_cell(
 @pytest.mark.parametrize(
     ("header", "row"),
     [
-        ("name,jurisdiction,address,situation", "Member {i},DE"),
+        ("name,jurisdiction,address,account-email,situation", "Member {i},DE,Street {i},m{i}@example.org"),
         ("Name,Account Email,Address,Situation", "Member {i},m{i}@example.org,Street {i}"),
-        ("name,kind,address,situation", "Member {i},objection"),
-        ("name,date,address,situation", "Member {i},22.11.2026,m{i}@example.org"),
+        ("name,kind,jurisdiction,address,situation", "Member {i},objection,DE,Street {i}"),
+        ("name,date,jurisdiction,address,situation", "Member {i},22.11.2026,DE"),
     ],
-)
+)  # fmt: skip
 def test_9_two_cell_rows_are_never_text_of_a_cell(
     header: str, row: str, tmp_path: Path, dsr_home: Path
 ) -> None:
@@ -569,3 +569,87 @@ def test_10_excel_s_sep_line_names_the_separator(tmp_path: Path, dsr_home: Path)
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 3
+
+
+# Attack 11a (HIGH): a stray cell closed by a quote in a later, ordinary row whose other
+# cells are quoted, short, multi-line or hold "" (the row-like test read only the
+# record's last line, or counted cells); two submissions opening and closing a quote;
+# a CR alone in a CR LF file; (MEDIUM) prose lines of dates, e-mails, kinds, countries.
+HELD = {
+    "quoted-cells.csv": "name,situation,address,account-email\n"
+    'Member 1,I work nights,"Hauptstrasse 1, 10115 Berlin",m1@example.org\n'
+    'Mallory,"I object because of my night shifts\n'
+    'Member 3,My stalker watches me on a 27","Hauptstrasse 3, 10115 Berlin",m3@example.org\n',
+    "short-row.csv": "name,address,situation,account-email,place,reference\n"
+    "Member 1,Hauptstrasse 1 10115 Berlin,I work nights,m1@example.org,Berlin\n"
+    'Mallory,Hauptstrasse 2 10115 Berlin,"I object because of night shifts,m@example.org\n'
+    'Member 3,Hauptstrasse 3 10115 Berlin,My stalker watches me on a 27",m3@example.org,Berlin\n',
+    "multi-line-after.csv": "name,situation,account-email,address,place\n"
+    'Mallory,"I object because of night shifts\n'
+    'Member 3,My stalker watches me on a 27",m3@example.org,"Hauptstrasse 3\n10115 Berlin",Berlin\n',
+    "escaped-quotes.csv": "name,address,situation,account-email,place\n"
+    'Mallory,Hauptstrasse 2 10115 Berlin,"I object because of night shifts,m@example.org,Berlin\n'
+    'Member 3,Hauptstrasse 3 10115 Berlin,"",m3@example.org,Berlin\n'
+    'Member 5,Hauptstrasse 5 10115 Berlin,on a 27",m5@example.org,"Berlin, Mitte"\n',
+    "two-submissions.csv": "name,address,account-email,situation,place,reference\n"
+    'Mallory,Hauptstrasse 2 10115 Berlin,m@example.org,"I object because\n'
+    "Member 3,Hauptstrasse 3 10115 Berlin,m3@example.org,I am a teacher\n"
+    "Member 4,Hauptstrasse 4 10115 Berlin,m4@example.org,My ex tracks me\n"
+    'Mallory Two,Hauptstrasse 9 10115 Berlin,m9@example.org,done"\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELD))
+def test_11_rows_behind_a_stray_quote_are_found_where_the_header_puts_their_values(
+    name: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / name
+    source.write_text(HELD[name], encoding="utf-8")
+    defaults = tmp_path / "def.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_11_a_carriage_return_alone_in_a_crlf_file_refuses_it(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "cr.csv"
+    source.write_bytes(
+        b"kind,jurisdiction,name,address,account-email,date,situation\r\n"
+        b'objection,DE,Member 1,"Hauptstrasse 1, 10115 Berlin",m1@example.org,2026-11-22,'
+        b"I work nights\rand weekends\r\n"
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "line 2 ends with a carriage return (CR) alone" in output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "Dates they found me:\n2024-03-12, 2024-04-02, 2024-05-20\nand since then weekly.",
+        "Accounts that harass me:\nbad1@example.com, bad2@example.net\nThey write daily.",
+        "I sent these requests:\naccess, erasure\nNo answer came.",
+        "Where I lived:\n- Germany, DE\n- France, FR\nBoth addresses are public.",
+    ],
+)
+def test_11_prose_lines_of_values_in_a_situation_are_accepted(
+    prose: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "ok.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email,date,situation\n"
+        f'objection,DE,Erika M,"Hauptstrasse 1, 10115 Berlin",e@example.org,2026-11-22,"{prose}"\n'
+        ",,,,,,\n,,,,,,\n",  # a spreadsheet's empty rows at the end
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 1

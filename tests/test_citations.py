@@ -195,6 +195,10 @@ def test_foreign_statutes_are_cited_in_the_language_s_own_pattern(language: str)
         ("es", "fadp.30.2.b", "artículo\u00a030.2, letra\u00a0b), de la\u00a0FADP"),
         ("fr", "dpa2018.165.2", "article\u00a0165, paragraphe\u00a02, du\u00a0DPA 2018"),
         ("fr", "pipeda.8.3", "paragraphe\u00a08(3) de la\u00a0LPRPDE"),
+        ("sv", "pipeda.8.3", "8\u00a0§ tredje\u00a0stycket PIPEDA"),
+        ("sv", "qc.12", "12\u00a0§ Private Sector Act"),
+        ("pt", "dpa2018.164A.1", "artigo\u00a0164.º-A, n.º\u00a01, da\u00a0DPA 2018"),
+        ("pt", "ukgdpr.12A.1", "artigo\u00a012.º-A, n.º\u00a01, do\u00a0UK GDPR"),
     ],
 )
 def test_reviewed_foreign_citations(language: str, key: str, expected: str) -> None:
