@@ -31,11 +31,19 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import files
-from .errors import DsrError, InvalidRequest, Problem
+from .errors import DsrError, InputError, InvalidRequest, Problem
 from .inputs import FIELDS, parse_request, value_problems
-from .limits import MAX_BATCH_BYTES, MAX_ROWS, LimitError, read_limited, yaml_events
+from .limits import (
+    MAX_BATCH_BYTES,
+    MAX_ROWS,
+    LimitError,
+    read_limited,
+    yaml_events,
+    yaml_problem,
+)
 from .model import Kind, Letter, Request
 from .outputs import email_message, with_annexes
+from .pdf import made_by_dsr
 from .registry import jurisdictions
 from .workers import load_weasyprint, run_groups, stop_requested
 
@@ -58,6 +66,7 @@ class RowResult:
     status: str  # written, unchanged, error
     file: str
     message: str = ""
+    annexes: str = ""  # the letter's enclosed files, as report.csv names them
 
 
 @dataclass
@@ -67,6 +76,11 @@ class BatchReport:
     @property
     def failed(self) -> list[RowResult]:
         return [r for r in self.results if r.status == "error"]
+
+    @property
+    def with_annexes(self) -> list[RowResult]:
+        """The letters (written or unchanged) that have files enclosed."""
+        return [r for r in self.results if r.annexes and r.status in ("written", "unchanged")]
 
 
 def _column(key: object) -> str:
@@ -209,7 +223,7 @@ def _key_of(line: str) -> tuple[str, str, str] | None:
     return name, how, found[0].strip()
 
 
-def _swallowed(text: str, event: Any) -> str:
+def _swallowed(text: str, event: Any, titled: bool = True) -> str:
     """Why the value ``event`` seems to hold a row or a key; or ''.
 
     A row or key indented one step too far is text of the value above it (a
@@ -218,9 +232,10 @@ def _swallowed(text: str, event: Any) -> str:
     value that starts a row (``- name: …``, ``- {kind: …, name: …}``, JSON), or
     reads as a key as keys are written (``account-email: …``, ``"name": …``), is
     refused, and so are two fields written as titles (``Name: …`` and
-    ``Account Email: …``), unless each starts an item of a list (``- Email: …``
-    and ``- Profile URL: …`` in a list of accounts are text); text with a colon
-    (``Note: I am a doctor``) is not.
+    ``Account Email: …``) in a file whose keys are written so, unless each starts
+    an item of a list (``- Email: …`` and ``- Profile URL: …`` in a list of
+    accounts are text); text with a colon (``Note: I am a doctor``), and titles
+    in a file of lower-case keys (``Date: 12.03.2024``, ``Place: …``), are not.
     """
     start, end = event.start_mark, event.end_mark
     if end.line == start.line and text.find("{", start.index, end.index) < 0:
@@ -233,6 +248,8 @@ def _swallowed(text: str, event: Any) -> str:
         if read is None:
             continue
         name, how, shown = read
+        if how == "title" and not titled:
+            continue
         if how == "title":
             titles.setdefault(name, (number, shown))
             if len(titles) < 2:
@@ -383,6 +400,8 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
     count = documents = 0
     problem = ""
     opened: list[list[Any]] = []  # each mapping or list open: [its start, nodes, fields]
+    in_row = 0  # the nodes read in the current row: keys at even places
+    titled = False  # whether the file writes its keys as titles ("Name:")
     try:
         for event in yaml_events(text, where):
             if isinstance(event, yaml.DocumentStartEvent):
@@ -400,15 +419,21 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
                     problem = _anchored(event)
                 if len(opened) > 2 and not problem:  # inside a row's value
                     problem = _row_inside(opened[-1], event, opened[1][0], count)
+                if len(opened) == 1:
+                    in_row = 0
+                elif len(opened) == 2:
+                    if in_row % 2 == 0 and isinstance(event, yaml.ScalarEvent):
+                        titled = titled or str(event.value)[:1].isupper()
+                    in_row += 1
                 if isinstance(event, yaml.CollectionStartEvent):
                     opened.append([event, 0, 0])
                 elif opened and not problem:
-                    slip = _swallowed(text, event)
+                    slip = _swallowed(text, event, titled)
                     problem = f"row {count}: {slip}" if slip else ""
             elif isinstance(event, yaml.CollectionEndEvent):
                 opened.pop()
     except yaml.YAMLError as error:
-        raise BatchFileError(f"{where}: not valid YAML: {error}") from error
+        raise BatchFileError(f"{where}: not valid YAML: {yaml_problem(error, text)}") from error
     except LimitError as error:  # an alias, a tag, too deep
         raise BatchFileError(str(error)) from error
     if problem or not documents:
@@ -462,7 +487,7 @@ def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
     return out
 
 
-_SEP_LINE: Final = re.compile(r"sep=([,;\t|])(?:\r\n|\r|\n)")
+_SEP_LINE: Final = re.compile(r'"?sep=([,;\t|])"?(?:\r\n|\r|\n)')  # Excel's, or quoted
 
 
 def _delimiter(text: str) -> str:
@@ -582,7 +607,7 @@ def _check_quotes(path: Path, text: str) -> None:
     """
     delimiter = _delimiter(text)
     source, skipped = _csv_source(text)
-    reader = csv.reader(source, delimiter=delimiter)
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
     physical = io.StringIO(text, newline="").readlines()[skipped:]
     crlf = "\r\n" in text
     header: list[str] = []
@@ -595,13 +620,30 @@ def _check_quotes(path: Path, text: str) -> None:
         except csv.Error as error:
             # A cell past the reader's limit that ran over several lines is a quote
             # that never closed; one long line is that row's own error.
-            if "field limit" in str(error) and reader.line_num > start:
+            first, last = start + skipped, reader.line_num + skipped
+            if "end of data" in str(error):
+                raise BatchFileError(
+                    f"{path}: lines {first} to {last}: a quote opens a cell in line {first} "
+                    "and never closes, so every row after it would be read as text of that "
+                    'cell; check the quotes (") in line ' + f"{first} and run again"
+                ) from error
+            if "field limit" not in str(error):
+                # A closing quote followed by more text ("Stop" he said): the reader would
+                # drop the quotes and join the rest, or join rows a stray quote swallowed.
+                where = f"lines {first} to {last}" if last > first else f"line {last}"
+                raise BatchFileError(
+                    f"{path}: {where}: a quote that closes a cell is followed by more text, "
+                    "not by a separator; a cell with quotes in its text is written in quotes, "
+                    'with each quote doubled ("""Stop"" he said"); check the quotes (") from '
+                    f"line {first} and run again"
+                ) from error
+            if reader.line_num > start:
                 raise BatchFileError(
                     f"{path}: line {start + skipped}: a quoted cell opens in this row and does "
                     f"not close before line {reader.line_num + skipped}, so the rows in between "
                     'would be read as one cell; check the quotes (") in this row and run again'
                 ) from error
-            continue  # a malformed row, or one cell too long: that row's own error
+            continue  # one cell too long: that row's own error
         first, last = start + skipped, reader.line_num + skipped
         lines = physical[start - 1 : reader.line_num]
         if crlf and lines and lines[-1].endswith("\r") and not lines[-1].endswith("\r\n"):
@@ -708,8 +750,10 @@ _JSONL_LINE: Final = re.compile(r"[^\r\n]+")
 def _jsonl_lines(text: str) -> Iterator[str]:
     """The lines that are not blank. A line ends at ``\\n``, ``\\r\\n`` or ``\\r`` only:
     U+2028, U+2029 and U+0085 may stand in a JSON string (``str.splitlines`` split
-    a member's row in two there)."""
-    return (found[0] for found in _JSONL_LINE.finditer(text) if found[0].strip())
+    a member's row in two there). A BOM that starts a line is dropped: ``cat a.jsonl
+    b.jsonl`` puts b's at the start of a line in the middle."""
+    lines = (found[0].lstrip("\ufeff") for found in _JSONL_LINE.finditer(text))
+    return (line for line in lines if line.strip())
 
 
 @dataclass(frozen=True)
@@ -1023,6 +1067,7 @@ def run_batch(
     engine: str = "typst",
     max_rows: int = MAX_ROWS,
     on_error: Callable[[RowResult], None] | None = None,
+    annexes: Path | None = None,
 ) -> BatchReport:
     """Write a letter for every good row of ``source`` into ``out_dir``.
 
@@ -1036,7 +1081,9 @@ def run_batch(
     and shrinks as bad or unchanged rows are found. ``engine`` sets the
     PDFs: ``typst`` (fast) or ``weasyprint`` (the same PDF as ``dsr letter``).
     ``defaults``, the values shared by every row, are checked once before any
-    row (``checked_defaults``; DefaultsError lists their problems).
+    row (``checked_defaults``; DefaultsError lists their problems). A row's
+    annexes must be in the folder ``annexes`` (default: ``source``'s folder);
+    report.csv lists each letter's.
     """
     from .typeset import ENGINES
 
@@ -1045,20 +1092,39 @@ def run_batch(
     if engine not in ENGINES:
         raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     _check_before_writing(source, out_dir)
+    folder = AnnexFolder.of(source, annexes)
+    _check_output_apart(out_dir, folder, [(defaults or {}).get("enclose")])
     outputs = OutputFolders.known(out_dir)  # the manifest and the tracking store, read once
     if defaults:  # a bad shared value is refused once, not with every row
-        defaults = checked_defaults(defaults, source, outputs, today)
+        defaults = checked_defaults(defaults, source, outputs, today, folder)
     batch = open_batch_file(source, max_rows)  # the header (or the file) is unusable: stop here
+    _check_output_apart(out_dir, folder, (values.get("enclose") for _, values in batch.rows()))
     run_id = files.new_run_id()
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
         try:
             return _run_locked(
                 batch, out_dir, today=today, fmt=fmt, jobs=jobs, defaults=defaults,
                 force=force, progress=progress, engine=engine, run_id=run_id,
-                on_error=on_error, outputs=outputs,
+                on_error=on_error, outputs=outputs, annexes=folder,
             )  # fmt: skip
         finally:
             files.remove_temp_files(out_dir, run_id)  # this run's only
+
+
+def _check_output_apart(out_dir: Path, folder: AnnexFolder, enclosed: Iterable[object]) -> None:
+    """Refuse an output folder that is the annex folder, or a folder above it, if a row
+    or the defaults enclose a file (``enclosed``, read only then): every annex would
+    be inside a folder dsr batch writes into, and refused. Found before anything is
+    written."""
+    if not folder.path.is_relative_to(os.path.realpath(out_dir)):
+        return
+    if any(enclosed):
+        raise files.UnsafeFile(
+            f"--output: {out_dir} is {folder.named} {folder.path} or a folder above it, and "
+            "the letters enclose files from there; dsr batch encloses no file from a folder "
+            "it writes letters into, so every annex would be refused: choose another folder "
+            f"with -o, such as {out_dir / 'letters'}"
+        )
 
 
 def _check_before_writing(source: Path, out_dir: Path) -> None:
@@ -1077,7 +1143,10 @@ def _check_before_writing(source: Path, out_dir: Path) -> None:
         )
 
 
-REPORT_COLUMNS = ("row", "status", "file", "message")
+REPORT_COLUMNS = ("row", "status", "file", "message", "annexes")
+# Every header dsr batch has written: a folder holding a report.csv from an
+# earlier version is known as dsr batch's too.
+REPORT_HEADERS = frozenset({",".join(REPORT_COLUMNS), "row,status,file,message"})
 OWN_FILES = {STATE_FILE: "state file", files.LOCK_FILE: "lock", REPORT_FILE: "report"}
 
 
@@ -1091,7 +1160,8 @@ class OutputFolders:
     data folder lists (``listed``: their device and inode, so a listed folder
     renamed since is still known). Nor does a row enclose a file dsr's tracking
     store records (a letter ``dsr letter --track`` wrote, a reminder...), known
-    by its device and inode (``letters``) or its name (``letter_paths``).
+    by its device and inode (``letters``) or its name (``letter_paths``), nor any
+    letter dsr wrote, wherever it is (its PDF names dsr as its creator).
     """
 
     listed: frozenset[tuple[int, int]] = frozenset()
@@ -1135,11 +1205,8 @@ class OutputFolders:
         listed = self.listed | {(info.st_dev, info.st_ino)}
         return OutputFolders(listed, self.letters, self.letter_paths)
 
-    def refusal(self, folder_fd: int, folder: Path) -> str | None:
-        """Why no file below the open folder ``folder_fd`` may be enclosed, or None.
-
-        Given to ``files.open_confined``, which asks it for every folder on the way.
-        """
+    def folder_reason(self, folder_fd: int, folder: Path) -> str | None:
+        """What makes the open folder ``folder_fd`` one dsr batch writes letters into, or None."""
         info = os.fstat(folder_fd)
         held = next((name for name in OWN_FILES if _holds_own(folder_fd, name)), None)
         if held is not None:
@@ -1148,22 +1215,36 @@ class OutputFolders:
             why = "dsr's data folder lists it as one"
         else:
             return None
+        return f"inside {folder}, a folder dsr batch writes letters into ({why})"
+
+    def refusal(self, folder_fd: int, folder: Path) -> str | None:
+        """Why no file below the open folder ``folder_fd`` may be enclosed, or None.
+
+        Given to ``files.open_confined``, which asks it for every folder on the way.
+        """
+        reason = self.folder_reason(folder_fd, folder)
+        if reason is None:
+            return None
         return (
-            f"inside {folder}, a folder dsr batch writes letters into ({why}); a row never "
-            "encloses a file from there, which may be another member's letter: copy the file "
-            "you mean to enclose out of that folder, and name the copy"
+            f"{reason}; a row never encloses a file from there, which may be another member's "
+            "letter: copy the file you mean to enclose out of that folder, and name the copy "
+            "(a letter dsr wrote cannot be enclosed in a batch row, nor a copy of one)"
         )
+
+    def tracked_reason(self, path: Path, info: os.stat_result) -> str | None:
+        """What makes the file at the resolved ``path``, of status ``info``, one dsr's
+        tracking store records, or None."""
+        if str(path) not in self.letter_paths and (info.st_dev, info.st_ino) not in self.letters:
+            return None
+        return "a file dsr wrote, which its tracking store records ('dsr track list')"
 
     def tracked(self, path: Path, info: os.stat_result) -> str | None:
         """Why the file at the resolved ``path``, of status ``info``, may not be enclosed
         as one dsr's tracking store records, or None."""
-        if str(path) not in self.letter_paths and (info.st_dev, info.st_ino) not in self.letters:
+        reason = self.tracked_reason(path, info)
+        if reason is None:
             return None
-        return (
-            "a file dsr wrote, which its tracking store records ('dsr track list'); a row "
-            "never encloses a file dsr wrote, which may be another member's letter: copy the "
-            "file you mean to enclose, and name the copy"
-        )
+        return f"{reason}, which may be another member's letter: {LETTER_ADVICE}"
 
     def check(self, path: Path) -> str | None:
         """Why the file at the resolved ``path`` may not be enclosed, or None."""
@@ -1179,18 +1260,73 @@ class OutputFolders:
             if reason:
                 return reason
         try:
-            return self.tracked(path, os.stat(path))
-        except OSError:
+            reason = self.tracked(path, os.stat(path))
+            return reason or (DSR_LETTER if _marked_file(path) else None)
+        except (OSError, DsrError):
             return None  # read refuses it later, if it still cannot be opened
 
     def read(self, path: Path) -> bytes:
         """The annex at the resolved ``path``, read as it was checked (``check``): opened
-        by ``files.open_confined``, which checks each folder on the way, then the file."""
+        by ``files.open_confined``, which checks each folder on the way, then the file,
+        then the bytes read (no letter dsr wrote)."""
         with os.fdopen(files.open_confined(path, self.refusal), "rb") as handle:
             reason = self.tracked(path, os.fstat(handle.fileno()))
             if reason:
                 raise files.UnsafeFile(f"{path}: {reason}")
-            return handle.read()
+            data = handle.read()
+        if made_by_dsr(data):
+            raise files.UnsafeFile(f"{path}: {DSR_LETTER}")
+        return data
+
+    def written_by_dsr(self, path: Path) -> str | None:
+        """What makes the file at ``path`` one a batch row may not enclose (a letter dsr
+        wrote, a file in a folder dsr batch writes into, one its tracking store records),
+        said without advice; or None. For ``dsr letter --enclose``, which warns."""
+        resolved = path.resolve()
+        try:
+            if _marked_file(resolved):
+                return "a letter dsr wrote (its PDF names dsr as its creator)"
+            info = os.stat(resolved)
+        except (OSError, DsrError):
+            return None  # the letter reports a file it cannot read
+        for folder in reversed(resolved.parents):
+            try:
+                folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                reason = self.folder_reason(folder_fd, folder)
+            finally:
+                os.close(folder_fd)
+            if reason:
+                return reason
+        return self.tracked_reason(resolved, info)
+
+
+LETTER_ADVICE = (
+    "a letter dsr wrote cannot be enclosed in a batch row, and neither can a copy of it "
+    "(a copy names dsr as its creator too); to enclose a member's own earlier letter, "
+    "write that member's letter on its own, one member at a time: dsr letter ... "
+    "--enclose FILE.pdf"
+)
+DSR_LETTER = (
+    "a letter dsr wrote (its PDF names dsr as its creator), which may be another member's "
+    f"letter: {LETTER_ADVICE}"
+)
+_MARKED: dict[tuple[int, ...], bool] = {}  # validation reads an annex once a run
+
+
+def _marked_file(path: Path) -> bool:
+    """Whether the PDF at ``path`` names dsr as its creator (``pdf.made_by_dsr``); read once
+    while it stays the same file, unchanged (a batch's rows often share one annex).
+    Raises DsrError or OSError if it cannot be read."""
+    info = os.stat(path)
+    key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    if key not in _MARKED:
+        if len(_MARKED) > 4096:
+            _MARKED.clear()
+        _MARKED[key] = made_by_dsr(files.read_input(path))
+    return _MARKED[key]
 
 
 def _holds_own(folder_fd: int, name: str) -> bool:
@@ -1211,14 +1347,46 @@ def _holds_own(folder_fd: int, name: str) -> bool:
             first = handle.readline(100)
         except OSError:
             return False
-    return first.rstrip(b"\r\n") == ",".join(REPORT_COLUMNS).encode()
+    return first.rstrip(b"\r\n").decode("utf-8", "replace") in REPORT_HEADERS
+
+
+@dataclass(frozen=True)
+class AnnexFolder:
+    """The folder the rows' annexes must be in, and their relative names are read in:
+    ``dsr batch --annexes DIR``, or the batch file's folder."""
+
+    path: Path  # resolved
+    named: str  # how messages call it
+
+    @classmethod
+    def of(cls, source: Path, annexes: Path | None = None) -> AnnexFolder:
+        """``annexes``, or ``source``'s folder; raises InputError if it is no folder."""
+        if annexes is None:
+            return cls(source.parent.resolve(), "the batch file's folder")
+        if not annexes.is_dir():
+            raise InputError(f"--annexes: {annexes} is not a folder; name the folder of annexes")
+        return cls(annexes.resolve(), "the annex folder (--annexes)")
+
+    def shown(self, paths: Iterable[str]) -> str:
+        """The annexes ``paths`` (resolved) as report.csv lists them: relative to this folder
+        (an absolute name from --defaults outside it as it is), separated by "; ". A name
+        a spreadsheet would read as a formula (``=x.pdf``) is written ``./=x.pdf``."""
+        names = []
+        for name in paths:
+            path = Path(name)
+            if path.is_relative_to(self.path):
+                name = str(path.relative_to(self.path))
+                name = f"./{name}" if name.startswith(("=", "+", "-", "@")) else name
+            names.append(name)
+        return "; ".join(names)
 
 
 def _enclosure(
-    base: Path, item: object, outputs: OutputFolders, *, anywhere: bool = False
+    base: AnnexFolder, item: object, outputs: OutputFolders, *, anywhere: bool = False
 ) -> str | object:
-    """A row's annex: a regular file inside the batch file's folder ``base``, and
-    outside every folder dsr batch writes into; its resolved path.
+    """A row's annex: a regular file inside the annex folder ``base`` (the batch file's
+    folder unless ``--annexes`` names another), outside every folder dsr batch writes
+    into, and no letter dsr wrote; its resolved path.
 
     A row may come from a file someone else wrote: it must not pull a PDF from
     elsewhere on the machine into a letter, nor a letter dsr wrote for another
@@ -1229,21 +1397,21 @@ def _enclosure(
     if not isinstance(item, str):
         return item  # parse_request reports the type
     path = Path(item)
-    folder = base.resolve()
+    folder = base.path
     if path.is_absolute() and anywhere:
         resolved = path.resolve()
         where = ""
     else:
         if path.is_absolute():
-            raise ValueError(f"{item}: absolute paths are not accepted; put the file beside {base}")
-        if ".." in path.parts:
             raise ValueError(
-                f"{item}: '..' is not accepted; put the file in the batch file's folder"
+                f"{item}: absolute paths are not accepted; put the file in {base.named} {folder}"
             )
+        if ".." in path.parts:
+            raise ValueError(f"{item}: '..' is not accepted; put the file in {base.named} {folder}")
         resolved = (folder / path).resolve()
         if not resolved.is_relative_to(folder):
-            raise ValueError(f"{item}: a link that leads out of the batch file's folder {folder}")
-        where = f" in the batch file's folder {folder}"
+            raise ValueError(f"{item}: a link that leads out of {base.named} {folder}")
+        where = f" in {base.named} {folder}"
     try:
         info = resolved.stat()
     except OSError:
@@ -1253,7 +1421,7 @@ def _enclosure(
     if info.st_nlink > 1:
         # A hard link is the same file as one elsewhere: it would bring that file in.
         raise ValueError(
-            f"{item}: a file with {info.st_nlink} hard links; put a copy in the batch file's folder"
+            f"{item}: a file with {info.st_nlink} hard links; put a copy in {base.named} {folder}"
         )
     reason = outputs.check(resolved)  # checked again as the worker reads it (_finish)
     if reason:
@@ -1266,16 +1434,22 @@ class DefaultsError(InvalidRequest):
 
 
 def checked_defaults(
-    defaults: Mapping[str, Any], source: Path, outputs: OutputFolders, today: date
+    defaults: Mapping[str, Any],
+    source: Path,
+    outputs: OutputFolders,
+    today: date,
+    annexes: AnnexFolder | None = None,
 ) -> dict[str, Any]:
     """The values shared by every row, checked once, before any row; annexes resolved.
 
-    An annex's relative name is read as a row's is, in the batch file's folder
-    ``source.parent`` (never the current folder), and the same resolved path is
-    checked and then read by the workers; an absolute name is the NGO's own
-    choice, as with ``dsr letter --enclose``. No annex comes from a folder dsr
-    batch writes into. Raises DefaultsError listing every problem.
+    An annex's relative name is read as a row's is, in the annex folder
+    ``annexes`` (by default the batch file's folder ``source.parent``; never the
+    current folder), and the same resolved path is checked and then read by the
+    workers; an absolute name is the NGO's own choice, as with ``dsr letter
+    --enclose``. No annex comes from a folder dsr batch writes into, nor is one a
+    letter dsr wrote. Raises DefaultsError listing every problem.
     """
+    folder = annexes or AnnexFolder.of(source)
     values = dict(defaults)
     problems = [
         Problem(key, f"is not an option name; use {', '.join(FIELDS)}")
@@ -1288,7 +1462,7 @@ def checked_defaults(
     if isinstance(enclose, list):
         try:
             values["enclose"] = [
-                _enclosure(source.parent, item, outputs, anywhere=True) for item in enclose
+                _enclosure(folder, item, outputs, anywhere=True) for item in enclose
             ]
         except ValueError as error:
             problems.append(Problem("enclose", str(error)))
@@ -1312,6 +1486,7 @@ class _Rows:
     force: bool
     width: int  # digits of the row number in file names
     outputs: OutputFolders  # no annex from these
+    annexes: AnnexFolder  # every row's annexes are in it
 
 
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
@@ -1321,7 +1496,7 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     if isinstance(values.get("enclose"), list):
         try:
             values["enclose"] = [
-                _enclosure(rows.source.parent, e, rows.outputs) for e in values["enclose"]
+                _enclosure(rows.annexes, e, rows.outputs) for e in values["enclose"]
             ]
         except ValueError as error:
             return RowResult(number, "error", "", f"enclose: {error}")
@@ -1342,13 +1517,19 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     read = [rows.source, *(Path(p) for p in request.enclosures)]
     if any(files.same_file(target, path) for path in read):
         return RowResult(number, "error", "", f"{target} is also {SELF_INPUT}")
+    if not os.path.islink(target):  # a folder, a FIFO: no letter goes there, even with --force
+        try:
+            files.check_regular(target)
+        except files.FileError as error:
+            return RowResult(number, "error", name, str(error))
     if os.path.lexists(target) and not rows.force:  # a link, even to nothing, is not ours
         if finished is None:
             return RowResult(number, "error", name, NOT_OURS)
         if finished.digest != digest:
             return RowResult(number, "error", name, DIFFERENT_INPUT)
         if finished.matches(target):
-            return RowResult(number, "unchanged", name)
+            shown = rows.annexes.shown(request.enclosures)
+            return RowResult(number, "unchanged", name, annexes=shown)
         return RowResult(number, "error", name, CHANGED_SINCE)
     return number, request, name, digest
 
@@ -1367,11 +1548,13 @@ def _run_locked(
     run_id: str,
     on_error: Callable[[RowResult], None] | None = None,
     outputs: OutputFolders | None = None,
+    annexes: AnnexFolder | None = None,
 ) -> BatchReport:
     from .userdata import remember_batch
 
     results: dict[int, RowResult] = {}
     handed_out: dict[int, str] = {}  # row -> file name, for the rows given to workers
+    enclosed: dict[int, str] = {}  # row -> its annexes, as report.csv lists them
     state = read_state(out_dir)
     report_path = out_dir / REPORT_FILE
     previous_report = state.get(REPORT_FILE)
@@ -1381,7 +1564,10 @@ def _run_locked(
     remember_batch(out_dir)  # dsr forget names the folders holding members' data
     width = max(4, len(str(batch.count)))  # names sort past row 9999
     outputs = (outputs or OutputFolders.known()).including(out_dir)  # created by the lock
-    rows = _Rows(batch.path, out_dir, state, defaults or {}, today, fmt, force, width, outputs)
+    annexes = annexes or AnnexFolder.of(batch.path)
+    rows = _Rows(
+        batch.path, out_dir, state, defaults or {}, today, fmt, force, width, outputs, annexes
+    )
 
     def found(result: RowResult) -> None:
         results[result.row] = result
@@ -1403,6 +1589,8 @@ def _run_locked(
                 found(prepared)
             else:
                 handed_out[number] = prepared[2]
+                if prepared[1].enclosures:
+                    enclosed[number] = annexes.shown(prepared[1].enclosures)
                 yield prepared
 
     tick: Callable[[int], None] | None = None
@@ -1441,9 +1629,16 @@ def _run_locked(
                 results[number] = RowResult(number, "written", name)
             else:
                 results[number] = RowResult(number, "pending", "", INTERRUPTED)
-        report = BatchReport([results[k] for k in sorted(results)])
+        report = BatchReport([_listing(results[k], enclosed) for k in sorted(results)])
         write_report(out_dir, report)
     return report
+
+
+def _listing(result: RowResult, enclosed: Mapping[int, str]) -> RowResult:
+    """``result``, with the annexes of its letter if it was written."""
+    if result.status != "written" or result.row not in enclosed:
+        return result
+    return RowResult(result.row, result.status, result.file, result.message, enclosed[result.row])
 
 
 def _collect(
@@ -1465,7 +1660,7 @@ def write_report(out_dir: Path, report: BatchReport) -> Path:
     writer = csv.writer(buffer)
     writer.writerow(REPORT_COLUMNS)  # by which a folder is known as dsr batch's
     for result in report.results:
-        writer.writerow([result.row, result.status, result.file, result.message])
+        writer.writerow([result.row, result.status, result.file, result.message, result.annexes])
     data = buffer.getvalue().encode()
     sha = hashlib.sha256(data).hexdigest()
 

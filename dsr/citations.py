@@ -402,8 +402,9 @@ def _pt_foreign(p: Provision, law: str) -> str:
 
 
 _BG_FOREIGN = _simple("чл.\u00a0{a}", ", ал.\u00a0{p}", ", буква „{x}“", law_after=" от\u00a0{law}")
+# "artículo 8, apartado 1": "8.1" would read as a section numbered 8.1, as PIPEDA has.
 _ES_FOREIGN = _simple(
-    "artículo\u00a0{a}", ".{p}", ", letra\u00a0{x}),", law_after=" de la\u00a0{law}"
+    "artículo\u00a0{a}", ", apartado\u00a0{p}", ", letra\u00a0{x})", law_after=", de la\u00a0{law}"
 )
 
 # language: (a section of a UK/Canadian/Québec Act, an article of the Swiss Act,

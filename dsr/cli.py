@@ -490,6 +490,9 @@ def letter(
 
     if output.suffix.lower() not in FORMATS:
         fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
+    from .track import refuse_own_file
+
+    refuse_own_file(output)  # a tracked letter, with or without --force
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
     _refuse_new_names("--output", output)
@@ -545,6 +548,21 @@ def letter(
         + [(option, path) for option, path in (("--profile", profile_file),
            ("--controller-file", controller_file)) if path is not None],
     )  # fmt: skip
+    if request.enclosures:  # what dsr batch refuses is the member's own choice here
+        from .batch import OutputFolders
+
+        try:
+            known = OutputFolders.known()
+        except (DsrError, OSError):  # a warning never stops the letter: the mark is still read
+            known = OutputFolders()
+        for annex in request.enclosures:
+            reason = known.written_by_dsr(Path(annex))
+            if reason:
+                click.echo(
+                    f"Warning: --enclose {shown(annex)}: {shown(reason)}; it is enclosed as "
+                    "you asked: make sure it is your own letter, not another member's.",
+                    err=True,
+                )
     if track:  # a store dsr cannot use is refused before the letter is written
         from .track import check_store
 
@@ -566,6 +584,10 @@ def letter(
         composed, translation = compose_with_translation(request, also)
     else:
         composed = compose(request)
+    if track:  # a date the store could not read back is refused before the letter
+        from .track import check_trackable
+
+        check_trackable(composed, "--date")
     render_to(
         composed,
         output,
@@ -715,6 +737,8 @@ def forget(yes: bool) -> None:
         )
     for path in done.kept:
         click.echo(f"Kept {shown(str(path))}: dsr did not write it.", err=True)
+    if done.home_kept:
+        click.echo(f"Kept {shown(str(home))}: {done.home_kept}.", err=True)
     for folder in done.batches:
         click.echo(
             f"Not removed: {folder} holds letters, report.csv and "
@@ -805,6 +829,13 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
     show_default=True,
     help="Refuse a file with more rows than this (a guard against a wrong or hostile file).",
 )
+@click.option(
+    "--annexes",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR",
+    help="The folder the rows' `enclose` files must be in (or in its subfolders); their "
+    "names are read in it.  [default: the batch file's folder]",
+)
 def batch(
     source: Path,
     out_dir: Path,
@@ -815,6 +846,7 @@ def batch(
     make_zip: bool,
     force: bool,
     max_rows: int,
+    annexes: Path | None,
 ) -> None:
     """Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file.
 
@@ -825,9 +857,18 @@ def batch(
     ones are still written.
     Re-running the same command skips finished rows, so a killed run resumes.
 
+    A row's `enclose` column names PDFs to append to its letter: files in the
+    annex folder (--annexes; default: the batch file's folder) or in its
+    subfolders, so a row can enclose any PDF there. Keep members' own files
+    out of it, or name a folder of shared annexes only. A row never encloses a
+    letter dsr wrote (nor a copy of one: it may be another member's), nor a
+    file from a folder dsr batch writes into; while rows enclose files, -o may
+    not be the annex folder or above it. report.csv lists each letter's annexes.
+
     \b
     Example:
       dsr batch members.csv -o letters/ --zip
+      dsr batch members.csv -o letters/ --annexes shared-annexes/
     """
     from .batch import BatchFileError, DefaultsError, RowResult, run_batch, zip_outputs
     from .files import archive_path
@@ -858,7 +899,7 @@ def batch(
             report = run_batch(
                 source, out_dir, today=today(), fmt=fmt, jobs=jobs,
                 defaults=defaults, force=force, progress=step, engine=engine,
-                max_rows=max_rows, on_error=found,
+                max_rows=max_rows, on_error=found, annexes=annexes,
             )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])
@@ -882,6 +923,13 @@ def batch(
         f"{len(report.failed)} failed{recap}; see {shown(str(out_dir / 'report.csv'))}",
         err=True,
     )
+    enclosing = len(report.with_annexes)
+    if enclosing:  # what went into the letters, for the NGO to check
+        click.echo(
+            f"Note: {counted(enclosing, 'letter')} {'has' if enclosing == 1 else 'have'} "
+            "files enclosed; report.csv lists them in its annexes column.",
+            err=True,
+        )
     if make_zip:
         click.echo(f"Bundled into {zip_outputs(out_dir, report, force)}", err=True)
     if report.failed:
@@ -1034,6 +1082,8 @@ def track_list(as_json: bool) -> None:
     """Show each tracked request with its status and deadline."""
     from . import track as tracking
 
+    found = tracking.read_requests()
+    unreadable = [str(row) for row in found if isinstance(row, tracking.Unreadable)]
     rows = [
         {
             "id": t.id,
@@ -1046,14 +1096,17 @@ def track_list(as_json: bool) -> None:
             "status": t.status(today()),
             "verdict": t.verdict,
         }
-        for t in tracking.all_requests()
+        for t in found
+        if isinstance(t, tracking.Tracked)
     ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif rows:
         _table(rows, ("id", "reference", "kind", "jurisdiction", "sent", "deadline", "status"))
-    else:
+    elif not unreadable:
         click.echo("No tracked requests. Add --track to 'dsr letter'.", err=True)
+    if unreadable:  # the others are listed; the exit status says not all were
+        fail(unreadable)
 
 
 @track_group.command()
@@ -1069,7 +1122,7 @@ def answered(request_id: int, when: str | None, verdict: str) -> None:
     """Record the controller's answer to request ID."""
     from . import track as tracking
 
-    tracking.mark_answered(request_id, _parse_date("--date", when), verdict)
+    tracking.mark_answered(request_id, _stored_date("--date", when), verdict)
     click.echo(f"Request {request_id}: answered ({verdict}).", err=True)
 
 
@@ -1081,6 +1134,21 @@ def close_request(request_id: int) -> None:
 
     tracking.close(request_id)
     click.echo(f"Request {request_id}: closed.", err=True)
+
+
+@track_group.command(name="remove")
+@click.argument("request_id", metavar="ID", type=TRACK_ID)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def remove_request(request_id: int, yes: bool) -> None:
+    """Stop tracking request ID (also one dsr cannot read); its letters are kept."""
+    from . import track as tracking
+
+    if not yes and is_interactive():
+        click.confirm(f"Remove request {request_id} from tracking?", abort=True, err=True)
+    elif not yes:
+        fail([f"track remove: add --yes to remove request {request_id} without a prompt"])
+    tracking.remove(request_id)
+    click.echo(f"Request {request_id}: removed from tracking (its letters are kept).", err=True)
 
 
 @track_group.command()
@@ -1095,15 +1163,21 @@ def close_request(request_id: int) -> None:
 def ics(output: Path, force: bool) -> None:
     """Write a calendar with each open deadline and an alarm the day before."""
     from . import track as tracking
-    from .files import refuse_output_among_inputs
     from .outputs import atomic_write
 
+    tracking.refuse_own_file(output)  # the store, its manifest, a tracked letter
+    if output.suffix.lower() != ".ics":
+        fail([f"--output: {output.name!r} is not a .ics name; use one, such as deadlines.ics"])
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
     _refuse_new_names("--output", output)
-    refuse_output_among_inputs(output, [("the tracking store", tracking.database_path())])
-    atomic_write(output, tracking.calendar(tracking.all_requests(), today()), replace=force)
+    found = tracking.read_requests()
+    requests = [row for row in found if isinstance(row, tracking.Tracked)]
+    atomic_write(output, tracking.calendar(requests, today()), replace=force)
     click.echo(f"Wrote {shown(str(output))}", err=True)
+    unreadable = [str(row) for row in found if isinstance(row, tracking.Unreadable)]
+    if unreadable:  # its deadline is not in the calendar: say so, and how to correct it
+        fail(unreadable)
 
 
 @track_group.command()
@@ -1123,8 +1197,14 @@ def remind(request_id: int, output: Path, when: str | None, force: bool) -> None
 
     tracked = tracking.get(request_id)
     tracking.use_controller(tracked)
-    day = _parse_date("--date", when)
-    _write_tracked(tracking.reminder_values(tracked, day), output, force, tracked_of=tracked)
+    day = _stored_date("--date", when)
+    _write_tracked(
+        tracking.reminder_values(tracked, day),
+        output,
+        force,
+        tracked_of=tracked,
+        rewrites=tracking.rewritable(tracked, "reminder_file"),  # recorded again, new
+    )
     tracking.mark_reminded(request_id, day, output)
 
 
@@ -1182,8 +1262,13 @@ def escalate(
     tracking.use_controller(tracked)
     day = _parse_date("--date", when)
     if tracking.needs_controller_complaint(tracked, authority) and not to_authority:
+        tracking.check_storable(day, "--date")  # its date is stored: refused before writing
         _write_tracked(
-            tracking.controller_complaint_values(tracked, day), output, force, tracked_of=tracked
+            tracking.controller_complaint_values(tracked, day),
+            output,
+            force,
+            tracked_of=tracked,
+            rewrites=tracking.rewritable(tracked, "controller_complaint_file"),
         )
         tracking.mark_controller_complaint(request_id, day, output)
         click.echo(
@@ -1224,11 +1309,15 @@ def _remedy_note(composed: Any) -> None:
 
 def _refuse_new_names(option: str, path: Path, *, folder: bool = False) -> None:
     """Refuse (exit 2) a file or folder name ``option`` would have dsr create (a
-    text-direction control in it, say), before anything is written."""
-    from .files import UnsafeFile, check_new_names
+    text-direction control in it, say), before anything is written. A file's name
+    that is taken must be a file (or a link, which is replaced): a folder or a FIFO
+    there would stop the run at its end, with everything else written."""
+    from .files import UnsafeFile, check_new_names, check_regular
 
     try:
         check_new_names(path, folder=folder)
+        if not folder and not path.is_symlink():
+            check_regular(path)
     except UnsafeFile as error:
         fail([f"{option}: {error}"])
 
@@ -1242,19 +1331,31 @@ def _parse_date(option: str, value: str | None) -> date:
         fail([f"{option}: {value!r} is not a date; use YYYY-MM-DD"])
 
 
+def _stored_date(option: str, value: str | None) -> date:
+    """A date the tracking store will hold: refused (exit 2) if it could not read it back."""
+    from .track import check_storable
+
+    day = _parse_date(option, value)
+    check_storable(day, option)
+    return day
+
+
 def _write_tracked(
     values: dict[str, Any],
     output: Path,
     force: bool,
     timeline_of: Any = None,
     tracked_of: Any = None,
+    rewrites: tuple[int, str] | None = None,
 ) -> None:
     from .compose import compose
     from .inputs import parse_request
     from .outputs import FORMATS, render_to
+    from .track import refuse_own_file
 
     if output.suffix.lower() not in FORMATS:
         fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
+    refuse_own_file(output, rewrites)  # the store, its manifest, a tracked letter; --force or not
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
     _refuse_new_names("--output", output)

@@ -96,14 +96,15 @@ def name_parts(name: str) -> list[str]:
     what could leave the folder or mislead a reader is refused: an empty part,
     "." and "..", NUL and control characters, the invisible controls of text
     direction (a right-to-left override shows ``letter\u202efdp.exe`` as
-    ``letterexe.pdf``), and a part too long to exist.
+    ``letterexe.pdf``) and other characters shown as nothing or as a line break
+    (see :func:`_misleading`), and a part too long to exist.
     """
     parts = name.split("/")
     for part in parts:
         if _misleading(part):
             raise UnsafeFile(
                 f"{name!r} cannot name a file inside the output folder: use printable "
-                "characters, with no empty part, '.' or '..'"
+                f"characters, with {NO_INVISIBLE}, no empty part, '.' or '..'"
             )
         size = len(part.encode("utf-8", "surrogateescape"))
         if size > MAX_NAME_BYTES:
@@ -115,9 +116,56 @@ def name_parts(name: str) -> list[str]:
 
 
 def _misleading(part: str) -> bool:
-    """Whether one part of a name could leave the folder or mislead a reader."""
-    return part in ("", ".", "..") or any(
-        unicodedata.category(char) == "Cc" or char in DIRECTION_CONTROLS for char in part
+    """Whether one part of a name could leave the folder or mislead a reader.
+
+    Refused: control characters; line and paragraph separators (a file manager
+    shows ``report\u2028.pdf\u2028.txt`` on three lines); format characters,
+    such as the direction controls, U+200B ZERO WIDTH SPACE and U+00AD SOFT
+    HYPHEN; and what is shown as nothing (Hangul fillers, U+034F). A joiner
+    or a selector that a script needs (Persian's zero-width non-joiner, an
+    emoji's variation selector) is kept where it does its work: after a
+    visible character outside ASCII, and for a joiner before one too.
+    """
+    if part in ("", ".", ".."):
+        return True
+    for index, char in enumerate(part):
+        category = unicodedata.category(char)
+        before = part[index - 1] if index else ""
+        if category in ("Cc", "Zl", "Zp") or char in DIRECTION_CONTROLS or _blank(char):
+            return True
+        if _selector(char):
+            if not _visible(before):
+                return True
+        elif char in JOINERS:
+            after = part[index + 1 : index + 2]
+            if not (_visible(before) or _selector(before)) or not _visible(after):
+                return True
+        elif category == "Cf":
+            return True
+    return False
+
+
+def _selector(char: str) -> bool:
+    """A variation selector (emoji, CJK) or a Mongolian free variation selector."""
+    code = ord(char) if len(char) == 1 else 0
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or char in MONGOLIAN_SELECTORS
+
+
+def _blank(char: str) -> bool:
+    """A character that is not a format character but shows as nothing."""
+    code = ord(char)
+    if 0xE0000 <= code <= 0xE0FFF:  # tags (format characters) and their unassigned block
+        return not _selector(char)
+    return char in BLANKS or 0xFFF0 <= code <= 0xFFF8
+
+
+def _visible(char: str) -> bool:
+    """A visible character outside ASCII: one a joiner or a selector may follow."""
+    return (
+        len(char) == 1
+        and not char.isascii()
+        and unicodedata.category(char)[0] in "LMNS"
+        and not (_blank(char) or _selector(char))
     )
 
 
@@ -125,6 +173,14 @@ def _misleading(part: str) -> bool:
 DIRECTION_CONTROLS: Final = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+# Shown as nothing, though letters or marks: the grapheme joiner, Hangul and Khmer
+# fillers, the blank braille pattern.
+BLANKS: Final = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+# Zero-width (non-)joiners, which Persian, the Indic scripts and emoji need; and
+# Mongolian's vowel separator.
+JOINERS: Final = frozenset("\u180e\u200c\u200d")
+MONGOLIAN_SELECTORS: Final = frozenset("\u180b\u180c\u180d\u180f")
+NO_INVISIBLE = "no text-direction control or invisible character"
 MAX_NAME_BYTES = 200  # room for the ".<name>.<run id>.part" of a file being written
 
 
@@ -159,7 +215,7 @@ def check_new_names(path: Path, *, folder: bool = False) -> None:
         if _misleading(current.name):
             raise UnsafeFile(
                 f"{current.name!r} cannot name a new {kind}: use printable characters, with "
-                "no text-direction control, no empty part, '.' or '..'"
+                f"{NO_INVISIBLE}, no empty part, '.' or '..'"
             )
         if size > MAX_NAME_BYTES:
             raise UnsafeFile(

@@ -36,6 +36,11 @@ class KitEntry:
     file: str
 
 
+def kit_file(code: str, kind: str, language: str, fmt: str) -> str:
+    """The name of one blank letter in a kit: ``DE/objection-de.pdf``."""
+    return f"{code}/{kind}-{language}.{fmt}"
+
+
 def languages_for(code: str, kind: str) -> list[str]:
     """The jurisdiction's language, the authority's, and English, as shipped."""
     jurisdiction = registry.jurisdictions()[code]
@@ -188,6 +193,8 @@ def write_kit(
     work = partial(_write_group, out_dir=out_dir, fmt=fmt, fillable=fillable)
     files.make_dir(out_dir, mode=files.SHARED_DIR)
     with files.folder_lock(out_dir):  # a second kit or batch into the folder is refused
+        names = [kit_file(code, kind, language, fmt) for code, kind, language in wanted]
+        check_targets(out_dir, [*names, "index.html"], force=True)  # replaced: the CLI asks first
         run_groups(work, groups, jobs, collect)
         entries = [written[number] for number in sorted(written)]
         _write(out_dir, "index.html", index_html(entries, index_language).encode())
@@ -204,7 +211,7 @@ def _write_group(
         if stop_requested():
             break
         letter = blank_letter(code, kind, language, fillable=fillable)
-        entry = KitEntry(code, kind, language, f"{code}/{kind}-{language}.{fmt}")
+        entry = KitEntry(code, kind, language, kit_file(code, kind, language, fmt))
         if fmt == "pdf" and not fillable:
             laid_out.append((number, entry, pdf.layout(render_html(letter))[0]))
             continue
@@ -253,6 +260,28 @@ def _write(out_dir: Path, name: str, data: bytes) -> None:
     files.write_file(out_dir, name, data, mode=files.SHARED_FILE, replace=True)
 
 
+def check_targets(out_dir: Path, names: list[str], *, force: bool) -> None:
+    """Refuse (exit 2), before the first file is written, what would stop a kit half-way.
+
+    A link or a file where a folder goes, a file that exists (unless ``force``),
+    and, even with ``force``, a folder, a FIFO or a device where a file goes.
+    """
+    for name in names:
+        parts = files.name_parts(name)
+        for depth in range(1, len(parts)):
+            folder = out_dir.joinpath(*parts[:depth])
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                raise files.UnsafeFile(
+                    f"{folder} is a link or not a folder; dsr does not follow links, and "
+                    "writes only into folders of its own: remove it, or choose another folder"
+                )
+        target = out_dir / name
+        if not force and (target.is_symlink() or target.exists()):
+            raise files.OutputExists(f"{target} exists; use --force to replace it")
+        if not target.is_symlink():  # a link is replaced, never followed
+            files.check_regular(target)
+
+
 def write_sources(out_dir: Path, force: bool = False) -> list[Path]:
     """Copy the built-in templates and catalogs, for --template-dir adaptations.
 
@@ -263,22 +292,7 @@ def write_sources(out_dir: Path, force: bool = False) -> list[Path]:
         for folder, pattern in (("templates", "*.jinja"), ("locales", "*.po"))
         for path in sorted(resource_dir(folder).rglob(pattern))
     ]
-    # Everything that would stop the export is found before the first file is
-    # written: a link or a file where a folder goes, a file that exists, and
-    # (even with force) a folder, a FIFO or a device where a file goes.
-    for name, _ in sources:
-        parts = files.name_parts(name)
-        for depth in range(1, len(parts)):
-            folder = out_dir.joinpath(*parts[:depth])
-            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-                raise files.UnsafeFile(
-                    f"{folder} is a link or not a folder; dsr writes only into folders of its own"
-                )
-        target = out_dir / name
-        if not force and (target.is_symlink() or target.exists()):
-            raise files.OutputExists(f"{target} exists; use --force to replace it")
-        if not target.is_symlink():  # a link is replaced, never followed
-            files.check_regular(target)
+    check_targets(out_dir, [name for name, _ in sources], force=force)
     return [
         files.write_file(out_dir, name, path.read_bytes(), mode=files.SHARED_FILE, replace=force)
         for name, path in sources

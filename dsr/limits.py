@@ -119,3 +119,33 @@ def yaml_events(text: str, where: str) -> Iterator[Any]:
         if "maximum nesting depth" in str(error):  # libyaml's own limit, met reading ahead
             raise deep from None
         raise
+
+
+def yaml_problem(error: Exception, text: str) -> str:
+    """A YAML parser's error on one line, with where it is: "line 9, column 7: did not
+    find expected key (while parsing a block mapping at line 1, column 3)".
+
+    The parser's own message spans lines, each naming "<unicode string>".
+    """
+    import yaml
+
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem:
+        mark, context, opened = error.problem_mark, error.context, error.context_mark
+        found = error.problem
+        where = None if mark is None else (mark.line, mark.column)
+        if where is not None:
+            found = f"line {where[0] + 1}, column {where[1] + 1}: {found}"
+        if context and opened is not None and (opened.line, opened.column) != where:
+            found += f" ({context} at line {opened.line + 1}, column {opened.column + 1})"
+        elif context:
+            found += f" ({context})"
+        return found
+    if isinstance(error, yaml.reader.ReaderError) and isinstance(error.character, int):
+        # Its position counts bytes or characters, as the parser does: the first
+        # of its characters is where the reader stopped.
+        index = text.find(chr(error.character))
+        if index >= 0:
+            column = index - text.rfind("\n", 0, index)
+            line = text.count("\n", 0, index) + 1
+            return f"line {line}, column {column}: {str(error).splitlines()[0]}"
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())

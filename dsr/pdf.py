@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
 LOGGER = logging.getLogger("weasyprint")
+# The /Creator (and XMP CreatorTool) of every PDF dsr makes, whatever the template
+# says: a letter dsr wrote, or a copy of one, is known by it (dsr batch never
+# encloses one: it may be another member's letter).
+CREATOR = "dsr"
 
 
 def allowed_roots() -> tuple[Path, ...]:
@@ -176,6 +180,7 @@ def layout(document: str, options: dict[str, Any] | None = None) -> tuple[Any, l
             )
         except Exception as error:  # WeasyPrint raises many types; report them as ours
             raise RenderError(f"PDF rendering failed: {error}") from error
+    rendered.metadata.generator = CREATOR  # written as /Creator, by write_pdf and _split
     return rendered, [record.getMessage() for record in records]
 
 
@@ -372,6 +377,20 @@ def quiet_pypdf() -> None:
     logger.propagate = False
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
+
+
+def made_by_dsr(data: bytes) -> bool:
+    """Whether the PDF ``data`` names dsr as its creator: a letter dsr wrote (this
+    version or an earlier one), or a copy of one. A file pypdf cannot read is not."""
+    from pypdf import PdfReader
+
+    quiet_pypdf()
+    try:
+        info = PdfReader(io.BytesIO(data)).metadata
+        creator: object = info["/Creator"] if info is not None and "/Creator" in info else None
+    except Exception:  # pypdf raises many kinds on hostile files; appending reports them
+        return False
+    return isinstance(creator, str) and (creator == CREATOR or creator.startswith(CREATOR + " "))
 
 
 def read_pdf(path: Path) -> PdfReader:

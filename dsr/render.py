@@ -8,6 +8,7 @@ same settings, or msgids stop matching).
 from __future__ import annotations
 
 import html
+import os
 import re
 import traceback
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from markupsafe import Markup, escape
 
 from . import typography
 from .compose import postal_capitals
-from .errors import RenderError, UserTemplateError
+from .errors import InputError, RenderError, UserTemplateError
 from .i18n import after_salutation, date_line, filled_in_rule, first_day_ordinal, translations
 from .model import Letter
 from .plaintext import html_to_text
@@ -188,22 +189,41 @@ def render_html(letter: Letter, template_dir: Path | None = None) -> str:
         template = env.select_template(
             [f"letters/{letter.family}/{kind}.html.jinja", f"letters/{kind}.html.jinja"]
         )
-        document = template.render(letter=letter)
+        document = _rendered(template, letter, template_dir)
         unclosed = unclosed_markup(document) if template_dir is not None else None
         if unclosed:  # HTMLParser would take minutes over it
             raise failure(f"{template.filename}: the letter it makes has {unclosed}")
         return typeset_running_text(document, letter.language)
     except SecurityError as error:
-        where = _template_position(error)
+        where = _template_position(error, template_dir)
         raise failure(f"{where}: the template tried something unsafe ({error})") from error
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or error.name}, line {error.lineno}"
         raise failure(f"{where}: {error}") from error
     except jinja2.TemplateError as error:
-        raise failure(f"{_template_position(error)}: template error: {error}") from error
+        where = _template_position(error, template_dir)
+        raise failure(f"{where}: template error: {error}") from error
     except RecursionError as error:  # a macro calling itself
-        where = _template_position(error)
+        where = _template_position(error, template_dir)
         raise failure(f"{where}: the template calls itself too deeply") from None
+
+
+def _rendered(template: jinja2.Template, letter: Letter, template_dir: Path | None) -> str:
+    """The template's output. Whatever a user's template folder raises is a template
+    error (exit 2), naming its file and line: a template can call a value that is no
+    function (``dating`` once set), divide by zero, or give a filter what it cannot
+    take. In dsr's own templates it is dsr's fault, and stays as it is (exit 1)."""
+    try:
+        return template.render(letter=letter)
+    except (jinja2.TemplateError, RecursionError, OSError, InputError):
+        raise  # each has its message above, or in the CLI
+    except Exception as error:
+        if template_dir is None or isinstance(error.__cause__, KeyboardInterrupt):
+            raise
+        where = _template_position(error, template_dir)
+        raise UserTemplateError(
+            f"{where}: template error: {type(error).__name__}: {error}".rstrip(": ")
+        ) from error
 
 
 MARKUP = re.compile(r"(<[^>]*>)")
@@ -245,12 +265,19 @@ def typeset_running_text(document: str, language: str) -> str:
     return document[:start] + "".join(parts) + document[end:]
 
 
-def _template_position(error: BaseException) -> str:
-    """Where in a template an error arose: "letters/objection.html.jinja, line 12"."""
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".jinja"):
-            return f"{frame.filename}, line {frame.lineno}"
-    return "template"
+def _template_position(error: BaseException, template_dir: Path | None = None) -> str:
+    """Where in a template an error arose: "letters/objection.html.jinja, line 12".
+
+    The innermost line of the user's ``template_dir`` if the error passed one (a
+    dsr template it extends may be where it failed, but the user's is what to fix).
+    """
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".jinja")]
+    if template_dir is not None:
+        root = Path(os.path.realpath(template_dir))
+        frames = [f for f in frames if Path(f.filename).is_relative_to(root)] or frames
+    if frames:
+        return f"{frames[-1].filename}, line {frames[-1].lineno}"
+    return "template" if template_dir is None else f"the template folder {template_dir}"
 
 
 def render_text(letter: Letter, template_dir: Path | None = None) -> str:

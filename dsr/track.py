@@ -230,15 +230,63 @@ def _store() -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
-def _row(values: sqlite3.Row) -> Tracked:
-    """A request from its row, read by column name."""
+@dataclass(frozen=True)
+class Unreadable:
+    """A row of the store dsr cannot read: named, with the command that corrects it."""
+
+    id: int
+    problem: str
+    column: str | None = None  # the column at fault, where one is
+
+    def __str__(self) -> str:
+        fix = f"remove it with 'dsr track remove {self.id}'"
+        if self.column == "answered":
+            fix = f"correct it with 'dsr track answered {self.id} --date YYYY-MM-DD', or {fix}"
+        return (
+            f"the tracking store {database_path()} holds a request dsr cannot read: "
+            f"request {self.id} ({self.problem}); {fix}"
+        )
+
+
+class _BadColumn(ValueError):
+    """One column of a row holds what dsr does not write."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"{column}: {message}")
+        self.column = column
+
+
+def _read(values: sqlite3.Row) -> Tracked | Unreadable:
+    """A request from its row, read by column name; or what makes the row unreadable."""
     try:
         return _checked(_from_row(values))
+    except _BadColumn as error:
+        return Unreadable(values["id"], str(error), error.column)
     except (KeyError, IndexError, TypeError, ValueError, RecursionError) as error:
-        raise StoreError(
-            f"the tracking store {database_path()} holds a request dsr cannot read "
-            f"({type(error).__name__}: {error})"
-        ) from error
+        named = f"{type(error).__name__}: " if type(error) is not ValueError else ""
+        return Unreadable(values["id"], f"{named}{error}")
+
+
+def _row(values: sqlite3.Row) -> Tracked:
+    """A request from its row; StoreError (exit 2), naming the row, if dsr cannot read it."""
+    return _row_of(_read(values))
+
+
+def _row_of(found: Tracked | Unreadable) -> Tracked:
+    if isinstance(found, Unreadable):
+        raise StoreError(str(found))
+    return found
+
+
+def _day(column: str, value: Any) -> date:
+    """A date column as dsr writes it (ISO, within STORE_YEARS); else _BadColumn."""
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise _BadColumn(column, f"{value!r} is not a date") from None
+    if not STORE_YEARS[0] <= day.year <= STORE_YEARS[1]:
+        raise _BadColumn(column, f"the date {day.isoformat()} is out of range")
+    return day
 
 
 def _from_row(row: sqlite3.Row) -> Tracked:
@@ -255,13 +303,13 @@ def _from_row(row: sqlite3.Row) -> Tracked:
     return Tracked(
         id=id_, reference=reference, kind=kind, jurisdiction=jurisdiction,
         controller=controller, recipient=recipient, language=language,
-        sent=date.fromisoformat(sent), deadline=date.fromisoformat(deadline),
+        sent=_day("sent", sent), deadline=_day("deadline", deadline),
         inputs=json.loads(inputs), files=json.loads(files),
-        answered=date.fromisoformat(answered) if answered else None, verdict=verdict,
-        closed=bool(closed), reminded=date.fromisoformat(reminded) if reminded else None,
+        answered=_day("answered", answered) if answered else None, verdict=verdict,
+        closed=bool(closed), reminded=_day("reminded", reminded) if reminded else None,
         reminder_file=reminder_file,
         controller_complaint=(
-            date.fromisoformat(controller_complaint) if controller_complaint else None
+            _day("controller_complaint", controller_complaint) if controller_complaint else None
         ),
         controller_complaint_file=controller_complaint_file,
         controller_record=json.loads(controller_record) if controller_record else None,
@@ -292,13 +340,36 @@ def _checked(tracked: Tracked) -> Tracked:
         isinstance(k, str) and isinstance(v, str) for k, v in tracked.file_hashes.items()
     ):
         raise ValueError("file_hashes is not a table of checksums")
-    for when in (tracked.sent, tracked.deadline, tracked.answered, tracked.reminded):
-        if when is not None and not STORE_YEARS[0] <= when.year <= STORE_YEARS[1]:
-            raise ValueError(f"the date {when} is out of range")
-    return tracked
+    return tracked  # its dates were checked as they were read (_day)
 
 
-STORE_YEARS = (1990, 2200)  # dates dsr writes: letters of today, deadlines months ahead
+# Dates the store holds: letters of today, deadlines months ahead. Every date is
+# checked against them before it is stored (check_storable), as it is when read.
+STORE_YEARS = (1990, 2200)
+
+
+def out_of_range(day: date) -> bool:
+    return not STORE_YEARS[0] <= day.year <= STORE_YEARS[1]
+
+
+def check_storable(day: date, option: str) -> None:
+    """Refuse (exit 2, naming ``option``) a date the store could not read back."""
+    if out_of_range(day):
+        raise TrackingError(
+            f"{option}: {day.isoformat()} is out of range for tracking; use a date from "
+            f"{STORE_YEARS[0]} to {STORE_YEARS[1]}"
+        )
+
+
+def check_trackable(letter: Any, option: str = "--date") -> None:
+    """Refuse (exit 2) a letter whose date or deadline the store could not read back."""
+    check_storable(letter.date, option)
+    if out_of_range(letter.deadline):
+        raise TrackingError(
+            f"{option}: {letter.date.isoformat()} gives the deadline "
+            f"{letter.deadline.isoformat()}, which is out of range for tracking; use a date "
+            f"from {STORE_YEARS[0]} to {STORE_YEARS[1]}"
+        )
 
 
 def _sha256(path: Path) -> str | None:
@@ -346,6 +417,7 @@ def record(
     ``controller_record`` (dsr's format) is the company's, if it came from a
     file: reminders and complaints about the request then reach the same company.
     """
+    check_trackable(letter, "the letter's date")  # the CLI checks first, naming --date
     with _store() as connection:
         cursor = connection.execute(
             "INSERT INTO requests (reference, kind, jurisdiction, controller, recipient, "
@@ -370,10 +442,21 @@ def record(
 
 
 def all_requests() -> list[Tracked]:
+    """Every tracked request; StoreError (naming it) if one of them cannot be read."""
+    return [_row_of(found) for found in read_requests()]
+
+
+def read_requests() -> list[Tracked | Unreadable]:
+    """Every tracked request, or, for a row dsr cannot read, that row named.
+
+    One bad row (edited by hand, or a date an older dsr let in) leaves the
+    others listed and in the calendar; it is named with the command that
+    corrects or removes it.
+    """
     if not database_path().exists():
         return []
     with _store() as connection:
-        return [_row(r) for r in connection.execute("SELECT * FROM requests ORDER BY id")]
+        return [_read(r) for r in connection.execute("SELECT * FROM requests ORDER BY id")]
 
 
 def recorded_files() -> list[str]:
@@ -383,6 +466,11 @@ def recorded_files() -> list[str]:
     there is not followed. A missing store, or one dsr cannot read as its own,
     records none. dsr batch never encloses one of these in a row's letter.
     """
+    return [name for _, name in _recorded()]
+
+
+def _recorded() -> list[tuple[int | None, str]]:
+    """Each file the store records (as :func:`recorded_files`), with its request's id."""
     path = database_path()
     try:
         if files.check_regular(path) is None:
@@ -397,7 +485,7 @@ def recorded_files() -> list[str]:
         return []
     finally:
         connection.close()
-    found: list[str] = []
+    found: list[tuple[int | None, str]] = []
     for row in rows:
         columns = row.keys()
         names = [row[c] for c in ("reminder_file", "controller_complaint_file") if c in columns]
@@ -408,8 +496,57 @@ def recorded_files() -> list[str]:
                 continue
             if isinstance(value, list | dict):
                 names += list(value)
-        found += [name for name in names if isinstance(name, str) and os.path.isabs(name)]
+        request_id = row["id"] if "id" in columns and isinstance(row["id"], int) else None
+        found += [
+            (request_id, name) for name in names if isinstance(name, str) and os.path.isabs(name)
+        ]
     return found
+
+
+def refuse_own_file(output: Path, rewrites: tuple[int, str] | None = None) -> None:
+    """Refuse (exit 2, with or without --force) an output that is one of dsr's own
+    files: the tracking store, the manifest of what dsr stored, or a letter,
+    reminder or complaint the store tracks (a follow-up appends it only while it
+    holds what dsr wrote, and forget lists what the manifest names).
+
+    ``rewrites`` (request id, file) is the one file a follow-up may write again,
+    as :func:`rewritable` gives it: it records the new file in its place.
+    """
+    home = data_home()
+    own: list[tuple[str, Path, int | None]] = [
+        *(("the tracking store", home / name, None) for name in TRACKING_FILES),
+        ("dsr's list of the files it stored", home / MANIFEST, None),
+        *(
+            (f"the letter dsr tracks as request {request_id or '?'}", Path(name), request_id)
+            for request_id, name in _recorded()
+            if (request_id, name) != rewrites
+        ),
+    ]
+    for what, path, request_id in own:
+        if files.same_file(output, path):
+            untrack = (
+                f", or first stop tracking request {request_id} ('dsr track remove {request_id}')"
+                if request_id
+                else ""
+            )
+            raise files.UnsafeFile(
+                f"--output: {output} is also {what}; dsr never replaces it: choose another "
+                f"output file{untrack}"
+            )
+
+
+def rewritable(tracked: Tracked, column: str) -> tuple[int, str] | None:
+    """The file of ``tracked`` that a follow-up writing ``column`` (``reminder_file``,
+    ``controller_complaint_file``) may replace, as it records the new one there: its
+    own earlier one, unless that is also the request's letter or its other follow-up."""
+    mine, other = (
+        (tracked.reminder_file, tracked.controller_complaint_file)
+        if column == "reminder_file"
+        else (tracked.controller_complaint_file, tracked.reminder_file)
+    )
+    if mine is None or mine in tracked.files or mine == other:
+        return None
+    return (tracked.id, mine)
 
 
 def get(request_id: int) -> Tracked:
@@ -420,22 +557,36 @@ def get(request_id: int) -> Tracked:
     return _row(found)
 
 
-def mark_answered(request_id: int, when: date, verdict: str) -> None:
-    get(request_id)
+def _update(request_id: int, statement: str, values: tuple[Any, ...]) -> None:
+    """Run ``statement`` (ending ``WHERE id = ?``) on one request, which need not be
+    readable: answering, closing or removing is how an unreadable row is corrected."""
     with _store() as connection:
-        connection.execute(
-            "UPDATE requests SET answered = ?, verdict = ? WHERE id = ?",
-            (when.isoformat(), verdict, request_id),
-        )
+        if connection.execute(statement, (*values, request_id)).rowcount == 0:
+            raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
+
+
+def mark_answered(request_id: int, when: date, verdict: str) -> None:
+    check_storable(when, "the date of the answer")  # the CLI checks first, naming --date
+    if verdict not in VERDICTS:
+        raise TrackingError(f"the verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    _update(
+        request_id,
+        "UPDATE requests SET answered = ?, verdict = ? WHERE id = ?",
+        (when.isoformat(), verdict),
+    )
 
 
 def close(request_id: int) -> None:
-    get(request_id)
-    with _store() as connection:
-        connection.execute("UPDATE requests SET closed = 1 WHERE id = ?", (request_id,))
+    _update(request_id, "UPDATE requests SET closed = 1 WHERE id = ?", ())
+
+
+def remove(request_id: int) -> None:
+    """Stop tracking a request (its letters are kept): also one dsr cannot read."""
+    _update(request_id, "DELETE FROM requests WHERE id = ?", ())
 
 
 def mark_reminded(request_id: int, when: date, file: Path) -> None:
+    check_storable(when, "the date of the reminder")  # the CLI checks first, naming --date
     with _store() as connection:
         connection.execute(
             "UPDATE requests SET reminded = ?, reminder_file = ? WHERE id = ?",
@@ -446,6 +597,7 @@ def mark_reminded(request_id: int, when: date, file: Path) -> None:
 
 def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
     """Record that the member complained to the controller (s.164A DPA 2018)."""
+    check_storable(when, "the date of the complaint")  # the CLI checks first, naming --date
     with _store() as connection:
         connection.execute(
             "UPDATE requests SET controller_complaint = ?, controller_complaint_file = ? "

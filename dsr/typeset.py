@@ -718,7 +718,7 @@ def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:
     import pikepdf
     import typst
 
-    from .pdf import set_document_info
+    from .pdf import CREATOR, set_document_info
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         set_document_info(
@@ -729,7 +729,7 @@ def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:
             author=metadata.author,
             subject=metadata.description,
             keywords=metadata.keywords,
-            creator=metadata.generator,
+            creator=CREATOR,  # whatever the template says: how dsr's letters are known
             created=metadata.created,
             modified=metadata.modified,
         )

@@ -201,6 +201,7 @@ class Forgotten:
     kept: list[Path]  # files in the data folder dsr did not write
     batches: list[Path]  # folders dsr batch wrote members' letters into
     changed: list[Path] = field(default_factory=list)  # listed, but not what dsr wrote
+    home_kept: str | None = None  # why the data folder itself is kept, if it is
 
 
 def forget() -> Forgotten:
@@ -210,7 +211,10 @@ def forget() -> Forgotten:
     (the sha256 noted with it); one changed since, or listed without a
     sha256, is kept and listed in ``changed``. Anything else in the data
     folder is kept and listed; so are the batch folders dsr wrote into, whose
-    letters, report.csv and state file hold members' data.
+    letters, report.csv and state file hold members' data. The data folder and
+    its ``controllers/`` are removed only once empty, and only where dsr's own
+    manifest shows dsr stored something there: a folder set aside as DSR_HOME,
+    or a mount point, that dsr never wrote into is not dsr's to remove.
     """
     home = data_home()  # resolved once: the folder dsr wrote into, even through a link
     if not home.is_dir() or home.is_symlink():
@@ -231,7 +235,8 @@ def forget() -> Forgotten:
         elif (home / name).is_file() and not (home / name).is_symlink():
             changed.append(home / name)
     removed += [home / name for name in own if files.remove(home, name)]
-    for folder in (home / "controllers", home):
+    folders = [home / "controllers"] if any(STORED_NAME.fullmatch(n) for n in stored) else []
+    for folder in [*folders, *([home] if ours else [])]:
         if files.remove_empty_folder(folder):
             removed.append(folder)
     # Everything left is named: files, links (never followed) and empty folders.
@@ -243,7 +248,19 @@ def forget() -> Forgotten:
         else []
     )
     kept = [p for p in left if p not in changed]
-    return Forgotten(removed, kept, [Path(b) for b in batches if Path(b).is_dir()], changed)
+    home_kept = None
+    if home.exists():
+        if any(home.iterdir()):
+            home_kept = "it still holds what is listed above"
+        elif not removed:
+            home_kept = "dsr stored nothing there"
+        else:
+            home_kept = (
+                f"it is empty, but without its {MANIFEST} dsr cannot tell that it made it; "
+                "remove it yourself if it is not yours"
+            )
+    existing = [Path(b) for b in batches if Path(b).is_dir()]
+    return Forgotten(removed, kept, existing, changed, home_kept)
 
 
 def _manifest_is_ours(home: Path) -> bool:

@@ -31,7 +31,8 @@ ROWS = (
     'objection,DE,Alice A,"Hauptstraße 1, 10115 Berlin",a@example.org,2026-11-22\n'
 )
 TRACKED = "a file dsr wrote, which its tracking store records ('dsr track list')"
-COPY_IT = "copy the file you mean to enclose, and name the copy"
+# Attack review 11b #2: a copy of a letter dsr wrote names dsr as its creator too.
+NO_LETTER = "a letter dsr wrote cannot be enclosed in a batch row, and neither can a copy of it"
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -57,13 +58,14 @@ def test_2_a_row_never_encloses_a_letter_the_tracking_store_records(tmp_path: Pa
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "1")
     assert code == 2, output
     assert f"Error: row 1: enclose: single/alice.pdf: {TRACKED}" in output
-    assert COPY_IT in output
+    assert NO_LETTER in output
     assert not list(out.glob("0001-*"))
-    # A copy the NGO made on purpose is enclosed, and so is the letter by `dsr letter`.
+    # A copy is refused too (11b #2); the letter by `dsr letter` is enclosed.
     shutil.copy(alice, tmp_path / "alice-copy.pdf")
     source = complaint_rows(tmp_path, "alice-copy.pdf")
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "1")
-    assert code == 0, output
+    assert code == 2, output
+    assert "alice-copy.pdf: a letter dsr wrote (its PDF names dsr as its creator)" in output
     args = ["letter", *(f"--{key}={value}" for key, value in COMPLAINT.items())]
     code, output = invoke(*args, "--enclose", str(alice), "-o", str(tmp_path / "c.txt"))
     assert code == 0, output
@@ -86,8 +88,9 @@ def test_2_a_tracked_letter_moved_over_a_checked_annex_is_refused_as_it_is_read(
     out.mkdir()
     job = (1, request, "0001-m-complaint-de.pdf", "x")
     done = _render_group([job], str(out), "pdf", outputs=outputs)
-    assert done[0][4] == f"enclose: {consent.resolve()}: {TRACKED}; a row never encloses " + (
-        f"a file dsr wrote, which may be another member's letter: {COPY_IT}"
+    assert done[0][4].startswith(
+        f"enclose: {consent.resolve()}: {TRACKED}, which may be another member's letter: "
+        f"{NO_LETTER}"
     )
     assert not list(out.glob("*.pdf"))
 

@@ -653,3 +653,26 @@ def test_11_prose_lines_of_values_in_a_situation_are_accepted(
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 1
+
+
+def test_11_a_closing_quote_followed_by_text_is_refused_and_quotes_inside_text_kept(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """11a #11: '"Stop" he said' lost its quotes silently; a quote inside a cell's
+    text ('She said "stop"') stays text; a quoted "sep=;" line names the separator."""
+    head = "kind,jurisdiction,name,address,account-email,date,situation\n"
+    row = 'objection,DE,Erika M,"Hauptstrasse 1, 10115 Berlin",e@example.org,2026-11-22,'
+    source = tmp_path / "q.csv"
+    source.write_text(head + row + '"Stop" he said and I left\n', encoding="utf-8")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "line 2: a quote that closes a cell is followed by more text" in output
+    source.write_text(
+        '"sep=;"\n' + (head + row).replace(",", ";").replace('"Hauptstrasse 1; 10115 Berlin"',
+        "Hauptstrasse 1, 10115 Berlin") + 'She said "stop" to him\n',
+        encoding="utf-8",
+    )  # fmt: skip
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+    (letter,) = (tmp_path / "out").glob("*.txt")
+    assert 'She said "stop" to him' in " ".join(letter.read_text("utf-8").split())

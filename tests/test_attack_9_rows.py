@@ -76,8 +76,6 @@ def test_4_a_row_indented_into_a_situation_refuses_the_file(tmp_path: Path) -> N
         ("|\n    I work as a nurse.\n    date: 2026-11-22\n", 8, "'date:'"),
         # another member's row, as the block's own text
         ("|\n    I work as a nurse.\n    - name: Hans M\n", 8, "'- name:'"),
-        # keys spelled as a title-case header: two lines of them
-        ("|\n    I work as a nurse.\n    Name: Hans M\n    Account Email: h@x.org\n", 8, "'Name:'"),
         # a folded block and a quoted value that never closed swallow the same way
         (
             ">\n    I work as a nurse.\n      - name: Hans M\n        account-email: h@x.org\n",
@@ -231,3 +229,23 @@ def test_11_a_file_of_no_rows_is_refused(tmp_path: Path, name: str, content: str
     assert output.startswith(f"Error: {source}: no rows"), output
     assert "Wrote" not in output
     assert not out.exists()
+
+
+# Attack 11a #8 (MEDIUM): title lines ("Date: …", "Place: …", "Name: …") in a situation
+# were refused in a file whose keys are lower case; they are rows only where the file
+# itself writes its keys as titles.
+TITLED_ROW = (
+    "- Kind: objection\n  Jurisdiction: DE\n  Name: Erika M\n"
+    "  Address: Hauptstrasse 1, 10115 Berlin\n  Account Email: e@example.org\n"
+)
+
+
+def test_11_title_lines_are_text_in_a_file_of_lower_case_keys(tmp_path: Path) -> None:
+    value = "|\n    Incident 1\n    Date: 12.03.2024\n    Place: outside the hospital\n"
+    assert rows_of(tmp_path, member() + "  situation: " + value)
+
+
+def test_11_title_lines_are_a_row_in_a_file_of_title_keys(tmp_path: Path) -> None:
+    value = "|\n    I work as a nurse.\n    Name: Hans M\n    Account Email: h@x.org\n"
+    with pytest.raises(BatchFileError, match="row 1: line 8 reads like"):
+        rows_of(tmp_path, TITLED_ROW + "  Situation: " + value)

@@ -529,6 +529,7 @@ def test_25_a_batch_row_cannot_replace_its_own_annex(tmp_path: Path) -> None:
     source.write_text(json.dumps(row) + "\n", encoding="utf-8")
     code, output = invoke("batch", str(source), "-o", str(tmp_path), "--force")
     assert code == 2, output
-    # Refused as an annex from the folder dsr batch writes into (attack review 9b, #2).
-    assert f"Error: row 1: enclose: {annex.name}: inside {tmp_path}, a folder dsr " in output
+    # The folder the annexes are in cannot be the output: refused before anything is
+    # written (attack review 11b, #8; before, each row's annex was refused, 9b #2).
+    assert output.startswith(f"Error: --output: {tmp_path} is the batch file's folder ")
     assert annex.read_bytes() == before

@@ -422,10 +422,10 @@ def test_progress_counts_every_row_against_the_total(tmp_path: Path) -> None:
 
 
 def test_enclosed_pdfs_are_appended_to_each_rows_letter(tmp_path: Path) -> None:
-    from dsr.pdf import html_to_pdf
+    from tests.test_attack_9 import annex_pdf
 
-    annex = tmp_path / "earlier-request.pdf"
-    annex.write_bytes(html_to_pdf("<p>My earlier request of 1 September</p>")[0])
+    # Not made by dsr: a batch row never encloses a letter dsr wrote (attack review 11b #2).
+    annex = annex_pdf(tmp_path / "earlier-request.pdf", "My earlier request of 1 September")
     member = dict(zip(HEADER, GOOD[2], strict=True))  # a complaint, in Polish
     rows = [{**member, "enclose": annex.name}, {**member, "name": "Jan Nowak"}]
     source = tmp_path / "people.jsonl"

@@ -310,6 +310,16 @@ def test_track_commands_killed_or_interrupted_at_any_moment(tmp_path: Path, dsr_
         with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
             assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok", what
         # Run again: it works, and no temporary file is left beside the letters.
+        connection = sqlite3.connect(dsr_home / "tracking.sqlite3")
+        tracks = connection.execute(
+            "SELECT id FROM requests WHERE id > 1 AND files LIKE ?", (f"%{name}%",)
+        ).fetchone()
+        connection.close()
+        if tracks:  # the killed letter was tracked: dsr never replaces a tracked letter
+            again = run(*command, "-o", str(target), "--force", cwd=tmp_path)
+            assert again.returncode == 2, f"{what}\n{again.stderr}"
+            assert f"first stop tracking request {tracks[0]}" in again.stderr, what
+            assert run("track", "remove", str(tracks[0]), "--yes", cwd=tmp_path).returncode == 0
         again = run(*command, "-o", str(target), "--force", cwd=tmp_path)
         assert again.returncode == 0, f"{what}\n{again.stderr}"
         if survived is not None:  # what the killed run wrote is what a whole run writes

@@ -670,13 +670,14 @@ def test_a3_an_older_tracked_row_without_hashes_refuses_links_only(
 def test_a4_a_rows_enclosure_stays_in_the_batch_files_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dsr.pdf import html_to_pdf
+    from tests.test_attack_9 import annex_pdf
 
     batch = tmp_path / "batch"
     private = tmp_path / "private"
     batch.mkdir()
     private.mkdir()
-    pdf = html_to_pdf("<p>An earlier letter</p>")[0]
+    # Not made by dsr: a batch row never encloses a letter dsr wrote (attack review 11b #2).
+    pdf = annex_pdf(tmp_path / "earlier.pdf", "An earlier letter").read_bytes()
     (batch / "ok.pdf").write_bytes(pdf)
     (private / "secret.pdf").write_bytes(pdf)
     (batch / "out.pdf").symlink_to(private / "secret.pdf")

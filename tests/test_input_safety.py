@@ -581,8 +581,10 @@ def test_a_broken_pipe_ends_quietly() -> None:
 
 @pytest.mark.parametrize("where", ["defaults", "profile"])
 def test_enclose_as_one_string_in_a_toml_file_is_one_file(tmp_path: Path, where: str) -> None:
-    annex = tmp_path / "a.pdf"
-    assert run(*objection(annex))[0] == 0
+    from tests.test_attack_9 import annex_pdf
+
+    # Not a letter dsr wrote, which no batch encloses (attack review 11b, #2).
+    annex = annex_pdf(tmp_path / "a.pdf")
     settings_file = tmp_path / "settings.toml"
     settings_file.write_text(f'enclose = "{annex}"\n', encoding="utf-8")
     complaint = {**BASE, "kind": "complaint", "jurisdiction": "DE-BE"}
