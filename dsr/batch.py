@@ -223,6 +223,9 @@ def _key_of(line: str) -> tuple[str, str, str] | None:
     return name, how, found[0].strip()
 
 
+ROW_ONLY_FIELDS: Final = frozenset({"kind", "jurisdiction", "address", "account-email"})
+
+
 def _swallowed(text: str, event: Any, titled: bool = True) -> str:
     """Why the value ``event`` seems to hold a row or a key; or ''.
 
@@ -241,6 +244,7 @@ def _swallowed(text: str, event: Any, titled: bool = True) -> str:
     if end.line == start.line and text.find("{", start.index, end.index) < 0:
         return ""  # one line, its key's: no row can be inside
     titles: dict[str, tuple[int, str]] = {}  # fields written as titles, in one item
+    row_titles: dict[str, tuple[int, str]] = {}  # the same in the whole value
     for number, line in enumerate(YAML_BREAK.split(text[start.index : end.index]), start.line + 1):
         if _ITEM.match(line):
             titles = {}
@@ -249,8 +253,15 @@ def _swallowed(text: str, event: Any, titled: bool = True) -> str:
             continue
         name, how, shown = read
         if how == "title" and not titled:
-            continue
-        if how == "title":
+            # In a file of lower-case keys a title line is text ("Date: …", "Name: …",
+            # "Email: …" describing an incident or an account), unless the lines name
+            # what only a member's row has: two of kind, jurisdiction, address and
+            # account e-mail.
+            row_titles.setdefault(name, (number, shown))
+            if len(ROW_ONLY_FIELDS.intersection(row_titles)) < 2:
+                continue
+            number, shown = next(iter(row_titles.values()))
+        elif how == "title":
             titles.setdefault(name, (number, shown))
             if len(titles) < 2:
                 continue
@@ -511,13 +522,19 @@ def _csv_source(text: str) -> tuple[io.StringIO, int]:
 
 
 def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]:
-    """Each row of a CSV or TSV file as the header names its cells, or why it cannot be read."""
-    reader = csv.DictReader(_csv_source(text)[0], delimiter=_delimiter(text))
+    """Each row of a CSV or TSV file as the header names its cells, or why it cannot be read.
+
+    A row of empty cells (",,,,," at the end of a spreadsheet) is no row. A value
+    past the header's columns, or under a column without a name, is that row's
+    error (it would be dropped without a word); so is R's ``NA`` for a missing
+    value, which a letter would print as text.
+    """
+    reader = csv.reader(_csv_source(text)[0], delimiter=_delimiter(text))
     try:
-        fieldnames = reader.fieldnames
+        fieldnames = next(reader, None)
     except csv.Error as error:
         raise BatchFileError(f"{path}: the header row cannot be read: {error}") from error
-    if not fieldnames:
+    if not fieldnames or not any(name.strip() for name in fieldnames):
         raise BatchFileError(f"{path}: no header row")
     repeated = _repeated(fieldnames)
     if repeated is not None:
@@ -527,11 +544,36 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
         )
     while True:
         try:
-            yield next(reader)
+            cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:  # a field too long, say: this row only
             yield f"cannot be read as CSV: {error}"
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line, or a row of empty cells
+        yield _csv_cells(fieldnames, cells)
+
+
+def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any] | str:
+    """One CSV row as its header names its cells, or why it is not a member's row."""
+    if len(cells) > len(fieldnames) and any(cell.strip() for cell in cells[len(fieldnames) :]):
+        return (
+            f"has more values than the header has columns ({len(cells)} cells, "
+            f"{len(fieldnames)} columns): a value past the last column would be lost"
+        )
+    for number, (name, cell) in enumerate(zip(fieldnames, cells, strict=False), 1):
+        if not name.strip() and cell.strip():
+            return (
+                f"column {number} has no name in the header but holds {cell.strip()[:30]!r}: "
+                "name the column, or move the value to the column it belongs in"
+            )
+        if cell == "NA":
+            return (
+                f"{_column(name)}: 'NA' (R writes a missing value so): leave the cell empty "
+                '(in R: write.csv(..., na = ""))'
+            )
+    return {name: cell for name, cell in zip(fieldnames, cells, strict=False) if name.strip()}
 
 
 # Cells that may run over several lines (a CSV cell in quotes), and how many lines:
@@ -559,22 +601,24 @@ _KEY_COLUMNS: Final = ("kind", "jurisdiction", "date")
 
 def _a_row(cells: list[str], header: list[str]) -> bool:
     """Whether ``cells``, a line read as a row of its own, hold a member's values where
-    the header puts them: an e-mail address in an e-mail column, or two of a kind, a
-    jurisdiction and a date in their columns. Prose with commas, lists of accounts,
-    dates or countries has them anywhere but there."""
+    the header puts them: an e-mail address in an e-mail column (with two more cells),
+    or two of a kind, a jurisdiction and a date in their columns (with two more).
+    Prose with commas, lists of accounts, dates or countries has them elsewhere, or
+    fewer cells."""
 
     def at(column: str) -> str:
         number = header.index(column) if column in header else -1
         return cells[number] if 0 <= number < len(cells) else ""
 
-    if any(_EMAIL_CELL.fullmatch(at(column)) for column in _EMAIL_COLUMNS):
-        return True
+    given = sum(1 for cell in cells if cell)
+    if given >= 3 and any(_EMAIL_CELL.fullmatch(at(column)) for column in _EMAIL_COLUMNS):
+        return True  # a name, an address and the e-mail at least
     keys = [
         at("kind").lower() in KIND_NAMES,
         at("jurisdiction").upper() in jurisdictions(),
         bool(_DATE_CELL.fullmatch(at("date"))),
     ]
-    return sum(keys) >= 2
+    return given >= 4 and sum(keys) >= 2  # not "Access, DE, sent by post"
 
 
 def _rows_among(lines: list[str], header: list[str], delimiter: str) -> list[str]:
@@ -609,7 +653,7 @@ def _check_quotes(path: Path, text: str) -> None:
     source, skipped = _csv_source(text)
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     physical = io.StringIO(text, newline="").readlines()[skipped:]
-    crlf = "\r\n" in text
+    crlf = bool(physical) and physical[0].endswith("\r\n")  # the header's line ending
     header: list[str] = []
     while True:
         start = reader.line_num + 1
@@ -698,6 +742,12 @@ def _record_fault(
         return "a quote that closes a cell is followed by more text, not by a separator"
     if len(row) > len(header):
         return f"it has {len(row)} cells and the header {len(header)}"
+    for cell in row:
+        if "\n" in cell or "\r" in cell:
+            if cell.rstrip().endswith(delimiter):
+                # '"I object\nMember 2,"': the quote that closes it opened the next
+                # row's cell, whose row starts on its last line.
+                return "a cell over several lines ends with a separator just before its quote"
     own = _cells(lines[0], delimiter, plain_quotes=True)
     for column in _EMAIL_COLUMNS:
         if column in header and header.index(column) < len(own):
@@ -779,10 +829,6 @@ class BatchFile:
                 yield number, _built(_jsonl_row, line)
         else:
             for number, record in enumerate(_csv_records(self.path, self.text), start=1):
-                if isinstance(record, dict) and not any(
-                    isinstance(value, str) and value.strip() for value in record.values()
-                ):
-                    continue  # a row of empty cells (",,,,," at the end of a spreadsheet)
                 yield number, _built(_csv_row, record)
 
 
@@ -1176,7 +1222,12 @@ class OutputFolders:
         from .userdata import manifest
 
         found = set()
-        listed = [Path(f) for f in manifest()[1] if Path(f).is_absolute()]  # as remember_batch
+        listed = [
+            Path(f)
+            for f in manifest()[1]
+            if Path(f).is_absolute()  # as remember_batch
+            and any(os.path.lexists(Path(f) / name) for name in OWN_FILES)
+        ]  # a folder the manifest lists but that holds nothing of a batch's is not one
         for folder in (*listed, *more):
             try:
                 info = os.stat(folder)

@@ -737,6 +737,12 @@ def forget(yes: bool) -> None:
         )
     for path in done.kept:
         click.echo(f"Kept {shown(str(path))}: dsr did not write it.", err=True)
+    if done.more_kept:
+        click.echo(
+            f"Kept more files that dsr did not write in {shown(str(home))} (the first "
+            f"{len(done.kept)} are named): is DSR_HOME the folder you meant?",
+            err=True,
+        )
     if done.home_kept:
         click.echo(f"Kept {shown(str(home))}: {done.home_kept}.", err=True)
     for folder in done.batches:

@@ -118,7 +118,9 @@ def name_parts(name: str) -> list[str]:
 def _misleading(part: str) -> bool:
     """Whether one part of a name could leave the folder or mislead a reader.
 
-    Refused: control characters; line and paragraph separators (a file manager
+    Refused: a name of spaces only; control characters, bytes that are not
+    UTF-8, private-use characters, more than 4 marks on one letter; line and
+    paragraph separators (a file manager
     shows ``report\u2028.pdf\u2028.txt`` on three lines); format characters,
     such as the direction controls, U+200B ZERO WIDTH SPACE and U+00AD SOFT
     HYPHEN; and what is shown as nothing (Hangul fillers, U+034F). A joiner
@@ -126,12 +128,19 @@ def _misleading(part: str) -> bool:
     emoji's variation selector) is kept where it does its work: after a
     visible character outside ASCII, and for a joiner before one too.
     """
-    if part in ("", ".", ".."):
-        return True
+    stem = part.rsplit(".", 1)[0]
+    if part in ("", ".", "..") or not part.split() or (stem and not stem.split()):
+        return True  # nothing, or a name of spaces only (" .txt")
+    marks = 0
     for index, char in enumerate(part):
         category = unicodedata.category(char)
         before = part[index - 1] if index else ""
-        if category in ("Cc", "Zl", "Zp") or char in DIRECTION_CONTROLS or _blank(char):
+        # Cs: a byte that is not UTF-8 (kept as a lone surrogate); Co: private use,
+        # shown as an empty box; more than 4 marks on one letter overprint its line.
+        marks = marks + 1 if category in ("Mn", "Me") else 0
+        if category in ("Cc", "Cs", "Co", "Zl", "Zp") or marks > 4:
+            return True
+        if char in DIRECTION_CONTROLS or _blank(char):
             return True
         if _selector(char):
             if not _visible(before):

@@ -94,8 +94,12 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
 
 @jinja2.pass_context
 def _after_salutation(context: jinja2.runtime.Context, value: str) -> Markup:
-    """The letter's first words, lowered where the language goes on after a comma."""
-    text = after_salutation(str(value).strip(), context["letter"].language)
+    """The letter's first words, lowered where the language goes on after a comma;
+    a sentence that opens with the company's name keeps its capital."""
+    letter = context["letter"]
+    text = str(value).strip()
+    if not text.startswith(str(getattr(letter, "controller_name", "")) or "\0"):
+        text = after_salutation(text, letter.language)
     return Markup(text) if isinstance(value, Markup) else Markup.escape(text)
 
 

@@ -250,7 +250,7 @@ class BoundedEnvironment(SandboxedEnvironment):
     its output with ``concat``, as do macros and blocks inside it).
     """
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("finalize", self._finalize)
@@ -347,6 +347,14 @@ class BoundedEnvironment(SandboxedEnvironment):
             _charge(made)
         if operator == "+":
             _charge(_size(left) + _size(right))
+        if operator == "%" and isinstance(left, str):
+            # "%0900000000d" % 1, or "%0*d" % (900000000, 1): a width in the format
+            # or among its arguments would make a gigabyte in one step.
+            _check_format(left)
+            _check_arguments(right if isinstance(right, tuple) else (right,))
+            made = super().call_binop(context, operator, left, right)
+            _charge(_size(made))
+            return made
         return super().call_binop(context, operator, left, right)
 
     def call(

@@ -17,6 +17,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,10 @@ class Forgotten:
     batches: list[Path]  # folders dsr batch wrote members' letters into
     changed: list[Path] = field(default_factory=list)  # listed, but not what dsr wrote
     home_kept: str | None = None  # why the data folder itself is kept, if it is
+    more_kept: bool = False  # more was left than ``kept`` names (KEPT_NAMED at most)
+
+
+KEPT_NAMED = 100  # a DSR_HOME set to $HOME by mistake is not walked to its end
 
 
 def forget() -> Forgotten:
@@ -240,14 +245,14 @@ def forget() -> Forgotten:
         if files.remove_empty_folder(folder):
             removed.append(folder)
     # Everything left is named: files, links (never followed) and empty folders.
-    left = (
-        sorted(
-            p for p in home.rglob("*") if p.is_symlink() or not p.is_dir() or not any(p.iterdir())
-        )
-        if home.exists()
-        else []
+    found = (
+        p
+        for p in (home.rglob("*") if home.exists() else ())
+        if (p.is_symlink() or not p.is_dir() or not any(p.iterdir())) and p not in changed
     )
-    kept = [p for p in left if p not in changed]
+    kept = sorted(islice(found, KEPT_NAMED + 1))
+    more_kept = len(kept) > KEPT_NAMED
+    kept = kept[:KEPT_NAMED]
     home_kept = None
     if home.exists():
         if any(home.iterdir()):
@@ -259,8 +264,12 @@ def forget() -> Forgotten:
                 f"it is empty, but without its {MANIFEST} dsr cannot tell that it made it; "
                 "remove it yourself if it is not yours"
             )
-    existing = [Path(b) for b in batches if Path(b).is_dir()]
-    return Forgotten(removed, kept, existing, changed, home_kept)
+    # Named only while it still holds dsr batch's state file: a manifest that lists
+    # another folder ("/") was not written by a batch.
+    existing = [
+        Path(b) for b in batches if Path(b).is_dir() and os.path.lexists(Path(b) / BATCH_STATE_FILE)
+    ]
+    return Forgotten(removed, kept, existing, changed, home_kept, more_kept)
 
 
 def _manifest_is_ours(home: Path) -> bool:
@@ -291,6 +300,9 @@ def _manifest_is_ours(home: Path) -> bool:
 STORED_NAME = re.compile(r"controllers/[a-z0-9][a-z0-9-]*\.json")
 
 
+# dsr batch's state file in each folder it writes into (dsr.batch.STATE_FILE; a test
+# keeps them equal).
+BATCH_STATE_FILE = ".dsr-batch-state.jsonl"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The schema versions dsr has written (dsr.track.SCHEMA_VERSION; a test keeps them equal):
 # a store of a later version is not this dsr's to delete.

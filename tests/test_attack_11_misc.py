@@ -265,3 +265,30 @@ def test_13_a_yaml_error_is_one_readable_line(
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2, output
     assert output == f"Error: {message}\n"
+
+
+# Attack 12b #1 (MEDIUM): "%" formatting in a user template made 900 MB.
+@pytest.mark.parametrize(
+    "expression", ["('%0900000000d' % 1)|length", "('%0*d' % (900000000, 1))|length"]
+)
+def test_12_percent_formatting_in_a_user_template_is_bounded(
+    expression: str, tmp_path: Path
+) -> None:
+    from dsr.sandbox import BoundedEnvironment, TemplateTooCostly
+
+    environment = BoundedEnvironment()
+    with pytest.raises(TemplateTooCostly):
+        environment.from_string("{{ " + expression + " }}").render()
+    assert environment.from_string("{{ '%s, %d' % ('a', 3) }}").render() == "a, 3"
+
+
+# Attack 12b #4 (LOW): names not valid UTF-8, private use, stacked marks, only spaces.
+@pytest.mark.parametrize(
+    "name",
+    ["\udcff\udcfe.txt", "\U000f0000.txt", "a\u0338\u0338\u0338\u0338\u0338.txt", "\u00a0.txt", " .txt"],
+)  # fmt: skip
+def test_12_unreadable_or_blank_names_are_refused(name: str) -> None:
+    from dsr import files
+
+    with pytest.raises(files.UnsafeFile):
+        files.name_parts(name)

@@ -276,3 +276,27 @@ def test_5_a_follow_up_may_write_its_own_earlier_reminder_again(
         assert code == 2, output
         assert "is also the letter dsr tracks as request 1" in output
     assert reminder.read_bytes() == before
+
+
+def test_12_a_manifest_listing_a_folder_without_a_batch_names_nothing(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """12b #2 (LOW): a manifest line {"batch": "/"} made forget say "/ holds letters"."""
+    from dsr import batch, userdata
+
+    assert userdata.BATCH_STATE_FILE == batch.STATE_FILE
+    (dsr_home / "manifest.jsonl").write_text(json.dumps({"batch": "/"}) + "\n", encoding="utf-8")
+    assert batch.OutputFolders.known().listed == frozenset()
+    assert userdata.forget().batches == []
+
+
+def test_12_forget_names_at_most_a_hundred_files_it_keeps(tmp_path: Path, dsr_home: Path) -> None:
+    """12b #3 (LOW): DSR_HOME=/usr listed 123,016 files after an 8 s walk."""
+    from dsr import userdata
+
+    for number in range(150):
+        (dsr_home / f"notes-{number}.txt").write_text("mine", encoding="utf-8")
+    done = userdata.forget()
+    assert len(done.kept) == userdata.KEPT_NAMED
+    assert done.more_kept
+    assert len(list(dsr_home.iterdir())) == 150  # nothing of the user's removed

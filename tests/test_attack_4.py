@@ -376,7 +376,7 @@ def test_8_rows_with_an_e_mail_or_a_date_are_never_text_of_a_cell(
         ("name,jurisdiction,address,account-email,situation", "Member {i},DE,Street {i},m{i}@example.org"),
         ("Name,Account Email,Address,Situation", "Member {i},m{i}@example.org,Street {i}"),
         ("name,kind,jurisdiction,address,situation", "Member {i},objection,DE,Street {i}"),
-        ("name,date,jurisdiction,address,situation", "Member {i},22.11.2026,DE"),
+        ("name,date,jurisdiction,address,situation", "Member {i},22.11.2026,DE,Street {i}"),
     ],
 )  # fmt: skip
 def test_9_two_cell_rows_are_never_text_of_a_cell(
@@ -676,3 +676,78 @@ def test_11_a_closing_quote_followed_by_text_is_refused_and_quotes_inside_text_k
     assert code == 0, output
     (letter,) = (tmp_path / "out").glob("*.txt")
     assert 'She said "stop" to him' in " ".join(letter.read_text("utf-8").split())
+
+
+# Attack 12a (HIGH): a row pasted one block to the right, values under columns without
+# a name, R's NA; (MEDIUM) empty rows reported "pending"; a CR-only file with a CR LF in
+# a quoted cell; a stray quote closed by the next row's opening quote at a line's end.
+ROWS_12 = {
+    "shifted.csv": "kind,jurisdiction,name,address,account-email,situation\n"
+    "objection,DE,Member 1,Hauptstrasse 1 10115 Berlin,m1@example.org,I object\n"
+    ",,,,,,objection,DE,Member 2,Hauptstrasse 2 10115 Berlin,m2@example.org,I object\n",
+    "unnamed.csv": "kind,jurisdiction,name,address,account-email,,\n"
+    "objection,DE,Member 1,Hauptstrasse 1 10115 Berlin,m1@example.org,My stalker finds me,\n",
+    "r-na.csv": '"kind","jurisdiction","name","address","account-email","situation"\n'
+    '"objection","DE","Erika M","Hauptstrasse 1, 10115 Berlin","e@example.org",NA\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROWS_12))
+def test_12_a_value_that_would_be_lost_is_that_row_s_error(
+    name: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / name
+    source.write_text(ROWS_12[name], encoding="utf-8")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    report = (tmp_path / "out" / "report.csv").read_text("utf-8")
+    assert "pending" not in report
+    assert ",error," in report
+    assert "past the last column" in output or "no name" in output or "'NA'" in output
+
+
+def test_12_empty_rows_are_no_rows_and_never_pending(tmp_path: Path, dsr_home: Path) -> None:
+    source = tmp_path / "tail.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email\n"
+        "objection,DE,Erika M,Hauptstrasse 1 10115 Berlin,e@example.org\n,,,,\n,,,,\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+        assert code == 0, output
+        report = (tmp_path / "out" / "report.csv").read_text("utf-8").splitlines()
+        assert len(report) == 2, report  # the header and Erika's row
+
+
+def test_12_a_cr_only_file_with_a_crlf_inside_quotes_is_read(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "mac.csv"
+    source.write_bytes(
+        b"kind;jurisdiction;name;address;account-email\r"
+        b'objection;DE;Erika M;"c/o Muster\r\nHauptstrasse 1, 10115 Berlin";e@example.org\r'
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+
+
+def test_12_a_stray_quote_closed_by_the_next_rows_opening_quote_refuses_the_file(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "lead.csv"
+    source.write_text(
+        "name,address,account-email,situation\n"
+        'Mallory,Hauptstrasse 1 10115 Berlin,m@example.org,"I object\n'
+        'Member 2,"\nHauptstrasse 2\n10115 Berlin",m2@example.org,I am a teacher\n',
+        encoding="utf-8",
+    )
+    defaults = tmp_path / "def.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()

@@ -249,3 +249,15 @@ def test_11_title_lines_are_a_row_in_a_file_of_title_keys(tmp_path: Path) -> Non
     value = "|\n    I work as a nurse.\n    Name: Hans M\n    Account Email: h@x.org\n"
     with pytest.raises(BatchFileError, match="row 1: line 8 reads like"):
         rows_of(tmp_path, TITLED_ROW + "  Situation: " + value)
+
+
+def test_12_a_title_case_row_indented_into_a_lower_case_file_is_refused(tmp_path: Path) -> None:
+    """12a #3 (HIGH): Hans's row, written with title keys, vanished into Erika's block."""
+    value = (
+        "|\n    I am a nurse.\n    - Kind: objection\n      Jurisdiction: DE\n"
+        "      Name: Hans M\n      Account-Email: h@example.org\n"
+    )
+    with pytest.raises(BatchFileError, match="row 1: line 8 reads like"):
+        rows_of(tmp_path, member() + "  situation: " + value)
+    harasser = "|\n    The account:\n    Name: Hans M\n    Email: bad@example.org\n"
+    assert rows_of(tmp_path, member() + "  situation: " + harasser)

@@ -674,6 +674,8 @@ def test_every_letter_goes_on_in_lower_case_after_the_salutation(language: str) 
         if opening is None:
             continue
         first = paragraphs[opening + 1]
+        for later in paragraphs[opening + 2 :]:  # a sentence after a full stop: a capital
+            assert not later[:1].islower(), (language, code, kind, later[:60])
         if first.startswith(letter.controller_name) or not first[:1].isalpha():
             continue
         assert first[:1].islower(), (language, code, kind, first[:60])
