@@ -273,6 +273,9 @@ def test_follow_up_states_the_request_actually_made(
     for read in (typst_text, weasyprint_text):
         text = flat(read(letter))
         markers = {**MARKERS, Kind.OBJECTION: LEVERS[letter.request_objection_lever]}
+        if letter.family in ("ca", "qc"):  # PIPEDA's and Quebec's "personal information"
+            markers[Kind.ERASURE] = "to destroy, erase or make anonymous my personal information"
+            markers[Kind.ACCESS] = "in writing for access to my personal information"
         assert markers[request_kind] in text, (read.__name__, text)
         for other, marker in markers.items():
             if other is not request_kind:
