@@ -223,7 +223,7 @@ def _key_of(line: str) -> tuple[str, str, str] | None:
     return name, how, found[0].strip()
 
 
-ROW_ONLY_FIELDS: Final = frozenset({"kind", "jurisdiction", "address", "account-email"})
+ROW_ONLY_FIELDS: Final = frozenset({"kind", "jurisdiction", "name", "address", "account-email"})
 
 
 def _swallowed(text: str, event: Any, titled: bool = True) -> str:
@@ -245,9 +245,11 @@ def _swallowed(text: str, event: Any, titled: bool = True) -> str:
         return ""  # one line, its key's: no row can be inside
     titles: dict[str, tuple[int, str]] = {}  # fields written as titles, in one item
     row_titles: dict[str, tuple[int, str]] = {}  # the same in the whole value
+    opened_item: tuple[int, str] | None = None  # an item opening with a title ("- Name:")
     for number, line in enumerate(YAML_BREAK.split(text[start.index : end.index]), start.line + 1):
         if _ITEM.match(line):
             titles = {}
+            opened_item = None
         read = _key_of(line)
         if read is None:
             continue
@@ -255,12 +257,16 @@ def _swallowed(text: str, event: Any, titled: bool = True) -> str:
         if how == "title" and not titled:
             # In a file of lower-case keys a title line is text ("Date: …", "Name: …",
             # "Email: …" describing an incident or an account), unless the lines name
-            # what only a member's row has: two of kind, jurisdiction, address and
-            # account e-mail.
+            # what only a member's row has (two of kind, jurisdiction, name, address
+            # and account e-mail), or an item opens with a title ("- Name: …") and
+            # another title follows in it.
             row_titles.setdefault(name, (number, shown))
-            if len(ROW_ONLY_FIELDS.intersection(row_titles)) < 2:
+            opened_item = opened_item or (number, shown) if shown.startswith("-") else opened_item
+            follows = opened_item is not None and opened_item[0] < number
+            if len(ROW_ONLY_FIELDS.intersection(row_titles)) < 2 and not follows:
                 continue
-            number, shown = next(iter(row_titles.values()))
+            first = opened_item if follows and opened_item else None
+            number, shown = first or next(iter(row_titles.values()))
         elif how == "title":
             titles.setdefault(name, (number, shown))
             if len(titles) < 2:
@@ -555,6 +561,14 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
         yield _csv_cells(fieldnames, cells)
 
 
+# A missing value as R, pandas, databases and spreadsheets write it, or a formula's error:
+# printed in a letter as if the member had written it.
+MISSING_VALUES: Final = frozenset(
+    {"NA", "N/A", "#N/A", "nan", "NaN", "NULL", "None", "#VALUE!", "#REF!", "#DIV/0!",
+     "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)  # fmt: skip
+
+
 def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any] | str:
     """One CSV row as its header names its cells, or why it is not a member's row."""
     if len(cells) > len(fieldnames) and any(cell.strip() for cell in cells[len(fieldnames) :]):
@@ -564,14 +578,21 @@ def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any]
         )
     for number, (name, cell) in enumerate(zip(fieldnames, cells, strict=False), 1):
         if not name.strip() and cell.strip():
+            index = number == 1 and cell.strip().isdigit()
             return (
                 f"column {number} has no name in the header but holds {cell.strip()[:30]!r}: "
-                "name the column, or move the value to the column it belongs in"
+                + (
+                    "a row number, as pandas' to_csv() and R's write.csv() add: export "
+                    "without it (index=False, row.names=FALSE)"
+                    if index
+                    else "name the column, or move the value to the column it belongs in"
+                )
             )
-        if cell == "NA":
+        if cell.strip() in MISSING_VALUES:
             return (
-                f"{_column(name)}: 'NA' (R writes a missing value so): leave the cell empty "
-                '(in R: write.csv(..., na = ""))'
+                f"{_column(name)}: {cell.strip()!r} is how a program writes a missing value or "
+                "a formula's error, not a member's text: leave the cell empty (in R: "
+                'write.csv(..., na = ""); in pandas: to_csv(..., na_rep=""))'
             )
     return {name: cell for name, cell in zip(fieldnames, cells, strict=False) if name.strip()}
 
@@ -610,6 +631,8 @@ def _a_row(cells: list[str], header: list[str]) -> bool:
         number = header.index(column) if column in header else -1
         return cells[number] if 0 <= number < len(cells) else ""
 
+    if cells and cells[0][:1] in ("-", "*", "\u2022", "\u2013", "\u2014"):
+        return False  # an item of a list in the text ("- Instagram, bad@example.com, …")
     given = sum(1 for cell in cells if cell)
     if given >= 3 and any(_EMAIL_CELL.fullmatch(at(column)) for column in _EMAIL_COLUMNS):
         return True  # a name, an address and the e-mail at least
@@ -653,7 +676,7 @@ def _check_quotes(path: Path, text: str) -> None:
     source, skipped = _csv_source(text)
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     physical = io.StringIO(text, newline="").readlines()[skipped:]
-    crlf = bool(physical) and physical[0].endswith("\r\n")  # the header's line ending
+    header_end = _line_end(physical[0]) if physical else ""
     header: list[str] = []
     while True:
         start = reader.line_num + 1
@@ -690,11 +713,13 @@ def _check_quotes(path: Path, text: str) -> None:
             continue  # one cell too long: that row's own error
         first, last = start + skipped, reader.line_num + skipped
         lines = physical[start - 1 : reader.line_num]
-        if crlf and lines and lines[-1].endswith("\r") and not lines[-1].endswith("\r\n"):
+        ends = _line_end(lines[-1]) if lines else ""
+        if ends and ends != header_end:
             raise BatchFileError(
-                f"{path}: line {last} ends with a carriage return (CR) alone, though the file's "
-                "lines end with CR LF: a line break typed inside a cell without quotes splits "
-                "its row in two; put that cell in quotes, or remove the break, and run again"
+                f"{path}: line {last} ends with {_END_NAMES[ends]}, though the header's line "
+                f"ends with {_END_NAMES[header_end]}: a line break typed inside a cell without "
+                "quotes splits its row in two; put that cell in quotes (or remove the break), "
+                "or save the file with one kind of line ending, and run again"
             )
         if reader.line_num == start:
             if not header:
@@ -727,6 +752,14 @@ def _check_quotes(path: Path, text: str) -> None:
                 f"over them, but {fault}: a stray quote would make members' rows text of "
                 f'that cell; check the quotes (") from line {first} and run again'
             )
+
+
+_END_NAMES: Final = {"\r\n": "CR LF", "\n": "LF", "\r": "CR"}
+
+
+def _line_end(line: str) -> str:
+    """How ``line`` ends: CR LF, LF, CR, or not at all (the file's last line)."""
+    return next((end for end in ("\r\n", "\n", "\r") if line.endswith(end)), "")
 
 
 def _record_fault(

@@ -627,7 +627,7 @@ def test_11_a_carriage_return_alone_in_a_crlf_file_refuses_it(
     )
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2, output
-    assert "line 2 ends with a carriage return (CR) alone" in output
+    assert "line 2 ends with CR, though the header's line ends with CR LF" in output
     assert not (tmp_path / "out").exists()
 
 
@@ -751,3 +751,69 @@ def test_12_a_stray_quote_closed_by_the_next_rows_opening_quote_refuses_the_file
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
+
+
+# Attack 13a (HIGH): a line break of another kind inside an unquoted cell split a row and
+# wrote half a letter; pandas' nan, Excel's #N/A, NULL printed as text; (LOW) an index
+# column; (MEDIUM) a list of accounts with a date after the e-mail refused.
+@pytest.mark.parametrize(
+    ("header_end", "inner"), [(b"\n", b"\r"), (b"\n", b"\r\n"), (b"\r\n", b"\n")]
+)
+def test_13_a_line_break_of_another_kind_outside_quotes_refuses_the_file(
+    header_end: bytes, inner: bytes, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "mixed.csv"
+    source.write_bytes(
+        b"kind,jurisdiction,name,address,account-email,situation" + header_end
+        + b"objection,DE,Member 1,Hauptstrasse 1 10115 Berlin,m1@example.org,I work nights"
+        + inner + b"and patients wait for me" + header_end
+    )  # fmt: skip
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "line 2 ends with" in output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("marker", ["nan", "NaN", "#N/A", "NULL", "None", "#VALUE!"])
+def test_13_missing_value_markers_are_that_row_s_error(
+    marker: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "p.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email,situation\n"
+        f"objection,DE,Erika M,Hauptstrasse 1 10115 Berlin,e@example.org,{marker}\n",
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert f"situation: {marker!r} is how a program writes a missing value" in output
+    assert not list((tmp_path / "out").glob("*.txt"))
+
+
+def test_13_an_index_column_is_named_as_one(tmp_path: Path, dsr_home: Path) -> None:
+    source = tmp_path / "idx.csv"
+    source.write_text(
+        ",kind,jurisdiction,name,address,account-email\n"
+        "0,objection,DE,Erika M,Hauptstrasse 1 10115 Berlin,e@example.org\n",
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "index=False, row.names=FALSE" in output
+
+
+def test_13_a_list_of_accounts_with_more_cells_is_text(tmp_path: Path, dsr_home: Path) -> None:
+    source = tmp_path / "form.csv"
+    source.write_text(
+        "name,account-email,address,situation\n"
+        'Erika M,e@example.org,"Hauptstrasse 1\n10115 Berlin","Accounts that harass me:\n'
+        '- Instagram, bad1@example.com, since March 2024\n- TikTok, bad2@example.net, since May"\n',
+        encoding="utf-8",
+    )
+    defaults = tmp_path / "def.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 0, output

@@ -105,13 +105,22 @@ def test_2_no_file_from_a_folder_dsr_batch_writes_into(
     }
     if mark in marks:
         (letters / marks[mark][0]).write_text(marks[mark][1], encoding="utf-8")
-    if mark == "manifest":  # its state file and report deleted, still listed
+    if mark == "manifest":  # its state file and report deleted, still listed: the letter
+        # in it is known by dsr's mark on it (a listed folder without a batch's files is
+        # not one: attack 12b #2, a manifest listing "/")
         line = json.dumps({"batch": str(letters.resolve())}) + "\n"
         (dsr_home / "manifest.jsonl").write_text(line, encoding="utf-8")
+        with pikepdf.open(letters / name, allow_overwriting_input=True) as marked:
+            marked.docinfo["/Creator"] = "dsr"
+            marked.save(letters / name)
     out = letters if mark == "this run" else tmp_path / "out"  # holds the lock while it runs
     source = complaint_rows(tmp_path, f"letters/{name}")
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "1")
     assert code == 2, output
+    if mark == "manifest":
+        assert f"Error: row 1: enclose: letters/{name}: " in output
+        assert "a letter dsr wrote" in output
+        return
     assert f"Error: row 1: enclose: letters/{name}: inside " in output
     assert COPY_IT_OUT in output
 

@@ -261,3 +261,18 @@ def test_12_a_title_case_row_indented_into_a_lower_case_file_is_refused(tmp_path
         rows_of(tmp_path, member() + "  situation: " + value)
     harasser = "|\n    The account:\n    Name: Hans M\n    Email: bad@example.org\n"
     assert rows_of(tmp_path, member() + "  situation: " + harasser)
+
+
+def test_13_an_item_opening_with_a_title_and_another_title_is_a_row(tmp_path: Path) -> None:
+    """13a #1 (HIGH): '- Name: …' then 'Account-Email: …' in one item, in a file of
+    lower-case keys (kind and jurisdiction from --defaults) vanished into a block."""
+    value = (
+        "|\n    I am a nurse.\n    - Name: Hans M\n      Account-Email: h@example.org\n"
+        "      Situation: I am a teacher.\n"
+    )
+    with pytest.raises(BatchFileError, match="row 1: line 8 reads like"):
+        rows_of(tmp_path, member() + "  situation: " + value)
+    accounts = (
+        "|\n    Accounts:\n    - Email: bad@example.org\n    - Profile URL: https://x.example\n"
+    )
+    assert rows_of(tmp_path, member() + "  situation: " + accounts)
