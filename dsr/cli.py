@@ -1455,10 +1455,10 @@ def _rows(what: str) -> list[dict[str, Any]]:
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> None:
-    def cell(value: Any) -> str:
+    def cell(value: Any) -> str:  # stored or imported text: escaped, one line per row
         if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
-        return "" if value is None else str(value)
+            return shown(", ".join(str(v) for v in value))
+        return "" if value is None else shown(str(value))
 
     widths = {c: max(len(c), *(len(cell(r[c])) for r in rows)) for c in columns}
     click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())

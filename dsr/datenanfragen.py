@@ -8,8 +8,11 @@ become a postal letter is reported with a reason instead of being guessed at.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +25,8 @@ from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
 
 from .errors import InputError, RegistryError
-from .limits import LimitError, load_json, read_limited
+from .files import FileError, NotRegular, open_regular
+from .limits import MAX_RECORD_BYTES, LimitError, load_json, read_limited
 
 DATASET_DATE = date(2026, 7, 21)
 """Date of the datenanfragen/data commit the records come from (0a29c3d6).
@@ -300,9 +304,32 @@ def _convert(
     }
 
 
-def _read(path: Path) -> Any:
+def _read_in_folder(path: Path) -> bytes:
+    """A record file of a folder being imported: a regular file in it, opened
+    without following a link, which may lead anywhere on the machine."""
+    link = f"{path}: a link; dsr does not follow links out of {path.parent}"
     try:
-        text = read_limited(path).decode("utf-8")
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            raise LimitError(link)
+        fd = open_regular(path)  # a link swapped in since is refused (O_NOFOLLOW)
+    except NotRegular as error:
+        raise LimitError(f"{path}: not a regular file") from error
+    except FileError as error:
+        raise LimitError(link) from error
+    except OSError as error:
+        raise LimitError(
+            link if error.errno == errno.ELOOP else f"{path}: cannot read: {error.strerror}"
+        ) from error
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_RECORD_BYTES + 1)
+    if len(data) > MAX_RECORD_BYTES:
+        raise LimitError(f"{path}: larger than the limit of {MAX_RECORD_BYTES:,} bytes")
+    return data
+
+
+def _read(path: Path, in_folder: bool = False) -> Any:
+    try:
+        text = (_read_in_folder(path) if in_folder else read_limited(path)).decode("utf-8")
         return load_json(text, str(path))
     except UnicodeDecodeError as error:
         raise DatenanfragenError(f"not UTF-8 text: {error}", path) from error
@@ -317,8 +344,8 @@ def load_record(path: Path, last_verified: date = DATASET_DATE) -> dict[str, Any
     return _load(path, last_verified)[1]
 
 
-def _load(path: Path, last_verified: date) -> tuple[str, dict[str, Any]]:
-    data = _read(path)
+def _load(path: Path, last_verified: date, in_folder: bool = False) -> tuple[str, dict[str, Any]]:
+    data = _read(path, in_folder)
     if not isinstance(data, dict):
         raise DatenanfragenError(f"not a JSON object but a {type(data).__name__}", path)
     try:
@@ -330,7 +357,9 @@ def _load(path: Path, last_verified: date) -> tuple[str, dict[str, Any]]:
 def import_directory(directory: Path, last_verified: date = DATASET_DATE) -> ImportReport:
     """Convert every ``*.json`` in a folder, in name order, skipping bad files with reasons.
 
-    One broken record must not keep the user from the other thousands.
+    One broken record must not keep the user from the other thousands. Only
+    regular files in the folder are read: a link (which may lead anywhere on
+    the machine) is skipped, never followed.
     """
     if not directory.is_dir():
         raise DatenanfragenError("not a directory", directory)
@@ -339,7 +368,7 @@ def import_directory(directory: Path, last_verified: date = DATASET_DATE) -> Imp
     skipped: list[Skipped] = []
     for path in sorted(directory.glob("*.json")):
         try:
-            slug, record = _load(path, last_verified)
+            slug, record = _load(path, last_verified, in_folder=True)
         except DatenanfragenError as error:
             skipped.append(Skipped(str(path), error.reason))
             continue

@@ -14,6 +14,7 @@ import contextvars
 import functools
 import os
 import re
+import string
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -124,10 +125,43 @@ def _check_arguments(args: Iterable[Any]) -> None:
             raise TemplateTooCostly(f"the number {value} is too large (at most {MAX_SIZE:,})")
 
 
-def _check_format(text: Any) -> None:
-    """``"%0999999999d"`` or ``"{:>999999999}"`` would make a gigabyte in one step."""
-    if isinstance(text, str) and _LONG_NUMBER.search(text):
+_DIGITS = re.compile(r"\s*[+-]?\d{7,}\s*")  # an argument that could be such a width
+
+
+def _check_format(text: Any, fields: bool = False) -> None:
+    """``"%0999999999d"`` or ``"{:>999999999}"`` would make a gigabyte in one step.
+
+    With ``fields`` (``str.format``), a replacement field nested in a format
+    spec (``"{0:{1}}"``) is refused too: its width comes from an argument,
+    which text built at run time (``'90000' ~ '0000'``) can make huge.
+    """
+    if not isinstance(text, str):
+        return
+    if _LONG_NUMBER.search(text):
         raise TemplateTooCostly(f"a format string asks for a width over {MAX_SIZE:,}")
+    if fields and "{" in text:
+        try:
+            specs = [spec for _, _, spec, _ in string.Formatter().parse(text) if spec]
+        except ValueError:
+            return  # not a format string: str.format refuses it itself
+        if any("{" in spec for spec in specs):
+            raise TemplateTooCostly(
+                "a format string takes its width from an argument ('{0:{1}}'); "
+                "write the width in the format string"
+            )
+
+
+def _check_format_arguments(args: Iterable[Any], kwargs: dict[str, Any] | None = None) -> None:
+    """Refuse a text argument of a format (or a value of its mapping) that is a number
+    of 7 or more digits."""
+    values = [*args, *(kwargs or {}).values()]
+    values += [item for value in values if isinstance(value, dict) for item in value.values()]
+    for value in values:
+        if isinstance(value, str) and _DIGITS.fullmatch(value):
+            raise TemplateTooCostly(
+                f"a format's text argument is a number of {len(value.strip()):,} digits, "
+                f"which could be a width over {MAX_SIZE:,}; pass it through ~ instead"
+            )
 
 
 class ConfinedLoader(jinja2.BaseLoader):
@@ -352,6 +386,7 @@ class BoundedEnvironment(SandboxedEnvironment):
             # or among its arguments would make a gigabyte in one step.
             _check_format(left)
             _check_arguments(right if isinstance(right, tuple) else (right,))
+            _check_format_arguments(right if isinstance(right, tuple) else (right,))
             made = super().call_binop(context, operator, left, right)
             _charge(_size(made))
             return made
@@ -368,7 +403,8 @@ class BoundedEnvironment(SandboxedEnvironment):
         _check_arguments(kwargs.values())
         if getattr(__obj, "__name__", "") in ("format", "format_map"):
             method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
-            _check_format(getattr(method, "__self__", None))
+            _check_format(getattr(method, "__self__", None), fields=True)
+            _check_format_arguments(args, kwargs)
         name = getattr(__obj, "__name__", "")
         _check_amplifier(name, getattr(__obj, "__self__", None), args)
         _charge(1)
@@ -387,6 +423,7 @@ def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
         _check_arguments(kwargs.values())
         if function.__name__ == "do_format":
             _check_format(next((a for a in args if isinstance(a, str)), None))
+            _check_format_arguments(args[1:], kwargs)
         _check_amplifier(function.__name__, None, args, kwargs)
         _charge(1)
         if passes is _PassArg.context:

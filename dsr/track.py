@@ -19,6 +19,7 @@ from typing import Any
 
 from . import files
 from .errors import InputError
+from .pdf import made_by_dsr
 from .text import printable
 from .userdata import MANIFEST, TRACKING_FILES, data_home, note_stored, private_home
 
@@ -639,8 +640,10 @@ def annexes(tracked: Tracked, paths: list[str]) -> list[str]:
     """The tracked PDFs to append, each still the file dsr wrote; otherwise refused (exit 2).
 
     A file at a tracked path may have been replaced since: a link to another
-    member's letter, a hard link, other contents. Rows tracked before hashes
-    were kept are checked for links only.
+    member's letter, a hard link, other contents. A path the store lists
+    without a sha256 (a row tracked before hashes were kept, or a store edited
+    by hand) is appended only if it is a PDF that carries dsr's mark
+    (:func:`unhashed_letter`).
     """
     out: list[str] = []
     for name in paths:
@@ -662,6 +665,7 @@ def annexes(tracked: Tracked, paths: list[str]) -> list[str]:
             continue  # gone: the follow-up is written without it, as before
         expected = tracked.file_hashes.get(name)
         if expected is None:
+            unhashed_letter(tracked, name)
             out.append(name)
             continue
         if path.stat().st_nlink > 1:
@@ -676,6 +680,32 @@ def annexes(tracked: Tracked, paths: list[str]) -> list[str]:
             )
         out.append(name)
     return out
+
+
+def unhashed_letter(tracked: Tracked, name: str) -> bytes:
+    """The bytes of a tracked path the store kept no sha256 for, if it is a letter dsr wrote.
+
+    Read from the root without following links (and with one name only), it
+    must be a PDF that carries dsr's mark: a tampered or foreign store that
+    lists another file on the machine cannot bring it into a follow-up.
+    Anything else is refused (exit 2).
+    """
+    refused = (
+        f"request {tracked.id}: cannot append {name}: the tracking store kept no checksum for it"
+    )
+    remedy = (
+        "dsr appends only the letters it wrote and tracked; if this request is not yours, "
+        f"run 'dsr track remove {tracked.id}'"
+    )
+    try:
+        data = files.read_confined(Path(name))
+    except files.FileError as error:
+        raise TrackingError(
+            f"{refused}, and it is not a plain file (a link, a hard link or gone): {remedy}"
+        ) from error
+    if not made_by_dsr(data):
+        raise TrackingError(f"{refused}, and it is not a letter dsr wrote: {remedy}")
+    return data
 
 
 def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
@@ -697,14 +727,19 @@ def annex_contents(tracked: Tracked | None, paths: list[str]) -> tuple[Path | by
     """Each annex of a follow-up as it will be appended: a letter dsr wrote and tracked
     is read once, from the root without following links, and checked against the
     sha256 dsr kept, so a file swapped in after :func:`annexes` looked is never
-    appended; the member's own annexes are their files, read by name."""
+    appended. A tracked path without a sha256 is appended only as a letter dsr
+    wrote (:func:`unhashed_letter`). Without a tracked request, the member's own
+    annexes are their files, read by name."""
     out: list[Path | bytes] = []
     for name in paths:
-        expected = tracked.file_hashes.get(name) if tracked is not None else None
-        if expected is None:
+        if tracked is None:
             out.append(Path(name))
             continue
-        changed = f"request {tracked.id if tracked else '?'}: cannot append {name}"
+        expected = tracked.file_hashes.get(name)
+        if expected is None:
+            out.append(unhashed_letter(tracked, name))
+            continue
+        changed = f"request {tracked.id}: cannot append {name}"
         try:
             data = files.read_confined(Path(name))
         except files.FileError as error:

@@ -342,12 +342,14 @@ def test_import_skips_a_deep_file_and_keeps_the_others(tmp_path: Path) -> None:
     good = shared_reference("datenanfragen", "companies", "1blu.json")
     (folder / "1blu.json").write_bytes(good.read_bytes())
     (folder / "deep.json").write_text("[" * 100_000, encoding="utf-8")
-    (folder / "zero.json").symlink_to("/dev/zero")
+    os.mkfifo(folder / "fifo.json")  # opening it would block
+    (folder / "zero.json").symlink_to("/dev/zero")  # a link is never followed (13b #4)
     code, output = within(8, run, ["controllers", "import", str(folder)])
-    assert code == 2, output  # the good record is imported; the status says two were not
+    assert code == 2, output  # the good record is imported; the status says three were not
     assert f"skipped {folder / 'deep.json'}: nested more than 32 levels deep" in output
-    assert f"skipped {folder / 'zero.json'}: not a regular file" in output
-    assert "Imported 1 controller, skipped 2." in output
+    assert f"skipped {folder / 'fifo.json'}: not a regular file" in output
+    assert f"skipped {folder / 'zero.json'}: a link; dsr does not follow links" in output
+    assert "Imported 1 controller, skipped 3." in output
 
 
 def test_profile_must_be_a_regular_file(tmp_path: Path) -> None:
