@@ -17,6 +17,7 @@ import gc
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -498,6 +499,9 @@ def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
         # (which str.strip() takes for space) is checked as the flags' value would be.
         if value is None or (isinstance(value, str) and not value.strip(" \t\r\n")):
             continue
+        missing = _missing_value(value)
+        if missing:
+            return {PROBLEM: f"{name}: {missing}"}
         if name == "enclose" and isinstance(value, str):
             value = [part for part in value.split(";") if part]
         out[name] = value
@@ -569,6 +573,19 @@ MISSING_VALUES: Final = frozenset(
 )  # fmt: skip
 
 
+def _missing_value(value: Any) -> str:
+    """Why ``value`` is a program's mark for a missing value, not a member's; or ''."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not a value (JSON NaN or Infinity, an empty pandas cell)"
+    if isinstance(value, str) and value.strip() in MISSING_VALUES:
+        return (
+            f"{value.strip()!r} is how a program writes a missing value or a formula's error, "
+            'not a member\'s text: leave the cell empty (in R: write.csv(..., na = ""); in '
+            'pandas: to_csv(..., na_rep=""))'
+        )
+    return ""
+
+
 def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any] | str:
     """One CSV row as its header names its cells, or why it is not a member's row."""
     if len(cells) > len(fieldnames) and any(cell.strip() for cell in cells[len(fieldnames) :]):
@@ -631,11 +648,12 @@ def _a_row(cells: list[str], header: list[str]) -> bool:
         number = header.index(column) if column in header else -1
         return cells[number] if 0 <= number < len(cells) else ""
 
-    if cells and cells[0][:1] in ("-", "*", "\u2022", "\u2013", "\u2014"):
-        return False  # an item of a list in the text ("- Instagram, bad@example.com, …")
+    listed = cells and cells[0][:1] in ("-", "*", "\u2022", "\u2013", "\u2014")
+    if listed and len(cells) < len(header):
+        return False  # an item of a list in the text ("- Instagram, bad@example.com")
     given = sum(1 for cell in cells if cell)
-    if given >= 3 and any(_EMAIL_CELL.fullmatch(at(column)) for column in _EMAIL_COLUMNS):
-        return True  # a name, an address and the e-mail at least
+    if given >= 2 and any(_EMAIL_CELL.fullmatch(at(column)) for column in _EMAIL_COLUMNS):
+        return True  # a name and the e-mail at least (the rest may come from --defaults)
     keys = [
         at("kind").lower() in KIND_NAMES,
         at("jurisdiction").upper() in jurisdictions(),
@@ -676,7 +694,9 @@ def _check_quotes(path: Path, text: str) -> None:
     source, skipped = _csv_source(text)
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     physical = io.StringIO(text, newline="").readlines()[skipped:]
-    header_end = _line_end(physical[0]) if physical else ""
+    # The rows' line ending: the first row's (a script may have written the header
+    # otherwise than the rows, and Excel ends a line inside a quoted cell with LF alone).
+    header_end = ""
     header: list[str] = []
     while True:
         start = reader.line_num + 1
@@ -714,9 +734,11 @@ def _check_quotes(path: Path, text: str) -> None:
         first, last = start + skipped, reader.line_num + skipped
         lines = physical[start - 1 : reader.line_num]
         ends = _line_end(lines[-1]) if lines else ""
-        if ends and ends != header_end:
+        if header and not header_end:
+            header_end = ends
+        if ends and header_end and ends != header_end:
             raise BatchFileError(
-                f"{path}: line {last} ends with {_END_NAMES[ends]}, though the header's line "
+                f"{path}: line {last} ends with {_END_NAMES[ends]}, though the first row's line "
                 f"ends with {_END_NAMES[header_end]}: a line break typed inside a cell without "
                 "quotes splits its row in two; put that cell in quotes (or remove the break), "
                 "or save the file with one kind of line ending, and run again"
@@ -724,6 +746,21 @@ def _check_quotes(path: Path, text: str) -> None:
         if reader.line_num == start:
             if not header:
                 header = [_column(cell) for cell in row]
+            elif (
+                len(header) >= 3
+                and len(row) <= len(header) // 2
+                and any(cell.strip() for cell in row)
+                and not any(_EMAIL_CELL.search(cell) for cell in row)
+            ):
+                # "I work nights as a nurse⏎and patients wait …": the rest of a cell
+                # after a line break typed without quotes; the row above would be
+                # written with half its text.
+                raise BatchFileError(
+                    f"{path}: line {last} holds {len(row)} of the header's {len(header)} "
+                    f"cells and no e-mail address ({row[0].strip()[:30]!r}): if it goes on "
+                    "from the cell above (a line break typed in a cell without quotes), put "
+                    "that cell in quotes or remove the break, and run again"
+                )
             continue
         if not header:
             raise BatchFileError(

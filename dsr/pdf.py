@@ -393,6 +393,19 @@ def made_by_dsr(data: bytes) -> bool:
     return isinstance(creator, str) and (creator == CREATOR or creator.startswith(CREATOR + " "))
 
 
+def reference_in(data: bytes) -> str | None:
+    """The reference a letter dsr wrote carries in its keywords (``/Keywords``), or None."""
+    from pypdf import PdfReader
+
+    quiet_pypdf()
+    try:
+        info = PdfReader(io.BytesIO(data)).metadata
+        keywords: object = info["/Keywords"] if info is not None and "/Keywords" in info else None
+    except Exception:  # pypdf raises many kinds on hostile files
+        return None
+    return keywords.strip() if isinstance(keywords, str) else None
+
+
 def read_pdf(path: Path) -> PdfReader:
     """A PDF the user named (an annex): a regular file, read without blocking, pypdf quiet.
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import files
 from .errors import InputError
-from .pdf import made_by_dsr
+from .pdf import made_by_dsr, reference_in
 from .text import printable
 from .userdata import MANIFEST, TRACKING_FILES, data_home, note_stored, private_home
 
@@ -705,7 +705,7 @@ def unhashed_letter(tracked: Tracked, name: str) -> bytes:
         ) from error
     if not made_by_dsr(data):
         raise TrackingError(f"{refused}, and it is not a letter dsr wrote: {remedy}")
-    return data
+    return _this_request_s(tracked, name, data)
 
 
 def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
@@ -752,8 +752,21 @@ def annex_contents(tracked: Tracked | None, paths: list[str]) -> tuple[Path | by
                 f"{changed}: it was changed after dsr wrote it (its sha256 differs): put "
                 "the letter dsr wrote back at that path"
             )
-        out.append(data)
+        out.append(_this_request_s(tracked, name, data))
     return tuple(out)
+
+
+def _this_request_s(tracked: Tracked, name: str, data: bytes) -> bytes:
+    """``data``, if it is a letter dsr wrote for this request: dsr's mark and the request's
+    reference in its keywords. A store someone else could write (a shared drive) may list
+    any file with its own checksum; only this request's letters are appended."""
+    if not made_by_dsr(data) or reference_in(data) != tracked.reference:
+        raise TrackingError(
+            f"request {tracked.id}: cannot append {name}: it is not a letter dsr wrote for "
+            f"this request (reference {tracked.reference}); dsr appends only those. If the "
+            f"tracking store is not yours, run 'dsr track remove {tracked.id}'"
+        )
+    return data
 
 
 def needs_controller_complaint(tracked: Tracked, authority: str | None) -> bool:

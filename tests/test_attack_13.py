@@ -194,3 +194,35 @@ def test_4_import_skips_links_and_reads_only_files_in_the_folder(tmp_path: Path)
     slugs = {row["slug"] for row in json.loads(output)}
     assert "goodco" in slugs
     assert "acme" not in slugs
+
+
+# 14b #1, #2 (CRITICAL, write access to the store): a foreign PDF listed with its own
+# sha256, or another person's dsr letter listed without one, was appended.
+@pytest.mark.parametrize("with_hash", [True, False])
+def test_14_only_this_request_s_own_letters_are_appended(
+    with_hash: bool, tmp_path: Path, dsr_home: Path
+) -> None:
+    import hashlib
+
+    tracked_letter(tmp_path)
+    bob = tmp_path / "other" / "bob.pdf"
+    bob.parent.mkdir()
+    code, output = invoke(
+        "letter", "--kind", "access", "--jurisdiction", "DE", "--name", "Bob Secret",
+        "--address", "Geheimweg 9, 10115 Berlin", "--account-email", "b@example.org",
+        "--date", "2026-11-02", "-o", str(bob),
+    )  # fmt: skip
+    assert code == 0, output
+    add_file(dsr_home, str(bob))
+    if with_hash:
+        connection = sqlite3.connect(dsr_home / "tracking.sqlite3")
+        (hashes,) = connection.execute("SELECT file_hashes FROM requests WHERE id = 1").fetchone()
+        connection.close()
+        planted = {**json.loads(hashes), str(bob): hashlib.sha256(bob.read_bytes()).hexdigest()}
+        tamper(dsr_home, "UPDATE requests SET file_hashes = ? WHERE id = 1", json.dumps(planted))
+    reminder = tmp_path / "rem.pdf"
+    code, output = invoke(*REMIND, "-o", str(reminder))
+    assert code == 2, output
+    assert f"request 1: cannot append {bob}" in output
+    assert "not a letter dsr wrote for this request" in output or "not a letter dsr wrote" in output
+    assert not reminder.exists()

@@ -627,7 +627,7 @@ def test_11_a_carriage_return_alone_in_a_crlf_file_refuses_it(
     )
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2, output
-    assert "line 2 ends with CR, though the header's line ends with CR LF" in output
+    assert "line 3 ends with CR LF, though the first row's line ends with CR" in output
     assert not (tmp_path / "out").exists()
 
 
@@ -770,7 +770,7 @@ def test_13_a_line_break_of_another_kind_outside_quotes_refuses_the_file(
     )  # fmt: skip
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2, output
-    assert "line 2 ends with" in output
+    assert "line 3 ends with" in output  # the first row's half set the ending: line 3 differs
     assert not (tmp_path / "out").exists()
 
 
@@ -817,3 +817,85 @@ def test_13_a_list_of_accounts_with_more_cells_is_text(tmp_path: Path, dsr_home:
         "--defaults", str(defaults),
     )  # fmt: skip
     assert code == 0, output
+
+
+# Attack 14a (HIGH): rows of a name and an e-mail only (the rest from --defaults), a full
+# row whose situation starts with a dash, swallowed by a stray quote; a line break of the
+# file's own kind typed in an unquoted cell; (MEDIUM) an LF header over CR LF rows.
+SWALLOWED_14 = {
+    "thin.csv": "name,address,account-email,situation\n"
+    'Mallory,"Street 1\nHans Muster,,hans@example.org,\nPetra Klein,,petra@example.org,\n'
+    '10115 Berlin",m@example.org,I object\n',
+    "dash.csv": "situation,name,address,account-email\n"
+    '"I object,Mallory,Street 1 10115 Berlin,m@example.org\n'
+    "- my ex follows me,Hans M,Street 2 10115 Berlin,hans@example.org\n"
+    '- done",Trudy,Street 3 10115 Berlin,t@example.org\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SWALLOWED_14))
+def test_14_thin_and_dash_led_rows_behind_a_stray_quote_refuse_the_file(
+    name: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / name
+    source.write_text(SWALLOWED_14[name], encoding="utf-8")
+    defaults = tmp_path / "def.toml"
+    defaults.write_text(
+        'kind = "objection"\njurisdiction = "DE"\naddress = "c/o NGO, Hauptstrasse 9, 10115 Berlin"\n',
+        encoding="utf-8",
+    )
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_14_a_line_break_of_the_file_s_own_kind_outside_quotes_refuses_the_file(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "lf.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email,situation\n"
+        "objection,DE,Erika M,Hauptstrasse 1 10115 Berlin,e@example.org,I work nights\n"
+        "and patients wait for me at home, so my address must not be found\n"
+        "objection,DE,Otto N,Hauptstrasse 2 10115 Berlin,o@example.org,I teach\n",
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "line 3 holds 2 of the header's 6 cells" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_14_an_lf_header_over_crlf_rows_is_read(tmp_path: Path, dsr_home: Path) -> None:
+    source = tmp_path / "mixed.csv"
+    source.write_bytes(
+        b"kind,jurisdiction,name,address,account-email\n"
+        b'objection,DE,Erika M,"c/o Muster\nHauptstrasse 1, 10115 Berlin",e@example.org\r\n'
+        b"objection,DE,Otto N,Hauptstrasse 2 10115 Berlin,o@example.org\r\n"
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+
+
+@pytest.mark.parametrize(
+    ("suffix", "content"),
+    [
+        (".jsonl", '{"kind":"objection","jurisdiction":"DE","name":"E M","address":"Hauptstrasse 1 10115 Berlin","account-email":"e@example.org","situation":"nan"}\n'),
+        (".jsonl", '{"kind":"objection","jurisdiction":"DE","name":"E M","address":"Hauptstrasse 1 10115 Berlin","account-email":"e@example.org","reference":NaN}\n'),
+        (".yaml", "- kind: objection\n  jurisdiction: DE\n  name: E M\n  address: Hauptstrasse 1 10115 Berlin\n  account-email: e@example.org\n  situation: '#N/A'\n"),
+    ],
+)  # fmt: skip
+def test_14_missing_value_markers_in_jsonl_and_yaml_are_that_row_s_error(
+    suffix: str, content: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / f"rows{suffix}"
+    source.write_text(content, encoding="utf-8")
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "row 1:" in output
+    assert "not a value" in output or "missing value" in output
+    assert not list((tmp_path / "out").glob("*.txt"))
