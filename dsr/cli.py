@@ -267,6 +267,16 @@ class DsrGroup(click.Group):
             )
 
 
+class FilePath(click.Path):
+    """A file's name: one that ends with "/" names a folder (``-o letters.txt/`` would
+    otherwise write the file ``letters.txt``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith("/") and value.strip("/"):
+            self.fail(f"{value!r} names a folder (it ends with /); give a file's name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @click.group(cls=DsrGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.version_option(package_name="dsr", message="%(prog)s %(version)s")
@@ -429,7 +439,7 @@ def is_interactive() -> bool:
 @click.option(
     "--profile",
     "profile_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="TOML file with your details (name, address, email, account-email, ...).",
 )
 @click.option(
@@ -450,7 +460,7 @@ def is_interactive() -> bool:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="Output file; .pdf, .html or .txt.",
 )
@@ -788,7 +798,7 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
 
 
 @main.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=FilePath(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -1161,7 +1171,7 @@ def remove_request(request_id: int, yes: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="The .ics file.",
 )
@@ -1191,7 +1201,7 @@ def ics(output: Path, force: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="Reminder file (.pdf, .html, .txt, .eml).",
 )
@@ -1219,7 +1229,7 @@ def remind(request_id: int, output: Path, when: str | None, force: bool) -> None
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="Complaint file (.pdf, .html, .txt, .eml).",
 )

@@ -180,7 +180,11 @@ class ConfinedLoader(jinja2.BaseLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         shown = f"{template!r} in the template folder {self.folder}"
-        if template.startswith(("/", "\\")) or "\\" in template or ":" in template:
+        if "\\" in template:
+            raise TemplateOutsideFolder(
+                f"{shown}: a backslash is refused; separate folders with '/' (letters/x.jinja)"
+            )
+        if template.startswith("/") or ":" in template:
             raise TemplateOutsideFolder(f"{shown}: absolute paths are refused; use a name inside")
         parts = [part for part in template.split("/") if part not in ("", ".")]
         if ".." in parts:

@@ -109,6 +109,7 @@ def test_a_symlinked_file_leading_out_is_refused(tmp_path: Path) -> None:
         ("/etc/passwd", "absolute paths are refused"),
         ("../secret.txt", "'..' is refused"),
         ("letters/../../secret.txt", "'..' is refused"),
+        ("letters\\\\..\\\\secret.txt", "a backslash is refused"),
     ],
 )
 def test_absolute_and_parent_names_are_refused(tmp_path: Path, name: str, message: str) -> None:

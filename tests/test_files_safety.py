@@ -744,3 +744,11 @@ def test_a7_force_never_replaces_the_batch_file(
     assert code == 2, output
     assert "never replaces its input" in output
     assert source.read_bytes() == before
+
+
+def test_an_output_name_ending_with_a_slash_names_a_folder(tmp_path: Path) -> None:
+    """Attack 14b #3 (LOW): '-o newdir.txt/' wrote the file newdir.txt."""
+    code, output = invoke(*LETTER, "-o", str(tmp_path / "newdir.txt") + "/")
+    assert code == 2, output
+    assert "names a folder (it ends with /)" in output
+    assert list(tmp_path.iterdir()) == []
