@@ -45,7 +45,7 @@ from .limits import (
 from .model import Kind, Letter, Request
 from .outputs import email_message, with_annexes
 from .pdf import made_by_dsr
-from .registry import jurisdictions
+from .registry import controllers, jurisdictions
 from .workers import load_weasyprint, run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
@@ -499,7 +499,7 @@ def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
         # (which str.strip() takes for space) is checked as the flags' value would be.
         if value is None or (isinstance(value, str) and not value.strip(" \t\r\n")):
             continue
-        missing = _missing_value(value)
+        missing = _missing_value(value, name)
         if missing:
             return {PROBLEM: f"{name}: {missing}"}
         if name == "enclose" and isinstance(value, str):
@@ -568,16 +568,28 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
 # A missing value as R, pandas, databases and spreadsheets write it, or a formula's error:
 # printed in a letter as if the member had written it.
 MISSING_VALUES: Final = frozenset(
-    {"NA", "N/A", "#N/A", "nan", "NaN", "NULL", "None", "#VALUE!", "#REF!", "#DIV/0!",
-     "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+    {"na", "n/a", "#n/a", "nan", "null", "none", "<na>", "nat", "#value!", "#ref!",
+     "#div/0!", "#name?", "#num!", "#null!", "#spill!", "#calc!",
+     # German Excel and LibreOffice: #NV, #WERT!, #BEZUG!, #ZAHL!, #NAME?; Err:502
+     "#nv", "#wert!", "#bezug!", "#zahl!", "#leer!", "#überlauf!"}
 )  # fmt: skip
+_ERROR_CODE: Final = re.compile(r"(?i)err:\d{3}")
 
 
-def _missing_value(value: Any) -> str:
+def _is_missing(text: str, field: str = "") -> bool:
+    """A program's mark for a missing value or a formula's error (any case); in a name,
+    only as a program writes it ("NaN", "NULL"), for "Null", "Nan" and "Na" are names."""
+    mark = text.strip()
+    if field == "name" and mark[:1].isupper() and mark[1:].islower():
+        return False
+    return mark.lower() in MISSING_VALUES or bool(_ERROR_CODE.fullmatch(mark))
+
+
+def _missing_value(value: Any, field: str = "") -> str:
     """Why ``value`` is a program's mark for a missing value, not a member's; or ''."""
     if isinstance(value, float) and not math.isfinite(value):
         return f"{value!r} is not a value (JSON NaN or Infinity, an empty pandas cell)"
-    if isinstance(value, str) and value.strip() in MISSING_VALUES:
+    if isinstance(value, str) and _is_missing(value, field):
         return (
             f"{value.strip()!r} is how a program writes a missing value or a formula's error, "
             'not a member\'s text: leave the cell empty (in R: write.csv(..., na = ""); in '
@@ -605,7 +617,7 @@ def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any]
                     else "name the column, or move the value to the column it belongs in"
                 )
             )
-        if cell.strip() in MISSING_VALUES:
+        if _is_missing(cell, _column(name)):
             return (
                 f"{_column(name)}: {cell.strip()!r} is how a program writes a missing value or "
                 "a formula's error, not a member's text: leave the cell empty (in R: "
@@ -658,7 +670,10 @@ def _a_row(cells: list[str], header: list[str]) -> bool:
         at("kind").lower() in KIND_NAMES,
         at("jurisdiction").upper() in jurisdictions(),
         bool(_DATE_CELL.fullmatch(at("date"))),
+        at("controller").lower() in controllers(),
     ]
+    if len(header) <= 3 and len(cells) == len(header) and sum(keys) >= 1:
+        return True  # a narrow sheet (controller, situation): a known company starts a row
     return given >= 4 and sum(keys) >= 2  # not "Access, DE, sent by post"
 
 
@@ -697,6 +712,7 @@ def _check_quotes(path: Path, text: str) -> None:
     # The rows' line ending: the first row's (a script may have written the header
     # otherwise than the rows, and Excel ends a line inside a quoted cell with LF alone).
     header_end = ""
+    width = 0  # the cells of the record before
     header: list[str] = []
     while True:
         start = reader.line_num + 1
@@ -743,9 +759,24 @@ def _check_quotes(path: Path, text: str) -> None:
                 "quotes splits its row in two; put that cell in quotes (or remove the break), "
                 "or save the file with one kind of line ending, and run again"
             )
+        width, previous = len(row), width
         if reader.line_num == start:
             if not header:
                 header = [_column(cell) for cell in row]
+                width = 0  # the header is no row to compare with
+            elif previous == len(header) and 0 < len(row) < len(header) and any(
+                cell.strip() for cell in row
+            ):
+                # A row with every column, then one with fewer: the rest of a cell after
+                # a line break typed without quotes ("… writes to me as⏎Max Power,
+                # max@example.com"), which could even pass for a member of its own.
+                raise BatchFileError(
+                    f"{path}: line {last} holds {len(row)} of the header's {len(header)} "
+                    f"cells, after a row that holds them all: if it goes on from the cell "
+                    "above (a line break typed in a cell without quotes), put that cell in "
+                    "quotes or remove the break; if it is a row, give it every column "
+                    "(empty ones too), and run again"
+                )
             elif (
                 len(header) >= 3
                 and len(row) <= len(header) // 2

@@ -899,3 +899,70 @@ def test_14_missing_value_markers_in_jsonl_and_yaml_are_that_row_s_error(
     assert "row 1:" in output
     assert "not a value" in output or "missing value" in output
     assert not list((tmp_path / "out").glob("*.txt"))
+
+
+# Attack 15a (HIGH): a line break typed in an unquoted cell whose rest fills a name and an
+# e-mail (a letter in a non-member's name) or holds an e-mail; a narrow sheet of
+# companies; German Excel's and pandas' missing-value marks.
+def test_15_the_rest_of_a_cell_after_a_typed_line_break_is_never_a_member(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "phantom.csv"
+    source.write_text(
+        "name,account-email,situation\n"
+        "Erika M,e@example.org,My ex harasses me and writes to me as\n"
+        "Max Power, maxpower99@example.com\n"
+        "Otto N,o@example.org,I teach\n",
+        encoding="utf-8",
+    )
+    defaults = tmp_path / "def.toml"
+    defaults.write_text(
+        'kind = "objection"\njurisdiction = "DE"\naddress = "c/o NGO, Hauptstrasse 9, 10115 Berlin"\n',
+        encoding="utf-8",
+    )
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "line 3 holds 2 of the header's 3 cells, after a row that holds them all" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_15_a_narrow_sheet_of_companies_behind_a_stray_quote_refuses_the_file(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "companies.csv"
+    source.write_text(
+        'controller,situation\nfacebook,"I object\ngoogle,\ninstagram,\nx,I object"\nlinkedin,I object\n',
+        encoding="utf-8",
+    )
+    person = tmp_path / "person.toml"
+    person.write_text(
+        'kind = "objection"\njurisdiction = "DE"\nname = "Erika M"\n'
+        'address = "Hauptstrasse 1, 10115 Berlin"\naccount-email = "e@example.org"\n',
+        encoding="utf-8",
+    )
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(person),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "check the quotes" in output
+
+
+@pytest.mark.parametrize("mark", ["#NV", "#WERT!", "<NA>", "null", "n/a", "Err:502", "NAN"])
+def test_15_missing_value_marks_in_any_case_and_locale(
+    mark: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    source = tmp_path / "marks.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email,situation\n"
+        f"objection,DE,Erika M,Hauptstrasse 1 10115 Berlin,e@example.org,{mark}\n"
+        "objection,DE,Null,Hauptstrasse 2 10115 Berlin,n@example.org,\n",  # a surname
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "row 1: situation:" in output
+    assert "row 2" not in output
