@@ -764,8 +764,10 @@ def _check_quotes(path: Path, text: str) -> None:
             if not header:
                 header = [_column(cell) for cell in row]
                 width = 0  # the header is no row to compare with
-            elif previous == len(header) and 0 < len(row) < len(header) and any(
-                cell.strip() for cell in row
+            elif (
+                previous == len(header)
+                and 0 < len(row) < len(header)
+                and any(cell.strip() for cell in row)
             ):
                 # A row with every column, then one with fewer: the rest of a cell after
                 # a line break typed without quotes ("… writes to me as⏎Max Power,
