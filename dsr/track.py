@@ -325,12 +325,24 @@ def _checked(tracked: Tracked) -> Tracked:
     another program, must not reach the letters as a list where a table
     belongs, an unknown kind, or a date no deadline can be counted from.
     """
+    from . import registry
     from .model import Kind
 
     Kind(tracked.kind)  # ValueError for a kind dsr does not write
-    texts = (tracked.reference, tracked.jurisdiction, tracked.controller, tracked.language)
+    texts = (
+        tracked.reference,
+        tracked.jurisdiction,
+        tracked.controller,
+        tracked.language,
+        tracked.recipient,
+    )
     if not all(isinstance(text, str) for text in texts):
         raise ValueError("a text column holds something else")
+    optional = (tracked.verdict, tracked.reminder_file, tracked.controller_complaint_file)
+    if not all(text is None or isinstance(text, str) for text in optional):
+        raise ValueError("a text column holds something else")
+    if tracked.jurisdiction not in registry.jurisdictions():
+        raise ValueError(f"jurisdiction {tracked.jurisdiction[:20]!r} is not one dsr knows")
     if not isinstance(tracked.inputs, dict) or not all(isinstance(k, str) for k in tracked.inputs):
         raise ValueError("inputs is not a table of options")
     if not isinstance(tracked.files, list) or not all(isinstance(f, str) for f in tracked.files):

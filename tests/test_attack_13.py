@@ -226,3 +226,23 @@ def test_14_only_this_request_s_own_letters_are_appended(
     assert f"request 1: cannot append {bob}" in output
     assert "not a letter dsr wrote for this request" in output or "not a letter dsr wrote" in output
     assert not reminder.exists()
+
+
+# 15b #2, #3 (MEDIUM): a tampered store's BLOB recipient or unknown jurisdiction gave an
+# internal error (exit 1); it is a row dsr cannot read, named, exit 2.
+@pytest.mark.parametrize(
+    "change", ["UPDATE requests SET recipient = x'41'", "UPDATE requests SET jurisdiction = 'XX'"]
+)
+def test_15_a_tampered_row_of_another_type_is_named_not_an_internal_error(
+    change: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    tracked_letter(tmp_path)
+    tamper(dsr_home, change)
+    for command in (
+        ["track", "ics", "-o", str(tmp_path / "c.ics")],
+        [*REMIND, "-o", str(tmp_path / "r.pdf")],
+    ):
+        code, output = invoke(*command)
+        assert code == 2, output
+        assert "internal error" not in output
+        assert "track remove 1" in output or "request 1" in output
