@@ -319,19 +319,15 @@ def _ch_it(p: Provision, law: str) -> str:
 # Canadian French does), or with "§" where the language's statutes are in §§;
 # PIPEDA's Schedule 1 clauses with the language's words for an annex and a point.
 
-LATVIAN_ORDINALS = dict(
-    zip(
-        "1 2 3 4 5 6 7 8 9 10".split(),
-        "pirmā otrā trešā ceturtā piektā sestā septītā astotā devītā desmitā".split(),
-        strict=True,
-    )
-)
-NORWEGIAN_ORDINALS = dict(
-    zip(
-        "1 2 3 4 5 6 7 8 9 10".split(),
-        "første annet tredje fjerde femte sjette sjuende åttende niende tiende".split(),
-        strict=True,
-    )
+
+def _ordinals(words: str) -> dict[str, str]:
+    """ "1" to "10" as ``words`` name them."""
+    return dict(zip(map(str, range(1, 11)), words.split(), strict=True))
+
+
+LATVIAN_ORDINALS = _ordinals("pirmā otrā trešā ceturtā piektā sestā septītā astotā devītā desmitā")
+NORWEGIAN_ORDINALS = _ordinals(
+    "første annet tredje fjerde femte sjette sjuende åttende niende tiende"
 )
 
 
@@ -376,13 +372,7 @@ def _nb_section(p: Provision, law: str) -> str:
     return text
 
 
-SWEDISH_ORDINALS = dict(
-    zip(
-        "1 2 3 4 5 6 7 8 9 10".split(),
-        "första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde".split(),
-        strict=True,
-    )
-)
+SWEDISH_ORDINALS = _ordinals("första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde")
 
 
 def _sv_section(p: Provision, law: str) -> str:

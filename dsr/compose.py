@@ -523,6 +523,8 @@ def compose(request: Request) -> Letter:
         request_deadline=request_deadline,
         remedy_deadline=remedy_deadline,
         request_objection_lever=request_family.objection_lever,
+        data_term=family.data_term,
+        request_data_term=request_family.data_term,
         request_citations=(
             _citations(request_family, language, request.request_date or request.date)
             if request.kind.follows_up

@@ -332,6 +332,7 @@ class LawFamily:
     last_verified: dt.date
     kind_deadline_rules: dict[str, str] = field(default_factory=dict)
     objection_lever: str = "objection"  # its objection letter: objection|withdrawal|opt_out
+    data_term: str = "personal data"  # what the law calls it ("personal information": PIPEDA)
     complaint_is_report: bool = False  # its authority acts on a report (FADP Art. 49)
     remedy_rule: str | None = None  # period for the remedy against an unanswered request
     remedy_kinds: tuple[str, ...] = ()  # the request kinds that remedy covers
@@ -493,6 +494,8 @@ class Letter:
     request_deadline_provision: str | None = None  # the law's period for that request, cited
     remedy_deadline: dt.date | None = None  # last day for the remedy against no answer (QC s.43)
     request_objection_lever: str = "objection"  # what an earlier objection letter did
+    data_term: str = "personal data"  # the letter's law's term, from its family's record
+    request_data_term: str = "personal data"  # the term of the law the request was made under
     request_citations: dict[str, str] = field(default_factory=dict)  # the request's law, cited
     controller_complaint_date: dt.date | None = None
     authority_role: str | None = None  # "residence", "lead" or "chosen": why it gets the complaint

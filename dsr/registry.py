@@ -185,6 +185,7 @@ def law_families() -> dict[str, LawFamily]:
             ),
             beginning_with_rule=rec.get("beginning_with_rule"),
             objection_lever=rec.get("objection_lever", "objection"),
+            data_term=rec.get("data_term", "personal data"),
             complaint_is_report=bool(rec.get("complaint_is_report", False)),
             remedy_rule=rec.get("remedy_rule"),
             remedy_kinds=tuple(rec.get("remedy_kinds", ())),

@@ -26,6 +26,19 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+OBJECTION_DE = 'kind = "objection"\njurisdiction = "DE"\n'
+
+
+def batch_with_defaults(tmp_path: Path, source: Path, defaults: str) -> tuple[int, str]:
+    """``dsr batch SOURCE`` into tmp_path/out as text, with ``defaults`` as --defaults."""
+    toml = tmp_path / "def.toml"
+    toml.write_text(defaults, encoding="utf-8")
+    return invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(toml),
+    )  # fmt: skip
+
+
 # 1 (CRITICAL): a one-line or empty manifest.jsonl of the user's was deleted.
 
 
@@ -357,12 +370,7 @@ def test_8_rows_with_an_e_mail_or_a_date_are_never_text_of_a_cell(
 ) -> None:
     source = tmp_path / name
     source.write_text(REVIEW_8[name], encoding="utf-8")
-    defaults = tmp_path / "def.toml"
-    defaults.write_text(REVIEW_8_DEFAULTS, encoding="utf-8")
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
+    code, output = batch_with_defaults(tmp_path, source, REVIEW_8_DEFAULTS)
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
@@ -437,12 +445,7 @@ def test_9_a_stray_quote_anywhere_refuses_the_file(
 ) -> None:
     source = tmp_path / name
     source.write_text(SWALLOWED[name], encoding="utf-8")
-    defaults = tmp_path / "def.toml"
-    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
+    code, output = batch_with_defaults(tmp_path, source, OBJECTION_DE)
     assert code == 2, output
     assert "check the quotes" in output or "check its quotes" in output
     assert not (tmp_path / "out").exists()
@@ -471,14 +474,9 @@ CORRECT = {
 def test_9_correct_multi_line_cells_are_accepted(name: str, tmp_path: Path, dsr_home: Path) -> None:
     source = tmp_path / name
     source.write_text(CORRECT[name], encoding="utf-8")
-    defaults = tmp_path / "def.toml"
-    defaults.write_text(
-        'kind = "art21"\njurisdiction = "DE"\ndate = "2026-11-22"\n', encoding="utf-8"
+    code, output = batch_with_defaults(
+        tmp_path, source, 'kind = "art21"\njurisdiction = "DE"\ndate = "2026-11-22"\n'
     )
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
     assert code == 0, output
 
 
@@ -525,12 +523,7 @@ def test_10_a_stray_cell_closed_by_an_inch_mark_refuses_the_file(
 ) -> None:
     source = tmp_path / "inch.csv"
     source.write_text(INCH.format(mallory=MALLORY[case]), encoding="utf-8")
-    defaults = tmp_path / "def.toml"
-    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
+    code, output = batch_with_defaults(tmp_path, source, OBJECTION_DE)
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
@@ -605,12 +598,7 @@ def test_11_rows_behind_a_stray_quote_are_found_where_the_header_puts_their_valu
 ) -> None:
     source = tmp_path / name
     source.write_text(HELD[name], encoding="utf-8")
-    defaults = tmp_path / "def.toml"
-    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
+    code, output = batch_with_defaults(tmp_path, source, OBJECTION_DE)
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
@@ -742,12 +730,7 @@ def test_12_a_stray_quote_closed_by_the_next_rows_opening_quote_refuses_the_file
         'Member 2,"\nHauptstrasse 2\n10115 Berlin",m2@example.org,I am a teacher\n',
         encoding="utf-8",
     )
-    defaults = tmp_path / "def.toml"
-    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
+    code, output = batch_with_defaults(tmp_path, source, OBJECTION_DE)
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
@@ -810,12 +793,7 @@ def test_13_a_list_of_accounts_with_more_cells_is_text(tmp_path: Path, dsr_home:
         '- Instagram, bad1@example.com, since March 2024\n- TikTok, bad2@example.net, since May"\n',
         encoding="utf-8",
     )
-    defaults = tmp_path / "def.toml"
-    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
+    code, output = batch_with_defaults(tmp_path, source, OBJECTION_DE)
     assert code == 0, output
 
 
@@ -839,15 +817,11 @@ def test_14_thin_and_dash_led_rows_behind_a_stray_quote_refuse_the_file(
 ) -> None:
     source = tmp_path / name
     source.write_text(SWALLOWED_14[name], encoding="utf-8")
-    defaults = tmp_path / "def.toml"
-    defaults.write_text(
+    code, output = batch_with_defaults(
+        tmp_path,
+        source,
         'kind = "objection"\njurisdiction = "DE"\naddress = "c/o NGO, Hauptstrasse 9, 10115 Berlin"\n',
-        encoding="utf-8",
     )
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
@@ -915,15 +889,11 @@ def test_15_the_rest_of_a_cell_after_a_typed_line_break_is_never_a_member(
         "Otto N,o@example.org,I teach\n",
         encoding="utf-8",
     )
-    defaults = tmp_path / "def.toml"
-    defaults.write_text(
+    code, output = batch_with_defaults(
+        tmp_path,
+        source,
         'kind = "objection"\njurisdiction = "DE"\naddress = "c/o NGO, Hauptstrasse 9, 10115 Berlin"\n',
-        encoding="utf-8",
     )
-    code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(defaults),
-    )  # fmt: skip
     assert code == 2, output
     assert "line 3 holds 2 of the header's 3 cells, after a row that holds them all" in output
     assert not (tmp_path / "out").exists()

@@ -273,7 +273,7 @@ def test_follow_up_states_the_request_actually_made(
     for read in (typst_text, weasyprint_text):
         text = flat(read(letter))
         markers = {**MARKERS, Kind.OBJECTION: LEVERS[letter.request_objection_lever]}
-        if letter.family in ("ca", "qc"):  # PIPEDA's and Quebec's "personal information"
+        if letter.request_data_term == "personal information":  # PIPEDA, Quebec (law.toml)
             markers[Kind.ERASURE] = "to destroy, erase or make anonymous my personal information"
             markers[Kind.ACCESS] = "in writing for access to my personal information"
         assert markers[request_kind] in text, (read.__name__, text)
