@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import files
+from . import files, seals
 from .errors import InputError
 from .pdf import made_by_dsr, reference_in
 from .text import printable
@@ -54,7 +54,12 @@ CREATE TABLE requests (
     # The sha256 of each letter file dsr wrote ({path: hex}): a follow-up appends only
     # the file it wrote, not whatever is now at that path.
     "ALTER TABLE requests ADD COLUMN file_hashes TEXT",
+    # The seal of the row (dsr.seals): a row someone else wrote into a shared data
+    # folder is refused, not judged by its content. Rows of an older store are
+    # sealed as this migration runs (migrate).
+    "ALTER TABLE requests ADD COLUMN seal TEXT",
 )
+SEALED_FROM = len(MIGRATIONS)  # the schema version whose rows all carry a seal
 SCHEMA_VERSION = len(MIGRATIONS)
 VERDICTS = ("complete", "partial", "refused")
 # What a follow-up letter takes from the tracked request, not from its own inputs.
@@ -152,6 +157,7 @@ def check_store() -> None:
             raise StoreError(
                 f"{what}, {path}, is not a regular file; move it aside, and dsr starts a new one"
             ) from None
+    seals.key()  # the key that seals the rows: made now, or refused (naming it) if unusable
 
 
 def connect() -> sqlite3.Connection:
@@ -169,15 +175,15 @@ def connect() -> sqlite3.Connection:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
         note_stored(path.name)
     connection = sqlite3.connect(path, timeout=30)
+    connection.row_factory = sqlite3.Row
     try:
         migrate(connection)
     except sqlite3.Error as error:
         connection.close()
         raise _damaged(path, error) from error
-    except StoreError:
+    except (StoreError, seals.SealKeyError, files.FileError):
         connection.close()
         raise
-    connection.row_factory = sqlite3.Row
     os.chmod(path, 0o600)
     return connection
 
@@ -196,6 +202,13 @@ def migrate(connection: sqlite3.Connection) -> None:
         )
     if version == SCHEMA_VERSION:
         return
+    if 0 < version < SEALED_FROM and seals.was_sealed(database_path().parent):
+        raise StoreError(
+            f"the tracking store {database_path()} was sealed with your key, but is now in an "
+            "older format without seals: another program (or person) replaced it. dsr does "
+            "not use it: move it aside, and dsr starts a new one"
+        )
+    signing = seals.key()  # made before the transaction: a failure leaves the store as it was
     isolation = connection.isolation_level
     connection.isolation_level = None  # this function opens and ends the transaction
     try:
@@ -209,6 +222,10 @@ def migrate(connection: sqlite3.Connection) -> None:
                 )
             for statement in MIGRATIONS[version:]:
                 connection.execute(statement)
+            if version < SEALED_FROM:  # the rows an older dsr wrote, which it trusted
+                unsealed = connection.execute("SELECT id FROM requests WHERE seal IS NULL")
+                for (request_id,) in unsealed.fetchall():
+                    _seal(connection, request_id, signing)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -216,6 +233,7 @@ def migrate(connection: sqlite3.Connection) -> None:
         connection.execute("COMMIT")
     finally:
         connection.isolation_level = isolation
+    seals.mark_sealed(database_path().parent)
 
 
 @contextmanager
@@ -241,6 +259,13 @@ class Unreadable:
 
     def __str__(self) -> str:
         fix = f"remove it with 'dsr track remove {self.id}'"
+        if self.column == "seal":
+            return (
+                f"the tracking store {database_path()} holds request {self.id}, which dsr did "
+                f"not record with your key ({seals.key_path()}): another program or person "
+                "changed it, or it was tracked on another computer (copy that computer's key "
+                f"file to this path to use it here). dsr does not use it; {fix}"
+            )
         if self.column == "answered":
             fix = f"correct it with 'dsr track answered {self.id} --date YYYY-MM-DD', or {fix}"
         return (
@@ -257,8 +282,36 @@ class _BadColumn(ValueError):
         self.column = column
 
 
-def _read(values: sqlite3.Row) -> Tracked | Unreadable:
-    """A request from its row, read by column name; or what makes the row unreadable."""
+# What a row's seal is made for (dsr.seals).
+_ROW = "tracked request"
+
+
+def _sealed_values(row: sqlite3.Row) -> dict[str, Any]:
+    """What a row's seal covers: every column but the seal, an empty (NULL) one left
+    out, so a column a later migration adds does not break the seals made before it."""
+    return {name: row[name] for name in row.keys() if name != "seal" and row[name] is not None}
+
+
+def _seal(connection: sqlite3.Connection, request_id: int, signing: bytes) -> None:
+    """Seal one row as it now is, in the caller's transaction."""
+    row = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+    connection.execute(
+        "UPDATE requests SET seal = ? WHERE id = ?",
+        (seals.seal(_ROW, _sealed_values(row), signing), request_id),
+    )
+
+
+def _is_sealed(row: sqlite3.Row, signing: bytes) -> bool:
+    return "seal" in row.keys() and seals.is_sealed(_ROW, _sealed_values(row), row["seal"], signing)
+
+
+def _read(values: sqlite3.Row, signing: bytes) -> Tracked | Unreadable:
+    """A request from its row, read by column name; or what makes the row unreadable.
+
+    A row without this user's seal is refused before its content is looked at.
+    """
+    if not _is_sealed(values, signing):
+        return Unreadable(values["id"], "it does not carry your seal", "seal")
     try:
         return _checked(_from_row(values))
     except _BadColumn as error:
@@ -268,9 +321,9 @@ def _read(values: sqlite3.Row) -> Tracked | Unreadable:
         return Unreadable(values["id"], f"{named}{error}")
 
 
-def _row(values: sqlite3.Row) -> Tracked:
+def _row(values: sqlite3.Row, signing: bytes) -> Tracked:
     """A request from its row; StoreError (exit 2), naming the row, if dsr cannot read it."""
-    return _row_of(_read(values))
+    return _row_of(_read(values, signing))
 
 
 def _row_of(found: Tracked | Unreadable) -> Tracked:
@@ -431,6 +484,7 @@ def record(
     file: reminders and complaints about the request then reach the same company.
     """
     check_trackable(letter, "the letter's date")  # the CLI checks first, naming --date
+    signing = seals.key()
     with _store() as connection:
         cursor = connection.execute(
             "INSERT INTO requests (reference, kind, jurisdiction, controller, recipient, "
@@ -451,7 +505,9 @@ def record(
                 json.dumps(_hashes(files)),
             ),
         )
-        return int(cursor.lastrowid or 0)
+        request_id = int(cursor.lastrowid or 0)
+        _seal(connection, request_id, signing)
+        return request_id
 
 
 def all_requests() -> list[Tracked]:
@@ -468,8 +524,10 @@ def read_requests() -> list[Tracked | Unreadable]:
     """
     if not database_path().exists():
         return []
+    signing = seals.key()
     with _store() as connection:
-        return [_read(r) for r in connection.execute("SELECT * FROM requests ORDER BY id")]
+        rows = connection.execute("SELECT * FROM requests ORDER BY id")
+        return [_read(r, signing) for r in rows]
 
 
 def recorded_files() -> list[str]:
@@ -563,19 +621,36 @@ def rewritable(tracked: Tracked, column: str) -> tuple[int, str] | None:
 
 
 def get(request_id: int) -> Tracked:
+    signing = seals.key()
     with _store() as connection:
         found = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
     if found is None:
         raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
-    return _row(found)
+    return _row(found, signing)
 
 
-def _update(request_id: int, statement: str, values: tuple[Any, ...]) -> None:
-    """Run ``statement`` (ending ``WHERE id = ?``) on one request, which need not be
-    readable: answering, closing or removing is how an unreadable row is corrected."""
+def _update(
+    request_id: int, statement: str, values: tuple[Any, ...], written: list[Path] | None = None
+) -> None:
+    """Run ``statement`` (ending ``WHERE id = ?``) on one request, and seal it again.
+
+    The request need not be readable (answering or closing is how a date an
+    older dsr let in is corrected), but it must carry the user's seal: dsr
+    never seals what someone else wrote. ``written`` are files the step wrote,
+    whose checksums are kept.
+    """
+    signing = seals.key()
     with _store() as connection:
-        if connection.execute(statement, (*values, request_id)).rowcount == 0:
+        connection.execute("BEGIN IMMEDIATE")  # no other writer between the check and the seal
+        row = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+        if row is None:
             raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
+        if not _is_sealed(row, signing):
+            raise TrackingError(str(Unreadable(request_id, "it does not carry your seal", "seal")))
+        connection.execute(statement, (*values, request_id))
+        if written:
+            _add_hashes(connection, request_id, written)
+        _seal(connection, request_id, signing)
 
 
 def mark_answered(request_id: int, when: date, verdict: str) -> None:
@@ -595,29 +670,31 @@ def close(request_id: int) -> None:
 
 def remove(request_id: int) -> None:
     """Stop tracking a request (its letters are kept): also one dsr cannot read."""
-    _update(request_id, "DELETE FROM requests WHERE id = ?", ())
+    with _store() as connection:
+        found = connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
+        if found.rowcount == 0:
+            raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
 
 
 def mark_reminded(request_id: int, when: date, file: Path) -> None:
     check_storable(when, "the date of the reminder")  # the CLI checks first, naming --date
-    with _store() as connection:
-        connection.execute(
-            "UPDATE requests SET reminded = ?, reminder_file = ? WHERE id = ?",
-            (when.isoformat(), str(file.resolve()), request_id),
-        )
-        _add_hashes(connection, request_id, [file])
+    _update(
+        request_id,
+        "UPDATE requests SET reminded = ?, reminder_file = ? WHERE id = ?",
+        (when.isoformat(), str(file.resolve())),
+        [file],
+    )
 
 
 def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
     """Record that the member complained to the controller (s.164A DPA 2018)."""
     check_storable(when, "the date of the complaint")  # the CLI checks first, naming --date
-    with _store() as connection:
-        connection.execute(
-            "UPDATE requests SET controller_complaint = ?, controller_complaint_file = ? "
-            "WHERE id = ?",
-            (when.isoformat(), str(file.resolve()), request_id),
-        )
-        _add_hashes(connection, request_id, [file])
+    _update(
+        request_id,
+        "UPDATE requests SET controller_complaint = ?, controller_complaint_file = ? WHERE id = ?",
+        (when.isoformat(), str(file.resolve())),
+        [file],
+    )
 
 
 def use_controller(tracked: Tracked) -> None:

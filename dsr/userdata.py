@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from . import files
+from . import files, seals
 from .errors import DsrError, RegistryError
 from .model import Controller
 from .text import printable
@@ -119,11 +119,23 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
+# The key of an imported company's record that holds its seal (dsr.seals), and what
+# the seal is made for: a record someone else put in a shared data folder is not used.
+SEAL_KEY = "dsr-seal"
+_IMPORTED = "imported company"
+
+
+def _controller_seal(slug: str, record: dict[str, Any]) -> str:
+    return seals.seal(_IMPORTED, {"key": slug, "record": record})
+
+
 def save_controller(slug: str, record: dict[str, Any]) -> Path:
-    """Store a controller record (dsr's format) for later letters."""
+    """Store a controller record (dsr's format) for later letters, sealed with the user's key."""
     files.check_slug(slug, "controller key")  # "../x" or "/etc/x" never leaves the store
     name = f"controllers/{slug}.json"
-    text = json.dumps(_drop_none(record), default=_json_default, ensure_ascii=False, indent=1)
+    body = json.loads(json.dumps(_drop_none(record), default=_json_default))  # as it is read
+    body[SEAL_KEY] = _controller_seal(slug, body)
+    text = json.dumps(body, ensure_ascii=False, indent=1)
     home = private_home()
     note_stored(name, text.encode())  # before the file: forget never misses it
     return files.write_file(home, name, text.encode(), replace=True)
@@ -151,7 +163,17 @@ def _stored_controller(home: Path, slug: str) -> Controller | None:
         data = files.read(home, f"controllers/{slug}.json")
         if data is None:
             return None
-        return controller_from_record(slug, json.loads(data.decode("utf-8")), str(path))
+        record = json.loads(data.decode("utf-8"))
+        found = record.pop(SEAL_KEY, None) if isinstance(record, dict) else None
+        if not seals.is_sealed(_IMPORTED, {"key": slug, "record": record}, found):
+            _warn_once(
+                path,
+                f"it was not imported with your key ({seals.key_path()}): another program or "
+                "person wrote it, an older dsr imported it, or it comes from another computer. "
+                "Import the company again with 'dsr controllers import FILE'",
+            )
+            return None
+        return controller_from_record(slug, record, str(path))
     except files.NotRegular:  # a FIFO, a device, a folder: never opened
         _warn_once(path, "not a regular file")
     except files.UnsafeFile:
@@ -166,6 +188,8 @@ def _stored_controller(home: Path, slug: str) -> Controller | None:
         _warn_once(path, f"not valid JSON ({error})")
     except RegistryError as error:
         _warn_once(path, str(error).removeprefix(f"{path}: "))
+    except seals.SealKeyError as error:
+        _warn_once(path, str(error))
     return None
 
 
@@ -240,6 +264,8 @@ def forget() -> Forgotten:
         elif (home / name).is_file() and not (home / name).is_symlink():
             changed.append(home / name)
     removed += [home / name for name in own if files.remove(home, name)]
+    if not (home / TRACKING_FILES[0]).exists():
+        seals.forget_sealed(home)  # the key's note that it sealed a store here
     folders = [home / "controllers"] if any(STORED_NAME.fullmatch(n) for n in stored) else []
     for folder in [*folders, *([home] if ours else [])]:
         if files.remove_empty_folder(folder):
@@ -306,7 +332,7 @@ BATCH_STATE_FILE = ".dsr-batch-state.jsonl"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The schema versions dsr has written (dsr.track.SCHEMA_VERSION; a test keeps them equal):
 # a store of a later version is not this dsr's to delete.
-STORE_SCHEMA_VERSIONS = 5
+STORE_SCHEMA_VERSIONS = 6
 # The columns of its one table, ``requests``: all of the first version's, and no
 # other than a later version added (dsr.track.MIGRATIONS; a test keeps them equal).
 STORE_FIRST_COLUMNS = frozenset(
@@ -318,6 +344,7 @@ STORE_COLUMNS = STORE_FIRST_COLUMNS | {
     "controller_complaint_file",
     "controller_record",
     "file_hashes",
+    "seal",
 }
 
 

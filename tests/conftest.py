@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from hypothesis import settings
 from pypdf import PdfReader
 
+from dsr import registry
 from dsr.cli import main
 
 # Hypothesis: the same examples in every run, so CI is reproducible and a failure
@@ -71,9 +72,13 @@ SITUATION = (
 
 @pytest.fixture(autouse=True)
 def dsr_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test gets its own data folder; nothing touches the real one."""
+    """Each test gets its own data folder and key folder; nothing touches the real ones."""
     home = tmp_path_factory.mktemp("dsr-home")
     monkeypatch.setenv("DSR_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    # Companies a command made known for its process (--controller-file, a tracked
+    # request's record): each test starts as a new process does.
+    monkeypatch.setattr(registry, "_SESSION_CONTROLLERS", {})
     return home
 
 

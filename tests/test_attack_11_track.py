@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 
 from dsr import track
 from dsr.cli import main
+from tests.store_tools import tamper
 
 MEMBER = [
     "--kind", "objection", "--jurisdiction", "DE", "--controller", "linkedin",
@@ -33,10 +33,7 @@ def tracked(output: Path, day: str = "2026-10-01", *extra: str) -> None:
 
 def set_column(home: Path, request_id: int, column: str, value: str) -> None:
     """What an older dsr (or a hand edit) left in the store."""
-    connection = sqlite3.connect(home / "tracking.sqlite3")
-    connection.execute(f"UPDATE requests SET {column} = ? WHERE id = ?", (value, request_id))
-    connection.commit()
-    connection.close()
+    tamper(home, f"UPDATE requests SET {column} = ? WHERE id = ?", value, request_id, sealed=True)
 
 
 def listed(home: Path) -> list[dict[str, object]]:

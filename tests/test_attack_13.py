@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from dsr.cli import main
+from tests.store_tools import tamper
 from tests.test_attack_9 import annex_pdf
 
 LETTER = [
@@ -34,20 +35,15 @@ def tracked_letter(tmp_path: Path) -> Path:
     return letter
 
 
-def tamper(home: Path, sql: str, *values: object) -> None:
-    """What someone with write access to the store (a shared DSR_HOME) can do."""
-    connection = sqlite3.connect(home / "tracking.sqlite3")
-    connection.execute(sql, values)
-    connection.commit()
-    connection.close()
-
-
-def add_file(home: Path, name: str) -> None:
+def add_file(home: Path, name: str, *, sealed: bool = True) -> None:
     connection = sqlite3.connect(home / "tracking.sqlite3")
     (files,) = connection.execute("SELECT files FROM requests WHERE id = 1").fetchone()
     connection.close()
     tamper(
-        home, "UPDATE requests SET files = ? WHERE id = 1", json.dumps([*json.loads(files), name])
+        home,
+        "UPDATE requests SET files = ? WHERE id = 1",
+        json.dumps([*json.loads(files), name]),
+        sealed=sealed,
     )
 
 
@@ -74,7 +70,12 @@ def test_1_a_foreign_reminder_file_is_not_appended_to_the_complaint(
 ) -> None:
     tracked_letter(tmp_path)
     secret = annex_pdf(tmp_path / "x" / "secret.pdf", "SECRET")
-    tamper(dsr_home, "UPDATE requests SET reminded = '2026-12-10', reminder_file = ?", str(secret))
+    tamper(
+        dsr_home,
+        "UPDATE requests SET reminded = '2026-12-10', reminder_file = ?",
+        str(secret),
+        sealed=True,
+    )
     complaint = tmp_path / "complaint.pdf"
     code, output = invoke(
         "track", "escalate", "1", "--jurisdiction", "DE-BE", "--date", "2027-01-20",
@@ -90,7 +91,9 @@ def test_1_an_unhashed_hard_link_is_refused_and_an_unhashed_dsr_letter_still_app
     tmp_path: Path, dsr_home: Path
 ) -> None:
     letter = tracked_letter(tmp_path)
-    tamper(dsr_home, "UPDATE requests SET file_hashes = NULL")  # a row from before hashes
+    tamper(
+        dsr_home, "UPDATE requests SET file_hashes = NULL", sealed=True
+    )  # a row from before hashes
     reminder = tmp_path / "rem.pdf"
     code, output = invoke(*REMIND, "-o", str(reminder))
     assert code == 0, output
@@ -115,7 +118,7 @@ def test_1_annex_contents_reads_an_unhashed_letter_as_checked_bytes(
     from dsr import track
 
     letter = tracked_letter(tmp_path)
-    tamper(dsr_home, "UPDATE requests SET file_hashes = NULL")
+    tamper(dsr_home, "UPDATE requests SET file_hashes = NULL", sealed=True)
     (content,) = track.annex_contents(track.get(1), [str(letter.resolve())])
     assert content == letter.read_bytes()  # read once, not reopened by name later
     secret = annex_pdf(tmp_path / "x" / "secret.pdf", "SECRET")
@@ -161,7 +164,7 @@ def test_2_ordinary_formatting_still_works() -> None:
 def test_3_track_list_escapes_stored_text(reference: str, tmp_path: Path, dsr_home: Path) -> None:
     code, output = invoke(*LETTER, "--track", "-o", str(tmp_path / "a.txt"))
     assert code == 0, output
-    tamper(dsr_home, "UPDATE requests SET reference = ?", reference)
+    tamper(dsr_home, "UPDATE requests SET reference = ?", reference, sealed=True)
     code, output = invoke("track", "list")
     assert code == 0, output
     assert output.count("\n") == 2, output  # the header and one row
@@ -219,7 +222,12 @@ def test_14_only_this_request_s_own_letters_are_appended(
         (hashes,) = connection.execute("SELECT file_hashes FROM requests WHERE id = 1").fetchone()
         connection.close()
         planted = {**json.loads(hashes), str(bob): hashlib.sha256(bob.read_bytes()).hexdigest()}
-        tamper(dsr_home, "UPDATE requests SET file_hashes = ? WHERE id = 1", json.dumps(planted))
+        tamper(
+            dsr_home,
+            "UPDATE requests SET file_hashes = ? WHERE id = 1",
+            json.dumps(planted),
+            sealed=True,
+        )
     reminder = tmp_path / "rem.pdf"
     code, output = invoke(*REMIND, "-o", str(reminder))
     assert code == 2, output
@@ -237,7 +245,7 @@ def test_15_a_tampered_row_of_another_type_is_named_not_an_internal_error(
     change: str, tmp_path: Path, dsr_home: Path
 ) -> None:
     tracked_letter(tmp_path)
-    tamper(dsr_home, change)
+    tamper(dsr_home, change, sealed=True)
     for command in (
         ["track", "ics", "-o", str(tmp_path / "c.ics")],
         [*REMIND, "-o", str(tmp_path / "r.pdf")],

@@ -20,6 +20,7 @@ from dsr import userdata
 from dsr.cli import main
 from dsr.errors import InvalidRequest
 from dsr.outputs import mailbox
+from tests.store_tools import tamper
 
 ERASURE = [
     "letter", "--kind", "erasure", "--controller", "openai", "--jurisdiction", "DE",
@@ -218,10 +219,7 @@ def test_12_a_row_dsr_did_not_write_is_named_not_a_crash(
         "--date", "2026-11-22", "--track", "-o", str(tmp_path / "t.txt"),
     )  # fmt: skip
     assert code == 0, output
-    connection = sqlite3.connect(dsr_home / "tracking.sqlite3")
-    connection.execute(f"UPDATE requests SET {column} = ?", (value,))
-    connection.commit()
-    connection.close()
+    tamper(dsr_home, f"UPDATE requests SET {column} = ?", value, sealed=True)
     for args in (("track", "list"), ("track", "remind", "1", "-o", str(tmp_path / "r.txt"))):
         code, output = invoke(*args)
         assert code == 2, (args, output)
@@ -268,10 +266,9 @@ def test_20_the_calendar_escapes_control_characters(tmp_path: Path, dsr_home: Pa
         "--date", "2026-11-22", "--track", "-o", str(tmp_path / "t.txt"),
     )  # fmt: skip
     assert code == 0, output
-    connection = sqlite3.connect(dsr_home / "tracking.sqlite3")
-    connection.execute("UPDATE requests SET recipient = ?", ("Evil\x1b]0;T\x07 Corp\u202e",))
-    connection.commit()
-    connection.close()
+    tamper(
+        dsr_home, "UPDATE requests SET recipient = ?", "Evil\x1b]0;T\x07 Corp\u202e", sealed=True
+    )
     code, output = invoke("track", "ics", "-o", str(tmp_path / "d.ics"))
     assert code == 0, output
     ics = (tmp_path / "d.ics").read_text(encoding="utf-8")

@@ -388,7 +388,7 @@ def test_22_each_broken_stored_controller_is_named_once(tmp_path: Path, dsr_home
     for name, reason in [
         ("ww.json", "a symbolic link (or behind one), which dsr does not follow"),
         ("xx.json", "not UTF-8 text"),
-        ("yy.json", "entities must be a non-empty list of entity records"),
+        ("yy.json", "it was not imported with your key"),  # checked before its content
         ("zz.json", "not valid JSON (Expecting property name"),
     ]:
         assert f"Warning: ignored {store / name}: {reason}" in output

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from dsr import files
 from dsr.cli import main
+from tests.store_tools import tamper
 
 ROW = {
     "kind": "objection",
@@ -650,12 +651,8 @@ def test_a3_a_replaced_tracked_letter_is_not_appended(tmp_path: Path, how: str) 
 def test_a3_an_older_tracked_row_without_hashes_refuses_links_only(
     tmp_path: Path, dsr_home: Path
 ) -> None:
-    import sqlite3
-
     letter = tracked_pdf(tmp_path)
-    with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
-        connection.execute("UPDATE requests SET file_hashes = NULL")
-    connection.close()
+    tamper(dsr_home, "UPDATE requests SET file_hashes = NULL", sealed=True)  # an older dsr's row
     letter.write_bytes(letter.read_bytes() + b"\n")  # changed: not known without a hash
     code, output = invoke(*ESCALATE, "-o", str(tmp_path / "a.pdf"))
     assert code == 0, output

@@ -1,0 +1,313 @@
+"""The tracking store's rows carry a seal made with a key outside the data folder.
+
+Attack rounds 13 to 15 changed the store of a shared data folder to pull
+another member's letter into a follow-up: a path, a checksum, a reference,
+each judged by content the same store supplied. The seal refuses every such
+row before its content is read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from dsr import seals, track, userdata
+from dsr.cli import main
+from tests.store_tools import tamper
+from tests.test_attack_medium import RECORD
+
+MEMBER = [
+    "--kind", "objection", "--jurisdiction", "DE", "--address", "Hauptstraße 1, 10115 Berlin",
+    "--date", "2026-11-02",
+]  # fmt: skip
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def letter_of(name: str, email: str, output: Path, *, track_it: bool = True) -> None:
+    extra = ["--track"] if track_it else []
+    code, text = invoke(
+        "letter", *MEMBER, "--name", name, "--account-email", email, *extra, "-o", str(output)
+    )
+    assert code == 0, text
+
+
+def column(home: Path, name: str, request_id: int = 1) -> str:
+    with sqlite3.connect(home / "tracking.sqlite3") as connection:
+        (value,) = connection.execute(
+            f"SELECT {name} FROM requests WHERE id = ?", (request_id,)
+        ).fetchone()
+    connection.close()
+    return str(value)
+
+
+def pages_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def refused_as_unsealed(output: str, request_id: int = 1) -> bool:
+    return (
+        f"holds request {request_id}, which dsr did not record with your key" in output
+        and f"dsr track remove {request_id}" in output
+    )
+
+
+@pytest.fixture
+def alice_and_bob(tmp_path: Path, dsr_home: Path) -> tuple[Path, Path]:
+    """Alice's tracked letter; Bob's letter, written by dsr, somewhere Alice can read."""
+    alice = tmp_path / "alice" / "a.pdf"
+    alice.parent.mkdir()
+    letter_of("Alice A", "alice@example.org", alice)
+    bob = tmp_path / "bob" / "b.pdf"
+    bob.parent.mkdir()
+    letter_of("Bob Secret", "bob@example.org", bob, track_it=False)
+    return alice, bob
+
+
+# Round 15b #1 and its variants: everything a writer of the data folder can change
+# to make a follow-up append Bob's letter, with and without its checksum.
+def _bob_s_reference(bob: Path) -> str:
+    keywords = str(PdfReader(bob).metadata.get("/Keywords", ""))
+    assert keywords, "dsr writes the reference into the letter's keywords"
+    return keywords.strip()
+
+
+@pytest.mark.parametrize("with_checksum", [False, True], ids=["no-checksum", "checksum"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["track", "remind", "1", "--date", "2026-12-10"],
+        ["track", "escalate", "1", "--date", "2026-12-20", "--authority", "deberlbdi"],
+    ],
+    ids=["remind", "escalate"],
+)
+def test_another_member_s_letter_planted_in_the_store_is_never_appended(
+    alice_and_bob: tuple[Path, Path],
+    tmp_path: Path,
+    dsr_home: Path,
+    with_checksum: bool,
+    command: list[str],
+) -> None:
+    _, bob = alice_and_bob
+    hashes = {str(bob): track._sha256(bob)} if with_checksum else None
+    tamper(
+        dsr_home,
+        "UPDATE requests SET reference = ?, files = ?, file_hashes = ? WHERE id = 1",
+        _bob_s_reference(bob),
+        json.dumps([str(bob)]),
+        json.dumps(hashes) if hashes else None,
+        sealed=False,
+    )
+    output = tmp_path / "follow-up.pdf"
+    code, text = invoke(*command, "-o", str(output))
+    assert code == 2, text
+    assert refused_as_unsealed(text)
+    assert not output.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "values"),
+    [
+        ("UPDATE requests SET recipient = 'Attacker Ltd'", ()),
+        ("UPDATE requests SET controller_record = ?", (json.dumps({"name": "X"}),)),
+        (
+            "UPDATE requests SET inputs = ?",
+            (json.dumps({"name": "Mallory", "jurisdiction": "DE"}),),
+        ),
+        ("UPDATE requests SET deadline = '2026-11-03'", ()),
+        ("UPDATE requests SET seal = NULL", ()),
+        ("UPDATE requests SET id = 2", ()),
+    ],
+    ids=["recipient", "controller-record", "inputs", "deadline", "no-seal", "renumbered"],
+)
+def test_every_column_is_sealed(
+    change: str, values: tuple[object, ...], tmp_path: Path, dsr_home: Path
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    tamper(dsr_home, change, *values, sealed=False)
+    request_id = 2 if "id = 2" in change else 1
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert refused_as_unsealed(text, request_id)
+    code, text = invoke("track", "answered", str(request_id), "--date", "2026-12-01")
+    assert code == 2, text  # dsr never seals again what someone else wrote
+    assert refused_as_unsealed(text, request_id)
+    code, text = invoke("track", "remove", str(request_id), "--yes")
+    assert code == 0, text
+    code, text = invoke("track", "list")
+    assert code == 0, text
+
+
+def test_a_row_copied_from_another_row_keeps_nothing_of_its_seal(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    tamper(
+        dsr_home,
+        "INSERT INTO requests (reference, kind, jurisdiction, controller, recipient, language, "
+        "sent, deadline, inputs, files, seal) SELECT reference, kind, jurisdiction, controller, "
+        "'Other', language, sent, deadline, inputs, '[]', seal FROM requests WHERE id = 1",
+        sealed=False,
+    )
+    code, text = invoke("track", "list", "--json")
+    assert code == 2, text  # the sound row is listed, the copy named
+    assert refused_as_unsealed(text, 2)
+
+
+def test_the_user_s_own_steps_keep_the_row_sealed(tmp_path: Path, dsr_home: Path) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    first = column(dsr_home, "seal")
+    code, text = invoke(
+        "track", "remind", "1", "--date", "2026-12-10", "-o", str(tmp_path / "r.pdf")
+    )
+    assert code == 0, text
+    assert column(dsr_home, "seal") != first  # sealed again over the reminder's columns
+    code, text = invoke("track", "answered", "1", "--date", "2026-12-12", "--verdict", "partial")
+    assert code == 0, text
+    code, text = invoke(
+        "track", "escalate", "1", "--date", "2026-12-20", "--authority", "deberlbdi",
+        "-o", str(tmp_path / "c.pdf"),
+    )  # fmt: skip
+    assert code == 0, text
+    assert "Alice A" in pages_text(tmp_path / "c.pdf")
+    code, text = invoke("track", "list")
+    assert code == 0, text
+
+
+def test_a_store_tracked_with_another_key_is_refused_and_says_where_the_key_is(
+    tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    other = tmp_path / "other-config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(other))  # another user, or another computer
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert refused_as_unsealed(text)
+    assert str(other / "dsr" / seals.KEY_FILE) in text.replace("\n", "")
+
+
+def test_the_key_is_private_and_outside_the_data_folder(tmp_path: Path, dsr_home: Path) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    key = seals.key_path()
+    assert not key.is_relative_to(dsr_home)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    assert len(key.read_bytes()) == seals.KEY_BYTES
+
+
+@pytest.mark.parametrize("damage", ["short", "link", "folder"])
+def test_a_damaged_key_file_is_a_clear_error(damage: str, tmp_path: Path, dsr_home: Path) -> None:
+    key = seals.key_path()
+    key.parent.mkdir(parents=True, mode=0o700)
+    if damage == "short":
+        key.write_bytes(b"123")
+    elif damage == "link":
+        (tmp_path / "elsewhere").write_bytes(b"k" * seals.KEY_BYTES)
+        key.symlink_to(tmp_path / "elsewhere")
+    else:
+        key.mkdir()
+    code, text = invoke(
+        "letter", *MEMBER, "--name", "A A", "--account-email", "a@example.org", "--track",
+        "-o", str(tmp_path / "a.pdf"),
+    )  # fmt: skip
+    assert code == 2, text
+    assert "key file" in text
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def _older_store(home: Path) -> None:
+    """A store as dsr wrote it before seals (schema 5), with one request."""
+    connection = sqlite3.connect(home / "tracking.sqlite3")
+    for statement in track.MIGRATIONS[: track.SEALED_FROM - 1]:
+        connection.execute(statement)
+    connection.execute(f"PRAGMA user_version = {track.SEALED_FROM - 1}")
+    connection.execute(
+        "INSERT INTO requests (reference, kind, jurisdiction, controller, recipient, language, "
+        "sent, deadline, inputs, files) VALUES ('2026-ABC', 'objection', 'DE', 'linkedin', "
+        "'LinkedIn Ireland Unlimited Company', 'de', '2026-11-02', '2026-12-02', ?, '[]')",
+        (json.dumps({"jurisdiction": "DE", "name": "Alice A", "kind": "objection"}),),
+    )
+    connection.commit()
+    connection.close()
+
+
+def test_an_older_store_is_sealed_as_it_is_migrated(dsr_home: Path) -> None:
+    _older_store(dsr_home)
+    assert [t.reference for t in track.all_requests()] == ["2026-ABC"]
+    assert seals.was_sealed(dsr_home)
+
+
+def test_a_sealed_store_replaced_by_an_unsealed_one_is_refused(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    os.remove(dsr_home / "tracking.sqlite3")
+    _older_store(dsr_home)  # put there by someone who can write the data folder
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "older format without seals" in text
+    assert "Traceback" not in text
+
+
+def test_forget_drops_the_note_of_the_sealed_store(tmp_path: Path, dsr_home: Path) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    assert seals.was_sealed(dsr_home)
+    userdata.forget()
+    assert not (dsr_home / "tracking.sqlite3").exists()
+    assert not seals.was_sealed(dsr_home)
+    letter_of("Alice A", "alice@example.org", tmp_path / "b.pdf")  # a new store, sealed
+    code, text = invoke("track", "list")
+    assert code == 0, text
+
+
+# The same for the companies the user imported: whoever can write the data folder
+# must not change where a company's letters go.
+def _imported_acme(tmp_path: Path, dsr_home: Path) -> Path:
+    source = tmp_path / "acme-source.json"
+    source.write_text(json.dumps({"acme": RECORD}), encoding="utf-8")
+    code, text = invoke("controllers", "import", str(source))
+    assert code == 0, text
+    return dsr_home / "controllers" / "acme.json"
+
+
+def _acme_letter(tmp_path: Path) -> tuple[int, str]:
+    return invoke(
+        "letter", *MEMBER, "--controller", "acme", "--name", "A A",
+        "--account-email", "a@example.org", "-o", str(tmp_path / "acme.pdf"),
+    )  # fmt: skip
+
+
+def test_an_imported_company_is_used_while_its_seal_holds(tmp_path: Path, dsr_home: Path) -> None:
+    _imported_acme(tmp_path, dsr_home)
+    code, text = _acme_letter(tmp_path)
+    assert code == 0, text
+    assert "Beispielweg 5" in pages_text(tmp_path / "acme.pdf")
+
+
+@pytest.mark.parametrize("how", ["edited", "planted", "unsealed"])
+def test_an_imported_company_changed_by_someone_else_is_not_used(
+    how: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    stored = _imported_acme(tmp_path, dsr_home)
+    record = json.loads(stored.read_text(encoding="utf-8"))
+    if how == "edited":  # the seal kept, the address changed
+        text = json.dumps(record).replace("Beispielweg 5", "Attacker Road 9")
+    elif how == "planted":  # another key's seal
+        text = json.dumps({**record, "dsr-seal": "0" * 64})
+    else:  # as an older dsr stored it
+        text = json.dumps({k: v for k, v in record.items() if k != "dsr-seal"})
+    stored.write_text(text, encoding="utf-8")
+    code, output = _acme_letter(tmp_path)
+    assert code == 2, output
+    assert f"ignored {stored}: it was not imported with your key" in output
+    assert not (tmp_path / "acme.pdf").exists()
