@@ -508,7 +508,9 @@ def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
     return out
 
 
-_SEP_LINE: Final = re.compile(r'"?sep=([,;\t|])"?(?:\r\n|\r|\n)')  # Excel's, or quoted
+# Excel's sep= line, quoted or not, or padded with separators by a program that
+# re-saved it as a row of the sheet ("sep=;;;;;").
+_SEP_LINE: Final = re.compile(r'"?sep=([,;\t|])"?\1*(?:\r\n|\r|\n)')
 
 
 def _delimiter(text: str) -> str:
@@ -672,8 +674,11 @@ def _a_row(cells: list[str], header: list[str]) -> bool:
         bool(_DATE_CELL.fullmatch(at("date"))),
         at("controller").lower() in controllers(),
     ]
-    if len(header) <= 3 and len(cells) == len(header) and sum(keys) >= 1:
-        return True  # a narrow sheet (controller, situation): a known company starts a row
+    if len(cells) == len(header) and sum(keys) >= 1:
+        # Every column, and a known kind, jurisdiction, date or company in its place: a
+        # row, however few of its cells are filled ("google,,," when --defaults gives
+        # the rest); prose rarely has exactly the header's number of separators.
+        return True
     return given >= 4 and sum(keys) >= 2  # not "Access, DE, sent by post"
 
 
@@ -972,6 +977,13 @@ def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
     if suffix in YAML_SUFFIXES:
         count = _count_yaml(text, str(path), max_rows)
     else:
+        if suffix == ".jsonl" and text.lstrip("\ufeff \t\r\n").startswith("["):
+            # json.dump(rows, f): each of its lines would be one "row" that is no JSON
+            raise BatchFileError(
+                f"{path}: the file is one JSON array, not JSON Lines (one object per line, "
+                "no brackets around them); write each member as an object on a line of "
+                "its own (in Python: one json.dumps(row) per line) and run again"
+            )
         if suffix != ".jsonl":
             _check_quotes(path, text)
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)

@@ -7,6 +7,7 @@ stay fast.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -267,13 +268,39 @@ class DsrGroup(click.Group):
             )
 
 
-class FilePath(click.Path):
-    """A file's name: one that ends with "/" names a folder (``-o letters.txt/`` would
-    otherwise write the file ``letters.txt``)."""
+NAME_MAX = 255  # bytes in one name of a path, as Linux's file systems take them
+PATH_MAX = 4095
+
+
+class NamedPath(click.Path):
+    """A path whose names a file system takes: none longer than 255 bytes."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and value.endswith("/") and value.strip("/"):
-            self.fail(f"{value!r} names a folder (it ends with /); give a file's name", param, ctx)
+        if isinstance(value, str):
+            encoded = os.fsencode(value)
+            if len(encoded) > PATH_MAX or any(len(part) > NAME_MAX for part in encoded.split(b"/")):
+                self.fail(
+                    f"{value[:40]!r}… is too long: a name in a path may have {NAME_MAX} bytes, "
+                    f"a path {PATH_MAX}; choose a shorter one",
+                    param,
+                    ctx,
+                )
+        return super().convert(value, param, ctx)
+
+
+class FilePath(NamedPath):
+    """A file's name: one that ends with "/", "/." or "/.." names a folder (``-o
+    letters.txt/`` would otherwise write the file ``letters.txt``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip("/"):
+            last = value.rsplit("/", 1)[-1]
+            if last in ("", ".", ".."):
+                self.fail(
+                    f"{value!r} names a folder (it ends with /{last}); give a file's name",
+                    param,
+                    ctx,
+                )
         return super().convert(value, param, ctx)
 
 
@@ -449,12 +476,12 @@ def is_interactive() -> bool:
 )
 @click.option(
     "--controller-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    type=NamedPath(dir_okay=False, exists=True, path_type=Path),
     help="Write to a company described in FILE (dsr's format or a datarequests.org record).",
 )
 @click.option(
     "--template-dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    type=NamedPath(file_okay=False, exists=True, path_type=Path),
     help="Folder of templates overriding the built-in ones (run sandboxed).",
 )
 @click.option(
@@ -573,11 +600,6 @@ def letter(
                     "you asked: make sure it is your own letter, not another member's.",
                     err=True,
                 )
-    if track:  # a store dsr cannot use is refused before the letter is written
-        from .track import check_store
-
-        check_store()
-
     from .compose import compose, compose_with_translation
     from .outputs import render_to
 
@@ -594,10 +616,12 @@ def letter(
         composed, translation = compose_with_translation(request, also)
     else:
         composed = compose(request)
-    if track:  # a date the store could not read back is refused before the letter
-        from .track import check_trackable
+    if track:  # a date the store could not read back, or a store dsr cannot use (opened,
+        # and made if there is none), is refused before the letter is written
+        from .track import check_trackable, check_usable
 
         check_trackable(composed, "--date")
+        check_usable()
     render_to(
         composed,
         output,
@@ -676,7 +700,7 @@ def controllers() -> None:
 
 
 @controllers.command(name="import")
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("source", type=NamedPath(exists=True, path_type=Path))
 def controllers_import(source: Path) -> None:
     """Import controller records from SOURCE (a folder or one file).
 
@@ -794,7 +818,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield step
 
 
-BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in report.csv
+BATCH_RECAP = 20  # failed rows listed again after a progress bar; all are in report.csv
 
 
 @main.command()
@@ -803,7 +827,7 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
     "-o",
     "--output",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=NamedPath(file_okay=False, path_type=Path),
     required=True,
     help="Folder for the letters and report.csv.",
 )
@@ -827,7 +851,7 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
 @click.option(
     "--defaults",
     "defaults_file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    type=NamedPath(dir_okay=False, exists=True, path_type=Path),
     help="TOML file with values shared by every row.",
 )
 @click.option(
@@ -847,7 +871,7 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
 )
 @click.option(
     "--annexes",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    type=NamedPath(file_okay=False, exists=True, path_type=Path),
     metavar="DIR",
     help="The folder the rows' `enclose` files must be in (or in its subfolders); their "
     "names are read in it.  [default: the batch file's folder]",
@@ -907,7 +931,8 @@ def batch(
         _refuse_new_names("--zip", archive)  # DIR.zip: found before any letter is written
     try:
         with progress_bar("Writing letters") as step:
-            clear = "\r\x1b[K" if step is not None else ""  # the progress bar's line
+            bar = step is not None  # a terminal, where the progress bar shares the lines
+            clear = "\r\x1b[K" if bar else ""
 
             def found(result: RowResult) -> None:  # as soon as a row fails
                 click.echo(f"{clear}Error: row {result.row}: {shown(result.message)}", err=True)
@@ -921,8 +946,9 @@ def batch(
         fail([str(error)])
     except DefaultsError as error:  # before any row
         fail([f"--defaults: {problem}" for problem in error.problems])
-    for result in report.failed[:BATCH_RECAP]:  # again, in row order, beside the summary
-        click.echo(f"Error: row {result.row}: {shown(result.message)}", err=True)
+    if bar:  # on a terminal, again in row order beside the summary; a log has each once
+        for result in report.failed[:BATCH_RECAP]:
+            click.echo(f"Error: row {result.row}: {shown(result.message)}", err=True)
     fallbacks = [r for r in report.results if r.status == "written" and r.message]
     if fallbacks:
         click.echo(
@@ -933,7 +959,11 @@ def batch(
         )
     written = sum(r.status == "written" for r in report.results)
     unchanged = sum(r.status == "unchanged" for r in report.results)
-    recap = f" (the first {BATCH_RECAP} again above)" if len(report.failed) > BATCH_RECAP else ""
+    recap = (
+        f" (the first {BATCH_RECAP} again above)"
+        if bar and len(report.failed) > BATCH_RECAP
+        else ""
+    )
     click.echo(
         f"Wrote {counted(written, 'letter')} to {shown(str(out_dir))}, {unchanged} unchanged, "
         f"{len(report.failed)} failed{recap}; see {shown(str(out_dir / 'report.csv'))}",
@@ -957,7 +987,7 @@ def batch(
     "-o",
     "--output",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=NamedPath(file_okay=False, path_type=Path),
     required=True,
     help="Folder for the kit.",
 )

@@ -14,11 +14,14 @@ to another computer needs its key copied too; the messages say so.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +30,10 @@ from .errors import InputError
 
 KEY_FILE = "seal.key"
 KEY_BYTES = 32
-# Data folders whose store this key has sealed: a store found there later without
-# seals was replaced by another program, not left by an older dsr.
+# One ledger per data folder whose store this key has sealed: the seal each request
+# and each imported company has now. A store found there later without seals was
+# replaced by another program, not left by an older dsr; a row or a company whose
+# seal is not the one in the ledger is an older copy put back (or a removed one).
 SEALED_FOLDERS = "sealed-stores"
 
 
@@ -104,18 +109,85 @@ def _folder_name(folder: Path) -> str:
     return hashlib.sha256(os.fsencode(os.path.realpath(folder))).hexdigest()[:32]
 
 
-def mark_sealed(folder: Path) -> None:
-    """Note that this key sealed the tracking store in ``folder``."""
-    name = f"{SEALED_FOLDERS}/{_folder_name(folder)}"
+def _notes() -> Path:
+    return key_home() / SEALED_FOLDERS
+
+
+_HELD: dict[str, int] = {}  # ledgers this process holds the lock of, and how deeply
+
+
+@contextmanager
+def ledger_lock(folder: Path) -> Iterator[None]:
+    """Hold ``folder``'s ledger for one change (reentrant within a process): of several
+    dsr processes, one at a time reads, changes and writes it."""
+    name = _folder_name(folder)
+    if _HELD.get(name):
+        _HELD[name] += 1
+        try:
+            yield
+        finally:
+            _HELD[name] -= 1
+        return
+    files.make_dir(_notes())
     try:
-        files.write_file(key_home(), name, b"")
-    except files.OutputExists:
-        pass
+        fd = os.open(
+            _notes() / f"{name}.lock",
+            os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK,
+            files.PRIVATE_FILE,
+        )
+    except OSError as error:
+        raise SealKeyError(f"dsr's ledger lock cannot be used ({error})") from error
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD[name] = 1
+        try:
+            yield
+        finally:
+            _HELD.pop(name, None)
+    finally:
+        os.close(fd)
+
+
+LEDGERS = ("requests", "companies")  # of the tracking store; of the imported companies
+
+
+def _ledger_name(folder: Path, part: str) -> str:
+    return _folder_name(folder) + ("" if part == "requests" else f"-{part}")
+
+
+def read_ledger(folder: Path, part: str) -> dict[str, Any] | None:
+    """``folder``'s ledger of ``part``: {request id: [seals]} or {company key: seal};
+    None if this key has none for it (or only the note of an earlier dsr, which kept
+    none)."""
+    if not os.path.lexists(_notes()):
+        return None
+    try:
+        data = files.read(_notes(), _ledger_name(folder, part))
+    except files.FileError as error:
+        raise SealKeyError(f"dsr's ledger of {folder} cannot be read ({error})") from error
+    if not data:
+        return None
+    try:
+        ledger = json.loads(data)
+        if not isinstance(ledger, dict):
+            raise ValueError("not a table")
+    except ValueError as error:
+        raise SealKeyError(
+            f"dsr's ledger of {folder}, {_notes() / _ledger_name(folder, part)}, is damaged "
+            f"({error}): restore it from a backup, or move it aside"
+        ) from error
+    return ledger
+
+
+def write_ledger(folder: Path, part: str, ledger: dict[str, Any]) -> None:
+    """Replace ``folder``'s ledger of ``part`` (atomically); hold :func:`ledger_lock`."""
+    data = json.dumps(ledger, sort_keys=True).encode()
+    files.write_file(_notes(), _ledger_name(folder, part), data, replace=True)
 
 
 def was_sealed(folder: Path) -> bool:
     """Whether this key sealed a tracking store in ``folder`` before."""
-    notes = key_home() / SEALED_FOLDERS
+    notes = _notes()
     if not os.path.lexists(notes):
         return False
     try:
@@ -125,7 +197,9 @@ def was_sealed(folder: Path) -> bool:
 
 
 def forget_sealed(folder: Path) -> None:
-    """Drop the note of ``folder``'s store (dsr forget removed it)."""
-    home = key_home() / SEALED_FOLDERS
-    if home.is_dir() and not home.is_symlink():
-        files.remove(home, _folder_name(folder))
+    """Drop ``folder``'s ledger (dsr forget removed what it listed)."""
+    notes = _notes()
+    if notes.is_dir() and not notes.is_symlink():
+        for part in LEDGERS:
+            files.remove(notes, _ledger_name(folder, part))
+        files.remove(notes, f"{_folder_name(folder)}.lock")

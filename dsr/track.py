@@ -21,7 +21,14 @@ from . import files, seals
 from .errors import InputError
 from .pdf import made_by_dsr, reference_in
 from .text import printable
-from .userdata import MANIFEST, TRACKING_FILES, data_home, note_stored, private_home
+from .userdata import (
+    MANIFEST,
+    STORE_COLUMNS,
+    TRACKING_FILES,
+    data_home,
+    note_stored,
+    private_home,
+)
 
 # Migrations, applied in order; PRAGMA user_version records how many ran.
 # Never edit one that has shipped: add the next.
@@ -160,6 +167,13 @@ def check_store() -> None:
     seals.key()  # the key that seals the rows: made now, or refused (naming it) if unusable
 
 
+def check_usable() -> None:
+    """Refuse (exit 2) a store dsr could not record a request in, before anything is
+    written: what :func:`check_store` refuses, and a store that is damaged, of a newer
+    dsr, or holds what dsr does not make. The store is opened (made, if there is none)."""
+    connect().close()
+
+
 def connect() -> sqlite3.Connection:
     """The store, its schema brought up to date; rows come back by column name.
 
@@ -177,7 +191,9 @@ def connect() -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=30)
     connection.row_factory = sqlite3.Row
     try:
+        connection.execute("PRAGMA trusted_schema = OFF")  # no function a schema names runs
         migrate(connection)
+        _check_schema(connection)
     except sqlite3.Error as error:
         connection.close()
         raise _damaged(path, error) from error
@@ -200,15 +216,24 @@ def migrate(connection: sqlite3.Connection) -> None:
             f"the tracking store {database_path()} was made by a newer dsr (schema "
             f"{version}; this dsr knows {SCHEMA_VERSION}); upgrade dsr to use it"
         )
+    if version < 0:
+        raise _damaged(database_path(), sqlite3.DatabaseError(f"schema version {version}"))
     if version == SCHEMA_VERSION:
         return
-    if 0 < version < SEALED_FROM and seals.was_sealed(database_path().parent):
+    if version > 0:
+        _check_schema(connection)  # nothing of another program's runs as the rows are sealed
+    if version > 0 and version < SEALED_FROM and seals.was_sealed(database_path().parent):
         raise StoreError(
             f"the tracking store {database_path()} was sealed with your key, but is now in an "
             "older format without seals: another program (or person) replaced it. dsr does "
             "not use it: move it aside, and dsr starts a new one"
         )
     signing = seals.key()  # made before the transaction: a failure leaves the store as it was
+    with seals.ledger_lock(database_path().parent):
+        _migrate(connection, signing)
+
+
+def _migrate(connection: sqlite3.Connection, signing: bytes) -> None:
     isolation = connection.isolation_level
     connection.isolation_level = None  # this function opens and ends the transaction
     try:
@@ -233,7 +258,64 @@ def migrate(connection: sqlite3.Connection) -> None:
         connection.execute("COMMIT")
     finally:
         connection.isolation_level = isolation
-    seals.mark_sealed(database_path().parent)
+    # A new store, or an older one sealed just now: the ledger lists exactly its rows
+    # (a ledger left from an earlier store in this folder lists none of them).
+    rows = connection.execute("SELECT id, seal FROM requests").fetchall()
+    ledger = {str(row["id"]): [row["seal"]] for row in rows}
+    seals.write_ledger(database_path().parent, "requests", ledger)
+
+
+def _accepted(connection: sqlite3.Connection, signing: bytes) -> dict[str, list[str]]:
+    """The seals each request may carry now, from the ledger. A store this key sealed
+    before ledgers were kept (or met in a folder the ledger does not know) gets one
+    now, from the rows that carry the user's seal."""
+    folder = database_path().parent
+    ledger = seals.read_ledger(folder, "requests")
+    if ledger is None:
+        with seals.ledger_lock(folder):
+            ledger = seals.read_ledger(folder, "requests")
+            if ledger is None:
+                rows = connection.execute("SELECT * FROM requests").fetchall()
+                ledger = {str(r["id"]): [r["seal"]] for r in rows if _is_sealed(r, signing)}
+                seals.write_ledger(folder, "requests", ledger)
+    return {
+        key: [seal for seal in value if isinstance(seal, str)]
+        for key, value in ledger.items()
+        if isinstance(value, list)
+    }
+
+
+def _set_ledger(request_id: int, accepted: list[str] | None) -> None:
+    """Set the seals request ``request_id`` may carry (None: it is gone); hold the lock."""
+    folder = database_path().parent
+    ledger = seals.read_ledger(folder, "requests") or {}
+    if accepted is None:
+        ledger.pop(str(request_id), None)
+    else:
+        ledger[str(request_id)] = accepted
+    seals.write_ledger(folder, "requests", ledger)
+
+
+def _check_schema(connection: sqlite3.Connection) -> None:
+    """Refuse a store that holds anything dsr does not make: a trigger, a view, an index,
+    another table, or a column that is not one of dsr's (a computed one included). Such a
+    thing could change a row after dsr checked it, or as dsr seals it."""
+    objects = connection.execute("SELECT type, name FROM sqlite_master").fetchall()
+    foreign = [
+        f"{kind} {name!r}" for kind, name in objects if (kind, name) != ("table", "requests")
+    ]
+    columns = connection.execute("PRAGMA table_xinfo(requests)").fetchall()
+    foreign += [
+        f"column {column[1]!r}"
+        for column in columns
+        if column[1] not in STORE_COLUMNS or column[6]  # hidden: computed, or a virtual table's
+    ]
+    if foreign:
+        raise StoreError(
+            f"the tracking store {database_path()} holds what dsr does not make "
+            f"({', '.join(foreign[:3])}): another program changed it. dsr does not use it: "
+            "move it aside, and dsr starts a new one"
+        )
 
 
 @contextmanager
@@ -265,6 +347,13 @@ class Unreadable:
                 f"not record with your key ({seals.key_path()}): another program or person "
                 "changed it, or it was tracked on another computer (copy that computer's key "
                 f"file to this path to use it here). dsr does not use it; {fix}"
+            )
+        if self.column == "ledger":
+            return (
+                f"the tracking store {database_path()} holds request {self.id} as it was "
+                "before dsr last changed it, or after dsr removed it: an older copy was put "
+                f"back (by another program or person, or from a backup). dsr does not use it; "
+                f"{fix}, and track the request again if you need to"
             )
         if self.column == "answered":
             fix = f"correct it with 'dsr track answered {self.id} --date YYYY-MM-DD', or {fix}"
@@ -305,13 +394,18 @@ def _is_sealed(row: sqlite3.Row, signing: bytes) -> bool:
     return "seal" in row.keys() and seals.is_sealed(_ROW, _sealed_values(row), row["seal"], signing)
 
 
-def _read(values: sqlite3.Row, signing: bytes) -> Tracked | Unreadable:
+def _read(
+    values: sqlite3.Row, signing: bytes, accepted: dict[str, list[str]]
+) -> Tracked | Unreadable:
     """A request from its row, read by column name; or what makes the row unreadable.
 
-    A row without this user's seal is refused before its content is looked at.
+    A row without this user's seal, or with a seal the ledger does not list now
+    (an older copy put back), is refused before its content is looked at.
     """
     if not _is_sealed(values, signing):
         return Unreadable(values["id"], "it does not carry your seal", "seal")
+    if values["seal"] not in accepted.get(str(values["id"]), []):
+        return Unreadable(values["id"], "not as dsr last left it", "ledger")
     try:
         return _checked(_from_row(values))
     except _BadColumn as error:
@@ -321,9 +415,9 @@ def _read(values: sqlite3.Row, signing: bytes) -> Tracked | Unreadable:
         return Unreadable(values["id"], f"{named}{error}")
 
 
-def _row(values: sqlite3.Row, signing: bytes) -> Tracked:
+def _row(values: sqlite3.Row, signing: bytes, accepted: dict[str, list[str]]) -> Tracked:
     """A request from its row; StoreError (exit 2), naming the row, if dsr cannot read it."""
-    return _row_of(_read(values, signing))
+    return _row_of(_read(values, signing, accepted))
 
 
 def _row_of(found: Tracked | Unreadable) -> Tracked:
@@ -461,15 +555,11 @@ def _hashes(paths: list[Path]) -> dict[str, str]:
     return out
 
 
-def _add_hashes(connection: sqlite3.Connection, request_id: int, paths: list[Path]) -> None:
-    row = connection.execute(
-        "SELECT file_hashes FROM requests WHERE id = ?", (request_id,)
-    ).fetchone()
-    known = json.loads(row[0]) if row and row[0] else {}
-    known.update(_hashes(paths))
-    connection.execute(
-        "UPDATE requests SET file_hashes = ? WHERE id = ?", (json.dumps(known), request_id)
-    )
+# The columns a new request is written with (the others start empty, closed as 0).
+_RECORDED = (
+    "reference", "kind", "jurisdiction", "controller", "recipient", "language", "sent",
+    "deadline", "inputs", "files", "controller_record", "file_hashes",
+)  # fmt: skip
 
 
 def record(
@@ -485,28 +575,30 @@ def record(
     """
     check_trackable(letter, "the letter's date")  # the CLI checks first, naming --date
     signing = seals.key()
-    with _store() as connection:
+    with seals.ledger_lock(database_path().parent), _store() as connection:
+        parameters = (
+            letter.reference,
+            letter.kind.value,
+            inputs["jurisdiction"].upper(),
+            inputs.get("controller") or "linkedin",
+            letter.recipient.name,
+            letter.language,
+            letter.date.isoformat(),
+            letter.deadline.isoformat(),
+            json.dumps(inputs, default=str),
+            json.dumps([str(f.resolve()) for f in files]),
+            json.dumps(controller_record, default=str) if controller_record else None,
+            json.dumps(_hashes(files)),
+        )
         cursor = connection.execute(
-            "INSERT INTO requests (reference, kind, jurisdiction, controller, recipient, "
-            "language, sent, deadline, inputs, files, controller_record, file_hashes) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                letter.reference,
-                letter.kind.value,
-                inputs["jurisdiction"].upper(),
-                inputs.get("controller") or "linkedin",
-                letter.recipient.name,
-                letter.language,
-                letter.date.isoformat(),
-                letter.deadline.isoformat(),
-                json.dumps(inputs, default=str),
-                json.dumps([str(f.resolve()) for f in files]),
-                json.dumps(controller_record, default=str) if controller_record else None,
-                json.dumps(_hashes(files)),
-            ),
+            f"INSERT INTO requests ({', '.join(_RECORDED)}) VALUES "
+            f"({', '.join('?' for _ in _RECORDED)})",
+            parameters,
         )
         request_id = int(cursor.lastrowid or 0)
-        _seal(connection, request_id, signing)
+        values = dict(zip(_RECORDED, parameters, strict=True))
+        new = _write_sealed(connection, {**values, "id": request_id, "closed": 0}, signing)
+        _set_ledger(request_id, [new])  # before the commit: a row it lists may not exist yet
         return request_id
 
 
@@ -526,8 +618,9 @@ def read_requests() -> list[Tracked | Unreadable]:
         return []
     signing = seals.key()
     with _store() as connection:
+        accepted = _accepted(connection, signing)
         rows = connection.execute("SELECT * FROM requests ORDER BY id")
-        return [_read(r, signing) for r in rows]
+        return [_read(r, signing, accepted) for r in rows]
 
 
 def recorded_files() -> list[str]:
@@ -623,66 +716,101 @@ def rewritable(tracked: Tracked, column: str) -> tuple[int, str] | None:
 def get(request_id: int) -> Tracked:
     signing = seals.key()
     with _store() as connection:
+        accepted = _accepted(connection, signing)
         found = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
     if found is None:
         raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
-    return _row(found, signing)
+    return _row(found, signing, accepted)
 
 
-def _update(
-    request_id: int, statement: str, values: tuple[Any, ...], written: list[Path] | None = None
-) -> None:
-    """Run ``statement`` (ending ``WHERE id = ?``) on one request, and seal it again.
+def _update(request_id: int, changes: dict[str, Any], written: list[Path] | None = None) -> None:
+    """Set ``changes`` (column: value) on one request, and seal it again.
 
     The request need not be readable (answering or closing is how a date an
     older dsr let in is corrected), but it must carry the user's seal: dsr
-    never seals what someone else wrote. ``written`` are files the step wrote,
-    whose checksums are kept.
+    never seals what someone else wrote. The new seal is made from the row
+    dsr checked and the values dsr sets, never from the row read back, and the
+    row read back must be exactly that (:func:`_write_sealed`). ``written``
+    are files the step wrote, whose checksums are kept.
     """
     signing = seals.key()
-    with _store() as connection:
-        connection.execute("BEGIN IMMEDIATE")  # no other writer between the check and the seal
-        row = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
-        if row is None:
-            raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
-        if not _is_sealed(row, signing):
-            raise TrackingError(str(Unreadable(request_id, "it does not carry your seal", "seal")))
-        connection.execute(statement, (*values, request_id))
-        if written:
-            _add_hashes(connection, request_id, written)
-        _seal(connection, request_id, signing)
+    with seals.ledger_lock(database_path().parent):
+        with _store() as connection:
+            connection.execute("BEGIN IMMEDIATE")  # no other writer between check and seal
+            accepted = _accepted(connection, signing)
+            query = "SELECT * FROM requests WHERE id = ?"
+            row = connection.execute(query, (request_id,)).fetchone()
+            if row is None:
+                message = f"no tracked request with id {request_id}; see 'dsr track list'"
+                raise TrackingError(message)
+            if not _is_sealed(row, signing):
+                unsealed = Unreadable(request_id, "it does not carry your seal", "seal")
+                raise TrackingError(str(unsealed))
+            if row["seal"] not in accepted.get(str(request_id), []):
+                raise TrackingError(str(Unreadable(request_id, "an older copy", "ledger")))
+            values = {name: row[name] for name in row.keys() if name != "seal"}
+            if written:
+                known = json.loads(values["file_hashes"]) if values.get("file_hashes") else {}
+                changes = {**changes, "file_hashes": json.dumps({**known, **_hashes(written)})}
+            new = _write_sealed(connection, {**values, **changes}, signing, changes)
+            _set_ledger(request_id, [new, row["seal"]])  # either, until the commit is known
+        _set_ledger(request_id, [new])
+
+
+def _write_sealed(
+    connection: sqlite3.Connection,
+    values: dict[str, Any],
+    signing: bytes,
+    changes: dict[str, Any] | None = None,
+) -> str:
+    """Write ``changes`` (or, with None, nothing but the seal) and the seal of ``values``,
+    the whole row as dsr means it to be; then read the row back. A store that makes
+    it anything else (a trigger, a computed column someone added) is refused, and
+    the transaction rolled back."""
+    request_id = values["id"]
+    sealed = seals.seal(_ROW, {k: v for k, v in values.items() if v is not None}, signing)
+    columns = dict(changes or {})
+    assignments = ", ".join(f"{name} = ?" for name in [*columns, "seal"])
+    connection.execute(
+        f"UPDATE requests SET {assignments} WHERE id = ?",  # names from dsr's own columns
+        (*columns.values(), sealed, request_id),
+    )
+    back = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+    if back is None or back["seal"] != sealed or not _is_sealed(back, signing):
+        raise StoreError(
+            f"the tracking store {database_path()} does not keep what dsr writes to it "
+            f"(request {request_id} reads back otherwise): another program changed how it "
+            "works. dsr does not use it: move it aside, and dsr starts a new one"
+        )
+    return sealed
 
 
 def mark_answered(request_id: int, when: date, verdict: str) -> None:
     check_storable(when, "the date of the answer")  # the CLI checks first, naming --date
     if verdict not in VERDICTS:
         raise TrackingError(f"the verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
-    _update(
-        request_id,
-        "UPDATE requests SET answered = ?, verdict = ? WHERE id = ?",
-        (when.isoformat(), verdict),
-    )
+    _update(request_id, {"answered": when.isoformat(), "verdict": verdict})
 
 
 def close(request_id: int) -> None:
-    _update(request_id, "UPDATE requests SET closed = 1 WHERE id = ?", ())
+    _update(request_id, {"closed": 1})
 
 
 def remove(request_id: int) -> None:
     """Stop tracking a request (its letters are kept): also one dsr cannot read."""
-    with _store() as connection:
-        found = connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
-        if found.rowcount == 0:
-            raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
+    with seals.ledger_lock(database_path().parent):
+        with _store() as connection:
+            found = connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
+            if found.rowcount == 0:
+                message = f"no tracked request with id {request_id}; see 'dsr track list'"
+                raise TrackingError(message)
+        _set_ledger(request_id, None)  # a copy put back later is refused
 
 
 def mark_reminded(request_id: int, when: date, file: Path) -> None:
     check_storable(when, "the date of the reminder")  # the CLI checks first, naming --date
     _update(
-        request_id,
-        "UPDATE requests SET reminded = ?, reminder_file = ? WHERE id = ?",
-        (when.isoformat(), str(file.resolve())),
-        [file],
+        request_id, {"reminded": when.isoformat(), "reminder_file": str(file.resolve())}, [file]
     )
 
 
@@ -691,8 +819,10 @@ def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
     check_storable(when, "the date of the complaint")  # the CLI checks first, naming --date
     _update(
         request_id,
-        "UPDATE requests SET controller_complaint = ?, controller_complaint_file = ? WHERE id = ?",
-        (when.isoformat(), str(file.resolve())),
+        {
+            "controller_complaint": when.isoformat(),
+            "controller_complaint_file": str(file.resolve()),
+        },
         [file],
     )
 

@@ -134,11 +134,53 @@ def save_controller(slug: str, record: dict[str, Any]) -> Path:
     files.check_slug(slug, "controller key")  # "../x" or "/etc/x" never leaves the store
     name = f"controllers/{slug}.json"
     body = json.loads(json.dumps(_drop_none(record), default=_json_default))  # as it is read
-    body[SEAL_KEY] = _controller_seal(slug, body)
+    sealed = _controller_seal(slug, body)
+    body[SEAL_KEY] = sealed
     text = json.dumps(body, ensure_ascii=False, indent=1)
     home = private_home()
     note_stored(name, text.encode())  # before the file: forget never misses it
-    return files.write_file(home, name, text.encode(), replace=True)
+    with seals.ledger_lock(home):
+        ledger = _company_ledger(home)
+        written = files.write_file(home, name, text.encode(), replace=True)
+        seals.write_ledger(home, "companies", {**ledger, slug: sealed})  # the older copy: no more
+    return written
+
+
+def _company_ledger(home: Path) -> dict[str, str]:
+    """The seal each imported company's record has now; a first ledger (a data folder
+    whose companies were imported before ledgers were kept) is made from the records
+    that carry the user's seal."""
+    ledger = seals.read_ledger(home, "companies")
+    if ledger is None:
+        with seals.ledger_lock(home):
+            ledger = seals.read_ledger(home, "companies")
+            if ledger is None:
+                ledger = {}
+                folder = home / "controllers"
+                if folder.is_dir() and not folder.is_symlink():
+                    for path in sorted(folder.glob("*.json")):
+                        found = _sealed_record(home, path.stem)
+                        if found is not None:
+                            ledger[path.stem] = found[1]
+                seals.write_ledger(home, "companies", ledger)
+    return {key: value for key, value in ledger.items() if isinstance(value, str)}
+
+
+def _sealed_record(home: Path, slug: str) -> tuple[dict[str, Any], str] | None:
+    """A stored company's record and its seal, if it carries the user's seal; else None."""
+    if not files.is_slug(slug):
+        return None
+    try:
+        data = files.read(home, f"controllers/{slug}.json")
+        record = json.loads(data.decode("utf-8")) if data else None
+    except (files.FileError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    found = record.pop(SEAL_KEY, None)
+    if not seals.is_sealed(_IMPORTED, {"key": slug, "record": record}, found):
+        return None
+    return record, found
 
 
 _WARNED: set[tuple[str, str]] = set()
@@ -171,6 +213,14 @@ def _stored_controller(home: Path, slug: str) -> Controller | None:
                 f"it was not imported with your key ({seals.key_path()}): another program or "
                 "person wrote it, an older dsr imported it, or it comes from another computer. "
                 "Import the company again with 'dsr controllers import FILE'",
+            )
+            return None
+        if _company_ledger(home).get(slug) != found:
+            _warn_once(
+                path,
+                "it is an older copy of the company's record than the one you imported last "
+                "(put back by another program or person, or from a backup). Import the "
+                "company again with 'dsr controllers import FILE'",
             )
             return None
         return controller_from_record(slug, record, str(path))

@@ -899,12 +899,22 @@ def test_15_the_rest_of_a_cell_after_a_typed_line_break_is_never_a_member(
     assert not (tmp_path / "out").exists()
 
 
-def test_15_a_narrow_sheet_of_companies_behind_a_stray_quote_refuses_the_file(
-    tmp_path: Path, dsr_home: Path
+@pytest.mark.parametrize(
+    "between",
+    [[], ["reference"], ["reference", "profile-url"], ["reference", "profile-url", "lang"]],
+    ids=["2-columns", "3-columns", "4-columns (16a #4)", "5-columns"],
+)
+def test_15_a_sheet_of_companies_behind_a_stray_quote_refuses_the_file(
+    between: list[str], tmp_path: Path, dsr_home: Path
 ) -> None:
+    """However wide the header: a swallowed line with every column and a known company
+    in its place is a row, even with only the company filled in."""
+    gap = "," * len(between)
     source = tmp_path / "companies.csv"
     source.write_text(
-        'controller,situation\nfacebook,"I object\ngoogle,\ninstagram,\nx,I object"\nlinkedin,I object\n',
+        f"controller,{','.join([*between, 'situation'])}\n"
+        f'facebook{gap},"I object\ngoogle{gap},\ninstagram{gap},\nx{gap},I object"\n'
+        f"linkedin{gap},I object\n",
         encoding="utf-8",
     )
     person = tmp_path / "person.toml"

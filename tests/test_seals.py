@@ -311,3 +311,186 @@ def test_an_imported_company_changed_by_someone_else_is_not_used(
     assert code == 2, output
     assert f"ignored {stored}: it was not imported with your key" in output
     assert not (tmp_path / "acme.pdf").exists()
+
+
+# Round 16b: a store that rewrites rows as dsr writes them, and the schema version.
+def _plant(home: Path, *statements: str) -> None:
+    connection = sqlite3.connect(home / "tracking.sqlite3")
+    for statement in statements:
+        connection.execute(statement)
+    connection.commit()
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "CREATE TRIGGER x AFTER UPDATE OF answered ON requests BEGIN UPDATE requests SET "
+        "files = '[\"/elsewhere/bob.pdf\"]', file_hashes = NULL WHERE id = NEW.id; END",
+        "CREATE TRIGGER x AFTER UPDATE ON requests BEGIN DELETE FROM requests; END",
+        "CREATE VIEW v AS SELECT * FROM requests",
+        "CREATE INDEX i ON requests (reference)",
+        "ALTER TABLE requests ADD COLUMN later TEXT AS (reference) VIRTUAL",
+    ],
+    ids=["update-trigger", "delete-trigger", "view", "index", "computed-column"],
+)
+@pytest.mark.parametrize(
+    "step",
+    [
+        ["track", "answered", "1", "--date", "2026-11-20"],
+        ["track", "close", "1"],
+        ["track", "list"],
+    ],
+    ids=["answered", "close", "list"],
+)
+def test_a_store_holding_what_dsr_does_not_make_is_refused(
+    planted: str, step: list[str], tmp_path: Path, dsr_home: Path
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    before = column(dsr_home, "seal")
+    _plant(dsr_home, planted)
+    code, text = invoke(*step)
+    assert code == 2, text
+    assert "holds what dsr does not make" in text
+    assert column(dsr_home, "seal") == before  # nothing sealed
+
+
+def test_an_insert_trigger_is_refused_before_the_letter_is_written(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    _plant(
+        dsr_home,
+        "CREATE TRIGGER y AFTER INSERT ON requests BEGIN UPDATE requests SET "
+        'controller_record = \'{"name": "Evil"}\' WHERE id = NEW.id; END',
+    )
+    code, text = invoke(
+        "letter", *MEMBER, "--name", "B B", "--account-email", "b@example.org", "--track",
+        "-o", str(tmp_path / "b.pdf"),
+    )  # fmt: skip
+    assert code == 2, text
+    assert "holds what dsr does not make" in text
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_a_row_that_reads_back_otherwise_is_never_sealed(
+    tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind the schema check: the seal is made from what dsr writes, and the row must
+    read back as that (a trigger the check did not know would be caught here)."""
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    before = column(dsr_home, "seal")
+    _plant(
+        dsr_home,
+        "CREATE TRIGGER x AFTER UPDATE OF answered ON requests BEGIN UPDATE requests SET "
+        "reference = 'OTHER' WHERE id = NEW.id; END",
+    )
+    monkeypatch.setattr(track, "_check_schema", lambda connection: None)
+    code, text = invoke("track", "answered", "1", "--date", "2026-11-20")
+    assert code == 2, text
+    assert "does not keep what dsr writes to it" in text
+    assert column(dsr_home, "seal") == before
+    assert column(dsr_home, "reference") != "OTHER"  # rolled back
+
+
+@pytest.mark.parametrize("version", [-1, -5])
+def test_a_negative_schema_version_is_a_damaged_store(
+    version: int, tmp_path: Path, dsr_home: Path
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    tamper(dsr_home, "UPDATE requests SET reference = 'OTHER'", sealed=False)
+    _plant(dsr_home, "ALTER TABLE requests DROP COLUMN seal", f"PRAGMA user_version = {version}")
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "cannot be used" in text
+    assert "OTHER" not in text
+
+
+# Round 16b #4 and #5: an older sealed copy put back.
+def _row_now(home: Path, request_id: int = 1) -> tuple[object, ...]:
+    with sqlite3.connect(home / "tracking.sqlite3") as connection:
+        row = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+    connection.close()
+    return tuple(row)
+
+
+def _put_back(home: Path, row: tuple[object, ...]) -> None:
+    marks = ", ".join("?" for _ in row)
+    tamper(home, "DELETE FROM requests WHERE id = ?", row[0], sealed=False)
+    tamper(home, f"INSERT INTO requests VALUES ({marks})", *row, sealed=False)
+
+
+@pytest.mark.parametrize("then", ["answered", "closed", "removed"])
+def test_an_older_copy_of_a_request_put_back_is_refused(
+    then: str, tmp_path: Path, dsr_home: Path
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    older = _row_now(dsr_home)  # sealed: waiting for an answer
+    step = {
+        "answered": ["track", "answered", "1", "--date", "2026-11-20", "--verdict", "complete"],
+        "closed": ["track", "close", "1"],
+        "removed": ["track", "remove", "1", "--yes"],
+    }[then]
+    code, text = invoke(*step)
+    assert code == 0, text
+    _put_back(dsr_home, older)
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "holds request 1 as it was before dsr last changed it" in text
+    complaint = tmp_path / "c.pdf"
+    code, text = invoke(
+        "track", "escalate", "1", "--date", "2026-12-20", "--authority", "deberlbdi",
+        "-o", str(complaint),
+    )  # fmt: skip
+    assert code == 2, text
+    assert not complaint.exists()
+    code, text = invoke("track", "answered", "1", "--date", "2026-11-21")
+    assert code == 2, text  # never sealed again
+
+
+def test_a_whole_older_store_put_back_is_refused(tmp_path: Path, dsr_home: Path) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    store = dsr_home / "tracking.sqlite3"
+    older = store.read_bytes()
+    code, text = invoke("track", "answered", "1", "--date", "2026-11-20", "--verdict", "refused")
+    assert code == 0, text
+    store.write_bytes(older)
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "as it was before dsr last changed it" in text
+
+
+def test_every_step_leaves_the_request_readable(tmp_path: Path, dsr_home: Path) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    letter_of("Bob B", "bob@example.org", tmp_path / "b.pdf")
+    for step in (
+        ["track", "remind", "1", "--date", "2026-12-10", "-o", str(tmp_path / "r.pdf")],
+        ["track", "answered", "2", "--date", "2026-11-20", "--verdict", "partial"],
+        ["track", "close", "2"],
+        ["track", "remove", "2", "--yes"],
+    ):
+        code, text = invoke(*step)
+        assert code == 0, (step, text)
+        code, text = invoke("track", "list")
+        assert code == 0, (step, text)
+
+
+def test_an_older_copy_of_an_imported_company_is_not_used(tmp_path: Path, dsr_home: Path) -> None:
+    stored = _imported_acme(tmp_path, dsr_home)
+    older = stored.read_bytes()
+    source = tmp_path / "acme-new.json"
+    newer = {
+        **RECORD,
+        "entities": [{**RECORD["entities"][0], "address": ["Neuweg 1", "10117 Berlin"]}],
+    }
+    source.write_text(json.dumps({"acme": newer}), encoding="utf-8")
+    code, text = invoke("controllers", "import", str(source))
+    assert code == 0, text
+    code, text = _acme_letter(tmp_path)
+    assert code == 0, text
+    assert "Neuweg 1" in pages_text(tmp_path / "acme.pdf")
+    stored.write_bytes(older)
+    (tmp_path / "acme.pdf").unlink()
+    code, text = _acme_letter(tmp_path)
+    assert code == 2, text
+    assert "it is an older copy of the company's record" in text
