@@ -818,7 +818,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield step
 
 
-BATCH_RECAP = 20  # failed rows listed again after a progress bar; all are in report.csv
+BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in report.csv
 
 
 @main.command()
@@ -931,8 +931,7 @@ def batch(
         _refuse_new_names("--zip", archive)  # DIR.zip: found before any letter is written
     try:
         with progress_bar("Writing letters") as step:
-            bar = step is not None  # a terminal, where the progress bar shares the lines
-            clear = "\r\x1b[K" if bar else ""
+            clear = "\r\x1b[K" if step is not None else ""  # the progress bar's line
 
             def found(result: RowResult) -> None:  # as soon as a row fails
                 click.echo(f"{clear}Error: row {result.row}: {shown(result.message)}", err=True)
@@ -946,9 +945,13 @@ def batch(
         fail([str(error)])
     except DefaultsError as error:  # before any row
         fail([f"--defaults: {problem}" for problem in error.problems])
-    if bar:  # on a terminal, again in row order beside the summary; a log has each once
-        for result in report.failed[:BATCH_RECAP]:
-            click.echo(f"Error: row {result.row}: {shown(result.message)}", err=True)
+    if report.failed:  # again at the end, in row order, as a list under the summary's head
+        shown_rows = report.failed[:BATCH_RECAP]
+        more = len(report.failed) - len(shown_rows)
+        head = f"the first {len(shown_rows)} of " if more else ""
+        click.echo(f"Rows that failed ({head}{len(report.failed)}; all in report.csv):", err=True)
+        for result in shown_rows:
+            click.echo(f"  row {result.row}: {shown(result.message)}", err=True)
     fallbacks = [r for r in report.results if r.status == "written" and r.message]
     if fallbacks:
         click.echo(
@@ -959,14 +962,9 @@ def batch(
         )
     written = sum(r.status == "written" for r in report.results)
     unchanged = sum(r.status == "unchanged" for r in report.results)
-    recap = (
-        f" (the first {BATCH_RECAP} again above)"
-        if bar and len(report.failed) > BATCH_RECAP
-        else ""
-    )
     click.echo(
         f"Wrote {counted(written, 'letter')} to {shown(str(out_dir))}, {unchanged} unchanged, "
-        f"{len(report.failed)} failed{recap}; see {shown(str(out_dir / 'report.csv'))}",
+        f"{len(report.failed)} failed; see {shown(str(out_dir / 'report.csv'))}",
         err=True,
     )
     enclosing = len(report.with_annexes)

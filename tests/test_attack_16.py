@@ -86,3 +86,24 @@ def test_15a_10_a_sep_line_padded_by_a_spreadsheet_is_recognised(
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 1
+
+
+def test_a_stray_quote_in_a_file_of_full_rows_still_refuses_it(tmp_path: Path) -> None:
+    """The same kind of file, where a stray quote swallows the next member's row."""
+    source = tmp_path / "members.csv"
+    source.write_text(
+        "name,account-email,address,situation\n"
+        'Erika Muster,erika@example.org,"Hauptstraße 1, 10115 Berlin","I object\n'
+        'Otto Normal,otto@example.org,Hauptstraße 3 10115 Berlin,He said so"\n'
+        "Max Mann,max@example.org,Hauptstraße 5 10115 Berlin,I object\n",
+        encoding="utf-8",
+    )
+    defaults = tmp_path / "d.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "--defaults", str(defaults),
+    )  # fmt: skip
+    assert code == 2, output
+    assert "reads as a member's row" in output
+    assert not (tmp_path / "out").exists()

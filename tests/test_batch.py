@@ -685,20 +685,24 @@ def test_the_first_letter_of_100000_rows_comes_within_seconds(tmp_path: Path) ->
     assert reported[0]["file"] == "000001-muster1-objection-de.txt"  # six digits: 100,000 rows
 
 
-def test_bad_rows_are_reported_once_as_found_without_a_terminal(tmp_path: Path) -> None:
+def test_bad_rows_are_reported_as_found_and_listed_again_at_the_end(tmp_path: Path) -> None:
     source = objections(tmp_path / "members.csv", 3, bad=2)
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2
-    message = "Error: row 2: account-email: 'not-an-email' is not a valid e-mail address"
+    problem = "account-email: 'not-an-email' is not a valid e-mail address"
     lines = output.splitlines()
-    assert lines[0].startswith(message)  # once, as found (no terminal: no progress bar)
-    assert lines[1].startswith("Wrote 2 letters to ")
+    assert lines[0].startswith(f"Error: row 2: {problem}")  # as found
+    assert lines[1] == "Rows that failed (1; all in report.csv):"  # again, as a list
+    assert lines[2].startswith(f"  row 2: {problem}")
+    assert lines[3].startswith("Wrote 2 letters to ")
     many = tmp_path / "many.csv"
     many.write_text("kind,jurisdiction\n" + "objection,XX\n" * 25, encoding="utf-8")
     code, output = invoke("batch", str(many), "-o", str(tmp_path / "many"), "--format", "txt")
     assert code == 2
-    assert output.count("Error: row 25: ") == 1  # each once, however many (no terminal)
-    assert output.count("Error: row 20: ") == 1
+    assert output.count("Error: row 25: ") == 1
+    assert output.count("  row 25: ") == 0  # not among the first 20 listed again
+    assert output.count("  row 20: ") == 1
+    assert "Rows that failed (the first 20 of 25; all in report.csv):" in output
     assert "25 failed; see " in output
     assert len(report(tmp_path / "many")) == 25
 
