@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -573,9 +574,21 @@ MISSING_VALUES: Final = frozenset(
     {"na", "n/a", "#n/a", "nan", "null", "none", "<na>", "nat", "#value!", "#ref!",
      "#div/0!", "#name?", "#num!", "#null!", "#spill!", "#calc!",
      # German Excel and LibreOffice: #NV, #WERT!, #BEZUG!, #ZAHL!, #NAME?; Err:502
-     "#nv", "#wert!", "#bezug!", "#zahl!", "#leer!", "#überlauf!"}
+     "#nv", "#wert!", "#bezug!", "#zahl!", "#leer!", "#überlauf!",
+     # #N/A in Excel's languages where it has no "!", "?" or "/" (others: _FORMULA_ERROR)
+     "#puuttuu", "#hiányzik", "#yok", "#není_k_dispozici", "#nincs", "#saknas"}
 )  # fmt: skip
 _ERROR_CODE: Final = re.compile(r"(?i)err:\d{3}")
+# A formula's error as a spreadsheet writes it in any language: "#" and one word in
+# capitals, ending "!" or "?" (#VALEUR!, #¡VALOR!, #WAARDE!, #ERROR!, #BLOCKED!,
+# #NAME?), or two short parts around "/" (#N/D, #N/B, Russian #N/D in Cyrillic, #DIV/0!); then any
+# repeats (Excel's "#N/A N/A"). A hashtag (#MeToo, #nurselife) is neither.
+_FORMULA_ERROR: Final = re.compile(
+    r"#(?:¡?[^\W\d_a-z]{2,}(?:[_ ][^\W\d_a-z]+)*[!?]|[^\W_a-z]{1,4}/[^\W_a-z]{1,4}!?)"
+    r"(?:\s+\S+)?"
+)
+# What JavaScript writes for a value that is not there.
+_SCRIPT_MARKS: Final = frozenset({"undefined", "[object object]"})
 
 
 def _is_missing(text: str, field: str = "") -> bool:
@@ -584,7 +597,11 @@ def _is_missing(text: str, field: str = "") -> bool:
     mark = text.strip()
     if field == "name" and mark[:1].isupper() and mark[1:].islower():
         return False
-    return mark.lower() in MISSING_VALUES or bool(_ERROR_CODE.fullmatch(mark))
+    return (
+        mark.lower() in MISSING_VALUES
+        or mark.lower() in _SCRIPT_MARKS
+        or bool(_ERROR_CODE.fullmatch(mark) or _FORMULA_ERROR.fullmatch(mark))
+    )
 
 
 def _missing_value(value: Any, field: str = "") -> str:
@@ -651,7 +668,7 @@ _EMAIL_COLUMNS: Final = ("account-email", "email")
 _KEY_COLUMNS: Final = ("kind", "jurisdiction", "date")
 
 
-def _a_row(cells: list[str], header: list[str]) -> bool:
+def _a_row(cells: list[str], header: list[str], usual: int = 0) -> bool:
     """Whether ``cells``, a line read as a row of its own, hold a member's values where
     the header puts them: an e-mail address in an e-mail column (with two more cells),
     or two of a kind, a jurisdiction and a date in their columns (with two more).
@@ -674,7 +691,7 @@ def _a_row(cells: list[str], header: list[str]) -> bool:
         bool(_DATE_CELL.fullmatch(at("date"))),
         at("controller").lower() in controllers(),
     ]
-    if len(cells) == len(header) and sum(keys) >= 1:
+    if len(cells) in (len(header), usual) and sum(keys) >= 1:
         # Every column, and a known kind, jurisdiction, date or company in its place: a
         # row, however few of its cells are filled ("google,,," when --defaults gives
         # the rest); prose rarely has exactly the header's number of separators.
@@ -682,15 +699,56 @@ def _a_row(cells: list[str], header: list[str]) -> bool:
     return given >= 4 and sum(keys) >= 2  # not "Access, DE, sent by post"
 
 
-def _rows_among(lines: list[str], header: list[str], delimiter: str) -> list[str]:
+def _rows_among(lines: list[str], header: list[str], delimiter: str, usual: int = 0) -> list[str]:
     """The lines of a record (after its first) that read as members' rows: each line
-    is read whole, with its quotes and with its quotes as plain characters."""
+    is read whole, with its quotes and with its quotes as plain characters. ``usual``
+    is the number of cells the file's one-line rows mostly have."""
     return [
         line
         for line in lines
-        if _a_row(_cells(line, delimiter), header)
-        or _a_row(_cells(line, delimiter, plain_quotes=True), header)
+        if _a_row(_cells(line, delimiter), header, usual)
+        or _a_row(_cells(line, delimiter, plain_quotes=True), header, usual)
     ]
+
+
+def _widths(line: str, delimiter: str) -> set[int]:
+    """The numbers of cells ``line`` has, read with its quotes and with them as text."""
+    return {len(_cells(line, delimiter)), len(_cells(line, delimiter, plain_quotes=True))}
+
+
+def _usual_width(text: str, delimiter: str) -> int:
+    """The number of cells most one-line rows of the file have (of two as common, the
+    larger): what a row of this file looks like, whether a program wrote every column
+    or a person left the empty ones out. A row with more cells than the header is
+    that row's own error, not a width. 0 if it has no such row, or cannot be read
+    (the main reading names why)."""
+    source, _ = _csv_source(text)
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
+    counts: Counter[int] = Counter()
+    try:
+        header = next(reader, None) or []
+        while True:
+            before = reader.line_num
+            row = next(reader, None)
+            if row is None:
+                break
+            one_line = reader.line_num == before + 1
+            if one_line and len(row) <= len(header) and any(cell.strip() for cell in row):
+                counts[len(row)] += 1
+    except csv.Error:
+        return 0
+    return max(counts, key=lambda width: (counts[width], width)) if counts else 0
+
+
+def _cells_word(count: int) -> str:
+    return f"{count} cell" if count == 1 else f"{count} cells"
+
+
+def _repeats_header(row: list[str], header: list[str]) -> bool:
+    """Whether a row names two or more of the header's columns and holds nothing else:
+    a second header, where two exports were joined."""
+    named = [_column(cell) for cell in row if cell.strip()]
+    return len(named) >= 2 and all(name in header for name in named)
 
 
 def _check_quotes(path: Path, text: str) -> None:
@@ -714,10 +772,10 @@ def _check_quotes(path: Path, text: str) -> None:
     source, skipped = _csv_source(text)
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     physical = io.StringIO(text, newline="").readlines()[skipped:]
+    usual = _usual_width(text, delimiter)
     # The rows' line ending: the first row's (a script may have written the header
     # otherwise than the rows, and Excel ends a line inside a quoted cell with LF alone).
     header_end = ""
-    width = 0  # the cells of the record before
     header: list[str] = []
     while True:
         start = reader.line_num + 1
@@ -764,40 +822,24 @@ def _check_quotes(path: Path, text: str) -> None:
                 "quotes splits its row in two; put that cell in quotes (or remove the break), "
                 "or save the file with one kind of line ending, and run again"
             )
-        width, previous = len(row), width
         if reader.line_num == start:
             if not header:
                 header = [_column(cell) for cell in row]
-                width = 0  # the header is no row to compare with
-            elif (
-                previous == len(header)
-                and 0 < len(row) < len(header)
-                and any(cell.strip() for cell in row)
-            ):
-                # A row with every column, then one with fewer: the rest of a cell after
-                # a line break typed without quotes ("… writes to me as⏎Max Power,
-                # max@example.com"), which could even pass for a member of its own.
+            elif usual and 0 < len(row) < usual and any(cell.strip() for cell in row):
+                # Fewer cells than the file's rows have: the rest of a cell after a line
+                # break typed without quotes ("… writes to me⏎from x@example.org every
+                # night"; "… as⏎Max Power, max@example.com"), or a row missing cells.
                 raise BatchFileError(
-                    f"{path}: line {last} holds {len(row)} of the header's {len(header)} "
-                    f"cells, after a row that holds them all: if it goes on from the cell "
-                    "above (a line break typed in a cell without quotes), put that cell in "
-                    "quotes or remove the break; if it is a row, give it every column "
-                    "(empty ones too), and run again"
+                    f"{path}: line {last} holds {_cells_word(len(row))}, and the file's rows "
+                    f"hold {usual}: if it goes on from the cell above (a line break typed in a "
+                    "cell without quotes), put that cell in quotes or remove the break; if "
+                    "it is a row, give it every column (empty ones too), and run again"
                 )
-            elif (
-                len(header) >= 3
-                and len(row) <= len(header) // 2
-                and any(cell.strip() for cell in row)
-                and not any(_EMAIL_CELL.search(cell) for cell in row)
-            ):
-                # "I work nights as a nurse⏎and patients wait …": the rest of a cell
-                # after a line break typed without quotes; the row above would be
-                # written with half its text.
+            elif _repeats_header(row, header):
                 raise BatchFileError(
-                    f"{path}: line {last} holds {len(row)} of the header's {len(header)} "
-                    f"cells and no e-mail address ({row[0].strip()[:30]!r}): if it goes on "
-                    "from the cell above (a line break typed in a cell without quotes), put "
-                    "that cell in quotes or remove the break, and run again"
+                    f"{path}: line {last} names columns, as the header does: two files "
+                    "joined into one (whose columns may be in another order)? Keep one "
+                    "header at the top, put every row in its order, and run again"
                 )
             continue
         if not header:
@@ -808,9 +850,18 @@ def _check_quotes(path: Path, text: str) -> None:
             )
         fault = _record_fault(row, lines, header, delimiter)
         if fault is None:
-            row_like = _rows_among(lines[1:], header, delimiter)
+            row_like = _rows_among(lines[1:], header, delimiter, usual)
             if row_like:
                 fault = f"its line {first + lines.index(row_like[0])} reads as a member's row"
+        if fault is None and usual >= 4:
+            # Two lines with just the separators of the file's rows: rows, even with
+            # values dsr does not know ("gogle,,,"); prose rarely has them twice.
+            shaped = [line for line in lines[1:] if usual in _widths(line, delimiter)]
+            if len(shaped) >= 2:
+                fault = (
+                    f"its lines {first + lines.index(shaped[0])} and "
+                    f"{first + lines.index(shaped[1])} have the {usual} cells of the file's rows"
+                )
         if fault is None:
             for column, cell in zip_longest(header, row, fillvalue=""):
                 lines_of_cell = cell.splitlines()
@@ -948,6 +999,9 @@ def _built(build: Callable[[Any], dict[str, Any]], item: Any) -> dict[str, Any]:
         return {PROBLEM: row_failure(error)}
 
 
+_JSON_OVER_LINES: Final = re.compile(r'\ufeff?\s*\{\s*(?:\r\n|\r|\n)\s*(?:"|\})')
+
+
 def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
     """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused."""
     suffix = path.suffix.lower()
@@ -974,9 +1028,20 @@ def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
         raise BatchFileError(f"{path}: cannot read: {error.strerror}") from error
     if "\x00" in text:
         raise BatchFileError(f"{path}: binary data, not a CSV, YAML or JSONL file")
+    if suffix in (".csv", ".tsv") and "\r\r\n" in text:
+        # Python's csv module writing in text mode on Windows without newline="": each
+        # row's CR LF became CR CR LF. One line ending, as the program meant it.
+        text = text.replace("\r\r\n", "\r\n")
     if suffix in YAML_SUFFIXES:
         count = _count_yaml(text, str(path), max_rows)
     else:
+        if suffix == ".jsonl" and _JSON_OVER_LINES.match(text):
+            # jq's default output, or one object written with indent=2
+            raise BatchFileError(
+                f"{path}: the first object runs over several lines; JSON Lines has one "
+                "object per line (jq -c, or json.dumps(row) without indent); write each "
+                "member's object on a line of its own and run again"
+            )
         if suffix == ".jsonl" and text.lstrip("\ufeff \t\r\n").startswith("["):
             # json.dump(rows, f): each of its lines would be one "row" that is no JSON
             raise BatchFileError(

@@ -285,6 +285,8 @@ class NamedPath(click.Path):
                     param,
                     ctx,
                 )
+            if not self.file_okay and os.path.exists(value) and not os.path.isdir(value):
+                self.fail(f"{value!r} is not a folder", param, ctx)  # /dev/null, a FIFO
         return super().convert(value, param, ctx)
 
 
@@ -1178,6 +1180,28 @@ def close_request(request_id: int) -> None:
 
     tracking.close(request_id)
     click.echo(f"Request {request_id}: closed.", err=True)
+
+
+@track_group.command(name="adopt")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def adopt_store(yes: bool) -> None:
+    """Trust the tracking store in your data folder as it is: one an older dsr made, one
+    you moved, or one from another computer. Check it first: dsr seals what it holds."""
+    from . import track as tracking
+
+    store = tracking.database_path()
+    if not store.is_file():
+        fail([f"track adopt: there is no tracking store at {store}"])
+    if not yes and is_interactive():
+        click.confirm(f"Trust every request in {store} as it is now?", abort=True, err=True)
+    elif not yes:
+        fail(["track adopt: add --yes to trust the store without a prompt"])
+    count = tracking.adopt()
+    click.echo(
+        f"Adopted {store}: {counted(count, 'request')} sealed with your key as they are; "
+        "check them with 'dsr track list'.",
+        err=True,
+    )
 
 
 @track_group.command(name="remove")

@@ -185,21 +185,23 @@ def write_ledger(folder: Path, part: str, ledger: dict[str, Any]) -> None:
     files.write_file(_notes(), _ledger_name(folder, part), data, replace=True)
 
 
-def was_sealed(folder: Path) -> bool:
-    """Whether this key sealed a tracking store in ``folder`` before."""
+def has_sealed() -> bool:
+    """Whether this key has sealed a store anywhere: once it has, dsr trusts no store
+    it meets without its seals or its ledger unless the user adopts it
+    (``dsr track adopt``). Before, the first store it meets is sealed as it is: the
+    one an older dsr left."""
     notes = _notes()
     if not os.path.lexists(notes):
         return False
-    try:
-        return files.read(notes, _folder_name(folder)) is not None
-    except files.FileError:
+    if not notes.is_dir() or notes.is_symlink():
         return True  # something dsr did not make is there: assume the worse
+    return any(not entry.name.endswith(".lock") for entry in notes.iterdir())
 
 
 def forget_sealed(folder: Path) -> None:
-    """Drop ``folder``'s ledger (dsr forget removed what it listed)."""
-    notes = _notes()
-    if notes.is_dir() and not notes.is_symlink():
+    """Empty ``folder``'s ledgers (dsr forget removed what they listed): every seal
+    made before is then an older copy, and the folder stays known as sealed, so a
+    store or a company's record put back after forget is refused."""
+    with ledger_lock(folder):
         for part in LEDGERS:
-            files.remove(notes, _ledger_name(folder, part))
-        files.remove(notes, f"{_folder_name(folder)}.lock")
+            write_ledger(folder, part, {})

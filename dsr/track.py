@@ -220,13 +220,15 @@ def migrate(connection: sqlite3.Connection) -> None:
         raise _damaged(database_path(), sqlite3.DatabaseError(f"schema version {version}"))
     if version == SCHEMA_VERSION:
         return
-    if version > 0:
-        _check_schema(connection)  # nothing of another program's runs as the rows are sealed
-    if version > 0 and version < SEALED_FROM and seals.was_sealed(database_path().parent):
+    # Nothing of another program's runs as the rows are sealed, and dsr's table is never
+    # made in another program's database (a file with a schema but no version).
+    _check_schema(connection)
+    if 0 < version < SEALED_FROM and seals.has_sealed() and not _ADOPTING:
         raise StoreError(
-            f"the tracking store {database_path()} was sealed with your key, but is now in an "
-            "older format without seals: another program (or person) replaced it. dsr does "
-            "not use it: move it aside, and dsr starts a new one"
+            f"the tracking store {database_path()} is in an older format, without seals: "
+            "an older dsr made it, or another program (or person) put it there. dsr seals "
+            "as it is only the first store it meets, and it has met one. dsr does not use "
+            f"this one: if it is yours, {_ADOPT_HINT}; if not, move it aside"
         )
     signing = seals.key()  # made before the transaction: a failure leaves the store as it was
     with seals.ledger_lock(database_path().parent):
@@ -265,24 +267,59 @@ def _migrate(connection: sqlite3.Connection, signing: bytes) -> None:
     seals.write_ledger(database_path().parent, "requests", ledger)
 
 
+_ADOPT_HINT = "check what it holds, then run 'dsr track adopt' once"
+_ADOPTING = False  # set by adopt(): an older store is sealed as it is, by the user's choice
+
+
 def _accepted(connection: sqlite3.Connection, signing: bytes) -> dict[str, list[str]]:
-    """The seals each request may carry now, from the ledger. A store this key sealed
-    before ledgers were kept (or met in a folder the ledger does not know) gets one
-    now, from the rows that carry the user's seal."""
+    """The seals each request may carry now, from the ledger. A store whose folder the
+    ledger does not know (moved, reached by another path, copied from another
+    computer) is not used until the user adopts it."""
     folder = database_path().parent
     ledger = seals.read_ledger(folder, "requests")
     if ledger is None:
-        with seals.ledger_lock(folder):
-            ledger = seals.read_ledger(folder, "requests")
-            if ledger is None:
-                rows = connection.execute("SELECT * FROM requests").fetchall()
-                ledger = {str(r["id"]): [r["seal"]] for r in rows if _is_sealed(r, signing)}
-                seals.write_ledger(folder, "requests", ledger)
+        raise StoreError(
+            f"dsr keeps no ledger of the tracking store {database_path()} in {seals.key_home()}: "
+            "the data folder was moved, is reached by another path, or comes from another "
+            "computer (whose dsr folder, with its key, was not copied to that path). dsr does "
+            f"not use it: if it is yours, {_ADOPT_HINT}"
+        )
     return {
         key: [seal for seal in value if isinstance(seal, str)]
         for key, value in ledger.items()
         if isinstance(value, list)
     }
+
+
+def adopt() -> int:
+    """Trust the tracking store as it is, by the user's choice: seal every request with
+    the user's key and list it in the ledger (an older dsr's store, one moved, or one
+    from another computer). A store holding what dsr does not make is still refused.
+    Returns how many requests it holds."""
+    global _ADOPTING
+    check_store()
+    signing = seals.key()
+    with seals.ledger_lock(database_path().parent):
+        _ADOPTING = True
+        try:
+            connection = connect()
+        finally:
+            _ADOPTING = False
+        try:
+            with connection:
+                connection.execute("BEGIN IMMEDIATE")
+                _check_schema(connection)
+                ids = [row["id"] for row in connection.execute("SELECT id FROM requests")]
+                for request_id in ids:
+                    _seal(connection, request_id, signing)
+                rows = connection.execute("SELECT id, seal FROM requests").fetchall()
+                ledger = {str(row["id"]): [row["seal"]] for row in rows}
+                seals.write_ledger(database_path().parent, "requests", ledger)
+        except sqlite3.Error as error:
+            raise _damaged(database_path(), error) from error
+        finally:
+            connection.close()
+    return len(ids)
 
 
 def _set_ledger(request_id: int, accepted: list[str] | None) -> None:

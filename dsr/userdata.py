@@ -150,19 +150,7 @@ def _company_ledger(home: Path) -> dict[str, str]:
     """The seal each imported company's record has now; a first ledger (a data folder
     whose companies were imported before ledgers were kept) is made from the records
     that carry the user's seal."""
-    ledger = seals.read_ledger(home, "companies")
-    if ledger is None:
-        with seals.ledger_lock(home):
-            ledger = seals.read_ledger(home, "companies")
-            if ledger is None:
-                ledger = {}
-                folder = home / "controllers"
-                if folder.is_dir() and not folder.is_symlink():
-                    for path in sorted(folder.glob("*.json")):
-                        found = _sealed_record(home, path.stem)
-                        if found is not None:
-                            ledger[path.stem] = found[1]
-                seals.write_ledger(home, "companies", ledger)
+    ledger = seals.read_ledger(home, "companies") or {}  # none: no company imported here
     return {key: value for key, value in ledger.items() if isinstance(value, str)}
 
 

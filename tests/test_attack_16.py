@@ -107,3 +107,33 @@ def test_a_stray_quote_in_a_file_of_full_rows_still_refuses_it(tmp_path: Path) -
     assert code == 2, output
     assert "reads as a member's row" in output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("folder", ["/dev/null", "/dev/zero"])
+def test_17b_4_a_device_given_as_a_folder_is_refused(folder: str, tmp_path: Path) -> None:
+    code, output = invoke(*LETTER, "--template-dir", folder, "-o", str(tmp_path / "t.pdf"))
+    assert code == 2, output
+    assert "is not a folder" in output
+    assert not (tmp_path / "t.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["\u0023\u041d/\u0414",  # Russian Excel's #N/A, in Cyrillic
+     "#VALEUR!", "#N/D", "#¡VALOR!", "#ERROR!", "undefined", "[object Object]", "#WAARDE!",
+     "#N/B", "#ARVO!", "#BLOCKED!", "#N/A N/A", "#PUUTTUU", "#ИМЯ?", "#NOMBRE?"],
+)  # fmt: skip
+def test_17a_7_formula_errors_of_every_locale_are_that_row_s_error(
+    mark: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "marks.csv"
+    source.write_text(
+        "kind,jurisdiction,name,address,account-email,situation\n"
+        f"objection,DE,Erika M,Hauptstrasse 1 10115 Berlin,e@example.org,{mark}\n"
+        "objection,DE,Otto N,Hauptstrasse 2 10115 Berlin,o@example.org,#MeToo #BLM\n",
+        encoding="utf-8",
+    )
+    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert f"row 1: situation: {mark!r} is how a program writes a missing value" in output
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 1  # the hashtags are text

@@ -840,7 +840,7 @@ def test_14_a_line_break_of_the_file_s_own_kind_outside_quotes_refuses_the_file(
     )
     code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
     assert code == 2, output
-    assert "line 3 holds 2 of the header's 6 cells" in output
+    assert "line 3 holds 2 cells, and the file's rows hold 6" in output
     assert not (tmp_path / "out").exists()
 
 
@@ -895,7 +895,7 @@ def test_15_the_rest_of_a_cell_after_a_typed_line_break_is_never_a_member(
         'kind = "objection"\njurisdiction = "DE"\naddress = "c/o NGO, Hauptstrasse 9, 10115 Berlin"\n',
     )
     assert code == 2, output
-    assert "line 3 holds 2 of the header's 3 cells, after a row that holds them all" in output
+    assert "line 3 holds 2 cells, and the file's rows hold 3" in output
     assert not (tmp_path / "out").exists()
 
 

@@ -317,7 +317,7 @@ def test_deep_nesting_is_a_clear_error(tmp_path: Path, suffix: str) -> None:
 
 def test_deep_jsonl_row_is_reported_not_a_crash(tmp_path: Path) -> None:
     deep = tmp_path / "deep.jsonl"
-    deep.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    deep.write_text('{"situation": ' + "[" * 100_000 + "\n", encoding="utf-8")
     code, output = run(["batch", str(deep), "-o", str(tmp_path / "out")])
     assert code == 2, output
     assert "row 1:" in output

@@ -184,7 +184,7 @@ def test_the_user_s_own_steps_keep_the_row_sealed(tmp_path: Path, dsr_home: Path
     assert code == 0, text
 
 
-def test_a_store_tracked_with_another_key_is_refused_and_says_where_the_key_is(
+def test_a_store_from_another_key_folder_is_refused_until_adopted(
     tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
@@ -192,8 +192,14 @@ def test_a_store_tracked_with_another_key_is_refused_and_says_where_the_key_is(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(other))  # another user, or another computer
     code, text = invoke("track", "list")
     assert code == 2, text
-    assert refused_as_unsealed(text)
-    assert str(other / "dsr" / seals.KEY_FILE) in text.replace("\n", "")
+    assert "dsr keeps no ledger of the tracking store" in text
+    assert str(other / "dsr") in text.replace("\n", "")
+    assert "dsr track adopt" in text
+    code, text = invoke("track", "adopt", "--yes")  # the member says it is theirs
+    assert code == 0, text
+    assert "1 request sealed with your key" in text
+    code, text = invoke("track", "list")
+    assert code == 0, text
 
 
 def test_the_key_is_private_and_outside_the_data_folder(tmp_path: Path, dsr_home: Path) -> None:
@@ -244,7 +250,26 @@ def _older_store(home: Path) -> None:
 def test_an_older_store_is_sealed_as_it_is_migrated(dsr_home: Path) -> None:
     _older_store(dsr_home)
     assert [t.reference for t in track.all_requests()] == ["2026-ABC"]
-    assert seals.was_sealed(dsr_home)
+    assert list(seals.read_ledger(dsr_home, "requests") or {}) == ["1"]
+
+
+def test_an_older_store_met_after_the_first_is_adopted_only_by_choice(
+    tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")  # the key seals a store
+    elsewhere = tmp_path / "second-home"
+    elsewhere.mkdir()
+    monkeypatch.setenv("DSR_HOME", str(elsewhere))
+    _older_store(elsewhere)
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "in an older format, without seals" in text
+    assert "dsr track adopt" in text
+    code, text = invoke("track", "adopt", "--yes")
+    assert code == 0, text
+    code, text = invoke("track", "list", "--json")
+    assert code == 0, text
+    assert [row["reference"] for row in json.loads(text)] == ["2026-ABC"]
 
 
 def test_a_sealed_store_replaced_by_an_unsealed_one_is_refused(
@@ -255,16 +280,30 @@ def test_a_sealed_store_replaced_by_an_unsealed_one_is_refused(
     _older_store(dsr_home)  # put there by someone who can write the data folder
     code, text = invoke("track", "list")
     assert code == 2, text
-    assert "older format without seals" in text
+    assert "in an older format, without seals" in text
     assert "Traceback" not in text
 
 
-def test_forget_drops_the_note_of_the_sealed_store(tmp_path: Path, dsr_home: Path) -> None:
+def test_what_forget_removed_is_refused_if_it_is_put_back(tmp_path: Path, dsr_home: Path) -> None:
+    """Round 17b #1 and #2: forget empties the ledgers and keeps the folder known as
+    sealed, so neither a saved copy of the store nor an older-format one is trusted."""
     letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
-    assert seals.was_sealed(dsr_home)
+    store = dsr_home / "tracking.sqlite3"
+    saved = store.read_bytes()
     userdata.forget()
-    assert not (dsr_home / "tracking.sqlite3").exists()
-    assert not seals.was_sealed(dsr_home)
+    assert not store.exists()
+    assert seals.read_ledger(dsr_home, "requests") == {}
+    dsr_home.mkdir(exist_ok=True)  # forget removed the emptied folder
+    store.write_bytes(saved)  # a sealed copy put back
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "as it was before dsr last changed it, or after dsr removed it" in text
+    store.unlink()
+    _older_store(dsr_home)  # an unsealed one
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "in an older format, without seals" in text
+    store.unlink()
     letter_of("Alice A", "alice@example.org", tmp_path / "b.pdf")  # a new store, sealed
     code, text = invoke("track", "list")
     assert code == 0, text
@@ -494,3 +533,26 @@ def test_an_older_copy_of_an_imported_company_is_not_used(tmp_path: Path, dsr_ho
     code, text = _acme_letter(tmp_path)
     assert code == 2, text
     assert "it is an older copy of the company's record" in text
+    userdata.forget()  # and after forget, no copy of it is trusted
+    stored.parent.mkdir(exist_ok=True)
+    stored.write_bytes(older)
+    code, text = _acme_letter(tmp_path)
+    assert code == 2, text
+    assert "'acme' is unknown" in text  # its warning was given above, once per process
+
+
+def test_another_program_s_database_without_a_version_is_not_written(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """Round 17b (read in the code): dsr's table was made in any SQLite file of version 0."""
+    store = dsr_home / "tracking.sqlite3"
+    _plant(dsr_home, "CREATE TABLE notes (body TEXT)")
+    before = store.read_bytes()
+    code, text = invoke(
+        "letter", *MEMBER, "--name", "A A", "--account-email", "a@example.org", "--track",
+        "-o", str(tmp_path / "a.pdf"),
+    )  # fmt: skip
+    assert code == 2, text
+    assert "holds what dsr does not make" in text
+    assert store.read_bytes() == before
+    assert not (tmp_path / "a.pdf").exists()
