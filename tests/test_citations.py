@@ -212,3 +212,19 @@ def test_reviewed_foreign_citations(language: str, key: str, expected: str) -> N
 def test_the_gdpr_in_maltese_keeps_tal() -> None:
     provision = registry.provisions()["gdpr.21.1"]
     assert format_citation(provision, registry.instruments()["gdpr"], "mt").endswith("tal-GDPR")
+
+
+def test_finnish_and_croatian_cite_every_law_in_the_genitive() -> None:
+    """Finnish "tietosuoja-asetuksen 15 artiklan 1 kohta", Croatian "članak 15. stavak 1.
+    Opće uredbe": the law's name in the genitive, for the UK GDPR too (native reviews)."""
+    from dsr import registry
+
+    for instrument in registry.instruments().values():
+        if instrument.style not in ("eu", "uk-act", "ch", "ca", "qc"):
+            continue  # cited in their English form (CCPA, the PDPO)
+        finnish, croatian = instrument.abbreviation["fi"], instrument.abbreviation["hr"]
+        assert finnish.endswith("n"), (instrument.id, finnish)
+        assert croatian.endswith("-a") or croatian.split()[0] in ("zakona", "Opće"), (
+            instrument.id,
+            croatian,
+        )
