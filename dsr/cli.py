@@ -1183,23 +1183,45 @@ def close_request(request_id: int) -> None:
 
 
 @track_group.command(name="adopt")
+@click.option(
+    "--also",
+    "also",
+    metavar="ID",
+    type=TRACK_ID,
+    multiple=True,
+    help="Adopt request ID too, though it is not sealed as dsr left it (repeatable).",
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def adopt_store(yes: bool) -> None:
-    """Trust the tracking store in your data folder as it is: one an older dsr made, one
-    you moved, or one from another computer. Check it first: dsr seals what it holds."""
+def adopt_store(also: tuple[int, ...], yes: bool) -> None:
+    """Trust the tracking store in your data folder: one you moved, or reach by another
+    path, and, named with --also, requests an older dsr wrote. Each request is listed
+    first, with the files a follow-up would append; check them."""
     from . import track as tracking
 
     store = tracking.database_path()
     if not store.is_file():
         fail([f"track adopt: there is no tracking store at {store}"])
+    plan = tracking.adoption_plan()
+    for entry in plan:
+        taken = entry.by_default or entry.id in also
+        verdict = "adopted" if taken else f"left out (add --also {entry.id} to adopt it)"
+        click.echo(f"Request {entry.id}: {entry.summary}", err=True)
+        click.echo(f"  {tracking.ADOPTION_STATES[entry.state]}: {verdict}", err=True)
+        for name in entry.files:
+            click.echo(f"  a follow-up appends {shown(name)}", err=True)
+    chosen = [entry for entry in plan if entry.by_default or entry.id in also]
+    if not chosen:
+        fail(["track adopt: no request to adopt; name the ones you checked with --also ID"])
     if not yes and is_interactive():
-        click.confirm(f"Trust every request in {store} as it is now?", abort=True, err=True)
+        click.confirm(
+            f"Adopt {counted(len(chosen), 'request')} as listed above?", abort=True, err=True
+        )
     elif not yes:
-        fail(["track adopt: add --yes to trust the store without a prompt"])
-    count = tracking.adopt()
+        fail(["track adopt: add --yes to adopt the requests listed without a prompt"])
+    adopted = tracking.adopt(frozenset(also))
     click.echo(
-        f"Adopted {store}: {counted(count, 'request')} sealed with your key as they are; "
-        "check them with 'dsr track list'.",
+        f"Adopted {counted(len(adopted), 'request')} in {store}, sealed with your key; the "
+        "others are still refused ('dsr track remove ID' drops one).",
         err=True,
     )
 

@@ -185,6 +185,30 @@ def write_ledger(folder: Path, part: str, ledger: dict[str, Any]) -> None:
     files.write_file(_notes(), _ledger_name(folder, part), data, replace=True)
 
 
+def current_seals(part: str) -> set[str]:
+    """Every seal some ledger of this key lists now for ``part``, in any data folder."""
+    notes = _notes()
+    found: set[str] = set()
+    if not notes.is_dir() or notes.is_symlink():
+        return found
+    suffix = "" if part == "requests" else f"-{part}"
+    for entry in notes.iterdir():
+        name = entry.name
+        if name.endswith(".lock") or len(name) != 32 + len(suffix) or not name.endswith(suffix):
+            continue
+        try:
+            data = files.read(notes, name)
+            ledger = json.loads(data) if data else {}
+        except (files.FileError, ValueError):
+            continue
+        if not isinstance(ledger, dict):
+            continue
+        for value in ledger.values():
+            values = value if isinstance(value, list) else [value]
+            found.update(seal for seal in values if isinstance(seal, str))
+    return found
+
+
 def has_sealed() -> bool:
     """Whether this key has sealed a store anywhere: once it has, dsr trusts no store
     it meets without its seals or its ledger unless the user adopts it

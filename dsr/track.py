@@ -231,7 +231,12 @@ def migrate(connection: sqlite3.Connection) -> None:
             f"this one: if it is yours, {_ADOPT_HINT}; if not, move it aside"
         )
     signing = seals.key()  # made before the transaction: a failure leaves the store as it was
-    with seals.ledger_lock(database_path().parent):
+    folder = database_path().parent
+    with seals.ledger_lock(folder):
+        if seals.read_ledger(folder, "requests") is None:
+            # The key has met a store, from now on, even if this migration is stopped:
+            # no store put here or elsewhere later is sealed as it is.
+            seals.write_ledger(folder, "requests", {})
         _migrate(connection, signing)
 
 
@@ -249,7 +254,7 @@ def _migrate(connection: sqlite3.Connection, signing: bytes) -> None:
                 )
             for statement in MIGRATIONS[version:]:
                 connection.execute(statement)
-            if version < SEALED_FROM:  # the rows an older dsr wrote, which it trusted
+            if version < SEALED_FROM and not _ADOPTING:  # an older dsr's rows, it trusted
                 unsealed = connection.execute("SELECT id FROM requests WHERE seal IS NULL")
                 for (request_id,) in unsealed.fetchall():
                     _seal(connection, request_id, signing)
@@ -291,13 +296,88 @@ def _accepted(connection: sqlite3.Connection, signing: bytes) -> dict[str, list[
     }
 
 
-def adopt() -> int:
-    """Trust the tracking store as it is, by the user's choice: seal every request with
-    the user's key and list it in the ledger (an older dsr's store, one moved, or one
-    from another computer). A store holding what dsr does not make is still refused.
-    Returns how many requests it holds."""
+@dataclass(frozen=True)
+class Adoptable:
+    """A request of a store the user is asked to adopt, as dsr would append and send it."""
+
+    id: int
+    summary: str  # kind, company, reference, date: what the member can recognise
+    files: list[str]  # what a follow-up would append
+    state: str  # "sealed", "older copy" or "not sealed"
+
+    @property
+    def by_default(self) -> bool:
+        return self.state == "sealed"
+
+
+ADOPTION_STATES = {
+    "sealed": "sealed with your key",
+    "older copy": "sealed with your key, but not as dsr last left it (an older copy, or removed)",
+    "not sealed": "NOT sealed with your key (changed by another program or person, or an older "
+    "dsr's)",
+}
+
+
+def adoption_plan() -> list[Adoptable]:
+    """What ``dsr track adopt`` would take: each request, with the files a follow-up
+    would append and whether it carries the user's seal as some ledger of this key
+    lists it now (a store moved from another path keeps its seals)."""
     global _ADOPTING
     check_store()
+    signing = seals.key()
+    current = seals.current_seals("requests")
+    _ADOPTING = True
+    try:
+        connection = connect()
+    finally:
+        _ADOPTING = False
+    try:
+        rows = connection.execute("SELECT * FROM requests ORDER BY id").fetchall()
+    except sqlite3.Error as error:
+        raise _damaged(database_path(), error) from error
+    finally:
+        connection.close()
+    plan = []
+    for row in rows:
+        if not _is_sealed(row, signing):
+            state = "not sealed"
+        elif row["seal"] not in current:
+            state = "older copy"
+        else:
+            state = "sealed"
+        plan.append(Adoptable(row["id"], _summary(row), _listed_files(row), state))
+    return plan
+
+
+def _summary(row: sqlite3.Row) -> str:
+    text = f"{row['kind']} to {row['recipient']}, reference {row['reference']}, sent {row['sent']}"
+    return printable(str(text))[:300]
+
+
+def _listed_files(row: sqlite3.Row) -> list[str]:
+    names: list[str] = []
+    for column in ("files", "reminder_file", "controller_complaint_file"):
+        value = row[column]
+        try:
+            found = json.loads(value) if column == "files" and value else [value] if value else []
+        except (ValueError, RecursionError):
+            found = [str(value)]
+        names += [printable(str(name)) for name in found if name] if isinstance(found, list) else []
+    return names
+
+
+def adopt(also: frozenset[int] = frozenset()) -> list[int]:
+    """Trust the tracking store as it is, by the user's choice: the requests that carry
+    the user's seal as a ledger lists it (a store moved, or reached by another path),
+    and those named in ``also`` (an older dsr's, or ones the user has checked). The
+    others are left as they are, refused. A store holding what dsr does not make is
+    still refused. Returns the ids adopted."""
+    global _ADOPTING
+    plan = {entry.id: entry for entry in adoption_plan()}
+    unknown = sorted(also - set(plan))
+    if unknown:
+        raise TrackingError(f"--also: the store holds no request {unknown[0]}")
+    chosen = sorted(i for i, entry in plan.items() if entry.by_default or i in also)
     signing = seals.key()
     with seals.ledger_lock(database_path().parent):
         _ADOPTING = True
@@ -309,17 +389,16 @@ def adopt() -> int:
             with connection:
                 connection.execute("BEGIN IMMEDIATE")
                 _check_schema(connection)
-                ids = [row["id"] for row in connection.execute("SELECT id FROM requests")]
-                for request_id in ids:
+                for request_id in chosen:
                     _seal(connection, request_id, signing)
                 rows = connection.execute("SELECT id, seal FROM requests").fetchall()
-                ledger = {str(row["id"]): [row["seal"]] for row in rows}
+                ledger = {str(r["id"]): [r["seal"]] for r in rows if r["id"] in chosen}
                 seals.write_ledger(database_path().parent, "requests", ledger)
         except sqlite3.Error as error:
             raise _damaged(database_path(), error) from error
         finally:
             connection.close()
-    return len(ids)
+    return chosen
 
 
 def _set_ledger(request_id: int, accepted: list[str] | None) -> None:
@@ -389,8 +468,9 @@ class Unreadable:
             return (
                 f"the tracking store {database_path()} holds request {self.id} as it was "
                 "before dsr last changed it, or after dsr removed it: an older copy was put "
-                f"back (by another program or person, or from a backup). dsr does not use it; "
-                f"{fix}, and track the request again if you need to"
+                "back (by another program or person, or from a backup), or dsr was stopped "
+                f"while it changed it. dsr does not use it; {fix}, or, if you know it is "
+                f"yours as it is, run 'dsr track adopt --also {self.id}'"
             )
         if self.column == "answered":
             fix = f"correct it with 'dsr track answered {self.id} --date YYYY-MM-DD', or {fix}"
@@ -790,8 +870,10 @@ def _update(request_id: int, changes: dict[str, Any], written: list[Path] | None
                 known = json.loads(values["file_hashes"]) if values.get("file_hashes") else {}
                 changes = {**changes, "file_hashes": json.dumps({**known, **_hashes(written)})}
             new = _write_sealed(connection, {**values, **changes}, signing, changes)
-            _set_ledger(request_id, [new, row["seal"]])  # either, until the commit is known
-        _set_ledger(request_id, [new])
+            # Before the commit: if dsr is stopped between the two, the row keeps its old
+            # seal, which the ledger no longer lists, and is refused until adopted
+            # (never an older copy trusted, whoever puts it back).
+            _set_ledger(request_id, [new])
 
 
 def _write_sealed(
@@ -835,13 +917,12 @@ def close(request_id: int) -> None:
 
 def remove(request_id: int) -> None:
     """Stop tracking a request (its letters are kept): also one dsr cannot read."""
-    with seals.ledger_lock(database_path().parent):
-        with _store() as connection:
-            found = connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
-            if found.rowcount == 0:
-                message = f"no tracked request with id {request_id}; see 'dsr track list'"
-                raise TrackingError(message)
-        _set_ledger(request_id, None)  # a copy put back later is refused
+    with seals.ledger_lock(database_path().parent), _store() as connection:
+        found = connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
+        if found.rowcount == 0:
+            message = f"no tracked request with id {request_id}; see 'dsr track list'"
+            raise TrackingError(message)
+        _set_ledger(request_id, None)  # before the commit; a copy put back later is refused
 
 
 def mark_reminded(request_id: int, when: date, file: Path) -> None:

@@ -603,14 +603,16 @@ def test_a_worker_that_dies_is_reported_and_the_rest_can_be_resumed(
     rows = many_members(40)
     source = write_csv(tmp_path / "people.csv", rows)
     out = tmp_path / "out"
-    monkeypatch.setattr(dsr.batch, "_render_group", _die_on_first_row)
-    code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "2")
+    with monkeypatch.context() as patched:  # undone alone: DSR_HOME stays the test's
+        patched.setattr(dsr.batch, "_render_group", _die_on_first_row)
+        code, output = invoke(
+            "batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "2"
+        )
     assert code == 1
     assert "Error: a worker process died" in output
     assert "Traceback" not in output
     statuses = {r["status"] for r in report(out)}
     assert "pending" in statuses
-    monkeypatch.undo()
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--jobs", "2")
     assert code == 0, output
     assert len(list(out.glob("*.txt"))) == 40

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -195,9 +196,14 @@ def test_a_store_from_another_key_folder_is_refused_until_adopted(
     assert "dsr keeps no ledger of the tracking store" in text
     assert str(other / "dsr") in text.replace("\n", "")
     assert "dsr track adopt" in text
-    code, text = invoke("track", "adopt", "--yes")  # the member says it is theirs
+    code, text = invoke("track", "adopt", "--yes")  # sealed with another key: not by default
+    assert code == 2, text
+    assert "NOT sealed with your key" in text
+    assert "left out (add --also 1 to adopt it)" in text
+    assert f"a follow-up appends {tmp_path / 'a.pdf'}" in text
+    code, text = invoke("track", "adopt", "--also", "1", "--yes")  # the member checked it
     assert code == 0, text
-    assert "1 request sealed with your key" in text
+    assert "Adopted 1 request in" in text
     code, text = invoke("track", "list")
     assert code == 0, text
 
@@ -266,6 +272,8 @@ def test_an_older_store_met_after_the_first_is_adopted_only_by_choice(
     assert "in an older format, without seals" in text
     assert "dsr track adopt" in text
     code, text = invoke("track", "adopt", "--yes")
+    assert code == 2, text  # an older dsr's rows carry no seal: each is named to be adopted
+    code, text = invoke("track", "adopt", "--also", "1", "--yes")
     assert code == 0, text
     code, text = invoke("track", "list", "--json")
     assert code == 0, text
@@ -556,3 +564,117 @@ def test_another_program_s_database_without_a_version_is_not_written(
     assert "holds what dsr does not make" in text
     assert store.read_bytes() == before
     assert not (tmp_path / "a.pdf").exists()
+
+
+# Round 18b #1: adopt takes by default only requests sealed as a ledger lists them.
+def _move_data_folder(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    moved = tmp_path / "moved-home"
+    home.rename(moved)
+    monkeypatch.setenv("DSR_HOME", str(moved))
+    return moved
+
+
+def test_a_moved_store_is_adopted_as_dsr_left_it(
+    tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    _move_data_folder(dsr_home, tmp_path, monkeypatch)
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "dsr keeps no ledger" in text
+    code, text = invoke("track", "adopt", "--yes")
+    assert code == 0, text
+    assert "sealed with your key: adopted" in text
+    code, text = invoke(
+        "track", "remind", "1", "--date", "2026-12-10", "-o", str(tmp_path / "r.pdf")
+    )
+    assert code == 0, text
+
+
+@pytest.mark.parametrize("change", ["edited", "older-copy"])
+def test_a_moved_store_changed_by_someone_else_is_not_adopted_by_default(
+    change: str,
+    alice_and_bob: tuple[Path, Path],
+    tmp_path: Path,
+    dsr_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, bob = alice_and_bob
+    if change == "edited":
+        tamper(
+            dsr_home,
+            "UPDATE requests SET reference = ?, files = ?, file_hashes = NULL WHERE id = 1",
+            _bob_s_reference(bob),
+            json.dumps([str(bob)]),
+            sealed=False,
+        )
+    else:
+        older = _row_now(dsr_home)
+        code, text = invoke(
+            "track", "answered", "1", "--date", "2026-11-20", "--verdict", "complete"
+        )
+        assert code == 0, text
+        _put_back(dsr_home, older)
+    _move_data_folder(dsr_home, tmp_path, monkeypatch)
+    code, text = invoke("track", "adopt", "--yes")
+    assert code == 2, text
+    assert "left out (add --also 1 to adopt it)" in text
+    if change == "edited":
+        assert f"a follow-up appends {bob}" in text  # what the member is asked to check
+    output = tmp_path / "rem.pdf"
+    code, text = invoke("track", "remind", "1", "--date", "2026-12-10", "-o", str(output))
+    assert code == 2, text
+    assert not output.exists()
+
+
+def test_a_step_stopped_before_its_commit_never_trusts_an_older_copy(
+    tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 18b #2: the ledger takes the new seal before the store commits; stopped in
+    between, the request is refused (adopt restores it), and a copy put back is too."""
+    letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
+    older = _row_now(dsr_home)
+    recorded = track._set_ledger
+
+    def stopped(request_id: int, accepted: list[str] | None) -> None:
+        recorded(request_id, accepted)
+        raise KeyboardInterrupt  # Ctrl-C, or a kill, before the commit
+
+    monkeypatch.setattr(track, "_set_ledger", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        track.mark_answered(1, date(2026, 11, 20), "complete")
+    monkeypatch.setattr(track, "_set_ledger", recorded)
+    assert _row_now(dsr_home) == older  # rolled back
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "or dsr was stopped while it changed it" in text
+    _put_back(dsr_home, older)
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    code, text = invoke("track", "adopt", "--also", "1", "--yes")
+    assert code == 0, text
+    code, text = invoke("track", "list")
+    assert code == 0, text
+
+
+def test_a_first_migration_stopped_still_counts_as_the_first_store(
+    tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 18b (read in the code): the key's first store is noted before it is sealed,
+    so a stopped upgrade does not leave the next store to be sealed as it is."""
+    _older_store(dsr_home)
+
+    def stopped(connection: sqlite3.Connection, signing: bytes) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(track, "_migrate", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            track.all_requests()
+    elsewhere = tmp_path / "planted-home"
+    elsewhere.mkdir()
+    monkeypatch.setenv("DSR_HOME", str(elsewhere))  # the same key folder
+    _older_store(elsewhere)
+    code, text = invoke("track", "list")
+    assert code == 2, text
+    assert "in an older format, without seals" in text
