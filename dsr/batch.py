@@ -584,11 +584,16 @@ _ERROR_CODE: Final = re.compile(r"(?i)err:\d{3}")
 # #NAME?), or two short parts around "/" (#N/D, #N/B, Russian #N/D in Cyrillic, #DIV/0!); then any
 # repeats (Excel's "#N/A N/A"). A hashtag (#MeToo, #nurselife) is neither.
 _FORMULA_ERROR: Final = re.compile(
-    r"#(?:¡?[^\W\d_a-z]{2,}(?:[_ ][^\W\d_a-z]+)*[!?]|[^\W_a-z]{1,4}/[^\W_a-z]{1,4}!?)"
-    r"(?:\s+\S+)?"
+    r"#[¡¿]?(?:[^\W\d_a-z]{2,}(?:[_ ][^\W\d_a-z]+)*\s?[!?]"
+    r"|[^\W\d_a-z]{1,10}/(?:[^\W\d_a-z]{1,4}|0)!?)"
+    r"(?: N/A)?"
 )
-# What JavaScript writes for a value that is not there.
-_SCRIPT_MARKS: Final = frozenset({"undefined", "[object object]"})
+# What JavaScript, C runtimes, pandas and Google Sheets write for a value that is not
+# there or not yet computed.
+_SCRIPT_MARKS: Final = frozenset(
+    {"undefined", "[object object]", "-nan", "1.#qnan", "1.#ind", "-1.#ind", "#na",
+     "#getting_data", "loading...", "=na()"}
+)  # fmt: skip
 
 
 def _is_missing(text: str, field: str = "") -> bool:
@@ -668,7 +673,7 @@ _EMAIL_COLUMNS: Final = ("account-email", "email")
 _KEY_COLUMNS: Final = ("kind", "jurisdiction", "date")
 
 
-def _a_row(cells: list[str], header: list[str], usual: int = 0) -> bool:
+def _a_row(cells: list[str], header: list[str], widths: frozenset[int] = frozenset()) -> bool:
     """Whether ``cells``, a line read as a row of its own, hold a member's values where
     the header puts them: an e-mail address in an e-mail column (with two more cells),
     or two of a kind, a jurisdiction and a date in their columns (with two more).
@@ -691,7 +696,7 @@ def _a_row(cells: list[str], header: list[str], usual: int = 0) -> bool:
         bool(_DATE_CELL.fullmatch(at("date"))),
         at("controller").lower() in controllers(),
     ]
-    if len(cells) in (len(header), usual) and sum(keys) >= 1:
+    if (len(cells) == len(header) or len(cells) in widths) and sum(keys) >= 1:
         # Every column, and a known kind, jurisdiction, date or company in its place: a
         # row, however few of its cells are filled ("google,,," when --defaults gives
         # the rest); prose rarely has exactly the header's number of separators.
@@ -699,15 +704,17 @@ def _a_row(cells: list[str], header: list[str], usual: int = 0) -> bool:
     return given >= 4 and sum(keys) >= 2  # not "Access, DE, sent by post"
 
 
-def _rows_among(lines: list[str], header: list[str], delimiter: str, usual: int = 0) -> list[str]:
+def _rows_among(
+    lines: list[str], header: list[str], delimiter: str, widths: frozenset[int] = frozenset()
+) -> list[str]:
     """The lines of a record (after its first) that read as members' rows: each line
-    is read whole, with its quotes and with its quotes as plain characters. ``usual``
-    is the number of cells the file's one-line rows mostly have."""
+    is read whole, with its quotes and with its quotes as plain characters. ``widths``
+    are the numbers of cells the file's rows have."""
     return [
         line
         for line in lines
-        if _a_row(_cells(line, delimiter), header, usual)
-        or _a_row(_cells(line, delimiter, plain_quotes=True), header, usual)
+        if _a_row(_cells(line, delimiter), header, widths)
+        or _a_row(_cells(line, delimiter, plain_quotes=True), header, widths)
     ]
 
 
@@ -722,22 +729,24 @@ def _usual_width(text: str, delimiter: str) -> int:
     or a person left the empty ones out. A row with more cells than the header is
     that row's own error, not a width. 0 if it has no such row, or cannot be read
     (the main reading names why)."""
+    counts = _row_widths(text, delimiter)
+    return max(counts, key=lambda width: (counts[width], width)) if counts else 0
+
+
+def _row_widths(text: str, delimiter: str) -> Counter[int]:
+    """How many rows of the file have each number of cells (up to the header's), every
+    record counted, one line or several."""
     source, _ = _csv_source(text)
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     counts: Counter[int] = Counter()
     try:
         header = next(reader, None) or []
-        while True:
-            before = reader.line_num
-            row = next(reader, None)
-            if row is None:
-                break
-            one_line = reader.line_num == before + 1
-            if one_line and len(row) <= len(header) and any(cell.strip() for cell in row):
+        for row in reader:
+            if len(row) <= len(header) and any(cell.strip() for cell in row):
                 counts[len(row)] += 1
     except csv.Error:
-        return 0
-    return max(counts, key=lambda width: (counts[width], width)) if counts else 0
+        return Counter()
+    return counts
 
 
 def _cells_word(count: int) -> str:
@@ -745,10 +754,12 @@ def _cells_word(count: int) -> str:
 
 
 def _repeats_header(row: list[str], header: list[str]) -> bool:
-    """Whether a row names two or more of the header's columns and holds nothing else:
-    a second header, where two exports were joined."""
-    named = [_column(cell) for cell in row if cell.strip()]
-    return len(named) >= 2 and all(name in header for name in named)
+    """Whether a row names two or more columns (the header's, or others dsr knows) and
+    holds nothing else: a second header, where two exports were joined (the second
+    may start with its own BOM)."""
+    named = [_column(cell.replace("\ufeff", "")) for cell in row if cell.strip()]
+    known = {*header, *FIELDS}
+    return len(named) >= 2 and all(name in known for name in named)
 
 
 def _check_quotes(path: Path, text: str) -> None:
@@ -773,6 +784,7 @@ def _check_quotes(path: Path, text: str) -> None:
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     physical = io.StringIO(text, newline="").readlines()[skipped:]
     usual = _usual_width(text, delimiter)
+    widths = frozenset(_row_widths(text, delimiter))
     # The rows' line ending: the first row's (a script may have written the header
     # otherwise than the rows, and Excel ends a line inside a quoted cell with LF alone).
     header_end = ""
@@ -850,13 +862,20 @@ def _check_quotes(path: Path, text: str) -> None:
             )
         fault = _record_fault(row, lines, header, delimiter)
         if fault is None:
-            row_like = _rows_among(lines[1:], header, delimiter, usual)
+            row_like = _rows_among(lines[1:], header, delimiter, widths)
             if row_like:
                 fault = f"its line {first + lines.index(row_like[0])} reads as a member's row"
-        if fault is None and usual >= 4:
-            # Two lines with just the separators of the file's rows: rows, even with
-            # values dsr does not know ("gogle,,,"); prose rarely has them twice.
+        if fault is None and usual >= 3:
+            # Lines with just the separators of the file's rows: rows, even with values
+            # dsr does not know ("gogle,,,"). Prose rarely has them twice with four
+            # columns or more; with three, twice with an empty cell (prose has none), or
+            # three times.
             shaped = [line for line in lines[1:] if usual in _widths(line, delimiter)]
+            gapped = [x for x in shaped if any(not c.strip() for c in _cells(x, delimiter))]
+            if usual == 3 and len(gapped) < 2 and len(shaped) < 3:
+                shaped = []
+            elif usual == 3 and len(gapped) >= 2:
+                shaped = gapped
             if len(shaped) >= 2:
                 fault = (
                     f"its lines {first + lines.index(shaped[0])} and "
@@ -999,7 +1018,16 @@ def _built(build: Callable[[Any], dict[str, Any]], item: Any) -> dict[str, Any]:
         return {PROBLEM: row_failure(error)}
 
 
-_JSON_OVER_LINES: Final = re.compile(r'\ufeff?\s*\{\s*(?:\r\n|\r|\n)\s*(?:"|\})')
+def _json_over_lines(text: str) -> bool:
+    """Whether an object of a JSON Lines file runs over several lines (jq without -c,
+    indent=2): a line that opens an object and does not close it, ending in "{" or ","."""
+    for line in _jsonl_lines(text):
+        stripped = line.strip().lstrip("\ufeff")
+        if stripped.startswith("{") and stripped.endswith(("{", ",")):
+            return True
+        if stripped in ("{", "}", "},"):
+            return True
+    return False
 
 
 def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
@@ -1035,19 +1063,19 @@ def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
     if suffix in YAML_SUFFIXES:
         count = _count_yaml(text, str(path), max_rows)
     else:
-        if suffix == ".jsonl" and _JSON_OVER_LINES.match(text):
-            # jq's default output, or one object written with indent=2
-            raise BatchFileError(
-                f"{path}: the first object runs over several lines; JSON Lines has one "
-                "object per line (jq -c, or json.dumps(row) without indent); write each "
-                "member's object on a line of its own and run again"
-            )
         if suffix == ".jsonl" and text.lstrip("\ufeff \t\r\n").startswith("["):
             # json.dump(rows, f): each of its lines would be one "row" that is no JSON
             raise BatchFileError(
                 f"{path}: the file is one JSON array, not JSON Lines (one object per line, "
                 "no brackets around them); write each member as an object on a line of "
                 "its own (in Python: one json.dumps(row) per line) and run again"
+            )
+        if suffix == ".jsonl" and _json_over_lines(text):
+            # jq's default output, or an object written with indent=2
+            raise BatchFileError(
+                f"{path}: an object runs over several lines; JSON Lines has one object "
+                "per line (jq -c, or json.dumps(row) without indent); write each member's "
+                "object on a line of its own and run again"
             )
         if suffix != ".jsonl":
             _check_quotes(path, text)
