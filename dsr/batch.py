@@ -592,7 +592,8 @@ _FORMULA_ERROR: Final = re.compile(
 # there or not yet computed.
 _SCRIPT_MARKS: Final = frozenset(
     {"undefined", "[object object]", "-nan", "1.#qnan", "1.#ind", "-1.#ind", "#na",
-     "#getting_data", "loading...", "=na()"}
+     "#getting_data", "loading...", "=na()",
+     "\\n"}  # PostgreSQL's COPY and MySQL's INTO OUTFILE write NULL as \N
 )  # fmt: skip
 
 
@@ -657,6 +658,9 @@ KIND_NAMES: Final = frozenset(kind.value for kind in Kind)
 
 
 _EMAIL_CELL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# What a member typed as an e-mail address, valid or not ("otto@gmail", "hans(at)web.de"):
+# in the e-mail column of a line inside a quoted cell, a sign of a row swallowed.
+_EMAIL_LIKE: Final = re.compile(r"(?i)[^@\s]+(?:@|\(at\)|\[at\])[^@\s]+")
 _DATE_CELL: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
@@ -688,7 +692,7 @@ def _a_row(cells: list[str], header: list[str], widths: frozenset[int] = frozens
     if listed and len(cells) < len(header):
         return False  # an item of a list in the text ("- Instagram, bad@example.com")
     given = sum(1 for cell in cells if cell)
-    if given >= 2 and any(_EMAIL_CELL.fullmatch(at(column)) for column in _EMAIL_COLUMNS):
+    if given >= 2 and any(_EMAIL_LIKE.fullmatch(at(column).strip()) for column in _EMAIL_COLUMNS):
         return True  # a name and the e-mail at least (the rest may come from --defaults)
     keys = [
         at("kind").lower() in KIND_NAMES,
@@ -696,6 +700,8 @@ def _a_row(cells: list[str], header: list[str], widths: frozenset[int] = frozens
         bool(_DATE_CELL.fullmatch(at("date"))),
         at("controller").lower() in controllers(),
     ]
+    if len(cells) == 1 and sum(keys) >= 1 and cells[0].strip() == cells[0]:
+        return True  # a known company, kind or country alone on its line: "google"
     if (len(cells) == len(header) or len(cells) in widths) and sum(keys) >= 1:
         # Every column, and a known kind, jurisdiction, date or company in its place: a
         # row, however few of its cells are filled ("google,,," when --defaults gives
@@ -757,12 +763,12 @@ def _repeats_header(row: list[str], header: list[str]) -> bool:
     """Whether a row names two or more columns (the header's, or others dsr knows) and
     holds nothing else: a second header, where two exports were joined (the second
     may start with its own BOM)."""
-    named = [_column(cell.replace("\ufeff", "")) for cell in row if cell.strip()]
+    named = [_column(cell.replace("\ufeff", "").strip().strip('"')) for cell in row if cell.strip()]
     known = {*header, *FIELDS}
     return len(named) >= 2 and all(name in known for name in named)
 
 
-def _check_quotes(path: Path, text: str) -> None:
+def _check_quotes(path: Path, text: str, trust_quotes: bool = False) -> None:
     """Refuse a CSV file in which a quoted cell swallows rows.
 
     A stray quote opens a cell that runs on to the next quote, or to the end
@@ -860,6 +866,8 @@ def _check_quotes(path: Path, text: str) -> None:
                 '(") opens in it and does not close on its line; the header names the columns '
                 "on one line: check its quotes and run again"
             )
+        if trust_quotes:
+            continue  # the member vouches that a program wrote the quotes (--trust-quotes)
         fault = _record_fault(row, lines, header, delimiter)
         if fault is None:
             row_like = _rows_among(lines[1:], header, delimiter, widths)
@@ -895,7 +903,9 @@ def _check_quotes(path: Path, text: str) -> None:
             raise BatchFileError(
                 f"{path}: lines {first} to {last} are read as one row, as a quoted cell runs "
                 f"over them, but {fault}: a stray quote would make members' rows text of "
-                f'that cell; check the quotes (") from line {first} and run again'
+                f'that cell; check the quotes (") from line {first} and run again. If a '
+                "program wrote the file (a spreadsheet's export) and those lines are one "
+                "member's row as written, run again with --trust-quotes"
             )
 
 
@@ -958,6 +968,8 @@ def _jsonl_row(line: str) -> dict[str, Any]:
                 PROBLEM: f"a second JSON object starts at column {error.colno}; "
                 "put one member per line"
             }
+        if error.msg == "Extra data" and line[error.pos :].strip() == ",":
+            return {PROBLEM: "a comma after the object: JSON Lines has no commas between rows"}
         if error.msg == "Extra data":
             return {PROBLEM: f"not JSON: text after the object at column {error.colno}"}
         return {PROBLEM: f"not JSON: {error.msg} (column {error.colno})"}
@@ -1023,15 +1035,26 @@ def _json_over_lines(text: str) -> bool:
     indent=2): a line that opens an object and does not close it, ending in "{" or ","."""
     for line in _jsonl_lines(text):
         stripped = line.strip().lstrip("\ufeff")
-        if stripped.startswith("{") and stripped.endswith(("{", ",")):
-            return True
+        if stripped.startswith("{") and stripped.endswith(("{", "[", ",")):
+            candidate = stripped.rstrip(",")
+            try:
+                json.loads(candidate)
+            except RecursionError:
+                continue  # nested too deeply: that row's own error
+            except json.JSONDecodeError as error:
+                if error.pos >= len(candidate) - 1:
+                    return True  # an object cut at the line's end: "{", '"a": [', '"b": 1,'
         if stripped in ("{", "}", "},"):
             return True
     return False
 
 
-def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
-    """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused."""
+def open_batch_file(path: Path, max_rows: int = MAX_ROWS, trust_quotes: bool = False) -> BatchFile:
+    """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused.
+
+    ``trust_quotes``: the member vouches that a program wrote the CSV file's quotes, so a
+    cell over several lines is not judged for rows a stray quote would swallow (the
+    quotes must still close, and be followed by a separator)."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".jsonl", *YAML_SUFFIXES):
         hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
@@ -1078,7 +1101,7 @@ def open_batch_file(path: Path, max_rows: int = MAX_ROWS) -> BatchFile:
                 "object on a line of its own and run again"
             )
         if suffix != ".jsonl":
-            _check_quotes(path, text)
+            _check_quotes(path, text, trust_quotes)
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
         count = sum(1 for _ in islice(lines, max_rows + 1))
     if not count:  # a header alone, an empty list: not a batch of no letters
@@ -1322,6 +1345,7 @@ def run_batch(
     max_rows: int = MAX_ROWS,
     on_error: Callable[[RowResult], None] | None = None,
     annexes: Path | None = None,
+    trust_quotes: bool = False,
 ) -> BatchReport:
     """Write a letter for every good row of ``source`` into ``out_dir``.
 
@@ -1351,7 +1375,9 @@ def run_batch(
     outputs = OutputFolders.known(out_dir)  # the manifest and the tracking store, read once
     if defaults:  # a bad shared value is refused once, not with every row
         defaults = checked_defaults(defaults, source, outputs, today, folder)
-    batch = open_batch_file(source, max_rows)  # the header (or the file) is unusable: stop here
+    batch = open_batch_file(
+        source, max_rows, trust_quotes
+    )  # the header (or the file) is unusable: stop here
     _check_output_apart(out_dir, folder, (values.get("enclose") for _, values in batch.rows()))
     run_id = files.new_run_id()
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused

@@ -872,6 +872,12 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
     help="Refuse a file with more rows than this (a guard against a wrong or hostile file).",
 )
 @click.option(
+    "--trust-quotes",
+    is_flag=True,
+    help="The CSV file's quotes are as a program wrote them: a cell over several lines "
+    "is not refused for lines that look like rows (check those lines first).",
+)
+@click.option(
     "--annexes",
     type=NamedPath(file_okay=False, exists=True, path_type=Path),
     metavar="DIR",
@@ -888,6 +894,7 @@ def batch(
     make_zip: bool,
     force: bool,
     max_rows: int,
+    trust_quotes: bool,
     annexes: Path | None,
 ) -> None:
     """Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file.
@@ -941,7 +948,7 @@ def batch(
             report = run_batch(
                 source, out_dir, today=today(), fmt=fmt, jobs=jobs,
                 defaults=defaults, force=force, progress=step, engine=engine,
-                max_rows=max_rows, on_error=found, annexes=annexes,
+                max_rows=max_rows, on_error=found, annexes=annexes, trust_quotes=trust_quotes,
             )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])

@@ -821,7 +821,7 @@ def page_one_problems(
 
 def annex_problem(path: Path) -> str | None:
     """Why the PDF at ``path`` cannot be appended as an annex, or None if it can."""
-    from .pdf import read_pdf
+    from .pdf import first_page_checked, read_pdf
 
     try:
         reader = read_pdf(path)
@@ -829,6 +829,9 @@ def annex_problem(path: Path) -> str | None:
             return "the PDF is encrypted; append an unencrypted copy"
         if not len(reader.pages):
             return "the PDF has no pages"
+        first_page_checked(reader)  # what appending it will read
+    except ValueError as error:
+        return f"cannot read this PDF ({error}); is it a PDF?"
     except DsrError as error:  # no longer a regular file
         return str(error)
     except Exception as error:  # pypdf raises many kinds on hostile files

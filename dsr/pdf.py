@@ -430,6 +430,24 @@ def concatenate(documents: Sequence[bytes]) -> bytes:
     return out.getvalue()
 
 
+# A page is at most 200 inches on a side (PDF 1.7, Annex C, without UserUnit).
+MAX_PAGE_PT = 14_400.0
+
+
+def first_page_checked(reader: Any) -> Any:
+    """The annex's first page, its size read and its contents decompressed (within
+    pypdf's limits) as appending and stamping it will: ValueError or pypdf's error if
+    a hostile file would fail there (a box of no numbers or of 1e30, a deflate bomb)."""
+    first = reader.pages[0]
+    width, height = abs(float(first.mediabox.width)), abs(float(first.mediabox.height))
+    if not (0 < width <= MAX_PAGE_PT and 0 < height <= MAX_PAGE_PT):
+        raise ValueError(f"its first page measures {width:.6g} by {height:.6g} points")
+    contents = first.get_contents()
+    if contents is not None:
+        contents.get_data()
+    return first
+
+
 def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence[str]) -> bytes:
     """Append each annex PDF (a file, or its bytes already read) after the letter,
     its first page stamped with its label."""
@@ -443,18 +461,17 @@ def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence
         try:
             annex = PdfReader(io.BytesIO(path)) if isinstance(path, bytes) else read_pdf(path)
             pages = list(annex.pages)
-        except (OSError, PyPdfError) as error:
+            if not pages:
+                raise RenderError(f"{shown}: the PDF has no pages")
+            first = first_page_checked(annex)
+            width, height = abs(float(first.mediabox.width)), abs(float(first.mediabox.height))
+            stamp_page = PdfReader(io.BytesIO(_label_pdf(label, width, height))).pages[0]
+            for index, page in enumerate(pages):
+                added = writer.add_page(page)
+                if index == 0:
+                    added.merge_page(stamp_page)
+        except (OSError, PyPdfError, ValueError, KeyError, TypeError) as error:
             raise RenderError(f"{shown}: cannot read this PDF to append it: {error}") from error
-        if not pages:
-            raise RenderError(f"{shown}: the PDF has no pages")
-        first = pages[0]
-        width = float(first.mediabox.width)
-        height = float(first.mediabox.height)
-        stamp_page = PdfReader(io.BytesIO(_label_pdf(label, width, height))).pages[0]
-        for index, page in enumerate(pages):
-            added = writer.add_page(page)
-            if index == 0:
-                added.merge_page(stamp_page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

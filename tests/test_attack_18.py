@@ -4,11 +4,16 @@ anywhere in the file."""
 
 from __future__ import annotations
 
+import io
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from dsr.batch import _is_missing
+from dsr.cli import main
 from tests.test_attack_17 import PERSON, SHARED_ADDRESS, batch
 
 
@@ -127,3 +132,180 @@ def test_18a_9_an_object_over_several_lines_anywhere_refuses_the_file(
     assert code == 2, output
     assert "an object runs over several lines" in output
     assert not (tmp_path / "out").exists()
+
+
+# Round 19a #4, #5, #8, #9.
+def test_19a_4_a_second_header_in_quotes_after_its_bom_refuses_the_file(tmp_path: Path) -> None:
+    code, output = batch(
+        tmp_path,
+        "joined.csv",
+        '\ufeff"name","account-email","situation","reference"\r\n'
+        '"Otto Normal","otto@example.org","I am a teacher","T-1"\r\n'
+        '\ufeff"situation","account-email","name","reference"\r\n'
+        '"I am a nurse","erika@example.org","Erika Muster","N-1"\r\n',
+        SHARED_ADDRESS,
+    )
+    assert code == 2, output
+    assert "line 3 names columns, as the header does" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_19a_5_a_database_s_null_is_a_missing_value(tmp_path: Path) -> None:
+    code, output = batch(
+        tmp_path,
+        "members.tsv",
+        "name\taccount-email\tsituation\nErika Muster\terika@example.org\t\\N\n"
+        "Otto Normal\totto@example.org\tI teach\n",
+        SHARED_ADDRESS,
+    )
+    assert code == 2, output
+    assert "row 1: situation: '\\\\N' is how a program writes a missing value" in output
+
+
+def test_19a_8_9_json_lines_cut_or_joined_by_commas_are_named(tmp_path: Path) -> None:
+    code, output = batch(
+        tmp_path,
+        "cut.jsonl",
+        '{"name": "Erika Muster", "account-email": "erika@example.org", "enclose": [\n"a.pdf"]}\n',
+        SHARED_ADDRESS,
+    )
+    assert code == 2, output
+    assert "an object runs over several lines" in output
+    code, output = batch(
+        tmp_path,
+        "commas.jsonl",
+        '{"name": "Erika Muster", "account-email": "erika@example.org"},\n'
+        '{"name": "Otto Normal", "account-email": "otto@example.org"}\n',
+        SHARED_ADDRESS,
+    )
+    assert code == 2, output
+    assert "row 1: a comma after the object: JSON Lines has no commas between rows" in output
+
+
+# Round 19a #2, #3: rows swallowed whose e-mail address is mistyped, or bare companies.
+@pytest.mark.parametrize(
+    ("content", "defaults"),
+    [
+        ('name,account-email,situation\nErika Muster,erika@example.org,"I am a nurse\n'
+         "Otto Normal,otto@gmail,I object\nHans Meier,hans.meier(at)web.de,I object\"\n"
+         "Anna Schmidt,anna@example.org,I teach\n", SHARED_ADDRESS),
+        ('controller,situation,reference\nfacebook,"I object to ads,FB-1\ngoogle\nyoutube\n'
+         'twiter,I object",X-1\nlinkedin,I object,LI-1\nreddit,I object,R-1\n', PERSON),
+    ],
+    ids=["mistyped-e-mails", "bare-companies"],
+)  # fmt: skip
+def test_19a_2_3_rows_a_stray_quote_swallows_are_found(
+    content: str, defaults: str, tmp_path: Path
+) -> None:
+    code, output = batch(tmp_path, "members.csv", content, defaults)
+    assert code == 2, output
+    assert "reads as a member's row" in output
+    assert not (tmp_path / "out").exists()
+
+
+# Round 19a #6, #7 and the MEDIUM refusals of earlier rounds: a correct file whose cell
+# holds lines that look like rows is refused, and --trust-quotes is the way on.
+LOG = (
+    "name,account-email,situation\nOtto Normal,otto@example.org,I am a teacher\n"
+    'Erika Muster,erika@example.org,"My ex appeared at:\n12 May, 8:00, my work\n'
+    '14 May, 18:00, the gym\n20 May, 7:30, my home"\nAnna Schmidt,anna@example.org,I teach\n'
+)
+
+
+def test_19a_6_a_correct_file_refused_for_its_quotes_goes_through_with_trust_quotes(
+    tmp_path: Path,
+) -> None:
+    code, output = batch(tmp_path, "log.csv", LOG, SHARED_ADDRESS)
+    assert code == 2, output
+    assert "run again with --trust-quotes" in output
+    source = tmp_path / "log.csv"
+    settings = tmp_path / "defaults.toml"
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+         "--defaults", str(settings), "--trust-quotes"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = sorted((tmp_path / "out").glob("*.txt"))
+    assert len(written) == 3
+    assert "14 May, 18:00, the gym" in written[1].read_text(encoding="utf-8")
+
+
+def test_trust_quotes_still_refuses_a_quote_that_never_closes(tmp_path: Path) -> None:
+    source = tmp_path / "open.csv"
+    source.write_text(
+        'name,account-email,situation\nErika Muster,erika@example.org,"I object\n'
+        "Otto Normal,otto@example.org,I object\n",
+        encoding="utf-8",
+    )
+    settings = tmp_path / "defaults.toml"
+    settings.write_text(SHARED_ADDRESS, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+         "--defaults", str(settings), "--trust-quotes"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "never closes" in result.output
+
+
+# Round 19b #1: an annex whose first page has no size, or a deflate bomb for contents,
+# is refused when it is named, naming the file (was an internal error, exit 1).
+def _raw_pdf(contents: bytes, mediabox: str) -> bytes:
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [{mediabox}] /Contents 4 0 R >>".encode(),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(contents)
+        + contents
+        + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def _bomb() -> bytes:
+    squeeze = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    return b"".join(squeeze.compress(chunk) for _ in range(200)) + squeeze.flush()
+
+
+@pytest.mark.parametrize(
+    ("make", "why"),
+    [
+        (lambda: _raw_pdf(zlib.compress(b"0 0 m"), "0 0 1e30 1e30"), "MediaBox"),
+        (lambda: _raw_pdf(zlib.compress(b"0 0 m"), "0 0 0 0"), "measures 0 by 0"),
+        (lambda: _raw_pdf(_bomb(), "0 0 595 842"), "LimitReachedError"),
+    ],
+    ids=["huge-box", "no-size", "deflate-bomb"],
+)
+def test_19b_1_a_hostile_annex_is_refused_by_name(
+    make: Callable[[], bytes], why: str, tmp_path: Path
+) -> None:
+    annex = tmp_path / "annex.pdf"
+    annex.write_bytes(make())
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "Alice A",
+         "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "a@example.org",
+         "--enclose", str(annex), "-o", str(tmp_path / "a.pdf")],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"--enclose: {annex}: cannot read this PDF" in result.output
+    assert why in result.output
+    assert not (tmp_path / "a.pdf").exists()
