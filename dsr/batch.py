@@ -660,7 +660,9 @@ KIND_NAMES: Final = frozenset(kind.value for kind in Kind)
 _EMAIL_CELL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # What a member typed as an e-mail address, valid or not ("otto@gmail", "hans(at)web.de"):
 # in the e-mail column of a line inside a quoted cell, a sign of a row swallowed.
-_EMAIL_LIKE: Final = re.compile(r"(?i)[^@\s]+(?:@|\(at\)|\[at\])[^@\s]+")
+_EMAIL_LIKE: Final = re.compile(
+    r"(?i)(?=.{3,80}$)(?:\S+ ){0,3}\S*(?:@|\(at\)|\[at\])\S*(?: \S+){0,3}"
+)
 _DATE_CELL: Final = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
@@ -677,7 +679,9 @@ _EMAIL_COLUMNS: Final = ("account-email", "email")
 _KEY_COLUMNS: Final = ("kind", "jurisdiction", "date")
 
 
-def _a_row(cells: list[str], header: list[str], widths: frozenset[int] = frozenset()) -> bool:
+def _a_row(
+    cells: list[str], header: list[str], widths: frozenset[int] = frozenset(), spaced: bool = True
+) -> bool:
     """Whether ``cells``, a line read as a row of its own, hold a member's values where
     the header puts them: an e-mail address in an e-mail column (with two more cells),
     or two of a kind, a jurisdiction and a date in their columns (with two more).
@@ -700,8 +704,15 @@ def _a_row(cells: list[str], header: list[str], widths: frozenset[int] = frozens
         bool(_DATE_CELL.fullmatch(at("date"))),
         at("controller").lower() in controllers(),
     ]
-    if len(cells) == 1 and sum(keys) >= 1 and cells[0].strip() == cells[0]:
+    keyed = sum(keys) >= 1 and len(cells[0].strip()) > 1  # not "x" (the company X) alone
+    if len(cells) == 1 and keyed and cells[0].strip() == cells[0]:
         return True  # a known company, kind or country alone on its line: "google"
+    if len(cells) >= 2 and keyed and cells[0].strip() == cells[0] and given >= 2:
+        # "google,I object": a known value in its column, and more, written as a
+        # program (or a person typing a row) writes cells, with no space after the
+        # separator; prose has one ("access, erasure").
+        if not spaced:
+            return True
     if (len(cells) == len(header) or len(cells) in widths) and sum(keys) >= 1:
         # Every column, and a known kind, jurisdiction, date or company in its place: a
         # row, however few of its cells are filled ("google,,," when --defaults gives
@@ -719,9 +730,17 @@ def _rows_among(
     return [
         line
         for line in lines
-        if _a_row(_cells(line, delimiter), header, widths)
-        or _a_row(_cells(line, delimiter, plain_quotes=True), header, widths)
+        if _a_row(_cells(line, delimiter), header, widths, _spaced(line, delimiter))
+        or _a_row(
+            _cells(line, delimiter, plain_quotes=True), header, widths, _spaced(line, delimiter)
+        )
     ]
+
+
+def _spaced(line: str, delimiter: str) -> bool:
+    """Whether a separator in ``line`` is followed by a space, as in prose ("access,
+    erasure"); a program writes cells without one."""
+    return f"{delimiter} " in line
 
 
 def _widths(line: str, delimiter: str) -> set[int]:
@@ -768,7 +787,10 @@ def _repeats_header(row: list[str], header: list[str]) -> bool:
     return len(named) >= 2 and all(name in known for name in named)
 
 
-def _check_quotes(path: Path, text: str, trust_quotes: bool = False) -> None:
+LineRanges = frozenset[tuple[int, int]]  # (first, last) lines of records, as dsr names them
+
+
+def _check_quotes(path: Path, text: str, trusted: LineRanges = frozenset()) -> None:
     """Refuse a CSV file in which a quoted cell swallows rows.
 
     A stray quote opens a cell that runs on to the next quote, or to the end
@@ -784,6 +806,8 @@ def _check_quotes(path: Path, text: str, trust_quotes: bool = False) -> None:
     lines only in the address or situation column; a cell past the reader's
     size limit whose row opens a quote is refused too. A carriage return alone
     in a file of CR LF lines, outside quotes, would split a row: refused.
+    Every record that looks swallowed is named in one refusal; those the member
+    vouches for (``trusted``, from --trust-quotes) are read as written.
     """
     delimiter = _delimiter(text)
     source, skipped = _csv_source(text)
@@ -795,12 +819,13 @@ def _check_quotes(path: Path, text: str, trust_quotes: bool = False) -> None:
     # otherwise than the rows, and Excel ends a line inside a quoted cell with LF alone).
     header_end = ""
     header: list[str] = []
+    suspects: list[tuple[int, int, str]] = []
     while True:
         start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as error:
             # A cell past the reader's limit that ran over several lines is a quote
             # that never closed; one long line is that row's own error.
@@ -843,6 +868,8 @@ def _check_quotes(path: Path, text: str, trust_quotes: bool = False) -> None:
         if reader.line_num == start:
             if not header:
                 header = [_column(cell) for cell in row]
+            elif suspects and ((usual and 0 < len(row) < usual) or _repeats_header(row, header)):
+                raise _swallowed_rows(path, suspects)  # named in the order of the file
             elif usual and 0 < len(row) < usual and any(cell.strip() for cell in row):
                 # Fewer cells than the file's rows have: the rest of a cell after a line
                 # break typed without quotes ("… writes to me⏎from x@example.org every
@@ -866,13 +893,21 @@ def _check_quotes(path: Path, text: str, trust_quotes: bool = False) -> None:
                 '(") opens in it and does not close on its line; the header names the columns '
                 "on one line: check its quotes and run again"
             )
-        if trust_quotes:
-            continue  # the member vouches that a program wrote the quotes (--trust-quotes)
+        if (first, last) in trusted:
+            continue  # the member checked these lines (--trust-quotes)
         fault = _record_fault(row, lines, header, delimiter)
         if fault is None:
             row_like = _rows_among(lines[1:], header, delimiter, widths)
             if row_like:
                 fault = f"its line {first + lines.index(row_like[0])} reads as a member's row"
+        if fault is None and len(lines) > 1 and len(header) >= 3:
+            # The line that closes the quote, with every column of the header and two
+            # filled: a row whose own cell ended the stray quote ("Otto,,I object\"").
+            closing = _cells(lines[-1], delimiter, plain_quotes=True)
+            cells_as_written = not _spaced(lines[-1], delimiter)
+            filled = sum(1 for cell in closing if cell.strip())
+            if len(closing) == len(header) and filled >= 2 and cells_as_written:
+                fault = f"its line {last} has every column of a row"
         if fault is None and usual >= 3:
             # Lines with just the separators of the file's rows: rows, even with values
             # dsr does not know ("gogle,,,"). Prose rarely has them twice with four
@@ -900,13 +935,25 @@ def _check_quotes(path: Path, text: str, trust_quotes: bool = False) -> None:
                     )
                     break
         if fault:
-            raise BatchFileError(
-                f"{path}: lines {first} to {last} are read as one row, as a quoted cell runs "
-                f"over them, but {fault}: a stray quote would make members' rows text of "
-                f'that cell; check the quotes (") from line {first} and run again. If a '
-                "program wrote the file (a spreadsheet's export) and those lines are one "
-                "member's row as written, run again with --trust-quotes"
-            )
+            suspects.append((first, last, fault))
+    if suspects:
+        raise _swallowed_rows(path, suspects)
+
+
+def _swallowed_rows(path: Path, suspects: list[tuple[int, int, str]]) -> BatchFileError:
+    """One refusal naming every record a stray quote may have made of several rows."""
+    named = "; ".join(
+        f"lines {a} to {b} are read as one row, as a quoted cell runs over them, but {why}"
+        for a, b, why in suspects[:10]
+    )
+    more = f"; and {len(suspects) - 10} more such rows" if len(suspects) > 10 else ""
+    ranges = ",".join(f"{a}-{b}" for a, b, _ in suspects)
+    return BatchFileError(
+        f"{path}: {named}{more}: a stray quote would make members' rows text of that "
+        f'cell; check the quotes (") from line {suspects[0][0]} and run again. If a '
+        "program wrote the file (a spreadsheet's export) and each of those is one "
+        f"member's row as written, run again with --trust-quotes {ranges}"
+    )
 
 
 _END_NAMES: Final = {"\r\n": "CR LF", "\n": "LF", "\r": "CR"}
@@ -1049,12 +1096,14 @@ def _json_over_lines(text: str) -> bool:
     return False
 
 
-def open_batch_file(path: Path, max_rows: int = MAX_ROWS, trust_quotes: bool = False) -> BatchFile:
+def open_batch_file(
+    path: Path, max_rows: int = MAX_ROWS, trusted: LineRanges = frozenset()
+) -> BatchFile:
     """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused.
 
-    ``trust_quotes``: the member vouches that a program wrote the CSV file's quotes, so a
-    cell over several lines is not judged for rows a stray quote would swallow (the
-    quotes must still close, and be followed by a separator)."""
+    ``trusted``: the records (first and last line) the member vouches for, from
+    --trust-quotes: each is read as written, not judged for rows a stray quote would
+    swallow (its quotes must still close, and be followed by a separator)."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".jsonl", *YAML_SUFFIXES):
         hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
@@ -1101,7 +1150,7 @@ def open_batch_file(path: Path, max_rows: int = MAX_ROWS, trust_quotes: bool = F
                 "object on a line of its own and run again"
             )
         if suffix != ".jsonl":
-            _check_quotes(path, text, trust_quotes)
+            _check_quotes(path, text, trusted)
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
         count = sum(1 for _ in islice(lines, max_rows + 1))
     if not count:  # a header alone, an empty list: not a batch of no letters
@@ -1345,7 +1394,7 @@ def run_batch(
     max_rows: int = MAX_ROWS,
     on_error: Callable[[RowResult], None] | None = None,
     annexes: Path | None = None,
-    trust_quotes: bool = False,
+    trusted: LineRanges = frozenset(),
 ) -> BatchReport:
     """Write a letter for every good row of ``source`` into ``out_dir``.
 
@@ -1376,7 +1425,7 @@ def run_batch(
     if defaults:  # a bad shared value is refused once, not with every row
         defaults = checked_defaults(defaults, source, outputs, today, folder)
     batch = open_batch_file(
-        source, max_rows, trust_quotes
+        source, max_rows, trusted
     )  # the header (or the file) is unusable: stop here
     _check_output_apart(out_dir, folder, (values.get("enclose") for _, values in batch.rows()))
     run_id = files.new_run_id()

@@ -820,6 +820,23 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield step
 
 
+def _line_ranges(value: str | None) -> frozenset[tuple[int, int]]:
+    """--trust-quotes: "2-5,9-12" as the (first, last) lines dsr named; else a usage error."""
+    if not value:
+        return frozenset()
+    ranges = set()
+    for part in value.split(","):
+        first, dash, last = part.strip().partition("-")
+        if not (dash and first.isdigit() and last.isdigit() and 0 < int(first) < int(last)):
+            raise click.BadParameter(
+                f"{part.strip()!r} is not a range of lines as dsr names them; give them as "
+                "its message does, such as 2-5,9-12",
+                param_hint="'--trust-quotes'",
+            )
+        ranges.add((int(first), int(last)))
+    return frozenset(ranges)
+
+
 BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in report.csv
 
 
@@ -873,9 +890,11 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
 )
 @click.option(
     "--trust-quotes",
-    is_flag=True,
-    help="The CSV file's quotes are as a program wrote them: a cell over several lines "
-    "is not refused for lines that look like rows (check those lines first).",
+    "trusted",
+    metavar="LINES",
+    callback=lambda ctx, param, value: _line_ranges(value),
+    help="Lines of a CSV file (such as 2-5,9-12) that dsr refused as a stray quote's, "
+    "which you checked: each is one member's row as written.",
 )
 @click.option(
     "--annexes",
@@ -894,7 +913,7 @@ def batch(
     make_zip: bool,
     force: bool,
     max_rows: int,
-    trust_quotes: bool,
+    trusted: frozenset[tuple[int, int]],
     annexes: Path | None,
 ) -> None:
     """Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file.
@@ -948,7 +967,7 @@ def batch(
             report = run_batch(
                 source, out_dir, today=today(), fmt=fmt, jobs=jobs,
                 defaults=defaults, force=force, progress=step, engine=engine,
-                max_rows=max_rows, on_error=found, annexes=annexes, trust_quotes=trust_quotes,
+                max_rows=max_rows, on_error=found, annexes=annexes, trusted=trusted,
             )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])

@@ -214,7 +214,9 @@ def email_message(
     if letter.sender_email:
         message.set_raw("From", mailbox(letter.sender.name, letter.sender_email))
     if letter.recipient_email:
-        message.set_raw("To", mailbox(letter.recipient.name, letter.recipient_email, "controller"))
+        message.set_raw(
+            "To", mailbox(letter.recipient.name, letter.recipient_email, "controller", "controller")
+        )
     _set_subject(message, subject)
     message["Date"] = format_datetime(datetime.combine(letter.date, time(9, 0), tzinfo=UTC))
     message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
@@ -234,7 +236,7 @@ _LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}")
 
 
-def mailbox(name: str, address: str, field: str = "email") -> str:
+def mailbox(name: str, address: str, field: str = "email", name_field: str = "name") -> str:
     """One mailbox for a header, as it is written: ``name`` is only ever its display name.
 
     The display name is quoted or encoded whole (email.utils.formataddr); the
@@ -249,7 +251,7 @@ def mailbox(name: str, address: str, field: str = "email") -> str:
         # A reader (and Python's own header parser) would decode it as an RFC 2047
         # encoded word: "=?utf-8?q?A=0D=0ABcc:...?=" would become a header of its own.
         raise InvalidRequest(
-            [Problem("name", f"{name!r} contains '=?', which e-mail reads as encoded text")]
+            [Problem(name_field, f"{name!r} contains '=?', which e-mail reads as encoded text")]
         )
     local, at, domain = address.rpartition("@")
     if not at or not _LOCAL_PART.fullmatch(local) or "=?" in address or "?=" in address:

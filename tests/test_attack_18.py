@@ -5,6 +5,7 @@ anywhere in the file."""
 from __future__ import annotations
 
 import io
+import json
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_18a_2_three_rows_of_the_file_s_width_in_one_cell_refuse_it(tmp_path: Pa
         PERSON,
     )
     assert code == 2, output
-    assert "have the 3 cells of the file's rows" in output
+    assert "check the quotes" in output
 
 
 def test_18a_2_prose_with_two_commas_on_two_lines_is_still_text(tmp_path: Path) -> None:
@@ -217,13 +218,13 @@ def test_19a_6_a_correct_file_refused_for_its_quotes_goes_through_with_trust_quo
 ) -> None:
     code, output = batch(tmp_path, "log.csv", LOG, SHARED_ADDRESS)
     assert code == 2, output
-    assert "run again with --trust-quotes" in output
+    assert "run again with --trust-quotes 3-6" in output
     source = tmp_path / "log.csv"
     settings = tmp_path / "defaults.toml"
     result = CliRunner().invoke(
         main,
         ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-         "--defaults", str(settings), "--trust-quotes"],
+         "--defaults", str(settings), "--trust-quotes", "3-6"],
         catch_exceptions=False,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -244,7 +245,7 @@ def test_trust_quotes_still_refuses_a_quote_that_never_closes(tmp_path: Path) ->
     result = CliRunner().invoke(
         main,
         ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-         "--defaults", str(settings), "--trust-quotes"],
+         "--defaults", str(settings), "--trust-quotes", "2-3"],
         catch_exceptions=False,
     )  # fmt: skip
     assert result.exit_code == 2, result.output
@@ -309,3 +310,95 @@ def test_19b_1_a_hostile_annex_is_refused_by_name(
     assert f"--enclose: {annex}: cannot read this PDF" in result.output
     assert why in result.output
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_19b_2_a_company_name_e_mail_cannot_carry_is_the_company_s_error(tmp_path: Path) -> None:
+    from tests.test_attack_medium import RECORD
+
+    record = {**RECORD, "entities": [{**RECORD["entities"][0], "name": "Acme =?utf-8?b?eA==?="}]}
+    record["privacy_email"] = "dpo@acme.example"
+    source = tmp_path / "c.json"
+    source.write_text(json.dumps({"acme": record}), encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "Alice A",
+         "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "a@example.org",
+         "--controller-file", str(source), "-o", str(tmp_path / "x.eml")],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--controller: 'Acme =?utf-8?b?eA==?=' contains '=?'" in result.output
+    assert "--name" not in result.output
+
+
+# Round 20a #1, #2: a swallowed row whose e-mail cell is not an address, or empty; a known
+# company with a second cell written as a program writes cells.
+@pytest.mark.parametrize(
+    "otto",
+    ["Otto Normal,Otto Normal <otto@example.org>,I object", "Otto Normal,otto @example.org,I object",
+     "Otto Normal,a@example.org b@example.org,I object", "Otto Normal,,I object"],
+    ids=["display-name", "space", "two", "empty"],
+)  # fmt: skip
+def test_20a_1_a_swallowed_row_with_any_e_mail_cell_is_found(otto: str, tmp_path: Path) -> None:
+    code, output = batch(
+        tmp_path,
+        "members.csv",
+        f'name,account-email,situation\nErika Muster,erika@example.org,"I am a nurse\n{otto}"\n'
+        "Anna Schmidt,anna@example.org,I am a teacher\n",
+        SHARED_ADDRESS,
+    )
+    assert code == 2, output
+    assert "check the quotes" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_20a_2_a_known_company_and_a_cell_as_a_program_writes_them_is_a_row(
+    tmp_path: Path,
+) -> None:
+    code, output = batch(
+        tmp_path,
+        "companies.csv",
+        'controller,situation,reference\nfacebook,"I object to ads,FB-1\ngoogle,I object\n'
+        'twiter,I object to profiling",X-1\nlinkedin,I object,LI-1\nreddit,I object,R-1\n',
+        PERSON,
+    )
+    assert code == 2, output
+    assert "its line 3 reads as a member's row" in output
+
+
+# Round 20a #3: --trust-quotes names the lines the member checked; a second suspect
+# record, named in the same refusal, is not covered by trusting the first.
+TRUST = (
+    "name,account-email,situation\n"
+    'Erika Muster,erika@example.org,"My ex appeared at:\n12 May, 8:00, my work\n'
+    '14 May, 18:00, the gym\n20 May, 7:30, my home"\nOtto Normal,otto@example.org,I teach\n'
+    'Hans Meier,hans@example.org,"I object to profiling\n'
+    'Petra Klein,petra@example.org,I am a nurse\nLisa Lang,lisa@example.org,I object"\n'
+    "Anna Schmidt,anna@example.org,I am a teacher\n"
+)
+
+
+def test_20a_3_trust_quotes_covers_only_the_lines_named(tmp_path: Path) -> None:
+    code, output = batch(tmp_path, "members.csv", TRUST, SHARED_ADDRESS)
+    assert code == 2, output
+    assert "lines 2 to 5 are read as one row" in output
+    assert "lines 7 to 9 are read as one row" in output  # both named at once
+    assert "--trust-quotes 2-5,7-9" in output
+    settings = tmp_path / "defaults.toml"
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(tmp_path / "members.csv"), "-o", str(tmp_path / "out"), "--format",
+         "txt", "--defaults", str(settings), "--trust-quotes", "2-5"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "lines 7 to 9 are read as one row" in result.output
+    assert not (tmp_path / "out").exists()
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(tmp_path / "members.csv"), "-o", str(tmp_path / "out"),
+         "--trust-quotes", "9-7"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "'9-7' is not a range of lines as dsr names them" in result.output
