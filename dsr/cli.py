@@ -760,7 +760,7 @@ def forget(yes: bool) -> None:
 
     home = data_home()
     if not yes and is_interactive():
-        click.confirm(f"Remove the files dsr stored in {home}?", abort=True, err=True)
+        confirm_or_stop(f"Remove the files dsr stored in {home}?", "nothing was removed")
     elif not yes:
         fail(["forget: add --yes to remove your stored data without a prompt"])
     done = forget_all()
@@ -835,6 +835,20 @@ def _line_ranges(value: str | None) -> frozenset[tuple[int, int]]:
             )
         ranges.add((int(first), int(last)))
     return frozenset(ranges)
+
+
+def confirm_or_stop(question: str, not_done: str) -> None:
+    """Ask ``question`` (no by default); a "no", or the end of input, stops the command
+    with exit 2, saying what was not done (Ctrl-C stays exit 130)."""
+    try:
+        agreed = click.confirm(question, default=False, err=True)
+    except click.Abort as error:
+        if isinstance(error.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None  # Ctrl-C: "Interrupted.", exit 130
+        agreed = False  # the end of input (Ctrl-D, a closed pipe)
+    if not agreed:
+        click.echo(f"Stopped: {not_done}.", err=True)
+        sys.exit(ExitCode.USAGE)
 
 
 BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in report.csv
@@ -1239,8 +1253,8 @@ def adopt_store(also: tuple[int, ...], yes: bool) -> None:
     if not chosen:
         fail(["track adopt: no request to adopt; name the ones you checked with --also ID"])
     if not yes and is_interactive():
-        click.confirm(
-            f"Adopt {counted(len(chosen), 'request')} as listed above?", abort=True, err=True
+        confirm_or_stop(
+            f"Adopt {counted(len(chosen), 'request')} as listed above?", "nothing was adopted"
         )
     elif not yes:
         fail(["track adopt: add --yes to adopt the requests listed without a prompt"])
@@ -1260,7 +1274,7 @@ def remove_request(request_id: int, yes: bool) -> None:
     from . import track as tracking
 
     if not yes and is_interactive():
-        click.confirm(f"Remove request {request_id} from tracking?", abort=True, err=True)
+        confirm_or_stop(f"Remove request {request_id} from tracking?", "nothing was removed")
     elif not yes:
         fail([f"track remove: add --yes to remove request {request_id} without a prompt"])
     tracking.remove(request_id)

@@ -155,6 +155,16 @@ def _ledger_name(folder: Path, part: str) -> str:
     return _folder_name(folder) + ("" if part == "requests" else f"-{part}")
 
 
+@contextmanager
+def ledger_lock_if_kept(folder: Path) -> Iterator[None]:
+    """:func:`ledger_lock`, where this key keeps ledgers; nothing is made where it keeps none."""
+    if os.path.isdir(_notes()):
+        with ledger_lock(folder):
+            yield
+    else:
+        yield
+
+
 def read_ledger(folder: Path, part: str) -> dict[str, Any] | None:
     """``folder``'s ledger of ``part``: {request id: [seals]} or {company key: seal};
     None if this key has none for it (or only the note of an earlier dsr, which kept

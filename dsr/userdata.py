@@ -189,6 +189,8 @@ def _stored_controller(home: Path, slug: str) -> Controller | None:
     from .registry import controller_from_record
 
     path = home / "controllers" / f"{slug}.json"
+    if not os.path.lexists(home / "controllers"):
+        return None  # no company imported here: nothing to warn about
     try:
         data = files.read(home, f"controllers/{slug}.json")
         if data is None:
@@ -301,7 +303,8 @@ def forget() -> Forgotten:
                 removed.append(home / name)
         elif (home / name).is_file() and not (home / name).is_symlink():
             changed.append(home / name)
-    removed += [home / name for name in own if files.remove(home, name)]
+    with seals.ledger_lock_if_kept(home):  # no dsr records a request while the store goes
+        removed += [home / name for name in own if files.remove(home, name)]
     if not (home / TRACKING_FILES[0]).exists():
         seals.forget_sealed(home)  # the key's note that it sealed a store here
     folders = [home / "controllers"] if any(STORED_NAME.fullmatch(n) for n in stored) else []

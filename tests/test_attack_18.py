@@ -402,3 +402,31 @@ def test_20a_3_trust_quotes_covers_only_the_lines_named(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "'9-7' is not a range of lines as dsr names them" in result.output
+
+
+# Round 20b #1, #6: the end of input at a prompt; no warning for a folder never made.
+def test_20b_1_the_end_of_input_at_a_prompt_stops_saying_what_was_not_done(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dsr import cli
+
+    monkeypatch.setattr(cli, "is_interactive", lambda: True)
+    result = CliRunner().invoke(main, ["forget"], input="")  # Ctrl-D
+    assert result.exit_code == 2, result.output
+    assert "Stopped: nothing was removed." in result.output
+    result = CliRunner().invoke(main, ["forget"], input="n\n")
+    assert result.exit_code == 2, result.output
+
+
+def test_20b_6_an_unknown_company_gives_no_warning_about_a_folder_never_made(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "objection", "--jurisdiction", "DE", "--name", "A A",
+         "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "a@example.org",
+         "--controller", "meta", "-o", str(tmp_path / "a.pdf")],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "'meta' is unknown" in result.output
+    assert "Warning" not in result.output
