@@ -698,6 +698,10 @@ def _a_row(
     given = sum(1 for cell in cells if cell)
     if given >= 2 and any(_EMAIL_LIKE.fullmatch(at(column).strip()) for column in _EMAIL_COLUMNS):
         return True  # a name and the e-mail at least (the rest may come from --defaults)
+    mail_columns = [column for column in _EMAIL_COLUMNS if column in header]
+    if len(cells) == len(header) and mail_columns and given >= 2:
+        if all(not at(column).strip() for column in mail_columns) and cells[0].strip():
+            return True  # "Otto Normal,,I object": every column, the e-mail left empty
     keys = [
         at("kind").lower() in KIND_NAMES,
         at("jurisdiction").upper() in jurisdictions(),
@@ -738,9 +742,11 @@ def _rows_among(
 
 
 def _spaced(line: str, delimiter: str) -> bool:
-    """Whether a separator in ``line`` is followed by a space, as in prose ("access,
-    erasure"); a program writes cells without one."""
-    return f"{delimiter} " in line
+    """Whether the first separator in ``line`` is followed by a space, as in prose
+    ("access, erasure"); a program, or a person typing a row, writes the first cells
+    without one ("google,I object to ads, tracking")."""
+    at = line.find(delimiter)
+    return at >= 0 and line[at + 1 : at + 2] == " "
 
 
 def _widths(line: str, delimiter: str) -> set[int]:
@@ -766,12 +772,19 @@ def _row_widths(text: str, delimiter: str) -> Counter[int]:
     counts: Counter[int] = Counter()
     try:
         header = next(reader, None) or []
-        for row in reader:
-            if len(row) <= len(header) and any(cell.strip() for cell in row):
-                counts[len(row)] += 1
     except csv.Error:
-        return Counter()
-    return counts
+        return counts
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            if "field limit" in str(error):
+                continue  # one cell too long: that row's own error, the others still count
+            return Counter()  # the main reading names what is wrong
+        if row is None:
+            return counts
+        if len(row) <= len(header) and any(cell.strip() for cell in row):
+            counts[len(row)] += 1
 
 
 def _cells_word(count: int) -> str:

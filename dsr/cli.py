@@ -218,7 +218,8 @@ class DsrGroup(click.Group):
         debug = bool(ctx.params.get("debug"))
         try:
             result = super().invoke(ctx)
-            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            if sys.stdout is not None:  # None when the command ran with stdout closed
+                sys.stdout.flush()  # a closed pipe shows here, not at exit
             return result
         except click.Abort as error:
             if isinstance(error.__context__, KeyboardInterrupt):  # Ctrl-C at a prompt
@@ -1208,7 +1209,16 @@ def answered(request_id: int, when: str | None, verdict: str) -> None:
     """Record the controller's answer to request ID."""
     from . import track as tracking
 
-    tracking.mark_answered(request_id, _stored_date("--date", when), verdict)
+    day = _stored_date("--date", when)
+    try:
+        sent: Any = tracking.get(request_id).sent
+    except tracking.StoreError:
+        sent = None  # a row dsr cannot read: answering it is how it is corrected
+    if sent is not None and day < sent:
+        fail([f"--date: {day} is before request {request_id} was sent ({sent})"])
+    if day > today():
+        fail([f"--date: {day} is after today ({today()}); record an answer once it came"])
+    tracking.mark_answered(request_id, day, verdict)
     click.echo(f"Request {request_id}: answered ({verdict}).", err=True)
 
 
@@ -1391,6 +1401,9 @@ def escalate(
     tracked = tracking.get(request_id)
     tracking.use_controller(tracked)
     day = _parse_date("--date", when)
+    if tracked.answered and day < tracked.answered:
+        fail([f"--date: {day} is before the answer recorded for request {request_id} "
+              f"({tracked.answered}); a complaint comes after it"])  # fmt: skip
     if tracking.needs_controller_complaint(tracked, authority) and not to_authority:
         tracking.check_storable(day, "--date")  # its date is stored: refused before writing
         _write_tracked(
@@ -1489,7 +1502,20 @@ def _write_tracked(
     if output.exists() and not force:
         fail([f"--output: {output} exists; use --force to overwrite it"])
     _refuse_new_names("--output", output)
-    request = parse_request(values, today=today())
+    try:
+        request = parse_request(values, today=today())
+    except InvalidRequest as error:
+        # The request's own date is the tracked one: what the member can change here is
+        # the follow-up's --date.
+        sent = values.get("request-date")
+        raise InvalidRequest(
+            [
+                Problem("date", f"{p.message} (the request was sent {sent})")
+                if p.field == "request-date"
+                else p
+                for p in error.problems
+            ]
+        ) from error
     from .files import refuse_output_among_inputs
 
     refuse_output_among_inputs(output, [("an annex,", Path(p)) for p in request.enclosures])

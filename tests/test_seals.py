@@ -169,11 +169,11 @@ def test_the_user_s_own_steps_keep_the_row_sealed(tmp_path: Path, dsr_home: Path
     letter_of("Alice A", "alice@example.org", tmp_path / "a.pdf")
     first = column(dsr_home, "seal")
     code, text = invoke(
-        "track", "remind", "1", "--date", "2026-12-10", "-o", str(tmp_path / "r.pdf")
+        "track", "remind", "1", "--date", "2026-12-03", "-o", str(tmp_path / "r.pdf")
     )
     assert code == 0, text
     assert column(dsr_home, "seal") != first  # sealed again over the reminder's columns
-    code, text = invoke("track", "answered", "1", "--date", "2026-12-12", "--verdict", "partial")
+    code, text = invoke("track", "answered", "1", "--date", "2026-12-05", "--verdict", "partial")
     assert code == 0, text
     code, text = invoke(
         "track", "escalate", "1", "--date", "2026-12-20", "--authority", "deberlbdi",
