@@ -7,6 +7,7 @@ prompts or prints: the CLI decides how to ask for what is missing.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -124,7 +125,14 @@ def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, An
                 problems.append(Problem(field, f"must be file names, not {item!r:.40}"))
                 bad = True
                 break
-            if isinstance(item, bool) or not isinstance(item, (str, int, float, date)):
+            not_a_number = isinstance(item, float) and not math.isfinite(item)  # nan, 1e400
+            a_number_as_name = field in _TEXT_ONLY and not isinstance(item, str)
+            if (
+                isinstance(item, bool)
+                or not isinstance(item, (str, int, float, date))
+                or not_a_number
+                or a_number_as_name
+            ):
                 quote = " (put the value in quotes)" if isinstance(item, bool) else ""
                 problems.append(
                     Problem(field, f"must be text, not {type(item).__name__} {item!r:.40}{quote}")
@@ -142,6 +150,10 @@ def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, An
         if not bad:
             out[field] = items if field == "enclose" else value
     return out
+
+
+# Fields no number or date can stand for (a profile's "name = 5", a YAML cell "NaN").
+_TEXT_ONLY = frozenset({"name", "address", "situation", "email", "account-email"})
 
 
 def _clean_text(field: str, value: str, problems: list[Problem]) -> str:

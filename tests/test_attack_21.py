@@ -131,3 +131,19 @@ def test_21a_rows_swallowed_are_found(content: str, defaults: str, tmp_path: Pat
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("value", ["5", "1e400", "nan", "inf"])
+def test_21b_4_a_number_in_a_profile_is_no_name(value: str, tmp_path: Path) -> None:
+    profile = tmp_path / "me.toml"
+    profile.write_text(
+        f'name = {value}\naddress = "Hauptstraße 1, 10115 Berlin"\n'
+        'account-email = "a@example.org"\njurisdiction = "DE"\n',
+        encoding="utf-8",
+    )
+    code, output = invoke(
+        "letter", "--kind", "objection", "--profile", str(profile), "-o", str(tmp_path / "a.txt")
+    )
+    assert code == 2, output
+    assert "--name: must be text, not float" in output or "--name: must be text, not int" in output
+    assert not (tmp_path / "a.txt").exists()
