@@ -171,21 +171,27 @@ def read_ledger(folder: Path, part: str) -> dict[str, Any] | None:
     none)."""
     if not os.path.lexists(_notes()):
         return None
+    name = _ledger_name(folder, part)
     try:
-        data = files.read(_notes(), _ledger_name(folder, part))
+        return _load(name)
     except files.FileError as error:
         raise SealKeyError(f"dsr's ledger of {folder} cannot be read ({error})") from error
-    if not data:
-        return None
-    try:
-        ledger = json.loads(data)
-        if not isinstance(ledger, dict):
-            raise ValueError("not a table")
     except ValueError as error:
         raise SealKeyError(
-            f"dsr's ledger of {folder}, {_notes() / _ledger_name(folder, part)}, is damaged "
-            f"({error}): restore it from a backup, or move it aside"
+            f"dsr's ledger of {folder}, {_notes() / name}, is damaged ({error}): restore it "
+            "from a backup, or move it aside"
         ) from error
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    """The ledger ``name`` in the key folder; None if it is missing or empty; FileError if
+    it is no plain file, ValueError if it is no JSON table."""
+    data = files.read(_notes(), name)
+    if not data:
+        return None
+    ledger = json.loads(data)
+    if not isinstance(ledger, dict):
+        raise ValueError("not a table")
     return ledger
 
 
@@ -207,12 +213,9 @@ def current_seals(part: str) -> set[str]:
         if name.endswith(".lock") or len(name) != 32 + len(suffix) or not name.endswith(suffix):
             continue
         try:
-            data = files.read(notes, name)
-            ledger = json.loads(data) if data else {}
+            ledger = _load(name) or {}
         except (files.FileError, ValueError):
-            continue
-        if not isinstance(ledger, dict):
-            continue
+            continue  # read_ledger names it when its folder is used
         for value in ledger.values():
             values = value if isinstance(value, list) else [value]
             found.update(seal for seal in values if isinstance(seal, str))

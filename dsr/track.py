@@ -174,7 +174,7 @@ def check_usable() -> None:
     connect().close()
 
 
-def connect() -> sqlite3.Connection:
+def connect(adopting: bool = False) -> sqlite3.Connection:
     """The store, its schema brought up to date; rows come back by column name.
 
     Raises StoreError if the file is damaged or was made by a newer dsr
@@ -192,7 +192,7 @@ def connect() -> sqlite3.Connection:
     connection.row_factory = sqlite3.Row
     try:
         connection.execute("PRAGMA trusted_schema = OFF")  # no function a schema names runs
-        migrate(connection)
+        migrate(connection, adopting)
         _check_schema(connection)
     except sqlite3.Error as error:
         connection.close()
@@ -204,7 +204,7 @@ def connect() -> sqlite3.Connection:
     return connection
 
 
-def migrate(connection: sqlite3.Connection) -> None:
+def migrate(connection: sqlite3.Connection, adopting: bool = False) -> None:
     """Bring the schema up to date in one transaction; refuse a newer schema.
 
     Several processes may create the store at once: the first to take the
@@ -223,7 +223,7 @@ def migrate(connection: sqlite3.Connection) -> None:
     # Nothing of another program's runs as the rows are sealed, and dsr's table is never
     # made in another program's database (a file with a schema but no version).
     _check_schema(connection)
-    if 0 < version < SEALED_FROM and seals.has_sealed() and not _ADOPTING:
+    if 0 < version < SEALED_FROM and seals.has_sealed() and not adopting:
         raise StoreError(
             f"the tracking store {database_path()} is in an older format, without seals: "
             "an older dsr made it, or another program (or person) put it there. dsr seals "
@@ -237,10 +237,10 @@ def migrate(connection: sqlite3.Connection) -> None:
             # The key has met a store, from now on, even if this migration is stopped:
             # no store put here or elsewhere later is sealed as it is.
             seals.write_ledger(folder, "requests", {})
-        _migrate(connection, signing)
+        _migrate(connection, signing, adopting)
 
 
-def _migrate(connection: sqlite3.Connection, signing: bytes) -> None:
+def _migrate(connection: sqlite3.Connection, signing: bytes, adopting: bool) -> None:
     isolation = connection.isolation_level
     connection.isolation_level = None  # this function opens and ends the transaction
     try:
@@ -254,7 +254,7 @@ def _migrate(connection: sqlite3.Connection, signing: bytes) -> None:
                 )
             for statement in MIGRATIONS[version:]:
                 connection.execute(statement)
-            if version < SEALED_FROM and not _ADOPTING:  # an older dsr's rows, it trusted
+            if version < SEALED_FROM and not adopting:  # an older dsr's rows, it trusted
                 unsealed = connection.execute("SELECT id FROM requests WHERE seal IS NULL")
                 for (request_id,) in unsealed.fetchall():
                     _seal(connection, request_id, signing)
@@ -273,7 +273,6 @@ def _migrate(connection: sqlite3.Connection, signing: bytes) -> None:
 
 
 _ADOPT_HINT = "check what it holds, then run 'dsr track adopt' once"
-_ADOPTING = False  # set by adopt(): an older store is sealed as it is, by the user's choice
 
 
 def _accepted(connection: sqlite3.Connection, signing: bytes) -> dict[str, list[str]]:
@@ -322,15 +321,10 @@ def adoption_plan() -> list[Adoptable]:
     """What ``dsr track adopt`` would take: each request, with the files a follow-up
     would append and whether it carries the user's seal as some ledger of this key
     lists it now (a store moved from another path keeps its seals)."""
-    global _ADOPTING
     check_store()
     signing = seals.key()
     current = seals.current_seals("requests")
-    _ADOPTING = True
-    try:
-        connection = connect()
-    finally:
-        _ADOPTING = False
+    connection = connect(adopting=True)  # an older store is migrated, its rows not sealed
     try:
         rows = connection.execute("SELECT * FROM requests ORDER BY id").fetchall()
     except sqlite3.Error as error:
@@ -372,7 +366,6 @@ def adopt(also: frozenset[int] = frozenset()) -> list[int]:
     and those named in ``also`` (an older dsr's, or ones the user has checked). The
     others are left as they are, refused. A store holding what dsr does not make is
     still refused. Returns the ids adopted."""
-    global _ADOPTING
     plan = {entry.id: entry for entry in adoption_plan()}
     unknown = sorted(also - set(plan))
     if unknown:
@@ -380,11 +373,7 @@ def adopt(also: frozenset[int] = frozenset()) -> list[int]:
     chosen = sorted(i for i, entry in plan.items() if entry.by_default or i in also)
     signing = seals.key()
     with seals.ledger_lock(database_path().parent):
-        _ADOPTING = True
-        try:
-            connection = connect()
-        finally:
-            _ADOPTING = False
+        connection = connect(adopting=True)
         try:
             with connection:
                 connection.execute("BEGIN IMMEDIATE")

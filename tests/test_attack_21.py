@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dsr.cli import main
+from tests.test_attack_17 import PERSON, SHARED_ADDRESS, batch
 
 LETTER = [
     "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--name", "Alice A",
@@ -94,21 +95,6 @@ def test_21b_2_a_closed_output_is_no_internal_error(closed: str, tmp_path: Path)
 # Round 21a #2, #4, #5: rows swallowed with an empty e-mail cell; a known company with a
 # situation of several commas in a two-column sheet; a long cell elsewhere in the file
 # no longer switches the width rules off.
-def _batch(tmp_path: Path, content: str, defaults: str) -> tuple[int, str]:
-    source = tmp_path / "rows.csv"
-    source.write_text(content, encoding="utf-8")
-    settings = tmp_path / "d.toml"
-    settings.write_text(defaults, encoding="utf-8")
-    return invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-        "--defaults", str(settings),
-    )  # fmt: skip
-
-
-SHARED = (
-    'kind = "objection"\njurisdiction = "DE"\naddress = "c/o NGO, Hauptstrasse 9, 10115 Berlin"\n'
-)
-PERSON = SHARED + 'name = "Erika Muster"\naccount-email = "erika@example.org"\n'
 
 
 @pytest.mark.parametrize(
@@ -116,7 +102,7 @@ PERSON = SHARED + 'name = "Erika Muster"\naccount-email = "erika@example.org"\n'
     [
         ('name,account-email,situation\nErika Muster,erika@example.org,"I object\n'
          "Otto Normal,,I object to profiling\nHans Meier,,I am a nurse, and I object\"\n"
-         "Anna Schmidt,anna@example.org,I teach\n", SHARED),
+         "Anna Schmidt,anna@example.org,I teach\n", SHARED_ADDRESS),
         ('controller,situation\nfacebook,"I object to ads\ngoogle,I object to ads, tracking\n'
          'reddit,I object to profiling, and to ads"\nlinkedin,I object\n', PERSON),
         ("controller,situation,reference,lang\n"
@@ -127,7 +113,7 @@ PERSON = SHARED + 'name = "Erika Muster"\naccount-email = "erika@example.org"\n'
     ids=["empty-e-mail", "two-columns", "long-cell-elsewhere"],
 )  # fmt: skip
 def test_21a_rows_swallowed_are_found(content: str, defaults: str, tmp_path: Path) -> None:
-    code, output = _batch(tmp_path, content, defaults)
+    code, output = batch(tmp_path, "rows.csv", content, defaults)
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()

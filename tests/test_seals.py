@@ -664,7 +664,7 @@ def test_a_first_migration_stopped_still_counts_as_the_first_store(
     so a stopped upgrade does not leave the next store to be sealed as it is."""
     _older_store(dsr_home)
 
-    def stopped(connection: sqlite3.Connection, signing: bytes) -> None:
+    def stopped(connection: sqlite3.Connection, signing: bytes, adopting: bool) -> None:
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patched:
