@@ -69,6 +69,9 @@ class RowResult:
     file: str
     message: str = ""
     annexes: str = ""  # the letter's enclosed files, as report.csv names them
+    # An invalid row that reads as the rest of a cell of the row above, cut by a line
+    # break typed without quotes (not in report.csv: its message says so).
+    reads_as_rest: bool = False
 
 
 @dataclass
@@ -803,8 +806,16 @@ def _repeats_header(row: list[str], header: list[str]) -> bool:
 LineRanges = frozenset[tuple[int, int]]  # (first, last) lines of records, as dsr names them
 
 
-def _check_quotes(path: Path, text: str, trusted: LineRanges = frozenset()) -> None:
+def _check_quotes(
+    path: Path, text: str, trusted: LineRanges = frozenset(), multiline: bool = False
+) -> None:
     """Refuse a CSV file in which a quoted cell swallows rows.
+
+    A cell runs over several lines only when the member says the file has such
+    cells (``multiline``, from --multiline-cells): otherwise every record over
+    several lines is refused, named, whatever it holds, as no rule on a cell's
+    text tells a member's address over three lines from rows a stray quote
+    swallowed. When the member says so, the rules below judge each such record.
 
     A stray quote opens a cell that runs on to the next quote, or to the end
     of the file: every row in between would be read as text of that one cell,
@@ -882,7 +893,7 @@ def _check_quotes(path: Path, text: str, trusted: LineRanges = frozenset()) -> N
             if not header:
                 header = [_column(cell) for cell in row]
             elif suspects and ((usual and 0 < len(row) < usual) or _repeats_header(row, header)):
-                raise _swallowed_rows(path, suspects)  # named in the order of the file
+                raise _swallowed_rows(path, suspects, multiline)  # named in the order of the file
             elif usual and 0 < len(row) < usual and any(cell.strip() for cell in row):
                 # Fewer cells than the file's rows have: the rest of a cell after a line
                 # break typed without quotes ("… writes to me⏎from x@example.org every
@@ -908,6 +919,17 @@ def _check_quotes(path: Path, text: str, trusted: LineRanges = frozenset()) -> N
             )
         if (first, last) in trusted:
             continue  # the member checked these lines (--trust-quotes)
+        if not multiline:
+            over = next(
+                (
+                    (column or "without a column name", len(cell.splitlines()))
+                    for column, cell in zip_longest(header, row, fillvalue="")
+                    if "\n" in cell or "\r" in cell
+                ),
+                ("", last - first + 1),
+            )
+            suspects.append((first, last, f"its cell {over[0]} runs over {over[1]} lines"))
+            continue
         fault = _record_fault(row, lines, header, delimiter)
         if fault is None:
             row_like = _rows_among(lines[1:], header, delimiter, widths)
@@ -950,17 +972,30 @@ def _check_quotes(path: Path, text: str, trusted: LineRanges = frozenset()) -> N
         if fault:
             suspects.append((first, last, fault))
     if suspects:
-        raise _swallowed_rows(path, suspects)
+        raise _swallowed_rows(path, suspects, multiline)
 
 
-def _swallowed_rows(path: Path, suspects: list[tuple[int, int, str]]) -> BatchFileError:
+def _swallowed_rows(
+    path: Path, suspects: list[tuple[int, int, str]], multiline: bool
+) -> BatchFileError:
     """One refusal naming every record a stray quote may have made of several rows."""
+    ranges = ",".join(f"{a}-{b}" for a, b, _ in suspects)
+    more = f"; and {len(suspects) - 10} more such rows" if len(suspects) > 10 else ""
+    if not multiline:
+        named = "; ".join(f"lines {a} to {b} are one row, as {why}" for a, b, why in suspects[:10])
+        return BatchFileError(
+            f"{path}: {named}{more}. dsr reads a cell over several lines only when you "
+            'say the file has such cells, as a stray quote (") would make the rows after '
+            f"it text of one cell: check the quotes from line {suspects[0][0]}. If a "
+            "program wrote the file and its cells run over several lines (an address "
+            "typed in one cell), run again with --multiline-cells (dsr then still refuses "
+            "cells whose lines read as members' rows), or vouch for just these rows with "
+            f"--trust-quotes {ranges}"
+        )
     named = "; ".join(
         f"lines {a} to {b} are read as one row, as a quoted cell runs over them, but {why}"
         for a, b, why in suspects[:10]
     )
-    more = f"; and {len(suspects) - 10} more such rows" if len(suspects) > 10 else ""
-    ranges = ",".join(f"{a}-{b}" for a, b, _ in suspects)
     return BatchFileError(
         f"{path}: {named}{more}: a stray quote would make members' rows text of that "
         f'cell; check the quotes (") from line {suspects[0][0]} and run again. If a '
@@ -1110,13 +1145,18 @@ def _json_over_lines(text: str) -> bool:
 
 
 def open_batch_file(
-    path: Path, max_rows: int = MAX_ROWS, trusted: LineRanges = frozenset()
+    path: Path,
+    max_rows: int = MAX_ROWS,
+    trusted: LineRanges = frozenset(),
+    multiline: bool = False,
 ) -> BatchFile:
     """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused.
 
     ``trusted``: the records (first and last line) the member vouches for, from
     --trust-quotes: each is read as written, not judged for rows a stray quote would
-    swallow (its quotes must still close, and be followed by a separator)."""
+    swallow (its quotes must still close, and be followed by a separator).
+    ``multiline``: the member says the CSV file's cells may run over several lines
+    (--multiline-cells); without it, a record over several lines is refused."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".tsv", ".jsonl", *YAML_SUFFIXES):
         hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
@@ -1163,7 +1203,7 @@ def open_batch_file(
                 "object on a line of its own and run again"
             )
         if suffix != ".jsonl":
-            _check_quotes(path, text, trusted)
+            _check_quotes(path, text, trusted, multiline)
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
         count = sum(1 for _ in islice(lines, max_rows + 1))
     if not count:  # a header alone, an empty list: not a batch of no letters
@@ -1408,6 +1448,7 @@ def run_batch(
     on_error: Callable[[RowResult], None] | None = None,
     annexes: Path | None = None,
     trusted: LineRanges = frozenset(),
+    multiline: bool = False,
 ) -> BatchReport:
     """Write a letter for every good row of ``source`` into ``out_dir``.
 
@@ -1438,7 +1479,7 @@ def run_batch(
     if defaults:  # a bad shared value is refused once, not with every row
         defaults = checked_defaults(defaults, source, outputs, today, folder)
     batch = open_batch_file(
-        source, max_rows, trusted
+        source, max_rows, trusted, multiline
     )  # the header (or the file) is unusable: stop here
     _check_output_apart(out_dir, folder, (values.get("enclose") for _, values in batch.rows()))
     run_id = files.new_run_id()
@@ -1858,7 +1899,8 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
         name = output_name(number, request, rows.fmt, rows.width)
         digest = input_hash(merged, rows.fmt)
     except InvalidRequest as error:
-        return RowResult(number, "error", "", "; ".join(str(p) for p in error.problems))
+        message = "; ".join(str(p) for p in error.problems)
+        return RowResult(number, "error", "", message, reads_as_rest=_reads_as_rest(values, error))
     finished = rows.state.get(name)
     target = rows.out_dir / name
     read = [rows.source, *(Path(p) for p in request.enclosures)]
@@ -1879,6 +1921,44 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
             return RowResult(number, "unchanged", name, annexes=shown)
         return RowResult(number, "error", name, CHANGED_SINCE)
     return number, request, name, digest
+
+
+# Columns of free text: a row's first cell there starts with a capital, a digit or a
+# quote, not a small letter or a comma (a name, an address, the member's situation).
+_FREE_TEXT: Final = frozenset({"name", "address", "situation"})
+
+
+def _reads_as_rest(values: Mapping[str, Any], error: InvalidRequest) -> bool:
+    """Whether an invalid row reads as the rest of a cell of the row above, cut by a
+    line break typed without quotes: its first cell goes on from a sentence (a small
+    letter: "to the gym", "and patients"; a comma or a dash: ", every day"), and is
+    either free text or words that are no value of their column ("my health" is no
+    company; "not-an-email" in the e-mail column is a typo, not a sentence)."""
+    column, first = next(
+        ((str(key), str(value).strip()) for key, value in values.items() if value is not None),
+        ("", ""),
+    )
+    going_on = bool(first) and (first[0].islower() or first[0] in ",;:-\u2013\u2014)\u2026")
+    failing = {problem.field for problem in error.problems}
+    return going_on and (column in _FREE_TEXT or (column in failing and " " in first))
+
+
+def _held_back(result: RowResult, rest: RowResult) -> tuple[RowResult, RowResult]:
+    """``result``'s letter held back, as ``rest`` (the next row, invalid) may be the rest
+    of one of its cells; both say so."""
+    held = RowResult(
+        result.row, "error", "",
+        f"not written: row {rest.row}, the next, is not a valid row and reads as the rest "
+        "of a cell of this one, cut by a line break typed without quotes, so this row's "
+        "text would stop short; join the two lines (or put that cell in quotes) and run "
+        f"again; if row {rest.row} is a row of its own, correct it and this one is written",
+    )  # fmt: skip
+    told = RowResult(
+        rest.row, "error", "",
+        f"{rest.message} (and it may be the rest of a cell of row {result.row}, cut by a "
+        "line break typed without quotes: that row is not written either)",
+    )  # fmt: skip
+    return held, told
 
 
 def _run_locked(
@@ -1924,8 +2004,14 @@ def _run_locked(
     skipped = 0  # rows found not to be written: bad, or unchanged
 
     def to_write() -> Iterator[Job]:
-        """The rows to write, validated one by one as they are read."""
+        """The rows to write, validated one by one as they are read.
+
+        In a CSV file each row waits for the next to be read: when the next reads as
+        the rest of one of its cells (``_reads_as_rest``), it is held back, not written
+        cut short."""
         nonlocal skipped
+        typed = batch.path.suffix.lower() in (".csv", ".tsv")
+        waiting: Job | None = None
         for number, values in batch.rows():
             try:
                 prepared = _prepare(number, values, rows)
@@ -1933,12 +2019,24 @@ def _run_locked(
                 prepared = RowResult(number, "error", "", row_failure(error))
             if isinstance(prepared, RowResult):
                 skipped += 1
+                if waiting is not None and waiting[0] == number - 1 and prepared.reads_as_rest:
+                    held, prepared = _held_back(RowResult(waiting[0], "error", ""), prepared)
+                    waiting = None
+                    skipped += 1
+                    found(held)
                 found(prepared)
-            else:
-                handed_out[number] = prepared[2]
-                if prepared[1].enclosures:
-                    enclosed[number] = annexes.shown(prepared[1].enclosures)
+                continue
+            if waiting is not None:
+                yield waiting
+            waiting = prepared
+            handed_out[number] = prepared[2]
+            if prepared[1].enclosures:
+                enclosed[number] = annexes.shown(prepared[1].enclosures)
+            if not typed:
                 yield prepared
+                waiting = None
+        if waiting is not None:
+            yield waiting
 
     tick: Callable[[int], None] | None = None
     if progress is not None:

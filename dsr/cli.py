@@ -912,6 +912,13 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
     "which you checked: each is one member's row as written.",
 )
 @click.option(
+    "--multiline-cells",
+    "multiline",
+    is_flag=True,
+    help="The CSV file's cells may run over several lines (an address typed in one "
+    "cell); without it such a row is refused, as a stray quote would make one.",
+)
+@click.option(
     "--annexes",
     type=NamedPath(file_okay=False, exists=True, path_type=Path),
     metavar="DIR",
@@ -929,6 +936,7 @@ def batch(
     force: bool,
     max_rows: int,
     trusted: frozenset[tuple[int, int]],
+    multiline: bool,
     annexes: Path | None,
 ) -> None:
     """Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file.
@@ -983,6 +991,7 @@ def batch(
                 source, out_dir, today=today(), fmt=fmt, jobs=jobs,
                 defaults=defaults, force=force, progress=step, engine=engine,
                 max_rows=max_rows, on_error=found, annexes=annexes, trusted=trusted,
+                multiline=multiline,
             )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])

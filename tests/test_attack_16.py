@@ -66,7 +66,9 @@ def test_16a_7_a_json_array_saved_as_jsonl_is_refused_as_a_whole(
     ]  # fmt: skip
     source = tmp_path / "rows.jsonl"
     source.write_text(json.dumps(rows, indent=indent), encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "one JSON array, not JSON Lines" in output
     assert output.count("Error") == 1
@@ -83,7 +85,9 @@ def test_15a_10_a_sep_line_padded_by_a_spreadsheet_is_recognised(
         "objection;DE;Erika M;e@example.org;Hauptstraße 1, 10115 Berlin;\r\n",
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 1
 
@@ -101,7 +105,7 @@ def test_a_stray_quote_in_a_file_of_full_rows_still_refuses_it(tmp_path: Path) -
     defaults = tmp_path / "d.toml"
     defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
     code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
         "--defaults", str(defaults),
     )  # fmt: skip
     assert code == 2, output
@@ -133,7 +137,9 @@ def test_17a_7_formula_errors_of_every_locale_are_that_row_s_error(
         "objection,DE,Otto N,Hauptstrasse 2 10115 Berlin,o@example.org,#MeToo #BLM\n",
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert f"row 1: situation: {mark!r} is how a program writes a missing value" in output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 1  # the hashtags are text

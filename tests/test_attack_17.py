@@ -29,7 +29,7 @@ def batch(tmp_path: Path, name: str, content: str | bytes, defaults: str) -> tup
     settings.write_text(defaults, encoding="utf-8")
     result = CliRunner().invoke(
         main,
-        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
          "--defaults", str(settings)],
         catch_exceptions=False,
     )  # fmt: skip

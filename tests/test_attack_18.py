@@ -223,7 +223,7 @@ def test_19a_6_a_correct_file_refused_for_its_quotes_goes_through_with_trust_quo
     settings = tmp_path / "defaults.toml"
     result = CliRunner().invoke(
         main,
-        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
          "--defaults", str(settings), "--trust-quotes", "3-6"],
         catch_exceptions=False,
     )  # fmt: skip
@@ -244,7 +244,7 @@ def test_trust_quotes_still_refuses_a_quote_that_never_closes(tmp_path: Path) ->
     settings.write_text(SHARED_ADDRESS, encoding="utf-8")
     result = CliRunner().invoke(
         main,
-        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
          "--defaults", str(settings), "--trust-quotes", "2-3"],
         catch_exceptions=False,
     )  # fmt: skip
@@ -388,7 +388,7 @@ def test_20a_3_trust_quotes_covers_only_the_lines_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
         ["batch", str(tmp_path / "members.csv"), "-o", str(tmp_path / "out"), "--format",
-         "txt", "--defaults", str(settings), "--trust-quotes", "2-5"],
+         "txt", "--multiline-cells", "--defaults", str(settings), "--trust-quotes", "2-5"],
         catch_exceptions=False,
     )  # fmt: skip
     assert result.exit_code == 2, result.output

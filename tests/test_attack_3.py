@@ -155,7 +155,9 @@ def test_4_an_unclosed_quote_is_refused_before_anything_is_written(
     bad = 'objection,DE,linkedin,"Mallory M,Hauptstraße 1 10115 Berlin,m@example.org,2026-11-22\n'
     rows = tmp_path / "rows.csv"
     rows.write_text(header + good + bad + good * 100, encoding="utf-8")
-    code, output = invoke("batch", str(rows), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(rows), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2
     assert "line 3" in output
     assert "check the quotes" in output
@@ -170,7 +172,9 @@ def test_4_a_quoted_cell_over_several_lines_is_still_one_cell(
     row = 'objection,DE,linkedin,Bob B,"Hauptstraße 1\n10115 Berlin",b@example.org,2026-11-22\n'
     rows = tmp_path / "rows.csv"
     rows.write_text(header + row * 3, encoding="utf-8")
-    code, output = invoke("batch", str(rows), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(rows), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 3
 

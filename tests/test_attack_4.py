@@ -34,7 +34,7 @@ def batch_with_defaults(tmp_path: Path, source: Path, defaults: str) -> tuple[in
     toml = tmp_path / "def.toml"
     toml.write_text(defaults, encoding="utf-8")
     return invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
         "--defaults", str(toml),
     )  # fmt: skip
 
@@ -101,7 +101,9 @@ def test_4_a_cell_holding_rows_refuses_the_file(tmp_path: Path, dsr_home: Path) 
     closing = 'objection,DE,Trudy T",Hauptstraße 1 10115 Berlin,t@example.org,2026-11-22\n'
     source = tmp_path / "q1.csv"
     source.write_text(HEADER + GOOD + STRAY + GOOD * 58 + closing + GOOD * 9, encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2
     assert "lines 3 to 62 are read as one row" in output
     assert "check the quotes" in output
@@ -111,7 +113,9 @@ def test_4_a_cell_holding_rows_refuses_the_file(tmp_path: Path, dsr_home: Path) 
 def test_5_a_cell_past_the_readers_limit_refuses_the_file(tmp_path: Path, dsr_home: Path) -> None:
     source = tmp_path / "q2.csv"
     source.write_text(HEADER + GOOD + STRAY + GOOD * 2998, encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2
     assert "line 3" in output
     assert not (tmp_path / "out").exists()
@@ -121,7 +125,9 @@ def test_4_an_address_over_several_lines_is_still_one_cell(tmp_path: Path, dsr_h
     row = 'objection,DE,Bob B,"Hauptstraße 1\n10115 Berlin",b@example.org,2026-11-22\n'
     source = tmp_path / "q3.csv"
     source.write_text(HEADER + row * 3, encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
 
 
@@ -234,7 +240,9 @@ def test_5_rows_swallowed_by_a_stray_quote_refuse_the_file(
 ) -> None:
     source = tmp_path / name
     source.write_text(content, encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
@@ -280,7 +288,9 @@ def test_6_no_stray_quote_loses_rows_silently(case: str, tmp_path: Path, dsr_hom
     name, content = _file(case)
     source = tmp_path / name
     source.write_bytes(content.encode("utf-8"))
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
@@ -300,7 +310,9 @@ def test_6_short_rows_swallowed_into_a_situation_refuse_the_file(
         'Eve,art21,DE,x,e@example.org,2026-11-22,"end"\n',
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "check the quotes" in output
 
@@ -315,7 +327,9 @@ def test_6_addresses_and_situations_over_several_lines_are_accepted(
         '"I am a journalist.\n\nMy posts name my sources, whom I must protect."\n',
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
 
 
@@ -332,7 +346,9 @@ def test_7_rows_a_quote_swallows_are_found_by_their_kind(
 ) -> None:
     source = tmp_path / name
     source.write_text(REVIEW_7[name], encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "check the quotes" in output
     assert not (tmp_path / "out").exists()
@@ -346,7 +362,9 @@ def test_7_a_situation_of_paragraphs_with_commas_is_accepted(
         'kind,jurisdiction,name,address,account-email,date,situation\nobjection,DE,Anna Muster,"c/o Muster\nHauptstrasse 1\n10115 Berlin",a@example.org,2026-11-22,"I object.\n\nParagraph two, with a ""quoted"" word, and commas.\n\nParagraph three.\nLine four."\nobjection,DE,Bob Beispiel,"Hauptstrasse 2\n10115 Berlin",b@example.org,2026-11-22,\nobjection,DE,Member 3,Hauptstrasse 3 10115 Berlin,m3@example.org,2026-11-22,\n',
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
 
 
@@ -393,7 +411,9 @@ def test_9_two_cell_rows_are_never_text_of_a_cell(
     body = "\n".join(row.format(i=i) for i in range(3, 9))
     source = tmp_path / "short.csv"
     source.write_text(f'{header}\nMallory,,,"I object\n{body}\nend"\n', encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "reads as a member's row" in output
     assert "line 3 " in output
@@ -411,7 +431,9 @@ def test_9_prose_with_dates_and_commas_inside_a_situation_is_accepted(
         'I am a doctor, and my posts name patients.\n\nAs of 22.11.2026 nothing changed."\n',
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
 
 
@@ -495,7 +517,9 @@ def test_9_the_separator_of_a_file_with_cr_line_ends_is_its_header_s(
     ]  # fmt: skip
     source = tmp_path / "mac.csv"  # more commas than semicolons in the whole file
     source.write_bytes("\r".join(rows).encode() + b"\r")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 2
 
@@ -541,7 +565,9 @@ def test_10_lists_of_accounts_and_long_situations_are_accepted(
         f'objection,DE,Hans M,"Hauptstrasse 2, 10115 Berlin",h@example.org,"{long}"\n',
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 2
 
@@ -555,11 +581,15 @@ def test_10_excel_s_sep_line_names_the_separator(tmp_path: Path, dsr_home: Path)
         "objection;DE;Hans M;Hauptstrasse 3, 10115 Berlin;h@example.org;2026-11-22\n",
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "lines 4 to 5" in output  # as an editor numbers them, the sep= line counted
     source.write_text(source.read_text("utf-8").replace('"Mallory', "Mallory"), encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 3
 
@@ -613,7 +643,9 @@ def test_11_a_carriage_return_alone_in_a_crlf_file_refuses_it(
         b'objection,DE,Member 1,"Hauptstrasse 1, 10115 Berlin",m1@example.org,2026-11-22,'
         b"I work nights\rand weekends\r\n"
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "line 3 ends with CR LF, though the first row's line ends with CR" in output
     assert not (tmp_path / "out").exists()
@@ -638,7 +670,9 @@ def test_11_prose_lines_of_values_in_a_situation_are_accepted(
         ",,,,,,\n,,,,,,\n",  # a spreadsheet's empty rows at the end
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 1
 
@@ -652,7 +686,9 @@ def test_11_a_closing_quote_followed_by_text_is_refused_and_quotes_inside_text_k
     row = 'objection,DE,Erika M,"Hauptstrasse 1, 10115 Berlin",e@example.org,2026-11-22,'
     source = tmp_path / "q.csv"
     source.write_text(head + row + '"Stop" he said and I left\n', encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "line 2: a quote that closes a cell is followed by more text" in output
     source.write_text(
@@ -660,7 +696,9 @@ def test_11_a_closing_quote_followed_by_text_is_refused_and_quotes_inside_text_k
         "Hauptstrasse 1, 10115 Berlin") + 'She said "stop" to him\n',
         encoding="utf-8",
     )  # fmt: skip
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
     (letter,) = (tmp_path / "out").glob("*.txt")
     assert 'She said "stop" to him' in " ".join(letter.read_text("utf-8").split())
@@ -686,7 +724,9 @@ def test_12_a_value_that_would_be_lost_is_that_row_s_error(
 ) -> None:
     source = tmp_path / name
     source.write_text(ROWS_12[name], encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     report = (tmp_path / "out" / "report.csv").read_text("utf-8")
     assert "pending" not in report
@@ -702,7 +742,15 @@ def test_12_empty_rows_are_no_rows_and_never_pending(tmp_path: Path, dsr_home: P
         encoding="utf-8",
     )
     for _ in range(2):
-        code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+        code, output = invoke(
+            "batch",
+            str(source),
+            "-o",
+            str(tmp_path / "out"),
+            "--format",
+            "txt",
+            "--multiline-cells",
+        )
         assert code == 0, output
         report = (tmp_path / "out" / "report.csv").read_text("utf-8").splitlines()
         assert len(report) == 2, report  # the header and Erika's row
@@ -716,7 +764,9 @@ def test_12_a_cr_only_file_with_a_crlf_inside_quotes_is_read(
         b"kind;jurisdiction;name;address;account-email\r"
         b'objection;DE;Erika M;"c/o Muster\r\nHauptstrasse 1, 10115 Berlin";e@example.org\r'
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
 
 
@@ -751,7 +801,9 @@ def test_13_a_line_break_of_another_kind_outside_quotes_refuses_the_file(
         + b"objection,DE,Member 1,Hauptstrasse 1 10115 Berlin,m1@example.org,I work nights"
         + inner + b"and patients wait for me" + header_end
     )  # fmt: skip
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "line 3 ends with" in output  # the first row's half set the ending: line 3 differs
     assert not (tmp_path / "out").exists()
@@ -767,7 +819,9 @@ def test_13_missing_value_markers_are_that_row_s_error(
         f"objection,DE,Erika M,Hauptstrasse 1 10115 Berlin,e@example.org,{marker}\n",
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert f"situation: {marker!r} is how a program writes a missing value" in output
     assert not list((tmp_path / "out").glob("*.txt"))
@@ -780,7 +834,9 @@ def test_13_an_index_column_is_named_as_one(tmp_path: Path, dsr_home: Path) -> N
         "0,objection,DE,Erika M,Hauptstrasse 1 10115 Berlin,e@example.org\n",
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "index=False, row.names=FALSE" in output
 
@@ -838,7 +894,9 @@ def test_14_a_line_break_of_the_file_s_own_kind_outside_quotes_refuses_the_file(
         "objection,DE,Otto N,Hauptstrasse 2 10115 Berlin,o@example.org,I teach\n",
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "line 3 holds 2 cells, and the file's rows hold 6" in output
     assert not (tmp_path / "out").exists()
@@ -851,7 +909,9 @@ def test_14_an_lf_header_over_crlf_rows_is_read(tmp_path: Path, dsr_home: Path) 
         b'objection,DE,Erika M,"c/o Muster\nHauptstrasse 1, 10115 Berlin",e@example.org\r\n'
         b"objection,DE,Otto N,Hauptstrasse 2 10115 Berlin,o@example.org\r\n"
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 0, output
 
 
@@ -868,7 +928,9 @@ def test_14_missing_value_markers_in_jsonl_and_yaml_are_that_row_s_error(
 ) -> None:
     source = tmp_path / f"rows{suffix}"
     source.write_text(content, encoding="utf-8")
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "row 1:" in output
     assert "not a value" in output or "missing value" in output
@@ -924,7 +986,7 @@ def test_15_a_sheet_of_companies_behind_a_stray_quote_refuses_the_file(
         encoding="utf-8",
     )
     code, output = invoke(
-        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
         "--defaults", str(person),
     )  # fmt: skip
     assert code == 2, output
@@ -942,7 +1004,9 @@ def test_15_missing_value_marks_in_any_case_and_locale(
         "objection,DE,Null,Hauptstrasse 2 10115 Berlin,n@example.org,\n",  # a surname
         encoding="utf-8",
     )
-    code, output = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    code, output = invoke(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells"
+    )
     assert code == 2, output
     assert "row 1: situation:" in output
     assert "row 2" not in output
