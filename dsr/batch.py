@@ -626,13 +626,20 @@ def _missing_value(value: Any, field: str = "") -> str:
     return ""
 
 
+class _ReadsAsRest(str):
+    """A row's problem, where the row also reads as the rest of a cell of the row above
+    (``_reads_as_rest``): prose with more commas than the file has columns."""
+
+
 def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any] | str:
     """One CSV row as its header names its cells, or why it is not a member's row."""
     if len(cells) > len(fieldnames) and any(cell.strip() for cell in cells[len(fieldnames) :]):
-        return (
+        problem = (
             f"has more values than the header has columns ({len(cells)} cells, "
             f"{len(fieldnames)} columns): a value past the last column would be lost"
         )
+        first = cells[0].strip() if cells else ""
+        return _ReadsAsRest(problem) if _goes_on(first) and " " in first else problem
     for number, (name, cell) in enumerate(zip(fieldnames, cells, strict=False), 1):
         if not name.strip() and cell.strip():
             index = number == 1 and cell.strip().isdigit()
@@ -1880,7 +1887,9 @@ class _Rows:
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
     """The row validated and named, ready for a worker; or why it is not to be written."""
     if PROBLEM in values:
-        return RowResult(number, "error", "", str(values[PROBLEM]))
+        problem = values[PROBLEM]
+        rest = isinstance(problem, _ReadsAsRest)
+        return RowResult(number, "error", "", str(problem), reads_as_rest=rest)
     if isinstance(values.get("enclose"), list):
         try:
             values["enclose"] = [
@@ -1938,9 +1947,13 @@ def _reads_as_rest(values: Mapping[str, Any], error: InvalidRequest) -> bool:
         ((str(key), str(value).strip()) for key, value in values.items() if value is not None),
         ("", ""),
     )
-    going_on = bool(first) and (first[0].islower() or first[0] in ",;:-\u2013\u2014)\u2026")
     failing = {problem.field for problem in error.problems}
-    return going_on and (column in _FREE_TEXT or (column in failing and " " in first))
+    return _goes_on(first) and (column in _FREE_TEXT or (column in failing and " " in first))
+
+
+def _goes_on(cell: str) -> bool:
+    """Whether a cell starts as a sentence goes on: a small letter, a comma, a dash."""
+    return bool(cell) and (cell[0].islower() or cell[0] in ",;:-\u2013\u2014)\u2026")
 
 
 def _held_back(result: RowResult, rest: RowResult) -> tuple[RowResult, RowResult]:
