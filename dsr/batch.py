@@ -23,7 +23,7 @@ import re
 import stat
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,9 +69,9 @@ class RowResult:
     file: str
     message: str = ""
     annexes: str = ""  # the letter's enclosed files, as report.csv names them
-    # An invalid row that reads as the rest of a cell of the row above, cut by a line
-    # break typed without quotes (not in report.csv: its message says so).
-    reads_as_rest: bool = False
+    # How an invalid row reads as the rest of a cell of the row above, cut by a line
+    # break typed without quotes (``Rest``; not in report.csv: its message says so).
+    reads_as_rest: str = ""
 
 
 @dataclass
@@ -638,8 +638,10 @@ def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any]
             f"has more values than the header has columns ({len(cells)} cells, "
             f"{len(fieldnames)} columns): a value past the last column would be lost"
         )
-        first = cells[0].strip() if cells else ""
-        return _ReadsAsRest(problem) if _goes_on(first) and " " in first else problem
+        first = next((cell.strip() for cell in cells if cell.strip()), "")
+        words = _goes_on(first) and " " in first  # "and to the gym", not "objection"
+        prose = words or _spaced_cells([cell for cell in cells if cell.strip()])
+        return _ReadsAsRest(problem) if prose else problem
     for number, (name, cell) in enumerate(zip(fieldnames, cells, strict=False), 1):
         if not name.strip() and cell.strip():
             index = number == 1 and cell.strip().isdigit()
@@ -1888,7 +1890,7 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     """The row validated and named, ready for a worker; or why it is not to be written."""
     if PROBLEM in values:
         problem = values[PROBLEM]
-        rest = isinstance(problem, _ReadsAsRest)
+        rest = REST_SURE if isinstance(problem, _ReadsAsRest) else ""
         return RowResult(number, "error", "", str(problem), reads_as_rest=rest)
     if isinstance(values.get("enclose"), list):
         try:
@@ -1935,20 +1937,41 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
 # Columns of free text: a row's first cell there starts with a capital, a digit or a
 # quote, not a small letter or a comma (a name, an address, the member's situation).
 _FREE_TEXT: Final = frozenset({"name", "address", "situation"})
+# How an invalid row reads as the rest of a cell of the row above: whatever that row
+# looks like (REST_SURE), or only if that row's cells are written without a space
+# after the separator, as a program writes them (REST_IF_ABOVE_PLAIN).
+REST_SURE: Final = "sure"
+REST_IF_ABOVE_PLAIN: Final = "if-above-plain"
 
 
-def _reads_as_rest(values: Mapping[str, Any], error: InvalidRequest) -> bool:
-    """Whether an invalid row reads as the rest of a cell of the row above, cut by a
-    line break typed without quotes: its first cell goes on from a sentence (a small
-    letter: "to the gym", "and patients"; a comma or a dash: ", every day"), and is
-    either free text or words that are no value of their column ("my health" is no
-    company; "not-an-email" in the e-mail column is a typo, not a sentence)."""
+def _reads_as_rest(values: Mapping[str, Any], error: InvalidRequest) -> str:
+    """How an invalid row reads as the rest of a cell of the row above, cut by a line
+    break typed without quotes ("" if it does not).
+
+    A rest is prose: its cells start with a space after each separator ("He reads
+    my data, at work, at home"), unlike rows a program wrote; or its first cell goes
+    on from a sentence (a small letter: "to the gym"; a comma, a dash) in a column of
+    free text or in one whose value it is not, and the row fails in two columns or
+    more or is written with those spaces. A lower-case name with one typo beside it
+    ("van der Berg,,…") is a row of its own."""
+    cells = [str(value) for value in values.values() if isinstance(value, str)]
     column, first = next(
         ((str(key), str(value).strip()) for key, value in values.items() if value is not None),
         ("", ""),
     )
     failing = {problem.field for problem in error.problems}
-    return _goes_on(first) and (column in _FREE_TEXT or (column in failing and " " in first))
+    spaced = _spaced_cells(cells)
+    first_out = column in _FREE_TEXT or column in failing
+    if _goes_on(first) and first_out and (spaced or len(failing) >= 2):
+        return REST_SURE
+    return REST_IF_ABOVE_PLAIN if spaced else ""
+
+
+def _spaced_cells(cells: Sequence[str]) -> bool:
+    """Whether a row's cells after the first start with a space, as prose's words after
+    a comma do (two of them, or the one there is): no program writes cells so."""
+    later = cells[1:]
+    return bool(later) and sum(1 for cell in later if cell[:1] == " ") >= min(2, len(later))
 
 
 def _goes_on(cell: str) -> bool:
@@ -2025,6 +2048,7 @@ def _run_locked(
         nonlocal skipped
         typed = batch.path.suffix.lower() in (".csv", ".tsv")
         waiting: Job | None = None
+        plain_above = False  # the waiting row's cells written as a program writes them
         for number, values in batch.rows():
             try:
                 prepared = _prepare(number, values, rows)
@@ -2032,7 +2056,9 @@ def _run_locked(
                 prepared = RowResult(number, "error", "", row_failure(error))
             if isinstance(prepared, RowResult):
                 skipped += 1
-                if waiting is not None and waiting[0] == number - 1 and prepared.reads_as_rest:
+                rest = prepared.reads_as_rest
+                cut = rest == REST_SURE or (rest == REST_IF_ABOVE_PLAIN and plain_above)
+                if waiting is not None and waiting[0] == number - 1 and cut:
                     held, prepared = _held_back(RowResult(waiting[0], "error", ""), prepared)
                     waiting = None
                     skipped += 1
@@ -2042,6 +2068,7 @@ def _run_locked(
             if waiting is not None:
                 yield waiting
             waiting = prepared
+            plain_above = not _spaced_cells([v for v in values.values() if isinstance(v, str)])
             handed_out[number] = prepared[2]
             if prepared[1].enclosures:
                 enclosed[number] = annexes.shown(prepared[1].enclosures)

@@ -234,6 +234,69 @@ def test_a_row_whose_next_line_reads_as_its_rest_is_held_back(tmp_path: Path) ->
             assert cut not in " ".join(text.split()), case
 
 
+# Round 22a: rests that start with a capital, a digit, a bracket or a quote, that fail in
+# two columns, or whose first word is no company: prose's space after each comma tells
+# them from a row a program wrote.
+PROSE_RESTS = {
+    "two-columns-failing": ("name,account-email,situation,lang", "Erika Muster,erika@example.org,My ex follows me,de", "He reads my data, at work, at home, every day"),
+    "capital": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex works there.", "He reads my data, at work, at home"),
+    "i": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex follows me everywhere.", "I fear for my safety, and my kids, at home"),
+    "digit": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex appeared at my work on 12 May and on", "14 May, 18:00, at the gym"),
+    "bracket": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex works at the insurer", "(he is an IT admin), and he reads my file, every week"),
+    "quote": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex said to me", '"I know where you live", and he does, really'),
+    "semicolons": ("name;account-email;situation", "Erika Muster;erika@example.org;My ex follows me", "Every day; at work; at home"),
+    "more-cells": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex follows me to work", "and to the gym, the park, my home, and my kids' school"),
+    "company-column": ("controller,situation", "facebook,I object to ads based on", "profiling, tracking and my location"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(PROSE_RESTS))
+def test_a_prose_rest_holds_back_the_row_above(tmp_path: Path, case: str) -> None:
+    header, above, rest = PROSE_RESTS[case]
+    separator = ";" if ";" in header else ","
+    last = separator.join(
+        {"name": "Anna Schmidt", "account-email": "anna@example.org", "situation": "I teach",
+         "lang": "de", "controller": "linkedin"}[column]
+        for column in header.split(separator)
+    )  # fmt: skip
+    content = "\r\n".join(["\ufeff" + header, above, rest, last]) + "\r\n"
+    defaults = PERSON if header.startswith("controller") else OBJECTION_DE
+    code, output = batch(tmp_path, content, defaults)
+    assert code == 2, output
+    listed = report(tmp_path)
+    assert [row["status"] for row in listed] == ["error", "error", "written"], listed
+    assert "line break typed without quotes" in listed[0]["message"]
+    cut = above.split(separator)[2 if case == "two-columns-failing" else -1]
+    for text in letters(tmp_path).values():
+        assert cut not in " ".join(text.split())
+
+
+# Round 22a #5: ordinary typos below a correct row, in files a program wrote.
+TYPOS = {
+    "particle": ("name,account-email,situation", "van der Berg,,I object to profiling"),
+    "lower-case-name": ("name,account-email,situation", "otto normal,otto@gmail,I object to profiling"),
+    "care-of": ("address,name,account-email,situation", "c/o Frauenhaus Postfach 1234 10115 Berlin,Otto Normal,otto@gmail,I object"),
+    "company": ("controller,situation", "deutsche bahn,I object to profiling"),
+    "kind": ("kind,name,account-email,situation", "access request,Otto Normal,otto@example.org,please send my data"),
+    "situation-first": ("situation,name,account-email", "my ex follows me,Otto Normal,otto@gmail"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(TYPOS))
+def test_a_typo_below_a_correct_row_keeps_that_row(tmp_path: Path, case: str) -> None:
+    header, typo = TYPOS[case]
+    good = {"name": "Erika Muster", "account-email": "erika@example.org",
+            "situation": "I object to profiling", "controller": "facebook",
+            "kind": "objection", "address": "Hauptstr. 1 10115 Berlin"}  # fmt: skip
+    above = ",".join(good[column] for column in header.split(","))
+    content = f"{header}\n{above}\n{typo}\n"
+    defaults = PERSON if header.startswith("controller") else OBJECTION_DE
+    code, output = batch(tmp_path, content, defaults)
+    assert code == 2, output
+    assert [row["status"] for row in report(tmp_path)] == ["written", "error"], output
+    assert "line break" not in output
+
+
 def test_once_the_lines_are_joined_the_row_is_written_whole(tmp_path: Path) -> None:
     content, defaults = TYPED_BREAKS["rest-with-the-file-width"]
     assert batch(tmp_path, content, defaults)[0] == 2
