@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,7 +16,7 @@ from babel import Locale
 
 from . import registry
 from .citations import format_citation
-from .deadlines import Calendar, DeadlineRule, deadline_in
+from .deadlines import Calendar, DeadlineRule, deadline_in, period_beginning_with
 from .errors import DsrError, InvalidRequest, Problem
 from .i18n import letter_locale, locale_id
 from .model import (
@@ -135,11 +135,12 @@ def _period_end(
     """Last day of ``family``'s period for ``kind`` that starts on ``start``.
 
     A period "beginning with" a day includes it (Art. 12A(1) UK GDPR, s.164A(3) DPA
-    2018): it is counted as if it started, not counting, the day before.
+    2018): ``period_beginning_with``.
     """
     rule = rule or DeadlineRule.parse(family.deadline_rule_for(kind, start))
-    first = start - timedelta(days=1) if family.begins_with(start) else start
-    return deadline_in(rule, first, calendar)
+    if family.begins_with(start):
+        return period_beginning_with(rule, start, calendar)
+    return deadline_in(rule, start, calendar)
 
 
 def _citations(family: LawFamily, language: str, day: date) -> dict[str, str]:

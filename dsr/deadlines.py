@@ -344,6 +344,30 @@ def deadline_in(rule: DeadlineRule, start: date, calendar: Calendar) -> date:
         return add_business_days(start, rule.business_days, calendar)
     # relativedelta clips 31 Jan + 1 month to the month's last day (Art. 3(2)(c)).
     last_day: date = start + relativedelta(months=rule.months, days=rule.days)
+    return _moved(rule, last_day, calendar)
+
+
+def period_beginning_with(rule: DeadlineRule, start: date, calendar: Calendar) -> date:
+    """Last day of a period "beginning with" ``start``, which counts that day ("the
+    period of one month beginning with the relevant time", Art. 12A(1) UK GDPR).
+
+    A period of months ends on the day before the corresponding date (1 March: 31
+    March; 15 March: 14 April), or on the last day of the month that has no such
+    date (31 January: the last day of February); a period of days ends on its last
+    day counted from ``start`` (30 days beginning with 1 June: 30 June). Not the
+    day before plus a month: 28 February + 1 month is 28 March, a short month's end.
+    """
+    calendar.check(start.year)
+    if rule.business_days or not rule.months:
+        return deadline_in(rule, start - timedelta(days=1), calendar)
+    corresponding: date = start + relativedelta(months=rule.months)
+    has_corresponding = corresponding.day == start.day  # not so for 31 January
+    last_day = corresponding - timedelta(days=1) if has_corresponding else corresponding
+    return _moved(rule, last_day + timedelta(days=rule.days), calendar)
+
+
+def _moved(rule: DeadlineRule, last_day: date, calendar: Calendar) -> date:
+    """``last_day``, or the business day it moves to by ``rule``'s roll in ``calendar``."""
     if rule.roll == ROLL_NONE or not calendar.moves_last_day(last_day):
         return last_day
     last_day += timedelta(days=1)

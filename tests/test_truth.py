@@ -9,8 +9,9 @@ every request kind, so a new template branch cannot slip an untrue sentence in.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 from dsr import registry
 from dsr.cli import main
 from dsr.compose import compose
+from dsr.deadlines import Calendar, DeadlineRule, period_beginning_with
 from dsr.errors import InvalidRequest
 from dsr.i18n import shipped_languages
 from dsr.inputs import parse_request
@@ -589,6 +591,47 @@ def test_uk_periods_follow_the_text_in_force_on_the_day_they_start() -> None:
     assert "12A" not in before
     complaint = uk_text("complaint", date="2026-11-22", **{"request-date": "2026-09-01"})
     assert "The time limit under Art. 12A(1) UK GDPR expired on 30 September 2026" in complaint
+
+
+@pytest.mark.parametrize(
+    ("received", "last_day"),
+    [
+        ("2026-03-01", "31 March 2026"),  # not 28 March: (28 Feb + 1 month) is a short month's end
+        ("2026-05-01", "31 May 2026"),
+        ("2026-12-01", "31 December 2026"),
+        ("2026-03-15", "14 April 2026"),
+        ("2026-03-31", "30 April 2026"),
+        ("2027-01-31", "28 February 2027"),  # no 31 February: the month's last day
+        ("2027-01-29", "28 February 2027"),
+        ("2028-01-30", "29 February 2028"),
+    ],
+)
+def test_a_uk_month_beginning_with_a_day_ends_the_day_before_its_corresponding_date(
+    received: str, last_day: str
+) -> None:
+    """Round 22b: a request of 1 March was told to answer by 28 March, and a reminder of
+    29 March called the period expired while it ran."""
+    assert f"by {last_day}" in uk_text("access", date=received)
+    complaint = uk_text("complaint", date="2028-06-01", **{"request-date": received})
+    assert f"The time limit under Art. 12A(1) UK GDPR expired on {last_day}" in complaint
+
+
+def test_every_uk_month_beginning_with_a_day_holds_that_day_and_no_corresponding_date() -> None:
+    """For each day from 5 Feb 2026 to the end of 2028: the period holds its first day,
+    never the corresponding date of the next month, and every day before it."""
+    family = registry.law_families()["uk"]
+    rule = DeadlineRule.parse(family.deadline_rule_for("access", date(2026, 3, 1)))
+    calendar = Calendar.for_roll("working_day", "GB", "ENG")  # the rule moves no last day
+    day = date(2026, 2, 5)
+    while day <= date(2028, 12, 31):
+        last = period_beginning_with(rule, day, calendar)
+        month, year = (day.month % 12) + 1, day.year + (day.month == 12)
+        days_in_month = monthrange(year, month)[1]
+        if day.day <= days_in_month:
+            assert last == date(year, month, day.day) - timedelta(days=1), day
+        else:
+            assert last == date(year, month, days_in_month), day
+        day += timedelta(days=1)
 
 
 def test_a_complaint_announced_for_later_cites_the_law_in_force_then() -> None:
