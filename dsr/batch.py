@@ -1778,37 +1778,43 @@ class AnnexFolder:
         return "; ".join(names)
 
 
-def _enclosure(
-    base: AnnexFolder, item: object, outputs: OutputFolders, *, anywhere: bool = False
-) -> str | object:
-    """A row's annex: a regular file inside the annex folder ``base`` (the batch file's
-    folder unless ``--annexes`` names another), outside every folder dsr batch writes
-    into, and no letter dsr wrote; its resolved path.
+def profile_enclosures(profile: Path, enclose: object) -> object:
+    """A profile's ``enclose``: each name read in the profile's folder and held to it
+    (``_enclosure``), resolved; raises ValueError naming the first that is not."""
+    folder = AnnexFolder(profile.parent.resolve(), "the profile's folder")
+    names = enclose.split(";") if isinstance(enclose, str) else enclose
+    if not isinstance(names, list):
+        return enclose  # parse_request reports the type
+    known = OutputFolders.known()
+    return [_enclosure(folder, name.strip() if isinstance(name, str) else name, known)
+            for name in names if not isinstance(name, str) or name.strip()]  # fmt: skip
 
-    A row may come from a file someone else wrote: it must not pull a PDF from
-    elsewhere on the machine into a letter, nor a letter dsr wrote for another
-    member. With ``anywhere`` (the values shared by every row, which the NGO
-    wrote), an absolute name may be outside ``base``. Raises ValueError with the
-    reason.
+
+def _enclosure(base: AnnexFolder, item: object, outputs: OutputFolders) -> str | object:
+    """An annex named in a file (a row, the shared values of --defaults, a profile): a
+    regular file inside the folder ``base`` (the annex folder, or the profile's
+    folder), outside every folder dsr batch writes into, and no letter dsr wrote;
+    its resolved path.
+
+    That file may come from someone else (a shared drive, a kit): it must not pull
+    a PDF from elsewhere on the machine into a letter, nor a letter dsr wrote for
+    another member. Only ``dsr letter --enclose``, typed by the member, names a
+    file anywhere. Raises ValueError with the reason.
     """
     if not isinstance(item, str):
         return item  # parse_request reports the type
     path = Path(item)
     folder = base.path
-    if path.is_absolute() and anywhere:
-        resolved = path.resolve()
-        where = ""
-    else:
-        if path.is_absolute():
-            raise ValueError(
-                f"{item}: absolute paths are not accepted; put the file in {base.named} {folder}"
-            )
-        if ".." in path.parts:
-            raise ValueError(f"{item}: '..' is not accepted; put the file in {base.named} {folder}")
-        resolved = (folder / path).resolve()
-        if not resolved.is_relative_to(folder):
-            raise ValueError(f"{item}: a link that leads out of {base.named} {folder}")
-        where = f" in {base.named} {folder}"
+    if path.is_absolute():
+        raise ValueError(
+            f"{item}: absolute paths are not accepted; put the file in {base.named} {folder}"
+        )
+    if ".." in path.parts:
+        raise ValueError(f"{item}: '..' is not accepted; put the file in {base.named} {folder}")
+    resolved = (folder / path).resolve()
+    if not resolved.is_relative_to(folder):
+        raise ValueError(f"{item}: a link that leads out of {base.named} {folder}")
+    where = f" in {base.named} {folder}"
     try:
         info = resolved.stat()
     except OSError:
@@ -1841,10 +1847,11 @@ def checked_defaults(
 
     An annex's relative name is read as a row's is, in the annex folder
     ``annexes`` (by default the batch file's folder ``source.parent``; never the
-    current folder), and the same resolved path is checked and then read by the
-    workers; an absolute name is the NGO's own choice, as with ``dsr letter
-    --enclose``. No annex comes from a folder dsr batch writes into, nor is one a
-    letter dsr wrote. Raises DefaultsError listing every problem.
+    current folder), and held to it as a row's is (no absolute name, no "..", no
+    link leading out: the file of defaults may be someone else's), and the same
+    resolved path is checked and then read by the workers. No annex comes from a
+    folder dsr batch writes into, nor is one a letter dsr wrote. Raises
+    DefaultsError listing every problem.
     """
     folder = annexes or AnnexFolder.of(source)
     values = dict(defaults)
@@ -1858,9 +1865,7 @@ def checked_defaults(
         enclose = [part.strip() for part in enclose.split(";") if part.strip()]
     if isinstance(enclose, list):
         try:
-            values["enclose"] = [
-                _enclosure(folder, item, outputs, anywhere=True) for item in enclose
-            ]
+            values["enclose"] = [_enclosure(folder, item, outputs) for item in enclose]
         except ValueError as error:
             problems.append(Problem("enclose", str(error)))
             del values["enclose"]

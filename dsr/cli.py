@@ -544,6 +544,15 @@ def letter(
             click.echo(shown(note), err=True)
 
     values: dict[str, Any] = _load_profile(profile_file) if profile_file else {}
+    if profile_file is not None and "enclose" in values and not enclose:
+        # A profile may be someone else's (a kit, a shared drive): its annexes are held
+        # to its own folder, as a batch row's are to the annex folder.
+        from .batch import profile_enclosures
+
+        try:
+            values["enclose"] = profile_enclosures(profile_file, values["enclose"])
+        except ValueError as error:
+            fail([f"--profile: {profile_file}: enclose: {shown(str(error))}"])
     for key, value in options.items():
         if value is not None:
             values[key.replace("_", "-")] = value
@@ -588,7 +597,12 @@ def letter(
         + [(option, path) for option, path in (("--profile", profile_file),
            ("--controller-file", controller_file)) if path is not None],
     )  # fmt: skip
-    if request.enclosures:  # what dsr batch refuses is the member's own choice here
+    if request.enclosures and not enclose:  # from the profile: say what it adds
+        for annex in request.enclosures:
+            click.echo(
+                f"Encloses {shown(annex)} (from --profile {shown(str(profile_file))})", err=True
+            )
+    if request.enclosures and enclose:  # what dsr batch refuses is the member's own choice here
         from .batch import OutputFolders
 
         try:

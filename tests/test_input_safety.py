@@ -590,7 +590,7 @@ def test_enclose_as_one_string_in_a_toml_file_is_one_file(tmp_path: Path, where:
     # Not a letter dsr wrote, which no batch encloses (attack review 11b, #2).
     annex = annex_pdf(tmp_path / "a.pdf")
     settings_file = tmp_path / "settings.toml"
-    settings_file.write_text(f'enclose = "{annex}"\n', encoding="utf-8")
+    settings_file.write_text(f'enclose = "{annex.name}"\n', encoding="utf-8")  # beside it
     complaint = {**BASE, "kind": "complaint", "jurisdiction": "DE-BE"}
     complaint |= {"request-date": "2026-09-01", "request-kind": "objection"}
     if where == "defaults":

@@ -1,0 +1,97 @@
+"""Round 22b #1 (CRITICAL): an `enclose` in a profile or a file of --defaults, which may
+be someone else's (a kit, a shared drive), pulled a PDF from anywhere on the machine
+into members' letters. Such annexes are now held to the profile's folder, or to the
+annex folder as a row's are; only `dsr letter --enclose`, typed by the member, names a
+file anywhere. These tests read the letters written (or their absence) and the messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dsr.cli import main
+
+from .conftest import letter_args, pdf_text
+from .test_attack_9 import annex_pdf
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def private_pdf(tmp_path: Path) -> Path:
+    return annex_pdf(tmp_path / "private" / "diagnosis.pdf", "CONFIDENTIAL")
+
+
+def names_outside(tmp_path: Path, shared: Path) -> dict[str, str]:
+    """Ways a shared file can name the private PDF: absolute, '..', a link leading out."""
+    secret = private_pdf(tmp_path)
+    os.symlink(secret, shared / "link.pdf")
+    return {
+        "absolute": str(secret),
+        "dot-dot": "../private/diagnosis.pdf",
+        "link": "link.pdf",
+    }
+
+
+def test_a_profile_encloses_no_file_outside_its_folder(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    for case, name in names_outside(tmp_path, shared).items():
+        profile = shared / f"{case}.toml"
+        profile.write_text(f"enclose = {json.dumps([name])}\n", encoding="utf-8")
+        output = tmp_path / f"{case}.pdf"
+        code, message = run(
+            *letter_args("complaint", "DE-BE", "en", output), "--profile", str(profile)
+        )
+        assert code == 2, (case, message)
+        assert f"--profile: {profile}: enclose:" in message, (case, message)
+        assert not output.exists(), case
+
+
+def test_a_profile_encloses_a_file_beside_it_and_says_so(tmp_path: Path) -> None:
+    shared = tmp_path / "kit"
+    annex_pdf(shared / "annexes" / "power-of-attorney.pdf", "GOODANNEX")
+    profile = shared / "profile.toml"
+    profile.write_text('enclose = ["annexes/power-of-attorney.pdf"]\n', encoding="utf-8")
+    output = tmp_path / "c.pdf"
+    code, message = run(*letter_args("complaint", "DE-BE", "en", output), "--profile", str(profile))
+    assert code == 0, message
+    assert "GOODANNEX" in pdf_text(output).split("\f")[-1]
+    assert "Encloses " in message
+    assert "power-of-attorney.pdf (from --profile" in message
+
+
+def test_the_member_s_own_enclose_still_names_a_file_anywhere(tmp_path: Path) -> None:
+    secret = private_pdf(tmp_path)
+    output = tmp_path / "c.pdf"
+    code, message = run(*letter_args("complaint", "DE-BE", "en", output), "--enclose", str(secret))
+    assert code == 0, message
+    assert "CONFIDENTIAL" in pdf_text(output).split("\f")[-1]
+
+
+@pytest.mark.parametrize("case", ["absolute", "dot-dot", "link"])
+def test_defaults_enclose_no_file_outside_the_annex_folder(tmp_path: Path, case: str) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    name = names_outside(tmp_path, batch)[case]
+    rows = batch / "rows.jsonl"
+    member = {
+        "kind": "objection", "jurisdiction": "DE", "name": "Alice Example",
+        "address": "Hauptstraße 1, 10115 Berlin", "account-email": "alice@example.org",
+    }  # fmt: skip
+    rows.write_text(json.dumps(member) + "\n", encoding="utf-8")
+    defaults = tmp_path / "defaults.toml"
+    defaults.write_text(f"enclose = {json.dumps(name)}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, message = run("batch", str(rows), "-o", str(out), "--defaults", str(defaults))
+    assert code == 2, message
+    assert "--defaults: enclose:" in message
+    assert not out.exists() or not list(out.glob("*.pdf"))
