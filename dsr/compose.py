@@ -23,6 +23,7 @@ from .model import (
     Authority,
     Controller,
     ControllerEntity,
+    Instrument,
     Kind,
     LawFamily,
     Letter,
@@ -143,6 +144,25 @@ def _period_end(
     return deadline_in(rule, start, calendar)
 
 
+def _refuse_before_the_law(laws: list[tuple[str, date | None, Instrument]]) -> None:
+    """Refuse a letter dated, or a request made, before a law it cites or rests on
+    began to apply (a typo of the year: a deadline under a law not yet in force);
+    ``laws``: (the field, its day, the law)."""
+    problems = []
+    for field, day, instrument in laws:
+        if day is not None and instrument.applies_from and day < instrument.applies_from:
+            name = instrument.abbreviation.get("en") or instrument.title["en"]
+            problems.append(
+                Problem(
+                    field,
+                    f"{day.isoformat()} is before {instrument.applies_from.isoformat()}, when "
+                    f"the {name} began to apply; check the year",
+                )
+            )
+    if problems:
+        raise InvalidRequest(problems)
+
+
 def _citations(family: LawFamily, language: str, day: date) -> dict[str, str]:
     """Each role of ``family`` cited in ``language``, as the law stood on ``day``."""
     citations = {}
@@ -243,6 +263,8 @@ def compose(request: Request) -> Letter:
     else:
         family = request_family
     instrument = instruments[family.instrument]
+    laws: list[tuple[str, date | None, Instrument]] = [("date", request.date, instrument)]
+    laws.append(("request-date", request.request_date, instruments[request_family.instrument]))
 
     citations = _citations(family, language, request.date)
     # The provision that sets this kind's period, where it is not the family's usual one
@@ -266,10 +288,12 @@ def compose(request: Request) -> Letter:
                 provision, instruments[provision.instrument], language
             )
             residence_instrument = instruments[residence.instrument]
+            laws.append(("date", request.date, residence_instrument))  # cited too
             citations["residence_law_title"] = residence_instrument.title.get(
                 base, residence_instrument.title["en"]
             )
 
+    _refuse_before_the_law(laws)
     rule = DeadlineRule.parse(family.deadline_rule_for(request.kind.value, request.date))
     # A reminder sets a short new period of its own, counted like the law's.
     reply_rule = DeadlineRule(days=14, roll=rule.roll) if request.kind is Kind.REMINDER else rule

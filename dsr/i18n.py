@@ -354,7 +354,7 @@ def translations(language: str) -> Translations:
     po = folder / f"{DOMAIN}.po"
     if language in DERIVED and not po.is_file():
         base, rule = DERIVED[language]
-        return _derived(translations(base), rule)
+        return derived_translations(translations(base), rule)
     if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as handle:
             return Translations(handle, domain=DOMAIN)
@@ -368,7 +368,7 @@ def translations(language: str) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
-def _derived(source: Translations, rule: Callable[[str], str]) -> Translations:
+def derived_translations(source: Translations, rule: Callable[[str], str]) -> Translations:
     """A copy of ``source`` with ``rule`` applied to every translated string."""
     catalog = source._catalog  # gettext keeps messages here; copying beats re-parsing
     derived = Translations()

@@ -104,6 +104,7 @@ class Instrument:
     title: dict[str, str]
     sources: tuple[str, ...]
     last_verified: dt.date
+    applies_from: dt.date | None = None  # the day it began to apply, where recorded
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,18 @@ def instruments() -> dict[str, Instrument]:
             title=dict(rec["title"]),
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
+            applies_from=_applies_from(rec, where),
         )
     return out
+
+
+def _applies_from(rec: dict[str, Any], where: str) -> date | None:
+    """The day a law began to apply, with the source that says so, or None."""
+    if "applies_from" not in rec:
+        return None
+    if not str(rec.get("applies_from_source", "")).strip():
+        raise RegistryError(f"{where}: applies_from without applies_from_source")
+    return _date(rec["applies_from"], where)
 
 
 @cache

@@ -8,6 +8,7 @@ same settings, or msgids stop matching).
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import traceback
@@ -20,13 +21,26 @@ from typing import Any, NamedTuple
 import jinja2
 from babel import Locale
 from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from . import typography
 from .compose import postal_capitals
 from .errors import InputError, RenderError, UserTemplateError
-from .i18n import after_salutation, date_line, filled_in_rule, first_day_ordinal, translations
+from .i18n import (
+    DERIVED,
+    DOMAIN,
+    after_salutation,
+    date_line,
+    derived_translations,
+    filled_in_rule,
+    first_day_ordinal,
+    locale_id,
+    translations,
+)
 from .model import Letter
 from .plaintext import html_to_text
 from .resources import resource_dir
@@ -110,7 +124,10 @@ def environment(language: str, template_dir: Path | None = None) -> jinja2.Envir
     if template_dir is not None:
         loaders.insert(0, ConfinedLoader(template_dir))  # no link or name leads out
     env = _environment(jinja2.ChoiceLoader(loaders), sandboxed=template_dir is not None)
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    catalog = translations(language)
+    if template_dir is not None:
+        catalog = _user_catalog(env, template_dir, language) or catalog
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     rule = filled_in_rule(language)
     if rule is not None:  # the words around a date or citation, once it is filled in
         for name in ("gettext", "ngettext", "pgettext", "npgettext"):
@@ -130,6 +147,53 @@ def _then(gettext: Callable[..., str], rule: Callable[[str], str]) -> Callable[.
         return Markup(rule(str(text))) if isinstance(text, Markup) else rule(text)
 
     return translated
+
+
+def _user_catalog(
+    env: jinja2.Environment, template_dir: Path, language: str
+) -> Translations | None:
+    """The member's own catalog for ``language`` (an edited copy of what ``dsr templates
+    --source`` wrote), over dsr's: ``locales/<lang>/LC_MESSAGES/letters.po`` in the
+    template folder, or beside it when it is that folder's ``templates``. Read as a
+    template is (inside the folder, no link leading out, bounded); a message it lacks
+    or leaves untranslated is dsr's. None if there is none."""
+    roots = [template_dir / "locales"]
+    if template_dir.name == "templates":  # --template-dir SRC means SRC/templates
+        roots.append(template_dir.parent / "locales")
+    names = [f"{locale_id(language)}/LC_MESSAGES/{DOMAIN}.po"]
+    if language in DERIVED:  # de-CH: its own file, else the edited de file with its rule
+        names.append(f"{locale_id(DERIVED[language][0])}/LC_MESSAGES/{DOMAIN}.po")
+    for root in roots:
+        if not os.path.isdir(root) or os.path.islink(root):
+            continue
+        loader = ConfinedLoader(root)
+        for name in names:
+            try:
+                source, path, _ = loader.get_source(env, name)
+            except jinja2.TemplateNotFound:
+                continue
+            except SecurityError as error:
+                raise UserTemplateError(str(error)) from error
+            except jinja2.TemplateError as error:
+                raise UserTemplateError(str(error)) from error
+            try:
+                catalog = read_po(
+                    io.StringIO(source),
+                    locale=locale_id(language),
+                    domain=DOMAIN,
+                    abort_invalid=True,
+                )
+                buffer = io.BytesIO()
+                write_mo(buffer, catalog)
+            except Exception as error:  # Babel's parser raises many kinds on a broken file
+                raise UserTemplateError(f"{path}: not a catalog dsr can read: {error}") from error
+            buffer.seek(0)
+            own = Translations(buffer, domain=DOMAIN)
+            if name != names[0]:  # the base language's file, for a derived language
+                own = derived_translations(own, DERIVED[language][1])
+            own.add_fallback(translations(language))
+            return own
+    return None
 
 
 @jinja2.pass_context

@@ -95,3 +95,53 @@ def test_defaults_enclose_no_file_outside_the_annex_folder(tmp_path: Path, case:
     assert code == 2, message
     assert "--defaults: enclose:" in message
     assert not out.exists() or not list(out.glob("*.pdf"))
+
+
+# Round 22b #3 (MEDIUM): the catalogs `dsr templates --source` writes were never read,
+# so a member's own wording was dropped without a word.
+
+
+def german_letter(tmp_path: Path, template_dir: Path, name: str = "l.pdf") -> tuple[int, str, Path]:
+    output = tmp_path / name
+    code, message = run(
+        *letter_args("objection", "DE", "de", output), "--template-dir", str(template_dir)
+    )
+    return code, message, output
+
+
+def test_an_edited_catalog_of_the_template_folder_is_used(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    assert run("templates", "--source", "-o", str(source))[0] == 0
+    po = source / "locales" / "de" / "LC_MESSAGES" / "letters.po"
+    text = po.read_text(encoding="utf-8")
+    assert 'msgstr "Sehr geehrte Damen und Herren,"' in text
+    po.write_text(
+        text.replace('msgstr "Sehr geehrte Damen und Herren,"', 'msgstr "Liebes Datenschutzteam,"'),
+        encoding="utf-8",
+    )
+    for folder in (source, source / "templates"):
+        code, message, output = german_letter(tmp_path, folder, f"{folder.name}.pdf")
+        assert code == 0, message
+        letter = " ".join(pdf_text(output).split())
+        assert "Liebes Datenschutzteam," in letter
+        assert "Sehr geehrte Damen und Herren" not in letter
+        assert "Widerspruch" in letter  # what the member did not edit stays dsr's
+
+
+def test_a_catalog_that_cannot_be_read_or_leads_out_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    assert run("templates", "--source", "-o", str(source))[0] == 0
+    po = source / "locales" / "de" / "LC_MESSAGES" / "letters.po"
+    po.write_text('msgid "x"\nthis line is no catalog\n', encoding="utf-8")
+    code, message, output = german_letter(tmp_path, source)
+    assert code == 2, message
+    assert "letters.po" in message
+    assert not output.exists()
+    outside = tmp_path / "elsewhere.po"
+    outside.write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    po.unlink()
+    os.symlink(outside, po)
+    code, message, output = german_letter(tmp_path, source, "link.pdf")
+    assert code == 2, message
+    assert "outside the folder" in message
+    assert not output.exists()

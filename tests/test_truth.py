@@ -634,6 +634,42 @@ def test_every_uk_month_beginning_with_a_day_holds_that_day_and_no_corresponding
         day += timedelta(days=1)
 
 
+def laws_with_a_start() -> list[tuple[str, str]]:
+    """(instrument, a jurisdiction whose requests rest on it) for every law whose first
+    day of application the registry records."""
+    found = {}
+    for code, jurisdiction in registry.jurisdictions().items():
+        instrument = registry.law_families()[jurisdiction.family].instrument
+        if registry.instruments()[instrument].applies_from and "-" not in code:
+            found.setdefault(instrument, code)
+    return sorted(found.items())
+
+
+@pytest.mark.parametrize(("instrument", "code"), laws_with_a_start())
+def test_no_letter_is_dated_before_its_law_began_to_apply(instrument: str, code: str) -> None:
+    """Round 22b: a letter dated 1995 gave a deadline under the GDPR."""
+    first = registry.instruments()[instrument].applies_from
+    assert first is not None
+    with pytest.raises(InvalidRequest) as raised:
+        compose(
+            parse_request(
+                minimal("access", code, date=str(first - timedelta(days=1))), today=FAKE_TODAY
+            )
+        )
+    assert [p.field for p in raised.value.problems] == ["date"]
+    assert "check the year" in raised.value.problems[0].message
+    later = minimal("access", code, date=str(date(first.year + 1, first.month, first.day)))
+    assert compose(parse_request(later, today=FAKE_TODAY)).kind is Kind.ACCESS
+
+
+def test_the_recorded_first_days_are_the_laws_own() -> None:
+    starts = {
+        key: law.applies_from for key, law in registry.instruments().items() if law.applies_from
+    }
+    assert starts["gdpr"] == date(2018, 5, 25)  # Art. 99(2) GDPR
+    assert {"gdpr", "ukgdpr", "fadp", "ccpa"} <= set(starts)
+
+
 def test_a_complaint_announced_for_later_cites_the_law_in_force_then() -> None:
     """An art21 letter of 1 June 2026 is due after 19 June: s.165(2), not Art. 77."""
     text = uk_text("art21", date="2026-06-01")
