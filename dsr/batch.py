@@ -1136,9 +1136,20 @@ def _built(build: Callable[[Any], dict[str, Any]], item: Any) -> dict[str, Any]:
 
 def _json_over_lines(text: str) -> bool:
     """Whether an object of a JSON Lines file runs over several lines (jq without -c,
-    indent=2): a line that opens an object and does not close it, ending in "{" or ","."""
-    for line in _jsonl_lines(text):
-        stripped = line.strip().lstrip("\ufeff")
+    indent=2): a line that opens an object and does not close it, ending in "{" or ",";
+    or one whose string runs to the line's end, followed by a line that opens no object
+    (a line break typed inside a value: one member, not two rows)."""
+    lines = [line.strip().lstrip("\ufeff") for line in _jsonl_lines(text)]
+    for number, stripped in enumerate(lines):
+        following = lines[number + 1] if number + 1 < len(lines) else "{"
+        if stripped.startswith("{") and not following.startswith("{"):
+            try:
+                json.loads(stripped)
+            except RecursionError:
+                pass
+            except json.JSONDecodeError as error:
+                if error.msg.startswith("Unterminated string"):
+                    return True
         if stripped.startswith("{") and stripped.endswith(("{", "[", ",")):
             candidate = stripped.rstrip(",")
             try:
@@ -1208,8 +1219,9 @@ def open_batch_file(
             # jq's default output, or an object written with indent=2
             raise BatchFileError(
                 f"{path}: an object runs over several lines; JSON Lines has one object "
-                "per line (jq -c, or json.dumps(row) without indent); write each member's "
-                "object on a line of its own and run again"
+                "per line (jq -c, or json.dumps(row) without indent; a line break inside a "
+                "value is written \\n); write each member's object on a line of its own and "
+                "run again"
             )
         if suffix != ".jsonl":
             _check_quotes(path, text, trusted, multiline)

@@ -334,3 +334,26 @@ def test_a_row_above_a_plain_typo_is_still_written(tmp_path: Path, header: str, 
     assert code == 2, output
     assert [row["status"] for row in report(tmp_path)] == ["written", "error", "written"], output
     assert "line break" not in output
+
+
+def test_a_json_lines_value_cut_by_a_line_break_refuses_the_file(tmp_path: Path) -> None:
+    """Round 22a #6: one member's object cut inside a string gave two error rows."""
+    source = tmp_path / "members.jsonl"
+    source.write_text(
+        '{"name":"Erika Muster","account-email":"erika@example.org","situation":"My ex\n'
+        'follows me to work"}\n'
+        '{"name":"Anna Schmidt","account-email":"anna@example.org","situation":"I teach"}\n',
+        encoding="utf-8",
+    )
+    settings = tmp_path / "defaults.toml"
+    settings.write_text(OBJECTION_DE, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
+         "--defaults", str(settings)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "an object runs over several lines" in result.output
+    assert "\\n" in result.output
+    assert not (tmp_path / "out").exists()
