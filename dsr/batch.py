@@ -628,7 +628,18 @@ def _missing_value(value: Any, field: str = "") -> str:
 
 class _ReadsAsRest(str):
     """A row's problem, where the row also reads as the rest of a cell of the row above
-    (``_reads_as_rest``): prose with more commas than the file has columns."""
+    (``_reads_as_rest``): prose with more commas than the file has columns, or whose
+    first word is a missing-value mark ("none, they said"), or past the header's
+    named columns."""
+
+
+def _marked(problem: str, cells: list[str]) -> str:
+    """``problem``, marked as a rest's when its row is prose: words going on from a
+    sentence first, or a space after each separator."""
+    filled = [cell for cell in cells if cell.strip()]
+    first = filled[0].strip() if filled else ""
+    prose = _words_going_on(first) or _spaced_cells(filled)
+    return _ReadsAsRest(problem) if prose else problem
 
 
 def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any] | str:
@@ -638,27 +649,26 @@ def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any]
             f"has more values than the header has columns ({len(cells)} cells, "
             f"{len(fieldnames)} columns): a value past the last column would be lost"
         )
-        first = next((cell.strip() for cell in cells if cell.strip()), "")
-        words = _goes_on(first) and " " in first  # "and to the gym", not "objection"
-        prose = words or _spaced_cells([cell for cell in cells if cell.strip()])
-        return _ReadsAsRest(problem) if prose else problem
+        return _marked(problem, cells)
     for number, (name, cell) in enumerate(zip(fieldnames, cells, strict=False), 1):
         if not name.strip() and cell.strip():
             index = number == 1 and cell.strip().isdigit()
-            return (
+            return _marked(
                 f"column {number} has no name in the header but holds {cell.strip()[:30]!r}: "
                 + (
                     "a row number, as pandas' to_csv() and R's write.csv() add: export "
                     "without it (index=False, row.names=FALSE)"
                     if index
                     else "name the column, or move the value to the column it belongs in"
-                )
+                ),
+                cells,
             )
         if _is_missing(cell, _column(name)):
-            return (
+            return _marked(
                 f"{_column(name)}: {cell.strip()!r} is how a program writes a missing value or "
                 "a formula's error, not a member's text: leave the cell empty (in R: "
-                'write.csv(..., na = ""); in pandas: to_csv(..., na_rep=""))'
+                'write.csv(..., na = ""); in pandas: to_csv(..., na_rep=""))',
+                cells,
             )
     return {name: cell for name, cell in zip(fieldnames, cells, strict=False) if name.strip()}
 
@@ -1965,23 +1975,52 @@ def _reads_as_rest(values: Mapping[str, Any], error: InvalidRequest) -> str:
     """How an invalid row reads as the rest of a cell of the row above, cut by a line
     break typed without quotes ("" if it does not).
 
-    A rest is prose: its cells start with a space after each separator ("He reads
-    my data, at work, at home"), unlike rows a program wrote; or its first cell goes
-    on from a sentence (a small letter: "to the gym"; a comma, a dash) in a column of
-    free text or in one whose value it is not, and the row fails in two columns or
-    more or is written with those spaces. A lower-case name with one typo beside it
-    ("van der Berg,,…") is a row of its own."""
+    Whatever the row above looks like (REST_SURE), a rest is prose where a member's
+    values belong: words without an "@" in the e-mail column ("500 euros from my
+    account"); a name that starts with a digit ("80", "14 May"); words going on from
+    a sentence in a column of free text ("to the gym", "has taken 1"; not a name's
+    particle, "van der Berg") with another cell out of place. When the row above is
+    written as a program writes rows (no space after the separator), a rest is also
+    a row whose cells start with a space after each separator ("my health, my
+    religion": REST_IF_ABOVE_PLAIN). An e-mail address, a kind or a country code in
+    the first column is a row of its own ("otto@gmail", "objektion")."""
     cells = [str(value) for value in values.values() if isinstance(value, str)]
     column, first = next(
         ((str(key), str(value).strip()) for key, value in values.items() if value is not None),
         ("", ""),
     )
     failing = {problem.field for problem in error.problems}
-    spaced = _spaced_cells(cells)
-    first_out = column in _FREE_TEXT or column in failing
-    if _goes_on(first) and first_out and (spaced or len(failing) >= 2):
+    mails = [str(values.get(name, "")).strip() for name in _EMAIL_FIELDS & failing]
+    if any(" " in mail and not _EMAIL_LIKE.fullmatch(mail) for mail in mails):
         return REST_SURE
+    if column == "name" and first[:1].isdigit():
+        return REST_SURE
+    spaced = _spaced_cells(cells)
+    if _words_going_on(first) and column in _FREE_TEXT:
+        # "to the gym", not "otto normal,," half filled: another cell out of place too.
+        misplaced = any(mail and not _EMAIL_LIKE.fullmatch(mail) for mail in mails)
+        if misplaced or spaced or len(failing) >= 2:
+            return REST_SURE
+    # "my health, my religion" in the company column: prose's spaces, where the row
+    # above has none ("deutsche bahn,I object" is a company misspelt).
     return REST_IF_ABOVE_PLAIN if spaced else ""
+
+
+_EMAIL_FIELDS: Final = frozenset({"account-email", "email"})
+# A name's first word in small letters: "van der Berg", "de la Cruz", "al-Hassan".
+_NAME_PARTICLES: Final = frozenset(
+    "van von vom zu zum zur der den de del della dei di da das do dos du la le les lo "
+    "al el ibn bin bint ben ter ten te op af mac".split()
+)
+
+
+def _words_going_on(cell: str) -> bool:
+    """Whether a cell is words going on from a sentence: it starts with a small letter
+    or a comma or dash, and holds a space; a name's particle is no such start."""
+    if not (_goes_on(cell) and " " in cell):
+        return False
+    word = re.split(r"[\s'\u2019-]", cell, maxsplit=1)[0].lower()
+    return word not in _NAME_PARTICLES
 
 
 def _spaced_cells(cells: Sequence[str]) -> bool:

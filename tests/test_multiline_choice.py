@@ -297,6 +297,53 @@ def test_a_typo_below_a_correct_row_keeps_that_row(tmp_path: Path, case: str) ->
     assert "line break" not in output
 
 
+# Round 23a: rests whose separators are not all followed by a space (a number with a
+# comma, a list typed without spaces), whose first word is a missing-value mark, past
+# an unnamed column of Excel's, or in a file typed with a space after every comma.
+WHOLE_FILES = {
+    "number-with-a-comma": "name,account-email,situation\nErika Muster,erika@example.org,Since March my ex\nhas taken 1,500 euros from my account, twice\n",
+    "list-without-spaces": "name,account-email,situation\nErika Muster,erika@example.org,He follows me\non instagram,facebook,tiktok\n",
+    "capital-and-number": "name,account-email,situation\nErika Muster,erika@example.org,He cost me\nIt cost me 1,500 euros, and more\n",
+    "decimal-comma": "name,account-email,situation\nErika Muster,erika@example.org,My ex drove at\n80,5 km/h behind me, every day\n",
+    "times": "name,account-email,situation\nErika Muster,erika@example.org,He called me at\n23:00,23:15,23:40 and 01:00\n",
+    "missing-value-mark": "name,account-email,situation\nErika Muster,erika@example.org,the answer was\nnone, they said, as usual\n",
+    "n/a": "name,account-email,situation\nErika Muster,erika@example.org,They call my complaint\nn/a, irrelevant, closed\n",
+    "unnamed-column": "name,account-email,situation,\nErika Muster,erika@example.org,My ex follows me,\nand he reads my data, at work, at home, daily\n",
+    "typed-with-spaces": "name, account-email, situation\nErika Muster, erika@example.org, My ex follows me\nHe reads my data, at work, at home\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(WHOLE_FILES))
+def test_rests_of_every_shape_hold_back_the_row_above(tmp_path: Path, case: str) -> None:
+    content = (
+        WHOLE_FILES[case]
+        + "Anna Schmidt,anna@example.org,I teach"
+        + (",\n" if case == "unnamed-column" else "\n")
+    )
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 2, output
+    listed = report(tmp_path)
+    assert [row["status"] for row in listed] == ["error", "error", "written"], listed
+    assert "line break typed without quotes" in listed[0]["message"]
+    assert len(letters(tmp_path)) == 1  # Anna's; Erika's is not written cut short
+
+
+ORDINARY_TYPOS = {
+    "e-mail-first-empty-name": "account-email,name,situation\nerika@example.org,Erika Muster,I object\notto@gmail,,I object\n",
+    "e-mail-first-two-typos": "account-email,name,situation,lang\nerika@example.org,Erika Muster,I object,en\notto@gmail,Otto Normal,I object,englsh\n",
+    "kind-first": "kind,name,account-email,situation\nobjection,Erika Muster,erika@example.org,I object\nobjektion,Otto Normal,otto@gmail,I object\n",
+    "half-filled": "name,account-email,situation\nErika Muster,erika@example.org,I object\notto normal,,\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(ORDINARY_TYPOS))
+def test_ordinary_typos_in_any_column_order_keep_the_row_above(tmp_path: Path, case: str) -> None:
+    code, output = batch(tmp_path, ORDINARY_TYPOS[case], OBJECTION_DE)
+    assert code == 2, output
+    assert [row["status"] for row in report(tmp_path)] == ["written", "error"], output
+    assert "line break" not in output
+
+
 def test_once_the_lines_are_joined_the_row_is_written_whole(tmp_path: Path) -> None:
     content, defaults = TYPED_BREAKS["rest-with-the-file-width"]
     assert batch(tmp_path, content, defaults)[0] == 2
