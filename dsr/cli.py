@@ -621,6 +621,14 @@ def letter(
     from .outputs import render_to
 
     translation = None
+    if also_lang and pdf_variant == "pdf/ua-1" and output.suffix.lower() in (".pdf", ".eml"):
+        fail(
+            [
+                "--also-lang: a PDF/UA-1 file (--pdf-variant pdf/ua-1) is one tagged letter in "
+                "one language; write the translation as a file of its own, or choose another "
+                "--pdf-variant"
+            ]
+        )
     if also_lang:
         from .i18n import shipped_languages
 
@@ -1528,21 +1536,14 @@ def _write_tracked(
     try:
         request = parse_request(values, today=today())
     except InvalidRequest as error:
-        # The request's own date is the tracked one: what the member can change here is
-        # the follow-up's --date.
-        sent = values.get("request-date")
-        raise InvalidRequest(
-            [
-                Problem("date", f"{p.message} (the request was sent {sent})")
-                if p.field == "request-date"
-                else p
-                for p in error.problems
-            ]
-        ) from error
+        raise _as_follow_up_problems(error, values) from error
     from .files import refuse_output_among_inputs
 
     refuse_output_among_inputs(output, [("an annex,", Path(p)) for p in request.enclosures])
-    composed = compose(request)
+    try:
+        composed = compose(request)
+    except InvalidRequest as error:
+        raise _as_follow_up_problems(error, values) from error
     if timeline_of is not None:
         from .track import with_timeline
 
@@ -1557,6 +1558,33 @@ def _write_tracked(
         f"{shown(composed.recipient.name)})",
         err=True,
     )
+
+
+# Dates a follow-up takes from the store, not from its own options: a problem with one
+# is a problem with the follow-up's --date, the one date the member gives here.
+_TRACKED_DATES: dict[str, str] = {
+    "request-date": "the request was sent",
+    "controller-complaint-date": "the complaint to the controller was made",
+}
+
+
+def _as_follow_up_problems(error: InvalidRequest, values: dict[str, Any]) -> InvalidRequest:
+    """``error`` as a follow-up's member reads it: a tracked date's problem named as
+    --date, with the date the letter would carry and the tracked one."""
+    letter_date = values.get("date") or today().isoformat()
+    problems = []
+    for problem in error.problems:
+        what = _TRACKED_DATES.get(problem.field)
+        if what is None:
+            problems.append(problem)
+            continue
+        tracked = values.get(problem.field)
+        problems.append(
+            Problem(
+                "date", f"{letter_date} (the letter's date; {what} {tracked}): {problem.message}"
+            )
+        )
+    return InvalidRequest(problems)
 
 
 LISTS = ("kinds", "jurisdictions", "languages", "controllers", "authorities")

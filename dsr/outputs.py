@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import files
 from . import pdf as pdf_module
-from .errors import InvalidRequest, Problem, RenderError
+from .errors import InputError, InvalidRequest, Problem, RenderError, UserTemplateError
 from .files import OutputExists
 from .i18n import translations
 from .model import Letter
@@ -88,6 +88,22 @@ def letter_pdf(
     return with_annexes(letter, document, annexes)
 
 
+def letter_with_translation_pdf(
+    letter: Letter,
+    translation: Letter | None,
+    template_dir: Path | None,
+    annexes: tuple[Path | bytes, ...],
+    variant: str | None,
+) -> bytes:
+    """The letter's PDF, then its courtesy translation's pages, then the annexes: the
+    translation belongs to the letter, the annexes to both."""
+    if translation is None:
+        return letter_pdf(letter, template_dir, annexes, variant=variant)
+    letter_pages = letter_pdf(letter, template_dir, variant=variant)
+    joined = pdf_module.concatenate([letter_pages, letter_pdf(translation, template_dir)])
+    return with_annexes(letter, joined, annexes)
+
+
 def with_annexes(letter: Letter, document: bytes, annexes: tuple[Path | bytes, ...]) -> bytes:
     """The letter's PDF with its annexes appended, each stamped with its label."""
     if not annexes:
@@ -120,20 +136,32 @@ def render_to(
         raise RenderError(f"unknown output format {suffix!r}; use one of {', '.join(FORMATS)}")
     if (path.exists() or path.is_symlink()) and not force:
         raise OutputExists(f"{path} exists; use --force to overwrite it")
+    if translation is not None and variant == "pdf/ua-1" and suffix in (".pdf", ".eml"):
+        # PDF/UA tags one document in one language; pages appended untagged break the claim.
+        raise InputError(
+            "a PDF/UA-1 file is one tagged letter in one language: write the courtesy "
+            "translation as a file of its own, or choose another PDF variant"
+        )
     if suffix == ".pdf":
-        data = letter_pdf(letter, template_dir, annexes, variant=variant)
-        if translation is not None:
-            data = pdf_module.concatenate([data, letter_pdf(translation, template_dir)])
+        data = letter_with_translation_pdf(letter, translation, template_dir, annexes, variant)
     elif suffix == ".html":
         document = render_html(letter, template_dir)
         if translation is not None:
             second = render_html(translation, template_dir)
+            if "<body" not in second or "</body>" not in document:
+                raise UserTemplateError(
+                    f"the template folder {template_dir}: its base template writes no "
+                    "<body>…</body>, where a courtesy translation goes in HTML"
+                )
             body = second.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
             part = f'<section class="courtesy-translation" lang="{translation.language}">{body}'
             document = document.replace("</body>", part + "</section>\n</body>", 1)
         data = document.encode()
     elif suffix == ".eml":
-        data = email_message(letter, template_dir, annexes)
+        pdf = None
+        if translation is not None:
+            pdf = letter_with_translation_pdf(letter, translation, template_dir, annexes, variant)
+        data = email_message(letter, template_dir, annexes, pdf=pdf, translation=translation)
     else:
         text = render_text(letter, template_dir)
         if translation is not None:
@@ -190,11 +218,13 @@ def email_message(
     template_dir: Path | None = None,
     annexes: tuple[Path | bytes, ...] = (),
     pdf: bytes | None = None,
+    translation: Letter | None = None,
 ) -> bytes:
     """An RFC 5322 message: the letter as text, the PDF attached.
 
     ``pdf`` is the letter's PDF if it is already made (dsr batch makes them
-    in groups); otherwise it is rendered here.
+    in groups); otherwise it is rendered here. A ``translation`` follows the
+    letter's text in the body, below a rule (its PDF pages are in ``pdf``).
     """
     import email.policy
     from datetime import UTC, datetime, time
@@ -220,6 +250,8 @@ def email_message(
     _set_subject(message, subject)
     message["Date"] = format_datetime(datetime.combine(letter.date, time(9, 0), tzinfo=UTC))
     message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
+    if translation is not None:
+        body += "\n" + "-" * 40 + "\n\n" + subject_and_body(translation, template_dir)[1]
     message.set_content(body)
     message.add_attachment(
         pdf if pdf is not None else letter_pdf(letter, template_dir, annexes),
