@@ -23,7 +23,7 @@ import re
 import stat
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,9 +69,9 @@ class RowResult:
     file: str
     message: str = ""
     annexes: str = ""  # the letter's enclosed files, as report.csv names them
-    # How an invalid row reads as the rest of a cell of the row above, cut by a line
-    # break typed without quotes (``Rest``; not in report.csv: its message says so).
-    reads_as_rest: str = ""
+    # The row's own values are not a member's request (not in report.csv): in a CSV
+    # file it may be the rest of a cell of the row above, cut by a typed line break.
+    invalid: bool = False
 
 
 @dataclass
@@ -537,6 +537,9 @@ def _csv_source(text: str) -> tuple[io.StringIO, int]:
     return source, 0
 
 
+CSV_UNREADABLE: Final = "cannot be read as CSV"
+
+
 def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]:
     """Each row of a CSV or TSV file as the header names its cells, or why it cannot be read.
 
@@ -564,7 +567,7 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
         except StopIteration:
             return
         except csv.Error as error:  # a field too long, say: this row only
-            yield f"cannot be read as CSV: {error}"
+            yield f"{CSV_UNREADABLE}: {error}"
             continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a row of empty cells
@@ -626,22 +629,6 @@ def _missing_value(value: Any, field: str = "") -> str:
     return ""
 
 
-class _ReadsAsRest(str):
-    """A row's problem, where the row also reads as the rest of a cell of the row above
-    (``_reads_as_rest``): prose with more commas than the file has columns, or whose
-    first word is a missing-value mark ("none, they said"), or past the header's
-    named columns."""
-
-
-def _marked(problem: str, cells: list[str]) -> str:
-    """``problem``, marked as a rest's when its row is prose: words going on from a
-    sentence first, or a space after each separator."""
-    filled = [cell for cell in cells if cell.strip()]
-    first = filled[0].strip() if filled else ""
-    prose = _words_going_on(first) or _spaced_cells(filled)
-    return _ReadsAsRest(problem) if prose else problem
-
-
 def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any] | str:
     """One CSV row as its header names its cells, or why it is not a member's row."""
     if len(cells) > len(fieldnames) and any(cell.strip() for cell in cells[len(fieldnames) :]):
@@ -649,26 +636,24 @@ def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any]
             f"has more values than the header has columns ({len(cells)} cells, "
             f"{len(fieldnames)} columns): a value past the last column would be lost"
         )
-        return _marked(problem, cells)
+        return problem
     for number, (name, cell) in enumerate(zip(fieldnames, cells, strict=False), 1):
         if not name.strip() and cell.strip():
             index = number == 1 and cell.strip().isdigit()
-            return _marked(
+            return (
                 f"column {number} has no name in the header but holds {cell.strip()[:30]!r}: "
                 + (
                     "a row number, as pandas' to_csv() and R's write.csv() add: export "
                     "without it (index=False, row.names=FALSE)"
                     if index
                     else "name the column, or move the value to the column it belongs in"
-                ),
-                cells,
+                )
             )
         if _is_missing(cell, _column(name)):
-            return _marked(
+            return (
                 f"{_column(name)}: {cell.strip()!r} is how a program writes a missing value or "
                 "a formula's error, not a member's text: leave the cell empty (in R: "
-                'write.csv(..., na = ""); in pandas: to_csv(..., na_rep=""))',
-                cells,
+                'write.csv(..., na = ""); in pandas: to_csv(..., na_rep=""))'
             )
     return {name: cell for name, cell in zip(fieldnames, cells, strict=False) if name.strip()}
 
@@ -1913,12 +1898,20 @@ class _Rows:
     annexes: AnnexFolder  # every row's annexes are in it
 
 
+# A row failing only in these is a row of its own, whose cells stand where the header
+# puts them: a rest of the row above's text fails where names, addresses and codes go.
+_OWN_ROW_FIELDS: Final = frozenset({"date", "request-date", "controller-complaint-date", "enclose"})
+_ADDRESS_AS_NAME: Final = re.compile(r"@|://|^www\.", re.IGNORECASE)
+
+
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
     """The row validated and named, ready for a worker; or why it is not to be written."""
     if PROBLEM in values:
-        problem = values[PROBLEM]
-        rest = REST_SURE if isinstance(problem, _ReadsAsRest) else ""
-        return RowResult(number, "error", "", str(problem), reads_as_rest=rest)
+        problem = str(values[PROBLEM])
+        # A cell past the reader's limit is a row of its own (issue 13: the others are
+        # written); any other shape a rest of the row above's text may have.
+        invalid = not problem.startswith(CSV_UNREADABLE)
+        return RowResult(number, "error", "", problem, invalid=invalid)
     if isinstance(values.get("enclose"), list):
         try:
             values["enclose"] = [
@@ -1929,16 +1922,24 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     merged = {**rows.defaults, **values}
     unknown = sorted(set(merged) - set(FIELDS))
     if unknown:
-        return RowResult(
-            number, "error", "", f"unknown column {unknown[0]!r}; use {', '.join(FIELDS)}"
-        )
+        message = f"unknown column {unknown[0]!r}; use {', '.join(FIELDS)}"
+        return RowResult(number, "error", "", message, invalid=True)
     try:
         request = parse_request(merged, today=rows.today)
         name = output_name(number, request, rows.fmt, rows.width)
         digest = input_hash(merged, rows.fmt)
     except InvalidRequest as error:
         message = "; ".join(str(p) for p in error.problems)
-        return RowResult(number, "error", "", message, reads_as_rest=_reads_as_rest(values, error))
+        # A date or an annex alone at fault (year 9999): a row of its own, not prose.
+        invalid = any(problem.field not in _OWN_ROW_FIELDS for problem in error.problems)
+        return RowResult(number, "error", "", message, invalid=invalid)
+    if _ADDRESS_AS_NAME.search(request.requester.name):
+        # A row's cells shifted by a line break typed without quotes ("ex@evil.com,
+        # friend@evil.com,…"), or the e-mail typed where the name goes: no signature.
+        message = (
+            f"name: {request.requester.name!r} is an e-mail or web address, not a member's name"
+        )
+        return RowResult(number, "error", "", message, invalid=True)
     finished = rows.state.get(name)
     target = rows.out_dir / name
     read = [rows.source, *(Path(p) for p in request.enclosures)]
@@ -1961,94 +1962,21 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     return number, request, name, digest
 
 
-# Columns of free text: a row's first cell there starts with a capital, a digit or a
-# quote, not a small letter or a comma (a name, an address, the member's situation).
-_FREE_TEXT: Final = frozenset({"name", "address", "situation"})
-# How an invalid row reads as the rest of a cell of the row above: whatever that row
-# looks like (REST_SURE), or only if that row's cells are written without a space
-# after the separator, as a program writes them (REST_IF_ABOVE_PLAIN).
-REST_SURE: Final = "sure"
-REST_IF_ABOVE_PLAIN: Final = "if-above-plain"
-
-
-def _reads_as_rest(values: Mapping[str, Any], error: InvalidRequest) -> str:
-    """How an invalid row reads as the rest of a cell of the row above, cut by a line
-    break typed without quotes ("" if it does not).
-
-    Whatever the row above looks like (REST_SURE), a rest is prose where a member's
-    values belong: words without an "@" in the e-mail column ("500 euros from my
-    account"); a name that starts with a digit ("80", "14 May"); words going on from
-    a sentence in a column of free text ("to the gym", "has taken 1"; not a name's
-    particle, "van der Berg") with another cell out of place. When the row above is
-    written as a program writes rows (no space after the separator), a rest is also
-    a row whose cells start with a space after each separator ("my health, my
-    religion": REST_IF_ABOVE_PLAIN). An e-mail address, a kind or a country code in
-    the first column is a row of its own ("otto@gmail", "objektion")."""
-    cells = [str(value) for value in values.values() if isinstance(value, str)]
-    column, first = next(
-        ((str(key), str(value).strip()) for key, value in values.items() if value is not None),
-        ("", ""),
-    )
-    failing = {problem.field for problem in error.problems}
-    mails = [str(values.get(name, "")).strip() for name in _EMAIL_FIELDS & failing]
-    if any(" " in mail and not _EMAIL_LIKE.fullmatch(mail) for mail in mails):
-        return REST_SURE
-    if column == "name" and first[:1].isdigit():
-        return REST_SURE
-    spaced = _spaced_cells(cells)
-    if _words_going_on(first) and column in _FREE_TEXT:
-        # "to the gym", not "otto normal,," half filled: another cell out of place too.
-        misplaced = any(mail and not _EMAIL_LIKE.fullmatch(mail) for mail in mails)
-        if misplaced or spaced or len(failing) >= 2:
-            return REST_SURE
-    # "my health, my religion" in the company column: prose's spaces, where the row
-    # above has none ("deutsche bahn,I object" is a company misspelt).
-    return REST_IF_ABOVE_PLAIN if spaced else ""
-
-
-_EMAIL_FIELDS: Final = frozenset({"account-email", "email"})
-# A name's first word in small letters: "van der Berg", "de la Cruz", "al-Hassan".
-_NAME_PARTICLES: Final = frozenset(
-    "van von vom zu zum zur der den de del della dei di da das do dos du la le les lo "
-    "al el ibn bin bint ben ter ten te op af mac".split()
-)
-
-
-def _words_going_on(cell: str) -> bool:
-    """Whether a cell is words going on from a sentence: it starts with a small letter
-    or a comma or dash, and holds a space; a name's particle is no such start."""
-    if not (_goes_on(cell) and " " in cell):
-        return False
-    word = re.split(r"[\s'\u2019-]", cell, maxsplit=1)[0].lower()
-    return word not in _NAME_PARTICLES
-
-
-def _spaced_cells(cells: Sequence[str]) -> bool:
-    """Whether a row's cells after the first start with a space, as prose's words after
-    a comma do (two of them, or the one there is): no program writes cells so."""
-    later = cells[1:]
-    return bool(later) and sum(1 for cell in later if cell[:1] == " ") >= min(2, len(later))
-
-
-def _goes_on(cell: str) -> bool:
-    """Whether a cell starts as a sentence goes on: a small letter, a comma, a dash."""
-    return bool(cell) and (cell[0].islower() or cell[0] in ",;:-\u2013\u2014)\u2026")
-
-
 def _held_back(result: RowResult, rest: RowResult) -> tuple[RowResult, RowResult]:
     """``result``'s letter held back, as ``rest`` (the next row, invalid) may be the rest
     of one of its cells; both say so."""
     held = RowResult(
         result.row, "error", "",
-        f"not written: row {rest.row}, the next, is not a valid row and reads as the rest "
-        "of a cell of this one, cut by a line break typed without quotes, so this row's "
-        "text would stop short; join the two lines (or put that cell in quotes) and run "
-        f"again; if row {rest.row} is a row of its own, correct it and this one is written",
+        f"not written yet: row {rest.row}, the next, is no valid row, and if it is the rest "
+        "of this row's text, cut by a line break typed without quotes, this letter would "
+        f"stop short; correct row {rest.row} (or join it to this row) and run again, and "
+        "this row is written",
     )  # fmt: skip
     told = RowResult(
         rest.row, "error", "",
-        f"{rest.message} (and it may be the rest of a cell of row {result.row}, cut by a "
-        "line break typed without quotes: that row is not written either)",
+        f"{rest.message} (row {result.row}, above, is held back until this row is "
+        "corrected: this line may be the rest of its text, cut by a line break typed "
+        "without quotes)",
     )  # fmt: skip
     return held, told
 
@@ -2098,13 +2026,14 @@ def _run_locked(
     def to_write() -> Iterator[Job]:
         """The rows to write, validated one by one as they are read.
 
-        In a CSV file each row waits for the next to be read: when the next reads as
-        the rest of one of its cells (``_reads_as_rest``), it is held back, not written
-        cut short."""
+        In a CSV file each row waits for the next to be read: when the next is no valid
+        row, it may be the rest of this row's text, cut by a line break typed without
+        quotes, and no rule on its text tells (rounds 16 to 24 found a new shape each
+        time): this row is held back, not written cut short, until that one is
+        corrected."""
         nonlocal skipped
         typed = batch.path.suffix.lower() in (".csv", ".tsv")
         waiting: Job | None = None
-        plain_above = False  # the waiting row's cells written as a program writes them
         for number, values in batch.rows():
             try:
                 prepared = _prepare(number, values, rows)
@@ -2112,9 +2041,7 @@ def _run_locked(
                 prepared = RowResult(number, "error", "", row_failure(error))
             if isinstance(prepared, RowResult):
                 skipped += 1
-                rest = prepared.reads_as_rest
-                cut = rest == REST_SURE or (rest == REST_IF_ABOVE_PLAIN and plain_above)
-                if waiting is not None and waiting[0] == number - 1 and cut:
+                if waiting is not None and waiting[0] == number - 1 and prepared.invalid:
                     held, prepared = _held_back(RowResult(waiting[0], "error", ""), prepared)
                     waiting = None
                     skipped += 1
@@ -2124,7 +2051,6 @@ def _run_locked(
             if waiting is not None:
                 yield waiting
             waiting = prepared
-            plain_above = not _spaced_cells([v for v in values.values() if isinstance(v, str)])
             handed_out[number] = prepared[2]
             if prepared[1].enclosures:
                 enclosed[number] = annexes.shown(prepared[1].enclosures)

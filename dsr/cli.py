@@ -1302,7 +1302,7 @@ def adopt_store(also: tuple[int, ...], yes: bool) -> None:
     adopted = tracking.adopt(frozenset(also))
     click.echo(
         f"Adopted {counted(len(adopted), 'request')} in {store}, sealed with your key; the "
-        "others are still refused ('dsr track remove ID' drops one).",
+        "others are still refused ('dsr track remove ID --not-mine' drops one).",
         err=True,
     )
 
@@ -1310,7 +1310,13 @@ def adopt_store(also: tuple[int, ...], yes: bool) -> None:
 @track_group.command(name="remove")
 @click.argument("request_id", metavar="ID", type=TRACK_ID)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def remove_request(request_id: int, yes: bool) -> None:
+@click.option(
+    "--not-mine",
+    is_flag=True,
+    help="Remove it even though it does not carry your seal (in a data folder others use "
+    "too, it may be another member's request).",
+)
+def remove_request(request_id: int, yes: bool, not_mine: bool) -> None:
     """Stop tracking request ID (also one dsr cannot read); its letters are kept."""
     from . import track as tracking
 
@@ -1318,7 +1324,7 @@ def remove_request(request_id: int, yes: bool) -> None:
         confirm_or_stop(f"Remove request {request_id} from tracking?", "nothing was removed")
     elif not yes:
         fail([f"track remove: add --yes to remove request {request_id} without a prompt"])
-    tracking.remove(request_id)
+    tracking.remove(request_id, not_mine=not_mine)
     click.echo(f"Request {request_id}: removed from tracking (its letters are kept).", err=True)
 
 

@@ -423,6 +423,23 @@ def compose(request: Request) -> Letter:
         jurisdiction.code in controller.ai_training_jurisdictions
         or jurisdiction.country in controller.ai_training_jurisdictions
     )
+    since = controller.ai_training_since if trains_here else None
+    about_training = request.kind is Kind.OBJECTION or request_kind is Kind.OBJECTION
+    if since is not None and about_training and request.date < since:
+        # The letter states the training, on legitimate interests, as a fact.
+        raise InvalidRequest(
+            [
+                Problem(
+                    "date",
+                    f"{request.date.isoformat()} is before {since.isoformat()}, when "
+                    f"{controller.service} began to train AI models on members' data here, "
+                    "relying on its legitimate interests (its own notice), which the letter "
+                    "states as a fact: date the letter on or after that day",
+                )
+            ]
+        )
+    if since is not None and request.date < since:
+        since = None  # not yet a fact on the letter's date: the complaint does not say it
     # Who takes a complaint under the letter's own law (art21 cites the provision): the
     # authority of residence if it applies that law, else the lead authority (a Swiss
     # member's GDPR letter to LinkedIn Ireland: the Irish DPC, not the FDPIC).
@@ -508,7 +525,7 @@ def compose(request: Request) -> Letter:
         ai_setting_place=names.place,
         objection_form_label=names.form,
         names_in_english=names.in_english,
-        ai_training_since=controller.ai_training_since if trains_here else None,
+        ai_training_since=since,
         edpb_opinion=str(opinion["number"]) if family.id in opinion["cited_in"] else "",
         cjeu_case=(
             str(recipients_case["number"]) if family.id in recipients_case["cited_in"] else ""

@@ -449,9 +449,18 @@ class Unreadable:
         if self.column == "seal":
             return (
                 f"the tracking store {database_path()} holds request {self.id}, which dsr did "
-                f"not record with your key ({seals.key_path()}): another program or person "
-                "changed it, or it was tracked on another computer (copy that computer's key "
-                f"file to this path to use it here). dsr does not use it; {fix}"
+                f"not record with your key ({seals.key_path()}): another member who uses this "
+                "data folder tracked it, another program or person changed it, or it was "
+                "tracked on another computer (copy that computer's key file to this path to "
+                "use it here). dsr does not use it; if it is no other member's, remove it with "
+                f"'dsr track remove {self.id} --not-mine'"
+            )
+        if self.column == "gone":
+            return (
+                f"request {self.id}, which you tracked with your key in {database_path()}, is "
+                "no longer in that store: another program or person removed it, or an older "
+                "copy of the store was put back; its letters are kept. Track the letter again "
+                f"with 'dsr letter … --track', or forget it with 'dsr track remove {self.id}'"
             )
         if self.column == "ledger":
             return (
@@ -708,6 +717,15 @@ def record(
         return request_id
 
 
+def _not_tracked(request_id: int, accepted: dict[str, list[str]] | None = None) -> str:
+    """No request ``request_id`` in the store: named as gone if the ledger lists it."""
+    if accepted is None:
+        accepted = seals.read_ledger(database_path().parent, "requests") or {}
+    if str(request_id) in accepted:
+        return str(Unreadable(request_id, "gone", "gone"))
+    return f"no tracked request with id {request_id}; see 'dsr track list'"
+
+
 def all_requests() -> list[Tracked]:
     """Every tracked request; StoreError (naming it) if one of them cannot be read."""
     return [_row_of(found) for found in read_requests()]
@@ -725,8 +743,13 @@ def read_requests() -> list[Tracked | Unreadable]:
     signing = seals.key()
     with _store() as connection:
         accepted = _accepted(connection, signing)
-        rows = connection.execute("SELECT * FROM requests ORDER BY id")
-        return [_read(r, signing, accepted) for r in rows]
+        rows = connection.execute("SELECT * FROM requests ORDER BY id").fetchall()
+        found = [_read(r, signing, accepted) for r in rows]
+    # A request the ledger lists that the store lacks was removed behind dsr's back
+    # (another member of a shared data folder, a program, an older copy put back).
+    present = {str(row["id"]) for row in rows}
+    gone = [Unreadable(int(key), "gone", "gone") for key in accepted if key not in present]
+    return sorted([*found, *gone], key=lambda item: item.id)
 
 
 def recorded_files() -> list[str]:
@@ -825,7 +848,7 @@ def get(request_id: int) -> Tracked:
         accepted = _accepted(connection, signing)
         found = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
     if found is None:
-        raise TrackingError(f"no tracked request with id {request_id}; see 'dsr track list'")
+        raise TrackingError(_not_tracked(request_id))
     return _row(found, signing, accepted)
 
 
@@ -847,8 +870,7 @@ def _update(request_id: int, changes: dict[str, Any], written: list[Path] | None
             query = "SELECT * FROM requests WHERE id = ?"
             row = connection.execute(query, (request_id,)).fetchone()
             if row is None:
-                message = f"no tracked request with id {request_id}; see 'dsr track list'"
-                raise TrackingError(message)
+                raise TrackingError(_not_tracked(request_id, accepted))
             if not _is_sealed(row, signing):
                 unsealed = Unreadable(request_id, "it does not carry your seal", "seal")
                 raise TrackingError(str(unsealed))
@@ -904,13 +926,28 @@ def close(request_id: int) -> None:
     _update(request_id, {"closed": 1})
 
 
-def remove(request_id: int) -> None:
-    """Stop tracking a request (its letters are kept): also one dsr cannot read."""
+def remove(request_id: int, not_mine: bool = False) -> None:
+    """Stop tracking a request (its letters are kept): also one dsr cannot read, or one
+    the ledger lists that the store lost. A row without the user's seal may be another
+    member's (a shared data folder): removed only ``not_mine``."""
+    signing = seals.key()
     with seals.ledger_lock(database_path().parent), _store() as connection:
-        found = connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
-        if found.rowcount == 0:
-            message = f"no tracked request with id {request_id}; see 'dsr track list'"
-            raise TrackingError(message)
+        connection.execute("BEGIN IMMEDIATE")  # no other writer between check and delete
+        row = connection.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+        if row is None:
+            ledger = seals.read_ledger(database_path().parent, "requests") or {}
+            if str(request_id) not in ledger:
+                message = f"no tracked request with id {request_id}; see 'dsr track list'"
+                raise TrackingError(message)
+            _set_ledger(request_id, None)  # gone from the store: forgotten here too
+            return
+        if not not_mine and not _is_sealed(row, signing):
+            raise TrackingError(
+                f"request {request_id} does not carry your seal: another member who uses this "
+                "data folder may have tracked it, and dsr does not use it for you; leave it, "
+                "or, if it is no one's, remove it with --not-mine"
+            )
+        connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
         _set_ledger(request_id, None)  # before the commit; a copy put back later is refused
 
 

@@ -62,7 +62,7 @@ def test_21b_3_a_follow_up_s_date_is_named_as_its_own_option(tmp_path: Path) -> 
     assert code == 2, output
     assert "--request-date" not in output
     assert "--date: " in output
-    assert "(the request was sent 2026-11-02)" in output
+    assert "the request was sent 2026-11-02" in output
 
 
 @pytest.mark.parametrize("closed", ["stdout", "stderr"])

@@ -9,6 +9,7 @@ import email
 from email import policy
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -116,3 +117,81 @@ def test_follow_up_errors_name_date_and_the_date_used(tmp_path: Path) -> None:
     assert code == 2, message
     assert "Error: --date: 2026-07-31" in message
     assert "--controller-complaint-date" not in message
+
+
+# Round 24b #1 (HIGH): a letter dated before the controller began to train AI models
+# said "since 3 November 2025 … has used its members' data" three months early.
+
+
+def linkedin_since() -> str:
+    from dsr import registry
+
+    controller = registry.controllers()["linkedin"]
+    assert controller.ai_training_since is not None
+    return controller.ai_training_since.isoformat()
+
+
+def test_no_letter_states_training_before_it_began(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    since = date.fromisoformat(linkedin_since())
+    before = (since - timedelta(days=30)).isoformat()
+    objection = letter_args("objection", "DE", "de", tmp_path / "o.txt")
+    objection[objection.index("--date") + 1] = before
+    code, message = run(*objection)
+    assert code == 2, message
+    assert f"Error: --date: {before} is before {since.isoformat()}" in message
+    complaint = letter_args("complaint", "DE-BE", "de", tmp_path / "c.txt")
+    complaint[complaint.index("--date") + 1] = before
+    complaint[complaint.index("--request-kind") + 1] = "access"
+    complaint[complaint.index("--request-date") + 1] = (since - timedelta(days=90)).isoformat()
+    code, message = run(*complaint)
+    assert code == 0, message
+    text = " ".join((tmp_path / "c.txt").read_text(encoding="utf-8").split())
+    assert "Seit dem" not in text  # no training stated before it began
+    later = letter_args("complaint", "DE-BE", "de", tmp_path / "later.txt")
+    code, message = run(*later)
+    assert code == 0, message
+    text = " ".join((tmp_path / "later.txt").read_text(encoding="utf-8").split())
+    assert f"Seit dem {since.day}." in text
+
+
+# Round 24b #2 (HIGH): on a data folder two members share, one could remove the other's
+# tracked request (dsr itself advised it), and the owner was not told.
+
+
+def test_a_request_sealed_by_another_member_is_not_removed_and_its_loss_is_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim_config = tmp_path / "victim-config"
+    other_config = tmp_path / "other-config"
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(victim_config))
+        code, message = run(*letter_args("objection", "DE", "de", tmp_path / "v.txt"), "--track")
+        assert code == 0, message
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(other_config))
+        own = letter_args("access", "DE", "de", tmp_path / "o.txt")
+        code, message = run(*own, "--track")  # the other member's own request, 2
+        assert code == 0, message
+        code, message = run("track", "list")
+        assert code == 2, message
+        assert "another member who uses this data folder tracked it" in message
+        assert "--not-mine" in message
+        code, message = run("track", "remove", "1", "--yes")
+        assert code == 2, message
+        assert "does not carry your seal" in message
+        assert run("track", "remove", "1", "--yes", "--not-mine")[0] == 0
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(victim_config))
+        code, message = run("track", "list")
+        assert code == 2, message
+        assert "request 1, which you tracked with your key" in message
+        assert "no longer in that store" in message
+        code, message = run("track", "remind", "1", "-o", str(tmp_path / "r.txt"))
+        assert code == 2, message
+        assert "no longer in that store" in message
+        assert run("track", "remove", "1", "--yes")[0] == 0  # forgotten here too
+        code, message = run("track", "list")
+        assert "request 1" not in message
+        assert "holds request 2, which dsr did not record with your key" in message

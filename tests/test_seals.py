@@ -144,8 +144,16 @@ def test_every_column_is_sealed(
     assert code == 2, text  # dsr never seals again what someone else wrote
     assert refused_as_unsealed(text, request_id)
     code, text = invoke("track", "remove", str(request_id), "--yes")
+    assert code == 2, text  # in a shared data folder it may be another member's
+    assert "--not-mine" in text
+    code, text = invoke("track", "remove", str(request_id), "--yes", "--not-mine")
     assert code == 0, text
     code, text = invoke("track", "list")
+    if request_id == 2:  # renumbered: request 1, which the member tracked, is gone
+        assert code == 2, text
+        assert "request 1, which you tracked with your key" in text
+        assert invoke("track", "remove", "1", "--yes")[0] == 0  # forgotten here too
+        code, text = invoke("track", "list")
     assert code == 0, text
 
 
