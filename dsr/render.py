@@ -164,7 +164,12 @@ def _user_catalog(
     if language in DERIVED:  # de-CH: its own file, else the edited de file with its rule
         names.append(f"{locale_id(DERIVED[language][0])}/LC_MESSAGES/{DOMAIN}.po")
     for root in roots:
-        if not os.path.isdir(root) or os.path.islink(root):
+        if os.path.islink(root):
+            raise UserTemplateError(
+                f"{root} is a symbolic link; the catalogs must be in the template folder "
+                "itself: put a copy of the folder there"
+            )
+        if not os.path.isdir(root):
             continue
         loader = ConfinedLoader(root)
         for name in names:
@@ -185,10 +190,10 @@ def _user_catalog(
                 )
                 buffer = io.BytesIO()
                 write_mo(buffer, catalog)
+                buffer.seek(0)
+                own = Translations(buffer, domain=DOMAIN)  # reads Plural-Forms: may fail
             except Exception as error:  # Babel's parser raises many kinds on a broken file
                 raise UserTemplateError(f"{path}: not a catalog dsr can read: {error}") from error
-            buffer.seek(0)
-            own = Translations(buffer, domain=DOMAIN)
             if name != names[0]:  # the base language's file, for a derived language
                 own = derived_translations(own, DERIVED[language][1])
             own.add_fallback(translations(language))

@@ -145,3 +145,39 @@ def test_a_catalog_that_cannot_be_read_or_leads_out_is_refused(tmp_path: Path) -
     assert code == 2, message
     assert "outside the folder" in message
     assert not output.exists()
+
+
+# Round 24b #3, #8: a hostile Plural-Forms header was an internal error (exit 1); a
+# `locales` folder that is a link out was ignored without a word.
+
+
+@pytest.mark.parametrize(
+    "plural",
+    ["plural=" + "(" * 150 + "n" + ")" * 150 + ";", 'plural=__import__(\\"os\\").getcwd();'],
+)
+def test_a_hostile_plural_forms_header_is_bad_input(tmp_path: Path, plural: str) -> None:
+    source = tmp_path / "src"
+    assert run("templates", "--source", "-o", str(source))[0] == 0
+    po = source / "locales" / "de" / "LC_MESSAGES" / "letters.po"
+    text = po.read_text(encoding="utf-8")
+    start = text.index('"Plural-Forms:')
+    end = text.index("\n", start)
+    po.write_text(
+        text[:start] + f'"Plural-Forms: nplurals=2; {plural}\\n"' + text[end:], encoding="utf-8"
+    )
+    code, message, output = german_letter(tmp_path, source)
+    assert code == 2, message
+    assert "letters.po" in message
+    assert not output.exists()
+
+
+def test_a_locales_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    assert run("templates", "--source", "-o", str(source))[0] == 0
+    elsewhere = tmp_path / "elsewhere"
+    (source / "locales").rename(elsewhere)
+    os.symlink(elsewhere, source / "locales")
+    code, message, output = german_letter(tmp_path, source)
+    assert code == 2, message
+    assert "symbolic link" in message
+    assert not output.exists()
