@@ -77,6 +77,19 @@ def letter_pdf(
     """The letter as PDF bytes, with annexes appended and stamped."""
     from datetime import UTC, datetime, time
 
+    if variant == "pdf/a-3b":
+        # A PDF/A file is PDF/A throughout: an annex that is not (fonts not embedded,
+        # JavaScript) would make the claim false.
+        for number, annex in enumerate(annexes, start=1):
+            if not pdf_module.claims_pdfa(annex):
+                named = (
+                    letter.enclosures[number - 1] if number <= len(letter.enclosures) else number
+                )
+                raise InputError(
+                    f"enclose: {named} is not a PDF/A file, and a PDF/A-3b letter holds only "
+                    "PDF/A annexes: convert it to PDF/A, or choose another PDF variant"
+                )
+
     created = datetime.combine(letter.date, time(0, 0), tzinfo=UTC)
     attachment = ("request.json", request_json(letter), created) if variant == "pdf/a-3b" else None
     document, warnings = pdf_module.html_to_pdf(

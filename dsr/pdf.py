@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote, urlsplit
 
 from . import files
@@ -448,6 +448,22 @@ def first_page_checked(reader: Any) -> Any:
     return first
 
 
+def claims_pdfa(annex: Path | bytes) -> bool:
+    """Whether a PDF says it is PDF/A (its XMP metadata names a pdfaid part)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    quiet_pypdf()
+    try:
+        reader = PdfReader(io.BytesIO(annex)) if isinstance(annex, bytes) else read_pdf(annex)
+        root: Any = reader.trailer["/Root"]
+        metadata: Any = root.get_object().get("/Metadata")
+        data = metadata.get_object().get_data() if metadata is not None else b""
+    except (OSError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return b"pdfaid:part" in data or b"pdfaid/part" in data
+
+
 def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence[str]) -> bytes:
     """Append each annex PDF (a file, or its bytes already read) after the letter,
     its first page stamped with its label."""
@@ -468,6 +484,7 @@ def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence
             stamp_page = PdfReader(io.BytesIO(_label_pdf(label, width, height))).pages[0]
             for index, page in enumerate(pages):
                 added = writer.add_page(page)
+                _make_inert(added)
                 if index == 0:
                     added.merge_page(stamp_page)
         except (OSError, PyPdfError, ValueError, KeyError, TypeError) as error:
@@ -475,6 +492,32 @@ def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# Actions a link may keep: go to a page, open a web address. Anything else (JavaScript,
+# launching a program, submitting a form, importing data) runs in the recipient's viewer.
+_SAFE_ACTIONS: Final = frozenset({"/GoTo", "/URI"})
+
+
+def _make_inert(page: Any) -> None:
+    """Drop what an annex page would run in the recipient's viewer: the page's own
+    actions (/AA, on opening or closing it), and annotations whose action is not a
+    plain link (JavaScript, Launch, SubmitForm) or that carry actions of their own."""
+    page.pop("/AA", None)
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return
+    kept = []
+    for reference in annotations.get_object():
+        annotation = reference.get_object()
+        action = annotation.get("/A")
+        kind = action.get_object().get("/S") if action is not None else None
+        if "/AA" in annotation or (action is not None and kind not in _SAFE_ACTIONS):
+            continue
+        kept.append(reference)
+    from pypdf.generic import ArrayObject, NameObject
+
+    page[NameObject("/Annots")] = ArrayObject(kept)
 
 
 def _label_pdf(label: str, width_pt: float, height_pt: float) -> bytes:

@@ -195,3 +195,60 @@ def test_a_request_sealed_by_another_member_is_not_removed_and_its_loss_is_told(
         code, message = run("track", "list")
         assert "request 1" not in message
         assert "holds request 2, which dsr did not record with your key" in message
+
+
+# Round 24b #4: a PDF/A-3b letter claimed PDF/A over an annex that is not (fonts not
+# embedded), and an annex's JavaScript ran in the recipient's viewer when its page opened.
+
+
+def scripted_annex(path: Path, pdfa: bool = False) -> Path:
+    import pikepdf
+
+    from .test_attack_9 import annex_pdf
+
+    annex_pdf(path, "SCRIPTED")
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0].obj
+        script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        page.AA = pikepdf.Dictionary(O=script)
+        link = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+            Rect=pikepdf.Array([0, 0, 100, 100]), A=script,
+        )  # fmt: skip
+        web = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+            Rect=pikepdf.Array([0, 100, 100, 200]),
+            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org")),
+        )  # fmt: skip
+        page.Annots = pdf.make_indirect(pikepdf.Array([link, web]))
+        if pdfa:
+            with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+                meta["pdfaid:part"] = "3"
+                meta["pdfaid:conformance"] = "B"
+        pdf.save(path)
+    return path
+
+
+def test_an_annex_s_scripts_are_dropped_and_its_links_kept(tmp_path: Path) -> None:
+    annex = scripted_annex(tmp_path / "annex.pdf")
+    output = tmp_path / "c.pdf"
+    code, message = run(*letter_args("complaint", "DE-BE", "de", output), "--enclose", str(annex))
+    assert code == 0, message
+    last = PdfReader(output).pages[-1]
+    assert "/AA" not in last
+    actions = [a.get_object()["/A"]["/S"] for a in last.get("/Annots", [])]
+    assert actions == ["/URI"]
+
+
+def test_a_pdf_a_letter_holds_only_pdf_a_annexes(tmp_path: Path) -> None:
+    plain = scripted_annex(tmp_path / "plain.pdf")
+    output = tmp_path / "a.pdf"
+    args = letter_args("complaint", "DE-BE", "de", output)
+    code, message = run(*args, "--pdf-variant", "pdf/a-3b", "--enclose", str(plain))
+    assert code == 2, message
+    assert "is not a PDF/A file" in message
+    assert not output.exists()
+    archival = scripted_annex(tmp_path / "archival.pdf", pdfa=True)
+    code, message = run(*args, "--pdf-variant", "pdf/a-3b", "--enclose", str(archival))
+    assert code == 0, message
+    assert "SCRIPTED" in pdf_text(output)
