@@ -1162,8 +1162,26 @@ def templates(
     ]
     if problems:
         fail(problems)
-    from .kits import write_kit
+    from .kits import combinations, write_kit
     from .workers import available_cpus
+
+    codes = [c.upper() for c in jurisdictions] or None
+    if not any(True for _ in combinations(list(kinds) or None, codes, list(languages) or None)):
+        # Nothing matches (GB's letters are en-GB, not en; no reminder in DE-BE's kit):
+        # say what the named jurisdictions offer, not "Wrote 0 blank letters".
+        offered = list(combinations(None, codes, None))
+        fail(
+            [
+                "no blank letter matches --kind, --jurisdiction and --lang together; "
+                + (
+                    f"the kit of {', '.join(codes or [])} has the kinds "
+                    f"{', '.join(sorted({kind for _, kind, _ in offered}))}, in "
+                    f"{', '.join(sorted({lang for _, _, lang in offered}))}"
+                    if offered
+                    else "choose other jurisdictions"
+                )
+            ]
+        )
 
     with progress_bar("Writing blank letters") as step:
         entries = write_kit(

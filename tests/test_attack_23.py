@@ -252,3 +252,14 @@ def test_a_pdf_a_letter_holds_only_pdf_a_annexes(tmp_path: Path) -> None:
     code, message = run(*args, "--pdf-variant", "pdf/a-3b", "--enclose", str(archival))
     assert code == 0, message
     assert "SCRIPTED" in pdf_text(output)
+
+
+def test_a_kit_that_matches_nothing_says_what_there_is(tmp_path: Path) -> None:
+    """Round 24b #5: `templates --jurisdiction GB --lang en` wrote 0 letters, exit 0."""
+    code, message = run(
+        "templates", "-o", str(tmp_path / "k"), "--jurisdiction", "GB", "--lang", "en"
+    )
+    assert code == 2, message
+    assert "no blank letter matches" in message
+    assert "en-GB" in message
+    assert not (tmp_path / "k").exists()
