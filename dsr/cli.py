@@ -1342,7 +1342,14 @@ def remove_request(request_id: int, yes: bool, not_mine: bool) -> None:
         confirm_or_stop(f"Remove request {request_id} from tracking?", "nothing was removed")
     elif not yes:
         fail([f"track remove: add --yes to remove request {request_id} without a prompt"])
-    tracking.remove(request_id, not_mine=not_mine)
+    if tracking.remove(request_id, not_mine=not_mine) == "forgotten":
+        click.echo(
+            f"Request {request_id}: forgotten (it was no longer in the store as you tracked it; "
+            "what the store holds under that number is left as it is: 'dsr track remove "
+            f"{request_id} --not-mine' removes it).",
+            err=True,
+        )
+        return
     click.echo(f"Request {request_id}: removed from tracking (its letters are kept).", err=True)
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from . import files, seals
 from .errors import InputError
@@ -390,6 +390,10 @@ def adopt(also: frozenset[int] = frozenset()) -> list[int]:
     return chosen
 
 
+# In the ledger beside a new request's seal until its row is committed.
+ADDING: Final = "adding"
+
+
 def _set_ledger(request_id: int, accepted: list[str] | None) -> None:
     """Set the seals request ``request_id`` may carry (None: it is gone); hold the lock."""
     folder = database_path().parent
@@ -455,6 +459,16 @@ class Unreadable:
                 "use it here). dsr does not use it; if it is no other member's, remove it with "
                 f"'dsr track remove {self.id} --not-mine'"
             )
+        if self.column == "replaced":
+            return (
+                f"request {self.id}, which you tracked with your key in {database_path()}, "
+                "is no longer as dsr recorded it: another program or person changed it, or "
+                "removed it and another request took its number (another member's, where "
+                "members share the data folder). dsr does not use it; forget yours with "
+                f"'dsr track remove {self.id}' (which leaves the row; add --not-mine to "
+                "remove the row too), and track the letter again if you still wait for "
+                "the answer"
+            )
         if self.column == "gone":
             return (
                 f"request {self.id}, which you tracked with your key in {database_path()}, is "
@@ -518,6 +532,10 @@ def _read(
     (an older copy put back), is refused before its content is looked at.
     """
     if not _is_sealed(values, signing):
+        if any(seal != ADDING for seal in accepted.get(str(values["id"]), [])):
+            # The ledger lists this number as the member's: their request was removed
+            # and another (a member's of a shared folder) took its number.
+            return Unreadable(values["id"], "another request under your number", "replaced")
         return Unreadable(values["id"], "it does not carry your seal", "seal")
     if values["seal"] not in accepted.get(str(values["id"]), []):
         return Unreadable(values["id"], "not as dsr last left it", "ledger")
@@ -690,30 +708,34 @@ def record(
     """
     check_trackable(letter, "the letter's date")  # the CLI checks first, naming --date
     signing = seals.key()
-    with seals.ledger_lock(database_path().parent), _store() as connection:
-        parameters = (
-            letter.reference,
-            letter.kind.value,
-            inputs["jurisdiction"].upper(),
-            inputs.get("controller") or "linkedin",
-            letter.recipient.name,
-            letter.language,
-            letter.date.isoformat(),
-            letter.deadline.isoformat(),
-            json.dumps(inputs, default=str),
-            json.dumps([str(f.resolve()) for f in files]),
-            json.dumps(controller_record, default=str) if controller_record else None,
-            json.dumps(_hashes(files)),
-        )
-        cursor = connection.execute(
-            f"INSERT INTO requests ({', '.join(_RECORDED)}) VALUES "
-            f"({', '.join('?' for _ in _RECORDED)})",
-            parameters,
-        )
-        request_id = int(cursor.lastrowid or 0)
-        values = dict(zip(_RECORDED, parameters, strict=True))
-        new = _write_sealed(connection, {**values, "id": request_id, "closed": 0}, signing)
-        _set_ledger(request_id, [new])  # before the commit: a row it lists may not exist yet
+    with seals.ledger_lock(database_path().parent):
+        with _store() as connection:
+            parameters = (
+                letter.reference,
+                letter.kind.value,
+                inputs["jurisdiction"].upper(),
+                inputs.get("controller") or "linkedin",
+                letter.recipient.name,
+                letter.language,
+                letter.date.isoformat(),
+                letter.deadline.isoformat(),
+                json.dumps(inputs, default=str),
+                json.dumps([str(f.resolve()) for f in files]),
+                json.dumps(controller_record, default=str) if controller_record else None,
+                json.dumps(_hashes(files)),
+            )
+            cursor = connection.execute(
+                f"INSERT INTO requests ({', '.join(_RECORDED)}) VALUES "
+                f"({', '.join('?' for _ in _RECORDED)})",
+                parameters,
+            )
+            request_id = int(cursor.lastrowid or 0)
+            values = dict(zip(_RECORDED, parameters, strict=True))
+            new = _write_sealed(connection, {**values, "id": request_id, "closed": 0}, signing)
+            # Before the commit, marked as being added: a row the ledger lists may not
+            # exist yet, and is not then taken for one removed behind dsr's back.
+            _set_ledger(request_id, [new, ADDING])
+        _set_ledger(request_id, [new])  # committed
         return request_id
 
 
@@ -748,7 +770,11 @@ def read_requests() -> list[Tracked | Unreadable]:
     # A request the ledger lists that the store lacks was removed behind dsr's back
     # (another member of a shared data folder, a program, an older copy put back).
     present = {str(row["id"]) for row in rows}
-    gone = [Unreadable(int(key), "gone", "gone") for key in accepted if key not in present]
+    gone = [
+        Unreadable(int(key), "gone", "gone")
+        for key, listed in accepted.items()
+        if key not in present and ADDING not in listed  # not one stopped as it was added
+    ]
     return sorted([*found, *gone], key=lambda item: item.id)
 
 
@@ -926,7 +952,7 @@ def close(request_id: int) -> None:
     _update(request_id, {"closed": 1})
 
 
-def remove(request_id: int, not_mine: bool = False) -> None:
+def remove(request_id: int, not_mine: bool = False) -> str:
     """Stop tracking a request (its letters are kept): also one dsr cannot read, or one
     the ledger lists that the store lost. A row without the user's seal may be another
     member's (a shared data folder): removed only ``not_mine``."""
@@ -940,7 +966,12 @@ def remove(request_id: int, not_mine: bool = False) -> None:
                 message = f"no tracked request with id {request_id}; see 'dsr track list'"
                 raise TrackingError(message)
             _set_ledger(request_id, None)  # gone from the store: forgotten here too
-            return
+            return "forgotten"
+        ledger = seals.read_ledger(database_path().parent, "requests") or {}
+        mine_once = any(seal != ADDING for seal in ledger.get(str(request_id), []))
+        if not not_mine and not _is_sealed(row, signing) and mine_once:
+            _set_ledger(request_id, None)  # the member's is gone; another's is left
+            return "forgotten"
         if not not_mine and not _is_sealed(row, signing):
             raise TrackingError(
                 f"request {request_id} does not carry your seal: another member who uses this "
@@ -949,6 +980,7 @@ def remove(request_id: int, not_mine: bool = False) -> None:
             )
         connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
         _set_ledger(request_id, None)  # before the commit; a copy put back later is refused
+        return "removed"
 
 
 def mark_reminded(request_id: int, when: date, file: Path) -> None:
