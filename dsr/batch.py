@@ -1901,6 +1901,30 @@ class _Rows:
 # A row failing only in these is a row of its own, whose cells stand where the header
 # puts them: a rest of the row above's text fails where names, addresses and codes go.
 _OWN_ROW_FIELDS: Final = frozenset({"date", "request-date", "controller-complaint-date", "enclose"})
+
+
+def _text_where_values_go(values: Mapping[str, Any], error: InvalidRequest) -> bool:
+    """Whether a row fails as a rest of the row above's text would: somewhere but in a
+    date or an annex, or in a date cell that holds words, not a mistyped date ("at
+    work" in the date column; year 9999 is a row's own)."""
+    for problem in error.problems:
+        if problem.field not in _OWN_ROW_FIELDS:
+            return True
+        value = str(values.get(problem.field, ""))
+        if problem.field != "enclose" and not any(char.isdigit() for char in value):
+            return True
+    return False
+
+
+def _fails_as_text(values: Mapping[str, Any], today: date) -> bool:
+    """Whether ``values`` (a row without its annexes) fail as a rest's text would."""
+    try:
+        parse_request(dict(values), today=today)
+    except InvalidRequest as error:
+        return _text_where_values_go(values, error)
+    return False
+
+
 _ADDRESS_AS_NAME: Final = re.compile(r"@|://|^www\.", re.IGNORECASE)
 
 
@@ -1918,7 +1942,13 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
                 _enclosure(rows.annexes, e, rows.outputs) for e in values["enclose"]
             ]
         except ValueError as error:
-            return RowResult(number, "error", "", f"enclose: {error}")
+            # An annex at fault alone is the row's own; a rest of the row above's text
+            # also fails where names and addresses go, or names no PDF at all.
+            others = {key: value for key, value in values.items() if key != "enclose"}
+            rest = _fails_as_text({**rows.defaults, **others}, rows.today) or not all(
+                str(name).strip().lower().endswith(".pdf") for name in values["enclose"]
+            )
+            return RowResult(number, "error", "", f"enclose: {error}", invalid=rest)
     merged = {**rows.defaults, **values}
     unknown = sorted(set(merged) - set(FIELDS))
     if unknown:
@@ -1930,9 +1960,7 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
         digest = input_hash(merged, rows.fmt)
     except InvalidRequest as error:
         message = "; ".join(str(p) for p in error.problems)
-        # A date or an annex alone at fault (year 9999): a row of its own, not prose.
-        invalid = any(problem.field not in _OWN_ROW_FIELDS for problem in error.problems)
-        return RowResult(number, "error", "", message, invalid=invalid)
+        return RowResult(number, "error", "", message, invalid=_text_where_values_go(merged, error))
     if _ADDRESS_AS_NAME.search(request.requester.name):
         # A row's cells shifted by a line break typed without quotes ("ex@evil.com,
         # friend@evil.com,…"), or the e-mail typed where the name goes: no signature.
@@ -1969,8 +1997,9 @@ def _held_back(result: RowResult, rest: RowResult) -> tuple[RowResult, RowResult
         result.row, "error", "",
         f"not written yet: row {rest.row}, the next, is no valid row, and if it is the rest "
         "of this row's text, cut by a line break typed without quotes, this letter would "
-        f"stop short; correct row {rest.row} (or join it to this row) and run again, and "
-        "this row is written",
+        f"stop short; correct row {rest.row} where it is and run again, and this row is "
+        "written (if it is this row's text, join the two lines in quotes: the rows after "
+        "it are then numbered one less, so write them into a new folder)",
     )  # fmt: skip
     told = RowResult(
         rest.row, "error", "",

@@ -438,6 +438,25 @@ def compose(request: Request) -> Letter:
                 )
             ]
         )
+    if (
+        since is not None
+        and request.kind.follows_up
+        and request_kind is Kind.OBJECTION
+        and request.request_date is not None
+        and request.request_date < since
+    ):
+        # The complaint would recount an objection to training, and its lapsed period,
+        # from before the training began.
+        raise InvalidRequest(
+            [
+                Problem(
+                    "request-date",
+                    f"{request.request_date.isoformat()} is before {since.isoformat()}, when "
+                    f"{controller.service} began to train AI models on members' data here "
+                    "(its own notice): an objection to that training is dated on or after it",
+                )
+            ]
+        )
     if since is not None and request.date < since:
         since = None  # not yet a fact on the letter's date: the complaint does not say it
     # Who takes a complaint under the letter's own law (art21 cites the provision): the

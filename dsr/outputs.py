@@ -77,19 +77,7 @@ def letter_pdf(
     """The letter as PDF bytes, with annexes appended and stamped."""
     from datetime import UTC, datetime, time
 
-    if variant == "pdf/a-3b":
-        # A PDF/A file is PDF/A throughout: an annex that is not (fonts not embedded,
-        # JavaScript) would make the claim false.
-        for number, annex in enumerate(annexes, start=1):
-            if not pdf_module.claims_pdfa(annex):
-                named = (
-                    letter.enclosures[number - 1] if number <= len(letter.enclosures) else number
-                )
-                raise InputError(
-                    f"enclose: {named} is not a PDF/A file, and a PDF/A-3b letter holds only "
-                    "PDF/A annexes: convert it to PDF/A, or choose another PDF variant"
-                )
-
+    _check_archival_annexes(letter, annexes, variant)
     created = datetime.combine(letter.date, time(0, 0), tzinfo=UTC)
     attachment = ("request.json", request_json(letter), created) if variant == "pdf/a-3b" else None
     document, warnings = pdf_module.html_to_pdf(
@@ -99,6 +87,23 @@ def letter_pdf(
         if on_warning is not None:
             on_warning(warning)
     return with_annexes(letter, document, annexes)
+
+
+def _check_archival_annexes(
+    letter: Letter, annexes: tuple[Path | bytes, ...], variant: str | None
+) -> None:
+    """A PDF/A file is PDF/A throughout: refuse an annex that is not (it says so, and its
+    fonts are embedded), which would make the letter's claim false."""
+    if variant != "pdf/a-3b":
+        return
+    for number, annex in enumerate(annexes, start=1):
+        if not pdf_module.claims_pdfa(annex):
+            named = letter.enclosures[number - 1] if number <= len(letter.enclosures) else number
+            raise InputError(
+                f"enclose: {named} is not a PDF/A file (it does not say so, or its fonts are "
+                "not embedded), and a PDF/A-3b letter holds only PDF/A annexes: convert it "
+                "to PDF/A, or choose another PDF variant"
+            )
 
 
 def letter_with_translation_pdf(
@@ -112,6 +117,7 @@ def letter_with_translation_pdf(
     translation belongs to the letter, the annexes to both."""
     if translation is None:
         return letter_pdf(letter, template_dir, annexes, variant=variant)
+    _check_archival_annexes(letter, annexes, variant)
     letter_pages = letter_pdf(letter, template_dir, variant=variant)
     joined = pdf_module.concatenate([letter_pages, letter_pdf(translation, template_dir)])
     return with_annexes(letter, joined, annexes)

@@ -461,7 +461,31 @@ def claims_pdfa(annex: Path | bytes) -> bool:
         data = metadata.get_object().get_data() if metadata is not None else b""
     except (OSError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
         return False
-    return b"pdfaid:part" in data or b"pdfaid/part" in data
+    if b"pdfaid:part" not in data and b"pdfaid/part" not in data:
+        return False
+    return all(_fonts_embedded(page) for page in reader.pages)
+
+
+def _fonts_embedded(page: Any) -> bool:
+    """Whether every font a page uses carries its font program (PDF/A asks it)."""
+    try:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        for reference in fonts.get_object().values() if fonts is not None else []:
+            font = reference.get_object()
+            for descendant in font.get("/DescendantFonts", []) or []:
+                font = descendant.get_object()
+            if font.get("/Subtype") == "/Type3":
+                continue  # glyphs drawn in the PDF itself
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None:
+                return False
+            descriptor = descriptor.get_object()
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                return False
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return False
+    return True
 
 
 def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence[str]) -> bytes:
@@ -494,15 +518,34 @@ def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence
     return out.getvalue()
 
 
-# Actions a link may keep: go to a page, open a web address. Anything else (JavaScript,
-# launching a program, submitting a form, importing data) runs in the recipient's viewer.
-_SAFE_ACTIONS: Final = frozenset({"/GoTo", "/URI"})
+# Annotations an annex keeps: marks on the page and plain links. Anything else may run
+# or carry something in the recipient's viewer (a file attachment, a movie, a widget).
+_KEPT_ANNOTATIONS: Final = frozenset(
+    {"/Link", "/Text", "/FreeText", "/Highlight", "/Underline", "/StrikeOut", "/Squiggly",
+     "/Square", "/Circle", "/Line", "/Polygon", "/PolyLine", "/Ink", "/Stamp", "/Caret",
+     "/Popup"}
+)  # fmt: skip
+
+
+def _plain_link(action: Any) -> bool:
+    """Whether an action only goes to a page or opens an http(s) or mailto address, with
+    no action chained after it (/Next)."""
+    action = action.get_object()
+    if "/Next" in action:
+        return False
+    if action.get("/S") == "/GoTo":
+        return True
+    if action.get("/S") == "/URI":
+        uri = str(action.get("/URI", "")).strip().lower()
+        return uri.startswith(("https://", "http://", "mailto:"))
+    return False
 
 
 def _make_inert(page: Any) -> None:
-    """Drop what an annex page would run in the recipient's viewer: the page's own
-    actions (/AA, on opening or closing it), and annotations whose action is not a
-    plain link (JavaScript, Launch, SubmitForm) or that carry actions of their own."""
+    """Drop what an annex page would run or carry into the recipient's viewer: the page's
+    own actions (/AA, on opening or closing it), and every annotation but marks and plain
+    links (no JavaScript, Launch, SubmitForm, chained action, javascript: address, file
+    attachment, movie, sound or form widget)."""
     page.pop("/AA", None)
     annotations = page.get("/Annots")
     if annotations is None:
@@ -511,8 +554,9 @@ def _make_inert(page: Any) -> None:
     for reference in annotations.get_object():
         annotation = reference.get_object()
         action = annotation.get("/A")
-        kind = action.get_object().get("/S") if action is not None else None
-        if "/AA" in annotation or (action is not None and kind not in _SAFE_ACTIONS):
+        if annotation.get("/Subtype") not in _KEPT_ANNOTATIONS or "/AA" in annotation:
+            continue
+        if action is not None and not _plain_link(action):
             continue
         kept.append(reference)
     from pypdf.generic import ArrayObject, NameObject

@@ -220,7 +220,23 @@ def scripted_annex(path: Path, pdfa: bool = False) -> Path:
             Rect=pikepdf.Array([0, 100, 100, 200]),
             A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org")),
         )  # fmt: skip
-        page.Annots = pdf.make_indirect(pikepdf.Array([link, web]))
+        chained = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+            Rect=pikepdf.Array([0, 200, 100, 300]),
+            A=pikepdf.Dictionary(
+                S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/a"), Next=script
+            ),
+        )  # fmt: skip
+        scheme = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+            Rect=pikepdf.Array([0, 300, 100, 400]),
+            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("javascript:alert(1)")),
+        )  # fmt: skip
+        attached = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment,
+            Rect=pikepdf.Array([0, 400, 100, 500]),
+        )  # fmt: skip
+        page.Annots = pdf.make_indirect(pikepdf.Array([link, web, chained, scheme, attached]))
         if pdfa:
             with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
                 meta["pdfaid:part"] = "3"
@@ -248,10 +264,19 @@ def test_a_pdf_a_letter_holds_only_pdf_a_annexes(tmp_path: Path) -> None:
     assert code == 2, message
     assert "is not a PDF/A file" in message
     assert not output.exists()
-    archival = scripted_annex(tmp_path / "archival.pdf", pdfa=True)
+    # Round 25b #5: a PDF/A claim over fonts not embedded is no PDF/A file.
+    claimed = scripted_annex(tmp_path / "claimed.pdf", pdfa=True)
+    code, message = run(*args, "--pdf-variant", "pdf/a-3b", "--enclose", str(claimed))
+    assert code == 2, message
+    assert "fonts are not embedded" in message
+    archival = tmp_path / "archival.pdf"  # a PDF/A-3b letter dsr wrote: fonts embedded
+    code, message = run(
+        *letter_args("objection", "DE", "de", archival), "--pdf-variant", "pdf/a-3b"
+    )
+    assert code == 0, message
     code, message = run(*args, "--pdf-variant", "pdf/a-3b", "--enclose", str(archival))
     assert code == 0, message
-    assert "SCRIPTED" in pdf_text(output)
+    assert len(PdfReader(output).pages) > len(PdfReader(archival).pages)
 
 
 def test_a_kit_that_matches_nothing_says_what_there_is(tmp_path: Path) -> None:
