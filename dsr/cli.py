@@ -786,8 +786,22 @@ def forget(yes: bool) -> None:
         confirm_or_stop(f"Remove the files dsr stored in {home}?", "nothing was removed")
     elif not yes:
         fail(["forget: add --yes to remove your stored data without a prompt"])
-    done = forget_all()
+    from . import track as tracking
+
+    own, others = tracking.rows_by_sealer()
+    if others:
+        # A shared data folder: the other members' requests stay; the member's go.
+        tracking.remove_own(own)
+    done = forget_all(keep_store=bool(others))
     click.echo(f"Removed {len(done.removed)} files and folders from {home}.", err=True)
+    if others:
+        click.echo(
+            f"Kept the tracking store {shown(str(tracking.database_path()))}: it holds "
+            f"{counted(len(others), 'request')} dsr did not record with your key (other "
+            f"members', where members share this data folder); your own "
+            f"{counted(len(own), 'request')} were removed from it.",
+            err=True,
+        )
     for path in done.changed:
         click.echo(
             f"Kept {shown(str(path))}: it changed after dsr wrote it (or dsr did not note "

@@ -761,7 +761,13 @@ def read_requests() -> list[Tracked | Unreadable]:
     corrects or removes it.
     """
     if not database_path().exists():
-        return []
+        # The ledger lists requests, and the store is gone: removed behind dsr's back.
+        ledger = seals.read_ledger(database_path().parent, "requests") or {}
+        return [
+            Unreadable(int(key), "gone", "gone")
+            for key, listed in sorted(ledger.items(), key=lambda item: int(item[0]))
+            if isinstance(listed, list) and ADDING not in listed and key.isdigit()
+        ]
     signing = seals.key()
     with _store() as connection:
         accepted = _accepted(connection, signing)
@@ -776,6 +782,36 @@ def read_requests() -> list[Tracked | Unreadable]:
         if key not in present and ADDING not in listed  # not one stopped as it was added
     ]
     return sorted([*found, *gone], key=lambda item: item.id)
+
+
+def rows_by_sealer() -> tuple[list[int], list[int]]:
+    """(the member's requests, the others') in the store: by whether a row carries the
+    member's seal. Read only; a missing store, or one dsr cannot read, has neither."""
+    path = database_path()
+    try:
+        if files.check_regular(path) is None:
+            return [], []
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+    except (files.FileError, sqlite3.Error):
+        return [], []
+    signing = seals.key()
+    try:
+        connection.row_factory = sqlite3.Row
+        rows = connection.execute("SELECT * FROM requests").fetchall()
+    except sqlite3.Error:
+        return [], []
+    finally:
+        connection.close()
+    own = [int(row["id"]) for row in rows if _is_sealed(row, signing)]
+    others = [int(row["id"]) for row in rows if not _is_sealed(row, signing)]
+    return own, others
+
+
+def remove_own(request_ids: list[int]) -> None:
+    """Remove the member's own requests from a store others' requests stay in (forget in a
+    shared data folder); each is removed only while it still carries the member's seal."""
+    for request_id in request_ids:
+        remove(request_id)
 
 
 def recorded_files() -> list[str]:

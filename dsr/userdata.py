@@ -273,8 +273,9 @@ class Forgotten:
 KEPT_NAMED = 100  # a DSR_HOME set to $HOME by mistake is not walked to its end
 
 
-def forget() -> Forgotten:
-    """Remove exactly what dsr stored (its manifest and the tracking database).
+def forget(keep_store: bool = False) -> Forgotten:
+    """Remove exactly what dsr stored (its manifest and the tracking database; with
+    ``keep_store``, the database stays, for the other members' requests in it).
 
     A file the manifest lists is removed only while it holds what dsr wrote
     (the sha256 noted with it); one changed since, or listed without a
@@ -292,7 +293,9 @@ def forget() -> Forgotten:
     stored, batches = _read_manifest(home) if ours else ({}, [])
     # dsr's fixed names are removed only while they hold dsr's store and manifest:
     # another program's "tracking.sqlite3" in a folder named as DSR_HOME is kept.
-    own = (*(TRACKING_FILES if _store_is_ours(home) else ()), *((MANIFEST,) if ours else ()))
+    # ``keep_store``: other members' requests are in it (a shared data folder).
+    store = TRACKING_FILES if _store_is_ours(home) and not keep_store else ()
+    own = (*store, *((MANIFEST,) if ours else ()))
     removed: list[Path] = []
     changed: list[Path] = []
     for name, sha in stored.items():

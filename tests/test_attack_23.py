@@ -6,6 +6,7 @@ Read as the member sees them: the e-mail's parts, the PDF's pages, the messages.
 from __future__ import annotations
 
 import email
+import json
 from email import policy
 from pathlib import Path
 
@@ -288,3 +289,32 @@ def test_a_kit_that_matches_nothing_says_what_there_is(tmp_path: Path) -> None:
     assert "no blank letter matches" in message
     assert "en-GB" in message
     assert not (tmp_path / "k").exists()
+
+
+# Round 25b #1 (HIGH): in a shared data folder, one member's `forget` deleted the store
+# with the other's requests, and the other's `track list` then said "No tracked requests".
+
+
+def test_forget_in_a_shared_data_folder_keeps_the_other_members_requests(
+    tmp_path: Path, dsr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim, other = tmp_path / "victim-config", tmp_path / "other-config"
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(victim))
+        assert run(*letter_args("objection", "DE", "de", tmp_path / "v.txt"), "--track")[0] == 0
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(other))
+        assert run(*letter_args("access", "DE", "de", tmp_path / "o.txt"), "--track")[0] == 0
+        code, message = run("forget", "--yes")
+        assert code == 0, message
+        assert "Kept the tracking store" in message
+        assert "1 request dsr did not record with your key" in message
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(victim))
+        code, message = run("track", "list", "--json")
+        assert code == 0, message  # the victim's request 1 is there, and only it
+        assert [row["id"] for row in json.loads(message)] == [1]
+        (dsr_home / "tracking.sqlite3").unlink()  # removed behind dsr's back
+        code, message = run("track", "list")
+        assert code == 2, message
+        assert "request 1, which you tracked with your key" in message
