@@ -1905,27 +1905,45 @@ _OWN_ROW_FIELDS: Final = frozenset({"date", "request-date", "controller-complain
 
 def _text_where_values_go(values: Mapping[str, Any], error: InvalidRequest) -> bool:
     """Whether a row fails as a rest of the row above's text would: somewhere but in a
-    date or an annex, or in a date cell that holds words, not a mistyped date ("at
-    work" in the date column; year 9999 is a row's own)."""
+    date or an annex, or in a date cell that holds more than a date's digits and
+    separators ("3 times a week", "since 2019"; "2026-13-01" and year 9999 are a row's
+    own)."""
+    if any(isinstance(value, str) and value[:1] == " " for value in values.values()):
+        return True  # a cell after ", ": prose, which no program writes as a row
     for problem in error.problems:
         if problem.field not in _OWN_ROW_FIELDS:
             return True
-        value = str(values.get(problem.field, ""))
-        if problem.field != "enclose" and not any(char.isdigit() for char in value):
+        value = str(values.get(problem.field, "")).strip()
+        if problem.field != "enclose" and not _DATE_SHAPED.fullmatch(value):
             return True
     return False
 
 
+# What a mistyped date looks like: three groups of digits and a date's separators
+# ("2026-13-01", "31.02.2026", year 9999); "24/7" or "3 times a week" is text.
+_DATE_SHAPED: Final = re.compile(r"[0-9]{1,30}[./-][0-9]{1,2}[./-][0-9]{1,30}")
+
+
 def _fails_as_text(values: Mapping[str, Any], today: date) -> bool:
-    """Whether ``values`` (a row without its annexes) fail as a rest's text would."""
+    """Whether ``values`` (a row without its annexes) fail as a rest's text would, or
+    sign with an address."""
     try:
-        parse_request(dict(values), today=today)
+        request = parse_request(dict(values), today=today)
     except InvalidRequest as error:
         return _text_where_values_go(values, error)
-    return False
+    return _address_as_name(request.requester.name)
 
 
-_ADDRESS_AS_NAME: Final = re.compile(r"@|://|^www\.", re.IGNORECASE)
+def _address_as_name(name: str) -> bool:
+    """Whether a name is an e-mail or web address (also in full-width or other
+    compatibility forms: a full-width at sign), a domain or a path ("instagram.com/ex")."""
+    return bool(_ADDRESS_AS_NAME.search(unicodedata.normalize("NFKC", name)))
+
+
+# An address, a web address, or a domain or path in small letters ("J.Smith" is a name).
+_ADDRESS_AS_NAME: Final = re.compile(r"@|://|(?i:^www\.)|^\S+\.[a-z]{2,}(?:/\S*)?$")
+# An annex's name as a row gives it: one PDF's name or path, no words around it.
+_FILE_NAME: Final = re.compile(r"[^\s;]+\.pdf", re.IGNORECASE)
 
 
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
@@ -1946,7 +1964,7 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
             # also fails where names and addresses go, or names no PDF at all.
             others = {key: value for key, value in values.items() if key != "enclose"}
             rest = _fails_as_text({**rows.defaults, **others}, rows.today) or not all(
-                str(name).strip().lower().endswith(".pdf") for name in values["enclose"]
+                _FILE_NAME.fullmatch(str(name).strip()) for name in values["enclose"]
             )
             return RowResult(number, "error", "", f"enclose: {error}", invalid=rest)
     merged = {**rows.defaults, **values}
@@ -1961,7 +1979,7 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     except InvalidRequest as error:
         message = "; ".join(str(p) for p in error.problems)
         return RowResult(number, "error", "", message, invalid=_text_where_values_go(merged, error))
-    if _ADDRESS_AS_NAME.search(request.requester.name):
+    if _address_as_name(request.requester.name):
         # A row's cells shifted by a line break typed without quotes ("ex@evil.com,
         # friend@evil.com,…"), or the e-mail typed where the name goes: no signature.
         message = (

@@ -424,7 +424,10 @@ def compose(request: Request) -> Letter:
         or jurisdiction.country in controller.ai_training_jurisdictions
     )
     since = controller.ai_training_since if trains_here else None
-    about_training = request.kind is Kind.OBJECTION or request_kind is Kind.OBJECTION
+    # Both objections (to AI training, and under Art. 21) state the training and its legal
+    # basis as facts.
+    objections = (Kind.OBJECTION, Kind.ART21)
+    about_training = request.kind in objections or request_kind in objections
     if since is not None and about_training and request.date < since:
         # The letter states the training, on legitimate interests, as a fact.
         raise InvalidRequest(
@@ -441,7 +444,7 @@ def compose(request: Request) -> Letter:
     if (
         since is not None
         and request.kind.follows_up
-        and request_kind is Kind.OBJECTION
+        and request_kind in objections
         and request.request_date is not None
         and request.request_date < since
     ):

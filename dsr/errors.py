@@ -40,5 +40,10 @@ class RenderError(DsrError):
     """A letter could not be rendered or written."""
 
 
+class AnnexError(RenderError, InputError):
+    """An annex the member named cannot be appended (unreadable, or a PDF pypdf cannot
+    copy): bad input, not a fault of dsr."""
+
+
 class UserTemplateError(RenderError, InputError):
     """A template in the user's --template-dir failed: bad input, not a fault of dsr."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote, urlsplit
 
 from . import files
-from .errors import RenderError
+from .errors import AnnexError, RenderError
 from .resources import PACKAGE_DIR, resource_dir
 
 if TYPE_CHECKING:
@@ -467,25 +467,47 @@ def claims_pdfa(annex: Path | bytes) -> bool:
 
 
 def _fonts_embedded(page: Any) -> bool:
-    """Whether every font a page uses carries its font program (PDF/A asks it)."""
+    """Whether every font a page draws with carries its font program (PDF/A asks it):
+    the page's own, its form XObjects' (nested) and its annotations' appearances'."""
     try:
-        resources = page.get("/Resources")
-        fonts = resources.get_object().get("/Font") if resources is not None else None
-        for reference in fonts.get_object().values() if fonts is not None else []:
-            font = reference.get_object()
-            for descendant in font.get("/DescendantFonts", []) or []:
-                font = descendant.get_object()
-            if font.get("/Subtype") == "/Type3":
-                continue  # glyphs drawn in the PDF itself
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None:
-                return False
-            descriptor = descriptor.get_object()
-            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-                return False
+        holders = [page]
+        for annotation in page.get("/Annots", []) or []:
+            appearance = annotation.get_object().get("/AP")
+            for state in appearance.get_object().values() if appearance is not None else []:
+                state = state.get_object()
+                holders += [state] if "/Resources" in state else list(state.values())
+        seen: set[int] = set()
+        while holders:
+            holder = holders.pop().get_object()
+            if id(holder) in seen or len(seen) > 10_000:
+                continue
+            seen.add(id(holder))
+            resources = holder.get("/Resources")
+            resources = resources.get_object() if resources is not None else {}
+            fonts = resources.get("/Font")
+            for reference in fonts.get_object().values() if fonts is not None else []:
+                if not _font_embedded(reference.get_object()):
+                    return False
+            objects = resources.get("/XObject")
+            for reference in objects.get_object().values() if objects is not None else []:
+                if reference.get_object().get("/Subtype") == "/Form":
+                    holders.append(reference)
     except (AttributeError, KeyError, TypeError, ValueError):
         return False
     return True
+
+
+def _font_embedded(font: Any) -> bool:
+    """Whether a font (or its descendant) carries its font program; Type 3 draws its own."""
+    for descendant in font.get("/DescendantFonts", []) or []:
+        font = descendant.get_object()
+    if font.get("/Subtype") == "/Type3":
+        return True
+    descriptor = font.get("/FontDescriptor")
+    if descriptor is None:
+        return False
+    descriptor = descriptor.get_object()
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence[str]) -> bytes:
@@ -511,8 +533,9 @@ def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence
                 _make_inert(added)
                 if index == 0:
                     added.merge_page(stamp_page)
-        except (OSError, PyPdfError, ValueError, KeyError, TypeError) as error:
-            raise RenderError(f"{shown}: cannot read this PDF to append it: {error}") from error
+        except (OSError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
+            # AttributeError: pypdf meeting an object of the wrong kind (an action array)
+            raise AnnexError(f"{shown}: cannot read this PDF to append it: {error}") from error
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

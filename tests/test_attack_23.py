@@ -318,3 +318,82 @@ def test_forget_in_a_shared_data_folder_keeps_the_other_members_requests(
         code, message = run("track", "list")
         assert code == 2, message
         assert "request 1, which you tracked with your key" in message
+
+
+# Round 26b: an Art. 21 objection got around the training-start check; an unembedded font
+# hid in a form XObject or an annotation's appearance under a PDF/A claim; an action that
+# is an array made pypdf fail as an internal error.
+
+
+def test_an_art21_objection_is_held_to_the_training_start_too(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    since = date.fromisoformat(linkedin_since())
+    before = (since - timedelta(days=30)).isoformat()
+    art21 = letter_args("art21", "DE", "de", tmp_path / "a.txt")
+    art21[art21.index("--date") + 1] = before
+    code, message = run(*art21)
+    assert code == 2, message
+    assert "Error: --date:" in message
+    complaint = letter_args("complaint", "DE-BE", "de", tmp_path / "c.txt")
+    complaint[complaint.index("--request-kind") + 1] = "art21"
+    complaint[complaint.index("--request-date") + 1] = before
+    complaint[complaint.index("--date") + 1] = (since + timedelta(days=60)).isoformat()
+    code, message = run(*complaint)
+    assert code == 2, message
+    assert "Error: --request-date:" in message
+
+
+def claimed_pdfa(path: Path, build: str) -> Path:
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["pdfaid:part"] = "3"
+        meta["pdfaid:conformance"] = "B"
+    page = pdf.pages[0].obj
+    helvetica = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    drawing = pdf.make_stream(
+        b"BT /F1 12 Tf 72 700 Td (ANNEX) Tj ET", Type=Name.XObject, Subtype=Name.Form,
+        BBox=[0, 0, 595, 842], Resources=Dictionary(Font=Dictionary(F1=helvetica)),
+    )  # fmt: skip
+    if build == "xobject":
+        page.Resources = Dictionary(XObject=Dictionary(X1=drawing))
+        page.Contents = pdf.make_stream(b"q /X1 Do Q")
+    elif build == "appearance":
+        page.Annots = Array([pdf.make_indirect(Dictionary(
+            Type=Name.Annot, Subtype=Name.FreeText, Rect=[72, 700, 272, 730],
+            Contents=String("ANNEX"), DA=String("/Helv 12 Tf 0 g"), AP=Dictionary(N=drawing),
+        ))])  # fmt: skip
+    else:  # an action that is an array, not a dictionary
+        page.Annots = Array([pdf.make_indirect(Dictionary(
+            Type=Name.Annot, Subtype=Name.Link, Rect=[72, 72, 200, 100], A=Array([Name.URI]),
+        ))])  # fmt: skip
+    pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize("build", ["xobject", "appearance"])
+def test_fonts_in_xobjects_and_appearances_count_for_pdf_a(tmp_path: Path, build: str) -> None:
+    annex = claimed_pdfa(tmp_path / f"{build}.pdf", build)
+    output = tmp_path / "a.pdf"
+    code, message = run(
+        *letter_args("complaint", "DE-BE", "de", output), "--pdf-variant", "pdf/a-3b",
+        "--enclose", str(annex),
+    )  # fmt: skip
+    assert code == 2, message
+    assert "fonts are not embedded" in message
+    assert not output.exists()
+
+
+def test_an_annex_pypdf_cannot_append_is_bad_input(tmp_path: Path) -> None:
+    annex = claimed_pdfa(tmp_path / "array.pdf", "array-action")
+    output = tmp_path / "c.pdf"
+    code, message = run(*letter_args("complaint", "DE-BE", "de", output), "--enclose", str(annex))
+    assert code == 2, message
+    assert "cannot read this PDF to append it" in message
+    assert "internal error" not in message

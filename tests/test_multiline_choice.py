@@ -388,3 +388,41 @@ def test_a_row_below_a_bad_one_is_written(tmp_path: Path) -> None:
     code, output = batch(tmp_path, content, PERSON)
     assert code == 2, output
     assert [row["status"] for row in report(tmp_path)] == ["error", "written"]
+
+
+# Round 26a: rests that got around the exceptions issue 13 asks for (a row failing only
+# in its date or its annex is its own): words with digits in a date cell, a sentence that
+# ends in ".pdf" in the annex cell, and names that are addresses in other forms.
+ME = (
+    'kind = "objection"\njurisdiction = "DE"\nname = "Erika Muster"\n'
+    'address = "Hauptstrasse 1, 10115 Berlin"\naccount-email = "erika@example.org"\n'
+)
+EXCEPTIONS_GOT_AROUND = {
+    "date-words": (ME, "date,situation\n2026-05-01,My ex follows me\n3 times a week, at work and at home\n"),
+    "date-since": (ME, "date,situation\n2026-05-01,My ex follows me\nsince 2019, at work\n"),
+    "date-24/7": (ME, "date,situation\n2026-05-01,My ex follows me\n24/7, everywhere I go\n"),
+    "date-huge-year-and-prose": (ME, "date,situation\n2026-05-01,My ex follows me\n99999999999999999999-1-1, and more\n"),
+    "annex-sentence": (ME, "enclose,situation\n,He sends me threats\nand the photos in photos.pdf, which he posted\n"),
+    "annex-and-address-name": (OBJECTION_DE, "name,account-email,enclose,situation\nErika Muster,erika@example.org,,I got threats from\nex@evil.com,friend@evil.com,screenshots.pdf,and others\n"),
+    "domain-name": (OBJECTION_DE, "name,account-email,situation\nErika Muster,erika@example.org,He posts my photos on\ninstagram.com/ex_profile, ex@evil.com, and in chats\n"),
+    "full-width-at": (OBJECTION_DE, "name,account-email,situation\nErika Muster,erika@example.org,He writes from\nex\uff20evil.com,ex@evil.com,every night\n"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(EXCEPTIONS_GOT_AROUND))
+def test_a_rest_cannot_pass_for_a_row_s_own_date_or_annex_error(tmp_path: Path, case: str) -> None:
+    defaults, content = EXCEPTIONS_GOT_AROUND[case]
+    code, output = batch(tmp_path, content, defaults)
+    assert code == 2, output
+    assert report(tmp_path)[0]["status"] == "error", output  # not written cut short
+    assert not letters(tmp_path)
+
+
+def test_a_mistyped_date_alone_is_the_row_s_own(tmp_path: Path) -> None:
+    """Issue 13: year 9999 fails its row only; the others are written."""
+    content = (
+        "date,situation\n2026-05-01,My ex follows me\n9999-12-31,I object\n2026-13-01,I object\n"
+    )
+    code, output = batch(tmp_path, content, ME)
+    assert code == 2, output
+    assert [row["status"] for row in report(tmp_path)] == ["written", "error", "error"]
