@@ -787,24 +787,36 @@ def read_requests() -> list[Tracked | Unreadable]:
 def rows_by_sealer() -> tuple[list[int], list[int]]:
     """(the member's requests, the others') in the store: by whether a row carries the
     member's seal. Read only; a missing store, or one dsr cannot read, has neither."""
+    rows = _rows_read_only()
+    if not rows:
+        return [], []
+    signing = seals.key()
+    own: list[int] = []
+    others: list[int] = []
+    for row in rows:
+        request_id = row["id"] if "id" in row.keys() else None
+        if isinstance(request_id, int):  # a row with no number of dsr's is no request
+            (own if _is_sealed(row, signing) else others).append(request_id)
+    return own, others
+
+
+def _rows_read_only() -> list[sqlite3.Row]:
+    """Every row of the store, read without creating, migrating or writing it and
+    without following a link there; none if it is missing or dsr cannot read it."""
     path = database_path()
     try:
         if files.check_regular(path) is None:
-            return [], []
+            return []
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
     except (files.FileError, sqlite3.Error):
-        return [], []
-    signing = seals.key()
+        return []
     try:
         connection.row_factory = sqlite3.Row
-        rows = connection.execute("SELECT * FROM requests").fetchall()
+        return list(connection.execute("SELECT * FROM requests").fetchall())
     except sqlite3.Error:
-        return [], []
+        return []
     finally:
         connection.close()
-    own = [int(row["id"]) for row in rows if _is_sealed(row, signing)]
-    others = [int(row["id"]) for row in rows if not _is_sealed(row, signing)]
-    return own, others
 
 
 def remove_own(request_ids: list[int]) -> None:
@@ -826,22 +838,8 @@ def recorded_files() -> list[str]:
 
 def _recorded() -> list[tuple[int | None, str]]:
     """Each file the store records (as :func:`recorded_files`), with its request's id."""
-    path = database_path()
-    try:
-        if files.check_regular(path) is None:
-            return []
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
-    except (files.FileError, sqlite3.Error):
-        return []
-    try:
-        connection.row_factory = sqlite3.Row
-        rows = connection.execute("SELECT * FROM requests").fetchall()
-    except sqlite3.Error:
-        return []
-    finally:
-        connection.close()
     found: list[tuple[int | None, str]] = []
-    for row in rows:
+    for row in _rows_read_only():
         columns = row.keys()
         names = [row[c] for c in ("reminder_file", "controller_complaint_file") if c in columns]
         for column in ("files", "file_hashes"):  # a list of names; a table keyed by name

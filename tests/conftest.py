@@ -93,6 +93,14 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+def with_values(args: list[str], **values: str) -> list[str]:
+    """``args`` with the values of options it already gives replaced (date="2025-10-01")."""
+    out = list(args)
+    for key, value in values.items():
+        out[out.index(f"--{key.replace('_', '-')}") + 1] = value
+    return out
+
+
 def letter_args(kind: str, jurisdiction: str, lang: str, output: Path, **extra: str) -> list[str]:
     """CLI arguments for a member living in ``jurisdiction`` (DE-BE counts as DE)."""
     member = MEMBERS[jurisdiction.split("-")[0]]

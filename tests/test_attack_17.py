@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from dsr.cli import main
+from .batch_tools import batch_text
 
 PERSON = (
     'kind = "objection"\njurisdiction = "DE"\nname = "Erika Muster"\n'
@@ -20,20 +19,8 @@ SHARED_ADDRESS = (
 
 
 def batch(tmp_path: Path, name: str, content: str | bytes, defaults: str) -> tuple[int, str]:
-    source = tmp_path / name
-    if isinstance(content, bytes):
-        source.write_bytes(content)
-    else:
-        source.write_text(content, encoding="utf-8")
-    settings = tmp_path / "defaults.toml"
-    settings.write_text(defaults, encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
-         "--defaults", str(settings)],
-        catch_exceptions=False,
-    )  # fmt: skip
-    return result.exit_code, result.output
+    """The stray-quote rules judge cells over several lines once the member allows them."""
+    return batch_text(tmp_path, content, defaults, "--multiline-cells", name=name)
 
 
 def letters(tmp_path: Path) -> list[str]:

@@ -17,6 +17,8 @@ from dsr.batch import _is_missing
 from dsr.cli import main
 from tests.test_attack_17 import PERSON, SHARED_ADDRESS, batch
 
+from .batch_tools import batch_text
+
 
 # 1: rows of several widths (3 cells, and 4 with a URL); a stray quote swallows some.
 def test_18a_1_rows_of_any_width_the_file_has_behind_a_stray_quote_refuse_it(
@@ -219,37 +221,26 @@ def test_19a_6_a_correct_file_refused_for_its_quotes_goes_through_with_trust_quo
     code, output = batch(tmp_path, "log.csv", LOG, SHARED_ADDRESS)
     assert code == 2, output
     assert "run again with --trust-quotes 3-6" in output
-    source = tmp_path / "log.csv"
-    settings = tmp_path / "defaults.toml"
-    result = CliRunner().invoke(
-        main,
-        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
-         "--defaults", str(settings), "--trust-quotes", "3-6"],
-        catch_exceptions=False,
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    code, output = batch_text(
+        tmp_path, LOG, SHARED_ADDRESS, "--multiline-cells", "--trust-quotes", "3-6", name="log.csv"
+    )
+    assert code == 0, output
     written = sorted((tmp_path / "out").glob("*.txt"))
     assert len(written) == 3
     assert "14 May, 18:00, the gym" in written[1].read_text(encoding="utf-8")
 
 
 def test_trust_quotes_still_refuses_a_quote_that_never_closes(tmp_path: Path) -> None:
-    source = tmp_path / "open.csv"
-    source.write_text(
+    content = (
         'name,account-email,situation\nErika Muster,erika@example.org,"I object\n'
-        "Otto Normal,otto@example.org,I object\n",
-        encoding="utf-8",
+        "Otto Normal,otto@example.org,I object\n"
     )
-    settings = tmp_path / "defaults.toml"
-    settings.write_text(SHARED_ADDRESS, encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt", "--multiline-cells",
-         "--defaults", str(settings), "--trust-quotes", "2-3"],
-        catch_exceptions=False,
+    code, output = batch_text(
+        tmp_path, content, SHARED_ADDRESS, "--multiline-cells", "--trust-quotes", "2-3",
+        name="open.csv",
     )  # fmt: skip
-    assert result.exit_code == 2, result.output
-    assert "never closes" in result.output
+    assert code == 2, output
+    assert "never closes" in output
 
 
 # Round 19b #1: an annex whose first page has no size, or a deflate bomb for contents,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import json
+from datetime import date, timedelta
 from email import policy
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 
 from dsr.cli import main
 
-from .conftest import letter_args, pdf_text
+from .conftest import letter_args, pdf_text, with_values
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -124,32 +125,37 @@ def test_follow_up_errors_name_date_and_the_date_used(tmp_path: Path) -> None:
 # said "since 3 November 2025 … has used its members' data" three months early.
 
 
-def linkedin_since() -> str:
+def training_start() -> date:
     from dsr import registry
 
     controller = registry.controllers()["linkedin"]
     assert controller.ai_training_since is not None
-    return controller.ai_training_since.isoformat()
+    return controller.ai_training_since
 
 
-def test_no_letter_states_training_before_it_began(tmp_path: Path) -> None:
-    from datetime import date, timedelta
-
-    since = date.fromisoformat(linkedin_since())
+@pytest.mark.parametrize("objection", ["objection", "art21"])
+def test_no_letter_states_training_before_it_began(tmp_path: Path, objection: str) -> None:
+    """Rounds 24b #1, 25b #3, 26b #1: each objection kind, and complaints about one."""
+    since = training_start()
     before = (since - timedelta(days=30)).isoformat()
-    objection = letter_args("objection", "DE", "de", tmp_path / "o.txt")
-    objection[objection.index("--date") + 1] = before
-    code, message = run(*objection)
+    args = letter_args(objection, "DE", "de", tmp_path / "o.txt")
+    code, message = run(*with_values(args, date=before))
     assert code == 2, message
     assert f"Error: --date: {before} is before {since.isoformat()}" in message
     complaint = letter_args("complaint", "DE-BE", "de", tmp_path / "c.txt")
-    complaint[complaint.index("--date") + 1] = before
-    complaint[complaint.index("--request-kind") + 1] = "access"
-    complaint[complaint.index("--request-date") + 1] = (since - timedelta(days=90)).isoformat()
-    code, message = run(*complaint)
+    after = (since + timedelta(days=60)).isoformat()
+    code, message = run(
+        *with_values(complaint, request_kind=objection, request_date=before, date=after)
+    )
+    assert code == 2, message
+    assert f"Error: --request-date: {before} is before" in message
+    # A complaint about an access request, dated before: the training is not stated.
+    earlier = (since - timedelta(days=90)).isoformat()
+    code, message = run(
+        *with_values(complaint, request_kind="access", request_date=earlier, date=before)
+    )
     assert code == 0, message
-    text = " ".join((tmp_path / "c.txt").read_text(encoding="utf-8").split())
-    assert "Seit dem" not in text  # no training stated before it began
+    assert "Seit dem" not in " ".join((tmp_path / "c.txt").read_text(encoding="utf-8").split())
     later = letter_args("complaint", "DE-BE", "de", tmp_path / "later.txt")
     code, message = run(*later)
     assert code == 0, message
@@ -320,28 +326,8 @@ def test_forget_in_a_shared_data_folder_keeps_the_other_members_requests(
         assert "request 1, which you tracked with your key" in message
 
 
-# Round 26b: an Art. 21 objection got around the training-start check; an unembedded font
-# hid in a form XObject or an annotation's appearance under a PDF/A claim; an action that
-# is an array made pypdf fail as an internal error.
-
-
-def test_an_art21_objection_is_held_to_the_training_start_too(tmp_path: Path) -> None:
-    from datetime import date, timedelta
-
-    since = date.fromisoformat(linkedin_since())
-    before = (since - timedelta(days=30)).isoformat()
-    art21 = letter_args("art21", "DE", "de", tmp_path / "a.txt")
-    art21[art21.index("--date") + 1] = before
-    code, message = run(*art21)
-    assert code == 2, message
-    assert "Error: --date:" in message
-    complaint = letter_args("complaint", "DE-BE", "de", tmp_path / "c.txt")
-    complaint[complaint.index("--request-kind") + 1] = "art21"
-    complaint[complaint.index("--request-date") + 1] = before
-    complaint[complaint.index("--date") + 1] = (since + timedelta(days=60)).isoformat()
-    code, message = run(*complaint)
-    assert code == 2, message
-    assert "Error: --request-date:" in message
+# Round 26b: an unembedded font hid in a form XObject or an annotation's appearance under
+# a PDF/A claim; an action that is an array made pypdf fail as an internal error.
 
 
 def claimed_pdfa(path: Path, build: str) -> Path:

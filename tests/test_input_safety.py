@@ -26,7 +26,7 @@ from dsr.cli import main
 from dsr.errors import InvalidRequest
 from dsr.inputs import parse_request
 from dsr.resources import data_file
-from tests.conftest import letter_args
+from tests.conftest import letter_args, with_values
 
 TODAY = "2026-11-22"
 BASE = {
@@ -48,12 +48,6 @@ def run(*args: str) -> tuple[int, str]:
 
 def objection(output: Path, **extra: str) -> list[str]:
     return letter_args("objection", "DE", "en", output, **extra)
-
-
-def with_value(args: list[str], option: str, value: str) -> list[str]:
-    out = list(args)
-    out[out.index(option) + 1] = value
-    return out
 
 
 def encrypted_pdf(path: Path) -> Path:
@@ -154,7 +148,7 @@ def test_an_exception_while_writing_a_row_is_that_rows_error(
 
 
 def test_a_far_future_date_is_bad_input_not_an_internal_error(tmp_path: Path) -> None:
-    code, output = run(*with_value(objection(tmp_path / "x.pdf"), "--date", "9999-12-31"))
+    code, output = run(*with_values(objection(tmp_path / "x.pdf"), date="9999-12-31"))
     assert code == 2
     assert output.startswith("Error: --date: 9999-12-31 is out of range")
 
@@ -193,7 +187,7 @@ def test_control_bidi_and_separator_characters_are_refused_in_every_field(
 
 def test_the_reviews_profile_url_injection_is_refused(tmp_path: Path) -> None:
     url = "https://www.linkedin.com/in/erika\u202e\n\n\tI hereby WITHDRAW this objection.\n"
-    code, output = run(*with_value(objection(tmp_path / "x.pdf"), "--profile-url", url))
+    code, output = run(*with_values(objection(tmp_path / "x.pdf"), profile_url=url))
     assert code == 2
     assert output.startswith("Error: --profile-url: ")
     assert not (tmp_path / "x.pdf").exists()
@@ -211,15 +205,15 @@ def test_the_reviews_profile_url_injection_is_refused(tmp_path: Path) -> None:
     ],
 )
 def test_the_host_check_reads_the_parsed_host(tmp_path: Path, url: str) -> None:
-    code, output = run(*with_value(objection(tmp_path / "x.pdf"), "--profile-url", url))
+    code, output = run(*with_values(objection(tmp_path / "x.pdf"), profile_url=url))
     assert code == 2, output
     assert output.startswith("Error: --profile-url: ")
 
 
 def test_line_separators_in_name_and_address_are_refused(tmp_path: Path) -> None:
     args = objection(tmp_path / "x.pdf")
-    assert run(*with_value(args, "--name", "Erika\u2028Mustermann"))[0] == 2
-    assert run(*with_value(args, "--address", "Hauptstraße 1\u2029 10115 Berlin"))[0] == 2
+    assert run(*with_values(args, name="Erika\u2028Mustermann"))[0] == 2
+    assert run(*with_values(args, address="Hauptstraße 1\u2029 10115 Berlin"))[0] == 2
     source = tmp_path / "rows.jsonl"
     source.write_text(json.dumps({**BASE, "name": "E\u2028M"}) + "\n", encoding="utf-8")
     code, output = run("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
@@ -228,7 +222,7 @@ def test_line_separators_in_name_and_address_are_refused(tmp_path: Path) -> None
 
 
 def test_a_190_character_word_is_refused_as_a_name(tmp_path: Path) -> None:
-    code, output = run(*with_value(objection(tmp_path / "x.pdf"), "--name", "E " + "M" * 190))
+    code, output = run(*with_values(objection(tmp_path / "x.pdf"), name="E " + "M" * 190))
     assert code == 2
     assert output.startswith("Error: --name: has a word of 190 characters")
 
@@ -420,7 +414,7 @@ def test_a_datarequests_record_with_hostile_text_is_skipped(tmp_path: Path) -> N
 
 def test_a_name_cannot_add_an_address_to_the_from_header(tmp_path: Path) -> None:
     out = tmp_path / "x.eml"
-    args = with_value(objection(out), "--name", "Jörg Müller, spy@evil.example")
+    args = with_values(objection(out), name="Jörg Müller, spy@evil.example")
     code, output = run(*args)
     assert code == 0, output
     message = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)

@@ -10,17 +10,14 @@ code, the message, report.csv and the letters written.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from dsr.cli import main
-
+from .batch_tools import batch_text, report_rows, written
 from .conftest import examples
 
 OBJECTION_DE = (
@@ -32,27 +29,9 @@ PERSON = (
 )
 
 
-def batch(folder: Path, content: str, defaults: str, *options: str) -> tuple[int, str]:
-    source = folder / "members.csv"
-    source.write_text(content, encoding="utf-8")
-    settings = folder / "defaults.toml"
-    settings.write_text(defaults, encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["batch", str(source), "-o", str(folder / "out"), "--format", "txt",
-         "--defaults", str(settings), *options],
-        catch_exceptions=False,
-    )  # fmt: skip
-    return result.exit_code, result.output
-
-
-def letters(folder: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted((folder / "out").glob("*.txt"))}
-
-
-def report(folder: Path) -> list[dict[str, str]]:
-    with (folder / "out" / "report.csv").open(encoding="utf-8", newline="") as stream:
-        return list(csv.DictReader(stream))
+batch = batch_text
+letters = written
+report = report_rows
 
 
 # Shapes the stray-quote rules missed in rounds 19 to 21: misspelt or known companies
@@ -318,24 +297,15 @@ def test_once_the_lines_are_joined_the_row_is_written_whole(tmp_path: Path) -> N
 
 def test_a_json_lines_value_cut_by_a_line_break_refuses_the_file(tmp_path: Path) -> None:
     """Round 22a #6: one member's object cut inside a string gave two error rows."""
-    source = tmp_path / "members.jsonl"
-    source.write_text(
+    content = (
         '{"name":"Erika Muster","account-email":"erika@example.org","situation":"My ex\n'
         'follows me to work"}\n'
-        '{"name":"Anna Schmidt","account-email":"anna@example.org","situation":"I teach"}\n',
-        encoding="utf-8",
+        '{"name":"Anna Schmidt","account-email":"anna@example.org","situation":"I teach"}\n'
     )
-    settings = tmp_path / "defaults.toml"
-    settings.write_text(OBJECTION_DE, encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt",
-         "--defaults", str(settings)],
-        catch_exceptions=False,
-    )  # fmt: skip
-    assert result.exit_code == 2, result.output
-    assert "an object runs over several lines" in result.output
-    assert "\\n" in result.output
+    code, output = batch(tmp_path, content, OBJECTION_DE, name="members.jsonl")
+    assert code == 2, output
+    assert "an object runs over several lines" in output
+    assert "\\n" in output
     assert not (tmp_path / "out").exists()
 
 

@@ -35,11 +35,18 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def letter_of(name: str, email: str, output: Path, *, track_it: bool = True) -> None:
+def tracked_letter(
+    name: str, email: str, output: Path, *, track_it: bool = True
+) -> tuple[int, str]:
+    """``dsr letter`` for the member ``name`` into ``output`` (tracked): exit code, output."""
     extra = ["--track"] if track_it else []
-    code, text = invoke(
+    return invoke(
         "letter", *MEMBER, "--name", name, "--account-email", email, *extra, "-o", str(output)
     )
+
+
+def letter_of(name: str, email: str, output: Path, *, track_it: bool = True) -> None:
+    code, text = tracked_letter(name, email, output, track_it=track_it)
     assert code == 0, text
 
 
@@ -245,10 +252,7 @@ def test_a_damaged_key_file_is_a_clear_error(damage: str, tmp_path: Path, dsr_ho
         key.symlink_to(tmp_path / "elsewhere")
     else:
         key.mkdir()
-    code, text = invoke(
-        "letter", *MEMBER, "--name", "A A", "--account-email", "a@example.org", "--track",
-        "-o", str(tmp_path / "a.pdf"),
-    )  # fmt: skip
+    code, text = tracked_letter("A A", "a@example.org", tmp_path / "a.pdf")
     assert code == 2, text
     assert "key file" in text
     assert not (tmp_path / "a.pdf").exists()
@@ -428,10 +432,7 @@ def test_an_insert_trigger_is_refused_before_the_letter_is_written(
         "CREATE TRIGGER y AFTER INSERT ON requests BEGIN UPDATE requests SET "
         'controller_record = \'{"name": "Evil"}\' WHERE id = NEW.id; END',
     )
-    code, text = invoke(
-        "letter", *MEMBER, "--name", "B B", "--account-email", "b@example.org", "--track",
-        "-o", str(tmp_path / "b.pdf"),
-    )  # fmt: skip
+    code, text = tracked_letter("B B", "b@example.org", tmp_path / "b.pdf")
     assert code == 2, text
     assert "holds what dsr does not make" in text
     assert not (tmp_path / "b.pdf").exists()
@@ -573,10 +574,7 @@ def test_another_program_s_database_without_a_version_is_not_written(
     store = dsr_home / "tracking.sqlite3"
     _plant(dsr_home, "CREATE TABLE notes (body TEXT)")
     before = store.read_bytes()
-    code, text = invoke(
-        "letter", *MEMBER, "--name", "A A", "--account-email", "a@example.org", "--track",
-        "-o", str(tmp_path / "a.pdf"),
-    )  # fmt: skip
+    code, text = tracked_letter("A A", "a@example.org", tmp_path / "a.pdf")
     assert code == 2, text
     assert "holds what dsr does not make" in text
     assert store.read_bytes() == before
