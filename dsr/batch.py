@@ -540,15 +540,17 @@ def _csv_source(text: str) -> tuple[io.StringIO, int]:
 CSV_UNREADABLE: Final = "cannot be read as CSV"
 
 
-def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]:
-    """Each row of a CSV or TSV file as the header names its cells, or why it cannot be read.
+def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict[str | None, Any] | str]]:
+    """Each row of a CSV or TSV file as the header names its cells, or why it cannot be
+    read, with the line it starts on (as an editor numbers the file's lines).
 
     A row of empty cells (",,,,," at the end of a spreadsheet) is no row. A value
     past the header's columns, or under a column without a name, is that row's
     error (it would be dropped without a word); so is R's ``NA`` for a missing
     value, which a letter would print as text.
     """
-    reader = csv.reader(_csv_source(text)[0], delimiter=_delimiter(text))
+    source, skipped = _csv_source(text)
+    reader = csv.reader(source, delimiter=_delimiter(text))
     try:
         fieldnames = next(reader, None)
     except csv.Error as error:
@@ -562,16 +564,17 @@ def _csv_records(path: Path, text: str) -> Iterator[dict[str | None, Any] | str]
             "keep one (or rename the other)"
         )
     while True:
+        line = reader.line_num + 1 + skipped
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:  # a field too long, say: this row only
-            yield f"{CSV_UNREADABLE}: {error}"
+            yield line, f"{CSV_UNREADABLE}: {error}"
             continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a row of empty cells
-        yield _csv_cells(fieldnames, cells)
+        yield line, _csv_cells(fieldnames, cells)
 
 
 # A missing value as R, pandas, databases and spreadsheets write it, or a formula's error:
@@ -848,6 +851,7 @@ def _check_quotes(
     header_end = ""
     header: list[str] = []
     suspects: list[tuple[int, int, str]] = []
+    short: list[tuple[int, int]] = []  # (line, cells) of lines with fewer cells than rows
     while True:
         start = reader.line_num + 1
         try:
@@ -902,12 +906,8 @@ def _check_quotes(
                 # Fewer cells than the file's rows have: the rest of a cell after a line
                 # break typed without quotes ("… writes to me⏎from x@example.org every
                 # night"; "… as⏎Max Power, max@example.com"), or a row missing cells.
-                raise BatchFileError(
-                    f"{path}: line {last} holds {_cells_word(len(row))}, and the file's rows "
-                    f"hold {usual}: if it goes on from the cell above (a line break typed in a "
-                    "cell without quotes), put that cell in quotes or remove the break; if "
-                    "it is a row, give it every column (empty ones too), and run again"
-                )
+                # Every such line is named in one refusal, after the file is read.
+                short.append((last, len(row)))
             elif _repeats_header(row, header):
                 raise BatchFileError(
                     f"{path}: line {last} names columns, as the header does: two files "
@@ -977,6 +977,21 @@ def _check_quotes(
             suspects.append((first, last, fault))
     if suspects:
         raise _swallowed_rows(path, suspects, multiline)
+    if short:
+        raise _short_lines(path, short, usual)
+
+
+def _short_lines(path: Path, short: list[tuple[int, int]], usual: int) -> BatchFileError:
+    """One refusal naming every line with fewer cells than the file's rows."""
+    named = [f"line {line} holds {_cells_word(cells)}" for line, cells in short[:10]]
+    more = f", and {len(short) - 10} more lines" if len(short) > 10 else ""
+    listed = "; ".join(named) + more
+    these = "it goes" if len(short) == 1 else "one goes"
+    return BatchFileError(
+        f"{path}: {listed}, and the file's rows hold {usual}: if {these} on from the cell "
+        "above (a line break typed in a cell without quotes), put that cell in quotes or "
+        "remove the break; if it is a row, give it every column (empty ones too), and run again"
+    )
 
 
 def _swallowed_rows(
@@ -1110,15 +1125,22 @@ class BatchFile:
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Rows numbered from 1 (a CSV header does not count), keys as ``_column`` makes them."""
+        return ((number, values) for number, _, values in self.rows_with_lines())
+
+    def rows_with_lines(self) -> Iterator[tuple[int, int, dict[str, Any]]]:
+        """``rows()``, each with the line of a CSV or TSV file it starts on (0 in YAML
+        and JSON Lines, where a row's number tells its place)."""
         suffix = self.path.suffix.lower()
         if suffix in YAML_SUFFIXES:
-            yield from _yaml_rows(self.text, str(self.path))
+            for number, values in _yaml_rows(self.text, str(self.path)):
+                yield number, 0, values
         elif suffix == ".jsonl":
-            for number, line in enumerate(_jsonl_lines(self.text), start=1):
-                yield number, _built(_jsonl_row, line)
+            for number, text in enumerate(_jsonl_lines(self.text), start=1):
+                yield number, 0, _built(_jsonl_row, text)
         else:
-            for number, record in enumerate(_csv_records(self.path, self.text), start=1):
-                yield number, _built(_csv_row, record)
+            records = _csv_records(self.path, self.text)
+            for number, (line, record) in enumerate(records, start=1):
+                yield number, line, _built(_csv_row, record)
 
 
 def _built(build: Callable[[Any], dict[str, Any]], item: Any) -> dict[str, Any]:
@@ -2008,22 +2030,27 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     return number, request, name, digest
 
 
-def _held_back(result: RowResult, rest: RowResult) -> tuple[RowResult, RowResult]:
+def _held_back(
+    result: RowResult, rest: RowResult, lines: tuple[int, int]
+) -> tuple[RowResult, RowResult]:
     """``result``'s letter held back, as ``rest`` (the next row, invalid) may be the rest
-    of one of its cells; both say so."""
+    of one of its cells; both say so, naming the lines of the file they start on
+    (``lines``: a row's number counts neither the header nor blank lines)."""
+    above, below = lines
     held = RowResult(
         result.row, "error", "",
-        f"not written yet: row {rest.row}, the next, is no valid row, and if it is the rest "
-        "of this row's text, cut by a line break typed without quotes, this letter would "
-        f"stop short; correct row {rest.row} where it is and run again, and this row is "
-        "written (if it is this row's text, join the two lines in quotes: the rows after "
-        "it are then numbered one less, so write them into a new folder)",
+        f"not written yet: the next row, row {rest.row} (line {below} of the file), is no "
+        f"valid row. Check line {below} first: if it is the rest of this row's text (line "
+        f"{above}), cut by a line break typed without quotes, this letter would stop short: "
+        "join the two lines and put that cell in quotes (the rows after it are then "
+        "numbered one less, so write them into a new folder); if it is a row of its own, "
+        "correct it where it is and run again, and this row is written",
     )  # fmt: skip
     told = RowResult(
         rest.row, "error", "",
-        f"{rest.message} (row {result.row}, above, is held back until this row is "
-        "corrected: this line may be the rest of its text, cut by a line break typed "
-        "without quotes)",
+        f"{rest.message} (row {result.row} (line {above}), above, is held back: if line "
+        f"{below} is the rest of its text, cut by a line break typed without quotes, join "
+        "the two lines in quotes; if not, correct this row and both are written)",
     )  # fmt: skip
     return held, told
 
@@ -2081,7 +2108,9 @@ def _run_locked(
         nonlocal skipped
         typed = batch.path.suffix.lower() in (".csv", ".tsv")
         waiting: Job | None = None
-        for number, values in batch.rows():
+        line_of: dict[int, int] = {}  # row -> the line it starts on, for the row below
+        for number, line, values in batch.rows_with_lines():
+            line_of = {number - 1: line_of.get(number - 1, 0), number: line}
             try:
                 prepared = _prepare(number, values, rows)
             except Exception as error:  # one bad row never stops the others
@@ -2089,7 +2118,9 @@ def _run_locked(
             if isinstance(prepared, RowResult):
                 skipped += 1
                 if waiting is not None and waiting[0] == number - 1 and prepared.invalid:
-                    held, prepared = _held_back(RowResult(waiting[0], "error", ""), prepared)
+                    held, prepared = _held_back(
+                        RowResult(waiting[0], "error", ""), prepared, (line_of[number - 1], line)
+                    )
                     waiting = None
                     skipped += 1
                     found(held)

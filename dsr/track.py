@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -272,7 +273,10 @@ def _migrate(connection: sqlite3.Connection, signing: bytes, adopting: bool) -> 
     seals.write_ledger(database_path().parent, "requests", ledger)
 
 
-_ADOPT_HINT = "check what it holds, then run 'dsr track adopt' once"
+_ADOPT_HINT = (
+    "check what it holds, then run 'dsr track adopt' once (it lists each request: where "
+    "members share the data folder, leave out the other members')"
+)
 
 
 def _accepted(connection: sqlite3.Connection, signing: bytes) -> dict[str, list[str]]:
@@ -302,7 +306,7 @@ class Adoptable:
     id: int
     summary: str  # kind, company, reference, date: what the member can recognise
     files: list[str]  # what a follow-up would append
-    state: str  # "sealed", "older copy" or "not sealed"
+    state: str  # "sealed", "older copy", "other key" or "not sealed"
 
     @property
     def by_default(self) -> bool:
@@ -312,8 +316,11 @@ class Adoptable:
 ADOPTION_STATES = {
     "sealed": "sealed with your key",
     "older copy": "sealed with your key, but not as dsr last left it (an older copy, or removed)",
-    "not sealed": "NOT sealed with your key (changed by another program or person, or an older "
-    "dsr's)",
+    "other key": "NOT sealed with your key, but with another: another member's request, where "
+    "members share this data folder (leave it out: adopted, it is yours and no longer "
+    "theirs), or yours from another computer whose key was not copied, or changed by another "
+    "program or person since it was sealed",
+    "not sealed": "NOT sealed (an older dsr's, or written by another program or person)",
 }
 
 
@@ -334,13 +341,17 @@ def adoption_plan() -> list[Adoptable]:
     plan = []
     for row in rows:
         if not _is_sealed(row, signing):
-            state = "not sealed"
+            found = row["seal"] if "seal" in row.keys() else None
+            state = "other key" if _SEAL_SHAPE.fullmatch(str(found or "")) else "not sealed"
         elif row["seal"] not in current:
             state = "older copy"
         else:
             state = "sealed"
         plan.append(Adoptable(row["id"], _summary(row), _listed_files(row), state))
     return plan
+
+
+_SEAL_SHAPE: Final = re.compile(r"[0-9a-f]{64}")  # as seals.seal writes one
 
 
 def _summary(row: sqlite3.Row) -> str:

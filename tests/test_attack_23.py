@@ -204,6 +204,26 @@ def test_a_request_sealed_by_another_member_is_not_removed_and_its_loss_is_told(
         assert "holds request 2, which dsr did not record with your key" in message
 
 
+def test_adopt_names_another_member_s_request_as_theirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 26b #2: a newcomer to a shared data folder was told to adopt the store, and
+    adopt called a colleague's request only "changed by another program or person"."""
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path / "victim-config"))
+        code, message = run(*letter_args("objection", "DE", "de", tmp_path / "v.txt"), "--track")
+        assert code == 0, message
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path / "newcomer-config"))
+        code, message = run("track", "list")
+        assert code == 2, message
+        assert "leave out the other members'" in message
+        code, message = run("track", "adopt", "--yes")
+        assert code == 2, message  # nothing is adopted by default
+        assert "NOT sealed with your key, but with another: another member's request" in message
+        assert "left out (add --also 1 to adopt it)" in message
+
+
 # Round 24b #4: a PDF/A-3b letter claimed PDF/A over an annex that is not (fonts not
 # embedded), and an annex's JavaScript ran in the recipient's viewer when its page opened.
 

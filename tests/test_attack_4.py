@@ -961,6 +961,29 @@ def test_15_the_rest_of_a_cell_after_a_typed_line_break_is_never_a_member(
     assert not (tmp_path / "out").exists()
 
 
+def test_every_line_with_fewer_cells_is_named_in_one_refusal(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """Attack 26a #5: a volunteer needs one run, not one per short line."""
+    source = tmp_path / "short.csv"
+    rows = ["name,account-email,situation,lang"]
+    for number in range(1, 15):
+        cells = [f"Member {number}", f"m{number}@example.org", "I object to profiling", "de"]
+        rows.append(",".join(cells[:3] if number % 2 else cells))
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, output = batch_with_defaults(
+        tmp_path,
+        source,
+        'kind = "objection"\njurisdiction = "DE"\naddress = "Hauptstr. 9, 10115 Berlin"\n',
+    )
+    assert code == 2, output
+    short_lines = [number + 1 for number in range(1, 15) if number % 2]
+    named = [line for line in short_lines if f"line {line} holds 3 cells" in output]
+    assert named == short_lines
+    assert "the file's rows hold 4" in output
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     "between",
     [[], ["reference"], ["reference", "profile-url"], ["reference", "profile-url", "lang"]],

@@ -123,11 +123,13 @@ def test_good_rows_are_written_and_bad_rows_reported(tmp_path: Path) -> None:
     code, output = invoke("batch", str(source), "-o", str(out), "--zip")
     assert code == 2
     # The row above a bad row waits: the bad line may be the rest of its text.
-    assert output.splitlines()[0].startswith("Error: row 2: not written yet: row 3, the next")
+    assert output.splitlines()[0].startswith(
+        "Error: row 2: not written yet: the next row, row 3 (line 4 of the file), is no valid"
+    )
     assert output.splitlines()[1].startswith(
         "Error: row 3: jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list "
         "jurisdictions' for the codes; account-email: 'not-an-email' is not a valid e-mail "
-        "address (An email address must have an @-sign.) (row 2, above, is held back"
+        "address (An email address must have an @-sign.) (row 2 (line 3), above, is held back"
     )
     rows = report(out)
     statuses = [r["status"] for r in rows]
@@ -219,7 +221,7 @@ def test_malformed_files_get_a_clear_error(tmp_path: Path) -> None:
     assert "Error: row 2: has more values than the header has columns" in output
     held = report(tmp_path / "ragged")[0]  # row 2 may be the rest of its text
     assert held["status"] == "error"
-    assert "row 2, the next, is no valid row" in held["message"]
+    assert "the next row, row 2 (line 3 of the file), is no valid row" in held["message"]
 
 
 @pytest.mark.parametrize(("jobs", "fmt"), [("1", "txt"), ("2", "txt"), ("2", "pdf")])
@@ -509,7 +511,8 @@ def test_a_mixed_campaign_gives_every_good_row_its_own_letter(tmp_path: Path) ->
         below = CAMPAIGN_BAD.get(number + 1)
         if below and below[0] != "date":  # held back: the bad line may be its text's rest
             assert result["status"] == "error"
-            assert f"row {number + 1}, the next, is no valid row" in result["message"]
+            next_row = f"row {number + 1} (line {number + 2} of the file), is no valid row"
+            assert next_row in result["message"]
             continue
         assert result["status"] == "written", result
         assert result["file"].startswith(f"{number:04d}-")
@@ -682,7 +685,7 @@ def test_the_first_letter_of_100000_rows_comes_within_seconds(tmp_path: Path) ->
     assert error is not None
     assert error.startswith(
         "Error: row 2000: account-email: 'not-an-email' is not a valid e-mail address "
-        "(An email address must have an @-sign.) (row 1999, above, is held back"
+        "(An email address must have an @-sign.) (row 1999 (line 2000), above, is held back"
     )
     assert process.returncode == 130
     reported = report(out)
@@ -698,7 +701,7 @@ def test_bad_rows_are_reported_as_found_and_listed_again_at_the_end(tmp_path: Pa
     assert code == 2
     problem = "account-email: 'not-an-email' is not a valid e-mail address"
     lines = output.splitlines()
-    assert lines[0].startswith("Error: row 1: not written yet: row 2, the next")  # as found
+    assert lines[0].startswith("Error: row 1: not written yet: the next row, row 2 (line 3")
     assert lines[1].startswith(f"Error: row 2: {problem}")
     assert lines[2] == "Rows that failed (2; all in report.csv):"  # again, as a list
     assert lines[3].startswith("  row 1: not written yet")

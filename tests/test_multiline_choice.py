@@ -344,13 +344,30 @@ def test_an_invalid_row_holds_back_the_row_above_until_it_is_corrected(
     assert code == 2, output
     listed = report(tmp_path)
     assert [row["status"] for row in listed] == ["error", "error"], output
-    assert "not written yet: row 2, the next, is no valid row" in listed[0]["message"]
-    assert "row 1, above, is held back" in listed[1]["message"]
+    assert "the next row, row 2 (line 3 of the file), is no valid row" in listed[0]["message"]
+    assert "row 1 (line 2), above, is held back" in listed[1]["message"]
     assert not letters(tmp_path)
     fixed = ",".join(FIXED[column] for column in columns)
     code, output = batch(tmp_path, f"{header}\n{above}\n{fixed}\n", defaults)
     assert code == 0, output
     assert [row["status"] for row in report(tmp_path)] == ["written", "written"]
+
+
+def test_the_hold_back_names_the_lines_of_the_file(tmp_path: Path) -> None:
+    """Attack 26a #6: with blank lines (or a sep= line) a row's number is not its line;
+    the volunteer opens the file at the line named, and is told to check it first."""
+    content = (
+        "sep=,\nname,account-email,situation\n\nErika Muster,erika@example.org,My ex "
+        "writes to me\n\n,,\n  \nat home, at work, at night\nOtto Normal,otto@example.org,I object\n"
+    )
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 2, output
+    held, rest, written_row = report(tmp_path)
+    assert "the next row, row 2 (line 8 of the file), is no valid row" in held["message"]
+    assert "Check line 8 first: if it is the rest of this row's text (line 4)" in held["message"]
+    assert "(row 1 (line 4), above, is held back: if line 8 is the rest" in rest["message"]
+    assert written_row["status"] == "written"
+    assert output.count("row 2 (line 8 of the file)") == 2  # as found, and in the recap
 
 
 def test_a_row_below_a_bad_one_is_written(tmp_path: Path) -> None:
