@@ -322,8 +322,31 @@ def _maltese(text: str) -> str:
     return _MT_DAY.sub(article, text)
 
 
+# Estonian: a date in running text takes the adessive for "on" ("22. novembril 2026")
+# and the elative for "from" ("alates 3. novembrist 2025"): each is the month's
+# genitive stem (EKI's dictionary: jaanuar, jaanuari; september, septembri) with -l or
+# -st. The catalog writes "kuupäeval <date>" and "kuupäevast <date>" (on, from the
+# date), which CLDR's nominative date makes grammatical; the rule makes them native.
+_ET_GENITIVE = {"jaanuar": "jaanuari", "veebruar": "veebruari", "märts": "märtsi",
+                "aprill": "aprilli", "mai": "mai", "juuni": "juuni", "juuli": "juuli",
+                "august": "augusti", "september": "septembri", "oktoober": "oktoobri",
+                "november": "novembri", "detsember": "detsembri"}  # fmt: skip
+_ET_DATE = re.compile(
+    r"\b[Kk]uupäeva(l|st)[ \u00a0](\d{1,2}\.)\u00a0(" + "|".join(_ET_GENITIVE) + r")\u00a0(\d{4})\b"
+)
+
+
+def _estonian(text: str) -> str:
+    def case(match: re.Match[str]) -> str:
+        ending, day, month, year = match.groups()
+        return f"{day}\u00a0{_ET_GENITIVE[month]}{ending}\u00a0{year}"
+
+    return _ET_DATE.sub(case, text)
+
+
 FILLED_IN: Final[dict[str, Callable[[str], str]]] = {
     "el": _greek,
+    "et": _estonian,
     "hu": _hungarian,
     "it": _italian,
     "mt": _maltese,

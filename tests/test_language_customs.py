@@ -364,3 +364,32 @@ def test_maltese_day_articles_follow_the_number(day: int, tmp_path: Path) -> Non
     for word, number in articles:
         sound = MT_ASSIMILATED.get(int(number), "l")
         assert word.lower().endswith(sound), (word, number)
+
+
+# Estonian: a date in running text is in the adessive ("22. novembril 2026") or the
+# elative ("alates 3. novembrist 2025"), not "kuupäeval 22. november 2026" (the et record).
+ET_CASES = [
+    ("complaint", {"request-kind": "objection", "request-date": "2026-09-30"}),
+    ("complaint", {"request-kind": "access", "request-date": "2026-05-01"}),
+    ("reminder", {"request-kind": "erasure", "request-date": "2026-10-01"}),
+]
+
+
+ET_GENITIVE = ("jaanuari", "veebruari", "märtsi", "aprilli", "mai", "juuni", "juuli", "augusti",
+               "septembri", "oktoobri", "novembri", "detsembri")  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "more"), ET_CASES)
+def test_estonian_dates_in_sentences_take_their_case(kind: str, more: dict[str, str]) -> None:
+    values = {
+        "kind": kind, "jurisdiction": "EE", "controller": "linkedin", "name": "Mari Maasikas",
+        "address": "Tatari 1, 10134 Tallinn", "account-email": "m@example.org", "lang": "et",
+        "date": TODAY.isoformat(), **more,
+    }  # fmt: skip
+    text = " ".join(render_text(compose(parse_request(values, today=TODAY))).split())
+    assert not re.search(r"[Kk]uupäeva(l|st) \d", text), text
+    months = "|".join(ET_GENITIVE)
+    declined = re.findall(rf"\d{{1,2}}\. (?:{months})(?:l|st) \d{{4}}", text)
+    assert declined, text
+    if more["request-kind"] == "objection":
+        assert "Alates 3. novembrist 2025 kasutab" in text
