@@ -924,15 +924,15 @@ def _check_quotes(
         if (first, last) in trusted:
             continue  # the member checked these lines (--trust-quotes)
         if not multiline:
-            over = next(
+            column = next(
                 (
-                    (column or "without a column name", len(cell.splitlines()))
+                    column or "without a column name"
                     for column, cell in zip_longest(header, row, fillvalue="")
                     if "\n" in cell or "\r" in cell
                 ),
-                ("", last - first + 1),
-            )
-            suspects.append((first, last, f"its cell {over[0]} runs over {over[1]} lines"))
+                "",
+            )  # a cell that ends in a line break runs on to the next line too
+            suspects.append((first, last, f"its cell {column} runs over {last - first + 1} lines"))
             continue
         fault = _record_fault(row, lines, header, delimiter)
         if fault is None:

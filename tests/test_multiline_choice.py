@@ -80,12 +80,15 @@ def test_every_record_over_several_lines_is_named_in_one_refusal(tmp_path: Path)
         'Erika Muster,erika@example.org,"Hauptstrasse 1\n10115 Berlin"\n'
         "Otto Normal,otto@example.org,Hauptstrasse 2 10115 Berlin\n"
         'Anna Test,anna@example.org,"Ringstrasse 3\nHinterhaus\n10117 Berlin"\n'
+        'Carla Vogel,carla@example.org,"Ringstrasse 4 10117 Berlin\n"\n'
     )
     code, output = batch(tmp_path, content, OBJECTION_DE)
     assert code == 2, output
     assert "lines 2 to 3 are one row, as its cell address runs over 2 lines" in output
     assert "lines 5 to 7 are one row, as its cell address runs over 3 lines" in output
-    assert "--trust-quotes 2-3,5-7" in output
+    # A cell that ends in a line break runs on to the next line (attack 24a #7).
+    assert "lines 8 to 9 are one row, as its cell address runs over 2 lines" in output
+    assert "--trust-quotes 2-3,5-7,8-9" in output
 
 
 def test_with_multiline_cells_a_cell_over_lines_is_one_cell(tmp_path: Path) -> None:
