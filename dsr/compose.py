@@ -20,6 +20,7 @@ from .deadlines import Calendar, DeadlineRule, deadline_in, period_beginning_wit
 from .errors import DsrError, InvalidRequest, Problem
 from .i18n import letter_locale, locale_id
 from .model import (
+    Applicability,
     Authority,
     Controller,
     ControllerEntity,
@@ -240,6 +241,38 @@ def quoted_names(controller: Controller, language: str) -> QuotedNames:
     )
 
 
+def _refuse_other_law(
+    request: Request,
+    authority: Authority,
+    family: LawFamily,
+    request_family: LawFamily,
+    applicability: Applicability | None,
+    entity: ControllerEntity,
+) -> None:
+    """Refuse a complaint to an authority that does not apply the law the request to
+    the controller rested on (or the law of residence that applied with it, FADP
+    Art. 3(1)): the complaint would invoke a law the member did not write under."""
+    if family.id == request_family.id:
+        return
+    if applicability is not None and family.id in applicability.residence_law_applies:
+        return
+    titles = registry.instruments()
+    applied = titles[family.instrument].title["en"]
+    rested = titles[request_family.instrument].title["en"]
+    field = "authority" if request.authority else "jurisdiction"
+    raise InvalidRequest(
+        [
+            Problem(
+                field,
+                f"{authority.name_en} ({authority.slug}) applies the {applied}, but a request "
+                f"from {request.jurisdiction} to {entity.name} rests on the {rested}: the "
+                "complaint would invoke a law the request was not made under; choose an "
+                f"authority that applies the {rested} ('dsr list authorities')",
+            )
+        ]
+    )
+
+
 def compose(request: Request) -> Letter:
     """Turn a validated request into a letter with every fact resolved."""
     jurisdiction = registry.jurisdictions()[request.jurisdiction]
@@ -260,6 +293,7 @@ def compose(request: Request) -> Letter:
     if request.kind is Kind.COMPLAINT:
         authority = complaint_authority(request)
         family = registry.complaint_family(authority)
+        _refuse_other_law(request, authority, family, request_family, applicability, entity)
     else:
         family = request_family
     instrument = instruments[family.instrument]

@@ -1256,12 +1256,42 @@ def escalation_values(
     if tracked.controller_complaint:
         out["controller-complaint-date"] = tracked.controller_complaint.isoformat()
     if jurisdiction:
-        out["jurisdiction"] = jurisdiction
+        out["jurisdiction"] = _finer_jurisdiction(tracked, jurisdiction)
     if authority:
         out["authority"] = authority
     if complains_in(tracked.language, authority, str(out.get("jurisdiction", ""))):
         out["lang"] = tracked.language  # the member's own, where the authority takes it
     return out
+
+
+def _finer_jurisdiction(tracked: Tracked, jurisdiction: str) -> str:
+    """``jurisdiction`` for a complaint about ``tracked``: the request's own, or a finer
+    one of the same country (DE, then DE-BY for the authority of a Land). Another
+    country would have the complaint recount a request the member made from there, to
+    the controller's entity and under the law of there, which the member did not."""
+    from . import registry
+    from .errors import InvalidRequest, Problem
+
+    known = registry.jurisdictions()
+    code = jurisdiction.strip().upper()
+    given = known.get(code)
+    if given is None:
+        return jurisdiction  # named as unknown where the request is read
+    tracked_country = known[tracked.jurisdiction].country
+    if given.country != tracked_country:
+        raise InvalidRequest(
+            [
+                Problem(
+                    "jurisdiction",
+                    f"{code} is not in {tracked_country}, where request {tracked.id} was made "
+                    f"from ({tracked.jurisdiction}): the complaint recounts that request, "
+                    f"under the law it was made under; give {tracked.jurisdiction} or a part "
+                    f"of {tracked_country} ('dsr list jurisdictions'), or write a new request "
+                    "from where you live now",
+                )
+            ]
+        )
+    return code
 
 
 def complains_in(language: str, authority: str | None, jurisdiction: str) -> bool:

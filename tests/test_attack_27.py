@@ -1,0 +1,106 @@
+"""Round 27b (HIGH, MEDIUM): a complaint that recounts a request under another law than
+the one it was made under. `track escalate --jurisdiction` moved a Californian opt-out
+to LinkedIn Corporation into a German GDPR complaint about LinkedIn Ireland, and
+`--authority` sent a CCPA request's complaint to the Irish DPC under Art. 77 GDPR.
+Read as the authority reads them: the letter is refused, naming the option, or its
+facts are those of the tracked request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dsr.cli import main
+
+from .conftest import letter_args, pdf_text
+
+CALIFORNIAN = [
+    "letter", "--kind", "objection", "--jurisdiction", "US-CA", "--controller", "linkedin",
+    "--name", "Casey Example", "--address", "1 Main St, San Francisco, CA 94105",
+    "--account-email", "casey@example.org", "--date", "2026-09-01",
+]  # fmt: skip
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def tracked_californian(tmp_path: Path) -> None:
+    code, message = run(*CALIFORNIAN, "-o", str(tmp_path / "us.pdf"), "--track")
+    assert code == 0, message
+
+
+@pytest.mark.parametrize("other", ["DE-BE", "FR", "IE", "GB", "CH", "CA"])
+def test_escalate_keeps_the_country_the_request_was_made_from(tmp_path: Path, other: str) -> None:
+    tracked_californian(tmp_path)
+    target = tmp_path / "complaint.txt"
+    code, message = run(
+        "track", "escalate", "1", "-o", str(target), "--jurisdiction", other, "--date", "2026-12-01"
+    )
+    assert code == 2, message
+    assert f"--jurisdiction: {other} is not in US" in message
+    assert not target.exists()
+
+
+def test_escalate_takes_a_finer_jurisdiction_of_the_same_country(tmp_path: Path) -> None:
+    code, message = run(*letter_args("objection", "DE", "de", tmp_path / "de.pdf"), "--track")
+    assert code == 0, message
+    target = tmp_path / "complaint.pdf"
+    code, message = run(
+        "track", "escalate", "1", "-o", str(target), "--jurisdiction", "DE-BY",
+        "--date", "2026-12-30",
+    )  # fmt: skip
+    assert code == 0, message
+    text = " ".join(pdf_text(target).split())
+    assert "Bayerisches Landesamt für Datenschutzaufsicht" in text
+    assert "LinkedIn Ireland Unlimited Company" in text
+
+
+@pytest.mark.parametrize("authority", ["iedpc", "gbico", "frcnil"])
+def test_a_complaint_goes_only_to_an_authority_of_the_request_s_law(
+    tmp_path: Path, authority: str
+) -> None:
+    """Whatever the way in: a tracked request's escalation, or a letter written at once."""
+    tracked_californian(tmp_path)
+    target = tmp_path / "complaint.txt"
+    code, message = run(
+        "track", "escalate", "1", "-o", str(target), "--authority", authority,
+        "--date", "2026-12-01",
+    )  # fmt: skip
+    assert code == 2, message
+    assert "--authority:" in message
+    assert "rests on the California Consumer Privacy Act" in message
+    assert not target.exists()
+    code, message = run(
+        *CALIFORNIAN[:-2], "--kind", "complaint", "--request-kind", "objection",
+        "--request-date", "2026-09-01", "--date", "2026-12-01", "--authority", authority,
+        "-o", str(target),
+    )  # fmt: skip
+    assert code == 2, message
+    assert "--authority:" in message
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(("jurisdiction", "authority"), [("DE-BE", "iedpc"), ("CH", "iedpc")])
+def test_a_complaint_to_another_authority_of_the_same_law_is_written(
+    tmp_path: Path, jurisdiction: str, authority: str
+) -> None:
+    """A GDPR request to LinkedIn Ireland: the lead authority applies its law too (a
+    Swiss member's request rests on the GDPR, Art. 3(1))."""
+    member = {
+        "DE-BE": ["--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin"],
+        "CH": ["--name", "Urs Muster", "--address", "Bahnhofstrasse 1, 8001 Zürich"],
+    }[jurisdiction]
+    target = tmp_path / "complaint.pdf"
+    code, message = run(
+        "letter", "--kind", "complaint", "--jurisdiction", jurisdiction, "--controller",
+        "linkedin", *member, "--account-email", "m@example.org", "--request-kind", "objection",
+        "--request-date", "2026-09-01", "--date", "2026-12-01", "--authority", authority,
+        "-o", str(target),
+    )  # fmt: skip
+    assert code == 0, message
+    assert "Data Protection Commission" in " ".join(pdf_text(target).split())
