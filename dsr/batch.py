@@ -1127,6 +1127,15 @@ class BatchFile:
         """Rows numbered from 1 (a CSV header does not count), keys as ``_column`` makes them."""
         return ((number, values) for number, _, values in self.rows_with_lines())
 
+    def last_column(self) -> str:
+        """The column a CSV or TSV file's rows end with, as ``_column`` names it ('' in
+        YAML and JSON Lines)."""
+        if self.path.suffix.lower() not in (".csv", ".tsv"):
+            return ""
+        source, _ = _csv_source(self.text)
+        header = next(csv.reader(source, delimiter=_delimiter(self.text)), [])
+        return _column(header[-1]) if header else ""
+
     def rows_with_lines(self) -> Iterator[tuple[int, int, dict[str, Any]]]:
         """``rows()``, each with the line of a CSV or TSV file it starts on (0 in YAML
         and JSON Lines, where a row's number tells its place)."""
@@ -1920,75 +1929,44 @@ class _Rows:
     annexes: AnnexFolder  # every row's annexes are in it
 
 
-# A row failing only in these is a row of its own, whose cells stand where the header
-# puts them: a rest of the row above's text fails where names, addresses and codes go.
-_OWN_ROW_FIELDS: Final = frozenset({"date", "request-date", "controller-complaint-date", "enclose"})
+# Columns whose value a line break typed without quotes cannot cut and leave valid (a
+# code, a known name, a date): "objec⏎tion" or "2026-05-⏎01" is no value. A row whose
+# last cell is in one of them has not lost the rest of its text to the next line. Any
+# other (a situation, an address, a name, an e-mail address, a web address, an annex
+# list, a reference) may stop short and still be a value: its row waits for the next.
+CLOSED_COLUMNS: Final = frozenset({
+    "kind", "jurisdiction", "controller", "lang", "date", "request-date", "request-kind",
+    "controller-complaint-date", "outcome", "authority",
+})  # fmt: skip
 
 
-def _text_where_values_go(values: Mapping[str, Any], error: InvalidRequest) -> bool:
-    """Whether a row fails as a rest of the row above's text would: somewhere but in a
-    date or an annex, or in a date cell that holds more than a date's digits and
-    separators ("3 times a week", "since 2019"; "2026-13-01" and year 9999 are a row's
-    own)."""
-    if any(isinstance(value, str) and value[:1] == " " for value in values.values()):
-        return True  # a cell after ", ": prose, which no program writes as a row
-    for problem in error.problems:
-        if problem.field not in _OWN_ROW_FIELDS:
-            return True
-        value = str(values.get(problem.field, "")).strip()
-        if problem.field != "enclose" and not _DATE_SHAPED.fullmatch(value):
-            return True
-    return False
-
-
-# What a mistyped date looks like: three groups of digits and a date's separators
-# ("2026-13-01", "31.02.2026", year 9999); "24/7" or "3 times a week" is text.
-_DATE_SHAPED: Final = re.compile(r"[0-9]{1,30}[./-][0-9]{1,2}[./-][0-9]{1,30}")
-
-
-def _fails_as_text(values: Mapping[str, Any], today: date) -> bool:
-    """Whether ``values`` (a row without its annexes) fail as a rest's text would, or
-    sign with an address."""
-    try:
-        request = parse_request(dict(values), today=today)
-    except InvalidRequest as error:
-        return _text_where_values_go(values, error)
-    return _address_as_name(request.requester.name)
-
-
-def _address_as_name(name: str) -> bool:
-    """Whether a name is an e-mail or web address (also in full-width or other
-    compatibility forms: a full-width at sign), a domain or a path ("instagram.com/ex")."""
-    return bool(_ADDRESS_AS_NAME.search(unicodedata.normalize("NFKC", name)))
+def _not_a_name(name: str) -> bool:
+    """Whether a name is no member's: an e-mail or web address (also in full-width or
+    other compatibility forms), a domain or a path ("instagram.com/ex"), a phone number
+    ("+49 170 1234567"), a handle ("ex_profile"), or no letter at all. A row's cells
+    shifted by a typed line break put such text where the name goes."""
+    plain = unicodedata.normalize("NFKC", name)
+    if _ADDRESS_AS_NAME.search(plain) or "_" in plain:
+        return True
+    letters = sum(ch.isalpha() for ch in plain)
+    return not letters or sum(ch.isdigit() for ch in plain) > letters
 
 
 # An address, a web address, or a domain or path in small letters ("J.Smith" is a name).
 _ADDRESS_AS_NAME: Final = re.compile(r"@|://|(?i:^www\.)|^\S+\.[a-z]{2,}(?:/\S*)?$")
-# An annex's name as a row gives it: one PDF's name or path, no words around it.
-_FILE_NAME: Final = re.compile(r"[^\s;]+\.pdf", re.IGNORECASE)
 
 
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
     """The row validated and named, ready for a worker; or why it is not to be written."""
-    if PROBLEM in values:
-        problem = str(values[PROBLEM])
-        # A cell past the reader's limit is a row of its own (issue 13: the others are
-        # written); any other shape a rest of the row above's text may have.
-        invalid = not problem.startswith(CSV_UNREADABLE)
-        return RowResult(number, "error", "", problem, invalid=invalid)
+    if PROBLEM in values:  # a row that cannot be read: no request
+        return RowResult(number, "error", "", str(values[PROBLEM]), invalid=True)
     if isinstance(values.get("enclose"), list):
         try:
             values["enclose"] = [
                 _enclosure(rows.annexes, e, rows.outputs) for e in values["enclose"]
             ]
         except ValueError as error:
-            # An annex at fault alone is the row's own; a rest of the row above's text
-            # also fails where names and addresses go, or names no PDF at all.
-            others = {key: value for key, value in values.items() if key != "enclose"}
-            rest = _fails_as_text({**rows.defaults, **others}, rows.today) or not all(
-                _FILE_NAME.fullmatch(str(name).strip()) for name in values["enclose"]
-            )
-            return RowResult(number, "error", "", f"enclose: {error}", invalid=rest)
+            return RowResult(number, "error", "", f"enclose: {error}", invalid=True)
     merged = {**rows.defaults, **values}
     unknown = sorted(set(merged) - set(FIELDS))
     if unknown:
@@ -2000,12 +1978,13 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
         digest = input_hash(merged, rows.fmt)
     except InvalidRequest as error:
         message = "; ".join(str(p) for p in error.problems)
-        return RowResult(number, "error", "", message, invalid=_text_where_values_go(merged, error))
-    if _address_as_name(request.requester.name):
+        return RowResult(number, "error", "", message, invalid=True)
+    if _not_a_name(request.requester.name):
         # A row's cells shifted by a line break typed without quotes ("ex@evil.com,
         # friend@evil.com,…"), or the e-mail typed where the name goes: no signature.
         message = (
-            f"name: {request.requester.name!r} is an e-mail or web address, not a member's name"
+            f"name: {request.requester.name!r} is not a member's name (an e-mail or web "
+            "address, a phone number or a handle?)"
         )
         return RowResult(number, "error", "", message, invalid=True)
     finished = rows.state.get(name)
@@ -2028,6 +2007,14 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
             return RowResult(number, "unchanged", name, annexes=shown)
         return RowResult(number, "error", name, CHANGED_SINCE)
     return number, request, name, digest
+
+
+PROSE_SPACING: Final = (
+    "a space follows this line's first separator, as in prose and unlike the row above: "
+    "it may be the rest of that row's text, cut by a line break typed without quotes; if "
+    "it is a row of its own, write it as the other rows are written (no space after the "
+    "separator) and run again"
+)
 
 
 def _held_back(
@@ -2107,6 +2094,10 @@ def _run_locked(
         corrected."""
         nonlocal skipped
         typed = batch.path.suffix.lower() in (".csv", ".tsv")
+        # A row whose last cell is text may have lost the rest of it to the next line.
+        cuttable = typed and batch.last_column() not in CLOSED_COLUMNS
+        physical = io.StringIO(batch.text, newline="").readlines() if cuttable else []
+        delimiter = _delimiter(batch.text) if cuttable else ","
         waiting: Job | None = None
         line_of: dict[int, int] = {}  # row -> the line it starts on, for the row below
         for number, line, values in batch.rows_with_lines():
@@ -2115,9 +2106,16 @@ def _run_locked(
                 prepared = _prepare(number, values, rows)
             except Exception as error:  # one bad row never stops the others
                 prepared = RowResult(number, "error", "", row_failure(error))
+            above = waiting is not None and waiting[0] == number - 1 and cuttable
+            if above and not isinstance(prepared, RowResult):
+                # A valid row written as prose is ("2026-05-03, and again"), under one
+                # written as a program writes rows ("2026-05-01,He came to my door on").
+                lines = (physical[line_of[number - 1] - 1], physical[line - 1])
+                if _spaced(lines[1], delimiter) and not _spaced(lines[0], delimiter):
+                    prepared = RowResult(number, "error", "", PROSE_SPACING, invalid=True)
             if isinstance(prepared, RowResult):
                 skipped += 1
-                if waiting is not None and waiting[0] == number - 1 and prepared.invalid:
+                if above and waiting is not None and prepared.invalid:
                     held, prepared = _held_back(
                         RowResult(waiting[0], "error", ""), prepared, (line_of[number - 1], line)
                     )

@@ -607,7 +607,7 @@ def test_file_names_sort_past_row_9999(tmp_path: Path) -> None:
     request = parse_request(BASE, today=date(2026, 11, 22))
     names = [output_name(n, request, "pdf", width=5) for n in (9999, 10000)]
     assert names == sorted(names)
-    lines = [json.dumps({**BASE, "name": f"E M{n}"}) for n in range(1, 10_002)]
+    lines = [json.dumps({**BASE, "name": f"Erika M{n}"}) for n in range(1, 10_002)]
     lines[:-2] = ["{}"] * (len(lines) - 2)  # only the last two rows are letters
     source = tmp_path / "rows.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -627,7 +627,7 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(
 ) -> None:
     source = tmp_path / "rows.jsonl"
     source.write_text(
-        "\n".join(json.dumps({**BASE, "name": f"E M{n}"}) for n in range(60)) + "\n",
+        "\n".join(json.dumps({**BASE, "name": f"Erika M{n}"}) for n in range(60)) + "\n",
         encoding="utf-8",
     )
     command = [sys.executable, "-c", "from dsr.cli import main; main(prog_name='dsr')"]

@@ -220,7 +220,6 @@ def test_a_row_whose_next_line_reads_as_its_rest_is_held_back(tmp_path: Path) ->
 # two columns, or whose first word is no company: prose's space after each comma tells
 # them from a row a program wrote.
 PROSE_RESTS = {
-    "two-columns-failing": ("name,account-email,situation,lang", "Erika Muster,erika@example.org,My ex follows me,de", "He reads my data, at work, at home, every day"),
     "capital": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex works there.", "He reads my data, at work, at home"),
     "i": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex follows me everywhere.", "I fear for my safety, and my kids, at home"),
     "digit": ("name,account-email,situation", "Erika Muster,erika@example.org,My ex appeared at my work on 12 May and on", "14 May, 18:00, at the gym"),
@@ -248,7 +247,7 @@ def test_a_prose_rest_holds_back_the_row_above(tmp_path: Path, case: str) -> Non
     listed = report(tmp_path)
     assert [row["status"] for row in listed] == ["error", "error", "written"], listed
     assert "line break typed without quotes" in listed[0]["message"]
-    cut = above.split(separator)[2 if case == "two-columns-failing" else -1]
+    cut = above.split(separator)[-1]
     for text in letters(tmp_path).values():
         assert cut not in " ".join(text.split())
 
@@ -396,6 +395,17 @@ EXCEPTIONS_GOT_AROUND = {
     "annex-and-address-name": (OBJECTION_DE, "name,account-email,enclose,situation\nErika Muster,erika@example.org,,I got threats from\nex@evil.com,friend@evil.com,screenshots.pdf,and others\n"),
     "domain-name": (OBJECTION_DE, "name,account-email,situation\nErika Muster,erika@example.org,He posts my photos on\ninstagram.com/ex_profile, ex@evil.com, and in chats\n"),
     "full-width-at": (OBJECTION_DE, "name,account-email,situation\nErika Muster,erika@example.org,He writes from\nex\uff20evil.com,ex@evil.com,every night\n"),
+    # Round 27a: rests shaped as dates without prose spacing, annex lists and URLs, and
+    # rests that are valid rows but for a name that is a phone number or a handle, or
+    # for the space after the separator that prose has and the row above has not.
+    "date-list": (ME, "date,situation\n2026-05-01,He came to my door on\n12.5.2026,13.5.2026 and 20.5.2026 and he shouted\n"),
+    "date-1/2/3": (ME, "date,situation\n2026-05-01,He posted my photos in three parts\n1/2/3,all of them on his page\n"),
+    "date-iso-spaced": (ME, "date,situation\n2026-05-01,He came to my door on\n2026-05-03, and again on the next day\n"),
+    "date-9999": (ME, "date,situation\n2026-05-01,He wrote to me until\n9999-12-31,and he will not stop\n"),
+    "annex-list": (ME, "enclose,situation\n,He sends me threats; see\nthreats.pdf,chat.pdf and the voice messages\n"),
+    "annex-url": (ME, "enclose,situation\n,He shares my photos; see\nhttps://drive.example.com/x/photos.pdf,and the other links\n"),
+    "phone-name": (OBJECTION_DE, "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n+49 170 1234567, ex@evil.com, and from other numbers\n"),
+    "handle-name": (OBJECTION_DE, "name,account-email,situation\nErika Muster,erika@example.org,He writes to me as\nex_profile,ex@evil.com,and from other accounts\n"),
 }  # fmt: skip
 
 
@@ -408,11 +418,48 @@ def test_a_rest_cannot_pass_for_a_row_s_own_date_or_annex_error(tmp_path: Path, 
     assert not letters(tmp_path)
 
 
-def test_a_mistyped_date_alone_is_the_row_s_own(tmp_path: Path) -> None:
-    """Issue 13: year 9999 fails its row only; the others are written."""
+@pytest.mark.parametrize(
+    "last",
+    ["kind", "jurisdiction", "controller", "lang", "date", "request-date", "request-kind",
+     "outcome", "authority"],
+)  # fmt: skip
+def test_a_row_whose_last_cell_is_a_code_or_a_date_is_never_held_back(
+    tmp_path: Path, last: str
+) -> None:
+    """Issue 13: a bad row fails alone (year 9999, an unknown company, a prose line) when
+    the row above ends in a value a typed line break cannot cut and leave valid: the
+    rest of a cut cell would leave the row above short, which refuses the file."""
+    values = {"kind": "objection", "jurisdiction": "DE", "controller": "linkedin", "lang": "de",
+              "date": "2026-05-01", "request-date": "", "request-kind": "", "outcome": "",
+              "authority": ""}  # fmt: skip
+    columns = ["situation", last]
+    good = f"My ex follows me,{values[last]}"
+    content = "\n".join([",".join(columns), good, "9999-12-31 he came,again", good, ""])
+    code, output = batch(tmp_path, content, ME)
+    assert code == 2, output
+    listed = report(tmp_path)
+    assert [row["status"] for row in listed] == ["written", "error", "written"], listed
+
+
+def test_a_bad_row_under_a_row_ending_in_text_holds_it_back(tmp_path: Path) -> None:
+    """A mistyped date, year 9999 or a file not found under a row whose last cell is
+    text: the bad line may be that text's rest (round 27a), whatever its shape."""
     content = (
-        "date,situation\n2026-05-01,My ex follows me\n9999-12-31,I object\n2026-13-01,I object\n"
+        "date,situation\n2026-05-01,My ex follows me\n9999-12-31,I object\n"
+        "2026-05-02,I object\n2026-13-01,I object\n"
     )
     code, output = batch(tmp_path, content, ME)
     assert code == 2, output
-    assert [row["status"] for row in report(tmp_path)] == ["written", "error", "error"]
+    assert [row["status"] for row in report(tmp_path)] == ["error", "error", "error", "error"]
+    fixed = content.replace("9999-12-31", "2026-05-03").replace("2026-13-01", "2026-05-04")
+    code, output = batch(tmp_path, fixed, ME)
+    assert code == 0, output
+    assert [row["status"] for row in report(tmp_path)] == ["written"] * 4
+
+
+@pytest.mark.parametrize("name", ["+49 170 1234567", "ex_profile", "0043-664-1234567", "@ex", "…"])
+def test_a_name_that_is_no_name_is_the_row_s_error(tmp_path: Path, name: str) -> None:
+    content = f"name,account-email,situation\n{name},ex@example.org,I object\n"
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 2, output
+    assert "is not a member's name" in report(tmp_path)[0]["message"]
