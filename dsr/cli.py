@@ -733,7 +733,7 @@ def controllers_import(source: Path) -> None:
     controllers are stored in your data folder and can be used with
     --controller SLUG. Every skipped file is listed with the reason.
     """
-    from .controller_files import record_from_file
+    from .controller_files import record_from_file, toml_records
     from .datenanfragen import import_directory
     from .errors import RegistryError
     from .files import SLUG_RULE, is_slug
@@ -744,6 +744,15 @@ def controllers_import(source: Path) -> None:
         report = import_directory(source)
         converted = report.converted
         skipped = [(item.path, item.reason) for item in report.skipped]
+        in_toml, toml_skipped = toml_records(source)  # dsr's own format
+        skipped += toml_skipped
+        for slug, record in in_toml.items():
+            if slug in converted:
+                skipped.append((slug, "duplicate slug: a .json file in the folder has it too"))
+            else:
+                converted[slug] = record
+        if not converted and not skipped:
+            fail([f"{shown(str(source))}: no controller records in it (*.json, *.toml)"])
     else:
         converted, skipped = {}, []
         try:

@@ -63,6 +63,27 @@ def record_from_file(path: Path) -> tuple[str, dict[str, Any]]:
     )
 
 
+def toml_records(folder: Path) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
+    """The records in dsr's format of a folder's ``*.toml`` files, by slug, and the files
+    skipped with why (a link, which may lead anywhere, is never followed)."""
+    records: dict[str, dict[str, Any]] = {}
+    skipped: list[tuple[str, str]] = []
+    for path in sorted(folder.glob("*.toml")):
+        if path.is_symlink() or not path.is_file():
+            skipped.append((str(path), "a link or not a regular file: not read"))
+            continue
+        try:
+            slug, record = record_from_file(path)
+        except RegistryError as error:
+            skipped.append((str(path), str(error).removeprefix(f"{path}: ")))
+            continue
+        if slug in records:
+            skipped.append((str(path), f"duplicate slug {slug!r}"))
+            continue
+        records[slug] = record
+    return records, skipped
+
+
 def file_slug(path: Path) -> str:
     """The slug of a controller file's company: its name lower-cased, ``^[a-z0-9-]+$``.
 

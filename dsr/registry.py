@@ -548,6 +548,27 @@ def _country_ok(code: str) -> bool:
     return code in _countries() and code.isascii() and code.isupper()
 
 
+def _check_lead_authority(entity: ControllerEntity, where: str) -> None:
+    """A lead authority is one a law gives that role (the GDPR's one-stop shop, Art. 56(1):
+    the authority of the main establishment), of the entity's own country."""
+    if entity.lead_authority is None:
+        return
+    authority = authorities().get(entity.lead_authority)
+    if authority is None:
+        raise RegistryError(f"{where}: lead_authority {entity.lead_authority!r} is no authority "
+                            "dsr knows ('dsr list authorities')")  # fmt: skip
+    family = complaint_family(authority)
+    countries = {jurisdictions()[code].country for code in authority.jurisdictions
+                 if code in jurisdictions()}  # fmt: skip
+    if "lead_authority" not in family.roles or entity.address.country not in countries:
+        raise RegistryError(
+            f"{where}: lead_authority {entity.lead_authority!r} cannot lead for an entity in "
+            f"{entity.address.country}: a lead authority is the one of the country of the "
+            "entity's main establishment, under a law that gives that role (the GDPR, "
+            "Art. 56(1)); leave it out where there is none"
+        )
+
+
 def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Controller:
     """Build a Controller from a record in dsr's format; raises RegistryError."""
     check_controller_record(rec, where)
@@ -566,6 +587,8 @@ def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Contro
             )
             for ent in rec["entities"]
         )
+        for entity in entities:
+            _check_lead_authority(entity, f"{where} entity {entity.name!r}")
         since = rec.get("ai_training_since")
         return Controller(
             slug=slug,

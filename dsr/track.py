@@ -1277,17 +1277,18 @@ def _finer_jurisdiction(tracked: Tracked, jurisdiction: str) -> str:
     given = known.get(code)
     if given is None:
         return jurisdiction  # named as unknown where the request is read
-    tracked_country = known[tracked.jurisdiction].country
-    if given.country != tracked_country:
+    made_from = known[tracked.jurisdiction]
+    finer = code == made_from.code or code.startswith(f"{made_from.code}-")
+    if not finer or given.family != made_from.family:
+        where = "is not a part of" if not finer else "has another law than"
         raise InvalidRequest(
             [
                 Problem(
                     "jurisdiction",
-                    f"{code} is not in {tracked_country}, where request {tracked.id} was made "
-                    f"from ({tracked.jurisdiction}): the complaint recounts that request, "
-                    f"under the law it was made under; give {tracked.jurisdiction} or a part "
-                    f"of {tracked_country} ('dsr list jurisdictions'), or write a new request "
-                    "from where you live now",
+                    f"{code} {where} {made_from.code}, where request {tracked.id} was made "
+                    "from: the complaint recounts that request, under the law it was made "
+                    f"under; give {made_from.code} or a part of it with the same law ('dsr "
+                    "list jurisdictions'), or write a new request from where you live now",
                 )
             ]
         )

@@ -1,5 +1,5 @@
-"""Round 27b (HIGH, MEDIUM): a complaint that recounts a request under another law than
-the one it was made under. `track escalate --jurisdiction` moved a Californian opt-out
+"""Rounds 27b and 28b (HIGH, MEDIUM): a complaint that recounts a request under another
+law than the one it was made under. `track escalate --jurisdiction` moved a Californian opt-out
 to LinkedIn Corporation into a German GDPR complaint about LinkedIn Ireland, and
 `--authority` sent a CCPA request's complaint to the Irish DPC under Art. 77 GDPR.
 Read as the authority reads them: the letter is refused, naming the option, or its
@@ -42,7 +42,7 @@ def test_escalate_keeps_the_country_the_request_was_made_from(tmp_path: Path, ot
         "track", "escalate", "1", "-o", str(target), "--jurisdiction", other, "--date", "2026-12-01"
     )
     assert code == 2, message
-    assert f"--jurisdiction: {other} is not in US" in message
+    assert f"--jurisdiction: {other} is not a part of US-CA" in message
     assert not target.exists()
 
 
@@ -104,3 +104,94 @@ def test_a_complaint_to_another_authority_of_the_same_law_is_written(
     )  # fmt: skip
     assert code == 0, message
     assert "Data Protection Commission" in " ".join(pdf_text(target).split())
+
+
+# Round 28b: the same country, another law (CA and CA-QC), a lead authority that leads
+# nothing (another country's, another law's), and a folder of records in dsr's format.
+
+
+@pytest.mark.parametrize(
+    ("made_from", "address", "other"),
+    [
+        ("CA", "1 Main St, Toronto ON M5V 2T6", "CA-QC"),
+        ("CA-QC", "1 rue Sainte-Catherine, Montréal QC H2X 1Z4", "CA"),
+        ("DE-BE", "Hauptstraße 1, 10115 Berlin", "DE-BY"),
+    ],
+)
+def test_escalate_keeps_the_law_the_request_was_made_under(
+    tmp_path: Path, made_from: str, address: str, other: str
+) -> None:
+    code, message = run(
+        "letter", "--kind", "access", "--jurisdiction", made_from, "--controller", "linkedin",
+        "--name", "Alice Example", "--address", address, "--account-email", "a@example.org",
+        "--date", "2026-09-01", "-o", str(tmp_path / "request.txt"), "--track",
+    )  # fmt: skip
+    assert code == 0, message
+    target = tmp_path / "complaint.txt"
+    code, message = run(
+        "track", "escalate", "1", "-o", str(target), "--jurisdiction", other, "--date", "2026-12-01"
+    )
+    assert code == 2, message
+    assert f"--jurisdiction: {other} " in message
+    assert not target.exists()
+
+
+LEAD_RECORD = """[beta]
+service = "Beta"
+sources = ["https://beta.example/privacy"]
+last_verified = 2026-08-22
+[[beta.entities]]
+name = "Beta GmbH"
+address = ["Hauptstraße 9", "80331 München"]
+country = "{country}"
+jurisdictions = ["EU", "GB", "US", "CA"]
+lead_authority = "{lead}"
+sources = ["https://beta.example/imprint"]
+last_verified = 2026-08-22
+"""
+
+
+@pytest.mark.parametrize(("country", "lead"), [("DE", "gbico"), ("CH", "chedoeb"), ("DE", "iedpc")])
+def test_a_lead_authority_leads_only_for_its_own_country_under_the_gdpr(
+    tmp_path: Path, country: str, lead: str
+) -> None:
+    record = tmp_path / "beta.toml"
+    record.write_text(LEAD_RECORD.format(country=country, lead=lead), encoding="utf-8")
+    target = tmp_path / "complaint.txt"
+    code, message = run(
+        "letter", "--kind", "complaint", "--jurisdiction", "DE-BE", "--controller-file",
+        str(record), "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
+        "--account-email", "e@example.org", "--request-kind", "access",
+        "--request-date", "2026-09-01", "--date", "2026-12-01", "-o", str(target),
+    )  # fmt: skip
+    assert code == 2, message
+    assert f"lead_authority '{lead}' cannot lead for an entity in {country}" in message
+    assert not target.exists()
+    code, message = run("controllers", "import", str(record))
+    assert code == 2, message
+    assert "cannot lead" in message
+
+
+def test_a_lead_authority_of_the_entity_s_country_is_named(tmp_path: Path) -> None:
+    record = tmp_path / "beta.toml"
+    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda"), encoding="utf-8")
+    code, message = run("controllers", "import", str(record))
+    assert code == 0, message
+
+
+def test_a_folder_of_records_in_dsr_s_format_is_imported(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "beta.toml").write_text(
+        LEAD_RECORD.format(country="DE", lead="debaylda"), encoding="utf-8"
+    )
+    (folder / "broken.toml").write_text("[x\n", encoding="utf-8")
+    code, message = run("controllers", "import", str(folder))
+    assert code == 2, message  # one file skipped
+    assert "Imported 1 controller, skipped 1." in message
+    assert "broken.toml" in message
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, message = run("controllers", "import", str(empty))
+    assert code == 2, message
+    assert "no controller records in it" in message
