@@ -437,6 +437,17 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
                     count += 1
                     if count > limit:
                         break
+                    if not isinstance(event, yaml.MappingStartEvent) and not problem:
+                        # "- ex@evil.com" under a row: a list typed after the row's text,
+                        # at the rows' level; the row above would lose it.
+                        mark = event.start_mark
+                        where_line = f"line {mark.line + 1}: " if mark is not None else ""
+                        problem = (
+                            f"{where_line}row {count} is no member's "
+                            "row (option names with their values) but a value alone: if it "
+                            "belongs to the text of the row above, indent it under that key "
+                            "as a block (situation: |); if it is a row, give it its keys"
+                        )
                 if event.anchor is not None and not problem:
                     problem = _anchored(event)
                 if len(opened) > 2 and not problem:  # inside a row's value
@@ -1126,15 +1137,6 @@ class BatchFile:
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Rows numbered from 1 (a CSV header does not count), keys as ``_column`` makes them."""
         return ((number, values) for number, _, values in self.rows_with_lines())
-
-    def last_column(self) -> str:
-        """The column a CSV or TSV file's rows end with, as ``_column`` names it ('' in
-        YAML and JSON Lines)."""
-        if self.path.suffix.lower() not in (".csv", ".tsv"):
-            return ""
-        source, _ = _csv_source(self.text)
-        header = next(csv.reader(source, delimiter=_delimiter(self.text)), [])
-        return _column(header[-1]) if header else ""
 
     def rows_with_lines(self) -> Iterator[tuple[int, int, dict[str, Any]]]:
         """``rows()``, each with the line of a CSV or TSV file it starts on (0 in YAML
@@ -2009,6 +2011,22 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     return number, request, name, digest
 
 
+def _ends_in(header: list[str], line: str, delimiter: str) -> str:
+    """The column a row's line ends in, as written: its last cell, even empty ("…,text,"
+    ends in the column after the text's). A record over several lines is read by its
+    first line only, which ends in an earlier column: a text one, if any."""
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    width = min(len(cells), len(header))
+    return _column(header[width - 1]) if width else ""
+
+
+def _prose_spaced(line: str, delimiter: str) -> bool:
+    """Whether the second cell of ``line``, read as CSV, starts with a space: prose's
+    ", " after the first separator (a quoted "Muster, Erika" is one cell)."""
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    return len(cells) > 1 and cells[1][:1] == " "
+
+
 PROSE_SPACING: Final = (
     "a space follows this line's first separator, as in prose and unlike the row above: "
     "it may be the rest of that row's text, cut by a line break typed without quotes; if "
@@ -2095,23 +2113,29 @@ def _run_locked(
         nonlocal skipped
         typed = batch.path.suffix.lower() in (".csv", ".tsv")
         # A row whose last cell is text may have lost the rest of it to the next line.
-        cuttable = typed and batch.last_column() not in CLOSED_COLUMNS
-        physical = io.StringIO(batch.text, newline="").readlines() if cuttable else []
-        delimiter = _delimiter(batch.text) if cuttable else ","
+        # Its last cell's column, as it ends (rows may leave out trailing columns): in a
+        # code or a date, a typed line break leaves no valid value, or a short row.
+        physical = io.StringIO(batch.text, newline="").readlines() if typed else []
+        delimiter = _delimiter(batch.text) if typed else ","
+        header = next(csv.reader(_csv_source(batch.text)[0], delimiter=delimiter), [])
         waiting: Job | None = None
         line_of: dict[int, int] = {}  # row -> the line it starts on, for the row below
+        cuttable: dict[int, bool] = {}  # row -> whether its text may go on below it
         for number, line, values in batch.rows_with_lines():
             line_of = {number - 1: line_of.get(number - 1, 0), number: line}
+            ends_in = _ends_in(header, physical[line - 1], delimiter) if typed else ""
+            cuttable = {number - 1: cuttable.get(number - 1, False),
+                        number: typed and ends_in not in CLOSED_COLUMNS}  # fmt: skip
             try:
                 prepared = _prepare(number, values, rows)
             except Exception as error:  # one bad row never stops the others
                 prepared = RowResult(number, "error", "", row_failure(error))
-            above = waiting is not None and waiting[0] == number - 1 and cuttable
+            above = waiting is not None and waiting[0] == number - 1 and cuttable[number - 1]
             if above and not isinstance(prepared, RowResult):
                 # A valid row written as prose is ("2026-05-03, and again"), under one
                 # written as a program writes rows ("2026-05-01,He came to my door on").
                 lines = (physical[line_of[number - 1] - 1], physical[line - 1])
-                if _spaced(lines[1], delimiter) and not _spaced(lines[0], delimiter):
+                if _prose_spaced(lines[1], delimiter) and not _prose_spaced(lines[0], delimiter):
                     prepared = RowResult(number, "error", "", PROSE_SPACING, invalid=True)
             if isinstance(prepared, RowResult):
                 skipped += 1

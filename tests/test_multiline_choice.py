@@ -405,6 +405,9 @@ EXCEPTIONS_GOT_AROUND = {
     "annex-list": (ME, "enclose,situation\n,He sends me threats; see\nthreats.pdf,chat.pdf and the voice messages\n"),
     "annex-url": (ME, "enclose,situation\n,He shares my photos; see\nhttps://drive.example.com/x/photos.pdf,and the other links\n"),
     "phone-name": (OBJECTION_DE, "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n+49 170 1234567, ex@evil.com, and from other numbers\n"),
+    # Round 28a: the header ends in a code, but the rows leave it out and end in text.
+    "omitted-code-column": (OBJECTION_DE, "name,account-email,situation,lang\nErika Muster,erika@example.org,He calls me from\nex@evil.com,friend@evil.com,and from other numbers every night\nAnna Schmidt,anna@example.org,I object to profiling\nJan Berg,jan@example.org,I object to ads,en\n"),
+    "omitted-code-column-semicolons": (OBJECTION_DE, "sep=;\r\nname;account-email;situation;kind\r\nErika Muster;erika@example.org;Er ruft mich an von\r\n+49 170 1234567;ex@evil.com;und von anderen Nummern\r\nAnna Schmidt;anna@example.org;Ich widerspreche\r\nJan Berg;jan@example.org;Ich widerspreche;objection\r\n"),
     "handle-name": (OBJECTION_DE, "name,account-email,situation\nErika Muster,erika@example.org,He writes to me as\nex_profile,ex@evil.com,and from other accounts\n"),
 }  # fmt: skip
 
@@ -415,7 +418,7 @@ def test_a_rest_cannot_pass_for_a_row_s_own_date_or_annex_error(tmp_path: Path, 
     code, output = batch(tmp_path, content, defaults)
     assert code == 2, output
     assert report(tmp_path)[0]["status"] == "error", output  # not written cut short
-    assert not letters(tmp_path)
+    assert not [name for name in letters(tmp_path) if name.startswith("0001-")]
 
 
 @pytest.mark.parametrize(
@@ -463,3 +466,31 @@ def test_a_name_that_is_no_name_is_the_row_s_error(tmp_path: Path, name: str) ->
     code, output = batch(tmp_path, content, OBJECTION_DE)
     assert code == 2, output
     assert "is not a member's name" in report(tmp_path)[0]["message"]
+
+
+def test_a_quoted_name_with_a_comma_is_no_prose(tmp_path: Path) -> None:
+    """Round 28a: "Muster, Erika" in quotes (a spreadsheet's "Last, First") is one cell,
+    not prose spacing: every member is written."""
+    names = ["Anna Schmidt", '"Muster, Erika"', "Jan Berg", '"Vogel, Carla"', "Dirk Hahn"]
+    rows = [f"{name},m{i}@example.org,I object to the profiling of my account"
+            for i, name in enumerate(names)]  # fmt: skip
+    content = "name,account-email,situation\n" + "\n".join(rows) + "\n"
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 0, output
+    assert [row["status"] for row in report(tmp_path)] == ["written"] * 5
+
+
+def test_a_yaml_value_alone_at_the_rows_level_refuses_the_file(tmp_path: Path) -> None:
+    """Round 28a: a list typed after a row's text, at the rows' level: the row above would
+    lose it, so the file is refused before any letter, naming the line."""
+    content = (
+        "- name: Erika Muster\n  account-email: erika@example.org\n"
+        "  situation: He sends me messages from these accounts\n"
+        "- ex@evil.com\n- friend@evil.com\n"
+        "- name: Anna Schmidt\n  account-email: anna@example.org\n  situation: I object\n"
+    )
+    code, output = batch_text(tmp_path, content, OBJECTION_DE, name="members.yaml")
+    assert code == 2, output
+    assert "line 4: row 2 is no member's row" in output
+    assert "situation: |" in output
+    assert not letters(tmp_path)
