@@ -2011,6 +2011,11 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     return number, request, name, digest
 
 
+def _nth(lines: list[str], number: int) -> str:
+    """Line ``number`` (from 1) of ``lines``; '' past either end."""
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
 def _ends_in(header: list[str], line: str, delimiter: str) -> str:
     """The column a row's line ends in, as written: its last cell, even empty ("…,text,"
     ends in the column after the text's). A record over several lines is read by its
@@ -2123,7 +2128,7 @@ def _run_locked(
         cuttable: dict[int, bool] = {}  # row -> whether its text may go on below it
         for number, line, values in batch.rows_with_lines():
             line_of = {number - 1: line_of.get(number - 1, 0), number: line}
-            ends_in = _ends_in(header, physical[line - 1], delimiter) if typed else ""
+            ends_in = _ends_in(header, _nth(physical, line), delimiter) if typed else ""
             cuttable = {number - 1: cuttable.get(number - 1, False),
                         number: typed and ends_in not in CLOSED_COLUMNS}  # fmt: skip
             try:
@@ -2134,7 +2139,7 @@ def _run_locked(
             if above and not isinstance(prepared, RowResult):
                 # A valid row written as prose is ("2026-05-03, and again"), under one
                 # written as a program writes rows ("2026-05-01,He came to my door on").
-                lines = (physical[line_of[number - 1] - 1], physical[line - 1])
+                lines = (_nth(physical, line_of[number - 1]), _nth(physical, line))
                 if _prose_spaced(lines[1], delimiter) and not _prose_spaced(lines[0], delimiter):
                     prepared = RowResult(number, "error", "", PROSE_SPACING, invalid=True)
             if isinstance(prepared, RowResult):
