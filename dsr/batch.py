@@ -77,6 +77,9 @@ class RowResult:
 @dataclass
 class BatchReport:
     results: list[RowResult]
+    # Letters an earlier run wrote into the folder for rows this file no longer has at
+    # those numbers (rows joined, moved or removed since): kept, and named.
+    earlier: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[RowResult]:
@@ -2020,7 +2023,10 @@ def _ends_in(header: list[str], line: str, delimiter: str) -> str:
     """The column a row's line ends in, as written: its last cell, even empty ("…,text,"
     ends in the column after the text's). A record over several lines is read by its
     first line only, which ends in an earlier column: a text one, if any."""
-    cells = next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a cell past the reader's limit: which column it ends in is unknown
+        return ""
     width = min(len(cells), len(header))
     return _column(header[width - 1]) if width else ""
 
@@ -2028,7 +2034,10 @@ def _ends_in(header: list[str], line: str, delimiter: str) -> str:
 def _prose_spaced(line: str, delimiter: str) -> bool:
     """Whether the second cell of ``line``, read as CSV, starts with a space: prose's
     ", " after the first separator (a quoted "Muster, Erika" is one cell)."""
-    cells = next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a cell past the reader's limit: that row's own error
+        return False
     return len(cells) > 1 and cells[1][:1] == " "
 
 
@@ -2201,7 +2210,15 @@ def _run_locked(
                 results[number] = RowResult(number, "written", name)
             else:
                 results[number] = RowResult(number, "pending", "", INTERRUPTED)
-        report = BatchReport([_listing(results[k], enclosed) for k in sorted(results)])
+        listed = [_listing(results[k], enclosed) for k in sorted(results)]
+        current = {result.file for result in listed if result.file}
+        stopped = any(result.status == "pending" for result in listed)
+        earlier = sorted(
+            name
+            for name, finished in recorded.items()
+            if not stopped and name not in current and finished.matches(out_dir / name)
+        )
+        report = BatchReport(listed, earlier)
         write_report(out_dir, report)
     return report
 

@@ -1064,6 +1064,16 @@ def batch(
         f"{len(report.failed)} failed; see {shown(str(out_dir / 'report.csv'))}",
         err=True,
     )
+    if report.earlier:  # rows joined or removed since an earlier run: its letters stay
+        named = ", ".join(shown(name) for name in report.earlier[:5])
+        others = f" and {len(report.earlier) - 5} more" if len(report.earlier) > 5 else ""
+        click.echo(
+            f"Note: {counted(len(report.earlier), 'letter')} in {shown(str(out_dir))} "
+            f"{'was' if len(report.earlier) == 1 else 'were'} written by an earlier run for "
+            f"rows this file no longer has at those numbers (rows joined, moved or removed "
+            f"since): {named}{others}; kept: remove those you do not want.",
+            err=True,
+        )
     enclosing = len(report.with_annexes)
     if enclosing:  # what went into the letters, for the NGO to check
         click.echo(

@@ -494,3 +494,21 @@ def test_a_yaml_value_alone_at_the_rows_level_refuses_the_file(tmp_path: Path) -
     assert "line 4: row 2 is no member's row" in output
     assert "situation: |" in output
     assert not letters(tmp_path)
+
+
+def test_letters_of_rows_joined_since_an_earlier_run_are_named(tmp_path: Path) -> None:
+    """Round 28a #4: after joining a cut row and running again into the same folder, the
+    letter an earlier run wrote for a row now numbered otherwise is kept, and named."""
+    first = (
+        "name,account-email,situation\nErika Muster,erika@example.org,I object\n"
+        "Otto Normal,otto@example.org,I object\nAnna Schmidt,anna@example.org,I object\n"
+    )
+    code, output = batch(tmp_path, first, OBJECTION_DE)
+    assert code == 0, output
+    assert "earlier run" not in output
+    second = first.replace("Otto Normal,otto@example.org,I object\n", "")
+    code, output = batch(tmp_path, second, OBJECTION_DE)
+    assert code == 0, output
+    assert "were written by an earlier run" in output
+    assert "0002-normal-objection-de.txt, 0003-schmidt-objection-de.txt" in output
+    assert (tmp_path / "out" / "0003-schmidt-objection-de.txt").exists()  # kept
