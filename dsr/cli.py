@@ -658,7 +658,12 @@ def letter(
     )
     if track:
         from . import track as tracking
+        from .registry import builtin_controllers
+        from .userdata import imported_record
 
+        if controller_record is None and request.controller not in builtin_controllers():
+            # An imported company: its record as it is now goes with the request.
+            controller_record = imported_record(request.controller)
         try:
             request_id = tracking.record(
                 composed,

@@ -560,12 +560,12 @@ def _check_lead_authority(entity: ControllerEntity, where: str) -> None:
     family = complaint_family(authority)
     countries = {jurisdictions()[code].country for code in authority.jurisdictions
                  if code in jurisdictions()}  # fmt: skip
-    if "lead_authority" not in family.roles or entity.address.country not in countries:
+    if "lead_authority" not in family.roles or entity.establishment not in countries:
         raise RegistryError(
-            f"{where}: lead_authority {entity.lead_authority!r} cannot lead for an entity in "
-            f"{entity.address.country}: a lead authority is the one of the country of the "
-            "entity's main establishment, under a law that gives that role (the GDPR, "
-            "Art. 56(1)); leave it out where there is none"
+            f"{where}: lead_authority {entity.lead_authority!r} cannot lead for an entity "
+            f"established in {entity.establishment}: a lead authority is the one of the "
+            "country of the entity's main establishment, under a law that gives that role "
+            "(the GDPR, Art. 56(1)); leave it out where there is none"
         )
 
 

@@ -186,6 +186,22 @@ def _stored_controller(home: Path, slug: str) -> Controller | None:
 
     Read like every file of dsr's own: no link followed, a FIFO never opened.
     """
+    found = _stored(home, slug)
+    return found[0] if found else None
+
+
+def imported_record(slug: str) -> dict[str, Any] | None:
+    """The record (dsr's format) of a controller the user imported, as it is now: a
+    tracked request keeps it, so that a later import of another company under that
+    key does not change whom its reminder and complaint name."""
+    if not files.is_slug(slug):
+        return None
+    found = _stored(data_home(), slug)
+    return found[1] if found else None
+
+
+def _stored(home: Path, slug: str) -> tuple[Controller, dict[str, Any]] | None:
+    """``_stored_controller``, with the record it was built from."""
     from .registry import controller_from_record
 
     path = home / "controllers" / f"{slug}.json"
@@ -213,7 +229,7 @@ def _stored_controller(home: Path, slug: str) -> Controller | None:
                 "company again with 'dsr controllers import FILE'",
             )
             return None
-        return controller_from_record(slug, record, str(path))
+        return controller_from_record(slug, record, str(path)), record
     except files.NotRegular:  # a FIFO, a device, a folder: never opened
         _warn_once(path, "not a regular file")
     except files.UnsafeFile:

@@ -165,11 +165,53 @@ def test_a_lead_authority_leads_only_for_its_own_country_under_the_gdpr(
         "--request-date", "2026-09-01", "--date", "2026-12-01", "-o", str(target),
     )  # fmt: skip
     assert code == 2, message
-    assert f"lead_authority '{lead}' cannot lead for an entity in {country}" in message
+    assert f"lead_authority '{lead}' cannot lead for an entity established in {country}" in message
     assert not target.exists()
     code, message = run("controllers", "import", str(record))
     assert code == 2, message
     assert "cannot lead" in message
+
+
+def test_a_lead_authority_leads_only_where_the_entity_is_established(tmp_path: Path) -> None:
+    """Round 29b: an entity with a Berlin address established in the US has no lead
+    authority under Art. 56(1) GDPR."""
+    record = tmp_path / "delta.toml"
+    text = LEAD_RECORD.format(country="DE", lead="debfdi")
+    record.write_text(text.replace('country = "DE"', 'country = "DE"\nestablished_in = "US"'))
+    code, message = run("controllers", "import", str(record))
+    assert code == 2, message
+    assert "cannot lead for an entity established in US" in message
+
+
+def test_a_tracked_request_keeps_the_company_it_went_to(tmp_path: Path) -> None:
+    """Round 29b: importing another company under the same key later does not change
+    whom a tracked request's reminder and complaint name."""
+    first = tmp_path / "gamma.toml"
+    first.write_text(LEAD_RECORD.format(country="DE", lead="debaylda").replace("beta", "gamma"))
+    assert run("controllers", "import", str(first))[0] == 0
+    code, message = run(
+        "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "gamma",
+        "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
+        "--account-email", "e@example.org", "--date", "2026-09-01",
+        "-o", str(tmp_path / "request.txt"), "--track",
+    )  # fmt: skip
+    assert code == 0, message
+    second = tmp_path / "other" / "gamma.toml"
+    second.parent.mkdir()
+    second.write_text(
+        first.read_text()
+        .replace("Beta GmbH", "Gamma Holdings Limited")
+        .replace('"Hauptstraße 9", "80331 München"', '"1 Grand Canal Square", "Dublin 2, D02 P820"')
+        .replace('country = "DE"', 'country = "IE"')
+        .replace("debaylda", "iedpc")
+    )
+    assert run("controllers", "import", str(second))[0] == 0
+    reminder = tmp_path / "reminder.txt"
+    code, message = run("track", "remind", "1", "-o", str(reminder), "--date", "2026-10-10")
+    assert code == 0, message
+    text = " ".join(reminder.read_text(encoding="utf-8").split())
+    assert "Beta GmbH" in text
+    assert "Gamma Holdings" not in text
 
 
 def test_a_lead_authority_of_the_entity_s_country_is_named(tmp_path: Path) -> None:
