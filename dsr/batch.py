@@ -477,8 +477,9 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
     return count
 
 
-def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The rows of a YAML file that ``_count_yaml`` checked, built one at a time.
+def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """The rows of a YAML file that ``_count_yaml`` checked, built one at a time, each
+    with the line it starts on.
 
     A row with a value cut short by a comment (``_comment_after``) is refused.
     """
@@ -495,13 +496,14 @@ def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
             return
         number += 1
         unquoted.clear()
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
         if isinstance(event, yaml.MappingStartEvent):
             pairs = _yaml_pairs(events)
             cut = _comment_after(text, unquoted)
-            yield number, {PROBLEM: cut} if cut else _built(_yaml_row, pairs)
+            yield number, line, {PROBLEM: cut} if cut else _built(_yaml_row, pairs)
         else:
             _yaml_value(event, events)  # read past it
-            yield number, {PROBLEM: "expected a mapping of option names to values"}
+            yield number, line, {PROBLEM: "expected a mapping of option names to values"}
 
 
 def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -1142,12 +1144,11 @@ class BatchFile:
         return ((number, values) for number, _, values in self.rows_with_lines())
 
     def rows_with_lines(self) -> Iterator[tuple[int, int, dict[str, Any]]]:
-        """``rows()``, each with the line of a CSV or TSV file it starts on (0 in YAML
-        and JSON Lines, where a row's number tells its place)."""
+        """``rows()``, each with the line of a CSV, TSV or YAML file it starts on (0 in
+        JSON Lines, where a row's number tells its place)."""
         suffix = self.path.suffix.lower()
         if suffix in YAML_SUFFIXES:
-            for number, values in _yaml_rows(self.text, str(self.path)):
-                yield number, 0, values
+            yield from _yaml_rows(self.text, str(self.path))
         elif suffix == ".jsonl":
             for number, text in enumerate(_jsonl_lines(self.text), start=1):
                 yield number, 0, _built(_jsonl_row, text)
@@ -2050,26 +2051,39 @@ PROSE_SPACING: Final = (
 
 
 def _held_back(
-    result: RowResult, rest: RowResult, lines: tuple[int, int]
+    result: RowResult, rest: RowResult, lines: tuple[int, int], yaml: bool = False
 ) -> tuple[RowResult, RowResult]:
     """``result``'s letter held back, as ``rest`` (the next row, invalid) may be the rest
-    of one of its cells; both say so, naming the lines of the file they start on
-    (``lines``: a row's number counts neither the header nor blank lines)."""
+    of one of its cells (in YAML, text typed after it at the rows' level); both say so,
+    naming the lines of the file they start on (``lines``: a row's number counts
+    neither the header nor blank lines)."""
     above, below = lines
+    if yaml:
+        how = (
+            f"if it is more of this row's text (line {above}), typed at the rows' level, "
+            "this letter would stop short: indent it under that key as a block "
+            "(situation: |)"
+        )
+        join = "indent it under that row's key"
+    else:
+        how = (
+            f"if it is the rest of this row's text (line {above}), cut by a line break "
+            "typed without quotes, this letter would stop short: join the two lines and put "
+            "that cell in quotes"
+        )
+        join = "join the two lines in quotes"
     held = RowResult(
         result.row, "error", "",
         f"not written yet: the next row, row {rest.row} (line {below} of the file), is no "
-        f"valid row. Check line {below} first: if it is the rest of this row's text (line "
-        f"{above}), cut by a line break typed without quotes, this letter would stop short: "
-        "join the two lines and put that cell in quotes (the rows after it are then "
+        f"valid row. Check line {below} first: {how} (the rows after it are then "
         "numbered one less, so write them into a new folder); if it is a row of its own, "
         "correct it where it is and run again, and this row is written",
     )  # fmt: skip
     told = RowResult(
         rest.row, "error", "",
         f"{rest.message} (row {result.row} (line {above}), above, is held back: if line "
-        f"{below} is the rest of its text, cut by a line break typed without quotes, join "
-        "the two lines in quotes; if not, correct this row and both are written)",
+        f"{below} is more of its text, {join}; if not, correct this row and both are "
+        "written)",
     )  # fmt: skip
     return held, told
 
@@ -2126,6 +2140,9 @@ def _run_locked(
         corrected."""
         nonlocal skipped
         typed = batch.path.suffix.lower() in (".csv", ".tsv")
+        # In YAML a value typed after a row's text at the rows' level ("- Instagram: ex")
+        # is an item of its own, as a CSV line is: the row above waits for it too.
+        listed = batch.path.suffix.lower() in YAML_SUFFIXES
         # A row whose last cell is text may have lost the rest of it to the next line.
         # Its last cell's column, as it ends (rows may leave out trailing columns): in a
         # code or a date, a typed line break leaves no valid value, or a short row.
@@ -2137,15 +2154,18 @@ def _run_locked(
         cuttable: dict[int, bool] = {}  # row -> whether its text may go on below it
         for number, line, values in batch.rows_with_lines():
             line_of = {number - 1: line_of.get(number - 1, 0), number: line}
-            ends_in = _ends_in(header, _nth(physical, line), delimiter) if typed else ""
+            if typed:
+                ends_in = _ends_in(header, _nth(physical, line), delimiter)
+            else:  # a YAML row ends in its last key
+                ends_in = next(reversed(values), "") if PROBLEM not in values else ""
             cuttable = {number - 1: cuttable.get(number - 1, False),
-                        number: typed and ends_in not in CLOSED_COLUMNS}  # fmt: skip
+                        number: (typed or listed) and ends_in not in CLOSED_COLUMNS}  # fmt: skip
             try:
                 prepared = _prepare(number, values, rows)
             except Exception as error:  # one bad row never stops the others
                 prepared = RowResult(number, "error", "", row_failure(error))
             above = waiting is not None and waiting[0] == number - 1 and cuttable[number - 1]
-            if above and not isinstance(prepared, RowResult):
+            if above and typed and not isinstance(prepared, RowResult):
                 # A valid row written as prose is ("2026-05-03, and again"), under one
                 # written as a program writes rows ("2026-05-01,He came to my door on").
                 lines = (_nth(physical, line_of[number - 1]), _nth(physical, line))
@@ -2155,8 +2175,9 @@ def _run_locked(
                 skipped += 1
                 if above and waiting is not None and prepared.invalid:
                     held, prepared = _held_back(
-                        RowResult(waiting[0], "error", ""), prepared, (line_of[number - 1], line)
-                    )
+                        RowResult(waiting[0], "error", ""), prepared,
+                        (line_of[number - 1], line), yaml=listed,
+                    )  # fmt: skip
                     waiting = None
                     skipped += 1
                     found(held)
@@ -2168,7 +2189,7 @@ def _run_locked(
             handed_out[number] = prepared[2]
             if prepared[1].enclosures:
                 enclosed[number] = annexes.shown(prepared[1].enclosures)
-            if not typed:
+            if not typed and not listed:
                 yield prepared
                 waiting = None
         if waiting is not None:

@@ -546,6 +546,11 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
 
     name = _clean_text("name", str(get("name") or ""), problems)
     address_text = _clean_text("address", str(get("address") or ""), problems)
+    for field, text in (("name", name), ("address", address_text)):
+        if text and not any(ch.isalnum() for ch in text):
+            # ", , " from a sheet's formula joining empty cells: the letter would have no
+            # postal address (or no name) and no one would notice.
+            problems.append(Problem(field, f"{text[:30]!r} holds no letter or digit"))
     lines = split_address(address_text)
     typed_lines = lines
     if address_text and len(lines) > 6:

@@ -367,7 +367,7 @@ def test_the_hold_back_names_the_lines_of_the_file(tmp_path: Path) -> None:
     held, rest, written_row = report(tmp_path)
     assert "the next row, row 2 (line 8 of the file), is no valid row" in held["message"]
     assert "Check line 8 first: if it is the rest of this row's text (line 4)" in held["message"]
-    assert "(row 1 (line 4), above, is held back: if line 8 is the rest" in rest["message"]
+    assert "(row 1 (line 4), above, is held back: if line 8 is more of its text" in rest["message"]
     assert written_row["status"] == "written"
     assert output.count("row 2 (line 8 of the file)") == 2  # as found, and in the recap
 
@@ -465,7 +465,8 @@ def test_a_name_that_is_no_name_is_the_row_s_error(tmp_path: Path, name: str) ->
     content = f"name,account-email,situation\n{name},ex@example.org,I object\n"
     code, output = batch(tmp_path, content, OBJECTION_DE)
     assert code == 2, output
-    assert "is not a member's name" in report(tmp_path)[0]["message"]
+    message = report(tmp_path)[0]["message"]
+    assert "is not a member's name" in message or "holds no letter or digit" in message
 
 
 def test_a_quoted_name_with_a_comma_is_no_prose(tmp_path: Path) -> None:
@@ -512,3 +513,38 @@ def test_letters_of_rows_joined_since_an_earlier_run_are_named(tmp_path: Path) -
     assert "were written by an earlier run" in output
     assert "0002-normal-objection-de.txt, 0003-schmidt-objection-de.txt" in output
     assert (tmp_path / "out" / "0003-schmidt-objection-de.txt").exists()  # kept
+
+
+@pytest.mark.parametrize(
+    "typed_after",
+    ["- Instagram: ex_profile\n- Facebook: ex.profile\n", "- email: ex@evil.com\n"],
+)
+def test_a_yaml_item_typed_after_a_row_s_text_holds_that_row_back(
+    tmp_path: Path, typed_after: str
+) -> None:
+    """Round 29a: a mapping typed at the rows' level after a row's text is an item of its
+    own, as a CSV line is; the row above waits until it is corrected."""
+    content = (
+        "- name: Erika Muster\n  account-email: erika@example.org\n"
+        "  situation: He sends me messages from these accounts\n" + typed_after
+        + "- name: Anna Schmidt\n  account-email: anna@example.org\n  situation: I object\n"
+    )  # fmt: skip
+    code, output = batch_text(tmp_path, content, OBJECTION_DE, name="members.yaml")
+    assert code == 2, output
+    listed = report(tmp_path)
+    assert listed[0]["status"] == "error", listed
+    assert "(line 1 of the file)" not in listed[0]["message"]
+    assert "indent it under that key as a block" in listed[0]["message"]
+    assert listed[-1]["status"] == "written"
+    assert not [name for name in letters(tmp_path) if name.startswith("0001-")]
+
+
+@pytest.mark.parametrize("address", [", , ", ",,,", " - "])
+def test_an_address_of_separators_alone_is_the_row_s_error(tmp_path: Path, address: str) -> None:
+    """Round 29a: a sheet's formula joining empty cells gave a letter with no postal
+    address, and the default address was dropped without a word."""
+    content = f'name,account-email,address,lang\nTom Weber,tom@example.org,"{address}",de\n'
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 2, output
+    assert "address:" in report(tmp_path)[0]["message"]
+    assert "holds no letter or digit" in report(tmp_path)[0]["message"]
