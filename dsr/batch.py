@@ -1071,6 +1071,8 @@ def _record_fault(
         if column in header and header.index(column) < len(own):
             number = header.index(column)
             mine = own[number]
+            if len(mine) > 1 and mine[0] == mine[-1] == '"':
+                mine = mine[1:-1]  # a cell in quotes of its own, as R and pandas write all
             read = row[number].strip() if number < len(row) else ""
             if _EMAIL_CELL.fullmatch(mine) and mine != read:
                 return (
@@ -2039,7 +2041,7 @@ def _prose_spaced(line: str, delimiter: str) -> bool:
         cells = next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:  # a cell past the reader's limit: that row's own error
         return False
-    return len(cells) > 1 and cells[1][:1] == " "
+    return len(cells) > 1 and cells[1][:1].isspace()
 
 
 PROSE_SPACING: Final = (

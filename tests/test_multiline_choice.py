@@ -548,3 +548,28 @@ def test_an_address_of_separators_alone_is_the_row_s_error(tmp_path: Path, addre
     assert code == 2, output
     assert "address:" in report(tmp_path)[0]["message"]
     assert "holds no letter or digit" in report(tmp_path)[0]["message"]
+
+
+def test_an_all_quoted_export_with_an_address_over_two_lines_is_read(tmp_path: Path) -> None:
+    """Round 29a: R's write.csv and pandas' QUOTE_ALL put every cell in quotes; the
+    e-mail check read the first line with its quotes and refused a correct file."""
+    content = (
+        '"name","account-email","address","situation"\n'
+        '"Erika Muster","erika@example.org","Hauptstr. 1\n10115 Berlin","I object to profiling"\n'
+        '"Anna Schmidt","anna@example.org","Postfach 12, 10115 Berlin","I object"\n'
+    )
+    code, output = batch(tmp_path, content, 'kind = "objection"\njurisdiction = "DE"\n',
+                         "--multiline-cells")  # fmt: skip
+    assert code == 0, output
+    assert [row["status"] for row in report(tmp_path)] == ["written", "written"]
+
+
+def test_a_no_break_space_after_the_separator_is_prose_too(tmp_path: Path) -> None:
+    """Round 29a: any space opening the second cell is prose's, under a row without it."""
+    content = (
+        "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n"
+        "Tom Weber,\u00a0ex@evil.com,and from other numbers\n"
+    )
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 2, output
+    assert [row["status"] for row in report(tmp_path)] == ["error", "error"]
