@@ -1220,7 +1220,7 @@ def open_batch_file(
     raw = b""
     try:
         raw = read_limited(path, MAX_BATCH_BYTES)  # a regular file, not /dev/zero
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig").lstrip("\ufeff")  # a BOM saved twice, too
     except LimitError as error:
         raise BatchFileError(str(error)) from error
     except UnicodeDecodeError as error:

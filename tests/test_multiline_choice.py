@@ -573,3 +573,10 @@ def test_a_no_break_space_after_the_separator_is_prose_too(tmp_path: Path) -> No
     code, output = batch(tmp_path, content, OBJECTION_DE)
     assert code == 2, output
     assert [row["status"] for row in report(tmp_path)] == ["error", "error"]
+
+
+def test_a_bom_saved_twice_is_read_as_one(tmp_path: Path) -> None:
+    """Round 29a: two byte-order marks made every row fail on its first column's name."""
+    content = "\ufeff\ufeffname,account-email,situation\nErika Muster,erika@example.org,I object\n"
+    code, output = batch(tmp_path, content.encode("utf-8"), OBJECTION_DE)
+    assert code == 0, output
