@@ -1344,6 +1344,14 @@ def adopt_store(also: tuple[int, ...], yes: bool) -> None:
         verdict = "adopted" if taken else f"left out (add --also {entry.id} to adopt it)"
         click.echo(f"Request {entry.id}: {entry.summary}", err=True)
         click.echo(f"  {tracking.ADOPTION_STATES[entry.state]}: {verdict}", err=True)
+        if entry.sends_to:
+            click.echo(f"  a follow-up writes to: {shown(entry.sends_to)}", err=True)
+        if entry.other_company:
+            click.echo(
+                "  CHECK: that is not the company the letter went to: the company record "
+                "kept with the request was changed; adopt it only if you changed it",
+                err=True,
+            )
         for name in entry.files:
             click.echo(f"  a follow-up appends {shown(name)}", err=True)
     chosen = [entry for entry in plan if entry.by_default or entry.id in also]

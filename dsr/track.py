@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import files, seals
-from .errors import InputError
+from .errors import InputError, RegistryError
 from .pdf import made_by_dsr, reference_in
 from .text import printable
 from .userdata import (
@@ -307,6 +307,10 @@ class Adoptable:
     summary: str  # kind, company, reference, date: what the member can recognise
     files: list[str]  # what a follow-up would append
     state: str  # "sealed", "older copy", "other key" or "not sealed"
+    # Whom a follow-up would write to, from the company record kept with the request
+    # (where one is), and whether that is another company than the letter went to.
+    sends_to: str = ""
+    other_company: bool = False
 
     @property
     def by_default(self) -> bool:
@@ -347,11 +351,38 @@ def adoption_plan() -> list[Adoptable]:
             state = "older copy"
         else:
             state = "sealed"
-        plan.append(Adoptable(row["id"], _summary(row), _listed_files(row), state))
+        sends_to, other = _kept_company(row)
+        plan.append(Adoptable(row["id"], _summary(row), _listed_files(row), state, sends_to, other))
     return plan
 
 
 _SEAL_SHAPE: Final = re.compile(r"[0-9a-f]{64}")  # as seals.seal writes one
+
+
+def _kept_company(row: sqlite3.Row) -> tuple[str, bool]:
+    """Whom a follow-up of ``row`` writes to, as the company record kept with it says
+    (name, address, e-mail addresses), and whether that names another company than
+    the one the letter went to (``recipient``); ('', False) for a built-in company."""
+    from . import registry
+
+    keys = row.keys()
+    text = row["controller_record"] if "controller_record" in keys else None
+    if not text:
+        return "", False
+    try:
+        record = json.loads(text)
+        controller = registry.controller_from_record(
+            str(row["controller"]), record, f"request {row['id']}"
+        )
+        entity = controller.entity_for(str(row["jurisdiction"]))
+    except (ValueError, TypeError, RecursionError, RegistryError):
+        return "its company record is unusable (a follow-up is refused)", True
+    if entity is None:
+        return "its company record names no entity for its jurisdiction", True
+    mails = [m for m in (controller.privacy_email, controller.dpo_email) if m]
+    parts = [entity.name, ", ".join(entity.address.lines), *mails]
+    described = printable("; ".join(part for part in parts if part))[:300]
+    return described, entity.name != str(row["recipient"])
 
 
 def _summary(row: sqlite3.Row) -> str:
@@ -382,6 +413,15 @@ def adopt(also: frozenset[int] = frozenset()) -> list[int]:
     if unknown:
         raise TrackingError(f"--also: the store holds no request {unknown[0]}")
     chosen = sorted(i for i, entry in plan.items() if entry.by_default or i in also)
+    changed = [i for i in chosen if plan[i].other_company]
+    if changed:
+        # dsr never changes the company record kept with a request: another did.
+        raise TrackingError(
+            f"request {changed[0]}: the company record kept with it names another company "
+            f"than the letter went to ({plan[changed[0]].sends_to}); dsr does not adopt it: "
+            f"remove it with 'dsr track remove {changed[0]} --not-mine' and track the letter "
+            "again"
+        )
     signing = seals.key()
     with seals.ledger_lock(database_path().parent):
         connection = connect(adopting=True)

@@ -237,3 +237,44 @@ def test_a_folder_of_records_in_dsr_s_format_is_imported(tmp_path: Path) -> None
     code, message = run("controllers", "import", str(empty))
     assert code == 2, message
     assert "no controller records in it" in message
+
+
+def test_adopt_shows_whom_a_follow_up_writes_to_and_refuses_another_company(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """Round 30b: a tracked request's kept company record changed behind dsr's back
+    (another company, the attacker's e-mail): adopt listed the letter's recipient, and
+    adopting it sent the reminder, with the member's data, to the attacker."""
+    import json
+
+    from .store_tools import tamper
+
+    record = tmp_path / "gamma.toml"
+    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda").replace("beta", "gamma"))
+    assert run("controllers", "import", str(record))[0] == 0
+    code, message = run(
+        "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "gamma",
+        "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
+        "--account-email", "e@example.org", "--date", "2026-09-01",
+        "-o", str(tmp_path / "request.txt"), "--track",
+    )  # fmt: skip
+    assert code == 0, message
+    import sqlite3
+
+    with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
+        (kept,) = connection.execute("SELECT controller_record FROM requests").fetchone()
+    changed = json.loads(kept)
+    changed["entities"][0]["name"] = "Evil Holdings Ltd"
+    changed["privacy_email"] = "attacker@evil.example"
+    tamper(dsr_home, "UPDATE requests SET controller_record = ?", json.dumps(changed), sealed=False)
+    code, message = run("track", "adopt", "--also", "1", "--yes")
+    assert code == 2, message
+    assert "a follow-up writes to: Evil Holdings Ltd" in message
+    assert "attacker@evil.example" in message
+    assert "CHECK: that is not the company the letter went to" in message
+    assert "dsr does not adopt it" in message
+    code, message = run(
+        "track", "remind", "1", "-o", str(tmp_path / "r.eml"), "--date", "2026-10-10"
+    )
+    assert code == 2, message
+    assert not (tmp_path / "r.eml").exists()
