@@ -188,10 +188,20 @@ def _user_catalog(
                     domain=DOMAIN,
                     abort_invalid=True,
                 )
+                for message, errors in catalog.check():  # placeholders of msgid and msgstr
+                    if errors:
+                        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+                        raise UserTemplateError(
+                            f"{path}, line {message.lineno}: the translation of "
+                            f"{str(msgid)[:80]!r}: {errors[0]} (a placeholder must be one "
+                            "of the original's, written as there; a % of the text is %%)"
+                        )
                 buffer = io.BytesIO()
                 write_mo(buffer, catalog)
                 buffer.seek(0)
                 own = Translations(buffer, domain=DOMAIN)  # reads Plural-Forms: may fail
+            except UserTemplateError:
+                raise
             except Exception as error:  # Babel's parser raises many kinds on a broken file
                 raise UserTemplateError(f"{path}: not a catalog dsr can read: {error}") from error
             if name != names[0]:  # the base language's file, for a derived language

@@ -278,3 +278,29 @@ def test_adopt_shows_whom_a_follow_up_writes_to_and_refuses_another_company(
     )
     assert code == 2, message
     assert not (tmp_path / "r.eml").exists()
+
+
+@pytest.mark.parametrize("placeholder", ["%(nosuch)s", "%(date)d"])
+def test_a_user_catalog_with_a_wrong_placeholder_is_named(tmp_path: Path, placeholder: str) -> None:
+    """Round 30b: a member's edited catalog with a placeholder the original lacks was
+    reported at a template line with Python's own words; now the .po file, its line and
+    the message are named."""
+    import re
+
+    source = tmp_path / "mine"
+    assert run("templates", "--source", "-o", str(source))[0] == 0
+    catalog = source / "locales" / "de" / "LC_MESSAGES" / "letters.po"
+    text = catalog.read_text(encoding="utf-8")
+    found = re.search(r'msgstr "([^"]*%\(date\)s[^"]*)"', text)
+    assert found is not None
+    edited = found.group(1).replace("%(date)s", placeholder, 1)
+    catalog.write_text(text[: found.start(1)] + edited + text[found.end(1) :], encoding="utf-8")
+    target = tmp_path / "reminder.txt"
+    code, message = run(
+        *letter_args("reminder", "DE-BE", "de", target), "--request-kind", "access",
+        "--request-date", "2026-09-01", "--template-dir", str(source),
+    )  # fmt: skip
+    assert code == 2, message
+    assert f"{catalog}, line " in message
+    assert "the translation of" in message
+    assert not target.exists()
