@@ -25,7 +25,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from itertools import islice, zip_longest
@@ -541,6 +541,23 @@ def _delimiter(text: str) -> str:
         return named.group(1)
     header = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # CR alone: "CSV (Macintosh)"
     return max(",;\t", key=header.count)
+
+
+def _check_sep_line(path: Path, text: str) -> None:
+    """Refuse a ``sep=`` first line that names a separator the header does not use (a
+    file re-saved with commas under Excel's "sep=;"): every row would fail alike."""
+    named = _SEP_LINE.match(text)
+    if not named:
+        return
+    header = re.split(r"\r\n|\r|\n", text[named.end() :], maxsplit=1)[0]
+    used = max(",;\t", key=header.count)
+    if named.group(1) not in header and header.count(used):
+        shown = {"\t": "tabs"}.get(used, repr(used))
+        raise BatchFileError(
+            f"{path}: line 1 says sep={named.group(1)}, but the header on line 2 is "
+            f"separated by {shown}: remove the first line (or save the file again with "
+            f"{named.group(1)!r}) and run again"
+        )
 
 
 def _csv_source(text: str) -> tuple[io.StringIO, int]:
@@ -1258,6 +1275,7 @@ def open_batch_file(
                 "run again"
             )
         if suffix != ".jsonl":
+            _check_sep_line(path, text)
             _check_quotes(path, text, trusted, multiline)
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
         count = sum(1 for _ in islice(lines, max_rows + 1))
@@ -2090,6 +2108,20 @@ def _held_back(
     return held, told
 
 
+def _written_before(result: RowResult, lines: tuple[int, int]) -> RowResult:
+    """``result`` (a letter an earlier run wrote, unchanged) flagged: the invalid row
+    below it, added since, may be the rest of its text."""
+    above, below = lines
+    return RowResult(
+        result.row, "error", result.file,
+        f"{result.file} was written by an earlier run, but the next row, row "
+        f"{result.row + 1} (line {below} of the file), is no valid row: if it is more of "
+        f"this row's text (line {above}), that letter stops short; join the lines in "
+        "quotes and run again with --force, or correct that row where it is",
+        annexes=result.annexes,
+    )  # fmt: skip
+
+
 def _run_locked(
     batch: BatchFile,
     out_dir: Path,
@@ -2183,6 +2215,15 @@ def _run_locked(
                     waiting = None
                     skipped += 1
                     found(held)
+                elif prepared.invalid and cuttable[number - 1]:
+                    earlier = results.get(number - 1)
+                    if earlier is not None and earlier.status == "unchanged":
+                        # Its letter, written by an earlier run, may be cut: lines added
+                        # since below it may be the rest of its text (round 30a).
+                        found(_written_before(earlier, (line_of[number - 1], line)))
+                        prepared = replace(prepared, message=prepared.message + (
+                            f" (row {earlier.row} above was written by an earlier run; if "
+                            "this line is more of its text, its letter stops short)"))  # fmt: skip
                 found(prepared)
                 continue
             if waiting is not None:
@@ -2239,7 +2280,11 @@ def _run_locked(
         earlier = sorted(
             name
             for name, finished in recorded.items()
-            if not stopped and name not in current and finished.matches(out_dir / name)
+            if not stopped
+            and name not in current
+            and name != REPORT_FILE
+            and finished.row > 0
+            and finished.matches(out_dir / name)
         )
         report = BatchReport(listed, earlier)
         write_report(out_dir, report)

@@ -507,6 +507,9 @@ def test_letters_of_rows_joined_since_an_earlier_run_are_named(tmp_path: Path) -
     code, output = batch(tmp_path, first, OBJECTION_DE)
     assert code == 0, output
     assert "earlier run" not in output
+    code, output = batch(tmp_path, first, OBJECTION_DE)  # a rerun: all unchanged
+    assert code == 0, output
+    assert "earlier run" not in output  # report.csv is no letter (round 30a)
     second = first.replace("Otto Normal,otto@example.org,I object\n", "")
     code, output = batch(tmp_path, second, OBJECTION_DE)
     assert code == 0, output
@@ -580,3 +583,27 @@ def test_a_bom_saved_twice_is_read_as_one(tmp_path: Path) -> None:
     content = "\ufeff\ufeffname,account-email,situation\nErika Muster,erika@example.org,I object\n"
     code, output = batch(tmp_path, content.encode("utf-8"), OBJECTION_DE)
     assert code == 0, output
+
+
+def test_an_invalid_line_added_under_a_letter_already_written_flags_it(tmp_path: Path) -> None:
+    """Round 30a: a cut row written by an earlier run, and its rest appended since: the
+    letter on disk stops short, and both rows say so."""
+    first = "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n"
+    code, output = batch(tmp_path, first, OBJECTION_DE)
+    assert code == 0, output
+    second = first + "ex@evil.com,friend@evil.com,and from other numbers every night\n"
+    code, output = batch(tmp_path, second, OBJECTION_DE)
+    assert code == 2, output
+    above, rest = report(tmp_path)
+    assert above["status"] == "error", above
+    assert "was written by an earlier run" in above["message"]
+    assert "that letter stops short" in above["message"]
+    assert "row 1 above was written by an earlier run" in rest["message"]
+
+
+def test_a_sep_line_that_names_another_separator_is_named(tmp_path: Path) -> None:
+    """Round 30a: "sep=;" over comma rows made every row fail on one unknown column."""
+    content = "sep=;\nname,account-email,situation\nErika Muster,erika@example.org,I object\n"
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 2, output
+    assert "line 1 says sep=;, but the header on line 2 is separated by ','" in output
