@@ -364,6 +364,15 @@ def _comment_after(text: str, unquoted: list[tuple[Any, Any]]) -> str:
             line += 1
             position = found.end()
             indent, comment, rest = found.groups()
+            if comment and len(indent) < column and rest[:1].isalnum():
+                # "#erikamuster and calls me…": a hashtag, not a note, where the keys
+                # (or the list's "-") start: the rest of the text above, dropped.
+                return (
+                    f"line {line}: the line starting with '#' is a YAML comment, which dsr "
+                    "does not read, but reads as more of the value above (a hashtag): put "
+                    'the value in quotes ("…") with that line in it, or indent it under '
+                    "the value as a block; if it is a comment, put a space after the '#'"
+                )
             if comment and len(indent) >= column:
                 return (
                     f"line {line}: the line starting with '#' is a YAML comment, which dsr "
@@ -2199,7 +2208,13 @@ def _run_locked(
             except Exception as error:  # one bad row never stops the others
                 prepared = RowResult(number, "error", "", row_failure(error))
             above = waiting is not None and waiting[0] == number - 1 and cuttable[number - 1]
-            if above and typed and not isinstance(prepared, RowResult):
+            before = results.get(number - 1)  # written by an earlier run, unchanged
+            written_before = before is not None and before.status == "unchanged"
+            if (
+                (above or (written_before and cuttable[number - 1]))
+                and typed
+                and not isinstance(prepared, RowResult)
+            ):
                 # A valid row written as prose is ("2026-05-03, and again"), under one
                 # written as a program writes rows ("2026-05-01,He came to my door on").
                 lines = (_nth(physical, line_of[number - 1]), _nth(physical, line))
@@ -2216,7 +2231,7 @@ def _run_locked(
                     skipped += 1
                     found(held)
                 elif prepared.invalid and cuttable[number - 1]:
-                    earlier = results.get(number - 1)
+                    earlier = before
                     if earlier is not None and earlier.status == "unchanged":
                         # Its letter, written by an earlier run, may be cut: lines added
                         # since below it may be the rest of its text (round 30a).

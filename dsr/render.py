@@ -12,11 +12,12 @@ import io
 import os
 import re
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import jinja2
 from babel import Locale
@@ -149,6 +150,58 @@ def _then(gettext: Callable[..., str], rule: Callable[[str], str]) -> Callable[.
     return translated
 
 
+_MARKUP: Final = re.compile(r"<[^<>]*>")
+
+
+class _Placeholders(dict[str, int]):
+    """The values a message is filled with, as the templates fill it: only its own."""
+
+
+@cache
+def _shipped_placeholders() -> dict[str, frozenset[str]]:
+    """The placeholders each message may use, by its msgid: the original's and those
+    dsr's own translations use (a template may hand a sentence more than its original
+    names: the Chinese closing takes the authority's name)."""
+    found: dict[str, set[str]] = {}
+    for po in sorted(resource_dir("locales").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle, domain=DOMAIN):
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                texts = message.string if isinstance(message.string, tuple) else (message.string,)
+                names = found.setdefault(str(ids[0]), set())
+                for text in (*ids, *texts):
+                    names.update(re.findall(r"%\((\w+)\)", str(text or "")))
+    return {key: frozenset(value) for key, value in found.items()}
+
+
+def _translation_problem(message: Any) -> str:
+    """What in a member's translation would not be text as the original is: markup the
+    original lacks (a catalog holds text; the templates hold the markup), or a % the
+    templates' filling-in reads as a placeholder the original has not."""
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    original = " ".join(str(text) for text in ids)
+    names = _shipped_placeholders().get(str(ids[0]), frozenset()) | set(
+        re.findall(r"%\((\w+)\)", original)
+    )
+    values = _Placeholders({name: 1 for name in names})
+    for text in (str(text) for text in strings if text):
+        extra = Counter(_MARKUP.findall(text)) - Counter(_MARKUP.findall(original))
+        if extra or any(ch in _MARKUP.sub("", text) for ch in "<>&"):
+            return (
+                "it holds markup the original has not (<, > or &): a catalog holds the "
+                "text, the templates the markup; leave it out"
+            )
+        try:
+            text % values
+        except (KeyError, ValueError, TypeError) as error:
+            return (
+                f"{type(error).__name__}: {error} (a placeholder must be one of the "
+                "original's, written as there; a % of the text is written %%)"
+            )
+    return ""
+
+
 def _user_catalog(
     env: jinja2.Environment, template_dir: Path, language: str
 ) -> Translations | None:
@@ -188,13 +241,17 @@ def _user_catalog(
                     domain=DOMAIN,
                     abort_invalid=True,
                 )
-                for message, errors in catalog.check():  # placeholders of msgid and msgstr
-                    if errors:
+                checked = {id(message): errors for message, errors in catalog.check()}
+                for message in catalog:  # placeholders of msgid and msgstr, and markup
+                    if not message.id or not message.string:
+                        continue
+                    errors = checked.get(id(message))
+                    problem = str(errors[0]) if errors else _translation_problem(message)
+                    if problem:
                         msgid = message.id[0] if isinstance(message.id, tuple) else message.id
                         raise UserTemplateError(
                             f"{path}, line {message.lineno}: the translation of "
-                            f"{str(msgid)[:80]!r}: {errors[0]} (a placeholder must be one "
-                            "of the original's, written as there; a % of the text is %%)"
+                            f"{str(msgid)[:80]!r}: {problem}"
                         )
                 buffer = io.BytesIO()
                 write_mo(buffer, catalog)

@@ -413,14 +413,26 @@ def adopt(also: frozenset[int] = frozenset()) -> list[int]:
     if unknown:
         raise TrackingError(f"--also: the store holds no request {unknown[0]}")
     chosen = sorted(i for i, entry in plan.items() if entry.by_default or i in also)
-    changed = [i for i in chosen if plan[i].other_company]
+    # The company record kept with a request decides where its follow-ups send the
+    # member's data; dsr never changes it, and cannot check one a row without the
+    # member's seal carries (its address or e-mail may have been changed).
+    changed = [
+        i
+        for i in chosen
+        if plan[i].other_company or (plan[i].sends_to and not plan[i].state.startswith(
+            ("sealed", "older copy")))
+    ]  # fmt: skip
     if changed:
-        # dsr never changes the company record kept with a request: another did.
+        entry = plan[changed[0]]
+        why = (
+            "names another company than the letter went to"
+            if entry.other_company
+            else "is in a row not sealed with your key, so dsr cannot tell it was not changed"
+        )
         raise TrackingError(
-            f"request {changed[0]}: the company record kept with it names another company "
-            f"than the letter went to ({plan[changed[0]].sends_to}); dsr does not adopt it: "
-            f"remove it with 'dsr track remove {changed[0]} --not-mine' and track the letter "
-            "again"
+            f"request {entry.id}: the company record kept with it ({entry.sends_to}) {why}; "
+            "its follow-ups would send your data there, so dsr does not adopt it: remove it "
+            f"with 'dsr track remove {entry.id} --not-mine' and track the letter again"
         )
     signing = seals.key()
     with seals.ledger_lock(database_path().parent):

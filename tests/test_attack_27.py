@@ -304,3 +304,64 @@ def test_a_user_catalog_with_a_wrong_placeholder_is_named(tmp_path: Path, placeh
     assert f"{catalog}, line " in message
     assert "the translation of" in message
     assert not target.exists()
+
+
+def test_adopt_refuses_a_kept_company_record_it_cannot_check(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """Round 31b: the kept record's e-mail and address changed, its name kept: adopt
+    showed no warning, and the reminder went to the attacker's address."""
+    import json
+    import sqlite3
+
+    from .store_tools import tamper
+
+    record = tmp_path / "gamma.toml"
+    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda").replace("beta", "gamma"))
+    assert run("controllers", "import", str(record))[0] == 0
+    code, message = run(
+        "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "gamma",
+        "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
+        "--account-email", "e@example.org", "--date", "2026-09-01",
+        "-o", str(tmp_path / "request.txt"), "--track",
+    )  # fmt: skip
+    assert code == 0, message
+    with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
+        (kept,) = connection.execute("SELECT controller_record FROM requests").fetchone()
+    changed = json.loads(kept)
+    changed["privacy_email"] = "attacker@evil.example"
+    changed["entities"][0]["address"] = ["Evil Street 1", "66666 Nowhere"]
+    tamper(dsr_home, "UPDATE requests SET controller_record = ?", json.dumps(changed), sealed=False)
+    code, message = run("track", "adopt", "--also", "1", "--yes")
+    assert code == 2, message
+    assert "dsr cannot tell it was not changed" in message
+    assert "attacker@evil.example" in message
+
+
+@pytest.mark.parametrize(
+    ("original", "edited", "why"),
+    [
+        ("Sehr geehrte Damen und Herren,", "Sehr <b>geehrte</b> Damen,<style>p{display:none}</style>", "markup"),
+        ("Sehr geehrte Damen und Herren,", "Sehr 50% geehrte Damen,", "TypeError"),
+        ("Sehr geehrte Damen und Herren,", "Sehr geehrte %(controller)s,", "KeyError"),
+    ],
+)  # fmt: skip
+def test_a_user_catalog_holds_text_only(
+    tmp_path: Path, original: str, edited: str, why: str
+) -> None:
+    """Round 31b: markup in a member's catalog became the letter's markup (a <style>
+    hid every paragraph of the PDF); a % or a placeholder the template does not give
+    failed at a template line."""
+    source = tmp_path / "mine"
+    assert run("templates", "--source", "-o", str(source))[0] == 0
+    catalog = source / "locales" / "de" / "LC_MESSAGES" / "letters.po"
+    text = catalog.read_text(encoding="utf-8")
+    assert f'msgstr "{original}"' in text
+    catalog.write_text(text.replace(f'msgstr "{original}"', f'msgstr "{edited}"', 1))
+    target = tmp_path / "complaint.html"
+    code, message = run(*letter_args("complaint", "DE-BE", "de", target), "--template-dir",
+                        str(source))  # fmt: skip
+    assert code == 2, message
+    assert f"{catalog}, line " in message
+    assert why in message
+    assert not target.exists()

@@ -607,3 +607,36 @@ def test_a_sep_line_that_names_another_separator_is_named(tmp_path: Path) -> Non
     code, output = batch(tmp_path, content, OBJECTION_DE)
     assert code == 2, output
     assert "line 1 says sep=;, but the header on line 2 is separated by ','" in output
+
+
+def test_a_hashtag_line_after_a_yaml_text_refuses_the_file(tmp_path: Path) -> None:
+    """Round 31a: "#erikamuster and calls me…" where the keys start was read as a
+    comment, and the row's letter stopped short without a word."""
+    content = (
+        "- name: Erika Muster\n  account-email: erika@example.org\n"
+        "  situation: He posts about me under\n"
+        "  #erikamuster and calls me from other numbers every night\n"
+        "- name: Tom Test\n  account-email: tom@example.org\n  situation: I object\n"
+    )
+    code, output = batch_text(tmp_path, content, OBJECTION_DE, name="members.yaml")
+    assert code == 2, output
+    assert "line 4: the line starting with '#' is a YAML comment" in output
+    assert "a hashtag" in output
+    noted = content.replace("  #erikamuster", "  # erikamuster")  # a comment: kept
+    code, output = batch_text(tmp_path, noted, OBJECTION_DE, name="noted.yaml")
+    assert code == 0, output
+
+
+def test_a_prose_line_added_under_a_letter_already_written_flags_it(tmp_path: Path) -> None:
+    """Round 31a: a valid row written as prose, appended under a row an earlier run
+    wrote, passed the prose-spacing check that a fresh run makes."""
+    first = "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n"
+    code, output = batch(tmp_path, first, OBJECTION_DE)
+    assert code == 0, output
+    second = first + "the flat of Jan Kowalski, jan.k@example.org, every night\n"
+    code, output = batch(tmp_path, second, OBJECTION_DE)
+    assert code == 2, output
+    above, rest = report(tmp_path)
+    assert "was written by an earlier run" in above["message"]
+    assert "a space follows this line's first separator" in rest["message"]
+    assert not [name for name in letters(tmp_path) if name.startswith("0002-")]
