@@ -364,7 +364,7 @@ def _comment_after(text: str, unquoted: list[tuple[Any, Any]]) -> str:
             line += 1
             position = found.end()
             indent, comment, rest = found.groups()
-            if comment and len(indent) < column and rest[:1].isalnum():
+            if comment and len(indent) < column and rest[:1] and not rest[:1].isspace():
                 # "#erikamuster and calls me…": a hashtag, not a note, where the keys
                 # (or the list's "-") start: the rest of the text above, dropped.
                 return (
@@ -1007,7 +1007,7 @@ def _check_quotes(
                 )
         if fault is None:
             for column, cell in zip_longest(header, row, fillvalue=""):
-                lines_of_cell = cell.splitlines()
+                lines_of_cell = re.split(r"\r\n|\r|\n", cell)  # "objection⏎" is two
                 most = MULTILINE_CELLS.get(column, 1)
                 if len(lines_of_cell) > most:
                     fault = (
@@ -2201,7 +2201,13 @@ def _run_locked(
                 ends_in = _ends_in(header, _nth(physical, line), delimiter)
             else:  # a YAML row ends in its last key
                 ends_in = next(reversed(values), "") if PROBLEM not in values else ""
-            cuttable = {number - 1: cuttable.get(number - 1, False),
+            # A record over several lines (a quoted cell, --multiline-cells) may end in
+            # another column than its first line does ("objection⏎" ends in a code cell
+            # whose line goes on): judged by its first line, it may be held back.
+            spanned = typed and any(
+                _nth(physical, at).strip() for at in range(line_of[number - 1] + 1, line)
+            )
+            cuttable = {number - 1: cuttable.get(number - 1, False) or spanned,
                         number: (typed or listed) and ends_in not in CLOSED_COLUMNS}  # fmt: skip
             try:
                 prepared = _prepare(number, values, rows)

@@ -1326,7 +1326,8 @@ def close_request(request_id: int) -> None:
     metavar="ID",
     type=TRACK_ID,
     multiple=True,
-    help="Adopt request ID too, though it is not sealed as dsr left it (repeatable).",
+    help="Adopt request ID too, sealed with your key but not as dsr last left it (an "
+    "older copy; repeatable).",
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def adopt_store(also: tuple[int, ...], yes: bool) -> None:
@@ -1341,7 +1342,10 @@ def adopt_store(also: tuple[int, ...], yes: bool) -> None:
     plan = tracking.adoption_plan()
     for entry in plan:
         taken = entry.by_default or entry.id in also
-        verdict = "adopted" if taken else f"left out (add --also {entry.id} to adopt it)"
+        if entry.state not in tracking.ADOPTABLE_STATES:
+            verdict = tracking.NOT_ADOPTABLE
+        else:
+            verdict = "adopted" if taken else f"left out (add --also {entry.id} to adopt it)"
         click.echo(f"Request {entry.id}: {entry.summary}", err=True)
         click.echo(f"  {tracking.ADOPTION_STATES[entry.state]}: {verdict}", err=True)
         if entry.sends_to:

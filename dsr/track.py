@@ -321,11 +321,20 @@ ADOPTION_STATES = {
     "sealed": "sealed with your key",
     "older copy": "sealed with your key, but not as dsr last left it (an older copy, or removed)",
     "other key": "NOT sealed with your key, but with another: another member's request, where "
-    "members share this data folder (leave it out: adopted, it is yours and no longer "
-    "theirs), or yours from another computer whose key was not copied, or changed by another "
-    "program or person since it was sealed",
+    "members share this data folder, or yours from another computer whose key was not "
+    "copied, or changed by another program or person since it was sealed",
     "not sealed": "NOT sealed (an older dsr's, or written by another program or person)",
 }
+# What dsr can adopt: rows its key sealed. Any other row may have been changed in any
+# column (the company, the member's e-mail address), and its follow-ups would send the
+# member's data as it says: dsr cannot check it, so it is never adopted (rounds 30-32).
+ADOPTABLE_STATES: Final = frozenset({"sealed", "older copy"})
+NOT_ADOPTABLE: Final = (
+    "left out: dsr cannot check a request your key did not seal (its company, your "
+    "e-mail address), and its follow-ups would send your data as it says; if it is yours "
+    f"from another computer, copy that computer's key file ({seals.KEY_FILE}) here, or "
+    "track the letter again"
+)
 
 
 def adoption_plan() -> list[Adoptable]:
@@ -413,26 +422,22 @@ def adopt(also: frozenset[int] = frozenset()) -> list[int]:
     if unknown:
         raise TrackingError(f"--also: the store holds no request {unknown[0]}")
     chosen = sorted(i for i, entry in plan.items() if entry.by_default or i in also)
+    unchecked = [i for i in chosen if plan[i].state not in ADOPTABLE_STATES]
+    if unchecked:
+        raise TrackingError(
+            f"request {unchecked[0]}: {NOT_ADOPTABLE} ('dsr letter … --track'; 'dsr track "
+            f"remove {unchecked[0]} --not-mine' drops this one)"
+        )
     # The company record kept with a request decides where its follow-ups send the
-    # member's data; dsr never changes it, and cannot check one a row without the
-    # member's seal carries (its address or e-mail may have been changed).
-    changed = [
-        i
-        for i in chosen
-        if plan[i].other_company or (plan[i].sends_to and not plan[i].state.startswith(
-            ("sealed", "older copy")))
-    ]  # fmt: skip
+    # member's data; dsr never changes it: one naming another company was changed.
+    changed = [i for i in chosen if plan[i].other_company]
     if changed:
         entry = plan[changed[0]]
-        why = (
-            "names another company than the letter went to"
-            if entry.other_company
-            else "is in a row not sealed with your key, so dsr cannot tell it was not changed"
-        )
         raise TrackingError(
-            f"request {entry.id}: the company record kept with it ({entry.sends_to}) {why}; "
-            "its follow-ups would send your data there, so dsr does not adopt it: remove it "
-            f"with 'dsr track remove {entry.id} --not-mine' and track the letter again"
+            f"request {entry.id}: the company record kept with it ({entry.sends_to}) names "
+            "another company than the letter went to; its follow-ups would send your data "
+            "there, so dsr does not adopt it: remove it with 'dsr track remove "
+            f"{entry.id} --not-mine' and track the letter again"
         )
     signing = seals.key()
     with seals.ledger_lock(database_path().parent):

@@ -221,7 +221,9 @@ def test_adopt_names_another_member_s_request_as_theirs(
         code, message = run("track", "adopt", "--yes")
         assert code == 2, message  # nothing is adopted by default
         assert "NOT sealed with your key, but with another: another member's request" in message
-        assert "left out (add --also 1 to adopt it)" in message
+        assert "left out: dsr cannot check a request your key did not seal" in message
+        code, message = run("track", "adopt", "--also", "1", "--yes")  # nor when named
+        assert code == 2, message
 
 
 # Round 24b #4: a PDF/A-3b letter claimed PDF/A over an annex that is not (fonts not

@@ -272,7 +272,7 @@ def test_adopt_shows_whom_a_follow_up_writes_to_and_refuses_another_company(
     assert "a follow-up writes to: Evil Holdings Ltd" in message
     assert "attacker@evil.example" in message
     assert "CHECK: that is not the company the letter went to" in message
-    assert "dsr does not adopt it" in message
+    assert "dsr cannot check a request your key did not seal" in message
     code, message = run(
         "track", "remind", "1", "-o", str(tmp_path / "r.eml"), "--date", "2026-10-10"
     )
@@ -334,8 +334,8 @@ def test_adopt_refuses_a_kept_company_record_it_cannot_check(
     tamper(dsr_home, "UPDATE requests SET controller_record = ?", json.dumps(changed), sealed=False)
     code, message = run("track", "adopt", "--also", "1", "--yes")
     assert code == 2, message
-    assert "dsr cannot tell it was not changed" in message
-    assert "attacker@evil.example" in message
+    assert "dsr cannot check a request your key did not seal" in message
+    assert "attacker@evil.example" in message  # shown in the listing
 
 
 @pytest.mark.parametrize(
@@ -364,4 +364,36 @@ def test_a_user_catalog_holds_text_only(
     assert code == 2, message
     assert f"{catalog}, line " in message
     assert why in message
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("inputs", '{"email": "attacker@evil.example"}'), ("controller", "google")],
+)
+def test_adopt_never_takes_a_row_its_key_did_not_seal(
+    tmp_path: Path, dsr_home: Path, column: str, value: str
+) -> None:
+    """Round 32b: a built-in company's row keeps no company record, and its follow-ups
+    are made from the row's inputs: any column changed behind dsr's back (the member's
+    e-mail address, the company) was adopted with --also and sent on."""
+    import json
+
+    from .store_tools import tamper
+
+    code, message = run(*letter_args("access", "DE-BE", "de", tmp_path / "a.txt"), "--track")
+    assert code == 0, message
+    if column == "inputs":
+        import sqlite3
+
+        with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
+            (kept,) = connection.execute("SELECT inputs FROM requests").fetchone()
+        value = json.dumps({**json.loads(kept), **json.loads(value)})
+    tamper(dsr_home, f"UPDATE requests SET {column} = ?", value, sealed=False)
+    code, message = run("track", "adopt", "--also", "1", "--yes")
+    assert code == 2, message
+    assert "dsr cannot check a request your key did not seal" in message
+    target = tmp_path / "r.eml"
+    code, message = run("track", "remind", "1", "-o", str(target), "--date", "2026-12-10")
+    assert code == 2, message
     assert not target.exists()

@@ -640,3 +640,36 @@ def test_a_prose_line_added_under_a_letter_already_written_flags_it(tmp_path: Pa
     assert "was written by an earlier run" in above["message"]
     assert "a space follows this line's first separator" in rest["message"]
     assert not [name for name in letters(tmp_path) if name.startswith("0002-")]
+
+
+@pytest.mark.parametrize("mark", ["#_erikamuster", "#@erikamuster", "#\U0001f4f1 ", "#'", "#-"])
+def test_any_hashtag_line_after_a_yaml_text_is_caught(tmp_path: Path, mark: str) -> None:
+    """Round 32a: a '#' followed by any mark but a space, under a plain value."""
+    content = (
+        "- name: Erika Muster\n  account-email: erika@example.org\n"
+        f"  situation: He posts about me under\n  {mark} and calls me every night\n"
+        "- name: Tom Test\n  account-email: tom@example.org\n  situation: I object\n"
+    )
+    code, output = batch_text(tmp_path, content, OBJECTION_DE, name="members.yaml")
+    assert code == 2, output
+    assert "line 4: the line starting with '#'" in output
+    assert not [name for name in letters(tmp_path) if name.startswith("0001-")]
+
+
+def test_a_code_cell_ending_in_a_line_break_keeps_its_row_held(tmp_path: Path) -> None:
+    """Round 32a: "objection⏎" in quotes (Alt+Enter at the end of a cell): refused with
+    --multiline-cells; with --trust-quotes the record counts as one that may be cut."""
+    content = (
+        "name,account-email,kind,situation\n"
+        "Anna Beispiel,anna@example.org,objection,She posts my photos\n"
+        'Erika Muster,erika@example.org,"objection\n",He calls me from\n'
+        "other numbers, every night, at work, too\n"
+    )
+    code, output = batch(tmp_path, content, OBJECTION_DE, "--multiline-cells")
+    assert code == 2, output
+    assert "its cell kind has 2 lines" in output
+    code, output = batch(tmp_path, content, OBJECTION_DE, "--trust-quotes", "3-4")
+    assert code == 2, output
+    statuses = [row["status"] for row in report(tmp_path)]
+    assert statuses[1] == "error", statuses
+    assert not [name for name in letters(tmp_path) if name.startswith("0002-")]
