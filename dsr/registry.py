@@ -39,13 +39,13 @@ def _toml(name: str) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def _date(value: Any, where: str) -> date:
+def _date(value: Any, where: str, field: str = "last_verified") -> date:
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value))
     except ValueError as error:
-        raise RegistryError(f"{where}: last_verified is not a date: {value!r}") from error
+        raise RegistryError(f"{where}: {field} is not a date: {value!r}") from error
 
 
 NETWORKS = ("professional", "social")
@@ -92,7 +92,7 @@ def _applies_from(rec: dict[str, Any], where: str) -> date | None:
         return None
     if not str(rec.get("applies_from_source", "")).strip():
         raise RegistryError(f"{where}: applies_from without applies_from_source")
-    return _date(rec["applies_from"], where)
+    return _date(rec["applies_from"], where, "applies_from")
 
 
 @cache
@@ -109,7 +109,11 @@ def provisions() -> dict[str, Provision]:
             point=rec.get("point"),
             sources=_sources(rec, where),
             last_verified=_date(rec["last_verified"], where),
-            in_force_from=(_date(rec["in_force_from"], where) if "in_force_from" in rec else None),
+            in_force_from=(
+                _date(rec["in_force_from"], where, "in_force_from")
+                if "in_force_from" in rec
+                else None
+            ),
             replaces=rec.get("replaces"),
         )
     for key, provision in out.items():
@@ -191,7 +195,9 @@ def law_families() -> dict[str, LawFamily]:
             statutory_deadline_kinds=tuple(rec["statutory_deadline_kinds"]),
             kind_deadline_rules=dict(rec.get("kind_deadline_rules", {})),
             beginning_with_from=(
-                _date(rec["beginning_with_from"], where) if "beginning_with_from" in rec else None
+                _date(rec["beginning_with_from"], where, "beginning_with_from")
+                if "beginning_with_from" in rec
+                else None
             ),
             beginning_with_rule=rec.get("beginning_with_rule"),
             objection_lever=rec.get("objection_lever", "objection"),
@@ -601,7 +607,7 @@ def controller_from_record(slug: str, rec: dict[str, Any], where: str) -> Contro
             ai_setting_name=rec.get("ai_setting_name"),
             ai_setting_path=rec.get("ai_setting_path"),
             ai_setting_url=rec.get("ai_setting_url"),
-            ai_training_since=_date(since, where) if since else None,
+            ai_training_since=_date(since, where, "ai_training_since") if since else None,
             ai_training_jurisdictions=expand_groups(rec.get("ai_training_jurisdictions", [])),
             ai_legal_basis=rec.get("ai_legal_basis"),
             profile_hosts=tuple(rec.get("profile_hosts", ())),

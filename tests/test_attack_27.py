@@ -397,3 +397,15 @@ def test_adopt_never_takes_a_row_its_key_did_not_seal(
     code, message = run("track", "remind", "1", "-o", str(target), "--date", "2026-12-10")
     assert code == 2, message
     assert not target.exists()
+
+
+def test_a_company_record_s_wrong_date_names_its_field(tmp_path: Path) -> None:
+    """Round 32b: ai_training_since = "soon" was reported as "last_verified"."""
+    record = tmp_path / "beta.toml"
+    text = LEAD_RECORD.format(country="DE", lead="debaylda")
+    record.write_text(
+        text.replace('service = "Beta"', 'service = "Beta"\nai_training_since = "soon"')
+    )
+    code, message = run("controllers", "import", str(record))
+    assert code == 2, message
+    assert "ai_training_since is not a date: 'soon'" in message
