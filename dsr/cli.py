@@ -1332,8 +1332,9 @@ def close_request(request_id: int) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def adopt_store(also: tuple[int, ...], yes: bool) -> None:
     """Trust the tracking store in your data folder: one you moved, or reach by another
-    path, and, named with --also, requests an older dsr wrote. Each request is listed
-    first, with the files a follow-up would append; check them."""
+    path, whose requests your key sealed (named with --also, an older copy of one).
+    Each request is listed first, with the files a follow-up would append and whom it
+    would write to; check them. A request your key did not seal is never adopted."""
     from . import track as tracking
 
     store = tracking.database_path()

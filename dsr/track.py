@@ -229,7 +229,8 @@ def migrate(connection: sqlite3.Connection, adopting: bool = False) -> None:
             f"the tracking store {database_path()} is in an older format, without seals: "
             "an older dsr made it, or another program (or person) put it there. dsr seals "
             "as it is only the first store it meets, and it has met one. dsr does not use "
-            f"this one: if it is yours, {_ADOPT_HINT}; if not, move it aside"
+            "this one, and cannot adopt its requests (any of them may have been changed): "
+            "move it aside, and track your letters again ('dsr letter … --track')"
         )
     signing = seals.key()  # made before the transaction: a failure leaves the store as it was
     folder = database_path().parent

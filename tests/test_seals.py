@@ -296,7 +296,7 @@ def test_an_older_store_met_after_the_first_is_adopted_only_by_choice(
     code, text = invoke("track", "list")
     assert code == 2, text
     assert "in an older format, without seals" in text
-    assert "dsr track adopt" in text
+    assert "track your letters again" in text
     code, text = invoke("track", "adopt", "--yes")
     assert code == 2, text  # an older dsr's rows carry no seal: dsr cannot check them
     code, text = invoke("track", "adopt", "--also", "1", "--yes")
