@@ -7,12 +7,13 @@ adding a jurisdiction or a controller is adding a record.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from .deadlines import Calendar
 from .errors import RegistryError
@@ -317,6 +318,25 @@ _ENTITY_TEXT = (
     "name", "attention", "attention_text", "lead_authority", "established_in", "country",
 )  # fmt: skip
 _RECORD_LINKS = ("objection_form", "privacy_form", "dpo_form", "ai_setting_url")
+# Every field a record and an entity may have: another ("web_form", "privacy_emial")
+# would be dropped without a word, and the letter go without what it was meant to say.
+RECORD_FIELDS: Final = frozenset({
+    *_RECORD_TEXT, "entities", "ai_training_since", "ai_training_jurisdictions",
+    "profile_hosts", "sources", "last_verified", "notes", "labels",
+})  # fmt: skip
+ENTITY_FIELDS: Final = frozenset({
+    *_ENTITY_TEXT, "address", "jurisdictions", "sources", "last_verified",
+})  # fmt: skip
+
+
+def _unknown_fields(record: dict[str, Any], known: frozenset[str], what: str) -> list[str]:
+    """A problem for each field of ``record`` dsr does not read, with the near one."""
+    problems = []
+    for key in sorted(str(key) for key in record if key not in known):
+        near = difflib.get_close_matches(key, sorted(known), n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else f"; use {', '.join(sorted(known))}"
+        problems.append(f"{what}unknown field {key[:40]!r}{hint}")
+    return problems
 _RECORD_EMAILS = ("privacy_email", "dpo_email")
 MAX_ADDRESS_LINES = 6
 MAX_LIST = 200
@@ -369,7 +389,7 @@ def check_controller_record(rec: Any, where: str) -> None:
     """
     if not isinstance(rec, dict):
         raise RegistryError(f"{where}: not a record (an object) but {type(rec).__name__}")
-    problems: list[str] = []
+    problems: list[str] = _unknown_fields(rec, RECORD_FIELDS, "")
     for field in _RECORD_TEXT:
         if rec.get(field) is not None:
             problem = _text_problem(rec[field], field)
@@ -403,6 +423,7 @@ def check_controller_record(rec: Any, where: str) -> None:
         if not isinstance(entity, dict):
             problems.append(f"entity {number} is not a record but {type(entity).__name__}")
             continue
+        problems += _unknown_fields(entity, ENTITY_FIELDS, f"entity {number} ")
         for field in _ENTITY_TEXT:
             if entity.get(field) is not None:
                 problem = _text_problem(entity[field], f"entity {field}")
