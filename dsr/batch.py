@@ -364,7 +364,7 @@ def _comment_after(text: str, unquoted: list[tuple[Any, Any]]) -> str:
             line += 1
             position = found.end()
             indent, comment, rest = found.groups()
-            if comment and len(indent) < column and rest[:1] and not rest[:1].isspace():
+            if comment and len(indent) < column and rest[:1] and rest[:1] != " ":
                 # "#erikamuster and calls me…": a hashtag, not a note, where the keys
                 # (or the list's "-") start: the rest of the text above, dropped.
                 return (
@@ -2049,16 +2049,49 @@ def _nth(lines: list[str], number: int) -> str:
     return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-def _ends_in(header: list[str], line: str, delimiter: str) -> str:
-    """The column a row's line ends in, as written: its last cell, even empty ("…,text,"
-    ends in the column after the text's). A record over several lines is read by its
-    first line only, which ends in an earlier column: a text one, if any."""
+def _ends_in(header: list[str], line: str, delimiter: str) -> tuple[str, str]:
+    """The column a row's line ends in, as written, and its last cell: even empty
+    ("…,text," ends in the column after the text's). A record over several lines is
+    read by its first line only, which ends in an earlier column: a text one, if any."""
     try:
         cells = next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:  # a cell past the reader's limit: which column it ends in is unknown
-        return ""
+        return "", ""
     width = min(len(cells), len(header))
-    return _column(header[width - 1]) if width else ""
+    return (_column(header[width - 1]), cells[width - 1].strip()) if width else ("", "")
+
+
+def _whole(column: str, value: str, values: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a row ending in ``value`` in the closed ``column`` cannot have been cut
+    there: no valid value of the column goes on from it ("DE" goes on as "DE-BY", "en"
+    as "en-GB": a line break typed after it leaves a valid code)."""
+    if column not in CLOSED_COLUMNS:
+        return False
+    if not value or column in DATE_COLUMNS:
+        return True  # an empty cell, or a date: a cut leaves no date
+    known = values.get(column, frozenset())
+    typed = value.lower()
+    return not any(other != typed and other.startswith(typed) for other in known)
+
+
+DATE_COLUMNS: Final = frozenset({"date", "request-date", "controller-complaint-date"})
+
+
+def _closed_values() -> dict[str, frozenset[str]]:
+    """The values each closed column takes, in small letters."""
+    from .i18n import shipped_languages
+    from .model import Outcome
+    from .registry import authorities
+
+    return {
+        "kind": frozenset(KIND_NAMES),
+        "request-kind": frozenset(KIND_NAMES),
+        "jurisdiction": frozenset(code.lower() for code in jurisdictions()),
+        "lang": frozenset(tag.lower() for tag in shipped_languages()),
+        "controller": frozenset(slug.lower() for slug in controllers()),
+        "authority": frozenset(slug.lower() for slug in authorities()),
+        "outcome": frozenset(outcome.value for outcome in Outcome),
+    }
 
 
 def _prose_spaced(line: str, delimiter: str) -> bool:
@@ -2151,6 +2184,7 @@ def _run_locked(
 
     results: dict[int, RowResult] = {}
     handed_out: dict[int, str] = {}  # row -> file name, for the rows given to workers
+    handed_digest: dict[int, str] = {}  # row -> the digest of its input in this run
     enclosed: dict[int, str] = {}  # row -> its annexes, as report.csv lists them
     state = read_state(out_dir)
     report_path = out_dir / REPORT_FILE
@@ -2192,23 +2226,25 @@ def _run_locked(
         physical = io.StringIO(batch.text, newline="").readlines() if typed else []
         delimiter = _delimiter(batch.text) if typed else ","
         header = next(csv.reader(_csv_source(batch.text)[0], delimiter=delimiter), [])
+        closed = _closed_values() if typed or listed else {}
         waiting: Job | None = None
         line_of: dict[int, int] = {}  # row -> the line it starts on, for the row below
         cuttable: dict[int, bool] = {}  # row -> whether its text may go on below it
         for number, line, values in batch.rows_with_lines():
             line_of = {number - 1: line_of.get(number - 1, 0), number: line}
             if typed:
-                ends_in = _ends_in(header, _nth(physical, line), delimiter)
+                ends_in, last = _ends_in(header, _nth(physical, line), delimiter)
             else:  # a YAML row ends in its last key
                 ends_in = next(reversed(values), "") if PROBLEM not in values else ""
+                last = str(values.get(ends_in, "")).strip()
             # A record over several lines (a quoted cell, --multiline-cells) may end in
             # another column than its first line does ("objection⏎" ends in a code cell
             # whose line goes on): judged by its first line, it may be held back.
             spanned = typed and any(
                 _nth(physical, at).strip() for at in range(line_of[number - 1] + 1, line)
             )
-            cuttable = {number - 1: cuttable.get(number - 1, False) or spanned,
-                        number: (typed or listed) and ends_in not in CLOSED_COLUMNS}  # fmt: skip
+            goes_on = (typed or listed) and not _whole(ends_in, last, closed)
+            cuttable = {number - 1: cuttable.get(number - 1, False) or spanned, number: goes_on}
             try:
                 prepared = _prepare(number, values, rows)
             except Exception as error:  # one bad row never stops the others
@@ -2233,6 +2269,10 @@ def _run_locked(
                         RowResult(waiting[0], "error", ""), prepared,
                         (line_of[number - 1], line), yaml=listed,
                     )  # fmt: skip
+                    name = waiting[2]
+                    if name in rows.state and os.path.lexists(out_dir / name):
+                        kept = f" (an earlier run wrote {name}: it is kept, and may stop short)"
+                        held = replace(held, file=name, message=held.message + kept)
                     waiting = None
                     skipped += 1
                     found(held)
@@ -2251,6 +2291,7 @@ def _run_locked(
                 yield waiting
             waiting = prepared
             handed_out[number] = prepared[2]
+            handed_digest[number] = prepared[3]
             if prepared[1].enclosures:
                 enclosed[number] = annexes.shown(prepared[1].enclosures)
             if not typed and not listed:
@@ -2291,7 +2332,12 @@ def _run_locked(
                 continue
             name = handed_out.get(number, "")
             finished = recorded.get(name) if name else None
-            if finished is not None and finished.row == number and finished.matches(out_dir / name):
+            if (
+                finished is not None
+                and finished.row == number
+                and finished.digest == handed_digest.get(number)  # this run's, not an earlier
+                and finished.matches(out_dir / name)
+            ):
                 results[number] = RowResult(number, "written", name)
             else:
                 results[number] = RowResult(number, "pending", "", INTERRUPTED)

@@ -337,6 +337,8 @@ def _unknown_fields(record: dict[str, Any], known: frozenset[str], what: str) ->
         hint = f"; did you mean {near[0]!r}?" if near else f"; use {', '.join(sorted(known))}"
         problems.append(f"{what}unknown field {key[:40]!r}{hint}")
     return problems
+
+
 _RECORD_EMAILS = ("privacy_email", "dpo_email")
 MAX_ADDRESS_LINES = 6
 MAX_LIST = 200

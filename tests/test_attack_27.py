@@ -411,7 +411,9 @@ def test_a_company_record_s_wrong_date_names_its_field(tmp_path: Path) -> None:
     assert "ai_training_since is not a date: 'soon'" in message
 
 
-@pytest.mark.parametrize(("where", "field"), [("record", "web_form"), ("entity", "lead_authoritiy")])
+@pytest.mark.parametrize(
+    ("where", "field"), [("record", "web_form"), ("entity", "lead_authoritiy")]
+)
 def test_a_company_record_s_unknown_field_is_named(tmp_path: Path, where: str, field: str) -> None:
     """Round 33b: a misspelt field ("web_form", "lead_authoritiy") was dropped without a
     word, and the letter went without what the record's author meant it to say."""

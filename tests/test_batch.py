@@ -836,3 +836,38 @@ def test_any_error_while_validating_a_row_is_that_rows_error(
     assert code == 2
     assert output.startswith("Error: row 2: cannot be written: PermissionError: [Errno 13] ")
     assert [r["status"] for r in report(out)] == ["written", "error", "written"]
+
+
+def test_an_interrupted_forced_run_reports_no_earlier_letter_as_written(tmp_path: Path) -> None:
+    """Round 33a: rows read ahead but not yet rewritten when Ctrl-C stopped a --force run
+    were listed as written, from the earlier run's state: their letters held the old text."""
+    from datetime import date
+
+    from dsr.batch import run_batch
+
+    rows = [row for row in many_members(30) if row[0] == "objection"]
+    source = write_csv(tmp_path / "people.csv", rows)
+    out = tmp_path / "out"
+    run_batch(source, out, today=date(2026, 11, 22), fmt="txt", jobs=1)
+    write_csv(source, [[*row[:6], "A new text of mine", *row[7:]] for row in rows])
+    from dsr import batch
+
+    real = batch._write
+    calls = 0
+
+    def stopped_at_the_fifth(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise KeyboardInterrupt  # Ctrl-C while later rows are read ahead
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "_write", stopped_at_the_fifth)
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(source, out, today=date(2026, 11, 22), fmt="txt", jobs=1, force=True)
+    listed = report(out)
+    assert any(row["status"] == "pending" for row in listed), listed
+    for row in listed:
+        if row["status"] == "written":
+            assert "A new text of mine" in (out / row["file"]).read_text(encoding="utf-8"), row

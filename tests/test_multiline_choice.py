@@ -432,7 +432,7 @@ def test_a_row_whose_last_cell_is_a_code_or_a_date_is_never_held_back(
     """Issue 13: a bad row fails alone (year 9999, an unknown company, a prose line) when
     the row above ends in a value a typed line break cannot cut and leave valid: the
     rest of a cut cell would leave the row above short, which refuses the file."""
-    values = {"kind": "objection", "jurisdiction": "DE", "controller": "linkedin", "lang": "de",
+    values = {"kind": "objection", "jurisdiction": "FR", "controller": "linkedin", "lang": "nl",
               "date": "2026-05-01", "request-date": "", "request-kind": "", "outcome": "",
               "authority": ""}  # fmt: skip
     columns = ["situation", last]
@@ -642,7 +642,9 @@ def test_a_prose_line_added_under_a_letter_already_written_flags_it(tmp_path: Pa
     assert not [name for name in letters(tmp_path) if name.startswith("0002-")]
 
 
-@pytest.mark.parametrize("mark", ["#_erikamuster", "#@erikamuster", "#\U0001f4f1 ", "#'", "#-"])
+@pytest.mark.parametrize(
+    "mark", ["#_erikamuster", "#@erikamuster", "#\U0001f4f1 ", "#'", "#-", "#\tx"]
+)
 def test_any_hashtag_line_after_a_yaml_text_is_caught(tmp_path: Path, mark: str) -> None:
     """Round 32a: a '#' followed by any mark but a space, under a plain value."""
     content = (
@@ -673,3 +675,42 @@ def test_a_code_cell_ending_in_a_line_break_keeps_its_row_held(tmp_path: Path) -
     statuses = [row["status"] for row in report(tmp_path)]
     assert statuses[1] == "error", statuses
     assert not [name for name in letters(tmp_path) if name.startswith("0002-")]
+
+
+@pytest.mark.parametrize(("cut", "rest"), [("DE", "-BY"), ("CA", "-QC")])
+def test_a_code_that_goes_on_as_another_keeps_its_row_held(
+    tmp_path: Path, cut: str, rest: str
+) -> None:
+    """Round 33a: "DE⏎-BY,…" in a sheet whose rows end in the jurisdiction: "DE" is a
+    valid code that goes on as another, so the row may have been cut there."""
+    content = (
+        "name,account-email,jurisdiction,date,situation\n"
+        f"Anna Beispiel,anna@example.org,{cut}\n"
+        f"Erika Muster,erika@example.org,{cut}\n"
+        f"{rest},2026-05-15,He calls me from other numbers every night\n"
+        f"Tom Test,tom@example.org,{cut}\n"
+    )
+    code, output = batch(
+        tmp_path, content, 'kind = "objection"\naddress = "Hauptstr. 1, 10115 Berlin"\n'
+    )
+    assert code == 2, output
+    statuses = [row["status"] for row in report(tmp_path)]
+    assert statuses[1] == "error", statuses  # Erika's row, held back
+    assert not [name for name in letters(tmp_path) if name.startswith("0002-")]
+
+
+def test_a_held_row_names_the_letter_an_earlier_run_wrote_for_it(tmp_path: Path) -> None:
+    """Round 33a: the cut letter of an earlier run was named as a row's "no longer at
+    that number"; it is that row's, kept, and may stop short."""
+    first = "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n"
+    code, output = batch(tmp_path, first, OBJECTION_DE)
+    assert code == 0, output
+    second = (
+        first
+        + "ex@evil.com,friend@evil.com,and from other numbers\nTom Test,tom@example.org,I object\n"
+    )
+    code, output = batch(tmp_path, second, OBJECTION_DE, "--force")
+    assert code == 2, output
+    held = report(tmp_path)[0]
+    assert "an earlier run wrote 0001-muster-objection-de.txt" in held["message"]
+    assert "no longer has at those numbers" not in output
