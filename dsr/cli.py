@@ -704,10 +704,16 @@ def letter(
         and composed.kind is Kind.OBJECTION
     ):
         click.echo(f"Paste the text into {composed.objection_form}", err=True)
-    if output.suffix.lower() == ".eml" and not composed.recipient_email and composed.web_form:
+    if output.suffix.lower() == ".eml" and not composed.recipient_email:
+        # The e-mail has no To: (round 33b): say where the letter goes instead.
+        where = (
+            f"submit the text through {composed.web_form}"
+            if composed.web_form
+            else "send the PDF by post (its address is in the letter)"
+        )
         click.echo(
-            f"{composed.recipient.name} takes no e-mail; submit the text through "
-            f"{composed.web_form}",
+            f"Note: {composed.recipient.name} publishes no e-mail address, so the e-mail has "
+            f"no recipient; {where}",
             err=True,
         )
     if mailto:

@@ -427,3 +427,21 @@ def test_a_company_record_s_unknown_field_is_named(tmp_path: Path, where: str, f
     code, message = run("controllers", "import", str(record))
     assert code == 2, message
     assert f"unknown field '{field}'" in message
+
+
+def test_an_e_mail_to_a_company_without_an_address_says_where_the_letter_goes(
+    tmp_path: Path,
+) -> None:
+    """Round 33b: an .eml to a company that publishes no e-mail address had no To: and
+    no word about it."""
+    record = tmp_path / "beta.toml"
+    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda"))
+    target = tmp_path / "letter.eml"
+    code, message = run(
+        "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller-file",
+        str(record), "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
+        "--account-email", "e@example.org", "--date", "2026-09-01", "-o", str(target),
+    )  # fmt: skip
+    assert code == 0, message
+    assert "publishes no e-mail address, so the e-mail has no recipient" in message
+    assert "send the PDF by post" in message
