@@ -2049,16 +2049,20 @@ def _nth(lines: list[str], number: int) -> str:
     return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-def _ends_in(header: list[str], line: str, delimiter: str) -> tuple[str, str]:
-    """The column a row's line ends in, as written, and its last cell: even empty
-    ("…,text," ends in the column after the text's). A record over several lines is
-    read by its first line only, which ends in an earlier column: a text one, if any."""
+def _ends_in(header: list[str], line: str, delimiter: str) -> tuple[str, str, bool]:
+    """The column a row's line ends in, as written, its last cell (even empty: "…,text,"
+    ends in the column after the text's), and whether the line leaves out columns of
+    the header: a line break typed between two cells ("FR⏎,2026-05-15,…") leaves such
+    a line, whatever its last cell. A record over several lines is read by its first
+    line only, which ends in an earlier column: a text one, if any."""
     try:
         cells = next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:  # a cell past the reader's limit: which column it ends in is unknown
-        return "", ""
+        return "", "", True
     width = min(len(cells), len(header))
-    return (_column(header[width - 1]), cells[width - 1].strip()) if width else ("", "")
+    if not width:
+        return "", "", True
+    return _column(header[width - 1]), cells[width - 1].strip(), width < len(header)
 
 
 def _whole(column: str, value: str, values: Mapping[str, frozenset[str]]) -> bool:
@@ -2233,17 +2237,17 @@ def _run_locked(
         for number, line, values in batch.rows_with_lines():
             line_of = {number - 1: line_of.get(number - 1, 0), number: line}
             if typed:
-                ends_in, last = _ends_in(header, _nth(physical, line), delimiter)
+                ends_in, last, short = _ends_in(header, _nth(physical, line), delimiter)
             else:  # a YAML row ends in its last key
                 ends_in = next(reversed(values), "") if PROBLEM not in values else ""
-                last = str(values.get(ends_in, "")).strip()
+                last, short = str(values.get(ends_in, "")).strip(), False
             # A record over several lines (a quoted cell, --multiline-cells) may end in
             # another column than its first line does ("objection⏎" ends in a code cell
             # whose line goes on): judged by its first line, it may be held back.
             spanned = typed and any(
                 _nth(physical, at).strip() for at in range(line_of[number - 1] + 1, line)
             )
-            goes_on = (typed or listed) and not _whole(ends_in, last, closed)
+            goes_on = (typed or listed) and (short or not _whole(ends_in, last, closed))
             cuttable = {number - 1: cuttable.get(number - 1, False) or spanned, number: goes_on}
             try:
                 prepared = _prepare(number, values, rows)

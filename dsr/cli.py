@@ -749,7 +749,7 @@ def controllers_import(source: Path) -> None:
     from .errors import RegistryError
     from .files import SLUG_RULE, is_slug
     from .registry import builtin_controllers, controller_from_record
-    from .userdata import save_controller
+    from .userdata import OtherMembersRecord, save_controller
 
     if source.is_dir():
         report = import_directory(source)
@@ -785,7 +785,11 @@ def controllers_import(source: Path) -> None:
         except RegistryError as error:
             skipped.append((slug, str(error)))
             continue
-        save_controller(slug, record)
+        try:
+            save_controller(slug, record)
+        except OtherMembersRecord as error:
+            skipped.append((slug, str(error)))
+            continue
         saved += 1
     for path, reason in skipped:
         click.echo(f"skipped {shown(str(path))}: {shown(reason)}", err=True)
@@ -820,6 +824,18 @@ def forget(yes: bool) -> None:
             f"{counted(len(others), 'request')} dsr did not record with your key (other "
             f"members', where members share this data folder); your own "
             f"{counted(len(own), 'request')} were removed from it.",
+            err=True,
+        )
+    for path in done.others:
+        click.echo(
+            f"Kept {shown(str(path))}: another member imported it (sealed with another key, "
+            "where members share this data folder).",
+            err=True,
+        )
+    if done.others or others:
+        click.echo(
+            f"Kept dsr's list of what it stored in {shown(str(home))}: it names the other "
+            "members' files; your own lines were taken out of it.",
             err=True,
         )
     for path in done.changed:
@@ -1587,7 +1603,11 @@ def _refuse_new_names(option: str, path: Path, *, folder: bool = False) -> None:
 def _parse_date(option: str, value: str | None) -> date:
     if value is None:
         return today()
+    from .inputs import ISO_DAY
+
     try:
+        if not ISO_DAY.fullmatch(value):
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         fail([f"{option}: {value!r} is not a date; use YYYY-MM-DD"])

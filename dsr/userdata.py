@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import files, seals
-from .errors import DsrError, RegistryError
+from .errors import DsrError, InputError, RegistryError
 from .model import Controller
 from .text import printable
 
@@ -129,10 +129,37 @@ def _controller_seal(slug: str, record: dict[str, Any]) -> str:
     return seals.seal(_IMPORTED, {"key": slug, "record": record})
 
 
+def _sealed_by_another(home: Path, name: str) -> bool:
+    """Whether ``home/name`` is a company record sealed with a key not the member's:
+    another member's import, where members share a data folder. One without a seal
+    (an older dsr's) or unreadable is no one's to keep for."""
+    try:
+        data = files.read(home, name)
+        record = json.loads(data.decode("utf-8")) if data is not None else None
+    except (files.FileError, ValueError, RecursionError):
+        return False
+    if not isinstance(record, dict):
+        return False
+    found = record.pop(SEAL_KEY, None)
+    if not isinstance(found, str) or not re.fullmatch(r"[0-9a-f]{64}", found):
+        return False
+    slug = name.removeprefix("controllers/").removesuffix(".json")
+    return not seals.is_sealed(_IMPORTED, {"key": slug, "record": record}, found)
+
+
+class OtherMembersRecord(InputError):
+    """A company record another member imported under that key (a shared data folder)."""
+
+
 def save_controller(slug: str, record: dict[str, Any]) -> Path:
     """Store a controller record (dsr's format) for later letters, sealed with the user's key."""
     files.check_slug(slug, "controller key")  # "../x" or "/etc/x" never leaves the store
     name = f"controllers/{slug}.json"
+    if _sealed_by_another(data_home(), name):
+        raise OtherMembersRecord(
+            f"{data_home() / name} was imported with another key: another member's, where "
+            "members share this data folder, whose letters use it; dsr does not replace it"
+        )
     body = json.loads(json.dumps(_drop_none(record), default=_json_default))  # as it is read
     sealed = _controller_seal(slug, body)
     body[SEAL_KEY] = sealed
@@ -284,6 +311,7 @@ class Forgotten:
     changed: list[Path] = field(default_factory=list)  # listed, but not what dsr wrote
     home_kept: str | None = None  # why the data folder itself is kept, if it is
     more_kept: bool = False  # more was left than ``kept`` names (KEPT_NAMED at most)
+    others: list[Path] = field(default_factory=list)  # other members' (a shared folder)
 
 
 KEPT_NAMED = 100  # a DSR_HOME set to $HOME by mistake is not walked to its end
@@ -311,11 +339,15 @@ def forget(keep_store: bool = False) -> Forgotten:
     # another program's "tracking.sqlite3" in a folder named as DSR_HOME is kept.
     # ``keep_store``: other members' requests are in it (a shared data folder).
     store = TRACKING_FILES if _store_is_ours(home) and not keep_store else ()
-    own = (*store, *((MANIFEST,) if ours else ()))
+    # Another member's imported companies stay, and so does the manifest naming them.
+    others = [name for name in stored if STORED_NAME.fullmatch(name)
+              and _sealed_by_another(home, name)]  # fmt: skip
+    keep_manifest = bool(others) or keep_store
+    own = (*store, *((MANIFEST,) if ours and not keep_manifest else ()))
     removed: list[Path] = []
     changed: list[Path] = []
     for name, sha in stored.items():
-        if not STORED_NAME.fullmatch(name):
+        if not STORED_NAME.fullmatch(name) or name in others:
             continue
         if sha and _sha256(home, name) == sha:
             if files.remove(home, name):
@@ -324,6 +356,9 @@ def forget(keep_store: bool = False) -> Forgotten:
             changed.append(home / name)
     with seals.ledger_lock_if_kept(home):  # no dsr records a request while the store goes
         removed += [home / name for name in own if files.remove(home, name)]
+    if ours and keep_manifest:  # the others' lines stay: their forget finds their files
+        gone = {str(path.relative_to(home)) for path in removed}
+        _rewrite_manifest(home, gone)
     if not (home / TRACKING_FILES[0]).exists():
         seals.forget_sealed(home)  # the key's note that it sealed a store here
     folders = [home / "controllers"] if any(STORED_NAME.fullmatch(n) for n in stored) else []
@@ -331,10 +366,15 @@ def forget(keep_store: bool = False) -> Forgotten:
         if files.remove_empty_folder(folder):
             removed.append(folder)
     # Everything left is named: files, links (never followed) and empty folders.
+    shared = {home / name for name in others}
+    if keep_manifest:  # named by the caller, with why: the store, the manifest
+        shared |= {home / name for name in (*TRACKING_FILES, MANIFEST)}
     found = (
         p
         for p in (home.rglob("*") if home.exists() else ())
-        if (p.is_symlink() or not p.is_dir() or not any(p.iterdir())) and p not in changed
+        if (p.is_symlink() or not p.is_dir() or not any(p.iterdir()))
+        and p not in changed
+        and p not in shared
     )
     kept = sorted(islice(found, KEPT_NAMED + 1))
     more_kept = len(kept) > KEPT_NAMED
@@ -355,7 +395,26 @@ def forget(keep_store: bool = False) -> Forgotten:
     existing = [
         Path(b) for b in batches if Path(b).is_dir() and os.path.lexists(Path(b) / BATCH_STATE_FILE)
     ]
-    return Forgotten(removed, kept, existing, changed, home_kept, more_kept)
+    return Forgotten(
+        removed, kept, existing, changed, home_kept, more_kept, [home / name for name in others]
+    )
+
+
+def _rewrite_manifest(home: Path, gone: set[str]) -> None:
+    """The manifest without the lines of the files ``gone`` (the member's, removed)."""
+    data = files.read(home, MANIFEST)
+    if data is None:
+        return
+    kept = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("file") in gone:
+            continue
+        kept.append(line)
+    files.write_file(home, MANIFEST, ("\n".join(kept) + "\n").encode(), replace=True)
 
 
 def _manifest_is_ours(home: Path) -> bool:

@@ -445,3 +445,41 @@ def test_an_e_mail_to_a_company_without_an_address_says_where_the_letter_goes(
     assert code == 0, message
     assert "publishes no e-mail address, so the e-mail has no recipient" in message
     assert "send the PDF by post" in message
+
+
+def test_forget_and_import_leave_another_member_s_companies_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 34b: in a shared data folder, one member's forget deleted another's imported
+    company (and dsr's list of what it stored), and one member's import replaced it."""
+    record = tmp_path / "gamma.toml"
+    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda").replace("beta", "gamma"))
+    member = ["--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
+              "--account-email", "e@example.org", "--date", "2026-09-01"]  # fmt: skip
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path / "b-config"))
+        assert run("controllers", "import", str(record))[0] == 0
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path / "a-config"))
+        code, message = run("controllers", "import", str(record))
+        assert code == 2, message
+        assert "imported with another key" in message
+        code, message = run(
+            "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "google",
+            *member, "-o", str(tmp_path / "a.txt"), "--track",
+        )  # fmt: skip
+        assert code == 0, message
+        code, message = run("forget", "--yes")
+        assert code == 0, message
+        assert "another member imported it" in message
+        assert "dsr did not write it" not in message
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path / "b-config"))
+        code, message = run(
+            "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "gamma",
+            *member, "-o", str(tmp_path / "b.txt"),
+        )  # fmt: skip
+        assert code == 0, message
+        code, message = run("forget", "--yes")
+        assert code == 0, message
+        assert "another member imported it" not in message

@@ -714,3 +714,35 @@ def test_a_held_row_names_the_letter_an_earlier_run_wrote_for_it(tmp_path: Path)
     held = report(tmp_path)[0]
     assert "an earlier run wrote 0001-muster-objection-de.txt" in held["message"]
     assert "no longer has at those numbers" not in output
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "Erika Muster,erika@example.org,FR\n,2026-05-15,He calls me from other numbers every night",
+        "Erika Muster,erika@example.org,FR,\n2026-05-15,He calls me from other numbers, every night",
+        "Erika Muster,erika@example.org,FR,2026-05-15\n,He calls me from other numbers, every night",
+    ],
+)
+def test_a_line_break_between_two_cells_keeps_the_row_held(tmp_path: Path, cut: str) -> None:
+    """Round 34a: in a sheet whose rows leave out trailing columns, a break typed between
+    two cells leaves a row that ends in a whole code, an empty cell or a date: a line
+    that leaves out columns may have been cut, whatever it ends in."""
+    members = "".join(f"Member {n},m{n}@example.org,FR\n" for n in "ABCDE")
+    content = f"name,account-email,jurisdiction,date,situation\n{members}{cut}\n"
+    code, output = batch(
+        tmp_path, content, 'kind = "objection"\naddress = "1 rue de la Paix, 75002 Paris"\n'
+    )
+    assert code == 2, output
+    statuses = [row["status"] for row in report(tmp_path)]
+    assert statuses[5] == "error", statuses
+    assert not [name for name in letters(tmp_path) if name.startswith("0006-")]
+
+
+@pytest.mark.parametrize("typed", ["2026-W20-5", "20260515", "2026-05-15T10:00"])
+def test_a_date_is_written_yyyy_mm_dd(tmp_path: Path, typed: str) -> None:
+    """Round 34a: Python reads ISO week dates and basic dates too; a cut could leave one."""
+    content = f"date,situation\n{typed},I object\n"
+    code, output = batch(tmp_path, content, ME)
+    assert code == 2, output
+    assert "is not a date; use YYYY-MM-DD" in report(tmp_path)[0]["message"]
