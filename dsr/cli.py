@@ -1279,7 +1279,7 @@ def track_list(as_json: bool) -> None:
     from . import track as tracking
 
     found = tracking.read_requests()
-    unreadable = [str(row) for row in found if isinstance(row, tracking.Unreadable)]
+    unreadable = _unreadable_of(found)
     rows = [
         {
             "id": t.id,
@@ -1303,6 +1303,28 @@ def track_list(as_json: bool) -> None:
         click.echo("No tracked requests. Add --track to 'dsr letter'.", err=True)
     if unreadable:  # the others are listed; the exit status says not all were
         fail(unreadable)
+
+
+def _unreadable_of(found: list[Any]) -> list[str]:
+    """The rows of the store the member must act on, each named; rows no ledger of the
+    member's key lists (other members', where members share a data folder) are the
+    normal state of a shared folder: counted in one note, not an error (round 35b)."""
+    from . import track as tracking
+
+    bad = [row for row in found if isinstance(row, tracking.Unreadable)]
+    others = [row for row in bad if row.column == "seal"]
+    if others:
+        ids = ", ".join(str(row.id) for row in others[:10])
+        more = f" and {len(others) - 10} more" if len(others) > 10 else ""
+        what = f"request {ids}" if len(others) == 1 else f"requests {ids}{more}"
+        click.echo(
+            f"Note: {shown(str(tracking.database_path()))} holds {what}, which dsr did not "
+            "record with your key: other members', where members share this data folder "
+            "(or changed by someone else); not shown. If one is no one's, 'dsr track remove "
+            f"{others[0].id} --not-mine' drops it.",
+            err=True,
+        )
+    return [str(row) for row in bad if row.column != "seal"]
 
 
 @track_group.command()
@@ -1450,7 +1472,7 @@ def ics(output: Path, force: bool) -> None:
     requests = [row for row in found if isinstance(row, tracking.Tracked)]
     atomic_write(output, tracking.calendar(requests, today()), replace=force)
     click.echo(f"Wrote {shown(str(output))}", err=True)
-    unreadable = [str(row) for row in found if isinstance(row, tracking.Unreadable)]
+    unreadable = _unreadable_of(found)
     if unreadable:  # its deadline is not in the calendar: say so, and how to correct it
         fail(unreadable)
 

@@ -243,9 +243,11 @@ def _stored(home: Path, slug: str) -> tuple[Controller, dict[str, Any]] | None:
         if not seals.is_sealed(_IMPORTED, {"key": slug, "record": record}, found):
             _warn_once(
                 path,
-                f"it was not imported with your key ({seals.key_path()}): another program or "
-                "person wrote it, an older dsr imported it, or it comes from another computer. "
-                "Import the company again with 'dsr controllers import FILE'",
+                f"it was not imported with your key ({seals.key_path()}): another member "
+                "imported it (where members share this data folder), another program or "
+                "person wrote it, an older dsr imported it, or it comes from another "
+                "computer. Give the company's file with --controller-file FILE (an import "
+                "does not replace another member's record)",
             )
             return None
         if _company_ledger(home).get(slug) != found:

@@ -185,8 +185,9 @@ def test_a_row_copied_from_another_row_keeps_nothing_of_its_seal(
         sealed=False,
     )
     code, text = invoke("track", "list", "--json")
-    assert code == 2, text  # the sound row is listed, the copy named
+    assert code == 0, text  # the sound row is listed, the copy named in a note (round 35b)
     assert refused_as_unsealed(text, 2)
+    assert '"id": 2' not in text
 
 
 def test_the_user_s_own_steps_keep_the_row_sealed(tmp_path: Path, dsr_home: Path) -> None:
@@ -303,7 +304,9 @@ def test_an_older_store_met_after_the_first_is_adopted_only_by_choice(
     assert code == 2, text  # nor when named: someone may have planted it (round 17b)
     assert "dsr cannot check a request your key did not seal" in text
     code, text = invoke("track", "list", "--json")
-    assert code == 2, text
+    assert code == 0, text  # named in a note, not listed
+    assert "not shown" in text
+    assert "2026-ABC" not in text
 
 
 def test_a_sealed_store_replaced_by_an_unsealed_one_is_refused(
