@@ -539,7 +539,7 @@ def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 # Excel's sep= line, quoted or not, or padded with separators by a program that
 # re-saved it as a row of the sheet ("sep=;;;;;").
-_SEP_LINE: Final = re.compile(r'"?sep=([,;\t|])"?\1*(?:\r\n|\r|\n)')
+_SEP_LINE: Final = re.compile(r'"?(?i:sep)=([,;\t|])"?\1*[ ]*(?:\r\n|\r|\n)')  # SEP=; too
 
 
 def _delimiter(text: str) -> str:

@@ -746,3 +746,13 @@ def test_a_date_is_written_yyyy_mm_dd(tmp_path: Path, typed: str) -> None:
     code, output = batch(tmp_path, content, ME)
     assert code == 2, output
     assert "is not a date; use YYYY-MM-DD" in report(tmp_path)[0]["message"]
+
+
+@pytest.mark.parametrize("first", ["sep=; ", "SEP=;"])
+def test_a_sep_line_in_capitals_or_with_a_trailing_space_is_read(
+    tmp_path: Path, first: str
+) -> None:
+    """Round 35a: "sep=; " and "SEP=;" were read as the header."""
+    content = f"{first}\nname;account-email;situation\nErika Muster;erika@example.org;I object\n"
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 0, output
