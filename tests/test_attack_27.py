@@ -485,19 +485,17 @@ def test_forget_and_import_leave_another_member_s_companies_alone(
         assert "another member imported it" not in message
 
 
+@pytest.mark.parametrize("last_line", ["Atlanta, Georgia", "Tarapoto, San Martín"])
 def test_a_record_whose_address_ends_in_a_state_named_as_a_country_is_skipped(
-    tmp_path: Path,
+    tmp_path: Path, last_line: str
 ) -> None:
     """Round 35b: "Atlanta, Georgia" (the US state) was read as the country Georgia: the
     letter's address said GEORGIEN and the deadline moved for Georgia's holiday."""
     import json
 
-    source = Path("/work/research/attack35b-files/dr/acme.json")
-    record = json.loads(source.read_text()) if source.is_file() else None
-    if record is None:
-        record = {"name": "Acme Corp", "slug": "acme-ga", "relevant-countries": ["all"],
-                  "address": "Acme Corp\\n100 Peachtree St\\nAtlanta, Georgia",
-                  "email": "privacy@acme.example", "categories": ["commerce"]}  # fmt: skip
+    record = {"name": "Acme Corp", "slug": "acme", "relevant-countries": ["all"],
+              "address": f"Acme Corp\n100 Main St\n{last_line}",
+              "email": "privacy@acme.example", "categories": ["commerce"]}  # fmt: skip
     target = tmp_path / "acme.json"
     target.write_text(json.dumps(record))
     code, message = run("controllers", "import", str(target))
