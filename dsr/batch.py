@@ -2238,9 +2238,10 @@ def _run_locked(
             line_of = {number - 1: line_of.get(number - 1, 0), number: line}
             if typed:
                 ends_in, last, short = _ends_in(header, _nth(physical, line), delimiter)
-            else:  # a YAML row ends in its last key
-                ends_in = next(reversed(values), "") if PROBLEM not in values else ""
-                last, short = str(values.get(ends_in, "")).strip(), False
+            else:  # a YAML row: its last key as written may be an empty one the row has
+                # dropped ("situation: |" with its text typed below, at the rows' level,
+                # round 36a): any invalid item below it holds it back
+                ends_in, last, short = "", "", True
             # A record over several lines (a quoted cell, --multiline-cells) may end in
             # another column than its first line does ("objection⏎" ends in a code cell
             # whose line goes on): judged by its first line, it may be held back.

@@ -756,3 +756,20 @@ def test_a_sep_line_in_capitals_or_with_a_trailing_space_is_read(
     content = f"{first}\nname;account-email;situation\nErika Muster;erika@example.org;I object\n"
     code, output = batch(tmp_path, content, OBJECTION_DE)
     assert code == 0, output
+
+
+@pytest.mark.parametrize("empty", ["situation: |", "situation:", 'situation: ""', "situation: ~"])
+def test_a_yaml_row_ending_in_an_empty_key_is_held_by_an_item_below(
+    tmp_path: Path, empty: str
+) -> None:
+    """Round 36a: the text of "situation: |" typed below at the rows' level: the row
+    ended in an empty key the row drops, and was written without the text."""
+    content = (
+        "- name: Erika Muster\n  account-email: erika@example.org\n  date: 2026-05-15\n"
+        f"  {empty}\n- Instagram: ex_profile posts my photos\n- Facebook: ex.profile\n"
+        "- name: Tom Test\n  account-email: tom@example.org\n  situation: I object\n"
+    )
+    code, output = batch_text(tmp_path, content, OBJECTION_DE, name="members.yaml")
+    assert code == 2, output
+    assert report(tmp_path)[0]["status"] == "error"
+    assert not [name for name in letters(tmp_path) if name.startswith("0001-")]
