@@ -588,7 +588,17 @@ def letter(
 
     if is_interactive():
         _ask_for_subdivision(values)
-    request = parse_request(values, today=today())
+    try:
+        request = parse_request(values, today=today())
+    except InvalidRequest as error:
+        if profile_file is None or enclose:
+            raise
+        # The profile's annexes: named as the profile's, not as an option never typed.
+        fail([
+            f"--profile: {profile_file}: enclose: {problem.message}"
+            if problem.field == "enclose" else format_problem(problem)
+            for problem in error.problems
+        ])  # fmt: skip
     from .files import refuse_output_among_inputs
 
     refuse_output_among_inputs(

@@ -501,3 +501,19 @@ def test_a_record_whose_address_ends_in_a_state_named_as_a_country_is_skipped(
     code, message = run("controllers", "import", str(target))
     assert code == 2, message
     assert "the name of a country and of a part of one" in message
+
+
+def test_a_profile_s_bad_annex_is_named_as_the_profile_s(tmp_path: Path) -> None:
+    """Round 37b: a profile's annex that is no PDF was named as --enclose, an option the
+    member never typed."""
+    (tmp_path / "fake.pdf").write_text("%PDF-1.4 not really\n")
+    profile = tmp_path / "me.toml"
+    profile.write_text('enclose = "fake.pdf"\n')
+    target = tmp_path / "x.txt"
+    code, message = run(
+        *letter_args("access", "DE-BE", "de", target), "--profile", str(profile),
+    )  # fmt: skip
+    assert code == 2, message
+    assert f"--profile: {profile}: enclose: " in message
+    assert "--enclose:" not in message
+    assert not target.exists()
