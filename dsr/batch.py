@@ -573,10 +573,17 @@ def _csv_source(text: str) -> tuple[io.StringIO, int]:
     """The file for the CSV reader, after Excel's ``sep=`` line if it has one, and how
     many lines that skipped (to name lines as an editor numbers them)."""
     source = io.StringIO(text, newline="")
-    if _SEP_LINE.match(text):
-        source.readline()
-        return source, 1
-    return source, 0
+    if not _SEP_LINE.match(text):
+        return source, 0
+    source.readline()
+    skipped = 1
+    while True:  # blank lines between it and the header (round 35a)
+        at = source.tell()
+        line = source.readline()
+        if not line or line.strip():
+            source.seek(at)
+            return source, skipped
+        skipped += 1
 
 
 CSV_UNREADABLE: Final = "cannot be read as CSV"
@@ -894,6 +901,7 @@ def _check_quotes(
     header: list[str] = []
     suspects: list[tuple[int, int, str]] = []
     short: list[tuple[int, int]] = []  # (line, cells) of lines with fewer cells than rows
+    vouched: set[tuple[int, int]] = set()  # the --trust-quotes ranges that name a record
     while True:
         start = reader.line_num + 1
         try:
@@ -964,6 +972,7 @@ def _check_quotes(
                 "on one line: check its quotes and run again"
             )
         if (first, last) in trusted:
+            vouched.add((first, last))
             continue  # the member checked these lines (--trust-quotes)
         if not multiline:
             column = next(
@@ -1021,6 +1030,13 @@ def _check_quotes(
         raise _swallowed_rows(path, suspects, multiline)
     if short:
         raise _short_lines(path, short, usual)
+    unused = sorted(set(trusted) - vouched)
+    if unused:  # a mistyped range would vouch for nothing, without a word (round 37a)
+        named = ",".join(f"{a}-{b}" for a, b in unused)
+        raise BatchFileError(
+            f"--trust-quotes {named}: no row of {path} runs over exactly those lines; "
+            "give the ranges dsr named when it refused the file, and run again"
+        )
 
 
 def _short_lines(path: Path, short: list[tuple[int, int]], usual: int) -> BatchFileError:

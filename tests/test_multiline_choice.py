@@ -773,3 +773,27 @@ def test_a_yaml_row_ending_in_an_empty_key_is_held_by_an_item_below(
     assert code == 2, output
     assert report(tmp_path)[0]["status"] == "error"
     assert not [name for name in letters(tmp_path) if name.startswith("0001-")]
+
+
+def test_blank_lines_between_a_sep_line_and_the_header_are_skipped(tmp_path: Path) -> None:
+    """Round 35a: "sep=;", a blank line, then the header gave "no header row"."""
+    content = "sep=;\n\nname;account-email;situation\nErika Muster;erika@example.org;I object\n"
+    code, output = batch(tmp_path, content, OBJECTION_DE)
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("ranges", ["5-9", "1-99999999999999999999", "2-3,7-8"])
+def test_a_trust_quotes_range_that_names_no_record_is_refused(tmp_path: Path, ranges: str) -> None:
+    """Round 37a: a mistyped --trust-quotes range vouched for nothing, without a word."""
+    content = (
+        "name,account-email,address\n"
+        'Erika Muster,erika@example.org,"Hauptstrasse 1\n10115 Berlin"\n'
+        "Otto Normal,otto@example.org,Hauptstrasse 2 10115 Berlin\n"
+    )
+    trusted = "2-3" if ranges.startswith("2-3") else ""  # the record over two lines
+    given = ranges if trusted else f"2-3,{ranges}"
+    code, output = batch(tmp_path, content, OBJECTION_DE, "--trust-quotes", given)
+    assert code == 2, output
+    assert "no row of" in output
+    code, output = batch(tmp_path, content, OBJECTION_DE, "--trust-quotes", "2-3")
+    assert code == 0, output
