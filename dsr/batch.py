@@ -34,6 +34,7 @@ from typing import Any, Final
 
 from . import files
 from .errors import DsrError, InputError, InvalidRequest, Problem
+from .i18n import shipped_languages
 from .inputs import FIELDS, parse_request, value_problems
 from .limits import (
     MAX_BATCH_BYTES,
@@ -43,10 +44,10 @@ from .limits import (
     yaml_events,
     yaml_problem,
 )
-from .model import Kind, Letter, Request
+from .model import Kind, Letter, Outcome, Request
 from .outputs import email_message, with_annexes
 from .pdf import made_by_dsr
-from .registry import controllers, jurisdictions
+from .registry import authorities, controllers, jurisdictions
 from .workers import load_weasyprint, run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
@@ -2099,10 +2100,6 @@ DATE_COLUMNS: Final = frozenset({"date", "request-date", "controller-complaint-d
 
 def _closed_values() -> dict[str, frozenset[str]]:
     """The values each closed column takes, in small letters."""
-    from .i18n import shipped_languages
-    from .model import Outcome
-    from .registry import authorities
-
     return {
         "kind": frozenset(KIND_NAMES),
         "request-kind": frozenset(KIND_NAMES),

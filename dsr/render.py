@@ -40,6 +40,7 @@ from .i18n import (
     filled_in_rule,
     first_day_ordinal,
     locale_id,
+    shipped_languages,
     translations,
 )
 from .model import Letter
@@ -163,14 +164,12 @@ def _shipped_placeholders() -> dict[str, frozenset[str]]:
     dsr's own translations use (a template may hand a sentence more than its original
     names: the Chinese closing takes the authority's name)."""
     found: dict[str, set[str]] = {}
-    for po in sorted(resource_dir("locales").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        with po.open("rb") as handle:
-            for message in read_po(handle, domain=DOMAIN):
-                ids = message.id if isinstance(message.id, tuple) else (message.id,)
-                texts = message.string if isinstance(message.string, tuple) else (message.string,)
-                names = found.setdefault(str(ids[0]), set())
-                for text in (*ids, *texts):
-                    names.update(re.findall(r"%\((\w+)\)", str(text or "")))
+    for language in shipped_languages():
+        for key, text in translations(language)._catalog.items():  # as derived_translations
+            # A message with a context is keyed "context\x04msgid".
+            msgid = str(key[0] if isinstance(key, tuple) else key).rpartition("\x04")[2]
+            names = found.setdefault(msgid, set(re.findall(r"%\((\w+)\)", msgid)))
+            names.update(re.findall(r"%\((\w+)\)", str(text)))
     return {key: frozenset(value) for key, value in found.items()}
 
 

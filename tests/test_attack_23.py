@@ -240,31 +240,25 @@ def scripted_annex(path: Path, pdfa: bool = False) -> Path:
         page = pdf.pages[0].obj
         script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
         page.AA = pikepdf.Dictionary(O=script)
-        link = pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-            Rect=pikepdf.Array([0, 0, 100, 100]), A=script,
-        )  # fmt: skip
-        web = pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-            Rect=pikepdf.Array([0, 100, 100, 200]),
-            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org")),
-        )  # fmt: skip
-        chained = pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-            Rect=pikepdf.Array([0, 200, 100, 300]),
-            A=pikepdf.Dictionary(
-                S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/a"), Next=script
-            ),
-        )  # fmt: skip
-        scheme = pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-            Rect=pikepdf.Array([0, 300, 100, 400]),
-            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("javascript:alert(1)")),
-        )  # fmt: skip
-        attached = pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment,
-            Rect=pikepdf.Array([0, 400, 100, 500]),
-        )  # fmt: skip
+
+        def annotation(row: int, action: object = None, subtype: str = "/Link") -> object:
+            """An annotation in the page's ``row``th strip, with its action if any."""
+            found = pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name(subtype),
+                Rect=pikepdf.Array([0, 100 * row, 100, 100 * (row + 1)]),
+            )  # fmt: skip
+            if action is not None:
+                found.A = action
+            return found
+
+        def uri(target: str, **more: object) -> object:
+            return pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(target), **more)
+
+        link = annotation(0, script)
+        web = annotation(1, uri("https://example.org"))
+        chained = annotation(2, uri("https://example.org/a", Next=script))
+        scheme = annotation(3, uri("javascript:alert(1)"))
+        attached = annotation(4, subtype="/FileAttachment")
         page.Annots = pdf.make_indirect(pikepdf.Array([link, web, chained, scheme, attached]))
         if pdfa:
             with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:

@@ -7,7 +7,12 @@ facts are those of the tracked request."""
 
 from __future__ import annotations
 
+import json
+import re
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +20,7 @@ from click.testing import CliRunner
 from dsr.cli import main
 
 from .conftest import letter_args, pdf_text
+from .store_tools import tamper
 
 CALIFORNIAN = [
     "letter", "--kind", "objection", "--jurisdiction", "US-CA", "--controller", "linkedin",
@@ -32,6 +38,42 @@ def run(*args: str) -> tuple[int, str]:
 def tracked_californian(tmp_path: Path) -> None:
     code, message = run(*CALIFORNIAN, "-o", str(tmp_path / "us.pdf"), "--track")
     assert code == 0, message
+
+
+# A Berlin member's access request, to the company the caller names (--controller ...).
+BERLIN_ACCESS = [
+    "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--name", "Erika Mustermann",
+    "--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "e@example.org",
+    "--date", "2026-09-01",
+]  # fmt: skip
+
+
+def company_file(
+    folder: Path, slug: str = "beta", country: str = "DE", lead: str = "debaylda"
+) -> Path:
+    """A company record in dsr's format (LEAD_RECORD) under ``slug``, saved in ``folder``."""
+    record = folder / f"{slug}.toml"
+    record.write_text(
+        LEAD_RECORD.format(country=country, lead=lead).replace("beta", slug), encoding="utf-8"
+    )
+    return record
+
+
+def tracked_to_gamma(tmp_path: Path) -> None:
+    """Gamma GmbH imported, and a Berlin member's request to it tracked as request 1."""
+    assert run("controllers", "import", str(company_file(tmp_path, "gamma")))[0] == 0
+    code, message = run(
+        *BERLIN_ACCESS, "--controller", "gamma", "-o", str(tmp_path / "request.txt"), "--track"
+    )
+    assert code == 0, message
+
+
+def change_behind_dsr(home: Path, column: str, change: Callable[[Any], Any]) -> None:
+    """Request 1's JSON ``column`` changed by someone without the member's key."""
+    with sqlite3.connect(home / "tracking.sqlite3") as connection:
+        (kept,) = connection.execute(f"SELECT {column} FROM requests").fetchone()
+    value = change(json.loads(kept))
+    tamper(home, f"UPDATE requests SET {column} = ?", json.dumps(value), sealed=False)
 
 
 @pytest.mark.parametrize("other", ["DE-BE", "FR", "IE", "GB", "CH", "CA"])
@@ -155,8 +197,7 @@ last_verified = 2026-08-22
 def test_a_lead_authority_leads_only_for_its_own_country_under_the_gdpr(
     tmp_path: Path, country: str, lead: str
 ) -> None:
-    record = tmp_path / "beta.toml"
-    record.write_text(LEAD_RECORD.format(country=country, lead=lead), encoding="utf-8")
+    record = company_file(tmp_path, country=country, lead=lead)
     target = tmp_path / "complaint.txt"
     code, message = run(
         "letter", "--kind", "complaint", "--jurisdiction", "DE-BE", "--controller-file",
@@ -186,16 +227,8 @@ def test_a_lead_authority_leads_only_where_the_entity_is_established(tmp_path: P
 def test_a_tracked_request_keeps_the_company_it_went_to(tmp_path: Path) -> None:
     """Round 29b: importing another company under the same key later does not change
     whom a tracked request's reminder and complaint name."""
+    tracked_to_gamma(tmp_path)
     first = tmp_path / "gamma.toml"
-    first.write_text(LEAD_RECORD.format(country="DE", lead="debaylda").replace("beta", "gamma"))
-    assert run("controllers", "import", str(first))[0] == 0
-    code, message = run(
-        "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "gamma",
-        "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
-        "--account-email", "e@example.org", "--date", "2026-09-01",
-        "-o", str(tmp_path / "request.txt"), "--track",
-    )  # fmt: skip
-    assert code == 0, message
     second = tmp_path / "other" / "gamma.toml"
     second.parent.mkdir()
     second.write_text(
@@ -215,8 +248,7 @@ def test_a_tracked_request_keeps_the_company_it_went_to(tmp_path: Path) -> None:
 
 
 def test_a_lead_authority_of_the_entity_s_country_is_named(tmp_path: Path) -> None:
-    record = tmp_path / "beta.toml"
-    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda"), encoding="utf-8")
+    record = company_file(tmp_path)
     code, message = run("controllers", "import", str(record))
     assert code == 0, message
 
@@ -224,9 +256,7 @@ def test_a_lead_authority_of_the_entity_s_country_is_named(tmp_path: Path) -> No
 def test_a_folder_of_records_in_dsr_s_format_is_imported(tmp_path: Path) -> None:
     folder = tmp_path / "records"
     folder.mkdir()
-    (folder / "beta.toml").write_text(
-        LEAD_RECORD.format(country="DE", lead="debaylda"), encoding="utf-8"
-    )
+    company_file(folder)
     (folder / "broken.toml").write_text("[x\n", encoding="utf-8")
     code, message = run("controllers", "import", str(folder))
     assert code == 2, message  # one file skipped
@@ -245,28 +275,14 @@ def test_adopt_shows_whom_a_follow_up_writes_to_and_refuses_another_company(
     """Round 30b: a tracked request's kept company record changed behind dsr's back
     (another company, the attacker's e-mail): adopt listed the letter's recipient, and
     adopting it sent the reminder, with the member's data, to the attacker."""
-    import json
+    tracked_to_gamma(tmp_path)
 
-    from .store_tools import tamper
+    def another_company(record: Any) -> Any:
+        record["entities"][0]["name"] = "Evil Holdings Ltd"
+        record["privacy_email"] = "attacker@evil.example"
+        return record
 
-    record = tmp_path / "gamma.toml"
-    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda").replace("beta", "gamma"))
-    assert run("controllers", "import", str(record))[0] == 0
-    code, message = run(
-        "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "gamma",
-        "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
-        "--account-email", "e@example.org", "--date", "2026-09-01",
-        "-o", str(tmp_path / "request.txt"), "--track",
-    )  # fmt: skip
-    assert code == 0, message
-    import sqlite3
-
-    with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
-        (kept,) = connection.execute("SELECT controller_record FROM requests").fetchone()
-    changed = json.loads(kept)
-    changed["entities"][0]["name"] = "Evil Holdings Ltd"
-    changed["privacy_email"] = "attacker@evil.example"
-    tamper(dsr_home, "UPDATE requests SET controller_record = ?", json.dumps(changed), sealed=False)
+    change_behind_dsr(dsr_home, "controller_record", another_company)
     code, message = run("track", "adopt", "--also", "1", "--yes")
     assert code == 2, message
     assert "a follow-up writes to: Evil Holdings Ltd" in message
@@ -285,7 +301,6 @@ def test_a_user_catalog_with_a_wrong_placeholder_is_named(tmp_path: Path, placeh
     """Round 30b: a member's edited catalog with a placeholder the original lacks was
     reported at a template line with Python's own words; now the .po file, its line and
     the message are named."""
-    import re
 
     source = tmp_path / "mine"
     assert run("templates", "--source", "-o", str(source))[0] == 0
@@ -311,27 +326,14 @@ def test_adopt_refuses_a_kept_company_record_it_cannot_check(
 ) -> None:
     """Round 31b: the kept record's e-mail and address changed, its name kept: adopt
     showed no warning, and the reminder went to the attacker's address."""
-    import json
-    import sqlite3
+    tracked_to_gamma(tmp_path)
 
-    from .store_tools import tamper
+    def another_address(record: Any) -> Any:
+        record["privacy_email"] = "attacker@evil.example"
+        record["entities"][0]["address"] = ["Evil Street 1", "66666 Nowhere"]
+        return record
 
-    record = tmp_path / "gamma.toml"
-    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda").replace("beta", "gamma"))
-    assert run("controllers", "import", str(record))[0] == 0
-    code, message = run(
-        "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "gamma",
-        "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
-        "--account-email", "e@example.org", "--date", "2026-09-01",
-        "-o", str(tmp_path / "request.txt"), "--track",
-    )  # fmt: skip
-    assert code == 0, message
-    with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
-        (kept,) = connection.execute("SELECT controller_record FROM requests").fetchone()
-    changed = json.loads(kept)
-    changed["privacy_email"] = "attacker@evil.example"
-    changed["entities"][0]["address"] = ["Evil Street 1", "66666 Nowhere"]
-    tamper(dsr_home, "UPDATE requests SET controller_record = ?", json.dumps(changed), sealed=False)
+    change_behind_dsr(dsr_home, "controller_record", another_address)
     code, message = run("track", "adopt", "--also", "1", "--yes")
     assert code == 2, message
     assert "dsr cannot check a request your key did not seal" in message
@@ -377,19 +379,12 @@ def test_adopt_never_takes_a_row_its_key_did_not_seal(
     """Round 32b: a built-in company's row keeps no company record, and its follow-ups
     are made from the row's inputs: any column changed behind dsr's back (the member's
     e-mail address, the company) was adopted with --also and sent on."""
-    import json
-
-    from .store_tools import tamper
-
     code, message = run(*letter_args("access", "DE-BE", "de", tmp_path / "a.txt"), "--track")
     assert code == 0, message
     if column == "inputs":
-        import sqlite3
-
-        with sqlite3.connect(dsr_home / "tracking.sqlite3") as connection:
-            (kept,) = connection.execute("SELECT inputs FROM requests").fetchone()
-        value = json.dumps({**json.loads(kept), **json.loads(value)})
-    tamper(dsr_home, f"UPDATE requests SET {column} = ?", value, sealed=False)
+        change_behind_dsr(dsr_home, "inputs", lambda inputs: {**inputs, **json.loads(value)})
+    else:
+        tamper(dsr_home, f"UPDATE requests SET {column} = ?", value, sealed=False)
     code, message = run("track", "adopt", "--also", "1", "--yes")
     assert code == 2, message
     assert "dsr cannot check a request your key did not seal" in message
@@ -434,14 +429,9 @@ def test_an_e_mail_to_a_company_without_an_address_says_where_the_letter_goes(
 ) -> None:
     """Round 33b: an .eml to a company that publishes no e-mail address had no To: and
     no word about it."""
-    record = tmp_path / "beta.toml"
-    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda"))
+    record = company_file(tmp_path)
     target = tmp_path / "letter.eml"
-    code, message = run(
-        "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller-file",
-        str(record), "--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
-        "--account-email", "e@example.org", "--date", "2026-09-01", "-o", str(target),
-    )  # fmt: skip
+    code, message = run(*BERLIN_ACCESS, "--controller-file", str(record), "-o", str(target))
     assert code == 0, message
     assert "publishes no e-mail address, so the e-mail has no recipient" in message
     assert "send the PDF by post" in message
@@ -452,10 +442,7 @@ def test_forget_and_import_leave_another_member_s_companies_alone(
 ) -> None:
     """Round 34b: in a shared data folder, one member's forget deleted another's imported
     company (and dsr's list of what it stored), and one member's import replaced it."""
-    record = tmp_path / "gamma.toml"
-    record.write_text(LEAD_RECORD.format(country="DE", lead="debaylda").replace("beta", "gamma"))
-    member = ["--name", "Erika Mustermann", "--address", "Hauptstraße 1, 10115 Berlin",
-              "--account-email", "e@example.org", "--date", "2026-09-01"]  # fmt: skip
+    record = company_file(tmp_path, "gamma")
     with monkeypatch.context() as patch:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path / "b-config"))
         assert run("controllers", "import", str(record))[0] == 0
@@ -465,9 +452,8 @@ def test_forget_and_import_leave_another_member_s_companies_alone(
         assert code == 2, message
         assert "imported with another key" in message
         code, message = run(
-            "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "google",
-            *member, "-o", str(tmp_path / "a.txt"), "--track",
-        )  # fmt: skip
+            *BERLIN_ACCESS, "--controller", "google", "-o", str(tmp_path / "a.txt"), "--track"
+        )
         assert code == 0, message
         code, message = run("forget", "--yes")
         assert code == 0, message
@@ -475,10 +461,7 @@ def test_forget_and_import_leave_another_member_s_companies_alone(
         assert "dsr did not write it" not in message
     with monkeypatch.context() as patch:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path / "b-config"))
-        code, message = run(
-            "letter", "--kind", "access", "--jurisdiction", "DE-BE", "--controller", "gamma",
-            *member, "-o", str(tmp_path / "b.txt"),
-        )  # fmt: skip
+        code, message = run(*BERLIN_ACCESS, "--controller", "gamma", "-o", str(tmp_path / "b.txt"))
         assert code == 0, message
         code, message = run("forget", "--yes")
         assert code == 0, message
@@ -491,7 +474,6 @@ def test_a_record_whose_address_ends_in_a_state_named_as_a_country_is_skipped(
 ) -> None:
     """Round 35b: "Atlanta, Georgia" (the US state) was read as the country Georgia: the
     letter's address said GEORGIEN and the deadline moved for Georgia's holiday."""
-    import json
 
     record = {"name": "Acme Corp", "slug": "acme", "relevant-countries": ["all"],
               "address": f"Acme Corp\n100 Main St\n{last_line}",
@@ -517,3 +499,21 @@ def test_a_profile_s_bad_annex_is_named_as_the_profile_s(tmp_path: Path) -> None
     assert f"--profile: {profile}: enclose: " in message
     assert "--enclose:" not in message
     assert not target.exists()
+
+
+def test_dsr_s_own_catalogs_pass_the_check_a_member_s_catalog_gets() -> None:
+    """An unedited `templates --source` export is a member's catalog too: every shipped
+    translation must pass the same check (the Chinese closing uses a placeholder its
+    original has not, as its template gives it)."""
+    from babel.messages.pofile import read_po
+
+    from dsr.render import _translation_problem
+    from dsr.resources import resource_dir
+
+    refused = []
+    for po in sorted(resource_dir("locales").glob("*/LC_MESSAGES/letters.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string and _translation_problem(message):
+                    refused.append(f"{po.parent.parent.name}:{message.lineno}")
+    assert refused == []

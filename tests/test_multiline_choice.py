@@ -585,22 +585,6 @@ def test_a_bom_saved_twice_is_read_as_one(tmp_path: Path) -> None:
     assert code == 0, output
 
 
-def test_an_invalid_line_added_under_a_letter_already_written_flags_it(tmp_path: Path) -> None:
-    """Round 30a: a cut row written by an earlier run, and its rest appended since: the
-    letter on disk stops short, and both rows say so."""
-    first = "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n"
-    code, output = batch(tmp_path, first, OBJECTION_DE)
-    assert code == 0, output
-    second = first + "ex@evil.com,friend@evil.com,and from other numbers every night\n"
-    code, output = batch(tmp_path, second, OBJECTION_DE)
-    assert code == 2, output
-    above, rest = report(tmp_path)
-    assert above["status"] == "error", above
-    assert "was written by an earlier run" in above["message"]
-    assert "that letter stops short" in above["message"]
-    assert "row 1 above was written by an earlier run" in rest["message"]
-
-
 def test_a_sep_line_that_names_another_separator_is_named(tmp_path: Path) -> None:
     """Round 30a: "sep=;" over comma rows made every row fail on one unknown column."""
     content = "sep=;\nname,account-email,situation\nErika Muster,erika@example.org,I object\n"
@@ -627,18 +611,41 @@ def test_a_hashtag_line_after_a_yaml_text_refuses_the_file(tmp_path: Path) -> No
     assert code == 0, output
 
 
-def test_a_prose_line_added_under_a_letter_already_written_flags_it(tmp_path: Path) -> None:
-    """Round 31a: a valid row written as prose, appended under a row an earlier run
-    wrote, passed the prose-spacing check that a fresh run makes."""
-    first = "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n"
-    code, output = batch(tmp_path, first, OBJECTION_DE)
+CUT_BY_AN_EARLIER_RUN = (
+    "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n"
+)
+
+
+def written_cut(folder: Path) -> str:
+    """A file whose one row an earlier run wrote, cut short (its rest not yet typed)."""
+    code, output = batch(folder, CUT_BY_AN_EARLIER_RUN, OBJECTION_DE)
     assert code == 0, output
-    second = first + "the flat of Jan Kowalski, jan.k@example.org, every night\n"
-    code, output = batch(tmp_path, second, OBJECTION_DE)
+    return CUT_BY_AN_EARLIER_RUN
+
+
+@pytest.mark.parametrize(
+    ("added", "rest_says"),
+    [
+        # Round 30a: its rest appended since, an invalid row.
+        ("ex@evil.com,friend@evil.com,and from other numbers every night",
+         "row 1 above was written by an earlier run"),
+        # Round 31a: a valid row written as prose, which a fresh run holds.
+        ("the flat of Jan Kowalski, jan.k@example.org, every night",
+         "a space follows this line's first separator"),
+    ],
+)  # fmt: skip
+def test_a_line_added_under_a_letter_already_written_flags_it(
+    tmp_path: Path, added: str, rest_says: str
+) -> None:
+    """A cut row written by an earlier run, and a line appended since that may be its
+    rest: the letter on disk stops short, and both rows say so."""
+    code, output = batch(tmp_path, written_cut(tmp_path) + added + "\n", OBJECTION_DE)
     assert code == 2, output
     above, rest = report(tmp_path)
+    assert above["status"] == "error", above
     assert "was written by an earlier run" in above["message"]
-    assert "a space follows this line's first separator" in rest["message"]
+    assert "that letter stops short" in above["message"]
+    assert rest_says in rest["message"]
     assert not [name for name in letters(tmp_path) if name.startswith("0002-")]
 
 
@@ -702,11 +709,8 @@ def test_a_code_that_goes_on_as_another_keeps_its_row_held(
 def test_a_held_row_names_the_letter_an_earlier_run_wrote_for_it(tmp_path: Path) -> None:
     """Round 33a: the cut letter of an earlier run was named as a row's "no longer at
     that number"; it is that row's, kept, and may stop short."""
-    first = "name,account-email,situation\nErika Muster,erika@example.org,He calls me from\n"
-    code, output = batch(tmp_path, first, OBJECTION_DE)
-    assert code == 0, output
     second = (
-        first
+        written_cut(tmp_path)
         + "ex@evil.com,friend@evil.com,and from other numbers\nTom Test,tom@example.org,I object\n"
     )
     code, output = batch(tmp_path, second, OBJECTION_DE, "--force")
