@@ -51,6 +51,7 @@ lint: setup
 	$(BIN)/ruff check dsr tests scripts bench hatch_build.py
 	$(BIN)/ruff format --check dsr tests scripts bench hatch_build.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 i18n: setup
 	$(BIN)/python scripts/i18n.py
@@ -63,6 +64,7 @@ bench: setup
 	$(BIN)/python bench/batch.py --rows 1000
 	$(BIN)/python bench/first_letter.py --rows 100000
 	$(BIN)/python bench/stages.py
+	$(BIN)/python bench/kit.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -78,12 +78,13 @@ def main() -> int:
     help_time = wall([DSR, "--help"], n)
     list_time = wall([DSR, "list", "authorities", "--json"], n)
     letter_time = wall([*LETTER, "-o", str(out / "letter.pdf")], n)
+    typst_time = wall([*LETTER, "--engine", "typst", "-o", str(out / "letter-typst.pdf")], n)
 
     from datetime import date
 
     from dsr.compose import compose
     from dsr.inputs import parse_request
-    from dsr.outputs import letter_pdf
+    from dsr.pipeline import letter_bytes as letter_pdf
 
     values = {
         "kind": "objection",
@@ -104,6 +105,7 @@ def main() -> int:
         ("dsr --help", help_time, python_start),
         ("dsr list authorities --json", list_time, python_start),
         ("dsr letter -o letter.pdf, cold process", letter_time, weasy_start),
+        ("dsr letter --engine typst, cold process", typst_time, weasy_start),
         ("one letter in a warm process", warm, weasy_start),
     ]
     print(f"{'what':45} {'median s':>9}  ratio to baseline")

@@ -3,13 +3,17 @@
 The library API, for code that renders letters itself::
 
     from datetime import date
-    from dsr import compose, parse_request, render_html
+    from dsr import compose, parse_request, render_html, render_to
 
-    request = parse_request({...}, today=date.today())
+    request = parse_request({...}, today=date.today())   # keys: dsr.FIELDS
     letter = compose(request)
     html = render_html(letter)
+    render_to(letter, Path("letter.pdf"))
 
-Nothing here imports Click or WeasyPrint; PDF output lives in ``dsr.outputs``.
+``kinds()``, ``jurisdictions()``, ``languages()``, ``controllers()`` and
+``authorities()`` list the choices a form offers; ``request_schema()`` is a JSON
+Schema of a request. Nothing here imports Click; WeasyPrint and Typst load
+only when a PDF is made.
 Names load on first use, so ``dsr --help`` stays fast.
 """
 
@@ -22,43 +26,96 @@ TYPE_CHECKING = False  # True for type checkers; typing's would import typing
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "AuthorityChoice": "dsr.choices",
+    "ControllerChoice": "dsr.choices",
+    "JurisdictionChoice": "dsr.choices",
+    "KindChoice": "dsr.choices",
+    "LanguageChoice": "dsr.choices",
+    "authorities": "dsr.choices",
+    "controllers": "dsr.choices",
+    "jurisdictions": "dsr.choices",
+    "kinds": "dsr.choices",
+    "languages": "dsr.choices",
+    "request_schema": "dsr.choices",
     "compose": "dsr.compose",
     "DsrError": "dsr.errors",
     "InvalidRequest": "dsr.errors",
     "Problem": "dsr.errors",
+    "Engine": "dsr.formats",
+    "Format": "dsr.formats",
+    "PdfVariant": "dsr.formats",
+    "WriteOptions": "dsr.formats",
+    "FIELDS": "dsr.inputs",
+    "field_key": "dsr.inputs",
     "parse_request": "dsr.inputs",
     "Kind": "dsr.model",
     "Letter": "dsr.model",
     "Outcome": "dsr.model",
     "Request": "dsr.model",
+    "render_to": "dsr.pipeline",
+    "letter_bytes": "dsr.pipeline",
+    "write_letter": "dsr.pipeline",
     "render_html": "dsr.render",
     "render_text": "dsr.render",
-    "render_to": "dsr.outputs",
 }
 
 __all__ = [
+    "FIELDS",
+    "AuthorityChoice",
+    "ControllerChoice",
     "DsrError",
+    "Engine",
+    "Format",
     "InvalidRequest",
+    "JurisdictionChoice",
     "Kind",
+    "KindChoice",
+    "LanguageChoice",
     "Letter",
     "Outcome",
+    "PdfVariant",
     "Problem",
     "Request",
+    "WriteOptions",
+    "__version__",
+    "authorities",
     "compose",
+    "controllers",
+    "field_key",
+    "jurisdictions",
+    "kinds",
+    "languages",
+    "letter_bytes",
     "parse_request",
     "render_html",
     "render_text",
     "render_to",
+    "request_schema",
+    "write_letter",
 ]
 
 if TYPE_CHECKING:
     from typing import Any
 
+    from .choices import (
+        AuthorityChoice,
+        ControllerChoice,
+        JurisdictionChoice,
+        KindChoice,
+        LanguageChoice,
+        authorities,
+        controllers,
+        jurisdictions,
+        kinds,
+        languages,
+        request_schema,
+    )
     from .compose import compose
     from .errors import DsrError, InvalidRequest, Problem
-    from .inputs import parse_request
+    from .formats import Engine, Format, PdfVariant, WriteOptions
+    from .inputs import FIELDS, field_key, parse_request
     from .model import Kind, Letter, Outcome, Request
-    from .outputs import render_to
+    from .pipeline import letter_bytes, render_to, write_letter
     from .render import render_html, render_text
 
 
@@ -68,3 +125,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'dsr' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names (what ``help(dsr)`` and completion in a REPL show), not the submodules."""
+    return sorted(__all__)

@@ -33,9 +33,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import files
+from .compose import compose, compose_with_translation
 from .errors import DsrError, InputError, InvalidRequest, Problem
+from .formats import Engine, Format, PdfVariant, WriteOptions
 from .i18n import shipped_languages
-from .inputs import FIELDS, parse_request, value_problems
+from .inputs import FIELDS, field_key, parse_request, value_problems
 from .limits import (
     MAX_BATCH_BYTES,
     MAX_ROWS,
@@ -44,16 +46,15 @@ from .limits import (
     yaml_events,
     yaml_problem,
 )
-from .model import Kind, Letter, Outcome, Request
-from .outputs import email_message, with_annexes
+from .model import Kind, Outcome, Request
 from .pdf import made_by_dsr
+from .pipeline import GROUP, Document, make_letters
 from .registry import authorities, controllers, jurisdictions
 from .workers import load_weasyprint, run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
 REPORT_FILE = "report.csv"
 FORMATS = ("pdf", "html", "txt", "eml")
-GROUP = 16
 PROBLEM = "__problem__"
 YAML_SUFFIXES = (".yaml", ".yml")
 YAML_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # plain, as YAML 1.2 reads them
@@ -94,8 +95,8 @@ class BatchReport:
 
 def _column(key: object) -> str:
     """A column or key as dsr reads it: ``Account_Email`` and ``Account Email`` are
-    ``account-email``."""
-    return "-".join(str(key).lower().replace("_", " ").replace("-", " ").split())
+    ``account-email`` (:func:`dsr.inputs.field_key`, as for the library and profiles)."""
+    return field_key(key)
 
 
 def _repeated(keys: Iterable[object]) -> str | None:
@@ -1364,7 +1365,6 @@ SELF_INPUT = (
 
 Job = tuple[int, Request, str, str]  # row, request, file name, input hash
 Done = tuple[int, str, str, str, str, str]  # row, file, input hash, sha256, error, note
-SET_BY_WEASYPRINT = "set with WeasyPrint: "
 
 
 def file_digest(path: Path) -> str:
@@ -1378,97 +1378,69 @@ def _render_group(
     engine: str = "typst",
     run_id: str = files.RUN_ID,
     outputs: OutputFolders | None = None,
+    pdf_variant: str | None = None,
 ) -> list[Done]:
-    """Render and write a group of rows (in a worker).
+    """Render and write a group of rows (in a worker), through dsr.pipeline.
 
-    With the Typst engine, each PDF is set by Typst (``dsr.typeset``); a
-    letter it cannot set goes the WeasyPrint way. With WeasyPrint, the
-    group's PDFs are laid out one by one and written together, so fonts are
-    subset once per group, then split into one file per row. Each file is
-    recorded in the state file after its data is on disk and before it gets
-    its name, so a file under its final name is always a recorded one.
+    The pipeline sets each PDF with the engine asked (a letter Typst cannot set
+    goes the WeasyPrint way, noted) and lays WeasyPrint's out together, so fonts
+    are subset once per group. Each file is recorded in the state file after its
+    data is on disk and before it gets its name, so a file under its final name
+    is always a recorded one.
     """
-    from . import pdf, typeset
-    from .compose import compose
-    from .render import render_html, render_text
-
     folder = Path(out_dir)
+    known = outputs or OutputFolders()
+    options = WriteOptions(
+        Format(fmt), Engine(engine), PdfVariant(pdf_variant) if pdf_variant else None
+    )
     done: list[Done] = []
-    laid_out: list[tuple[Job, Letter, Any]] = []
-    notes: dict[int, str] = {}  # rows Typst could not set, and why
+    jobs: list[Job] = []
+    documents: list[Document] = []
     for job in group:
         if stop_requested():
             break  # the rows left are reported as not written
         row, request, name, digest = job
         try:
             letter = compose(request)
-            if fmt in ("pdf", "eml"):  # an e-mail carries the PDF
-                document = render_html(letter)
-                if engine == "typst":
-                    try:
-                        data = typeset.letter_pdf(document)
-                    except typeset.TypesetError as error:  # WeasyPrint below
-                        notes[row] = SET_BY_WEASYPRINT + str(error)
-                    else:
-                        done.append(_finish(folder, job, letter, data, fmt, run_id, outputs))
-                        continue
-                laid_out.append((job, letter, pdf.layout(document)[0]))
-                continue
-            text = render_html(letter) if fmt == "html" else render_text(letter)
-            done.append(_write(folder, job, text.encode(), run_id))
+            translation = None
+            if request.also_lang:
+                letter, translation = compose_with_translation(request, request.also_lang)
+            annexes: tuple[Path | bytes, ...] = ()
+            if options.format in (Format.PDF, Format.EML):
+                try:
+                    # Read as checked (_enclosure): no link and no hard link swapped in since,
+                    # no folder on the way that dsr batch writes into, no file the tracking
+                    # store records.
+                    annexes = tuple(known.read(Path(p)) for p in request.enclosures)
+                except DsrError as error:
+                    done.append((row, name, digest, "", f"enclose: {error}", ""))
+                    continue
+            jobs.append(job)
+            documents.append(Document(letter, translation, annexes))
         except InvalidRequest as error:
             done.append((row, name, digest, "", "; ".join(str(p) for p in error.problems), ""))
         except DsrError as error:
             done.append((row, name, digest, "", str(error), ""))
         except Exception as error:  # one bad row never stops the others
             done.append((row, name, digest, "", row_failure(error), ""))
-    if laid_out:
+    for job, made in zip(jobs, make_letters(documents, options, stop_requested), strict=False):
+        row, _, name, digest = job
+        if isinstance(made, DsrError):
+            done.append((row, name, digest, "", str(made), ""))
+            continue
+        if isinstance(made, Exception):
+            done.append((row, name, digest, "", row_failure(made), ""))
+            continue
         try:
-            written = pdf.write_separately([document for _, _, document in laid_out])
-        except Exception:
-            written = []  # write them one by one below, so one bad letter fails alone
-        for index, (job, letter, document) in enumerate(laid_out):
-            row, request, name, digest = job
-            try:
-                data = written[index] if written else pdf.write_separately([document])[0]
-                finished = _finish(folder, job, letter, data, fmt, run_id, outputs)
-                done.append((*finished[:5], notes.get(row, "")))
-            except DsrError as error:
-                done.append((row, name, digest, "", str(error), ""))
-            except Exception as error:
-                done.append((row, name, digest, "", row_failure(error), ""))
-    del laid_out
+            written = _write(folder, job, made.data, run_id)
+            done.append((*written[:5], made.note))
+        except DsrError as error:
+            done.append((row, name, digest, "", str(error), ""))
+        except Exception as error:
+            done.append((row, name, digest, "", row_failure(error), ""))
+    del documents
     gc.collect()  # collections are rare during layout (workers.fewer_collections): one per group
     return done
-
-
-def _finish(
-    folder: Path,
-    job: Job,
-    letter: Letter,
-    pdf: bytes,
-    fmt: str,
-    run_id: str = files.RUN_ID,
-    outputs: OutputFolders | None = None,
-) -> Done:
-    """The row's enclosures appended, as a PDF or an e-mail carrying it, written."""
-    row, request, name, digest = job
-    known = outputs or OutputFolders()
-    try:
-        # Read as checked (_enclosure): no link and no hard link swapped in since, no
-        # folder on the way that dsr batch writes into, no file the tracking store records.
-        annexes = tuple(known.read(Path(p)) for p in request.enclosures)
-    except DsrError as error:
-        return (row, name, digest, "", f"enclose: {error}", "")
-    try:
-        data = with_annexes(letter, pdf, annexes)
-        if fmt == "eml":
-            data = email_message(letter, pdf=data)
-        return _write(folder, job, data, run_id)
-    except DsrError as error:
-        return (row, name, digest, "", str(error), "")
-    except Exception as error:
-        return (row, name, digest, "", row_failure(error), "")
 
 
 def _write(folder: Path, job: Job, data: bytes, run_id: str = files.RUN_ID) -> Done:
@@ -1543,6 +1515,7 @@ def run_batch(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     engine: str = "typst",
+    pdf_variant: str | None = None,
     max_rows: int = MAX_ROWS,
     on_error: Callable[[RowResult], None] | None = None,
     annexes: Path | None = None,
@@ -1565,12 +1538,12 @@ def run_batch(
     annexes must be in the folder ``annexes`` (default: ``source``'s folder);
     report.csv lists each letter's.
     """
-    from .typeset import ENGINES
-
     if fmt not in FORMATS:
         raise DsrError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if engine not in ENGINES:
-        raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if engine not in tuple(Engine):
+        raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(Engine)}")
+    if pdf_variant is not None and pdf_variant not in tuple(PdfVariant):
+        raise DsrError(f"unknown PDF variant {pdf_variant!r}; use one of {', '.join(PdfVariant)}")
     _check_before_writing(source, out_dir)
     folder = AnnexFolder.of(source, annexes)
     _check_output_apart(out_dir, folder, [(defaults or {}).get("enclose")])
@@ -1587,7 +1560,7 @@ def run_batch(
             return _run_locked(
                 batch, out_dir, today=today, fmt=fmt, jobs=jobs, defaults=defaults,
                 force=force, progress=progress, engine=engine, run_id=run_id,
-                on_error=on_error, outputs=outputs, annexes=folder,
+                on_error=on_error, outputs=outputs, annexes=folder, pdf_variant=pdf_variant,
             )  # fmt: skip
         finally:
             files.remove_temp_files(out_dir, run_id)  # this run's only
@@ -2192,6 +2165,7 @@ def _run_locked(
     force: bool,
     progress: Callable[[int, int], None] | None,
     engine: str,
+    pdf_variant: str | None = None,
     run_id: str,
     on_error: Callable[[RowResult], None] | None = None,
     outputs: OutputFolders | None = None,
@@ -2328,11 +2302,11 @@ def _run_locked(
         tick = progress_of
     work = partial(
         _render_group, out_dir=str(out_dir), fmt=fmt, engine=engine, run_id=run_id,
-        outputs=outputs,
+        outputs=outputs, pdf_variant=pdf_variant,
     )  # fmt: skip
     try:
         # Typst workers load WeasyPrint only for a letter Typst cannot set.
-        weasyprint = engine == "weasyprint" and fmt in ("pdf", "eml")
+        weasyprint = (engine == "weasyprint" or pdf_variant is not None) and fmt in ("pdf", "eml")
         prepare = load_weasyprint if weasyprint else None
         collect = partial(_collect, found=found, progress=tick)
         run_groups(work, _grouped(to_write()), jobs, collect, prepare)

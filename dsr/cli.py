@@ -55,6 +55,7 @@ try:  # every import: a Ctrl-C while dsr starts gives no traceback either
 
     from .errors import DsrError, InputError, InvalidRequest, Problem
     from .files import describe
+    from .formats import Engine, Format, PdfVariant
     from .limits import MAX_ROWS
     from .model import Kind, Outcome
 except (KeyboardInterrupt, RuntimeError) as error:
@@ -103,6 +104,7 @@ MISSING_HINTS = {
     "situation": "grounds relating to your particular situation, required for art21",
     "request-date": "the date of your request to the controller, YYYY-MM-DD",
     "request-kind": "the kind of request you sent the controller, one of " + REQUEST_KINDS,
+    "output": "the file to write, .pdf, .html, .txt or .eml (- for standard output)",
 }
 
 SITUATION_HELP = """\
@@ -120,6 +122,8 @@ For example:
 
 # A tracked request's number: SQLite's integers end at 2**63 - 1.
 TRACK_ID = click.IntRange(1, 2**63 - 1)
+# dsr.track.Verdict's values, without loading dsr.track for --help (a test keeps them equal).
+VERDICT_CHOICES = ("complete", "partial", "refused")
 
 
 def shown(text: str) -> str:
@@ -129,9 +133,15 @@ def shown(text: str) -> str:
     return printable(text)
 
 
+def colour() -> bool | None:
+    """False where ``NO_COLOR`` is set (no-color.org); else None: colour on a terminal only."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
 def fail(lines: Sequence[str], code: ExitCode = ExitCode.USAGE) -> NoReturn:
+    label = click.style("Error:", fg="red", bold=True)
     for line in lines:
-        click.echo(f"Error: {shown(line)}", err=True)
+        click.echo(f"{label} {shown(line)}", err=True, color=colour())
     sys.exit(code)
 
 
@@ -156,7 +166,8 @@ class _Warnings(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            click.echo(f"Warning: {shown(record.getMessage())}", err=True)
+            label = click.style("Warning:", fg="yellow", bold=True)
+            click.echo(f"{label} {shown(record.getMessage())}", err=True, color=colour())
         except OSError:  # stderr is gone: nothing to tell
             pass
 
@@ -195,6 +206,8 @@ class DsrGroup(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
+        if colour() is False:  # Click's own messages (usage errors, help) too
+            extra.setdefault("color", False)
         try:  # --help and --version print here, before invoke
             return super().make_context(info_name, args, parent, **extra)
         except BrokenPipeError:
@@ -206,10 +219,11 @@ class DsrGroup(click.Group):
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         """The program: once its result is decided, a Ctrl-C while Python exits
         changes nothing and prints nothing (it would print a traceback)."""
+        program = args is None  # sys.argv: the program itself, not a caller's (tests, code)
         try:
-            return super().main(args, *rest, **extra)
+            return super().main(debug_first(sys.argv[1:] if args is None else args), *rest, **extra)
         finally:
-            if args is None:  # sys.argv: the program itself, not a caller's (tests, code)
+            if program:
                 import signal
 
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -307,9 +321,119 @@ class FilePath(NamedPath):
         return super().convert(value, param, ctx)
 
 
-@click.group(cls=DsrGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
-@click.version_option(package_name="dsr", message="%(prog)s %(version)s")
+def format_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format``: every command chooses the format this way (``default`` says how it
+    is chosen when the option is not given)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice([member.value for member in Format], case_sensitive=False),
+        callback=lambda ctx, param, value: Format(value.lower()) if value else None,
+        help="pdf, html, txt or eml (an e-mail with the letter as text, the PDF attached).  "
+        f"[default: {default}]",
+    )
+
+
+def engine_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--engine``: what sets a PDF, wherever dsr writes one."""
+    return click.option(
+        "--engine",
+        type=click.Choice([member.value for member in Engine], case_sensitive=False),
+        default=default,
+        show_default=True,
+        callback=lambda ctx, param, value: Engine(value.lower()),
+        help="What sets the PDFs: typst (several times faster) or weasyprint (PDF variants "
+        "and form fields). Both give the same text in the same window-envelope layout.",
+    )
+
+
+def pdf_variant_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--pdf-variant``: archival or tagged PDFs, wherever dsr writes one."""
+    return click.option(
+        "--pdf-variant",
+        type=click.Choice([member.value for member in PdfVariant], case_sensitive=False),
+        callback=lambda ctx, param, value: PdfVariant(value.lower()) if value else None,
+        help="Archival PDF/A-3b (with the request embedded as JSON) or tagged PDF/UA-1 "
+        "(set by WeasyPrint).",
+    )(function)
+
+
+def debug_first(args: Sequence[str]) -> list[str]:
+    """``args`` with ``--debug`` moved to the front: it is accepted anywhere on the
+    command line (``dsr letter ... --debug``), up to a ``--``."""
+    args = list(args)
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    return ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
+
+
+def _completion(what: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Shell completion of an option's values from ``dsr.choices`` (``_DSR_COMPLETE``)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from . import choices  # loads the registries: only when completing, not for --help
+
+        found: list[tuple[str, str]]
+        if what == "kinds":
+            found = [(k.code, k.description) for k in choices.kinds()]
+        elif what == "request-kinds":
+            requests = {k.value for k in Kind.requests()}
+            found = [(k.code, k.description) for k in choices.kinds() if k.code in requests]
+        elif what == "jurisdictions":
+            found = [(j.code, j.name) for j in choices.jurisdictions()]
+        elif what == "languages":
+            found = [(lang.code, lang.english_name) for lang in choices.languages()]
+        elif what == "controllers":
+            found = [(c.code, c.service) for c in choices.controllers()]
+        else:
+            found = [(a.code, a.name_en) for a in choices.authorities()]
+        typed = incomplete.casefold()
+        return [CompletionItem(code, help=text) for code, text in found
+                if code.casefold().startswith(typed)]  # fmt: skip
+
+    return complete
+
+
+class ProfileFile(FilePath):
+    """``--profile``'s TOML file: a URL there was meant for ``--profile-url``."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "://" in value and not os.path.exists(value):
+            self.fail(
+                f"{value!r} is a web address, not a file of your details; did you mean "
+                "--profile-url?",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
+EXAMPLES = """\b
+Examples:
+  dsr letter -o objection.pdf           on a terminal, asks for what it needs
+  dsr letter --kind objection --jurisdiction DE --name "Erika Mustermann" \\
+    --address "Hauptstraße 1, 10115 Berlin" --account-email erika@example.org \\
+    -o objection.pdf
+  dsr list jurisdictions                the codes --jurisdiction takes
+  dsr batch members.csv -o letters/     one letter per row
+  dsr track list                        the deadlines of tracked letters
+  dsr schema                            a JSON Schema of a request
+
+Shell completion: eval "$(_DSR_COMPLETE=bash_source dsr)" in ~/.bashrc
+(zsh_source, fish_source for zsh and fish).
+"""
+
+
+@click.group(
+    cls=DsrGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES
+)
+@click.option(
+    "--debug", is_flag=True, help="Show tracebacks for unexpected errors (anywhere on the line)."
+)
+@click.version_option(None, "-V", "--version", package_name="dsr", message="%(prog)s %(version)s")
 def main(debug: bool) -> None:
     """Write data-subject request letters that work: objections to AI
     training, GDPR Art. 21 objections, erasure requests and complaints to
@@ -336,12 +460,14 @@ def _load_profile(path: Path, option: str = "--profile") -> dict[str, Any]:
         fail([f"{option}: {path} is not valid TOML: {error}"])
     except ValueError:  # a number of thousands of digits
         fail([f"{option}: {path} {TOO_MANY_DIGITS}"])
-    from .inputs import FIELDS
+    from .inputs import FIELDS, field_key
 
     values: dict[str, Any] = {}
     unknown = []
     for key, value in data.items():
-        name = key.replace("_", "-")
+        name = field_key(key)  # as parse_request and batch columns read it
+        if name in values:
+            fail([f"{option}: {path}: the key {name!r} appears more than once; keep one"])
         if name in FIELDS:
             values[name] = value
         else:
@@ -349,48 +475,6 @@ def _load_profile(path: Path, option: str = "--profile") -> dict[str, Any]:
     if unknown:
         fail([f"{option}: {path}: unknown key {k!r}; use {', '.join(FIELDS)}" for k in unknown])
     return values
-
-
-def _prompt_missing(values: dict[str, Any]) -> None:
-    from .inputs import missing_fields
-
-    for field in missing_fields(values):
-        if field == "situation":
-            click.echo(SITUATION_HELP, err=True)
-            values[field] = click.prompt("Your particular situation", err=True)
-        elif field == "kind":
-            values[field] = click.prompt(
-                PROMPTS[field], type=click.Choice([k.value for k in Kind]), err=True
-            )
-        elif field == "request-kind":
-            values[field] = click.prompt(
-                PROMPTS[field], type=click.Choice([k.value for k in Kind.requests()]), err=True
-            )
-        else:
-            values[field] = click.prompt(PROMPTS.get(field, field), err=True)
-        # A new kind can make more fields required.
-    if missing_fields(values):
-        _prompt_missing(values)
-
-
-def _ask_for_subdivision(values: dict[str, Any]) -> None:
-    """Complaints from a country with one authority per region need the region."""
-    from . import registry
-    from .inputs import normalise_kind
-
-    code = str(values.get("jurisdiction") or "").strip().upper()
-    found = registry.jurisdictions().get(code)
-    if (
-        normalise_kind(values.get("kind")) is Kind.COMPLAINT
-        and found is not None
-        and found.complaint_needs_subdivision
-        and not values.get("authority")
-    ):
-        codes = registry.subdivisions_of(found.country)
-        click.echo(f"Complaints in {code} go to the authority of your Land (state).", err=True)
-        values["jurisdiction"] = click.prompt(
-            "Your Land", type=click.Choice(codes, case_sensitive=False), err=True
-        ).upper()
 
 
 def today() -> date:
@@ -404,14 +488,23 @@ def is_interactive() -> bool:
 
 @main.command()
 @click.option(
-    "--kind", metavar="KIND", help="Letter kind: " + ", ".join(k.value for k in Kind) + "."
+    "--kind",
+    metavar="KIND",
+    help="Letter kind: " + ", ".join(k.value for k in Kind) + ".",
+    shell_complete=_completion("kinds"),
 )
 @click.option(
     "--jurisdiction",
     metavar="CODE",
     help="Where you live: DE, FR, IE, DE-BY... ('dsr list jurisdictions').",
+    shell_complete=_completion("jurisdictions"),
 )
-@click.option("--controller", metavar="SLUG", help="The company you write to (default: linkedin).")
+@click.option(
+    "--controller",
+    metavar="SLUG",
+    help="The company you write to (default: linkedin).",
+    shell_complete=_completion("controllers"),
+)
 @click.option("--name", help="Your full name.")
 @click.option("--address", help="Your postal address; lines separated by commas or newlines.")
 @click.option("--email", help="Your e-mail address for replies (default: the account e-mail).")
@@ -422,6 +515,7 @@ def is_interactive() -> bool:
     metavar="LANG",
     help="Letter language ('dsr list languages'); default: your country's, "
     "or the authority's for complaints.",
+    shell_complete=_completion("languages"),
 )
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="Date of the letter (default: today).")
 @click.option("--situation", help="art21: grounds relating to your particular situation.")
@@ -434,6 +528,7 @@ def is_interactive() -> bool:
     "--request-kind",
     metavar="KIND",
     help="complaint, reminder: what your request to the controller was: " + REQUEST_KINDS + ".",
+    shell_complete=_completion("request-kinds"),
 )
 @click.option(
     "--controller-complaint-date",
@@ -457,6 +552,7 @@ def is_interactive() -> bool:
     "--authority",
     metavar="SLUG",
     help="complaint: send to this authority instead ('dsr list authorities').",
+    shell_complete=_completion("authorities"),
 )
 @click.option(
     "--place",
@@ -469,13 +565,14 @@ def is_interactive() -> bool:
 @click.option(
     "--profile",
     "profile_file",
-    type=FilePath(dir_okay=False, path_type=Path),
+    type=ProfileFile(dir_okay=False, path_type=Path),
     help="TOML file with your details (name, address, email, account-email, ...).",
 )
 @click.option(
     "--also-lang",
     metavar="LANG",
     help="Append a courtesy translation into LANG; the letter's own language prevails.",
+    shell_complete=_completion("languages"),
 )
 @click.option(
     "--controller-file",
@@ -490,29 +587,31 @@ def is_interactive() -> bool:
 @click.option(
     "-o",
     "--output",
-    type=FilePath(dir_okay=False, path_type=Path),
-    required=True,
-    help="Output file; .pdf, .html or .txt.",
+    type=FilePath(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Output file: .pdf, .html, .txt or .eml; - for standard output. On a terminal "
+    "dsr proposes one when it is left out.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option(
     "--track", is_flag=True, help="Record the request to follow its deadline ('dsr track')."
 )
-@click.option(
-    "--pdf-variant",
-    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
-    help="Archival PDF/A-3b (with the request embedded as JSON) or tagged PDF/UA-1.",
-)
+@pdf_variant_option
 @click.option("--mailto", is_flag=True, help="Also print a mailto: link (or the web form to use).")
+@format_option("the suffix of -o, else pdf")
+@engine_option("weasyprint")
+@click.option("--open", "open_file", is_flag=True, help="Open the written file.")
 def letter(
     profile_file: Path | None,
+    fmt: Format | None,
+    engine: Engine,
+    open_file: bool,
     also_lang: str | None,
     controller_file: Path | None,
-    output: Path,
+    output: Path | None,
     force: bool,
     template_dir: Path | None,
     track: bool,
-    pdf_variant: str | None,
+    pdf_variant: PdfVariant | None,
     mailto: bool,
     date_: str | None,
     enclose: tuple[str, ...],
@@ -526,16 +625,12 @@ def letter(
         --name "Erika Mustermann" --address "Hauptstraße 1, 10115 Berlin" \\
         --account-email erika@example.org --lang de -o objection.pdf
     """
-    from .outputs import FORMATS
-
-    if output.suffix.lower() not in FORMATS:
-        fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
-    from .track import refuse_own_file
-
-    refuse_own_file(output)  # a tracked letter, with or without --force
-    if output.exists() and not force:
-        fail([f"--output: {output} exists; use --force to overwrite it"])
-    _refuse_new_names("--output", output)
+    if output is not None:  # else asked for on a terminal, or reported missing, below
+        fmt = _checked_output(output, fmt, force)
+    if str(output) == "-" and (track or open_file):
+        option = "--track" if track else "--open"
+        fail([f"{option}: a letter written to standard output (-o -) has no file to "
+              f"{'track' if track else 'open'}; give -o a file name"])  # fmt: skip
     if template_dir is not None:
         from .sandbox import user_template_dir
 
@@ -573,21 +668,29 @@ def letter(
         registry.register_controller(loaded)
         values["controller"] = loaded.slug
 
+    from . import guide
     from .inputs import missing_fields, parse_request
 
     missing = missing_fields(values)
-    if missing and is_interactive():
-        _prompt_missing(values)
-    elif missing:
+    if is_interactive():
+        if missing:
+            wording = guide.Wording(PROMPTS, KIND_HELP, SITUATION_HELP)
+            guide.ask_missing(values, wording, today())
+        guide.ask_for_subdivision(values)
+        if output is None:
+            output = guide.ask_output(values, Path.cwd(), force, fmt)
+    elif missing or output is None:
         lines = [f"missing --{field}: {MISSING_HINTS.get(field, field)}" for field in missing]
+        if output is None:
+            lines.append(f"missing -o/--output: {MISSING_HINTS['output']}")
         try:
             parse_request(values, today=today())
         except InvalidRequest as error:
             lines += [format_problem(p) for p in error.problems if p.message != "is required"]
         fail(lines)
-
-    if is_interactive():
-        _ask_for_subdivision(values)
+    if output is None:  # asked for on a terminal, reported missing without one
+        fail([f"missing -o/--output: {MISSING_HINTS['output']}"])
+    fmt = _checked_output(output, fmt, force)
     try:
         request = parse_request(values, today=today())
     except InvalidRequest as error:
@@ -628,10 +731,10 @@ def letter(
                     err=True,
                 )
     from .compose import compose, compose_with_translation
-    from .outputs import render_to
+    from .pipeline import Document, WriteOptions, write_letter
 
     translation = None
-    if also_lang and pdf_variant == "pdf/ua-1" and output.suffix.lower() in (".pdf", ".eml"):
+    if (also_lang or request.also_lang) and pdf_variant is PdfVariant.PDF_UA_1 and fmt.carries_pdf:
         fail(
             [
                 "--also-lang: a PDF/UA-1 file (--pdf-variant pdf/ua-1) is one tagged letter in "
@@ -649,23 +752,26 @@ def letter(
         if also == request.language:
             fail([f"--also-lang: the letter is already in {also}; choose another language"])
         composed, translation = compose_with_translation(request, also)
+    elif request.also_lang:  # from the profile
+        composed, translation = compose_with_translation(request, request.also_lang)
     else:
         composed = compose(request)
+    if not track and str(output) != "-" and is_interactive():
+        track = guide.offer_tracking()  # asked before the letter is written, as --track is
     if track:  # a date the store could not read back, or a store dsr cannot use (opened,
         # and made if there is none), is refused before the letter is written
         from .track import check_trackable, check_usable
 
         check_trackable(composed, "--date")
         check_usable()
-    render_to(
-        composed,
-        output,
-        force=force,
-        template_dir=template_dir,
-        annexes=tuple(Path(p) for p in request.enclosures),
-        translation=translation,
-        variant=pdf_variant,
-    )
+    document = Document(composed, translation, tuple(Path(p) for p in request.enclosures))
+    write_options = WriteOptions(fmt, engine, pdf_variant, template_dir)
+    if str(output) == "-":
+        made = write_letter(document, sys.stdout.buffer, write_options)
+    else:
+        made = write_letter(document, output, write_options, force=force)
+    if made.note:
+        click.echo(f"Note: {shown(made.note)}", err=True)
     if track:
         from . import track as tracking
         from .registry import builtin_controllers
@@ -675,7 +781,7 @@ def letter(
             # An imported company: its record as it is now goes with the request.
             controller_record = imported_record(request.controller)
         try:
-            request_id = tracking.record(
+            recorded = tracking.record_letter(
                 composed,
                 {**values, "jurisdiction": request.jurisdiction},
                 [output],
@@ -683,10 +789,11 @@ def letter(
             )
         except tracking.StoreError as error:
             fail([f"--track: wrote {output}, which is kept, but could not track it: {error}"])
-        click.echo(f"Tracking it as request {request_id} ('dsr track list').", err=True)
+        _say_tracked(recorded, composed.date)
     recipient = composed.recipient.name
     click.echo(
-        f"Wrote {shown(str(output))} ({composed.kind.value}, {composed.language}, "
+        f"Wrote {'the letter' if str(output) == '-' else shown(str(output))} "
+        f"({composed.kind.value}, {composed.language}, "
         f"to {shown(recipient)}; reference {composed.reference})",
         err=True,
     )
@@ -709,12 +816,12 @@ def letter(
             err=True,
         )
     if (
-        output.suffix.lower() == ".txt"
+        fmt is Format.TXT
         and composed.objection_form
         and composed.kind is Kind.OBJECTION
     ):
         click.echo(f"Paste the text into {composed.objection_form}", err=True)
-    if output.suffix.lower() == ".eml" and not composed.recipient_email:
+    if fmt is Format.EML and not composed.recipient_email:
         # The e-mail has no To: (round 33b): say where the letter goes instead.
         where = (
             f"submit the text through {composed.web_form}"
@@ -726,6 +833,9 @@ def letter(
             f"no recipient; {where}",
             err=True,
         )
+    step = guide.next_step(composed, fmt) if is_interactive() and str(output) != "-" else None
+    if step:
+        click.echo(shown(step), err=True)
     if mailto:
         from .outputs import mailto as mailto_link
 
@@ -738,6 +848,8 @@ def letter(
             )
         else:
             click.echo(f"{composed.recipient.name} publishes no e-mail address; send it by post.")
+    if open_file and click.launch(str(output)) != 0:
+        click.echo(f"Note: could not open {shown(str(output))}; open it yourself.", err=True)
 
 
 @main.group()
@@ -947,23 +1059,10 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
     required=True,
     help="Folder for the letters and report.csv.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["pdf", "html", "txt", "eml"]),
-    default="pdf",
-    show_default=True,
-    help="Output format of every letter (eml: an e-mail with the letter as text, PDF attached).",
-)
+@format_option("pdf")
 @jobs_option
-@click.option(
-    "--engine",
-    type=click.Choice(["typst", "weasyprint"]),
-    default="typst",
-    show_default=True,
-    help="What sets the PDFs: typst (several times faster) or weasyprint (the very PDF "
-    "`dsr letter` writes). Both carry the same text, in the same window-envelope layout.",
-)
+@engine_option("typst")
+@pdf_variant_option
 @click.option(
     "--defaults",
     "defaults_file",
@@ -1010,9 +1109,10 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
 def batch(
     source: Path,
     out_dir: Path,
-    fmt: str,
+    fmt: Format | None,
     jobs: int | None,
-    engine: str,
+    engine: Engine,
+    pdf_variant: PdfVariant | None,
     defaults_file: Path | None,
     make_zip: bool,
     force: bool,
@@ -1070,10 +1170,10 @@ def batch(
                 click.echo(f"{clear}Error: row {result.row}: {shown(result.message)}", err=True)
 
             report = run_batch(
-                source, out_dir, today=today(), fmt=fmt, jobs=jobs,
-                defaults=defaults, force=force, progress=step, engine=engine,
+                source, out_dir, today=today(), fmt=(fmt or Format.PDF).value, jobs=jobs,
+                defaults=defaults, force=force, progress=step, engine=engine.value,
                 max_rows=max_rows, on_error=found, annexes=annexes, trusted=trusted,
-                multiline=multiline,
+                multiline=multiline, pdf_variant=pdf_variant and pdf_variant.value,
             )  # fmt: skip
     except BatchFileError as error:
         fail([str(error)])
@@ -1146,9 +1246,15 @@ def batch(
     multiple=True,
     metavar="CODE",
     help="Only this jurisdiction (repeatable).",
+    shell_complete=_completion("jurisdictions"),
 )
 @click.option(
-    "--lang", "languages", multiple=True, metavar="LANG", help="Only this language (repeatable)."
+    "--lang",
+    "languages",
+    multiple=True,
+    metavar="LANG",
+    help="Only this language (repeatable).",
+    shell_complete=_completion("languages"),
 )
 @click.option(
     "--index-lang",
@@ -1176,6 +1282,7 @@ def batch(
     "--fillable", is_flag=True, help="Make the blanks PDF form fields, to fill in on screen."
 )
 @jobs_option
+@engine_option("typst")
 def templates(
     out_dir: Path,
     kinds: tuple[str, ...],
@@ -1188,6 +1295,7 @@ def templates(
     force: bool,
     fillable: bool,
     jobs: int | None,
+    engine: Engine,
 ) -> None:
     """Write a template kit: blank letters to print and fill in by hand.
 
@@ -1262,6 +1370,7 @@ def templates(
             fmt=fmt,
             index_language=index_lang,
             fillable=fillable,
+            engine=engine.value,
             jobs=jobs or available_cpus(),
             progress=step,
         )
@@ -1277,6 +1386,28 @@ def templates(
         click.echo(f"Bundled into {target}", err=True)
 
 
+def _say_tracked(recorded: Any, sent: date) -> None:
+    """Tell the member which request tracks the letter just written (``dsr letter --track``):
+    a new one, or the one with its reference, company and kind, updated."""
+    if not recorded.updated:
+        click.echo(f"Tracking it as request {recorded.id} ('dsr track list').", err=True)
+        return
+    before = ", ".join(shown(name) for name in recorded.files_before) or "no file"
+    click.echo(
+        f"Request {recorded.id} already tracked this reference, company and kind: updated "
+        f"it with this letter (it listed {before}; those files are kept, but follow-ups no "
+        "longer append them).",
+        err=True,
+    )
+    if recorded.sent_before is not None and recorded.sent_before != sent:
+        click.echo(
+            f"Its sending date is now {sent.isoformat()} (was "
+            f"{recorded.sent_before.isoformat()}); if the letter went out on another day: "
+            f"'dsr track sent {recorded.id} --date YYYY-MM-DD'.",
+            err=True,
+        )
+
+
 @main.group(name="track")
 def track_group() -> None:
     """Follow tracked requests: deadlines, answers, reminders, complaints."""
@@ -1285,22 +1416,36 @@ def track_group() -> None:
 @track_group.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects.")
 def track_list(as_json: bool) -> None:
-    """Show each tracked request with its status and deadline."""
+    """Show each tracked request: its company, deadline and status (the last step
+    taken, with its date: "reminded 2026-12-01", "escalated to <authority> ...")."""
     from . import track as tracking
 
     found = tracking.read_requests()
     unreadable = _unreadable_of(found)
+    day = today()
+
+    def on(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
     rows = [
         {
             "id": t.id,
             "reference": t.reference,
+            "company": t.company,
+            "controller": t.controller,
             "kind": t.kind,
             "jurisdiction": t.jurisdiction,
             "recipient": t.recipient,
             "sent": t.sent.isoformat(),
             "deadline": t.deadline.isoformat(),
-            "status": t.status(today()),
-            "verdict": t.verdict,
+            "status": t.status(day).value,
+            "status_text": t.status_text(day),
+            "reminded": on(t.reminded),
+            "controller_complaint": on(t.controller_complaint),
+            "escalated": on(t.escalated),
+            "escalated_to": t.escalated_to,
+            "answered": on(t.answered),
+            "verdict": t.verdict.value if t.verdict else None,
         }
         for t in found
         if isinstance(t, tracking.Tracked)
@@ -1308,7 +1453,9 @@ def track_list(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif rows:
-        _table(rows, ("id", "reference", "kind", "jurisdiction", "sent", "deadline", "status"))
+        shown_rows = [{**row, "status": row["status_text"]} for row in rows]
+        columns = ("id", "reference", "company", "kind", "jurisdiction", "sent", "deadline")
+        _table(shown_rows, (*columns, "status"))
     elif not unreadable:
         click.echo("No tracked requests. Add --track to 'dsr letter'.", err=True)
     if unreadable:  # the others are listed; the exit status says not all were
@@ -1342,7 +1489,7 @@ def _unreadable_of(found: list[Any]) -> list[str]:
 @click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the answer (default: today).")
 @click.option(
     "--verdict",
-    type=click.Choice(["complete", "partial", "refused"]),
+    type=click.Choice(VERDICT_CHOICES),
     default="complete",
     show_default=True,
 )
@@ -1359,8 +1506,43 @@ def answered(request_id: int, when: str | None, verdict: str) -> None:
         fail([f"--date: {day} is before request {request_id} was sent ({sent})"])
     if day > today():
         fail([f"--date: {day} is after today ({today()}); record an answer once it came"])
-    tracking.mark_answered(request_id, day, verdict)
+    tracking.mark_answered(request_id, day, tracking.Verdict(verdict))
     click.echo(f"Request {request_id}: answered ({verdict}).", err=True)
+
+
+@track_group.command(name="sent")
+@click.argument("request_id", metavar="ID", type=TRACK_ID)
+@click.option(
+    "--date",
+    "when",
+    metavar="YYYY-MM-DD",
+    required=True,
+    help="The day the letter went out (not after today, nor after a reminder, complaint "
+    "or answer recorded for it).",
+)
+def track_sent(request_id: int, when: str) -> None:
+    """Correct the day request ID was sent: 'dsr letter --track' records the letter's
+    date (--date, else today), which may not be the day you posted it. The deadline
+    that 'dsr track list' and 'dsr track ics' show is counted again from this day, as
+    the letter counted it; reminders and complaints cite it as the request's date."""
+    from . import track as tracking
+
+    day = _stored_date("--date", when)
+    tracked = tracking.get(request_id)
+    problem = tracking.sending_date_problem(tracked, day, today())
+    if problem is not None:
+        fail([f"--date: {problem}"])
+    try:
+        tracking.set_sent(request_id, day, today())
+    except InvalidRequest as error:
+        values = {**tracked.inputs, "date": day.isoformat()}
+        raise _as_follow_up_problems(error, values) from error
+    now = tracking.get(request_id)
+    click.echo(
+        f"Request {request_id}: sent {now.sent.isoformat()} (was {tracked.sent.isoformat()}); "
+        f"reply due by {now.deadline.isoformat()} (was {tracked.deadline.isoformat()}).",
+        err=True,
+    )
 
 
 @track_group.command(name="close")
@@ -1590,10 +1772,12 @@ def escalate(
             err=True,
         )
         return
+    tracking.check_storable(day, "--date")  # its date is stored: refused before writing
     values = tracking.escalation_values(tracked, day, jurisdiction, authority)
     if situation:
         values["situation"] = situation
     _write_tracked(values, output, force, timeline_of=tracked)
+    tracking.mark_escalated(request_id, day, tracking.complaint_authority(values))
 
 
 def _remedy_note(composed: Any) -> None:
@@ -1615,6 +1799,34 @@ def _remedy_note(composed: Any) -> None:
         )
     else:
         click.echo(f"Note: send it by {last_day}, the last day the law allows.", err=True)
+
+
+def _checked_output(
+    output: Path, fmt: Format | None, force: bool, rewrites: tuple[int, str] | None = None
+) -> Format:
+    """The format a letter is written in (``--format``, else ``-o``'s suffix), once ``-o``
+    is known to be a file dsr may write: ``-`` (standard output), or a new file, or
+    (with ``--force``) one that is not the tracking store's."""
+    if str(output) == "-":
+        chosen = fmt or Format.PDF
+        if chosen in (Format.PDF, Format.EML) and sys.stdout.isatty():
+            fail([f"--output: -: a {chosen.value} file is not for a terminal; redirect it "
+                  "(-o - > letter.pdf) or choose --format txt"])  # fmt: skip
+        return chosen
+    try:
+        named = Format.of(output)
+    except InputError as error:
+        fail([f"--output: {error}"])
+    if fmt is not None and fmt is not named:
+        fail([f"--output: {output.name!r} names a {named.value} file, --format {fmt.value}; "
+              f"end it in {fmt.suffix} or leave --format out"])  # fmt: skip
+    from .track import refuse_own_file
+
+    refuse_own_file(output, rewrites)  # the store, its manifest, a tracked letter; --force or not
+    if output.exists() and not force:
+        fail([f"--output: {output} exists; use --force to overwrite it"])
+    _refuse_new_names("--output", output)
+    return named
 
 
 def _refuse_new_names(option: str, path: Path, *, folder: bool = False) -> None:
@@ -1664,15 +1876,9 @@ def _write_tracked(
 ) -> None:
     from .compose import compose
     from .inputs import parse_request
-    from .outputs import FORMATS, render_to
-    from .track import refuse_own_file
+    from .pipeline import Document, write_letter
 
-    if output.suffix.lower() not in FORMATS:
-        fail([f"--output: {output.name!r} has no known extension; use {', '.join(FORMATS)}"])
-    refuse_own_file(output, rewrites)  # the store, its manifest, a tracked letter; --force or not
-    if output.exists() and not force:
-        fail([f"--output: {output} exists; use --force to overwrite it"])
-    _refuse_new_names("--output", output)
+    _checked_output(output, None, force, rewrites)
     try:
         request = parse_request(values, today=today())
     except InvalidRequest as error:
@@ -1692,7 +1898,7 @@ def _write_tracked(
 
     tracked = timeline_of if timeline_of is not None else tracked_of
     annexes = annex_contents(tracked, list(request.enclosures))
-    render_to(composed, output, force=force, annexes=annexes)
+    write_letter(Document(composed, annexes=annexes), output, force=force)
     click.echo(
         f"Wrote {shown(str(output))} ({composed.kind.value}, {composed.language}, to "
         f"{shown(composed.recipient.name)})",
@@ -1708,90 +1914,118 @@ _TRACKED_DATES: dict[str, str] = {
 }
 
 
-def _as_follow_up_problems(error: InvalidRequest, values: dict[str, Any]) -> InvalidRequest:
+class FollowUpProblems(click.ClickException):
+    """A tracked request's follow-up cannot be written: one line per problem, exit 2,
+    each naming the command's own option or the tracked request, never an option of
+    'dsr letter' the member did not give here."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+    def show(self, file: Any = None) -> None:
+        for line in self.lines:
+            click.echo(f"Error: {shown(line)}", err=True)
+
+
+def _own_options() -> frozenset[str]:
+    """The long options of the command running now (``date``, ``jurisdiction``...)."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return frozenset({"date"})
+    return frozenset(
+        option[2:]
+        for parameter in context.command.params
+        for option in parameter.opts
+        if option.startswith("--")
+    )
+
+
+def _as_follow_up_problems(error: InvalidRequest, values: dict[str, Any]) -> FollowUpProblems:
     """``error`` as a follow-up's member reads it: a tracked date's problem named as
-    --date, with the date the letter would carry and the tracked one."""
+    --date, with the date the letter would carry and the tracked one; a problem with
+    an option of this command named as that option; any other (a value the request
+    was tracked with, which dsr now refuses) named as the tracked request's."""
     letter_date = values.get("date") or today().isoformat()
-    problems = []
+    own = _own_options()
+    context = click.get_current_context(silent=True)
+    request_id = context.params.get("request_id") if context is not None else None
+    request = f"request {request_id}" if request_id else "the tracked request"
+    lines = []
     for problem in error.problems:
         what = _TRACKED_DATES.get(problem.field)
-        if what is None:
-            problems.append(problem)
-            continue
-        tracked = values.get(problem.field)
-        problems.append(
-            Problem(
-                "date", f"{letter_date} (the letter's date; {what} {tracked}): {problem.message}"
+        if what is not None:
+            tracked = values.get(problem.field)
+            lines.append(
+                f"--date: {letter_date} (the letter's date; {what} {tracked}): {problem.message}"
             )
-        )
-    return InvalidRequest(problems)
+        elif problem.field in own:
+            lines.append(format_problem(problem))
+        else:
+            lines.append(
+                f"{request}: its {problem.field.replace('-', ' ')}, as it was tracked: "
+                f"{problem.message}; write and track the letter again ('dsr letter … "
+                f"--track'), or remove this request ('dsr track remove {request_id or 'ID'}')"
+            )
+    return FollowUpProblems(lines)
 
 
 LISTS = ("kinds", "jurisdictions", "languages", "controllers", "authorities")
 
 
 def _rows(what: str) -> list[dict[str, Any]]:
-    from . import registry
+    """``dsr list WHAT``'s rows, from the library's lists (``dsr.choices``)."""
+    from . import choices  # loads the registries: only for this command, not for --help
 
     if what == "kinds":
-        return [{"kind": k.value, "description": KIND_HELP[k]} for k in Kind]
+        return [{"kind": k.code, "description": k.description} for k in choices.kinds()]
     if what == "jurisdictions":
-        from babel import Locale
-
-        names = Locale("en").territories
-        rows = []
-        for code, j in registry.jurisdictions().items():
-            authority = registry.authority_for(code)
-            rows.append(
-                {
-                    "code": code,
-                    "country": names.get(j.country, j.country),
-                    "law": j.family,
-                    "default_language": j.default_language,
-                    "paper": j.paper,
-                    "authority": authority.slug if authority else None,
-                }
-            )
-        return rows
-    if what == "languages":
-        from .i18n import language_name, shipped_languages
-
         return [
-            {"code": tag, "name": language_name(tag), "english_name": language_name(tag, "en")}
-            for tag in shipped_languages()
+            {
+                "code": j.code,
+                "country": j.name,
+                "law": j.law,
+                "default_language": j.default_language,
+                "paper": j.paper,
+                "authority": j.authority,
+            }
+            for j in choices.jurisdictions()
+        ]
+    if what == "languages":
+        return [
+            {"code": lang.code, "name": lang.name, "english_name": lang.english_name}
+            for lang in choices.languages()
         ]
     if what == "controllers":
         return [
             {
-                "slug": c.slug,
+                "slug": c.code,
                 "service": c.service,
                 "entities": [
-                    {
-                        "name": e.name,
-                        "country": e.address.country,
-                        "jurisdictions": list(e.jurisdictions),
-                    }
+                    {"name": e.name, "country": e.country, "jurisdictions": list(e.jurisdictions)}
                     for e in c.entities
                 ],
                 "objection_form": c.objection_form,
                 "ai_setting_url": c.ai_setting_url,
                 "last_verified": c.last_verified.isoformat(),
             }
-            for c in registry.controllers().values()
+            for c in choices.controllers()
         ]
     return [
         {
-            "slug": a.slug,
+            "slug": a.code,
             "jurisdictions": list(a.jurisdictions),
             "name": a.name,
             "name_en": a.name_en,
-            "address": [*a.address.lines, a.address.country],
+            "address": list(a.address),
             "email": a.email,
             "webform": a.webform,
             "complaint_languages": list(a.complaint_languages),
             "last_verified": a.last_verified.isoformat(),
         }
-        for a in registry.authorities().values()
+        for a in choices.authorities()
     ]
 
 
@@ -1826,3 +2060,15 @@ def list_(what: str, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         _table(rows, TABLE_COLUMNS[what])
+
+
+@main.command()
+def schema() -> None:
+    """Print a JSON Schema of a request.
+
+    The schema (draft 2020-12) gives the keys a profile, a batch row or
+    dsr.parse_request takes, their types and choices, and which are required.
+    """
+    from .choices import request_schema
+
+    click.echo(json.dumps(request_schema(), ensure_ascii=False, indent=2))

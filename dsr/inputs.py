@@ -24,6 +24,7 @@ from .errors import DsrError, InvalidRequest, Problem
 from .glyphs import unprintable
 from .i18n import locale_id, shipped_languages
 from .model import Account, Kind, Outcome, PostalAddress, Request, Requester
+from .model import field_key as field_key  # the one normaliser of keys and choices
 from .text import field_problem, kept_text, url_host
 
 MIN_SITUATION = 20
@@ -51,6 +52,7 @@ FIELDS = (
     "authority",
     "place",
     "reference",
+    "also-lang",
 )
 
 
@@ -75,7 +77,30 @@ def required_fields(kind: Any, values: Mapping[str, Any] | None = None) -> list[
     return fields
 
 
+def keyed(values: Mapping[Any, Any], problems: list[Problem] | None = None) -> dict[str, Any]:
+    """``values`` under the keys dsr reads (:func:`field_key`): ``account_email``,
+    ``Account Email`` and ``account-email`` are one field.
+
+    A field given twice under different spellings is a problem (added to
+    ``problems``); the first value is kept.
+    """
+    out: dict[str, Any] = {}
+    spelt: dict[str, Any] = {}
+    for key, value in values.items():
+        name = field_key(key)
+        if name in out:
+            if problems is not None:
+                problems.append(
+                    Problem(name, f"is given twice, as {spelt[name]!r} and {key!r}; keep one")
+                )
+            continue
+        out[name] = value
+        spelt[name] = key
+    return out
+
+
 def missing_fields(values: Mapping[str, Any]) -> list[str]:
+    values = keyed(values)
     kind = values.get("kind")
     return [f for f in required_fields(kind, values) if not _given(values.get(f))]
 
@@ -438,11 +463,15 @@ def default_language(jurisdiction: str, kind: Kind | None, authority: str | None
 
 
 def parse_request(values: Mapping[str, Any], today: date) -> Request:
-    """Validate ``values`` (keys are option names without dashes) into a Request.
+    """Validate ``values`` into a Request.
 
-    Raises InvalidRequest listing every problem.
+    Keys are the fields of :data:`FIELDS`, spelt as a batch file's columns may
+    be (:func:`field_key`: ``account_email``, ``Account Email``); values are
+    text, dates, or a list of file names for ``enclose``. Raises
+    InvalidRequest listing every problem.
     """
     problems: list[Problem] = []
+    values = keyed(values, problems)
     for field in missing_fields(values):
         problems.append(Problem(field, "is required"))
     values = _checked(values, problems)
@@ -472,7 +501,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             request_kind = None
 
     jurisdictions = registry.jurisdictions()
-    jurisdiction_code = str(get("jurisdiction") or "").strip().upper()
+    jurisdiction_code = field_key(get("jurisdiction") or "").upper()  # "de_by" is DE-BY
     jurisdiction = jurisdictions.get(jurisdiction_code)
     if jurisdiction_code and jurisdiction is None:
         problems.append(
@@ -483,7 +512,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
         )
 
-    controller_slug = str(get("controller") or "linkedin").strip().lower()
+    controller_slug = field_key(get("controller") or "linkedin")
     controller = registry.controller(controller_slug)
     if controller is None:
         known = ", ".join(sorted(registry.builtin_controllers()))
@@ -495,7 +524,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
         )
 
-    authority = str(get("authority") or "").strip().lower() or None
+    authority = field_key(get("authority") or "") or None
     if authority and authority not in registry.authorities():
         problems.append(
             Problem(
@@ -688,7 +717,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     shipped = shipped_languages()
     language = str(get("lang") or "").strip()
     if language:
-        match = next((s for s in shipped if s.lower() == language.lower()), None)
+        match = next((s for s in shipped if field_key(s) == field_key(language)), None)
         if match is None:
             problems.append(
                 Problem("lang", f"{language!r} is not offered; use one of {', '.join(shipped)}")
@@ -710,6 +739,20 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
                     f"{' or '.join(allowed)}; use one of {offered}",
                 )
             )
+    also_lang = str(get("also-lang") or "").strip() or None
+    if also_lang:  # a courtesy translation follows the letter
+        also = next((s for s in shipped if field_key(s) == field_key(also_lang)), None)
+        if also is None:
+            problems.append(
+                Problem(
+                    "also-lang", f"{also_lang!r} is not offered; use one of {', '.join(shipped)}"
+                )
+            )
+        elif also == language:
+            problems.append(
+                Problem("also-lang", f"the letter is already in {also}; choose another language")
+            )
+        also_lang = also
     place = _clean_text("place", str(get("place") or ""), problems)
     reference = kept_text("reference", str(get("reference") or "")) or None  # checked above
     if jurisdiction is not None and not problems:
@@ -747,6 +790,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         enclosures=tuple(enclosures),
         authority=authority,
         reference=reference,
+        also_lang=also_lang,
     )
 
 

@@ -13,19 +13,18 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from . import files, pdf, registry
+from . import files, registry
 from .compose import compose
+from .formats import Engine, Format, WriteOptions
 from .i18n import language_name, shipped_languages
 from .model import Account, Kind, Letter, PostalAddress, Request, Requester
-from .outputs import letter_pdf
-from .render import BLANK_DATE, render_html
+from .pipeline import GROUP, Document, make_letters
+from .render import BLANK_DATE
 from .resources import resource_dir
 from .workers import run_groups, stop_requested
 
 DOTS = "…" * 18
-GROUP = 16  # letters written as one PDF, then split
 
 
 @dataclass(frozen=True)
@@ -168,6 +167,7 @@ def write_kit(
     fillable: bool = False,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    engine: str = "weasyprint",
 ) -> list[KitEntry]:
     """Write the blank letters and an index.html into ``out_dir``.
 
@@ -190,7 +190,8 @@ def write_kit(
         if progress is not None:
             progress(len(done), len(wanted))
 
-    work = partial(_write_group, out_dir=out_dir, fmt=fmt, fillable=fillable)
+    options = WriteOptions(Format(fmt), Engine(engine), fillable=fillable)
+    work = partial(_write_group, out_dir=out_dir, options=options)
     files.make_dir(out_dir, mode=files.SHARED_DIR)
     with files.folder_lock(out_dir):  # a second kit or batch into the folder is refused
         names = [kit_file(code, kind, language, fmt) for code, kind, language in wanted]
@@ -202,27 +203,26 @@ def write_kit(
 
 
 def _write_group(
-    group: list[tuple[int, str, str, str]], out_dir: Path, fmt: str, fillable: bool
+    group: list[tuple[int, str, str, str]], out_dir: Path, options: WriteOptions
 ) -> list[tuple[int, KitEntry]]:
-    """Write one group of blank letters (in a worker); returns what was written."""
-    done: list[tuple[int, KitEntry]] = []
-    laid_out: list[tuple[int, KitEntry, Any]] = []
+    """Write one group of blank letters (in a worker), through dsr.pipeline; returns
+    what was written. A letter that cannot be made stops the kit: it is dsr's own."""
+    entries: list[tuple[int, KitEntry]] = []
+    documents: list[Document] = []
     for number, code, kind, language in group:
-        if stop_requested():
-            break
-        letter = blank_letter(code, kind, language, fillable=fillable)
-        entry = KitEntry(code, kind, language, kit_file(code, kind, language, fmt))
-        if fmt == "pdf" and not fillable:
-            laid_out.append((number, entry, pdf.layout(render_html(letter))[0]))
-            continue
-        data = letter_pdf(letter, forms=True) if fmt == "pdf" else render_html(letter).encode()
-        _write(out_dir, entry.file, data)
+        letter = blank_letter(code, kind, language, fillable=options.fillable)
+        file = kit_file(code, kind, language, options.format.value)
+        entries.append((number, KitEntry(code, kind, language, file)))
+        documents.append(Document(letter))
+    done: list[tuple[int, KitEntry]] = []
+    for (number, entry), made in zip(
+        entries, make_letters(documents, options, stop_requested), strict=False
+    ):
+        if isinstance(made, Exception):
+            raise made
+        _write(out_dir, entry.file, made.data)
         done.append((number, entry))
-    documents = pdf.write_separately([document for _, _, document in laid_out])
-    for (number, entry, _), data in zip(laid_out, documents, strict=True):
-        _write(out_dir, entry.file, data)
-        done.append((number, entry))
-    del laid_out
+    del documents
     gc.collect()  # see workers.fewer_collections
     return done
 

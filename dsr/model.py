@@ -16,10 +16,21 @@ if TYPE_CHECKING:  # the holidays package loads only when a deadline is computed
     from .deadlines import Calendar
 
 
+def field_key(key: object) -> str:
+    """A key or a choice as dsr reads it: case, spaces, ``_`` and ``-`` alike.
+
+    ``"Account_Email "``, ``"account email"`` and ``"ACCOUNT-EMAIL"`` are all
+    ``"account-email"``; ``"Controller_Complaint"`` is ``"controller-complaint"``.
+    One rule for option names, profile keys, batch columns and library keys,
+    and for the values of kinds, outcomes, controllers and authorities.
+    """
+    return "-".join(str(key).lower().replace("_", " ").replace("-", " ").split())
+
+
 def _normalised(value: object) -> object:
-    """``" Art21 "``, ``"ERASURE"``, ``"controller_complaint"``: case, spaces, ``_`` ignored."""
+    """``" Art21 "``, ``"ERASURE"``, ``"controller_complaint"``: as :func:`field_key` reads it."""
     if isinstance(value, str):
-        return value.strip().lower().replace("_", "-")
+        return field_key(value)
     return value
 
 
@@ -422,6 +433,7 @@ class Request:
     enclosures: tuple[str, ...] = ()
     authority: str | None = None
     reference: str | None = None
+    also_lang: str | None = None  # the language of a courtesy translation, if one follows
 
     def __post_init__(self) -> None:
         # The library takes kinds as text too: "Art21" and " ERASURE " name kinds.

@@ -1,4 +1,5 @@
-"""Write a letter to a file, in the format its extension names, atomically."""
+"""What letters are written with: atomic files, e-mail messages, mailto links, zips
+(dsr.pipeline makes the letters themselves)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import files
-from . import pdf as pdf_module
-from .errors import InputError, InvalidRequest, Problem, RenderError, UserTemplateError
+from .errors import InvalidRequest, Problem
 from .files import OutputExists
-from .i18n import translations
 from .model import Letter
 from .plaintext import html_to_text
-from .render import render_html, render_text
+from .render import render_html
 from .text import field_problem
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
-
-FORMATS = (".pdf", ".html", ".txt", ".eml")
 
 
 def atomic_write(
@@ -43,151 +40,6 @@ def atomic_write(
         path.parent, path.name, data, mode=mode, replace=replace,
         before_replace=before_replace, run_id=run_id,
     )  # fmt: skip
-
-
-def request_json(letter: Letter) -> bytes:
-    """The request as data, embedded in PDF/A-3b letters for whoever files them."""
-    import json
-
-    record = {
-        "kind": letter.kind.value,
-        "family": letter.family,
-        "jurisdiction": letter.jurisdiction,
-        "language": letter.language,
-        "reference": letter.reference,
-        "date": letter.date.isoformat(),
-        "deadline": letter.deadline.isoformat(),
-        "deadline_is_statutory": letter.deadline_is_statutory,
-        "controller": letter.controller_name,
-        "recipient": letter.recipient.name,
-        "provisions_cited": list(letter.provisions_cited),
-        "citations": letter.citations,
-    }
-    return json.dumps(record, ensure_ascii=False, indent=1).encode()
-
-
-def letter_pdf(
-    letter: Letter,
-    template_dir: Path | None = None,
-    annexes: tuple[Path | bytes, ...] = (),
-    on_warning: Callable[[str], None] | None = None,
-    variant: str | None = None,
-    forms: bool = False,
-) -> bytes:
-    """The letter as PDF bytes, with annexes appended and stamped."""
-    from datetime import UTC, datetime, time
-
-    _check_archival_annexes(letter, annexes, variant)
-    created = datetime.combine(letter.date, time(0, 0), tzinfo=UTC)
-    attachment = ("request.json", request_json(letter), created) if variant == "pdf/a-3b" else None
-    document, warnings = pdf_module.html_to_pdf(
-        render_html(letter, template_dir), variant=variant, attachment=attachment, forms=forms
-    )
-    for warning in warnings:
-        if on_warning is not None:
-            on_warning(warning)
-    return with_annexes(letter, document, annexes)
-
-
-def _check_archival_annexes(
-    letter: Letter, annexes: tuple[Path | bytes, ...], variant: str | None
-) -> None:
-    """A PDF/A file is PDF/A throughout: refuse an annex that is not (it says so, and its
-    fonts are embedded), which would make the letter's claim false."""
-    if variant != "pdf/a-3b":
-        return
-    for number, annex in enumerate(annexes, start=1):
-        if not pdf_module.claims_pdfa(annex):
-            named = letter.enclosures[number - 1] if number <= len(letter.enclosures) else number
-            raise InputError(
-                f"enclose: {named} is not a PDF/A file (it does not say so, or its fonts are "
-                "not embedded), and a PDF/A-3b letter holds only PDF/A annexes: convert it "
-                "to PDF/A, or choose another PDF variant"
-            )
-
-
-def letter_with_translation_pdf(
-    letter: Letter,
-    translation: Letter | None,
-    template_dir: Path | None,
-    annexes: tuple[Path | bytes, ...],
-    variant: str | None,
-) -> bytes:
-    """The letter's PDF, then its courtesy translation's pages, then the annexes: the
-    translation belongs to the letter, the annexes to both."""
-    if translation is None:
-        return letter_pdf(letter, template_dir, annexes, variant=variant)
-    _check_archival_annexes(letter, annexes, variant)
-    letter_pages = letter_pdf(letter, template_dir, variant=variant)
-    joined = pdf_module.concatenate([letter_pages, letter_pdf(translation, template_dir)])
-    return with_annexes(letter, joined, annexes)
-
-
-def with_annexes(letter: Letter, document: bytes, annexes: tuple[Path | bytes, ...]) -> bytes:
-    """The letter's PDF with its annexes appended, each stamped with its label."""
-    if not annexes:
-        return document
-    catalog = translations(letter.language)
-    labels = [
-        catalog.gettext("Annex %(number)s: %(name)s") % {"number": number, "name": name}
-        for number, name in enumerate(letter.enclosures, start=1)
-    ][: len(annexes)]
-    return pdf_module.append_annexes(document, annexes, labels)
-
-
-def render_to(
-    letter: Letter,
-    path: Path,
-    *,
-    force: bool = False,
-    template_dir: Path | None = None,
-    annexes: tuple[Path | bytes, ...] = (),
-    translation: Letter | None = None,
-    variant: str | None = None,
-) -> Path:
-    """Render ``letter`` into ``path``; the suffix chooses PDF, HTML or text.
-
-    A ``translation`` (a courtesy translation of the same letter) follows the
-    letter: as its own pages in a PDF, as a second part in HTML and text.
-    """
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise RenderError(f"unknown output format {suffix!r}; use one of {', '.join(FORMATS)}")
-    if (path.exists() or path.is_symlink()) and not force:
-        raise OutputExists(f"{path} exists; use --force to overwrite it")
-    if translation is not None and variant == "pdf/ua-1" and suffix in (".pdf", ".eml"):
-        # PDF/UA tags one document in one language; pages appended untagged break the claim.
-        raise InputError(
-            "a PDF/UA-1 file is one tagged letter in one language: write the courtesy "
-            "translation as a file of its own, or choose another PDF variant"
-        )
-    if suffix == ".pdf":
-        data = letter_with_translation_pdf(letter, translation, template_dir, annexes, variant)
-    elif suffix == ".html":
-        document = render_html(letter, template_dir)
-        if translation is not None:
-            second = render_html(translation, template_dir)
-            if "<body" not in second or "</body>" not in document:
-                raise UserTemplateError(
-                    f"the template folder {template_dir}: its base template writes no "
-                    "<body>…</body>, where a courtesy translation goes in HTML"
-                )
-            body = second.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
-            part = f'<section class="courtesy-translation" lang="{translation.language}">{body}'
-            document = document.replace("</body>", part + "</section>\n</body>", 1)
-        data = document.encode()
-    elif suffix == ".eml":
-        pdf = None
-        if translation is not None:
-            pdf = letter_with_translation_pdf(letter, translation, template_dir, annexes, variant)
-        data = email_message(letter, template_dir, annexes, pdf=pdf, translation=translation)
-    else:
-        text = render_text(letter, template_dir)
-        if translation is not None:
-            text += "\n" + "-" * 40 + "\n\n" + render_text(translation, template_dir)
-        data = text.encode()
-    atomic_write(path, data, replace=force)  # two writers: one gets "exists"
-    return path
 
 
 # The e-mail subject base.html.jinja gives the printed subject line: the subject and
@@ -235,14 +87,13 @@ def _set_subject(message: EmailMessage, subject: str) -> None:
 def email_message(
     letter: Letter,
     template_dir: Path | None = None,
-    annexes: tuple[Path | bytes, ...] = (),
-    pdf: bytes | None = None,
+    *,
+    pdf: bytes,
     translation: Letter | None = None,
 ) -> bytes:
     """An RFC 5322 message: the letter as text, the PDF attached.
 
-    ``pdf`` is the letter's PDF if it is already made (dsr batch makes them
-    in groups); otherwise it is rendered here. A ``translation`` follows the
+    ``pdf`` is the letter's PDF as dsr.pipeline made it. A ``translation`` follows the
     letter's text in the body, below a rule (its PDF pages are in ``pdf``).
     """
     import email.policy
@@ -273,7 +124,7 @@ def email_message(
         body += "\n" + "-" * 40 + "\n\n" + subject_and_body(translation, template_dir)[1]
     message.set_content(body)
     message.add_attachment(
-        pdf if pdf is not None else letter_pdf(letter, template_dir, annexes),
+        pdf,
         maintype="application",
         subtype="pdf",
         filename=f"{letter.reference}-{letter.kind.value}.pdf",

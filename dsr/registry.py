@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from .deadlines import Calendar
 from .errors import RegistryError
+from .layout import rows, window_width
 from .model import (
     Applicability,
     Authority,
@@ -371,8 +372,6 @@ _ATTENTION = "Attn: Person in charge of the protection of personal information"
 
 def _recipient_rows(entity: dict[str, Any]) -> int:
     """Lines an entity's recipient block takes in the window at 8 pt, its country's included."""
-    from .typeset import rows, window_width
-
     attention = entity.get("attention_text") or (_ATTENTION if entity.get("attention") else "")
     lines = [entity.get("name") or "", attention, *(entity.get("address") or ()), "COUNTRY"]
     width = window_width("left")

@@ -13,7 +13,7 @@ import os
 import re
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from . import typography
 from .compose import postal_capitals
 from .errors import InputError, RenderError, UserTemplateError
+from .glyphs import ems
 from .i18n import (
     DERIVED,
     DOMAIN,
@@ -43,6 +44,8 @@ from .i18n import (
     shipped_languages,
     translations,
 )
+from .layout import current as current_layout
+from .layout import rows
 from .model import Letter
 from .plaintext import html_to_text
 from .resources import resource_dir
@@ -96,13 +99,15 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
         css_string=css_string,
         css_counter_content=css_counter_content,
         page_size=_page_size,
+        mm=_length("mm"),
+        pt=_length("pt"),
+        em=_length("em"),
         after_salutation=_after_salutation,
     )
-    from .glyphs import ems
-    from .typeset import rows
-
     env.globals.update(text_ems=ems, text_rows=rows)  # the header's measures, in Python
     env.globals.update(dating=_dating)
+    # The page geometry (templates/layout.toml) for letter.css, page.css and base.html.
+    env.globals.update(layout=_CurrentLayout())
     if sandboxed:
         bound_filters(env)
     return env
@@ -318,6 +323,15 @@ def _page_size(paper: str) -> str:
     return PAGE_SIZES[paper]
 
 
+def _length(unit: str) -> Callable[[float], str]:
+    """A CSS length of a layout.toml number: ``{{ 29.700000000000003|mm }}`` is ``29.7mm``."""
+
+    def length(value: float) -> str:
+        return f"{round(float(value), 4):g}{unit}"
+
+    return length
+
+
 def render_html(letter: Letter, template_dir: Path | None = None) -> str:
     """The letter as a self-contained HTML document (CSS inlined)."""
     env = environment(letter.language, template_dir)
@@ -345,6 +359,20 @@ def render_html(letter: Letter, template_dir: Path | None = None) -> str:
     except RecursionError as error:  # a macro calling itself
         where = _template_position(error, template_dir)
         raise failure(f"{where}: the template calls itself too deeply") from None
+
+
+class _CurrentLayout(Mapping[str, Any]):
+    """layout.toml's sections as dsr.layout reads them now (an environment is kept for
+    the run; the layout is looked up at each use)."""
+
+    def __getitem__(self, key: str) -> Any:
+        return current_layout().sections[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(current_layout().sections)
+
+    def __len__(self) -> int:
+        return len(current_layout().sections)
 
 
 def _rendered(template: jinja2.Template, letter: Letter, template_dir: Path | None) -> str:

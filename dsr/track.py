@@ -6,6 +6,7 @@ mode 0600. SQLite's journal keeps it consistent if dsr is killed at any point.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import os
@@ -18,8 +19,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from . import files, seals
-from .errors import InputError, RegistryError
+from . import files, registry, seals
+from .compose import compose
+from .errors import InputError, InvalidRequest, Problem, RegistryError
+from .inputs import parse_request
+from .model import Authority, Kind, TimelineEntry
 from .pdf import made_by_dsr, reference_in
 from .text import printable
 from .userdata import (
@@ -66,10 +70,38 @@ CREATE TABLE requests (
     # folder is refused, not judged by its content. Rows of an older store are
     # sealed as this migration runs (migrate).
     "ALTER TABLE requests ADD COLUMN seal TEXT",
+    # The complaint to the authority (dsr track escalate): its date, and the slug of
+    # the authority it went to.
+    "ALTER TABLE requests ADD COLUMN escalated TEXT",
+    "ALTER TABLE requests ADD COLUMN escalated_to TEXT",
 )
-SEALED_FROM = len(MIGRATIONS)  # the schema version whose rows all carry a seal
+SEALED_FROM: Final = 6  # the schema version whose rows all carry a seal
 SCHEMA_VERSION = len(MIGRATIONS)
-VERDICTS = ("complete", "partial", "refused")
+
+
+class Verdict(enum.StrEnum):
+    """What the controller's answer gave: what was asked, part of it, or nothing."""
+
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    REFUSED = "refused"
+
+
+VERDICTS = tuple(verdict.value for verdict in Verdict)
+
+
+class Status(enum.StrEnum):
+    """Where a tracked request stands: the last step taken, or whether its deadline passed."""
+
+    WAITING = "waiting"
+    OVERDUE = "overdue"
+    REMINDED = "reminded"
+    COMPLAINED_TO_CONTROLLER = "complained-to-controller"  # GB: s.164A DPA 2018
+    ESCALATED = "escalated"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
 # What a follow-up letter takes from the tracked request, not from its own inputs.
 _FOLLOW_UP_FIELDS = (
     "situation",
@@ -104,7 +136,7 @@ class Tracked:
     inputs: dict[str, Any]
     files: list[str]
     answered: date | None
-    verdict: str | None
+    verdict: Verdict | None
     closed: bool
     reminded: date | None
     reminder_file: str | None
@@ -112,23 +144,62 @@ class Tracked:
     controller_complaint_file: str | None = None
     controller_record: dict[str, Any] | None = None  # a company from --controller-file
     file_hashes: dict[str, str] = field(default_factory=dict)  # path: sha256 (newer rows)
+    escalated: date | None = None  # the complaint to the authority
+    escalated_to: str | None = None  # that authority's slug
 
     @property
     def request_kind(self) -> str:
         """What the tracked request asked for (for a follow-up letter: its own request's kind)."""
-        from .model import Kind
-
         kind = Kind(self.kind)
         if kind.follows_up:
             return str(self.inputs.get("request-kind") or "")
         return kind.value
 
-    def status(self, today: date) -> str:
+    def status(self, today: date) -> Status:
+        """The last step taken (closed, answered, escalated, complained, reminded), else
+        whether the deadline has passed."""
         if self.closed:
-            return "closed"
+            return Status.CLOSED
         if self.answered:
-            return "answered"
-        return "overdue" if today > self.deadline else "waiting"
+            return Status.ANSWERED
+        if self.escalated:
+            return Status.ESCALATED
+        if self.controller_complaint:
+            return Status.COMPLAINED_TO_CONTROLLER
+        if self.reminded:
+            return Status.REMINDED
+        return Status.OVERDUE if today > self.deadline else Status.WAITING
+
+    def status_text(self, today: date) -> str:
+        """The status as the member reads it, with the step's date: "reminded 2026-12-01",
+        "escalated to <authority> 2026-12-05", "answered 2026-12-09 (partial)"."""
+        status = self.status(today)
+        if status is Status.ANSWERED and self.answered:
+            verdict = f" ({self.verdict})" if self.verdict else ""
+            return f"answered {self.answered.isoformat()}{verdict}"
+        if status is Status.ESCALATED and self.escalated:
+            return f"escalated to {authority_name(self.escalated_to)} {self.escalated.isoformat()}"
+        if status is Status.COMPLAINED_TO_CONTROLLER and self.controller_complaint:
+            return f"complained to the controller {self.controller_complaint.isoformat()}"
+        if status is Status.REMINDED and self.reminded:
+            overdue = ", overdue" if today > self.deadline else ""
+            return f"reminded {self.reminded.isoformat()}{overdue}"
+        return status.value
+
+    @property
+    def company(self) -> str:
+        """The company the request is about, by its service's name (LinkedIn); its
+        slug where dsr knows no such company (any more)."""
+        if self.controller_record is not None:
+            try:
+                found = registry.controller_from_record(
+                    self.controller, self.controller_record, f"tracked request {self.id}"
+                )
+            except RegistryError:
+                return self.controller
+            return found.service
+        known = registry.controller(self.controller)
+        return known.service if known is not None else self.controller
 
 
 def database_path() -> Path:
@@ -235,7 +306,9 @@ def migrate(connection: sqlite3.Connection, adopting: bool = False) -> None:
     signing = seals.key()  # made before the transaction: a failure leaves the store as it was
     folder = database_path().parent
     with seals.ledger_lock(folder):
-        if seals.read_ledger(folder, "requests") is None:
+        # A sealed store (schema 6 on) only gains columns: its rows keep their seals (an
+        # empty column is not sealed), and its ledger is left as it is.
+        if version < SEALED_FROM and seals.read_ledger(folder, "requests") is None:
             # The key has met a store, from now on, even if this migration is stopped:
             # no store put here or elsewhere later is sealed as it is.
             seals.write_ledger(folder, "requests", {})
@@ -258,8 +331,8 @@ def _migrate(connection: sqlite3.Connection, signing: bytes, adopting: bool) -> 
                 connection.execute(statement)
             if version < SEALED_FROM and not adopting:  # an older dsr's rows, it trusted
                 unsealed = connection.execute("SELECT id FROM requests WHERE seal IS NULL")
-                for (request_id,) in unsealed.fetchall():
-                    _seal(connection, request_id, signing)
+                for row in unsealed.fetchall():
+                    _seal(connection, row["id"], signing)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -267,6 +340,8 @@ def _migrate(connection: sqlite3.Connection, signing: bytes, adopting: bool) -> 
         connection.execute("COMMIT")
     finally:
         connection.isolation_level = isolation
+    if version >= SEALED_FROM:
+        return  # its rows were sealed, and the ledger lists them as they are
     # A new store, or an older one sealed just now: the ledger lists exactly its rows
     # (a ledger left from an earlier store in this folder lists none of them).
     rows = connection.execute("SELECT id, seal FROM requests").fetchall()
@@ -373,8 +448,6 @@ def _kept_company(row: sqlite3.Row) -> tuple[str, bool]:
     """Whom a follow-up of ``row`` writes to, as the company record kept with it says
     (name, address, e-mail addresses), and whether that names another company than
     the one the letter went to (``recipient``); ('', False) for a built-in company."""
-    from . import registry
-
     keys = row.keys()
     text = row["controller_record"] if "controller_record" in keys else None
     if not text:
@@ -480,13 +553,16 @@ def _check_schema(connection: sqlite3.Connection) -> None:
     thing could change a row after dsr checked it, or as dsr seals it."""
     objects = connection.execute("SELECT type, name FROM sqlite_master").fetchall()
     foreign = [
-        f"{kind} {name!r}" for kind, name in objects if (kind, name) != ("table", "requests")
+        f"{row['type']} {row['name']!r}"
+        for row in objects
+        if (row["type"], row["name"]) != ("table", "requests")
     ]
     columns = connection.execute("PRAGMA table_xinfo(requests)").fetchall()
     foreign += [
-        f"column {column[1]!r}"
+        f"column {column['name']!r}"
         for column in columns
-        if column[1] not in STORE_COLUMNS or column[6]  # hidden: computed, or a virtual table's
+        # hidden: computed, or a virtual table's
+        if column["name"] not in STORE_COLUMNS or column["hidden"]
     ]
     if foreign:
         raise StoreError(
@@ -553,7 +629,7 @@ class Unreadable:
                 f"while it changed it. dsr does not use it; {fix}, or, if you know it is "
                 f"yours as it is, run 'dsr track adopt --also {self.id}'"
             )
-        if self.column == "answered":
+        if self.column in ("answered", "verdict"):
             fix = f"correct it with 'dsr track answered {self.id} --date YYYY-MM-DD', or {fix}"
         return (
             f"the tracking store {database_path()} holds a request dsr cannot read: "
@@ -640,31 +716,49 @@ def _day(column: str, value: Any) -> date:
 
 
 def _from_row(row: sqlite3.Row) -> Tracked:
-    (id_, reference, kind, jurisdiction, controller, recipient, language, sent, deadline,
-     inputs, files, answered, verdict, closed, reminded, reminder_file,
-     controller_complaint, controller_complaint_file, controller_record, file_hashes) = (
-        row[column] for column in (
-            "id", "reference", "kind", "jurisdiction", "controller", "recipient", "language",
-            "sent", "deadline", "inputs", "files", "answered", "verdict", "closed", "reminded",
-            "reminder_file", "controller_complaint", "controller_complaint_file",
-            "controller_record", "file_hashes",
-        )
-    )  # fmt: skip
+    """A request from its row, each column read by its name."""
+
+    def day(column: str) -> date | None:
+        return _day(column, row[column]) if row[column] else None
+
+    def table(column: str) -> Any:
+        return json.loads(row[column]) if row[column] else None
+
     return Tracked(
-        id=id_, reference=reference, kind=kind, jurisdiction=jurisdiction,
-        controller=controller, recipient=recipient, language=language,
-        sent=_day("sent", sent), deadline=_day("deadline", deadline),
-        inputs=json.loads(inputs), files=json.loads(files),
-        answered=_day("answered", answered) if answered else None, verdict=verdict,
-        closed=bool(closed), reminded=_day("reminded", reminded) if reminded else None,
-        reminder_file=reminder_file,
-        controller_complaint=(
-            _day("controller_complaint", controller_complaint) if controller_complaint else None
-        ),
-        controller_complaint_file=controller_complaint_file,
-        controller_record=json.loads(controller_record) if controller_record else None,
-        file_hashes=json.loads(file_hashes) if file_hashes else {},
-    )  # fmt: skip
+        id=row["id"],
+        reference=row["reference"],
+        kind=row["kind"],
+        jurisdiction=row["jurisdiction"],
+        controller=row["controller"],
+        recipient=row["recipient"],
+        language=row["language"],
+        sent=_day("sent", row["sent"]),
+        deadline=_day("deadline", row["deadline"]),
+        inputs=json.loads(row["inputs"]),
+        files=json.loads(row["files"]),
+        answered=day("answered"),
+        verdict=_verdict(row["verdict"]),
+        closed=bool(row["closed"]),
+        reminded=day("reminded"),
+        reminder_file=row["reminder_file"],
+        controller_complaint=day("controller_complaint"),
+        controller_complaint_file=row["controller_complaint_file"],
+        controller_record=table("controller_record"),
+        file_hashes=table("file_hashes") or {},
+        escalated=day("escalated"),
+        escalated_to=row["escalated_to"],
+    )
+
+
+def _verdict(value: Any) -> Verdict | None:
+    """The verdict column as dsr writes it (one of :class:`Verdict`, or empty)."""
+    if value is None:
+        return None
+    try:
+        return Verdict(value)
+    except ValueError:
+        message = f"{str(value)[:20]!r} is not one of {', '.join(VERDICTS)}"
+        raise _BadColumn("verdict", message) from None
 
 
 def _checked(tracked: Tracked) -> Tracked:
@@ -674,9 +768,6 @@ def _checked(tracked: Tracked) -> Tracked:
     another program, must not reach the letters as a list where a table
     belongs, an unknown kind, or a date no deadline can be counted from.
     """
-    from . import registry
-    from .model import Kind
-
     Kind(tracked.kind)  # ValueError for a kind dsr does not write
     texts = (
         tracked.reference,
@@ -687,7 +778,11 @@ def _checked(tracked: Tracked) -> Tracked:
     )
     if not all(isinstance(text, str) for text in texts):
         raise ValueError("a text column holds something else")
-    optional = (tracked.verdict, tracked.reminder_file, tracked.controller_complaint_file)
+    optional = (
+        tracked.reminder_file,
+        tracked.controller_complaint_file,
+        tracked.escalated_to,
+    )
     if not all(text is None or isinstance(text, str) for text in optional):
         raise ValueError("a text column holds something else")
     if tracked.jurisdiction not in registry.jurisdictions():
@@ -764,48 +859,117 @@ _RECORDED = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What tracking a written letter did: a new request, or the one it updated."""
+
+    id: int
+    updated: bool = False  # a request with the letter's reference, company and kind was tracked
+    files_before: tuple[str, ...] = ()  # the letter files it listed before (updated only)
+    sent_before: date | None = None  # its sending date before (updated only)
+
+
 def record(
     letter: Any,
     inputs: dict[str, Any],
     files: list[Path],
     controller_record: dict[str, Any] | None = None,
 ) -> int:
-    """Store a written request; returns its id.
+    """Store a written request; returns its id (:func:`record_letter`)."""
+    return record_letter(letter, inputs, files, controller_record).id
+
+
+def record_letter(
+    letter: Any,
+    inputs: dict[str, Any],
+    files: list[Path],
+    controller_record: dict[str, Any] | None = None,
+) -> Recorded:
+    """Store a written request, or update the one tracked with the same reference, company
+    and kind (the same letter written again: its files, date and inputs are the new
+    ones; the steps recorded since are kept). Never two requests for one letter.
 
     ``controller_record`` (dsr's format) is the company's, if it came from a
     file: reminders and complaints about the request then reach the same company.
     """
     check_trackable(letter, "the letter's date")  # the CLI checks first, naming --date
     signing = seals.key()
+    values = {
+        "reference": letter.reference,
+        "kind": letter.kind.value,
+        "jurisdiction": inputs["jurisdiction"].upper(),
+        "controller": inputs.get("controller") or "linkedin",
+        "recipient": letter.recipient.name,
+        "language": letter.language,
+        "sent": letter.date.isoformat(),
+        "deadline": letter.deadline.isoformat(),
+        "inputs": json.dumps(inputs, default=str),
+        "files": json.dumps([str(f.resolve()) for f in files]),
+        "controller_record": (
+            json.dumps(controller_record, default=str) if controller_record else None
+        ),
+        "file_hashes": json.dumps(_hashes(files)),
+    }
     with seals.ledger_lock(database_path().parent):
         with _store() as connection:
-            parameters = (
-                letter.reference,
-                letter.kind.value,
-                inputs["jurisdiction"].upper(),
-                inputs.get("controller") or "linkedin",
-                letter.recipient.name,
-                letter.language,
-                letter.date.isoformat(),
-                letter.deadline.isoformat(),
-                json.dumps(inputs, default=str),
-                json.dumps([str(f.resolve()) for f in files]),
-                json.dumps(controller_record, default=str) if controller_record else None,
-                json.dumps(_hashes(files)),
-            )
+            connection.execute("BEGIN IMMEDIATE")  # no other writer between the look and the write
+            # The member's requests as their key's ledger lists them; none where it lists
+            # none (a folder shared with others, or moved: a new request is added, as ever).
+            accepted = seals.read_ledger(database_path().parent, "requests") or {}
+            same = _same_letter(connection, values, signing, accepted)
+            if same is not None:
+                return _update_letter(connection, same, values, signing)
             cursor = connection.execute(
                 f"INSERT INTO requests ({', '.join(_RECORDED)}) VALUES "
                 f"({', '.join('?' for _ in _RECORDED)})",
-                parameters,
+                tuple(values[name] for name in _RECORDED),
             )
             request_id = int(cursor.lastrowid or 0)
-            values = dict(zip(_RECORDED, parameters, strict=True))
             new = _write_sealed(connection, {**values, "id": request_id, "closed": 0}, signing)
             # Before the commit, marked as being added: a row the ledger lists may not
             # exist yet, and is not then taken for one removed behind dsr's back.
             _set_ledger(request_id, [new, ADDING])
         _set_ledger(request_id, [new])  # committed
-        return request_id
+        return Recorded(request_id)
+
+
+def _same_letter(
+    connection: sqlite3.Connection,
+    values: dict[str, Any],
+    signing: bytes,
+    accepted: dict[str, list[str]],
+) -> Tracked | None:
+    """The member's request tracked with the reference, company and kind of ``values``,
+    if there is one dsr can read (another member's, in a shared folder, is not theirs)."""
+    rows = connection.execute(
+        "SELECT * FROM requests WHERE reference = ? AND controller = ? AND kind = ? ORDER BY id",
+        (values["reference"], values["controller"], values["kind"]),
+    ).fetchall()
+    for row in rows:
+        found = _read(row, signing, accepted)
+        if isinstance(found, Tracked):
+            return found
+    return None
+
+
+def _update_letter(
+    connection: sqlite3.Connection, tracked: Tracked, values: dict[str, Any], signing: bytes
+) -> Recorded:
+    """Point ``tracked`` at the letter written again (in the caller's transaction, under
+    the ledger's lock); the checksums of its follow-ups' files are kept."""
+    row = connection.execute("SELECT * FROM requests WHERE id = ?", (tracked.id,)).fetchone()
+    follow_ups = {tracked.reminder_file, tracked.controller_complaint_file} - {None}
+    kept = {name: sha for name, sha in tracked.file_hashes.items() if name in follow_ups}
+    changes = {
+        name: values[name]
+        for name in _RECORDED
+        if name not in ("reference", "controller", "kind", "file_hashes")
+    }
+    changes["file_hashes"] = json.dumps({**kept, **json.loads(values["file_hashes"])})
+    old = {name: row[name] for name in row.keys() if name != "seal"}
+    new = _write_sealed(connection, {**old, **changes}, signing, changes)
+    _set_ledger(tracked.id, [new])  # before the commit, as _update does
+    return Recorded(tracked.id, True, tuple(tracked.files), tracked.sent)
 
 
 def _not_tracked(request_id: int, accepted: dict[str, list[str]] | None = None) -> str:
@@ -1044,11 +1208,72 @@ def _write_sealed(
     return sealed
 
 
-def mark_answered(request_id: int, when: date, verdict: str) -> None:
+def mark_answered(request_id: int, when: date, verdict: Verdict | str) -> None:
     check_storable(when, "the date of the answer")  # the CLI checks first, naming --date
     if verdict not in VERDICTS:
         raise TrackingError(f"the verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
-    _update(request_id, {"answered": when.isoformat(), "verdict": verdict})
+    _update(request_id, {"answered": when.isoformat(), "verdict": Verdict(verdict).value})
+
+
+def sending_date_problem(tracked: Tracked, when: date, today: date) -> str | None:
+    """Why ``when`` cannot be the day ``tracked`` was sent (None if it can): after today,
+    or after a step the store records (a reminder, a complaint, the answer)."""
+    if when > today:
+        return f"{when.isoformat()} is after today ({today.isoformat()}); give the day it was sent"
+    steps = (
+        ("the reminder", tracked.reminded),
+        ("the complaint to the controller", tracked.controller_complaint),
+        ("the complaint to the authority", tracked.escalated),
+        ("the answer", tracked.answered),
+    )
+    for what, day in steps:
+        if day is not None and when > day:
+            return (
+                f"{when.isoformat()} is after {what} recorded for request {tracked.id} "
+                f"({day.isoformat()}); the letter went out before it"
+            )
+    return None
+
+
+def deadline_from(tracked: Tracked, sent: date, today: date) -> date:
+    """The deadline of ``tracked`` had it been sent on ``sent``: its letter composed again
+    from the inputs it was tracked with, as ``dsr letter`` counted it (dsr.deadlines,
+    the entity's calendar). InvalidRequest, as for the letter, if it cannot be."""
+    use_controller(tracked)
+    values = {key: value for key, value in tracked.inputs.items() if key != "enclose"}
+    values.update(
+        date=sent.isoformat(),
+        jurisdiction=tracked.jurisdiction,
+        kind=tracked.kind,
+        lang=tracked.language,
+    )
+    deadline: date = compose(parse_request(values, today=max(today, sent))).deadline
+    return deadline
+
+
+def set_sent(request_id: int, sent: date, today: date) -> Tracked:
+    """Correct the day request ``request_id`` was sent; its deadline follows (counted
+    again as the letter counted it). Returns the request as it was before."""
+    check_storable(sent, "the sending date")  # the CLI checks first, naming --date
+    tracked = get(request_id)
+    problem = sending_date_problem(tracked, sent, today)
+    if problem is not None:
+        raise TrackingError(f"the sending date: {problem}")
+    deadline = deadline_from(tracked, sent, today)
+    if out_of_range(deadline):
+        raise TrackingError(
+            f"the sending date: {sent.isoformat()} gives the deadline {deadline.isoformat()}, "
+            f"which is out of range for tracking; use a date from {STORE_YEARS[0]} to "
+            f"{STORE_YEARS[1]}"
+        )
+    inputs = {**tracked.inputs, "date": sent.isoformat()}
+    changes = {
+        "sent": sent.isoformat(),
+        "deadline": deadline.isoformat(),
+        "inputs": json.dumps(inputs, default=str),
+    }
+    _update(request_id, changes)
+    return tracked
 
 
 def close(request_id: int) -> None:
@@ -1106,11 +1331,32 @@ def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
     )
 
 
+def complaint_authority(values: dict[str, Any]) -> Authority | None:
+    """The authority a complaint written from ``values`` (:func:`escalation_values`)
+    goes to: the one named, else the one of its jurisdiction."""
+    slug = values.get("authority")
+    if slug:
+        return registry.authorities().get(str(slug))
+    return registry.authority_for(str(values.get("jurisdiction", "")).upper())
+
+
+def authority_name(slug: str | None) -> str:
+    """An authority by its name in English (its slug if dsr knows it no more)."""
+    found = registry.authorities().get(slug) if slug else None
+    if found is None:
+        return slug or "the authority"
+    return found.name_en or found.name
+
+
+def mark_escalated(request_id: int, when: date, authority: Authority | None) -> None:
+    """Record the complaint to the authority (``dsr track escalate``)."""
+    check_storable(when, "the date of the complaint")  # the CLI checks first, naming --date
+    slug = authority.slug if authority is not None else None
+    _update(request_id, {"escalated": when.isoformat(), "escalated_to": slug})
+
+
 def use_controller(tracked: Tracked) -> None:
     """Make the company a tracked request went to known again, if it came from a file."""
-    from . import registry
-    from .errors import RegistryError
-
     if tracked.controller_record is None:
         return
     try:
@@ -1273,8 +1519,6 @@ def needs_controller_complaint(tracked: Tracked, authority: str | None) -> bool:
     Whether a step of the registry's complaint trail (here s.164A DPA 2018) is
     still to be made before the complaint to the authority.
     """
-    from . import registry
-
     family = registry.jurisdictions()[tracked.jurisdiction].family
     controller_complaint = "controller-complaint" in registry.law_families()[family].kinds
     return controller_complaint and tracked.controller_complaint is None and not authority
@@ -1327,9 +1571,6 @@ def _finer_jurisdiction(tracked: Tracked, jurisdiction: str) -> str:
     one of the same country (DE, then DE-BY for the authority of a Land). Another
     country would have the complaint recount a request the member made from there, to
     the controller's entity and under the law of there, which the member did not."""
-    from . import registry
-    from .errors import InvalidRequest, Problem
-
     known = registry.jurisdictions()
     code = jurisdiction.strip().upper()
     given = known.get(code)
@@ -1355,8 +1596,6 @@ def _finer_jurisdiction(tracked: Tracked, jurisdiction: str) -> str:
 
 def complains_in(language: str, authority: str | None, jurisdiction: str) -> bool:
     """Whether the competent authority takes complaints in ``language`` (or its base)."""
-    from . import registry
-
     found = (
         registry.authorities().get(authority) if authority else registry.authority_for(jurisdiction)
     )
@@ -1368,8 +1607,6 @@ def complains_in(language: str, authority: str | None, jurisdiction: str) -> boo
 
 def with_timeline(letter: Any, tracked: Tracked) -> Any:
     """The complaint recounts the correspondence, pointing to the annexes."""
-    from .model import TimelineEntry
-
     entries = [TimelineEntry(tracked.sent, "request", 1 if pdf_files(tracked.files) else None)]
     annexes = len(pdf_files(tracked.files))
     if tracked.reminded:

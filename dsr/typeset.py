@@ -16,7 +16,6 @@ letter with WeasyPrint.
 from __future__ import annotations
 
 import io
-import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from .errors import RenderError
 from .glyphs import ems, running_ems
+from .layout import MM, current, rows, window_width
 from .resources import resource_dir
 from .text import run_spans
 from .typography import NO_BREAK_AFTER, NO_BREAK_BEFORE, may_break_between
@@ -36,13 +36,16 @@ if TYPE_CHECKING:
     import typst
 
 ENGINES = ("typst", "weasyprint")
-MM = 72 / 25.4  # points per millimetre
-BODY_WIDTH = 160 * MM  # the text's width, a little less than A4's 165 mm
-# The narrowest line of the body, in em: the situation's quote (9 mm in) at 10.5 pt.
+# Lengths in points, from templates/layout.toml (dsr.layout), read when dsr starts.
+LAYOUT = current()
+BODY_SIZE = LAYOUT.number("type.body_pt")
+BODY_WIDTH = LAYOUT.number("page.body_width_mm") * MM
+# The narrowest line of the body, in em: the situation's quote at the body's size.
 # A run no line can break that is wider breaks anywhere, as letter.css's
 # ``main { overflow-wrap: anywhere }``: it would run off the page.
-BODY_FIT = (BODY_WIDTH - 9 * MM) / 10.5
-LETTERHEAD_WIDTH = 165 * MM
+QUOTE_INSET = LAYOUT.number("spacing.quote_indent_mm") + LAYOUT.number("spacing.quote_padding_mm")
+BODY_FIT = (BODY_WIDTH - QUOTE_INSET * MM) / BODY_SIZE
+LETTERHEAD_WIDTH = LAYOUT.number("letterhead.width_mm") * MM
 VOID = {"br", "meta", "input", "img", "hr", "link", "wbr"}
 INLINE = {"strong", "b", "em", "i", "a", "br", "span"}
 SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -275,27 +278,6 @@ def _emit(pieces: list[tuple[str, str, Marks]], fit: float | None = None) -> str
     return "".join(out)
 
 
-def rows(units: list[str], size: float, width: float) -> int:
-    """The lines ``units`` fill at ``size`` pt in ``width`` pt, as a line breaker fills them.
-
-    Units are words, or parts kept whole; one wider than a line breaks anywhere.
-    """
-    room = width * 0.995
-    lines, used = 1, 0.0
-    for unit in units:
-        unit_width = ems(str(unit)) * size
-        start = used + (0.27 * size if used else 0.0)
-        if start + unit_width <= room:
-            used = start + unit_width
-            continue
-        if used:
-            lines += 1
-        extra = max(math.ceil(unit_width / room) - 1, 0)
-        lines += extra
-        used = unit_width - extra * room
-    return lines
-
-
 # Characters joined by word joiners (dsr.typography: a citation in Chinese).
 JOINED = re.compile(r"[^\u2060](?:\u2060+[^\u2060])+")
 OPENING = "".join(sorted(NO_BREAK_AFTER))
@@ -462,24 +444,34 @@ def _flow(nodes: list[Element | str], size: float) -> list[Block]:
 
 
 def _block(element: Element, size: float) -> Block:
+    """A block of the letter's text, with the CSS margins of letter.css.jinja (from layout.toml)."""
     tag, classes = element.tag, element.classes
+    space = current().number
+    paragraph = space("spacing.paragraph_after_em")
+    small = space("type.small_pt")
     if tag == "p" and classes == ("signature-name",):  # a long word breaks, as in CSS
         content = inline(element.children, fit=BODY_WIDTH / size)
-        return Block(f"#block(width: 100%)[{content}]\n", 0, 0.6 * size)
+        return Block(f"#block(width: 100%)[{content}]\n", 0, paragraph * size)
     if tag == "p" and classes in ((), ("signature-date",)):
-        return _text_block(element, 0, 0.6 * size)
+        return _text_block(element, 0, paragraph * size)
     if tag == "p" and classes == ("place-date",):
-        block = _text_block(element, 0, 5 * MM)
+        block = _text_block(element, 0, space("spacing.place_date_after_mm") * MM)
         return Block(f"#align(right)[{block.code.strip()}]\n", block.top, block.bottom)
     if tag == "p" and classes == ("courtesy",):
-        return _text_block(element, 0, 0.6 * 9, 'size: 9pt, style: "italic"')
+        return _text_block(element, 0, paragraph * small, f'size: {small:g}pt, style: "italic"')
     if tag in ("h1", "h2") and classes in ((), ("subject",)):
         level = int(tag[1])
-        heading_size = 10 if size > 9 else 9
-        top = 0 if level == 1 or size <= 9 else 10
-        bottom = 5 * MM if level == 1 else 0.4 * heading_size
+        heading_size = space("type.heading_pt") if size > small else small
+        top = (
+            0 if level == 1 or size <= small else space("spacing.heading_before_em") * heading_size
+        )
+        bottom = (
+            space("spacing.subject_after_mm") * MM
+            if level == 1
+            else space("spacing.heading_after_em") * heading_size
+        )
         content = inline(element.children, fit=BODY_FIT)
-        body = f'#text(size: {heading_size}pt, weight: "bold")[{content}]'
+        body = f'#text(size: {heading_size:g}pt, weight: "bold")[{content}]'
         sticky = "true" if level > 1 else "false"
         code = (
             f"#block(width: 100%, sticky: {sticky})"
@@ -498,29 +490,36 @@ def _block(element: Element, size: float) -> Block:
                 Block(
                     f"#item({string(marker)})[{body}]\n",
                     max([0.0, *(b.top for b in inner[:1])]),
-                    max(0.35 * size, *(b.bottom for b in inner[-1:])),
+                    max(
+                        space("spacing.list_item_after_em") * size, *(b.bottom for b in inner[-1:])
+                    ),
                 )
             )
-        return _container(items, 0, 0.6 * size)
+        return _container(items, 0, paragraph * size)
     if tag == "blockquote" and classes == ("situation",):
         content = inline(element.children, preserve=True, fit=BODY_FIT)
+        indent = space("spacing.quote_indent_mm") * MM
+        padding = space("spacing.quote_padding_mm") * MM
         code = (
-            f"#pad(left: {6 * MM:.3f}pt, block(width: 100%, inset: (left: {3 * MM:.3f}pt), "
+            f"#pad(left: {indent:.3f}pt, block(width: 100%, inset: (left: {padding:.3f}pt), "
             f'stroke: (left: 1pt + rgb("#888888")))[{content}])\n'
         )
-        return Block(code, 0, 0.7 * size)
+        return Block(code, 0, space("spacing.quote_after_em") * size)
     if tag == "div" and classes == ("closing",):
         return _container(
-            _flow(element.children, size), size, 0, "#block(width: 100%, breakable: false)[{}]\n"
+            _flow(element.children, size),
+            space("spacing.closing_before_em") * size,
+            0,
+            "#block(width: 100%, breakable: false)[{}]\n",
         )
     if tag == "div" and classes == ("signature-space",):
-        return Block(f"#v({16 * MM:.3f}pt)\n", 0, 0)
+        return Block(f"#v({space('spacing.signature_space_mm') * MM:.3f}pt)\n", 0, 0)
     if tag == "section" and classes == ("enclosures",):
         return _container(
-            _flow(element.children, 9),
-            8 * MM,
+            _flow(element.children, small),
+            space("spacing.enclosures_before_mm") * MM,
             0,
-            "#block(width: 100%, breakable: false)[#set text(size: 9pt)\n{}]\n",
+            f"#block(width: 100%, breakable: false)[#set text(size: {small:g}pt)\n{{}}]\n",
         )
     raise _unsupported(element)
 
@@ -637,19 +636,26 @@ def typst_source(document: str) -> tuple[str, Metadata]:
             raise _unsupported(value)
         pairs.append(f"({string(SPACE.sub(' ', term.text()).strip())}, [{inline(value.children)}])")
     classes = set(body.classes)
-    paper = "letter" if "paper-letter" in classes else "a4"
-    window = "right" if "window-right" in classes else "left"
-    window_width = (82 if window == "right" else 80) * MM
+    layout = current()
+    paper = next((p for p in layout.sections["paper"] if f"paper-{p.lower()}" in classes), "A4")
+    window = next((w for w in layout.windows() if f"window-{w}" in classes), "left")
+    window_width = layout.window(window).text_width * MM
+    number = layout.number
     # The sizes base.html.jinja chose for the letterhead, return line and recipient.
-    top = _style(letterhead, "padding-top", "mm", 12, (5, 20))
-    name_size = _style(sender_name, "font-size", "pt", 13, (6, 20))
-    lines_size = _style(sender_lines, "font-size", "pt", 8.5, (5, 12))
-    return_size = _style(return_line, "font-size", "pt", 7, (5, 10))
-    recipient_size = _style(recipient, "font-size", "pt", 10, (6, 12))
-    recipient_leading = _style(recipient, "line-height", "", 1.25, (1, 2))
+    top = _style(letterhead, "padding-top", "mm", number("letterhead.top_mm"), (5, 20))
+    name_size = _style(sender_name, "font-size", "pt", number("letterhead.name_pt"), (6, 20))
+    lines_size = _style(sender_lines, "font-size", "pt", number("letterhead.lines_pt"), (5, 12))
+    return_size = _style(return_line, "font-size", "pt", number("address_zone.return_pt"), (5, 10))
+    recipient_size = _style(
+        recipient, "font-size", "pt", number("address_zone.recipient_pt"), (6, 12)
+    )
+    recipient_leading = _style(
+        recipient, "line-height", "", number("address_zone.recipient_line_height"), (1, 2)
+    )
     language, region = _language(metadata.lang)
     keywords = ", ".join(string(k.strip()) for k in metadata.keywords.split(",") if k.strip())
     arguments = [
+        "layout: layout",
         f"lang: {language}",
         f"region: {region}",
         f"paper: {string(paper)}",
@@ -672,9 +678,12 @@ def typst_source(document: str) -> tuple[str, Metadata]:
         f"recipient: [{inline(recipient.children, fit=window_width / recipient_size)}]",
         f"info: ({', '.join(pairs)}{',' if pairs else ''})",
     ]
-    text = _join(_flow(main.children, 10.5))
+    text = _join(_flow(main.children, number("type.body_pt")))
     source = (
-        f'#import "/letter.typ": dsr-letter, item\n#dsr-letter({", ".join(arguments)})[\n{text}]\n'
+        '#import "/letter.typ": dsr-letter, item\n'
+        f"#let layout = {layout.typst}\n"  # templates/layout.toml
+        "#let item = item.with(layout.spacing.list-indent, layout.spacing.list-marker-gap)\n"
+        f"#dsr-letter({', '.join(arguments)})[\n{text}]\n"
     )
     return source, metadata
 
@@ -746,11 +755,13 @@ def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:
 # is, instead of being overprinted. tests/test_properties.py sets accepted
 # names and addresses with both engines and reads each box back.
 
-LETTERHEAD_ROOM = 43 - 6  # mm below the letterhead's last top padding
-LETTERHEAD_LAST = (9.0, 7.0)  # the name's size (bold) and the lines' (run on), pt
-RETURN_LINE_LAST = 5.0  # pt, lines of 1.2 x 5 pt ending 15.3 mm down the window
-RETURN_LINE_ROOM = 7
-INFO_SIZE, INFO_LEADING = 8.5, 1.35  # the information block's type
+_LAST_STEP = LAYOUT.sections["letterhead"]["steps"][-1]  # top, name, joined, lines
+LETTERHEAD_ROOM = LAYOUT.number("letterhead.room_mm") - _LAST_STEP[0]  # mm below the top
+LETTERHEAD_LAST = (float(_LAST_STEP[1]), float(_LAST_STEP[3]))  # the name's size, the lines'
+RETURN_LINE_LAST = LAYOUT.number("address_zone.return_last_pt")  # pt, ending in the window
+RETURN_LINE_ROOM = int(LAYOUT.number("address_zone.return_rows"))
+INFO_SIZE = LAYOUT.number("address_zone.info_pt")  # the information block's type
+INFO_LEADING = LAYOUT.number("address_zone.info_line_height")
 
 
 def run_on_rows(parts: list[str], size: float, width: float) -> int:
@@ -768,11 +779,8 @@ def letterhead_height(name: str, lines: list[str], email: str | None) -> float:
     count = rows([email], size, LETTERHEAD_WIDTH) if email else 0
     count += run_on_rows(lines, size, LETTERHEAD_WIDTH) if lines else 0
     name_rows = rows(name.split(), name_size * 1.06, LETTERHEAD_WIDTH) if name else 0
-    return (name_rows * name_size + count * size) * 1.32 / MM + 1
-
-
-def window_width(window: str) -> float:
-    return (82 if window == "right" else 80) * MM
+    line_height = LAYOUT.number("type.line_height")
+    return (name_rows * name_size + count * size) * line_height / MM + 1
 
 
 def return_line_rows(name: str, lines: list[str], country: str, window: str) -> int:
@@ -788,7 +796,11 @@ def return_line_rows(name: str, lines: list[str], country: str, window: str) -> 
 
 def info_block_room(window: str) -> tuple[float, int]:
     """The width (pt) of the information block's values, and how many lines it holds."""
-    width, height = (55 * MM, 22.3 * MM) if window == "right" else (50 * MM, 40 * MM)
+    layout = current()
+    spec = layout.window(window)
+    zone = layout.number("address_zone.top_mm") + layout.number("address_zone.height_mm")
+    width = (spec.info_width - layout.number("address_zone.info_term_mm")) * MM
+    height = (zone - spec.info_top) * MM
     return width, int(height // (INFO_SIZE * INFO_LEADING))
 
 

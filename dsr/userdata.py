@@ -453,7 +453,7 @@ BATCH_STATE_FILE = ".dsr-batch-state.jsonl"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The schema versions dsr has written (dsr.track.SCHEMA_VERSION; a test keeps them equal):
 # a store of a later version is not this dsr's to delete.
-STORE_SCHEMA_VERSIONS = 6
+STORE_SCHEMA_VERSIONS = 8
 # The columns of its one table, ``requests``: all of the first version's, and no
 # other than a later version added (dsr.track.MIGRATIONS; a test keeps them equal).
 STORE_FIRST_COLUMNS = frozenset(
@@ -466,6 +466,8 @@ STORE_COLUMNS = STORE_FIRST_COLUMNS | {
     "controller_record",
     "file_hashes",
     "seal",
+    "escalated",
+    "escalated_to",
 }
 
 

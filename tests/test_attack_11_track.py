@@ -116,7 +116,7 @@ def test_1_one_unreadable_row_is_named_and_the_others_stay_usable(
     tmp_path: Path, dsr_home: Path
 ) -> None:
     tracked(tmp_path / "a.txt")
-    tracked(tmp_path / "b.txt")
+    tracked(tmp_path / "b.txt", "2026-10-01", "--reference", "B-2")  # another request
     set_column(dsr_home, 1, "answered", "0001-01-01")  # as dsr wrote it before the fix
     fix = (
         "holds a request dsr cannot read: request 1 (answered: the date 0001-01-01 is out of "
@@ -152,7 +152,7 @@ def test_1_a_row_no_other_command_can_correct_can_be_removed(
     column: str, value: str, problem: str, tmp_path: Path, dsr_home: Path
 ) -> None:
     tracked(tmp_path / "a.txt")
-    tracked(tmp_path / "b.txt")
+    tracked(tmp_path / "b.txt", "2026-10-01", "--reference", "B-2")  # another request
     set_column(dsr_home, 1, column, value)
     code, output = invoke("track", "list")
     assert code == 2, output
@@ -226,7 +226,7 @@ def test_5_no_output_replaces_dsrs_manifest_or_a_tracked_letter(
 ) -> None:
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
     tracked(first)
-    tracked(second)
+    tracked(second, "2026-10-01", "--reference", "B-2")  # another request
     manifest = dsr_home / "manifest.jsonl"
     before = {path: path.read_bytes() for path in (first, second, manifest)}
     never = "dsr never replaces it: choose another output file"
@@ -256,7 +256,7 @@ def test_5_a_follow_up_may_write_its_own_earlier_reminder_again(
     tmp_path: Path, dsr_home: Path
 ) -> None:
     tracked(tmp_path / "a.txt")
-    tracked(tmp_path / "b.txt")
+    tracked(tmp_path / "b.txt", "2026-10-01", "--reference", "B-2")  # another request
     reminder = tmp_path / "r.txt"
     code, output = invoke("track", "remind", "1", "--date", "2026-11-10", "-o", str(reminder))
     assert code == 0, output

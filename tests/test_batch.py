@@ -307,8 +307,11 @@ def test_the_tracking_store_survives_a_kill(tmp_path: Path, dsr_home: Path) -> N
         "from dsr.model import Kind\n"
         "letter = N(reference='R', kind=Kind.OBJECTION, recipient=N(name='X'), language='en',"
         " date=date(2026, 1, 1), deadline=date(2026, 2, 2))\n"
-        "while True:\n"
-        "    track.record(letter, {'jurisdiction': 'IE'}, [])\n"
+        "number = 0\n"
+        "while True:\n"  # letters of their own references: each a request (one per letter)
+        "    number += 1\n"
+        "    own = N(**{**vars(letter), 'reference': f'R{number}'})\n"
+        "    track.record(own, {'jurisdiction': 'IE'}, [])\n"
     )
     process = subprocess.Popen([sys.executable, "-c", script], env={**os.environ})
     database = dsr_home / "tracking.sqlite3"

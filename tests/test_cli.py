@@ -312,10 +312,12 @@ def test_terminal_prompts_for_missing_values_and_explains_the_situation(
     answers = "\n".join(
         [
             "IE",
+            "",  # the company: LinkedIn by default
             "Aoife Murphy",
             "5 Main Street, Dublin 8",
             "aoife@example.ie",
             "I was harassed online; AI outputs that repeat my career details put me at risk.",
+            "n",  # no tracking
         ]
     )
     result = CliRunner().invoke(
@@ -336,7 +338,7 @@ def test_terminal_asks_for_the_land_of_a_german_complaint(
 
     monkeypatch.setattr("dsr.cli.is_interactive", lambda: True)
     out = tmp_path / "complaint.txt"
-    result = CliRunner().invoke(main, letter_args("complaint", "DE", "de", out), input="DE-BY\n")
+    result = CliRunner().invoke(main, letter_args("complaint", "DE", "de", out), input="DE-BY\nn\n")
     assert result.exit_code == 0, result.output
     assert "authority of your Land" in result.output
     assert "to Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)" in result.output

@@ -448,7 +448,7 @@ def test_a_newer_store_is_refused_and_never_written(tmp_path: Path, dsr_home: Pa
     path = dsr_home / "tracking.sqlite3"
     connection = sqlite3.connect(path)
     connection.execute("CREATE TABLE requests (id INTEGER PRIMARY KEY, extra TEXT)")
-    connection.execute("PRAGMA user_version = 7")
+    connection.execute(f"PRAGMA user_version = {track.SCHEMA_VERSION + 1}")
     connection.commit()
     connection.close()
     before = path.read_bytes()

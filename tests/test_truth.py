@@ -122,9 +122,9 @@ def typst_text(letter: Letter) -> str:
 
 
 def weasyprint_text(letter: Letter) -> str:
-    from dsr.outputs import letter_pdf
+    from dsr.pipeline import letter_bytes
 
-    return body(pdf_text(letter_pdf(letter)))
+    return body(pdf_text(letter_bytes(letter)))
 
 
 def flat(text: str) -> str:

@@ -28,7 +28,9 @@ def test_wheel_installs_and_renders_every_language(tmp_path: Path) -> None:
     wheel = next(dist.glob("dsr-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "dsr/templates/base.html.jinja" in names
+    assert "dsr/templates/layout.toml" in names  # the page geometry both engines read
     assert "dsr/data/law.toml" in names
+    assert "dsr/py.typed" in names  # PEP 561: type checkers read the library's hints
     for lang in CATALOGUED:
         folder = lang.replace("-", "_")
         assert f"dsr/locales/{folder}/LC_MESSAGES/letters.mo" in names, lang

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from dsr import registry, typeset
+from dsr import layout, registry, typeset
 from dsr.compose import compose, country_name, postal_capitals
 from dsr.i18n import shipped_languages
 from dsr.inputs import format_address, parse_request, place_from_address, without_country
@@ -260,12 +260,12 @@ def test_the_header_is_measured_in_python_once_for_both_engines() -> None:
     assert "text_ems(" in source
     size, width = 10.0, 100.0
     word = "m" * 10  # 10 x 0.94 em x 10 pt = 94 pt: one word per line of 99.5 pt
-    assert typeset.rows([word], size, width) == 1
-    assert typeset.rows([word, word], size, width) == 2
-    assert typeset.rows(["m" * 30], size, width) == 3  # 282 pt broken anywhere
-    assert typeset.rows(["a", "b", "c"], size, width) == 1
+    assert layout.rows([word], size, width) == 1
+    assert layout.rows([word, word], size, width) == 2
+    assert layout.rows(["m" * 30], size, width) == 3  # 282 pt broken anywhere
+    assert layout.rows(["a", "b", "c"], size, width) == 1
     for text in [NAME_200, *SIX_LINES, LONG_TOWN, "陳大文", "Иван Петров"]:
-        assert typeset.rows(text.split(), 7, 80 * 72 / 25.4) >= 1
+        assert layout.rows(text.split(), 7, 80 * 72 / 25.4) >= 1
 
 
 def test_the_stored_country_names_are_cldrs() -> None:

@@ -1,0 +1,381 @@
+"""The guided ``dsr letter``: one question at a time on a terminal.
+
+CLI-side (it prompts with Click); the library never imports it. Each answer is
+checked at once by :func:`dsr.inputs.parse_request`, keeping the problems of
+that field alone, and a wrong answer is asked again with a suggestion: no
+earlier answer is lost. Countries are recognised by code or by name, in English
+or in the country's languages and dsr's own (Babel's territory names).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import registry
+from .errors import InvalidRequest
+from .i18n import locale_id, shipped_languages
+from .inputs import missing_fields, normalise_kind, parse_request
+from .model import Kind, Letter
+from .pipeline import Format, UnknownFormat
+from .text import printable
+
+DEFAULT_KIND = Kind.OBJECTION
+DEFAULT_CONTROLLER = "linkedin"
+# Fields a question can mend; a problem in any other field is left to the command.
+ASKED = (
+    "kind",
+    "jurisdiction",
+    "controller",
+    "name",
+    "address",
+    "account-email",
+    "situation",
+    "request-date",
+    "request-kind",
+)
+TRACK_QUESTION = "Track this request to be reminded of its deadline?"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The CLI's own texts: the questions, the kinds' one-line help, the situation's."""
+
+    prompts: Mapping[str, str]
+    kind_help: Mapping[Kind, str]
+    situation_help: str
+
+
+def _key(text: str) -> str:
+    """``text`` compared without case, accents, spaces, dots or dashes."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def _say(text: str) -> None:
+    click.echo(printable(text), err=True)
+
+
+def field_problems(values: Mapping[str, Any], field: str, today: date) -> list[str]:
+    """What :func:`parse_request` finds wrong with ``field`` among ``values``."""
+    try:
+        parse_request(values, today=today)
+    except InvalidRequest as error:
+        return [
+            p.message for p in error.problems if p.field == field and p.message != "is required"
+        ]
+    return []
+
+
+def _ask(
+    values: dict[str, Any],
+    field: str,
+    question: str,
+    today: date,
+    *,
+    default: str | None = None,
+    resolve: Callable[[str], tuple[str | None, str | None]] | None = None,
+) -> None:
+    """Ask ``question`` until the answer for ``field`` has no problem of its own.
+
+    ``resolve`` turns an answer into the value (or None and why not, with a suggestion).
+    """
+    while True:
+        answer = str(click.prompt(question, default=default, err=True)).strip()
+        value: str | None = answer
+        if resolve is not None:
+            value, why = resolve(answer)
+            if value is None:
+                _say(f"  {why}")
+                continue
+        trial = {**values, field: value}
+        problems = field_problems(trial, field, today)
+        if problems:
+            for problem in problems:
+                _say(f"  {problem}")
+            continue
+        values[field] = value
+        return
+
+
+def _near(answer: str, choices: Mapping[str, str]) -> list[str]:
+    """The values of ``choices`` (keyed by :func:`_key`) whose keys are near ``answer``'s."""
+    keys = difflib.get_close_matches(_key(answer), list(choices), n=3, cutoff=0.6)
+    return list(dict.fromkeys(choices[k] for k in keys))
+
+
+def _kind_word(answer: str) -> str:
+    return answer.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def resolve_kind(
+    answer: str, kinds: tuple[Kind, ...] = tuple(Kind)
+) -> tuple[str | None, str | None]:
+    """A kind in any case ("ERASURE", "Controller_Complaint"), or why not."""
+    kind = normalise_kind(_kind_word(answer))
+    if kind in kinds:
+        return str(kind), None
+    known = {_key(k.value): k.value for k in kinds}
+    near = _near(answer, known)
+    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    return None, (
+        f"{answer!r} is not a kind dsr writes{hint} Use one of {', '.join(known.values())}."
+    )
+
+
+@cache
+def country_names() -> dict[str, tuple[str, str]]:
+    """Every name dsr recognises for a country it offers: key -> (code, name as written).
+
+    Codes ("ES", "de-by"), and Babel's territory names in English, in the
+    country's official languages and in every language dsr ships.
+    """
+    from babel import Locale, UnknownLocaleError
+    from babel.languages import get_official_languages
+
+    jurisdictions = registry.jurisdictions()
+    countries = sorted({j.country for j in jurisdictions.values()})
+    names: dict[str, tuple[str, str]] = {}
+    for code in jurisdictions:
+        names[_key(code)] = (code, code)
+    locales = ["en", *(locale_id(tag) for tag in shipped_languages())]
+    for country in countries:
+        locales += list(get_official_languages(country, de_facto=True))
+    for identifier in dict.fromkeys(locales):
+        try:
+            territories = Locale.parse(identifier).territories
+        except (UnknownLocaleError, ValueError):
+            continue
+        for country in countries:
+            name = territories.get(country)
+            if name and _key(name) not in names:
+                names[_key(name)] = (country, name)
+    return names
+
+
+@cache
+def _english() -> dict[str, str]:
+    """Countries' English names by code, as suggestions give them."""
+    from babel import Locale
+
+    return dict(Locale.parse("en").territories)
+
+
+def resolve_country(answer: str) -> tuple[str | None, str | None]:
+    """The jurisdiction named by ``answer`` ("Spain", "España", "de-by"), or why not."""
+    names = country_names()
+    found = names.get(_key(answer))
+    jurisdictions = registry.jurisdictions()
+    if found is not None:
+        code = found[0]
+        if code in jurisdictions:
+            return code, None
+        below = registry.subdivisions_of(code)  # the United States: California only
+        return None, (
+            f"dsr writes for {', '.join(below)} in {answer}; answer {below[0]}"
+            if below
+            else f"dsr writes no letters for {answer}; run 'dsr list jurisdictions'"
+        )
+    english = _english()
+    shown = {key: f"{english.get(code, code)} ({code})" for key, (code, _) in names.items()}
+    near = _near(answer, shown)
+    hint = f"Did you mean {' or '.join(near)}? " if near else ""
+    return None, (
+        f"{answer!r} is not a country dsr knows. {hint}"
+        "Answer a name (Spain, España) or a code (ES, DE-BY); 'dsr list jurisdictions' lists them."
+    )
+
+
+def resolve_controller(answer: str) -> tuple[str | None, str | None]:
+    """A company by its slug or its service's name ("ChatGPT" is openai), or why not."""
+    controllers = registry.controllers()
+    by_key = {_key(slug): slug for slug in controllers}
+    by_key.update({_key(c.service): slug for slug, c in controllers.items() if _key(c.service)})
+    slug = by_key.get(_key(answer))
+    if slug is not None:
+        return slug, None
+    near = _near(answer, by_key)
+    hint = f"Did you mean {' or '.join(near)}? " if near else ""
+    return None, (
+        f"{answer!r} is not a company dsr knows. {hint}Use one of "
+        f"{', '.join(sorted(controllers))} ('dsr controllers import' adds others)"
+    )
+
+
+def ask_for_subdivision(values: dict[str, Any]) -> None:
+    """Complaints from a country with one authority per region need the region."""
+    code = str(values.get("jurisdiction") or "").strip().upper()
+    found = registry.jurisdictions().get(code)
+    if (
+        normalise_kind(values.get("kind")) is Kind.COMPLAINT
+        and found is not None
+        and found.complaint_needs_subdivision
+        and not values.get("authority")
+    ):
+        codes = registry.subdivisions_of(found.country)
+        click.echo(f"Complaints in {code} go to the authority of your Land (state).", err=True)
+        values["jurisdiction"] = click.prompt(
+            "Your Land", type=click.Choice(codes, case_sensitive=False), err=True
+        ).upper()
+
+
+def _ask_kind(values: dict[str, Any], wording: Wording, today: date) -> None:
+    width = max(len(k.value) for k in Kind)
+    _say("What kind of letter?")
+    for kind in Kind:
+        _say(f"  {kind.value:<{width}}  {wording.kind_help.get(kind, '')}")
+    _ask(values, "kind", "Kind", today, default=DEFAULT_KIND.value, resolve=resolve_kind)
+
+
+def _ask_field(values: dict[str, Any], field: str, wording: Wording, today: date) -> None:
+    if field == "kind":
+        _ask_kind(values, wording, today)
+    elif field == "jurisdiction":
+        question = "Where do you live? A country's name or code (Spain, España, ES, DE-BY)"
+
+        def resolve_with_land(answer: str) -> tuple[str | None, str | None]:
+            code, why = resolve_country(answer)
+            if code is not None:  # a German complaint: the Land before the check
+                trial = {**values, "jurisdiction": code}
+                ask_for_subdivision(trial)
+                code = trial["jurisdiction"]
+            return code, why
+
+        _ask(values, field, question, today, resolve=resolve_with_land)
+    elif field == "controller":
+        slugs = ", ".join(sorted(registry.controllers()))
+        _ask(
+            values,
+            field,
+            f"Which company do you write to? ({slugs})",
+            today,
+            default=DEFAULT_CONTROLLER,
+            resolve=resolve_controller,
+        )
+    elif field == "situation":
+        click.echo(wording.situation_help, err=True)  # dsr's own text, with its line breaks
+        _ask(values, field, "Your particular situation", today)
+    elif field == "request-kind":
+        _ask(
+            values,
+            field,
+            wording.prompts.get(field, field),
+            today,
+            resolve=lambda answer: resolve_kind(answer, Kind.requests()),
+        )
+    else:
+        _ask(values, field, wording.prompts.get(field, field), today)
+
+
+def ask_missing(values: dict[str, Any], wording: Wording, today: date) -> None:
+    """Ask for every field ``values`` lacks, then again for any answer that a later
+    one made wrong (art21 where it does not apply), until no asked field has a problem.
+    """
+    if "kind" in missing_fields(values):
+        _ask_kind(values, wording, today)
+    if "jurisdiction" in missing_fields(values):
+        _ask_field(values, "jurisdiction", wording, today)
+    if not values.get("controller"):
+        _ask_field(values, "controller", wording, today)
+    # The kind, the country and the company decide what else is asked: mended first.
+    _settle(values, ("kind", "jurisdiction", "controller"), wording, today)
+    while missing := missing_fields(values):  # a kind can make more fields required
+        _ask_field(values, missing[0], wording, today)
+    _settle(values, ASKED, wording, today)
+
+
+def _settle(values: dict[str, Any], fields: tuple[str, ...], wording: Wording, today: date) -> None:
+    """Ask again for each of ``fields`` that has a problem among all the answers."""
+    for _ in range(len(fields) * 3):  # a bound: each round asks the member something
+        try:
+            parse_request(values, today=today)
+        except InvalidRequest as error:
+            mendable = [
+                p for p in error.problems if p.field in fields and p.message != "is required"
+            ]
+            if not mendable:
+                return  # the command reports what an option or the profile got wrong
+            problem = mendable[0]
+            _say(f"{problem.field}: {problem.message}")
+            values.pop(problem.field, None)
+            _ask_field(values, problem.field, wording, today)
+            while missing := [f for f in missing_fields(values) if f in fields]:
+                _ask_field(values, missing[0], wording, today)
+        else:
+            return
+
+
+def proposed_output(values: Mapping[str, Any], folder: Path, suffix: str = ".pdf") -> Path:
+    """A file name in ``folder`` that names the letter and overwrites nothing:
+    objection-linkedin-de.pdf, then objection-linkedin-de-2.pdf, -3...
+    """
+    parts = [
+        str(values.get("kind") or DEFAULT_KIND.value),
+        str(values.get("controller") or DEFAULT_CONTROLLER),
+        str(values.get("jurisdiction") or ""),
+    ]
+    stem = "-".join(_kind_word(part) for part in parts if part.strip())
+    stem = "".join(ch for ch in stem if ch.isalnum() or ch in "-.") or "letter"
+    candidate = folder / f"{stem}{suffix}"
+    number = 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return candidate
+
+
+def ask_output(
+    values: Mapping[str, Any], folder: Path, force: bool, fmt: Format | None = None
+) -> Path:
+    """Ask where to write the letter, proposing a name that overwrites nothing."""
+    proposal = proposed_output(values, folder, (fmt or Format.PDF).suffix)
+    while True:
+        answer = str(click.prompt("Write the letter to", default=proposal.name, err=True)).strip()
+        path = Path(answer).expanduser()  # as typed: relative to the current folder
+        try:
+            Format.of(path)
+        except UnknownFormat as error:
+            _say(f"  {error}; for example {proposal.name}")
+            continue
+        if path.is_dir():
+            _say(f"  {answer} is a folder; give a file's name, for example {proposal.name}")
+            continue
+        if (path.exists() or path.is_symlink()) and not force:
+            free = proposed_output(values, path.parent, path.suffix.lower())
+            _say(f"  {answer} exists; it is kept. Answer {free.name}, or use --force to overwrite")
+            proposal = free
+            continue
+        return path
+
+
+def offer_tracking() -> bool:
+    return click.confirm(TRACK_QUESTION, default=False, err=True)
+
+
+def _one_line(lines: tuple[str, ...], *more: str | None) -> str:
+    return ", ".join(" ".join(line.split()) for line in (*lines, *more) if line and line.strip())
+
+
+def next_step(letter: Letter, fmt: Format) -> str | None:
+    """One line: where the written letter goes (the post, a web form, an e-mail address).
+
+    None for an objection as text to a company with an objection form: ``dsr letter``
+    already says to paste it there.
+    """
+    if fmt is Format.TXT and letter.kind is Kind.OBJECTION and letter.objection_form:
+        return None
+    if fmt is Format.EML and letter.recipient_email:
+        return f"Next: send it to {letter.recipient_email}."
+    if fmt in (Format.TXT, Format.EML) and letter.web_form:
+        return f"Next: paste it into {letter.web_form}"
+    recipient = letter.recipient
+    address = _one_line((recipient.name, *recipient.lines), recipient.country_name)
+    return f"Next: print it and post it to {address}."

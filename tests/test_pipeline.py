@@ -1,0 +1,233 @@
+"""One pipeline from a letter to its files: every command writes through dsr.pipeline,
+and each option works wherever it makes sense (issue 15)."""
+
+from __future__ import annotations
+
+import ast
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+import dsr
+from dsr.cli import main
+from dsr.compose import compose
+from dsr.inputs import parse_request
+from dsr.pipeline import Document, Engine, Format, WriteOptions, letter_bytes, write_letter
+from tests.conftest import letter_args, pdf_text
+
+PACKAGE = Path(dsr.__file__).parent
+ENGINE_CALLS = {
+    ("typeset", "letter_pdf"),
+    ("pdf", "html_to_pdf"),
+    ("pdf", "layout"),
+    ("pdf", "write_separately"),
+    ("pdf_engine", "html_to_pdf"),
+    ("pdf_engine", "layout"),
+    ("pdf_engine", "write_separately"),
+}
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def producer(path: Path | bytes) -> str:
+    with pikepdf.open(io.BytesIO(path) if isinstance(path, bytes) else path) as document:
+        return str(document.docinfo.get("/Producer", ""))
+
+
+def words(text: str) -> list[str]:
+    """The words a reader finds, in any order (the engines place the date line and the
+    blanks' dotted lines each their own way; tests/test_typeset.py compares positions)."""
+    return sorted(text.replace(",", " ").split())
+
+
+def test_only_the_pipeline_calls_an_engine() -> None:
+    """No module but dsr.pipeline (and the engines' own) sets a PDF: a fifth path would
+    miss the options the others have."""
+    callers = set()
+    for module in PACKAGE.glob("*.py"):
+        if module.name in ("pipeline.py", "pdf.py", "typeset.py"):
+            continue
+        tree = ast.parse(module.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("typeset", "pdf"):
+                names = {alias.name for alias in node.names}
+                if names & {"letter_pdf", "html_to_pdf", "layout", "write_separately"}:
+                    callers.add(module.name)
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and (node.value.id, node.attr) in ENGINE_CALLS
+            ):
+                callers.add(module.name)
+    assert callers == set()
+
+
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_letter_takes_the_engine(tmp_path: Path, engine: str) -> None:
+    out = tmp_path / "letter.pdf"
+    code, _, err = invoke(*letter_args("objection", "DE", "de", out), "--engine", engine)
+    assert code == 0, err
+    assert producer(out).lower().startswith(engine)
+    assert "Erika Mustermann" in pdf_text(out)
+
+
+def test_both_engines_print_the_same_words(tmp_path: Path) -> None:
+    texts = []
+    for engine in Engine:
+        out = tmp_path / f"{engine.value}.pdf"
+        code, _, err = invoke(*letter_args("art21", "FR", "fr", out), "--engine", engine.value)
+        assert code == 0, err
+        texts.append(words(pdf_text(out)))
+    assert texts[0] == texts[1]
+
+
+def test_a_variant_typst_cannot_write_is_set_by_weasyprint_and_said(tmp_path: Path) -> None:
+    out = tmp_path / "letter.pdf"
+    args = letter_args("objection", "DE", "de", out)
+    code, _, err = invoke(*args, "--engine", "typst", "--pdf-variant", "pdf/a-3b")
+    assert code == 0, err
+    assert producer(out).startswith("WeasyPrint")
+    assert "set with WeasyPrint: Typst does not write pdf/a-3b" in err
+    with pikepdf.open(out) as document:
+        assert document.open_metadata().pdfa_status == "3B"
+
+
+def test_standard_output_takes_the_letter(tmp_path: Path) -> None:
+    code, out, err = invoke(*letter_args("objection", "DE", "de", Path("-")), "--format", "txt")
+    assert code == 0, err
+    assert "Erika Mustermann" in out
+    assert "Widerspruch" in out
+    assert "Wrote the letter" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_format_that_contradicts_the_file_name_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "letter.pdf"
+    code, _, err = invoke(*letter_args("objection", "DE", "de", out), "--format", "txt")
+    assert code == 2
+    assert "--output: 'letter.pdf' names a pdf file, --format txt" in err
+    assert not out.exists()
+
+
+def test_standard_output_cannot_be_tracked(tmp_path: Path) -> None:
+    code, _, err = invoke(*letter_args("objection", "DE", "de", Path("-")), "--track")
+    assert code == 2
+    assert "--track: a letter written to standard output (-o -) has no file to track" in err
+
+
+def test_a_tracked_letter_is_the_untracked_letter_byte_for_byte(tmp_path: Path) -> None:
+    plain, tracked = tmp_path / "plain.pdf", tmp_path / "tracked.pdf"
+    for out, extra in ((plain, ()), (tracked, ("--track",))):
+        args = letter_args("objection", "DE", "de", out, reference="2026-TRACKED1")
+        code, _, err = invoke(*args, *extra)
+        assert code == 0, err
+    assert plain.read_bytes() == tracked.read_bytes()
+
+
+def batch_file(tmp_path: Path, extra_header: str = "", extra_cells: str = "") -> Path:
+    source = tmp_path / "members.csv"
+    source.write_text(
+        f"kind,jurisdiction,name,address,account-email,lang,date{extra_header}\n"
+        'objection,DE,Erika Mustermann,"Hauptstraße 1, 10115 Berlin",erika@example.org,de,'
+        f"2026-11-22{extra_cells}\n",
+        encoding="utf-8",
+    )
+    return source
+
+
+def test_batch_writes_pdf_variants(tmp_path: Path) -> None:
+    code, _, err = invoke(
+        "batch", str(batch_file(tmp_path)), "-o", str(tmp_path / "out"), "--pdf-variant",
+        "pdf/a-3b", "--jobs", "1",
+    )  # fmt: skip
+    assert code == 0, err
+    (letter,) = (tmp_path / "out").glob("*.pdf")
+    with pikepdf.open(letter) as document:
+        assert document.open_metadata().pdfa_status == "3B"
+        assert "request.json" in document.attachments
+
+
+def test_batch_takes_a_courtesy_translation_column(tmp_path: Path) -> None:
+    source = batch_file(tmp_path, ",also-lang", ",en")
+    code, _, err = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--jobs", "1")
+    assert code == 0, err
+    (letter,) = (tmp_path / "out").glob("*.pdf")
+    text = pdf_text(letter)
+    assert "Widerspruch" in text  # the letter, in German
+    assert "Objection" in text  # then its courtesy translation
+    assert text.index("Widerspruch") < text.index("Objection")
+
+
+def test_batch_refuses_an_unknown_courtesy_language(tmp_path: Path) -> None:
+    source = batch_file(tmp_path, ",also-lang", ",xx")
+    code, _, err = invoke("batch", str(source), "-o", str(tmp_path / "out"), "--jobs", "1")
+    assert code != 0
+    assert "also-lang: 'xx' is not offered" in err
+
+
+def test_templates_take_the_engine(tmp_path: Path) -> None:
+    texts = []
+    for engine in Engine:
+        out = tmp_path / engine.value
+        code, _, err = invoke(
+            "templates", "-o", str(out), "--kind", "objection", "--jurisdiction", "DE",
+            "--lang", "de", "--engine", engine.value, "--jobs", "1",
+        )  # fmt: skip
+        assert code == 0, err
+        assert producer(out / "DE" / "objection-de.pdf").lower().startswith(engine.value)
+        texts.append(words(pdf_text(out / "DE" / "objection-de.pdf")))
+    assert texts[0] == texts[1]
+
+
+def member_letter() -> dsr.Letter:
+    from datetime import date
+
+    values = {
+        "kind": "objection",
+        "jurisdiction": "DE",
+        "name": "Erika Mustermann",
+        "address": "Hauptstraße 1, 10115 Berlin",
+        "account-email": "erika@example.org",
+        "lang": "de",
+        "date": "2026-11-22",
+    }
+    return compose(parse_request(values, today=date(2026, 11, 22)))
+
+
+def test_the_library_writes_to_a_name_a_path_or_a_binary_file(tmp_path: Path) -> None:
+    letter = member_letter()
+    as_text = tmp_path / "letter.txt"
+    dsr.render_to(letter, str(as_text))
+    buffer = io.BytesIO()
+    dsr.render_to(letter, buffer, format="txt")
+    assert buffer.getvalue() == as_text.read_bytes()
+    assert "Erika Mustermann" in as_text.read_text("utf-8")
+    write_letter(Document(letter), tmp_path / "letter.html")
+    assert "<html" in (tmp_path / "letter.html").read_text("utf-8")
+
+
+def test_bytes_in_every_format() -> None:
+    letter = member_letter()
+    for fmt in Format:
+        data = letter_bytes(Document(letter), WriteOptions(format=fmt))
+        assert data
+        if fmt is Format.PDF:
+            assert "Erika Mustermann" in pdf_text(data)
+        elif fmt is Format.EML:
+            assert b"Content-Type: application/pdf" in data
+        else:
+            assert "Erika Mustermann" in data.decode()
+
+
+def test_the_library_never_overwrites_without_being_told(tmp_path: Path) -> None:
+    out = tmp_path / "letter.txt"
+    out.write_text("mine", encoding="utf-8")
+    with pytest.raises(dsr.DsrError, match="exists"):
+        write_letter(member_letter(), out)
+    assert out.read_text("utf-8") == "mine"
