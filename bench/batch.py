@@ -62,7 +62,7 @@ def naive_per_letter(source: Path, sample: int) -> float:
     from weasyprint import HTML
 
     from dsr.batch import read_rows
-    from dsr.compose import compose
+    from dsr.composition import compose
     from dsr.inputs import parse_request
     from dsr.render import render_html
 

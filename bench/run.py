@@ -82,7 +82,7 @@ def main() -> int:
 
     from datetime import date
 
-    from dsr.compose import compose
+    from dsr.composition import compose
     from dsr.inputs import parse_request
     from dsr.pipeline import letter_bytes as letter_pdf
 

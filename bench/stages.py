@@ -42,7 +42,7 @@ def main() -> int:
 
     from dsr import pdf
     from dsr.batch import read_rows
-    from dsr.compose import compose
+    from dsr.composition import compose
     from dsr.inputs import parse_request
     from dsr.render import render_html
     from dsr.workers import fewer_collections

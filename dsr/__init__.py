@@ -37,7 +37,7 @@ _EXPORTS = {
     "kinds": "dsr.choices",
     "languages": "dsr.choices",
     "request_schema": "dsr.choices",
-    "compose": "dsr.compose",
+    "compose": "dsr.composition",
     "DsrError": "dsr.errors",
     "InvalidRequest": "dsr.errors",
     "Problem": "dsr.errors",
@@ -110,7 +110,7 @@ if TYPE_CHECKING:
         languages,
         request_schema,
     )
-    from .compose import compose
+    from .composition import compose
     from .errors import DsrError, InvalidRequest, Problem
     from .formats import Engine, Format, PdfVariant, WriteOptions
     from .inputs import FIELDS, field_key, parse_request

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import files
-from .compose import compose, compose_with_translation
+from .composition import compose, compose_with_translation
 from .errors import DsrError, InputError, InvalidRequest, Problem
 from .formats import Engine, Format, PdfVariant, WriteOptions
 from .i18n import shipped_languages

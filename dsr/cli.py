@@ -730,7 +730,7 @@ def letter(
                     "you asked: make sure it is your own letter, not another member's.",
                     err=True,
                 )
-    from .compose import compose, compose_with_translation
+    from .composition import compose, compose_with_translation
     from .pipeline import Document, WriteOptions, write_letter
 
     translation = None
@@ -1874,7 +1874,7 @@ def _write_tracked(
     tracked_of: Any = None,
     rewrites: tuple[int, str] | None = None,
 ) -> None:
-    from .compose import compose
+    from .composition import compose
     from .inputs import parse_request
     from .pipeline import Document, write_letter
 

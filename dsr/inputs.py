@@ -841,7 +841,7 @@ def page_one_problems(
     until it fits. Text that overflows a box even at the smallest type is
     refused here, naming the room there is (dsr.typeset measures it).
     """
-    from .compose import country_name, postal_capitals
+    from .composition import country_name, postal_capitals
     from .typeset import (
         LETTERHEAD_ROOM,
         RETURN_LINE_ROOM,

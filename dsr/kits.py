@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from . import files, registry
-from .compose import compose
+from .composition import compose
 from .formats import Engine, Format, WriteOptions
 from .i18n import language_name, shipped_languages
 from .model import Account, Kind, Letter, PostalAddress, Request, Requester

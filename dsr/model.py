@@ -1,6 +1,6 @@
 """The domain model: what a request is, and the letter composed from it.
 
-A :class:`Request` holds what the member said. :func:`dsr.compose.compose`
+A :class:`Request` holds what the member said. :func:`dsr.composition.compose`
 turns it into a :class:`Letter`, which carries every resolved fact (recipient,
 citations, deadline, locale), so rendering is a pure function of the letter.
 """

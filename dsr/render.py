@@ -29,7 +29,7 @@ from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from . import typography
-from .compose import postal_capitals
+from .composition import postal_capitals
 from .errors import InputError, RenderError, UserTemplateError
 from .glyphs import ems
 from .i18n import (

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import files, registry, seals
-from .compose import compose
+from .composition import compose
 from .errors import InputError, InvalidRequest, Problem, RegistryError
 from .inputs import parse_request
 from .model import Authority, Kind, TimelineEntry

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from dsr import pdf, typeset
 from dsr.batch import _render_group
 from dsr.cli import main
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.inputs import parse_request
 from dsr.render import render_html
 from tests.conftest import ROOT

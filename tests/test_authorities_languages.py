@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from dsr import registry
 from dsr.cli import main
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.errors import RegistryError
 from dsr.i18n import shipped_languages
 from dsr.inputs import parse_request

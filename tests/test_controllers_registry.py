@@ -361,7 +361,7 @@ def objection_text(controller: str, lang: str) -> str:
     """A German member's objection to ``controller``, as text with whitespace collapsed."""
     from datetime import date
 
-    from dsr.compose import compose
+    from dsr.composition import compose
     from dsr.inputs import parse_request
     from dsr.render import render_text
 

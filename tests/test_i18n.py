@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from dsr import render
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.inputs import parse_request
 from dsr.model import Letter
 from tests.conftest import MEMBERS, ROOT, SITUATION

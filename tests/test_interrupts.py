@@ -263,8 +263,8 @@ def test_ctrl_c_that_python_would_drop_in_a_callback_still_interrupts(tmp_path: 
     printed as "Exception ignored ... KeyboardInterrupt" and lost: the letter was written."""
     setup = (
         "import weakref\n"
-        "import dsr.compose\n"
-        "compose = dsr.compose.compose\n"
+        "import dsr.composition\n"
+        "compose = dsr.composition.compose\n"
         "def compose_during_ctrl_c(*args, **kwargs):\n"
         "    class Lock: pass\n"
         "    lock = Lock()\n"
@@ -272,7 +272,7 @@ def test_ctrl_c_that_python_would_drop_in_a_callback_still_interrupts(tmp_path: 
         "    ref = weakref.ref(lock, released)\n"
         "    del lock\n"
         "    return compose(*args, **kwargs)\n"
-        "dsr.compose.compose = compose_during_ctrl_c\n"
+        "dsr.composition.compose = compose_during_ctrl_c\n"
     )
     result = run_dsr(setup, *LETTER, "-o", str(tmp_path / "a.txt"))
     assert_interrupted(result.returncode, result.stderr, "callback")
@@ -283,13 +283,13 @@ def test_ctrl_c_wrapped_by_python_is_still_an_interruption(tmp_path: Path) -> No
     """Python 3.11 reports a KeyboardInterrupt raised while a class is made (in
     ``__set_name__``, as a module loads) as a RuntimeError: "internal error", exit 1."""
     setup = (
-        "import dsr.compose\n"
+        "import dsr.composition\n"
         "def compose(*args, **kwargs):\n"
         "    try:\n"
         "        raise KeyboardInterrupt\n"
         "    except KeyboardInterrupt as error:\n"
         "        raise RuntimeError('Error calling __set_name__') from error\n"
-        "dsr.compose.compose = compose\n"
+        "dsr.composition.compose = compose\n"
     )
     result = run_dsr(setup, *LETTER, "-o", str(tmp_path / "a.txt"))
     assert_interrupted(result.returncode, result.stderr, "wrapped")
@@ -311,12 +311,12 @@ def test_ctrl_c_while_python_exits_changes_nothing(tmp_path: Path) -> None:
     printed "Exception ignored in atexit callback" with a traceback."""
     setup = (
         "import atexit, signal\n"
-        "import dsr.compose\n"
-        "compose = dsr.compose.compose\n"
+        "import dsr.composition\n"
+        "compose = dsr.composition.compose\n"
         "def compose_then_ctrl_c_at_exit(*args, **kwargs):\n"
         "    atexit.register(signal.raise_signal, signal.SIGINT)  # first of Python's exit work\n"
         "    return compose(*args, **kwargs)\n"
-        "dsr.compose.compose = compose_then_ctrl_c_at_exit\n"
+        "dsr.composition.compose = compose_then_ctrl_c_at_exit\n"
     )
     result = run_dsr(setup, *LETTER, "-o", str(tmp_path / "a.txt"))
     assert result.returncode == 0, result.stderr

@@ -33,7 +33,7 @@ from babel.dates import format_date
 from click.testing import CliRunner
 
 from dsr.cli import main
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.i18n import date_line, shipped_languages, translations
 from dsr.inputs import parse_request, place_from_address, split_address
 from dsr.model import Letter

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dsr import layout, pdf, typeset
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.inputs import parse_request
 from dsr.render import render_html
 from dsr.resources import resource_dir

@@ -264,7 +264,7 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
 def test_reference_is_stable_and_in_subject_and_info_block(
     rendered: Callable[[str, str, str], bytes],
 ) -> None:
-    from dsr.compose import make_reference
+    from dsr.composition import make_reference
     from dsr.inputs import parse_request
     from tests.conftest import MEMBERS
 

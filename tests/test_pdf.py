@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.inputs import parse_request
 from dsr.pdf import FetchRefused, html_to_pdf, url_fetcher
 from dsr.render import render_html

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import dsr
 from dsr.cli import main
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.inputs import parse_request
 from dsr.pipeline import Document, Engine, Format, WriteOptions, letter_bytes, write_letter
 from tests.conftest import letter_args, pdf_text

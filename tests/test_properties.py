@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from dsr import batch, files, pdf, typeset
 from dsr.cli import main
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.controller_files import file_slug
 from dsr.errors import InvalidRequest
 from dsr.inputs import FIELDS, parse_request

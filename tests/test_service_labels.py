@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from dsr import registry
 from dsr.cli import main
-from dsr.compose import compose, quoted_names
+from dsr.composition import compose, quoted_names
 from dsr.errors import RegistryError
 from dsr.i18n import shipped_languages, translations
 from dsr.inputs import parse_request

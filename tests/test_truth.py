@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from dsr import registry
 from dsr.cli import main
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.deadlines import Calendar, DeadlineRule, period_beginning_with
 from dsr.errors import InvalidRequest
 from dsr.i18n import shipped_languages

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from dsr import pdf, typeset, typography
 from dsr.cli import main
-from dsr.compose import compose
+from dsr.composition import compose
 from dsr.inputs import parse_request
 from dsr.render import render_html, render_text, typeset_running_text
 from tests.conftest import examples, mark_stack, pango_runs, printed_text

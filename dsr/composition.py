@@ -7,8 +7,6 @@ Templates never compute a fact; this module does, once, so that a
 from __future__ import annotations
 
 import hashlib
-import sys
-import types
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -670,20 +668,3 @@ def compose_with_translation(request: Request, also: str) -> tuple[Letter, Lette
         replace(translated, translation_of=language_name(request.language, also)),
     )
 
-
-class _ComposeModule(types.ModuleType):
-    """This module, callable as :func:`compose`.
-
-    ``from dsr import compose`` finds the package's attribute ``compose``, which
-    Python sets to this module once any code has imported it (the package's
-    lazy export cannot win against that); calling the module composes, so both
-    readings of ``dsr.compose`` work.
-    """
-
-    def __call__(self, request: Request) -> Letter:
-        composed: Letter = self.compose(request)  # looked up each time, so it can be replaced
-        return composed
-
-
-sys.modules[__name__].__class__ = _ComposeModule
-__wrapped__ = compose  # inspect.signature(dsr.compose) is compose's
