@@ -55,7 +55,7 @@ try:  # every import: a Ctrl-C while dsr starts gives no traceback either
 
     from .errors import DsrError, InputError, InvalidRequest, Problem
     from .files import describe
-    from .formats import Engine, Format, PdfVariant
+    from .formats import Engine, Format, PdfVariant, WriteOptions
     from .limits import MAX_ROWS
     from .model import Kind, Outcome
 except (KeyboardInterrupt, RuntimeError) as error:
@@ -138,11 +138,31 @@ def colour() -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
 
+class Refused(click.ClickException):
+    """What dsr refuses, one ``Error:`` line per problem, with its exit code (2: the
+    input, as Click's UsageError; 1: dsr could not do it). Library errors become this
+    in one place, DsrGroup.invoke."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+    def show(self, file: Any = None) -> None:
+        label = click.style("Error:", fg="red", bold=True)
+        for line in self.lines:
+            click.echo(f"{label} {shown(line)}", err=True, color=colour())
+
+
+class Failed(Refused):
+    """What dsr could not do (exit 1): the input was fine."""
+
+    exit_code = ExitCode.FAILURE
+
+
 def fail(lines: Sequence[str], code: ExitCode = ExitCode.USAGE) -> NoReturn:
-    label = click.style("Error:", fg="red", bold=True)
-    for line in lines:
-        click.echo(f"{label} {shown(line)}", err=True, color=colour())
-    sys.exit(code)
+    raise (Failed if code is ExitCode.FAILURE else Refused)(lines)
 
 
 def _quiet_broken_pipe() -> NoReturn:
@@ -815,11 +835,7 @@ def letter(
             "--controller-complaint-date.",
             err=True,
         )
-    if (
-        fmt is Format.TXT
-        and composed.objection_form
-        and composed.kind is Kind.OBJECTION
-    ):
+    if fmt is Format.TXT and composed.objection_form and composed.kind is Kind.OBJECTION:
         click.echo(f"Paste the text into {composed.objection_form}", err=True)
     if fmt is Format.EML and not composed.recipient_email:
         # The e-mail has no To: (round 33b): say where the letter goes instead.
@@ -1680,7 +1696,16 @@ def ics(output: Path, force: bool) -> None:
 )
 @click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the reminder (default: today).")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
-def remind(request_id: int, output: Path, when: str | None, force: bool) -> None:
+@engine_option("weasyprint")
+@pdf_variant_option
+def remind(
+    request_id: int,
+    output: Path,
+    when: str | None,
+    force: bool,
+    engine: Engine,
+    pdf_variant: PdfVariant | None,
+) -> None:
     """Write a reminder for request ID, in the language of the request."""
     from . import track as tracking
 
@@ -1693,6 +1718,7 @@ def remind(request_id: int, output: Path, when: str | None, force: bool) -> None
         force,
         tracked_of=tracked,
         rewrites=tracking.rewritable(tracked, "reminder_file"),  # recorded again, new
+        options=WriteOptions(engine=engine, pdf_variant=pdf_variant),
     )
     tracking.mark_reminded(request_id, day, output)
 
@@ -1726,6 +1752,8 @@ def remind(request_id: int, output: Path, when: str | None, force: bool) -> None
     "the controller under s.164A DPA 2018.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@engine_option("weasyprint")
+@pdf_variant_option
 def escalate(
     request_id: int,
     output: Path,
@@ -1735,6 +1763,8 @@ def escalate(
     situation: str | None,
     to_authority: bool,
     force: bool,
+    engine: Engine,
+    pdf_variant: PdfVariant | None,
 ) -> None:
     """Write the complaint about request ID to the competent authority.
 
@@ -1761,6 +1791,7 @@ def escalate(
             force,
             tracked_of=tracked,
             rewrites=tracking.rewritable(tracked, "controller_complaint_file"),
+            options=WriteOptions(engine=engine, pdf_variant=pdf_variant),
         )
         tracking.mark_controller_complaint(request_id, day, output)
         click.echo(
@@ -1776,7 +1807,8 @@ def escalate(
     values = tracking.escalation_values(tracked, day, jurisdiction, authority)
     if situation:
         values["situation"] = situation
-    _write_tracked(values, output, force, timeline_of=tracked)
+    options = WriteOptions(engine=engine, pdf_variant=pdf_variant)
+    _write_tracked(values, output, force, timeline_of=tracked, options=options)
     tracking.mark_escalated(request_id, day, tracking.complaint_authority(values))
 
 
@@ -1873,7 +1905,10 @@ def _write_tracked(
     timeline_of: Any = None,
     tracked_of: Any = None,
     rewrites: tuple[int, str] | None = None,
+    options: WriteOptions | None = None,
 ) -> None:
+    """Compose a follow-up from the store and write it through dsr.pipeline (the
+    letter of ``dsr letter`` with the same values, byte for byte)."""
     from .composition import compose
     from .inputs import parse_request
     from .pipeline import Document, write_letter
@@ -1898,7 +1933,9 @@ def _write_tracked(
 
     tracked = timeline_of if timeline_of is not None else tracked_of
     annexes = annex_contents(tracked, list(request.enclosures))
-    write_letter(Document(composed, annexes=annexes), output, force=force)
+    made = write_letter(Document(composed, annexes=annexes), output, options, force=force)
+    if made.note:
+        click.echo(f"Note: {shown(made.note)}", err=True)
     click.echo(
         f"Wrote {shown(str(output))} ({composed.kind.value}, {composed.language}, to "
         f"{shown(composed.recipient.name)})",

@@ -667,4 +667,3 @@ def compose_with_translation(request: Request, also: str) -> tuple[Letter, Lette
         replace(original, translation_into=language_name(also, request.language)),
         replace(translated, translation_of=language_name(request.language, also)),
     )
-

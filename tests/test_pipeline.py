@@ -231,3 +231,39 @@ def test_the_library_never_overwrites_without_being_told(tmp_path: Path) -> None
     with pytest.raises(dsr.DsrError, match="exists"):
         write_letter(member_letter(), out)
     assert out.read_text("utf-8") == "mine"
+
+
+def test_follow_ups_take_the_engine(tmp_path: Path) -> None:
+    original = tmp_path / "objection.pdf"
+    args = letter_args("objection", "DE-BE", "de", original, date="2026-08-01")
+    code, _, err = invoke(*args, "--track")
+    assert code == 0, err
+    reminder = tmp_path / "reminder.pdf"
+    code, _, err = invoke(
+        "track", "remind", "1", "-o", str(reminder), "--date", "2026-09-10", "--engine", "typst"
+    )
+    assert code == 0, err
+    assert producer(reminder).startswith("Typst")
+    assert "Erika Mustermann" in pdf_text(reminder)
+    complaint = tmp_path / "complaint.pdf"
+    code, _, err = invoke(
+        "track", "escalate", "1", "-o", str(complaint), "--date", "2026-10-01",
+        "--engine", "typst",
+    )  # fmt: skip
+    assert code == 0, err
+    with pikepdf.open(complaint) as document:
+        assert str(document.docinfo["/Producer"]).startswith("Typst")  # annexes appended after
+    assert "Berliner Beauftragte" in pdf_text(complaint)
+
+
+def test_a_pdf_a_follow_up_refuses_annexes_that_are_not(tmp_path: Path) -> None:
+    original = tmp_path / "objection.pdf"
+    code, _, err = invoke(*letter_args("objection", "DE-BE", "de", original), "--track")
+    assert code == 0, err
+    code, _, err = invoke(
+        "track", "escalate", "1", "-o", str(tmp_path / "c.pdf"), "--pdf-variant", "pdf/a-3b",
+        "--date", "2026-12-30",
+    )  # fmt: skip
+    assert code == 2
+    assert "is not a PDF/A file" in err
+    assert not (tmp_path / "c.pdf").exists()
