@@ -692,6 +692,7 @@ def letter(
     from .inputs import missing_fields, parse_request
 
     missing = missing_fields(values)
+    guided = is_interactive() and bool(missing or output is None)  # questions were asked
     if is_interactive():
         if missing:
             wording = guide.Wording(PROMPTS, KIND_HELP, SITUATION_HELP)
@@ -776,7 +777,7 @@ def letter(
         composed, translation = compose_with_translation(request, request.also_lang)
     else:
         composed = compose(request)
-    if not track and str(output) != "-" and is_interactive():
+    if not track and str(output) != "-" and guided:
         track = guide.offer_tracking()  # asked before the letter is written, as --track is
     if track:  # a date the store could not read back, or a store dsr cannot use (opened,
         # and made if there is none), is refused before the letter is written
@@ -803,7 +804,7 @@ def letter(
         try:
             recorded = tracking.record_letter(
                 composed,
-                {**values, "jurisdiction": request.jurisdiction},
+                {**values, "jurisdiction": request.jurisdiction, "date": composed.date.isoformat()},
                 [output],
                 controller_record,
             )
@@ -864,7 +865,7 @@ def letter(
             )
         else:
             click.echo(f"{composed.recipient.name} publishes no e-mail address; send it by post.")
-    if open_file and click.launch(str(output)) != 0:
+    if open_file and click.launch(str(output.resolve())) != 0:  # never read as a URL or option
         click.echo(f"Note: could not open {shown(str(output))}; open it yourself.", err=True)
 
 

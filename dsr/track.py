@@ -945,11 +945,23 @@ def _same_letter(
         "SELECT * FROM requests WHERE reference = ? AND controller = ? AND kind = ? ORDER BY id",
         (values["reference"], values["controller"], values["kind"]),
     ).fetchall()
+    member = _member(json.loads(values["inputs"]))
     for row in rows:
         found = _read(row, signing, accepted)
-        if isinstance(found, Tracked):
+        # The same letter is the same member's: another member's request under the same
+        # reference (a shared data folder, a reference typed twice) is never replaced.
+        if isinstance(found, Tracked) and _member(found.inputs) == member:
             return found
     return None
+
+
+def _member(inputs: dict[str, Any]) -> tuple[str, str]:
+    """Who wrote a letter, as its inputs name them: the name and the account's e-mail,
+    compared without case and spacing."""
+    name, account = (
+        " ".join(str(inputs.get(key) or "").casefold().split()) for key in ("name", "account-email")
+    )
+    return name, account
 
 
 def _update_letter(
@@ -1220,6 +1232,12 @@ def sending_date_problem(tracked: Tracked, when: date, today: date) -> str | Non
     or after a step the store records (a reminder, a complaint, the answer)."""
     if when > today:
         return f"{when.isoformat()} is after today ({today.isoformat()}); give the day it was sent"
+    dated = str(tracked.inputs.get("date") or "")
+    if dated[:10] and when.isoformat() < dated[:10]:  # ISO dates compare as text
+        return (
+            f"{when.isoformat()} is before the letter's own date ({dated[:10]}); a letter "
+            "goes out on or after the day it is dated"
+        )
     steps = (
         ("the reminder", tracked.reminded),
         ("the complaint to the controller", tracked.controller_complaint),

@@ -229,3 +229,47 @@ def test_a_store_of_the_previous_schema_gains_the_new_columns(
     )  # fmt: skip
     assert code == 0, text
     assert listed()[0]["escalated"] == "2026-12-20"
+
+
+def test_another_members_letter_under_the_same_reference_is_tracked_apart(
+    tmp_path: Path,
+) -> None:
+    """Round i15 attack #1: a second member's letter with the same reference, company and
+    kind updated the first member's request; its reminder went to the second's address."""
+    from click.testing import CliRunner
+
+    from dsr.cli import main
+    from tests.conftest import letter_args
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        return result.exit_code, result.output
+
+    first = letter_args("objection", "DE", "de", tmp_path / "a.pdf", reference="2026-SAME0001")
+    assert run(*first, "--track")[0] == 0
+    second = letter_args(
+        "objection", "DE", "de", tmp_path / "b.pdf", reference="2026-SAME0001",
+        account_email="other@example.org",
+    )  # fmt: skip
+    second[second.index("--name") + 1] = "Max Muster"
+    code, output = run(*second, "--track")
+    assert code == 0, output
+    code, output = run("track", "list", "--json")
+    rows = json.loads(output)
+    assert [row["id"] for row in rows] == [1, 2]  # two requests, the first one kept
+    assert track.get(1).inputs["account-email"] == "erika@example.org"
+    assert track.get(2).inputs["account-email"] == "other@example.org"
+
+
+def test_a_letter_is_not_sent_before_its_own_date(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dsr.cli import main
+    from tests.conftest import letter_args
+
+    args = letter_args("objection", "DE", "de", tmp_path / "a.pdf", date="2026-11-22")
+    assert CliRunner().invoke(main, [*args, "--track"]).exit_code == 0
+    result = CliRunner().invoke(main, ["track", "sent", "1", "--date", "2026-11-20"])
+    assert result.exit_code == 2
+    assert "2026-11-20 is before the letter's own date (2026-11-22)" in result.output
+    assert CliRunner().invoke(main, ["track", "sent", "1", "--date", "2026-11-24"]).exit_code == 0
