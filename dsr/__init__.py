@@ -3,12 +3,18 @@
 The library API, for code that renders letters itself::
 
     from datetime import date
+    from pathlib import Path
+
     from dsr import compose, parse_request, render_html, render_to
 
-    request = parse_request({...}, today=date.today())   # keys: dsr.FIELDS
+    request = parse_request(                              # keys: dsr.FIELDS
+        {"kind": "objection", "jurisdiction": "FR", "name": "Marie Dupont",
+         "address": "12 rue de la Paix, 75002 Paris", "account_email": "marie@example.org"},
+        today=date.today(),
+    )
     letter = compose(request)
     html = render_html(letter)
-    render_to(letter, Path("letter.pdf"))
+    render_to(letter, Path("letter.pdf"))  # the Path written; a binary file: None
 
 ``kinds()``, ``jurisdictions()``, ``languages()``, ``controllers()`` and
 ``authorities()`` list the choices a form offers; ``request_schema()`` is a JSON

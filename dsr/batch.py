@@ -34,7 +34,19 @@ from typing import Any, Final
 
 from . import files
 from .composition import compose, compose_with_translation
-from .errors import DsrError, InputError, InvalidRequest, Problem
+from .errors import (
+    REPLACE,
+    Command,
+    DsrError,
+    InputError,
+    InvalidRequest,
+    Option,
+    Problem,
+    Wording,
+    current_wording,
+    wording,
+    words,
+)
 from .formats import Engine, Format, PdfVariant, WriteOptions
 from .i18n import shipped_languages
 from .inputs import FIELDS, field_key, parse_request, value_problems
@@ -47,9 +59,12 @@ from .limits import (
     yaml_problem,
 )
 from .model import Kind, Outcome, Request
+from .outputs import zip_folder
 from .pdf import made_by_dsr
 from .pipeline import GROUP, Document, make_letters
 from .registry import authorities, controllers, jurisdictions
+from .track import recorded_files
+from .userdata import manifest, remember_batch
 from .workers import load_weasyprint, run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
@@ -1036,8 +1051,11 @@ def _check_quotes(
     if unused:  # a mistyped range would vouch for nothing, without a word (round 37a)
         named = ",".join(f"{a}-{b}" for a, b in unused)
         raise BatchFileError(
-            f"--trust-quotes {named}: no row of {path} runs over exactly those lines; "
-            "give the ranges dsr named when it refused the file, and run again"
+            words(
+                Option("trust-quotes", named, keyword="trusted"),
+                f": no row of {path} runs over exactly those lines; "
+                "give the ranges dsr named when it refused the file, and run again",
+            )
         )
 
 
@@ -1063,23 +1081,30 @@ def _swallowed_rows(
     if not multiline:
         named = "; ".join(f"lines {a} to {b} are one row, as {why}" for a, b, why in suspects[:10])
         return BatchFileError(
-            f"{path}: {named}{more}. dsr reads a cell over several lines only when you "
-            'say the file has such cells, as a stray quote (") would make the rows after '
-            f"it text of one cell: check the quotes from line {suspects[0][0]}. If a "
-            "program wrote the file and its cells run over several lines (an address "
-            "typed in one cell), run again with --multiline-cells (dsr then still refuses "
-            "cells whose lines read as members' rows), or vouch for just these rows with "
-            f"--trust-quotes {ranges}"
+            words(
+                f"{path}: {named}{more}. dsr reads a cell over several lines only when you "
+                'say the file has such cells, as a stray quote (") would make the rows after '
+                f"it text of one cell: check the quotes from line {suspects[0][0]}. If a "
+                "program wrote the file and its cells run over several lines (an address "
+                "typed in one cell), run again with ",
+                MULTILINE,
+                " (dsr then still refuses cells whose lines read as members' rows), or "
+                "vouch for just these rows with ",
+                Option("trust-quotes", ranges, keyword="trusted"),
+            )
         )
     named = "; ".join(
         f"lines {a} to {b} are read as one row, as a quoted cell runs over them, but {why}"
         for a, b, why in suspects[:10]
     )
     return BatchFileError(
-        f"{path}: {named}{more}: a stray quote would make members' rows text of that "
-        f'cell; check the quotes (") from line {suspects[0][0]} and run again. If a '
-        "program wrote the file (a spreadsheet's export) and each of those is one "
-        f"member's row as written, run again with --trust-quotes {ranges}"
+        words(
+            f"{path}: {named}{more}: a stray quote would make members' rows text of that "
+            f'cell; check the quotes (") from line {suspects[0][0]} and run again. If a '
+            "program wrote the file (a spreadsheet's export) and each of those is one "
+            "member's row as written, run again with ",
+            Option("trust-quotes", ranges, keyword="trusted"),
+        )
     )
 
 
@@ -1311,8 +1336,11 @@ def open_batch_file(
         raise BatchFileError(f"{path}: no rows: the file holds {held}; add one row per member")
     if count > max_rows:
         raise BatchFileError(
-            f"{path}: more than {max_rows:,} rows, the limit; "
-            "split the file, or raise the limit with --max-rows"
+            words(
+                f"{path}: more than {max_rows:,} rows, the limit; "
+                "split the file, or raise the limit with ",
+                Option("max-rows", keyword="max_rows"),
+            )
         )
     return BatchFile(path, text, count)
 
@@ -1348,19 +1376,23 @@ def row_failure(error: Exception) -> str:
     return f"cannot be written: {type(error).__name__}: {error!s:.300}"
 
 
-DIFFERENT_INPUT = (
-    "a finished file with this name was made from different input; use --force to replace it"
+# The remedies are options as data (errors.Option): the CLI words them as its flags.
+MULTILINE = Option("multiline-cells", keyword="multiline")
+DIFFERENT_INPUT = words(
+    "a finished file with this name was made from different input; use ", REPLACE, " to replace it"
 )
-CHANGED_SINCE = "the file was changed after dsr wrote it; use --force to replace it"
-NOT_OURS = "a file with this name exists that this batch did not write; use --force to replace it"
-FOREIGN_REPORT = (
-    "{path} exists and was not written by dsr batch into this folder; "
-    "use --force to replace it, or choose another folder"
+CHANGED_SINCE = words("the file was changed after dsr wrote it; use ", REPLACE, " to replace it")
+NOT_OURS = words(
+    "a file with this name exists that this batch did not write; use ", REPLACE, " to replace it"
 )
+FOREIGN_REPORT = ("exists and was not written by dsr batch into this folder; use ", REPLACE,
+                  " to replace it, or choose another folder")  # fmt: skip
+OTHER_FOLDER = Option("output", keyword="out_dir", short=True)  # "-o" in the CLI
 INTERRUPTED = "not written: the run was interrupted; run the same command again to finish"
-SELF_INPUT = (
+SELF_INPUT = words(
     "the batch file or one of the row's annexes; dsr never replaces a file it reads: "
-    "choose another folder with -o"
+    "choose another folder with ",
+    OTHER_FOLDER,
 )
 
 Job = tuple[int, Request, str, str]  # row, request, file name, input hash
@@ -1379,8 +1411,29 @@ def _render_group(
     run_id: str = files.RUN_ID,
     outputs: OutputFolders | None = None,
     pdf_variant: str | None = None,
+    said: Wording | None = None,
 ) -> list[Done]:
     """Render and write a group of rows (in a worker), through dsr.pipeline.
+
+    ``said`` is the caller's wording of options and commands (errors.wording), for
+    the rows' messages: a worker process starts without it.
+    """
+    if said is not None:
+        with wording(*said):
+            return _render_group(group, out_dir, fmt, engine, run_id, outputs, pdf_variant)
+    return _rendered_group(group, out_dir, fmt, engine, run_id, outputs, pdf_variant)
+
+
+def _rendered_group(
+    group: list[Job],
+    out_dir: str,
+    fmt: str,
+    engine: str = "typst",
+    run_id: str = files.RUN_ID,
+    outputs: OutputFolders | None = None,
+    pdf_variant: str | None = None,
+) -> list[Done]:
+    """``_render_group``'s work, in the wording in effect.
 
     The pipeline sets each PDF with the engine asked (a letter Typst cannot set
     goes the WeasyPrint way, noted) and lays WeasyPrint's out together, so fonts
@@ -1575,10 +1628,15 @@ def _check_output_apart(out_dir: Path, folder: AnnexFolder, enclosed: Iterable[o
         return
     if any(enclosed):
         raise files.UnsafeFile(
-            f"--output: {out_dir} is {folder.named} {folder.path} or a folder above it, and "
-            "the letters enclose files from there; dsr batch encloses no file from a folder "
-            "it writes letters into, so every annex would be refused: choose another folder "
-            f"with -o, such as {out_dir / 'letters'}"
+            words(
+                Option("output", keyword="out_dir"),
+                f": {out_dir} is {folder.named} {folder.path} or a folder above it, and "
+                "the letters enclose files from there; dsr batch encloses no file from a folder "
+                "it writes letters into, so every annex would be refused: choose another "
+                "folder with ",
+                OTHER_FOLDER,
+                f", such as {out_dir / 'letters'}",
+            )
         )
 
 
@@ -1593,8 +1651,11 @@ def _check_before_writing(source: Path, out_dir: Path) -> None:
         same = False
     if same:  # --force or not: the member list is never replaced by the report
         raise files.UnsafeFile(
-            f"{source} is the batch's own report file {report_path}; dsr batch never "
-            "replaces its input: move the file, or choose another folder with -o"
+            words(
+                f"{source} is the batch's own report file {report_path}; dsr batch never "
+                "replaces its input: move the file, or choose another folder with ",
+                OTHER_FOLDER,
+            )
         )
 
 
@@ -1627,9 +1688,6 @@ class OutputFolders:
     def known(cls, *more: Path) -> OutputFolders:
         """The folders dsr's data folder lists now, and ``more``; the files its
         tracking store records (read once, without writing to it)."""
-        from .track import recorded_files
-        from .userdata import manifest
-
         found = set()
         listed = [
             Path(f)
@@ -1696,7 +1754,7 @@ class OutputFolders:
         tracking store records, or None."""
         if str(path) not in self.letter_paths and (info.st_dev, info.st_ino) not in self.letters:
             return None
-        return "a file dsr wrote, which its tracking store records ('dsr track list')"
+        return str(words("a file dsr wrote, which its tracking store records ('", TRACK_LIST, "')"))
 
     def tracked(self, path: Path, info: os.stat_result) -> str | None:
         """Why the file at the resolved ``path``, of status ``info``, may not be enclosed
@@ -1721,7 +1779,7 @@ class OutputFolders:
                 return reason
         try:
             reason = self.tracked(path, os.stat(path))
-            return reason or (DSR_LETTER if _marked_file(path) else None)
+            return reason or (str(DSR_LETTER) if _marked_file(path) else None)
         except (OSError, DsrError):
             return None  # read refuses it later, if it still cannot be opened
 
@@ -1735,7 +1793,7 @@ class OutputFolders:
                 raise files.UnsafeFile(f"{path}: {reason}")
             data = handle.read()
         if made_by_dsr(data):
-            raise files.UnsafeFile(f"{path}: {DSR_LETTER}")
+            raise files.UnsafeFile(words(f"{path}: ", DSR_LETTER))
         return data
 
     def written_by_dsr(self, path: Path) -> str | None:
@@ -1763,15 +1821,16 @@ class OutputFolders:
         return self.tracked_reason(resolved, info)
 
 
-LETTER_ADVICE = (
+TRACK_LIST = Command(("track", "list"))
+LETTER_ADVICE = words(
     "a letter dsr wrote cannot be enclosed in a batch row, and neither can a copy of it "
     "(a copy names dsr as its creator too); to enclose a member's own earlier letter, "
-    "write that member's letter on its own, one member at a time: dsr letter ... "
-    "--enclose FILE.pdf"
+    "write that member's letter on its own, one member at a time: ",
+    Command(("letter", "..."), (Option("enclose", "FILE.pdf", keyword="enclosures"),)),
 )
-DSR_LETTER = (
-    "a letter dsr wrote (its PDF names dsr as its creator), which may be another member's "
-    f"letter: {LETTER_ADVICE}"
+DSR_LETTER = words(
+    "a letter dsr wrote (its PDF names dsr as its creator), which may be another member's letter: ",
+    LETTER_ADVICE,
 )
 _MARKED: dict[tuple[int, ...], bool] = {}  # validation reads an annex once a run
 
@@ -1824,8 +1883,10 @@ class AnnexFolder:
         if annexes is None:
             return cls(source.parent.resolve(), "the batch file's folder")
         if not annexes.is_dir():
-            raise InputError(f"--annexes: {annexes} is not a folder; name the folder of annexes")
-        return cls(annexes.resolve(), "the annex folder (--annexes)")
+            raise InputError(
+                words(Option("annexes"), f": {annexes} is not a folder; name the folder of annexes")
+            )
+        return cls(annexes.resolve(), str(words("the annex folder (", Option("annexes"), ")")))
 
     def shown(self, paths: Iterable[str]) -> str:
         """The annexes ``paths`` (resolved) as report.csv lists them: relative to this folder
@@ -1965,22 +2026,6 @@ CLOSED_COLUMNS: Final = frozenset({
 })  # fmt: skip
 
 
-def _not_a_name(name: str) -> bool:
-    """Whether a name is no member's: an e-mail or web address (also in full-width or
-    other compatibility forms), a domain or a path ("instagram.com/ex"), a phone number
-    ("+49 170 1234567"), a handle ("ex_profile"), or no letter at all. A row's cells
-    shifted by a typed line break put such text where the name goes."""
-    plain = unicodedata.normalize("NFKC", name)
-    if _ADDRESS_AS_NAME.search(plain) or "_" in plain:
-        return True
-    letters = sum(ch.isalpha() for ch in plain)
-    return not letters or sum(ch.isdigit() for ch in plain) > letters
-
-
-# An address, a web address, or a domain or path in small letters ("J.Smith" is a name).
-_ADDRESS_AS_NAME: Final = re.compile(r"@|://|(?i:^www\.)|^\S+\.[a-z]{2,}(?:/\S*)?$")
-
-
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
     """The row validated and named, ready for a worker; or why it is not to be written."""
     if PROBLEM in values:  # a row that cannot be read: no request
@@ -2004,19 +2049,11 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
     except InvalidRequest as error:
         message = "; ".join(str(p) for p in error.problems)
         return RowResult(number, "error", "", message, invalid=True)
-    if _not_a_name(request.requester.name):
-        # A row's cells shifted by a line break typed without quotes ("ex@evil.com,
-        # friend@evil.com,…"), or the e-mail typed where the name goes: no signature.
-        message = (
-            f"name: {request.requester.name!r} is not a member's name (an e-mail or web "
-            "address, a phone number or a handle?)"
-        )
-        return RowResult(number, "error", "", message, invalid=True)
     finished = rows.state.get(name)
     target = rows.out_dir / name
     read = [rows.source, *(Path(p) for p in request.enclosures)]
     if any(files.same_file(target, path) for path in read):
-        return RowResult(number, "error", "", f"{target} is also {SELF_INPUT}")
+        return RowResult(number, "error", "", f"{target} is also {SELF_INPUT}")  # CLI words
     if not os.path.islink(target):  # a folder, a FIFO: no letter goes there, even with --force
         try:
             files.check_regular(target)
@@ -2024,13 +2061,13 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
             return RowResult(number, "error", name, str(error))
     if os.path.lexists(target) and not rows.force:  # a link, even to nothing, is not ours
         if finished is None:
-            return RowResult(number, "error", name, NOT_OURS)
+            return RowResult(number, "error", name, str(NOT_OURS))
         if finished.digest != digest:
-            return RowResult(number, "error", name, DIFFERENT_INPUT)
+            return RowResult(number, "error", name, str(DIFFERENT_INPUT))
         if finished.matches(target):
             shown = rows.annexes.shown(request.enclosures)
             return RowResult(number, "unchanged", name, annexes=shown)
-        return RowResult(number, "error", name, CHANGED_SINCE)
+        return RowResult(number, "error", name, str(CHANGED_SINCE))
     return number, request, name, digest
 
 
@@ -2149,7 +2186,7 @@ def _written_before(result: RowResult, lines: tuple[int, int]) -> RowResult:
         f"{result.file} was written by an earlier run, but the next row, row "
         f"{result.row + 1} (line {below} of the file), is no valid row: if it is more of "
         f"this row's text (line {above}), that letter stops short; join the lines in "
-        "quotes and run again with --force, or correct that row where it is",
+        f"quotes and run again with {REPLACE}, or correct that row where it is",
         annexes=result.annexes,
     )  # fmt: skip
 
@@ -2171,8 +2208,6 @@ def _run_locked(
     outputs: OutputFolders | None = None,
     annexes: AnnexFolder | None = None,
 ) -> BatchReport:
-    from .userdata import remember_batch
-
     results: dict[int, RowResult] = {}
     handed_out: dict[int, str] = {}  # row -> file name, for the rows given to workers
     handed_digest: dict[int, str] = {}  # row -> the digest of its input in this run
@@ -2182,7 +2217,7 @@ def _run_locked(
     previous_report = state.get(REPORT_FILE)
     if (report_path.exists() or report_path.is_symlink()) and not force:
         if previous_report is None or not previous_report.matches(report_path):
-            raise files.OutputExists(FOREIGN_REPORT.format(path=report_path))
+            raise files.OutputExists(report_path, words(f"{report_path} ", *FOREIGN_REPORT))
     remember_batch(out_dir)  # dsr forget names the folders holding members' data
     width = max(4, len(str(batch.count)))  # names sort past row 9999
     outputs = (outputs or OutputFolders.known()).including(out_dir)  # created by the lock
@@ -2302,7 +2337,7 @@ def _run_locked(
         tick = progress_of
     work = partial(
         _render_group, out_dir=str(out_dir), fmt=fmt, engine=engine, run_id=run_id,
-        outputs=outputs, pdf_variant=pdf_variant,
+        outputs=outputs, pdf_variant=pdf_variant, said=current_wording(),
     )  # fmt: skip
     try:
         # Typst workers load WeasyPrint only for a letter Typst cannot set.
@@ -2389,7 +2424,5 @@ def write_report(out_dir: Path, report: BatchReport) -> Path:
 
 def zip_outputs(out_dir: Path, report: BatchReport, force: bool = False) -> Path:
     """Bundle the letters and the report into ``<out_dir>.zip`` beside it (atomically)."""
-    from .outputs import zip_folder
-
     names = [r.file for r in report.results if r.file and r.status != "error"]
     return zip_folder(out_dir, [*names, REPORT_FILE], force=force)

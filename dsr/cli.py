@@ -53,11 +53,13 @@ try:  # every import: a Ctrl-C while dsr starts gives no traceback either
 
     import click
 
-    from .errors import DsrError, InputError, InvalidRequest, Problem
+    from .cliwords import cli_command, cli_option, said
+    from .errors import DsrError, InputError, InvalidRequest, Problem, Words
+    from .errors import wording as _wording
     from .files import describe
     from .formats import Engine, Format, PdfVariant, WriteOptions
     from .limits import MAX_ROWS
-    from .model import Kind, Outcome
+    from .model import Kind, Outcome, field_key
 except (KeyboardInterrupt, RuntimeError) as error:
     if isinstance(error, RuntimeError) and not isinstance(error.__cause__, KeyboardInterrupt):
         raise  # Python 3.11 wraps a Ctrl-C raised in __set_name__; nothing else is ours
@@ -187,7 +189,8 @@ class _Warnings(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             label = click.style("Warning:", fg="yellow", bold=True)
-            click.echo(f"{label} {shown(record.getMessage())}", err=True, color=colour())
+            message = said(record.msg) if isinstance(record.msg, Words) else record.getMessage()
+            click.echo(f"{label} {shown(message)}", err=True, color=colour())
         except OSError:  # stderr is gone: nothing to tell
             pass
 
@@ -200,7 +203,7 @@ def _show_warnings() -> None:
 
 
 def format_problem(problem: Problem) -> str:
-    return f"--{problem.field}: {problem.message}"
+    return f"--{problem.field}: {said(problem.message)}"
 
 
 def interrupted(error: BaseException) -> bool:
@@ -251,7 +254,8 @@ class DsrGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug"))
         try:
-            result = super().invoke(ctx)
+            with _wording(cli_option, cli_command):  # every library message in CLI words
+                result = super().invoke(ctx)
             if sys.stdout is not None:  # None when the command ran with stdout closed
                 sys.stdout.flush()  # a closed pipe shows here, not at exit
             return result
@@ -274,20 +278,20 @@ class DsrGroup(click.Group):
         except InputError as error:  # an unusable file, ID or template of the user's
             if debug:
                 raise
-            fail([str(error)])
+            fail([said(error)])
         except BrokenPipeError:  # `dsr list ... | head -1`: the reader is gone
             _quiet_broken_pipe()
         except DsrError as error:
             if debug:
                 raise
-            fail([str(error)], ExitCode.FAILURE)
+            fail([said(error)], ExitCode.FAILURE)
         except OSError as error:  # a full disk, most likely: say so, no "internal error"
             if debug:
                 raise
             name = error.filename if isinstance(error.filename, str | Path) else "a file"
             described = describe(error, name or "a file")  # never "cannot write 4" (a descriptor)
             code = ExitCode.USAGE if isinstance(described, InputError) else ExitCode.FAILURE
-            fail([str(described)], code)
+            fail([said(described)], code)
         except Exception as error:
             if debug:
                 raise
@@ -339,6 +343,32 @@ class FilePath(NamedPath):
                     ctx,
                 )
         return super().convert(value, param, ctx)
+
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def output_option(help: str, *, folder: bool = False, dash: bool = False) -> Decorator:
+    """``-o/--output``: a file (``dash``: or ``-``, standard output) or a folder."""
+    if folder:
+        kind: click.Path = NamedPath(file_okay=False, path_type=Path)
+        return click.option("-o", "--output", "out_dir", type=kind, required=True, help=help)
+    kind = FilePath(dir_okay=False, allow_dash=dash, path_type=Path)
+    return click.option("-o", "--output", type=kind, required=not dash, help=help)
+
+
+def force_option(replaces: str = "the output file, if it exists") -> Decorator:
+    """``--force``: the same meaning everywhere (replace what dsr would otherwise keep);
+    its help says exactly what it replaces. It never replaces a file dsr did not write
+    where the command says so, nor one of dsr's own (the tracking store)."""
+    return click.option("--force", is_flag=True, help=f"Replace {replaces}.")
+
+
+def date_option(of: str, dest: str = "when") -> Decorator:
+    """``--date``: the date of what the command writes or records, YYYY-MM-DD."""
+    return click.option(
+        "--date", dest, metavar="YYYY-MM-DD", help=f"Date of {of} (default: today)."
+    )
 
 
 def format_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -471,13 +501,13 @@ def _load_profile(path: Path, option: str = "--profile") -> dict[str, Any]:
     try:
         data = check_depth(tomllib.loads(read_limited(path).decode("utf-8")), str(path))
     except LimitError as error:  # /dev/zero, a FIFO, a huge file
-        fail([f"{option}: {error}"])
+        fail([f"{option}: {said(error)}"])
     except UnicodeDecodeError:
         fail([f"{option}: {path} is not UTF-8 text"])
     except RecursionError:
         fail([f"{option}: {path}: nested more than {MAX_DEPTH} levels deep"])
     except tomllib.TOMLDecodeError as error:
-        fail([f"{option}: {path} is not valid TOML: {error}"])
+        fail([f"{option}: {path} is not valid TOML: {said(error)}"])
     except ValueError:  # a number of thousands of digits
         fail([f"{option}: {path} {TOO_MANY_DIGITS}"])
     from .inputs import FIELDS, field_key
@@ -537,7 +567,7 @@ def is_interactive() -> bool:
     "or the authority's for complaints.",
     shell_complete=_completion("languages"),
 )
-@click.option("--date", "date_", metavar="YYYY-MM-DD", help="Date of the letter (default: today).")
+@date_option("the letter", dest="date_")
 @click.option("--situation", help="art21: grounds relating to your particular situation.")
 @click.option(
     "--request-date",
@@ -604,14 +634,12 @@ def is_interactive() -> bool:
     type=NamedPath(file_okay=False, exists=True, path_type=Path),
     help="Folder of templates overriding the built-in ones (run sandboxed).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=FilePath(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Output file: .pdf, .html, .txt or .eml; - for standard output. On a terminal "
+@output_option(
+    "Output file: .pdf, .html, .txt or .eml; - for standard output. On a terminal "
     "dsr proposes one when it is left out.",
+    dash=True,
 )
-@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@force_option("the output file, if it exists (never a letter the tracking store records)")
 @click.option(
     "--track", is_flag=True, help="Record the request to follow its deadline ('dsr track')."
 )
@@ -667,12 +695,14 @@ def letter(
         try:
             values["enclose"] = profile_enclosures(profile_file, values["enclose"])
         except ValueError as error:
-            fail([f"--profile: {profile_file}: enclose: {shown(str(error))}"])
+            fail([f"--profile: {profile_file}: enclose: {shown(said(error))}"])
     for key, value in options.items():
         if value is not None:
             values[key.replace("_", "-")] = value
     if date_ is not None:
         values["date"] = date_
+    if also_lang is not None:
+        values["also-lang"] = also_lang  # checked by parse_request, as a batch column is
     if enclose:
         values["enclose"] = list(enclose)
     controller_record: dict[str, Any] | None = None
@@ -684,7 +714,7 @@ def letter(
         try:
             loaded, controller_record = load_controller_file(controller_file)
         except RegistryError as error:
-            fail([f"--controller-file: {error}"])
+            fail([f"--controller-file: {said(error)}"])
         registry.register_controller(loaded)
         values["controller"] = loaded.slug
 
@@ -755,25 +785,7 @@ def letter(
     from .pipeline import Document, WriteOptions, write_letter
 
     translation = None
-    if (also_lang or request.also_lang) and pdf_variant is PdfVariant.PDF_UA_1 and fmt.carries_pdf:
-        fail(
-            [
-                "--also-lang: a PDF/UA-1 file (--pdf-variant pdf/ua-1) is one tagged letter in "
-                "one language; write the translation as a file of its own, or choose another "
-                "--pdf-variant"
-            ]
-        )
-    if also_lang:
-        from .i18n import shipped_languages
-
-        offered = shipped_languages()
-        also = next((tag for tag in offered if tag.lower() == also_lang.lower()), None)
-        if also is None:
-            fail([f"--also-lang: {also_lang!r} is not offered; use one of {', '.join(offered)}"])
-        if also == request.language:
-            fail([f"--also-lang: the letter is already in {also}; choose another language"])
-        composed, translation = compose_with_translation(request, also)
-    elif request.also_lang:  # from the profile
+    if request.also_lang:  # a courtesy translation follows the letter
         composed, translation = compose_with_translation(request, request.also_lang)
     else:
         composed = compose(request)
@@ -795,8 +807,7 @@ def letter(
         click.echo(f"Note: {shown(made.note)}", err=True)
     if track:
         from . import track as tracking
-        from .registry import builtin_controllers
-        from .userdata import imported_record
+        from .registry import builtin_controllers, imported_record
 
         if controller_record is None and request.controller not in builtin_controllers():
             # An imported company: its record as it is now goes with the request.
@@ -809,7 +820,7 @@ def letter(
                 controller_record,
             )
         except tracking.StoreError as error:
-            fail([f"--track: wrote {output}, which is kept, but could not track it: {error}"])
+            fail([f"--track: wrote {output}, which is kept, but could not track it: {said(error)}"])
         _say_tracked(recorded, composed.date)
     recipient = composed.recipient.name
     click.echo(
@@ -850,7 +861,8 @@ def letter(
             f"no recipient; {where}",
             err=True,
         )
-    step = guide.next_step(composed, fmt) if is_interactive() and str(output) != "-" else None
+    guided_next = is_interactive() and str(output) != "-"
+    step = guide.next_step(composed, fmt, output) if guided_next else None
     if step:
         click.echo(shown(step), err=True)
     if mailto:
@@ -1068,14 +1080,7 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
 
 @main.command()
 @click.argument("source", type=FilePath(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=NamedPath(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the letters and report.csv.",
-)
+@output_option("Folder for the letters and report.csv.", folder=True)
 @format_option("pdf")
 @jobs_option
 @engine_option("typst")
@@ -1089,10 +1094,9 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
 @click.option(
     "--zip", "make_zip", is_flag=True, help="Also bundle the letters and the report into DIR.zip."
 )
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace existing files: made from other input, changed since, or not the batch's.",
+@force_option(
+    "the folder's existing letters and report.csv: made from other input, changed since, "
+    "or not written by dsr batch"
 )
 @click.option(
     "--max-rows",
@@ -1193,7 +1197,7 @@ def batch(
                 multiline=multiline, pdf_variant=pdf_variant and pdf_variant.value,
             )  # fmt: skip
     except BatchFileError as error:
-        fail([str(error)])
+        fail([said(error)])
     except DefaultsError as error:  # before any row
         fail([f"--defaults: {problem}" for problem in error.problems])
     if report.failed:  # again at the end, in row order, as a list under the summary's head
@@ -1242,19 +1246,12 @@ def batch(
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=NamedPath(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the kit.",
-)
+@output_option("Folder for the kit.", folder=True)
 @click.option(
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice([k.value for k in Kind]),
+    type=click.Choice([k.value for k in Kind], case_sensitive=False),
     help="Only this kind (repeatable).",
 )
 @click.option(
@@ -1294,7 +1291,7 @@ def batch(
     is_flag=True,
     help="Write the built-in templates and catalogs instead, to adapt and use with --template-dir.",
 )
-@click.option("--force", is_flag=True, help="Write into DIR even if it already holds files.")
+@force_option("the kit's files in DIR, and write into DIR even if it already holds files")
 @click.option(
     "--fillable", is_flag=True, help="Make the blanks PDF form fields, to fill in on screen."
 )
@@ -1350,13 +1347,16 @@ def templates(
         for code in jurisdictions
         if code.upper() not in registry.jurisdictions()
     ]
+    offered_languages = {field_key(lang): lang for lang in shipped_languages()}  # any case
     problems += [
-        f"--lang: {lang!r} is not offered; use one of {', '.join(shipped_languages())}"
-        for lang in (*languages, index_lang)
-        if lang not in shipped_languages()
+        f"--{option}: {lang!r} is not offered; use one of {', '.join(shipped_languages())}"
+        for option, lang in (*(("lang", lang) for lang in languages), ("index-lang", index_lang))
+        if field_key(lang) not in offered_languages
     ]
     if problems:
         fail(problems)
+    languages = tuple(offered_languages[field_key(lang)] for lang in languages)
+    index_lang = offered_languages[field_key(index_lang)]
     from .kits import combinations, write_kit
     from .workers import available_cpus
 
@@ -1369,7 +1369,7 @@ def templates(
             [
                 "no blank letter matches --kind, --jurisdiction and --lang together; "
                 + (
-                    f"the kit of {', '.join(codes or [])} has the kinds "
+                    f"the kit{' of ' + ', '.join(codes) if codes else ''} has the kinds "
                     f"{', '.join(sorted({kind for _, kind, _ in offered}))}, in "
                     f"{', '.join(sorted({lang for _, _, lang in offered}))}"
                     if offered
@@ -1503,7 +1503,7 @@ def _unreadable_of(found: list[Any]) -> list[str]:
 
 @track_group.command()
 @click.argument("request_id", metavar="ID", type=TRACK_ID)
-@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the answer (default: today).")
+@date_option("the answer")
 @click.option(
     "--verdict",
     type=click.Choice(VERDICT_CHOICES),
@@ -1658,14 +1658,8 @@ def remove_request(request_id: int, yes: bool, not_mine: bool) -> None:
 
 
 @track_group.command()
-@click.option(
-    "-o",
-    "--output",
-    type=FilePath(dir_okay=False, path_type=Path),
-    required=True,
-    help="The .ics file.",
-)
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@output_option("The .ics file.")
+@force_option()
 def ics(output: Path, force: bool) -> None:
     """Write a calendar with each open deadline and an alarm the day before."""
     from . import track as tracking
@@ -1688,15 +1682,9 @@ def ics(output: Path, force: bool) -> None:
 
 @track_group.command()
 @click.argument("request_id", metavar="ID", type=TRACK_ID)
-@click.option(
-    "-o",
-    "--output",
-    type=FilePath(dir_okay=False, path_type=Path),
-    required=True,
-    help="Reminder file (.pdf, .html, .txt, .eml).",
-)
-@click.option("--date", "when", metavar="YYYY-MM-DD", help="Date of the reminder (default: today).")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@output_option("Reminder file (.pdf, .html, .txt, .eml).")
+@date_option("the reminder")
+@force_option("the output file, if it exists (never a letter the tracking store records)")
 @engine_option("weasyprint")
 @pdf_variant_option
 def remind(
@@ -1726,16 +1714,8 @@ def remind(
 
 @track_group.command()
 @click.argument("request_id", metavar="ID", type=TRACK_ID)
-@click.option(
-    "-o",
-    "--output",
-    type=FilePath(dir_okay=False, path_type=Path),
-    required=True,
-    help="Complaint file (.pdf, .html, .txt, .eml).",
-)
-@click.option(
-    "--date", "when", metavar="YYYY-MM-DD", help="Date of the complaint (default: today)."
-)
+@output_option("Complaint file (.pdf, .html, .txt, .eml).")
+@date_option("the complaint")
 @click.option(
     "--jurisdiction",
     metavar="CODE",
@@ -1752,7 +1732,7 @@ def remind(
     help="GB: complain to the Information Commissioner now, without first complaining to "
     "the controller under s.164A DPA 2018.",
 )
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option("the output file, if it exists (never a letter the tracking store records)")
 @engine_option("weasyprint")
 @pdf_variant_option
 def escalate(
@@ -1849,7 +1829,7 @@ def _checked_output(
     try:
         named = Format.of(output)
     except InputError as error:
-        fail([f"--output: {error}"])
+        fail([f"--output: {said(error)}"])
     if fmt is not None and fmt is not named:
         fail([f"--output: {output.name!r} names a {named.value} file, --format {fmt.value}; "
               f"end it in {fmt.suffix} or leave --format out"])  # fmt: skip
@@ -1874,7 +1854,7 @@ def _refuse_new_names(option: str, path: Path, *, folder: bool = False) -> None:
         if not folder and not path.is_symlink():
             check_regular(path)
     except UnsafeFile as error:
-        fail([f"{option}: {error}"])
+        fail([f"{option}: {said(error)}"])
 
 
 def _parse_date(option: str, value: str | None) -> date:

@@ -7,18 +7,16 @@ Templates never compute a fact; this module does, once, so that a
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from babel import Locale
-
 from . import registry
+from .addresses import country_name, postal_capitals
 from .citations import format_citation
 from .deadlines import Calendar, DeadlineRule, deadline_in, period_beginning_with
-from .errors import DsrError, InvalidRequest, Problem
-from .i18n import letter_locale, locale_id
+from .errors import LIST_AUTHORITIES, DsrError, InvalidRequest, Problem, words
+from .i18n import language_name, letter_locale
 from .model import (
     Applicability,
     Authority,
@@ -68,24 +66,6 @@ def make_reference(request: Request) -> str:
         number, digit = divmod(number, 32)
         chars.append(CROCKFORD[digit])
     return f"{request.date.year}-{''.join(chars)}"
-
-
-def country_name(country: str, language: str) -> str:
-    """The country's name in the letter's language (Babel's CLDR data)."""
-    locale = Locale.parse(locale_id(language))
-    name: str = locale.territories.get(country, country)
-    return name
-
-
-def postal_capitals(text: str) -> str:
-    """Capitals for an address line; Greek capitals drop their accents (tonos)."""
-    decomposed = unicodedata.normalize("NFD", text.upper())
-    kept = "".join(
-        ch
-        for i, ch in enumerate(decomposed)
-        if not (ch == "\u0301" and i and "\u0370" <= decomposed[i - 1] <= "\u03ff")
-    )
-    return unicodedata.normalize("NFC", kept)
 
 
 def _recipient_country(country: str, sender_country: str, language: str) -> str | None:
@@ -264,10 +244,16 @@ def _refuse_other_law(
         [
             Problem(
                 field,
-                f"{authority.name_en} ({authority.slug}) applies the {applied}, but a request "
-                f"from {request.jurisdiction} to {entity.name} rests on the {rested}: the "
-                "complaint would invoke a law the request was not made under; choose an "
-                f"authority that applies the {rested} ('dsr list authorities')",
+                str(
+                    words(
+                        f"{authority.name_en} ({authority.slug}) applies the {applied}, but a "
+                        f"request from {request.jurisdiction} to {entity.name} rests on the "
+                        f"{rested}: the complaint would invoke a law the request was not made "
+                        f"under; choose an authority that applies the {rested} ('",
+                        LIST_AUTHORITIES,
+                        "')",
+                    )
+                ),
             )
         ]
     )
@@ -658,8 +644,6 @@ def compose_with_translation(request: Request, also: str) -> tuple[Letter, Lette
     that prevails.
     """
     from dataclasses import replace
-
-    from .i18n import language_name
 
     original = compose(request)
     translated = compose(replace(request, language=also, reference=original.reference))

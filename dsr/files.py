@@ -29,7 +29,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Final
 
-from .errors import DsrError, InputError
+from .errors import REPLACE, DsrError, InputError, Option, Words, words
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 SLUG_RULE = "use lower-case letters a-z, digits and hyphens, starting with a letter or digit"
@@ -53,7 +53,15 @@ class UnsafeFile(FileError, InputError):
 
 
 class OutputExists(UnsafeFile):
-    """The file exists and replacing it was not asked for (--force)."""
+    """The file exists and replacing it was not asked for (the ``force`` option)."""
+
+    def __init__(self, path: Path | str, said: Words | None = None) -> None:
+        self.path = path
+        self.said = said
+        super().__init__(said or words(f"{path} exists; use ", REPLACE, " to replace it"))
+
+    def __reduce__(self) -> tuple[type[OutputExists], tuple[Path | str, Words | None]]:
+        return (type(self), (self.path, self.said))
 
 
 class NotRegular(UnsafeFile):
@@ -201,7 +209,7 @@ def describe(error: OSError, path: Path | str, doing: str = "write") -> FileErro
         error.errno == errno.EEXIST and doing == "create"
     ):
         if error.errno == errno.EEXIST:
-            return OutputExists(f"{path} exists; use --force to replace it")
+            return OutputExists(path)
         return UnsafeFile(
             f"{path} is a symbolic link (or not a folder); dsr does not follow links "
             "for the files it writes: remove it, or choose another folder"
@@ -438,13 +446,17 @@ def same_file(first: Path, second: Path) -> bool:
 def refuse_output_among_inputs(output: Path, inputs: list[tuple[str, Path]]) -> None:
     """Refuse (exit 2) an output that is one of the command's inputs: writing would destroy it.
 
-    ``inputs`` are (option, path) pairs, such as ("--enclose", a.pdf).
+    ``inputs`` are (what, path) pairs, ``what`` as the caller names that input (the
+    CLI: its option).
     """
     for option, path in inputs:
         if same_file(output, path):
             raise UnsafeFile(
-                f"--output: {output} is also {option} {path}; dsr never replaces a file it "
-                "reads: choose another output file"
+                words(
+                    Option("output"),
+                    f": {output} is also {option} {path}; dsr never replaces a file it "
+                    "reads: choose another output file",
+                )
             )
 
 

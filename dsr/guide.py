@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,15 @@ import click
 
 from . import registry
 from .errors import InvalidRequest
-from .i18n import locale_id, shipped_languages
-from .inputs import missing_fields, normalise_kind, parse_request
+from .i18n import language_name, shipped_languages
+from .inputs import (
+    default_language,
+    field_key,
+    jurisdiction_named,
+    missing_fields,
+    normalise_kind,
+    parse_request,
+)
 from .model import Kind, Letter
 from .pipeline import Format, UnknownFormat
 from .text import printable
@@ -131,67 +137,10 @@ def resolve_kind(
     )
 
 
-@cache
-def country_names() -> dict[str, tuple[str, str]]:
-    """Every name dsr recognises for a country it offers: key -> (code, name as written).
-
-    Codes ("ES", "de-by"), and Babel's territory names in English, in the
-    country's official languages and in every language dsr ships.
-    """
-    from babel import Locale, UnknownLocaleError
-    from babel.languages import get_official_languages
-
-    jurisdictions = registry.jurisdictions()
-    countries = sorted({j.country for j in jurisdictions.values()})
-    names: dict[str, tuple[str, str]] = {}
-    for code in jurisdictions:
-        names[_key(code)] = (code, code)
-    locales = ["en", *(locale_id(tag) for tag in shipped_languages())]
-    for country in countries:
-        locales += list(get_official_languages(country, de_facto=True))
-    for identifier in dict.fromkeys(locales):
-        try:
-            territories = Locale.parse(identifier).territories
-        except (UnknownLocaleError, ValueError):
-            continue
-        for country in countries:
-            name = territories.get(country)
-            if name and _key(name) not in names:
-                names[_key(name)] = (country, name)
-    return names
-
-
-@cache
-def _english() -> dict[str, str]:
-    """Countries' English names by code, as suggestions give them."""
-    from babel import Locale
-
-    return dict(Locale.parse("en").territories)
-
-
 def resolve_country(answer: str) -> tuple[str | None, str | None]:
-    """The jurisdiction named by ``answer`` ("Spain", "España", "de-by"), or why not."""
-    names = country_names()
-    found = names.get(_key(answer))
-    jurisdictions = registry.jurisdictions()
-    if found is not None:
-        code = found[0]
-        if code in jurisdictions:
-            return code, None
-        below = registry.subdivisions_of(code)  # the United States: California only
-        return None, (
-            f"dsr writes for {', '.join(below)} in {answer}; answer {below[0]}"
-            if below
-            else f"dsr writes no letters for {answer}; run 'dsr list jurisdictions'"
-        )
-    english = _english()
-    shown = {key: f"{english.get(code, code)} ({code})" for key, (code, _) in names.items()}
-    near = _near(answer, shown)
-    hint = f"Did you mean {' or '.join(near)}? " if near else ""
-    return None, (
-        f"{answer!r} is not a country dsr knows. {hint}"
-        "Answer a name (Spain, España) or a code (ES, DE-BY); 'dsr list jurisdictions' lists them."
-    )
+    """The jurisdiction named by ``answer`` ("Spain", "España", "de-by"), or why not,
+    as every front end reads it (:func:`dsr.inputs.jurisdiction_named`)."""
+    return jurisdiction_named(answer)
 
 
 def resolve_controller(answer: str) -> tuple[str | None, str | None]:
@@ -212,7 +161,7 @@ def resolve_controller(answer: str) -> tuple[str | None, str | None]:
 
 def ask_for_subdivision(values: dict[str, Any]) -> None:
     """Complaints from a country with one authority per region need the region."""
-    code = str(values.get("jurisdiction") or "").strip().upper()
+    code = jurisdiction_named(str(values.get("jurisdiction") or ""))[0] or ""
     found = registry.jurisdictions().get(code)
     if (
         normalise_kind(values.get("kind")) is Kind.COMPLAINT
@@ -225,6 +174,35 @@ def ask_for_subdivision(values: dict[str, Any]) -> None:
         values["jurisdiction"] = click.prompt(
             "Your Land", type=click.Choice(codes, case_sensitive=False), err=True
         ).upper()
+
+
+def letter_language(values: Mapping[str, Any]) -> str | None:
+    """The language the letter will be written in, as :func:`parse_request` chooses it
+    (``lang``, else the authority's or the jurisdiction's, in its regional form);
+    None while neither a known language nor the jurisdiction is given."""
+    shipped = shipped_languages()
+    typed = field_key(values.get("lang") or "")
+    language = next((s for s in shipped if typed and field_key(s) == typed), None)
+    code = jurisdiction_named(str(values.get("jurisdiction") or ""))[0]
+    jurisdiction = registry.jurisdictions().get(code or "")
+    if jurisdiction is None:
+        return language
+    if language is None:
+        authority = field_key(values.get("authority") or "") or None
+        language = default_language(
+            jurisdiction.code, normalise_kind(values.get("kind")), authority
+        )
+    return jurisdiction.regional_forms.get(language, language)
+
+
+def situation_question(values: Mapping[str, Any]) -> str:
+    """The question for the particular situation, naming the letter's language: it is
+    printed in the letter as typed ("Your particular situation, in German (Deutsch)")."""
+    language = letter_language(values)
+    if language is None:
+        return "Your particular situation, in the letter's language"
+    english, own = language_name(language, "en"), language_name(language)
+    return f"Your particular situation, in {english}" + (f" ({own})" if own != english else "")
 
 
 def _ask_kind(values: dict[str, Any], wording: Wording, today: date) -> None:
@@ -262,7 +240,7 @@ def _ask_field(values: dict[str, Any], field: str, wording: Wording, today: date
         )
     elif field == "situation":
         click.echo(wording.situation_help, err=True)  # dsr's own text, with its line breaks
-        _ask(values, field, "Your particular situation", today)
+        _ask(values, field, situation_question(values), today)
     elif field == "request-kind":
         _ask(
             values,
@@ -317,10 +295,11 @@ def proposed_output(values: Mapping[str, Any], folder: Path, suffix: str = ".pdf
     """A file name in ``folder`` that names the letter and overwrites nothing:
     objection-linkedin-de.pdf, then objection-linkedin-de-2.pdf, -3...
     """
+    typed = str(values.get("jurisdiction") or "")
     parts = [
         str(values.get("kind") or DEFAULT_KIND.value),
         str(values.get("controller") or DEFAULT_CONTROLLER),
-        str(values.get("jurisdiction") or ""),
+        jurisdiction_named(typed)[0] or typed,  # "Deutschland" is de
     ]
     stem = "-".join(_kind_word(part) for part in parts if part.strip())
     stem = "".join(ch for ch in stem if ch.isalnum() or ch in "-.") or "letter"
@@ -364,13 +343,16 @@ def _one_line(lines: tuple[str, ...], *more: str | None) -> str:
     return ", ".join(" ".join(line.split()) for line in (*lines, *more) if line and line.strip())
 
 
-def next_step(letter: Letter, fmt: Format) -> str | None:
-    """One line: where the written letter goes (the post, a web form, an e-mail address).
+def next_step(letter: Letter, fmt: Format, output: Path | None = None) -> str | None:
+    """One line: where the written letter goes (a web form, the post, an e-mail address).
 
-    None for an objection as text to a company with an objection form: ``dsr letter``
-    already says to paste it there.
+    An objection to a company with an objection form leads with the form, free and
+    at once, before the post; as text (``output``'s name with ``.txt``) it is ready to
+    paste. None for such an objection written as text: ``dsr letter`` already says
+    to paste it there.
     """
-    if fmt is Format.TXT and letter.kind is Kind.OBJECTION and letter.objection_form:
+    form = letter.objection_form if letter.kind is Kind.OBJECTION else None
+    if fmt is Format.TXT and form:
         return None
     if fmt is Format.EML and letter.recipient_email:
         return f"Next: send it to {letter.recipient_email}."
@@ -378,4 +360,10 @@ def next_step(letter: Letter, fmt: Format) -> str | None:
         return f"Next: paste it into {letter.web_form}"
     recipient = letter.recipient
     address = _one_line((recipient.name, *recipient.lines), recipient.country_name)
+    if form:
+        text = output.with_suffix(".txt").name if output is not None else "NAME.txt"
+        return (
+            f"Next: paste the text into {form} (write it as text with -o {text}), "
+            f"or print it and post it to {address}."
+        )
     return f"Next: print it and post it to {address}."

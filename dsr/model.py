@@ -407,6 +407,22 @@ class Requester:
 
 
 @dataclass(frozen=True)
+class Blank:
+    """A detail a template kit leaves for the member to fill in: by hand on a
+    printed kit, in a form field on a fillable one.
+
+    ``name`` names the form field; ``width`` is its width class, a key of
+    ``[blanks]`` in templates/layout.toml (``field``, ``wide``, ``date``,
+    ``text``). A Letter lists its blanks in ``Letter.blanks``; the templates'
+    ``blank`` macro (templates/_blank.html.jinja) sets each one, and
+    dsr.typeset sets that macro's mark for Typst.
+    """
+
+    name: str
+    width: str = "field"
+
+
+@dataclass(frozen=True)
 class Account:
     """How the controller identifies the member."""
 
@@ -526,6 +542,10 @@ class Letter:
     translation_of: str | None = None
     timeline: tuple[TimelineEntry, ...] = ()
     fillable: bool = False
+    # A template kit's blanks, by the field they stand for ("place", "account.email",
+    # "sender.lines.0", "deadline", "signature"): the field keeps its printed text
+    # and type, and the templates set it as a blank (see Blank).
+    blanks: dict[str, Blank] = field(default_factory=dict)
     place_typed: bool = False  # ``place`` is as the member typed it (see dsr.i18n.DateLine)
     # The lead supervisory authority (another than the addressee): its registry key,
     # for the sentence that names it with its country (see complaint.html.jinja).

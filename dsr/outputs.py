@@ -192,7 +192,7 @@ def zip_folder(
 
     target = files.archive_path(folder)
     if (target.exists() or target.is_symlink()) and not force:
-        raise OutputExists(f"{target} exists; use --force to replace it")
+        raise OutputExists(target)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in names:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +24,6 @@ from .errors import AnnexError, RenderError
 from .resources import PACKAGE_DIR, resource_dir
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
     from weasyprint.text.fonts import FontConfiguration
 
 LOGGER = logging.getLogger("weasyprint")
@@ -370,175 +370,255 @@ def _copy_outline(document: Any, target: Any) -> None:
             outline.root.extend(items(tree))
 
 
-def quiet_pypdf() -> None:
-    """pypdf logs what it finds wrong in a file, quoting its first bytes: keep it all off
-    the terminal (a text file named .pdf would show its first line). dsr says what failed."""
-    logger = logging.getLogger("pypdf")
+# Limits qpdf decodes a stream within (process-wide; only dsr's own code uses pikepdf):
+# a deflate bomb for an annex's contents is refused, not decompressed (pypdf stopped at
+# 75 MB too).
+MAX_DECODED_BYTES: Final = 75_000_000
+
+
+@cache
+def _pikepdf() -> ModuleType:
+    """pikepdf, imported lazily, its decoding limits set and its log kept off the terminal:
+    qpdf's warnings about a file may quote it (a text file named .pdf would show its first
+    line). dsr says what failed."""
+    import pikepdf
+    import pikepdf.settings
+
+    pikepdf.settings.set_qpdf_limits(
+        flate_max_memory=MAX_DECODED_BYTES, run_length_max_memory=MAX_DECODED_BYTES
+    )
+    logger = logging.getLogger("pikepdf")
     logger.propagate = False
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
+    return pikepdf
+
+
+def open_pdf(data: bytes) -> Any:
+    """A pikepdf PDF of ``data``, limits set and warnings quiet."""
+    return _pikepdf().open(io.BytesIO(data))
+
+
+def _saved(document: Any) -> bytes:
+    """A pikepdf PDF's bytes: the same PDF always gives the same bytes."""
+    out = io.BytesIO()
+    document.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _info(data: bytes, key: str) -> str | None:
+    """A text entry of a PDF's document information, or None (also for a file pikepdf
+    cannot read)."""
+    try:
+        with open_pdf(data) as document:
+            value = document.docinfo.get(key)
+            return str(value) if isinstance(value, _pikepdf().String) else None
+    except Exception:  # pikepdf raises many kinds on hostile files; appending reports them
+        return None
 
 
 def made_by_dsr(data: bytes) -> bool:
     """Whether the PDF ``data`` names dsr as its creator: a letter dsr wrote (this
-    version or an earlier one), or a copy of one. A file pypdf cannot read is not."""
-    from pypdf import PdfReader
-
-    quiet_pypdf()
-    try:
-        info = PdfReader(io.BytesIO(data)).metadata
-        creator: object = info["/Creator"] if info is not None and "/Creator" in info else None
-    except Exception:  # pypdf raises many kinds on hostile files; appending reports them
-        return False
-    return isinstance(creator, str) and (creator == CREATOR or creator.startswith(CREATOR + " "))
+    version or an earlier one), or a copy of one. A file pikepdf cannot read is not."""
+    creator = _info(data, "/Creator")
+    return creator is not None and (creator == CREATOR or creator.startswith(CREATOR + " "))
 
 
 def reference_in(data: bytes) -> str | None:
     """The reference a letter dsr wrote carries in its keywords (``/Keywords``), or None."""
-    from pypdf import PdfReader
-
-    quiet_pypdf()
-    try:
-        info = PdfReader(io.BytesIO(data)).metadata
-        keywords: object = info["/Keywords"] if info is not None and "/Keywords" in info else None
-    except Exception:  # pypdf raises many kinds on hostile files
-        return None
-    return keywords.strip() if isinstance(keywords, str) else None
+    keywords = _info(data, "/Keywords")
+    return keywords.strip() if keywords is not None else None
 
 
-def read_pdf(path: Path) -> PdfReader:
-    """A PDF the user named (an annex): a regular file, read without blocking, pypdf quiet.
+def read_pdf(path: Path) -> Any:
+    """A PDF the user named (an annex), as a pikepdf PDF: a regular file, read without
+    blocking, pikepdf quiet.
 
-    Raises InputError if it is no regular file, pypdf's errors if it is no PDF.
+    Raises InputError if it is no regular file, AnnexError if it is encrypted with a
+    password, pikepdf's errors if it is no PDF.
     """
-    from pypdf import PdfReader
+    data = files.read_input(path)
+    try:
+        return open_pdf(data)
+    except _pikepdf().PasswordError as error:
+        raise AnnexError("the PDF is encrypted; append an unencrypted copy") from error
 
-    quiet_pypdf()
-    return PdfReader(io.BytesIO(files.read_input(path)))
+
+def _outline_entries(document: Any) -> list[tuple[str, int]]:
+    """The top-level bookmarks of a PDF: title and page index (bookmarks to no page of
+    it are left out)."""
+    pikepdf = _pikepdf()
+    pages = {page.obj.objgen: index for index, page in enumerate(document.pages)}
+    entries = []
+    with document.open_outline() as outline:
+        for item in outline.root:
+            destination = item.destination
+            if isinstance(destination, pikepdf.Array) and len(destination):
+                index = pages.get(destination[0].objgen)
+                if index is not None:
+                    entries.append((item.title, index))
+    return entries
 
 
 def concatenate(documents: Sequence[bytes]) -> bytes:
-    """One PDF of several, page after page (a letter and its courtesy translation)."""
-    from pypdf import PdfReader, PdfWriter
-
-    quiet_pypdf()
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(documents[0])))
-    for document in documents[1:]:
-        writer.append(PdfReader(io.BytesIO(document)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """One PDF of several, page after page (a letter and its courtesy translation), the
+    later documents' bookmarks after the first's."""
+    pikepdf = _pikepdf()
+    with ExitStack() as stack:  # qpdf copies a page's streams as the target is saved
+        target = stack.enter_context(open_pdf(documents[0]))
+        for data in documents[1:]:
+            source = stack.enter_context(open_pdf(data))
+            first = len(target.pages)
+            entries = _outline_entries(source)
+            target.pages.extend(source.pages)
+            if entries:
+                with target.open_outline() as outline:
+                    outline.root.extend(
+                        pikepdf.OutlineItem(title, first + index) for title, index in entries
+                    )
+        return _saved(target)
 
 
 # A page is at most 200 inches on a side (PDF 1.7, Annex C, without UserUnit).
 MAX_PAGE_PT = 14_400.0
 
 
-def first_page_checked(reader: Any) -> Any:
+def _page_size(page: Any) -> tuple[float, float]:
+    box = page.mediabox
+    return abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+
+
+def first_page_checked(document: Any) -> Any:
     """The annex's first page, its size read and its contents decompressed (within
-    pypdf's limits) as appending and stamping it will: ValueError or pypdf's error if
-    a hostile file would fail there (a box of no numbers or of 1e30, a deflate bomb)."""
-    first = reader.pages[0]
-    width, height = abs(float(first.mediabox.width)), abs(float(first.mediabox.height))
+    MAX_DECODED_BYTES) as appending and stamping it will: ValueError or pikepdf's error
+    if a hostile file would fail there (a box of no numbers or of 1e30, a deflate bomb)."""
+    first = document.pages[0]
+    if any("MediaBox is undefined" in warning for warning in document.get_warnings()):
+        # qpdf made a box up (letter size) for a page whose box is no four numbers
+        raise ValueError("a page has no MediaBox of four numbers")
+    try:
+        width, height = _page_size(first)
+    except (TypeError, IndexError, AttributeError, KeyError) as error:
+        raise ValueError(f"its first page has no MediaBox of four numbers ({error})") from error
     if not (0 < width <= MAX_PAGE_PT and 0 < height <= MAX_PAGE_PT):
-        raise ValueError(f"its first page measures {width:.6g} by {height:.6g} points")
-    contents = first.get_contents()
-    if contents is not None:
-        contents.get_data()
+        raise ValueError(f"its first page's MediaBox measures {width:.6g} by {height:.6g} points")
+    contents = first.obj.get("/Contents")
+    streams = contents if isinstance(contents, _pikepdf().Array) else [contents]
+    for stream in streams:
+        if stream is not None:
+            stream.read_bytes()
     return first
 
 
 def claims_pdfa(annex: Path | bytes) -> bool:
-    """Whether a PDF says it is PDF/A (its XMP metadata names a pdfaid part)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    quiet_pypdf()
+    """Whether a PDF says it is PDF/A (its XMP metadata names a pdfaid part) and every
+    font its pages draw with is embedded."""
     try:
-        reader = PdfReader(io.BytesIO(annex)) if isinstance(annex, bytes) else read_pdf(annex)
-        root: Any = reader.trailer["/Root"]
-        metadata: Any = root.get_object().get("/Metadata")
-        data = metadata.get_object().get_data() if metadata is not None else b""
-    except (OSError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        document = open_pdf(annex) if isinstance(annex, bytes) else read_pdf(annex)
+    except Exception:  # not a PDF, encrypted, no regular file: appending says which
         return False
-    if b"pdfaid:part" not in data and b"pdfaid/part" not in data:
-        return False
-    return all(_fonts_embedded(page) for page in reader.pages)
+    with document:
+        try:
+            metadata = document.Root.get("/Metadata")
+            data = metadata.read_bytes() if metadata is not None else b""
+        except Exception:  # pikepdf raises many kinds on hostile files
+            return False
+        if b"pdfaid:part" not in data and b"pdfaid/part" not in data:
+            return False
+        return all(_fonts_embedded(page.obj) for page in document.pages)
 
 
 def _fonts_embedded(page: Any) -> bool:
     """Whether every font a page draws with carries its font program (PDF/A asks it):
     the page's own, its form XObjects' (nested) and its annotations' appearances'."""
+    pikepdf = _pikepdf()
     try:
         holders = [page]
-        for annotation in page.get("/Annots", []) or []:
-            appearance = annotation.get_object().get("/AP")
-            for state in appearance.get_object().values() if appearance is not None else []:
-                state = state.get_object()
+        for annotation in page.get("/Annots", None) or []:
+            appearance = annotation.get("/AP")
+            for state in appearance.values() if appearance is not None else []:
                 holders += [state] if "/Resources" in state else list(state.values())
-        seen: set[int] = set()
+        seen: set[tuple[int, int]] = set()
+        visits = 0
         while holders:
-            holder = holders.pop().get_object()
-            if id(holder) in seen or len(seen) > 10_000:
+            holder = holders.pop()
+            visits += 1
+            if visits > 10_000 or (holder.is_indirect and holder.objgen in seen):
                 continue
-            seen.add(id(holder))
+            if holder.is_indirect:
+                seen.add(holder.objgen)
             resources = holder.get("/Resources")
-            resources = resources.get_object() if resources is not None else {}
+            resources = resources if resources is not None else pikepdf.Dictionary()
             fonts = resources.get("/Font")
-            for reference in fonts.get_object().values() if fonts is not None else []:
-                if not _font_embedded(reference.get_object()):
+            for font in fonts.values() if fonts is not None else []:
+                if not _font_embedded(font):
                     return False
             objects = resources.get("/XObject")
-            for reference in objects.get_object().values() if objects is not None else []:
-                if reference.get_object().get("/Subtype") == "/Form":
-                    holders.append(reference)
-    except (AttributeError, KeyError, TypeError, ValueError):
+            for drawing in objects.values() if objects is not None else []:
+                if drawing.get("/Subtype") == "/Form":
+                    holders.append(drawing)
+    except (AttributeError, KeyError, TypeError, ValueError, pikepdf.PdfError):
         return False
     return True
 
 
 def _font_embedded(font: Any) -> bool:
     """Whether a font (or its descendant) carries its font program; Type 3 draws its own."""
-    for descendant in font.get("/DescendantFonts", []) or []:
-        font = descendant.get_object()
+    for descendant in font.get("/DescendantFonts", None) or []:
+        font = descendant
     if font.get("/Subtype") == "/Type3":
         return True
     descriptor = font.get("/FontDescriptor")
     if descriptor is None:
         return False
-    descriptor = descriptor.get_object()
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+# What pikepdf raises besides PdfError on a hostile file: an object of the wrong kind
+# (an action that is an array, a box of names), a missing key, a number out of range.
+_WRONG_KIND: Final = (ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
 def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence[str]) -> bytes:
     """Append each annex PDF (a file, or its bytes already read) after the letter,
     its first page stamped with its label."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PyPdfError
+    pikepdf = _pikepdf()
+    with ExitStack() as stack:  # qpdf copies a page's streams as the target is saved
+        target = stack.enter_context(open_pdf(pdf))
+        for path, label in zip(annexes, labels, strict=True):
+            shown = label if isinstance(path, bytes) else path
+            try:
+                annex = open_pdf(path) if isinstance(path, bytes) else read_pdf(path)
+                stack.enter_context(annex)
+                if not len(annex.pages):
+                    raise RenderError(f"{shown}: the PDF has no pages")
+                width, height = _page_size(first_page_checked(annex))
+                stamp = stack.enter_context(open_pdf(_label_pdf(label, width, height)))
+                start = len(target.pages)
+                target.pages.extend(annex.pages)
+                for page in target.pages[start:]:
+                    _make_inert(page.obj)
+                _stamp(target, target.pages[start], stamp.pages[0])
+            except (OSError, pikepdf.PdfError, *_WRONG_KIND) as error:
+                raise AnnexError(f"{shown}: cannot read this PDF to append it: {error}") from error
+        return _saved(target)
 
-    quiet_pypdf()
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for path, label in zip(annexes, labels, strict=True):
-        shown = label if isinstance(path, bytes) else path
-        try:
-            annex = PdfReader(io.BytesIO(path)) if isinstance(path, bytes) else read_pdf(path)
-            pages = list(annex.pages)
-            if not pages:
-                raise RenderError(f"{shown}: the PDF has no pages")
-            first = first_page_checked(annex)
-            width, height = abs(float(first.mediabox.width)), abs(float(first.mediabox.height))
-            stamp_page = PdfReader(io.BytesIO(_label_pdf(label, width, height))).pages[0]
-            for index, page in enumerate(pages):
-                added = writer.add_page(page)
-                _make_inert(added)
-                if index == 0:
-                    added.merge_page(stamp_page)
-        except (OSError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
-            # AttributeError: pypdf meeting an object of the wrong kind (an action array)
-            raise AnnexError(f"{shown}: cannot read this PDF to append it: {error}") from error
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+
+def _stamp(target: Any, page: Any, stamp: Any) -> None:
+    """Draw the page ``stamp`` (of another PDF) over ``page`` of ``target``, scaled into
+    its MediaBox: pikepdf's add_overlay under a fixed resource name (add_overlay draws a
+    random one: the same letter would not give the same bytes)."""
+    pikepdf = _pikepdf()
+    drawing = target.copy_foreign(stamp.as_form_xobject())
+    resources = page.obj.get("/Resources")
+    taken = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    number = 0
+    while isinstance(taken, pikepdf.Dictionary) and f"/dsrLabel{number}" in taken:
+        number += 1
+    name = page.add_resource(drawing, pikepdf.Name.XObject, name=pikepdf.Name(f"/dsrLabel{number}"))
+    placed = page.calc_form_xobject_placement(drawing, name, pikepdf.Rectangle(page.mediabox))
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n" + placed)
 
 
 # Annotations an annex keeps: marks on the page and plain links. Anything else may run
@@ -553,7 +633,8 @@ _KEPT_ANNOTATIONS: Final = frozenset(
 def _plain_link(action: Any) -> bool:
     """Whether an action only goes to a page or opens an http(s) or mailto address, with
     no action chained after it (/Next)."""
-    action = action.get_object()
+    if not isinstance(action, _pikepdf().Dictionary):
+        return False
     if "/Next" in action:
         return False
     if action.get("/S") == "/GoTo":
@@ -569,22 +650,23 @@ def _make_inert(page: Any) -> None:
     own actions (/AA, on opening or closing it), and every annotation but marks and plain
     links (no JavaScript, Launch, SubmitForm, chained action, javascript: address, file
     attachment, movie, sound or form widget)."""
-    page.pop("/AA", None)
+    pikepdf = _pikepdf()
+    if "/AA" in page:
+        del page["/AA"]
     annotations = page.get("/Annots")
     if annotations is None:
         return
     kept = []
-    for reference in annotations.get_object():
-        annotation = reference.get_object()
+    for annotation in annotations if isinstance(annotations, pikepdf.Array) else []:
+        if not isinstance(annotation, pikepdf.Dictionary):
+            continue
         action = annotation.get("/A")
         if annotation.get("/Subtype") not in _KEPT_ANNOTATIONS or "/AA" in annotation:
             continue
         if action is not None and not _plain_link(action):
             continue
-        kept.append(reference)
-    from pypdf.generic import ArrayObject, NameObject
-
-    page[NameObject("/Annots")] = ArrayObject(kept)
+        kept.append(annotation)
+    page.Annots = pikepdf.Array(kept)
 
 
 def _label_pdf(label: str, width_pt: float, height_pt: float) -> bytes:

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from . import pdf as pdf_engine
 from . import typeset
-from .errors import DsrError, InputError, UserTemplateError
+from .errors import DsrError, InputError, InvalidRequest, Problem, UserTemplateError
 from .files import OutputExists
 from .formats import Engine, Format, PdfVariant, UnknownFormat, WriteOptions
 from .i18n import translations
@@ -81,10 +81,11 @@ def check(document: Document, options: WriteOptions) -> None:
         and options.format.carries_pdf
     ):
         # PDF/UA tags one document in one language; pages appended untagged break the claim.
-        raise InputError(
+        message = (
             "a PDF/UA-1 file is one tagged letter in one language: write the courtesy "
             "translation as a file of its own, or choose another PDF variant"
         )
+        raise InvalidRequest([Problem("also-lang", message)])
     if options.pdf_variant is PdfVariant.PDF_A_3B and options.format.carries_pdf:
         # A PDF/A file is PDF/A throughout: an annex that is not (it says so, and its
         # fonts are embedded) would make the letter's claim false.
@@ -188,7 +189,11 @@ def write_letter(
 ) -> Made:
     """Write one letter to ``target``: a file name (its suffix chooses the format; the
     file is written atomically, never through a link, and an existing file only with
-    ``force``) or a binary file object (in the options' format)."""
+    ``force``) or a binary file object (in the options' format).
+
+    A file name gets a new file readable by its owner alone (0600). A file object is
+    written as the caller opened it, with its mode and permissions, and is not closed.
+    """
     options = options or WriteOptions()
     if isinstance(target, (str, Path)):
         path = Path(target)
@@ -219,6 +224,10 @@ def render_to(
 
     A ``translation`` (a courtesy translation of the same letter) follows the
     letter: as its own pages in a PDF, as a second part in HTML and text.
+
+    Returns the path written for a file name (a new file, 0600, as
+    :func:`write_letter` writes it), and None for a binary file object: that is
+    written as the caller opened it (its mode and permissions) and left open.
     """
     options = WriteOptions(
         Format(format),

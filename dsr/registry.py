@@ -15,8 +15,9 @@ from datetime import date
 from functools import cache
 from typing import Any, Final
 
+from . import userdata
 from .deadlines import Calendar
-from .errors import RegistryError
+from .errors import LIST_AUTHORITIES, RegistryError, words
 from .layout import rows, window_width
 from .model import (
     Applicability,
@@ -583,8 +584,8 @@ def _check_lead_authority(entity: ControllerEntity, where: str) -> None:
         return
     authority = authorities().get(entity.lead_authority)
     if authority is None:
-        raise RegistryError(f"{where}: lead_authority {entity.lead_authority!r} is no authority "
-                            "dsr knows ('dsr list authorities')")  # fmt: skip
+        raise RegistryError(words(f"{where}: lead_authority {entity.lead_authority!r} is no "
+                                  "authority dsr knows ('", LIST_AUTHORITIES, "')"))  # fmt: skip
     family = complaint_family(authority)
     countries = {jurisdictions()[code].country for code in authority.jurisdictions
                  if code in jurisdictions()}  # fmt: skip
@@ -668,16 +669,18 @@ def controller(slug: str) -> Controller | None:
         return _SESSION_CONTROLLERS[slug]
     if slug in builtin_controllers():
         return builtin_controllers()[slug]
-    from .userdata import imported_controller
-
-    return imported_controller(slug)
+    return userdata.imported_controller(slug, controller_from_record)
 
 
 def controllers() -> dict[str, Controller]:
     """Imported controllers, then built-ins (which win), then this process's own."""
-    from .userdata import imported_controllers
+    imported = userdata.imported_controllers(controller_from_record)
+    return {**imported, **builtin_controllers(), **_SESSION_CONTROLLERS}
 
-    return {**imported_controllers(), **builtin_controllers(), **_SESSION_CONTROLLERS}
+
+def imported_record(slug: str) -> dict[str, Any] | None:
+    """The record of a controller the user imported, as it is now (``userdata.imported_record``)."""
+    return userdata.imported_record(slug, controller_from_record)
 
 
 # Each per-language form of an authority: its own name and address in that language.

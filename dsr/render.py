@@ -29,7 +29,7 @@ from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from . import typography
-from .composition import postal_capitals
+from .addresses import postal_capitals
 from .errors import InputError, RenderError, UserTemplateError
 from .glyphs import ems
 from .i18n import (
@@ -46,13 +46,14 @@ from .i18n import (
 )
 from .layout import current as current_layout
 from .layout import rows
-from .model import Letter
+from .model import Blank, Letter
 from .plaintext import html_to_text
 from .resources import resource_dir
 from .sandbox import BoundedEnvironment, ConfinedLoader, bound_filters, unclosed_markup
 
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
-BLANK_DATE = date(1900, 1, 1)  # stands for "fill in by hand" in blank letters
+BLANK_DAY = "_" * 16  # a blank date's printed text (template kits)
+DATE_FIELDS = ("date", "deadline", "request_date", "request_deadline")
 
 
 def css_string(value: str) -> Markup:
@@ -103,6 +104,7 @@ def _environment(loader: jinja2.BaseLoader, sandboxed: bool) -> jinja2.Environme
         pt=_length("pt"),
         em=_length("em"),
         after_salutation=_after_salutation,
+        blank=_blank,
     )
     env.globals.update(text_ems=ems, text_rows=rows)  # the header's measures, in Python
     env.globals.update(dating=_dating)
@@ -122,6 +124,31 @@ def _after_salutation(context: jinja2.runtime.Context, value: str) -> Markup:
     if not text.startswith(str(getattr(letter, "controller_name", "")) or "\0"):
         text = after_salutation(text, letter.language)
     return Markup(text) if isinstance(value, Markup) else Markup.escape(text)
+
+
+def _set_blank(context: jinja2.runtime.Context, blank: Blank, text: str) -> Markup:
+    """A blank as templates/_blank.html.jinja's ``blank`` macro sets it (the one place)."""
+    macros = context.environment.get_template("_blank.html.jinja").module
+    return Markup(macros.blank(blank, text, context["letter"].fillable))  # type: ignore[attr-defined]
+
+
+@jinja2.pass_context
+def _blank(context: jinja2.runtime.Context, value: object, key: str) -> object:
+    """``{{ letter.place|blank("place") }}``: the value, or the blank the letter has for
+    ``key`` (a template kit's, see dsr.model.Blank), set by the ``blank`` macro."""
+    found = context["letter"].blanks.get(key)
+    if found is None:
+        return value
+    return _set_blank(context, found, "" if value is None else str(value))
+
+
+def _blank_date(letter: Letter, value: date) -> Blank | None:
+    """The blank a template kit has for this date, if the date is one of those it leaves blank."""
+    for key in DATE_FIELDS:
+        found = letter.blanks.get(key)
+        if found is not None and getattr(letter, key) == value:
+            return found
+    return None
 
 
 @cache
@@ -279,10 +306,9 @@ def _localized_date(context: jinja2.runtime.Context, value: date, format: str = 
     Long dates never break across lines; French, Italian and Greek write the
     first day of a month as an ordinal ("1er octobre"), which CLDR does not.
     """
-    if value == BLANK_DATE:
-        if context["letter"].fillable:
-            return Markup('<input name="date" class="field">')
-        return "_" * 16  # a blank to fill in by hand (template kits)
+    blank = _blank_date(context["letter"], value) if context["letter"].blanks else None
+    if blank is not None:
+        return _set_blank(context, blank, BLANK_DAY)  # filled in by hand (template kits)
     locale = context["letter"].locale
     if format == "long":
         # A spelled-out month takes the day without a leading zero: CLDR's en_MT
@@ -315,7 +341,8 @@ def _dating(context: jinja2.runtime.Context) -> Dating:
     if not str(letter.place).strip():
         pattern = "{date}"
     day = _localized_date(context, letter.date)
-    text = Markup(escape(pattern)).format(place=letter.place, date=day)
+    place = _blank(context, letter.place, "place")
+    text = Markup(escape(pattern)).format(place=place, date=day)
     return Dating(text, line.under_signature)
 
 

@@ -27,7 +27,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import _PassArg, generate_lorem_ipsum
 
 from . import files
+from .errors import Option, words
+from .resources import resource_dir
 
+_TEMPLATE_DIR = Option("template-dir", keyword="template_dir")  # the CLI: --template-dir
 MAX_TEMPLATE_BYTES = 256 * 1024  # dsr's largest template is under 20 KB
 WORK_BUDGET = 5_000_000  # loop steps plus characters made, per render; a letter takes ~100,000
 TIME_BUDGET = 5.0  # seconds per render; a letter takes milliseconds
@@ -239,8 +242,6 @@ class ConfinedLoader(jinja2.BaseLoader):
 
 def _builtin_names() -> list[str]:
     """The names of dsr's own templates, relative to their folder ('letters/x.html.jinja')."""
-    from .resources import resource_dir
-
     root = resource_dir("templates")
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
@@ -265,12 +266,19 @@ def user_template_dir(folder: Path) -> tuple[Path, list[str]]:
         and not os.path.islink(inner)
         and _overrides(inner, names)
     ):
-        return inner, [f"Note: using the templates in {inner} (the folder --template-dir names)."]
+        named = words("(the folder ", _TEMPLATE_DIR, " names)")
+        return inner, [f"Note: using the templates in {inner} {named}."]
     if not _overrides(folder, names):
         return folder, [
-            f"Warning: --template-dir {folder} holds none of dsr's templates "
-            "(such as base.html.jinja or letters/objection.html.jinja), "
-            "so it changes nothing; the built-in templates are used."
+            str(
+                words(
+                    "Warning: ",
+                    Option("template-dir", str(folder), keyword="template_dir"),
+                    " holds none of dsr's templates (such as base.html.jinja or "
+                    "letters/objection.html.jinja), so it changes nothing; the built-in "
+                    "templates are used.",
+                )
+            )
         ]
     return folder, []
 

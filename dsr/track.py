@@ -21,7 +21,17 @@ from typing import Any, Final
 
 from . import files, registry, seals
 from .composition import compose
-from .errors import InputError, InvalidRequest, Problem, RegistryError
+from .errors import (
+    LIST_JURISDICTIONS,
+    Command,
+    InputError,
+    InvalidRequest,
+    Option,
+    Problem,
+    RegistryError,
+    Words,
+    words,
+)
 from .inputs import parse_request
 from .model import Authority, Kind, TimelineEntry
 from .pdf import made_by_dsr, reference_in
@@ -301,7 +311,7 @@ def migrate(connection: sqlite3.Connection, adopting: bool = False) -> None:
             "an older dsr made it, or another program (or person) put it there. dsr seals "
             "as it is only the first store it meets, and it has met one. dsr does not use "
             "this one, and cannot adopt its requests (any of them may have been changed): "
-            "move it aside, and track your letters again ('dsr letter … --track')"
+            f"move it aside, and track your letters again ('{TRACK_LETTER}')"
         )
     signing = seals.key()  # made before the transaction: a failure leaves the store as it was
     folder = database_path().parent
@@ -349,9 +359,27 @@ def _migrate(connection: sqlite3.Connection, signing: bytes, adopting: bool) -> 
     seals.write_ledger(database_path().parent, "requests", ledger)
 
 
-_ADOPT_HINT = (
-    "check what it holds, then run 'dsr track adopt' once (it lists each request: where "
-    "members share the data folder, leave out the other members')"
+# What the member can run, as data: the CLI words them as its commands and flags.
+NOT_MINE = Option("not-mine", keyword="not_mine=True")
+TRACK_LETTER = words(Command(("letter", "…"), (Option("track"),)))
+TRACK_LIST = words(Command(("track", "list")))
+
+
+def _remove(request_id: int | str, not_mine: bool = False) -> Words:
+    return words(Command(("track", "remove", str(request_id)), (NOT_MINE,) if not_mine else ()))
+
+
+def _remind(request_id: int) -> Words:
+    """The reminder's command, for a calendar's deadline (the CLI: ``dsr track remind``)."""
+    output = Option("output", "reminder.pdf", keyword="output", short=True)
+    return words(Command(("track", "remind", str(request_id)), (output,)))
+
+
+_ADOPT_HINT = words(
+    "check what it holds, then run '",
+    Command(("track", "adopt")),
+    "' once (it lists each request: where members share the data folder, leave out the "
+    "other members')",
 )
 
 
@@ -494,13 +522,13 @@ def adopt(also: frozenset[int] = frozenset()) -> list[int]:
     plan = {entry.id: entry for entry in adoption_plan()}
     unknown = sorted(also - set(plan))
     if unknown:
-        raise TrackingError(f"--also: the store holds no request {unknown[0]}")
+        raise TrackingError(words(Option("also"), f": the store holds no request {unknown[0]}"))
     chosen = sorted(i for i, entry in plan.items() if entry.by_default or i in also)
     unchecked = [i for i in chosen if plan[i].state not in ADOPTABLE_STATES]
     if unchecked:
         raise TrackingError(
-            f"request {unchecked[0]}: {NOT_ADOPTABLE} ('dsr letter … --track'; 'dsr track "
-            f"remove {unchecked[0]} --not-mine' drops this one)"
+            f"request {unchecked[0]}: {NOT_ADOPTABLE} ('{TRACK_LETTER}'; "
+            f"'{_remove(unchecked[0], not_mine=True)}' drops this one)"
         )
     # The company record kept with a request decides where its follow-ups send the
     # member's data; dsr never changes it: one naming another company was changed.
@@ -510,8 +538,8 @@ def adopt(also: frozenset[int] = frozenset()) -> list[int]:
         raise TrackingError(
             f"request {entry.id}: the company record kept with it ({entry.sends_to}) names "
             "another company than the letter went to; its follow-ups would send your data "
-            "there, so dsr does not adopt it: remove it with 'dsr track remove "
-            f"{entry.id} --not-mine' and track the letter again"
+            f"there, so dsr does not adopt it: remove it with '{_remove(entry.id, True)}' "
+            "and track the letter again"
         )
     signing = seals.key()
     with seals.ledger_lock(database_path().parent):
@@ -594,7 +622,7 @@ class Unreadable:
     column: str | None = None  # the column at fault, where one is
 
     def __str__(self) -> str:
-        fix = f"remove it with 'dsr track remove {self.id}'"
+        fix = f"remove it with '{_remove(self.id)}'"
         if self.column == "seal":
             return (
                 f"the tracking store {database_path()} holds request {self.id}, which dsr did "
@@ -602,7 +630,7 @@ class Unreadable:
                 "data folder tracked it, another program or person changed it, or it was "
                 "tracked on another computer (copy that computer's key file to this path to "
                 "use it here). dsr does not use it; if it is no other member's, remove it with "
-                f"'dsr track remove {self.id} --not-mine'"
+                f"'{_remove(self.id, not_mine=True)}'"
             )
         if self.column == "replaced":
             return (
@@ -610,7 +638,7 @@ class Unreadable:
                 "is no longer as dsr recorded it: another program or person changed it, or "
                 "removed it and another request took its number (another member's, where "
                 "members share the data folder). dsr does not use it; forget yours with "
-                f"'dsr track remove {self.id}' (which leaves the row; add --not-mine to "
+                f"'{_remove(self.id)}' (which leaves the row; add {words(NOT_MINE)} to "
                 "remove the row too), and track the letter again if you still wait for "
                 "the answer"
             )
@@ -619,7 +647,7 @@ class Unreadable:
                 f"request {self.id}, which you tracked with your key in {database_path()}, is "
                 "no longer in that store: another program or person removed it, or an older "
                 "copy of the store was put back; its letters are kept. Track the letter again "
-                f"with 'dsr letter … --track', or forget it with 'dsr track remove {self.id}'"
+                f"with '{TRACK_LETTER}', or forget it with '{_remove(self.id)}'"
             )
         if self.column == "ledger":
             return (
@@ -627,10 +655,12 @@ class Unreadable:
                 "before dsr last changed it, or after dsr removed it: an older copy was put "
                 "back (by another program or person, or from a backup), or dsr was stopped "
                 f"while it changed it. dsr does not use it; {fix}, or, if you know it is "
-                f"yours as it is, run 'dsr track adopt --also {self.id}'"
+                f"yours as it is, run "
+                f"'{words(Command(('track', 'adopt'), (Option('also', str(self.id)),)))}'"
             )
         if self.column in ("answered", "verdict"):
-            fix = f"correct it with 'dsr track answered {self.id} --date YYYY-MM-DD', or {fix}"
+            answered = Command(("track", "answered", str(self.id)), (Option("date", "YYYY-MM-DD"),))
+            fix = f"correct it with '{words(answered)}', or {fix}"
         return (
             f"the tracking store {database_path()} holds a request dsr cannot read: "
             f"request {self.id} ({self.problem}); {fix}"
@@ -809,23 +839,33 @@ def out_of_range(day: date) -> bool:
     return not STORE_YEARS[0] <= day.year <= STORE_YEARS[1]
 
 
-def check_storable(day: date, option: str) -> None:
-    """Refuse (exit 2, naming ``option``) a date the store could not read back."""
+def check_storable(day: date, option: str | Option) -> None:
+    """Refuse (exit 2, naming ``option``: the field, as an ``Option``, or what the date
+    is) a date the store could not read back."""
     if out_of_range(day):
         raise TrackingError(
-            f"{option}: {day.isoformat()} is out of range for tracking; use a date from "
-            f"{STORE_YEARS[0]} to {STORE_YEARS[1]}"
+            words(
+                option,
+                f": {day.isoformat()} is out of range for tracking; use a date from "
+                f"{STORE_YEARS[0]} to {STORE_YEARS[1]}",
+            )
         )
 
 
-def check_trackable(letter: Any, option: str = "--date") -> None:
+DATE = Option("date")  # the letter's date, as its field: the CLI's --date
+
+
+def check_trackable(letter: Any, option: str | Option = DATE) -> None:
     """Refuse (exit 2) a letter whose date or deadline the store could not read back."""
     check_storable(letter.date, option)
     if out_of_range(letter.deadline):
         raise TrackingError(
-            f"{option}: {letter.date.isoformat()} gives the deadline "
-            f"{letter.deadline.isoformat()}, which is out of range for tracking; use a date "
-            f"from {STORE_YEARS[0]} to {STORE_YEARS[1]}"
+            words(
+                option,
+                f": {letter.date.isoformat()} gives the deadline "
+                f"{letter.deadline.isoformat()}, which is out of range for tracking; use a "
+                f"date from {STORE_YEARS[0]} to {STORE_YEARS[1]}",
+            )
         )
 
 
@@ -990,7 +1030,7 @@ def _not_tracked(request_id: int, accepted: dict[str, list[str]] | None = None) 
         accepted = seals.read_ledger(database_path().parent, "requests") or {}
     if str(request_id) in accepted:
         return str(Unreadable(request_id, "gone", "gone"))
-    return f"no tracked request with id {request_id}; see 'dsr track list'"
+    return f"no tracked request with id {request_id}; see '{TRACK_LIST}'"
 
 
 def all_requests() -> list[Tracked]:
@@ -1123,13 +1163,16 @@ def refuse_own_file(output: Path, rewrites: tuple[int, str] | None = None) -> No
     for what, path, request_id in own:
         if files.same_file(output, path):
             untrack = (
-                f", or first stop tracking request {request_id} ('dsr track remove {request_id}')"
+                f", or first stop tracking request {request_id} ('{_remove(request_id)}')"
                 if request_id
                 else ""
             )
             raise files.UnsafeFile(
-                f"--output: {output} is also {what}; dsr never replaces it: choose another "
-                f"output file{untrack}"
+                words(
+                    Option("output"),
+                    f": {output} is also {what}; dsr never replaces it: choose another "
+                    f"output file{untrack}",
+                )
             )
 
 
@@ -1309,7 +1352,7 @@ def remove(request_id: int, not_mine: bool = False) -> str:
         if row is None:
             ledger = seals.read_ledger(database_path().parent, "requests") or {}
             if str(request_id) not in ledger:
-                message = f"no tracked request with id {request_id}; see 'dsr track list'"
+                message = f"no tracked request with id {request_id}; see '{TRACK_LIST}'"
                 raise TrackingError(message)
             _set_ledger(request_id, None)  # gone from the store: forgotten here too
             return "forgotten"
@@ -1322,7 +1365,7 @@ def remove(request_id: int, not_mine: bool = False) -> str:
             raise TrackingError(
                 f"request {request_id} does not carry your seal: another member who uses this "
                 "data folder may have tracked it, and dsr does not use it for you; leave it, "
-                "or, if it is no one's, remove it with --not-mine"
+                f"or, if it is no one's, remove it with {words(NOT_MINE)}"
             )
         connection.execute("DELETE FROM requests WHERE id = ?", (request_id,))
         _set_ledger(request_id, None)  # before the commit; a copy put back later is refused
@@ -1457,7 +1500,7 @@ def unhashed_letter(tracked: Tracked, name: str) -> bytes:
     )
     remedy = (
         "dsr appends only the letters it wrote and tracked; if this request is not yours, "
-        f"run 'dsr track remove {tracked.id}'"
+        f"run '{_remove(tracked.id)}'"
     )
     try:
         data = files.read_confined(Path(name))
@@ -1526,7 +1569,7 @@ def _this_request_s(tracked: Tracked, name: str, data: bytes) -> bytes:
         raise TrackingError(
             f"request {tracked.id}: cannot append {name}: it is not a letter dsr wrote for "
             f"this request (reference {tracked.reference}); dsr appends only those. If the "
-            f"tracking store is not yours, run 'dsr track remove {tracked.id}'"
+            f"tracking store is not yours, run '{_remove(tracked.id)}'"
         )
     return data
 
@@ -1604,8 +1647,9 @@ def _finer_jurisdiction(tracked: Tracked, jurisdiction: str) -> str:
                     "jurisdiction",
                     f"{code} {where} {made_from.code}, where request {tracked.id} was made "
                     "from: the complaint recounts that request, under the law it was made "
-                    f"under; give {made_from.code} or a part of it with the same law ('dsr "
-                    "list jurisdictions'), or write a new request from where you live now",
+                    f"under; give {made_from.code} or a part of it with the same law "
+                    f"('{words(LIST_JURISDICTIONS)}'), or write a new request from where you "
+                    "live now",
                 )
             ]
         )
@@ -1672,7 +1716,7 @@ def calendar(requests: list[Tracked], today: date) -> bytes:
         event.add(
             "description",
             f"Sent {tracked.sent.isoformat()} to {tracked.recipient}. "
-            f"If there is no answer: dsr track remind {tracked.id} -o reminder.pdf",
+            f"If there is no answer: {_remind(tracked.id)}",
         )
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from .errors import RenderError
 from .glyphs import ems, running_ems
 from .layout import MM, current, rows, window_width
+from .pdf import CREATOR, set_document_info
 from .resources import resource_dir
 from .text import run_spans
 from .typography import NO_BREAK_AFTER, NO_BREAK_BEFORE, may_break_between
@@ -176,6 +177,10 @@ def _atoms(nodes: list[Element | str], marks: Marks, out: list[tuple[str, str, M
             href = node.attrs.get("href", "")
             wrapper = ("link", href) if href else ("plain",)
             _atoms(node.children, (*marks, wrapper), out)
+        elif node.tag == "span" and "blank" in node.classes:
+            # A template kit's blank (templates/_blank.html.jinja): its printed mark,
+            # the dotted line or the line for a date, set as the text it is.
+            _atoms(node.children, marks, out)
         elif node.tag == "span" and not node.classes:
             if re.search(r"white-space\s*:\s*nowrap", node.attrs.get("style", "")):
                 _atoms(_no_break(node.children), marks, out)
@@ -726,8 +731,6 @@ def letter_pdf(document: str) -> bytes:
 def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:
     import pikepdf
     import typst
-
-    from .pdf import CREATOR, set_document_info
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         set_document_info(

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -22,12 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from . import files, seals
-from .errors import DsrError, InputError, RegistryError
+from .errors import Command, DsrError, InputError, Option, RegistryError, words
 from .model import Controller
 from .text import printable
 
 LOG = logging.getLogger(__name__)  # the CLI shows these as "Warning: ..."
 MANIFEST = "manifest.jsonl"
+# How a stored record becomes a controller: dsr.registry.controller_from_record, which
+# passes itself (the registry reads this store; the store never imports the registry).
+Build = Callable[[str, dict[str, Any], str], Controller]
 TRACKING_FILES = ("tracking.sqlite3", "tracking.sqlite3-journal", "tracking.sqlite3-wal",
                   "tracking.sqlite3-shm")  # fmt: skip
 
@@ -208,29 +212,27 @@ def _warn_once(path: Path, reason: str) -> None:
         LOG.warning(printable(f"ignored {path}: {reason}; fix it, or remove it"))
 
 
-def _stored_controller(home: Path, slug: str) -> Controller | None:
+def _stored_controller(home: Path, slug: str, build: Build) -> Controller | None:
     """The controller in ``home/controllers/<slug>.json``; None, with a warning, if unusable.
 
     Read like every file of dsr's own: no link followed, a FIFO never opened.
     """
-    found = _stored(home, slug)
+    found = _stored(home, slug, build)
     return found[0] if found else None
 
 
-def imported_record(slug: str) -> dict[str, Any] | None:
+def imported_record(slug: str, build: Build) -> dict[str, Any] | None:
     """The record (dsr's format) of a controller the user imported, as it is now: a
     tracked request keeps it, so that a later import of another company under that
     key does not change whom its reminder and complaint name."""
     if not files.is_slug(slug):
         return None
-    found = _stored(data_home(), slug)
+    found = _stored(data_home(), slug, build)
     return found[1] if found else None
 
 
-def _stored(home: Path, slug: str) -> tuple[Controller, dict[str, Any]] | None:
+def _stored(home: Path, slug: str, build: Build) -> tuple[Controller, dict[str, Any]] | None:
     """``_stored_controller``, with the record it was built from."""
-    from .registry import controller_from_record
-
     path = home / "controllers" / f"{slug}.json"
     if not os.path.lexists(home / "controllers"):
         return None  # no company imported here: nothing to warn about
@@ -246,8 +248,9 @@ def _stored(home: Path, slug: str) -> tuple[Controller, dict[str, Any]] | None:
                 f"it was not imported with your key ({seals.key_path()}): another member "
                 "imported it (where members share this data folder), another program or "
                 "person wrote it, an older dsr imported it, or it comes from another "
-                "computer. Give the company's file with --controller-file FILE (an import "
-                "does not replace another member's record)",
+                "computer. Give the company's file with "
+                f"{words(Option('controller-file', 'FILE', keyword='controller_record'))} (an "
+                "import does not replace another member's record)",
             )
             return None
         if _company_ledger(home).get(slug) != found:
@@ -255,10 +258,10 @@ def _stored(home: Path, slug: str) -> tuple[Controller, dict[str, Any]] | None:
                 path,
                 "it is an older copy of the company's record than the one you imported last "
                 "(put back by another program or person, or from a backup). Import the "
-                "company again with 'dsr controllers import FILE'",
+                f"company again with '{words(Command(('controllers', 'import', 'FILE')))}'",
             )
             return None
-        return controller_from_record(slug, record, str(path)), record
+        return build(slug, record, str(path)), record
     except files.NotRegular:  # a FIFO, a device, a folder: never opened
         _warn_once(path, "not a regular file")
     except files.UnsafeFile:
@@ -278,14 +281,14 @@ def _stored(home: Path, slug: str) -> tuple[Controller, dict[str, Any]] | None:
     return None
 
 
-def imported_controller(slug: str) -> Controller | None:
+def imported_controller(slug: str, build: Build) -> Controller | None:
     """One imported controller, or None if there is none (or its file is broken)."""
     if not files.is_slug(slug):
         return None
-    return _stored_controller(data_home(), slug)
+    return _stored_controller(data_home(), slug, build)
 
 
-def imported_controllers() -> dict[str, Controller]:
+def imported_controllers(build: Build) -> dict[str, Controller]:
     """Controllers the user imported; a broken file is skipped with a warning, never fatal."""
     home = data_home()
     folder = home / "controllers"
@@ -299,7 +302,7 @@ def imported_controllers() -> dict[str, Controller]:
         if not files.is_slug(path.stem):
             _warn_once(path, f"its name is not a controller key ({files.SLUG_RULE})")
             continue
-        found = _stored_controller(home, path.stem)
+        found = _stored_controller(home, path.stem, build)
         if found is not None:
             out[path.stem] = found
     return out

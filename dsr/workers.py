@@ -22,6 +22,8 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Any, TypeVar
 
+from . import pdf
+
 Group = TypeVar("Group")
 Result = TypeVar("Result")
 
@@ -131,8 +133,6 @@ def _die_with_parent() -> None:
 
 def load_weasyprint() -> None:
     """WeasyPrint and the fonts, once per worker."""
-    from . import pdf
-
     pdf.font_config()
 
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from dsr import files
 from dsr.batch import OutputFolders, _render_group
 from dsr.cli import main
+from dsr.cliwords import cli_command, cli_option
 from dsr.inputs import parse_request
 from dsr.track import recorded_files
 from tests.test_attack_9 import COMPLAINT, annex_pdf
@@ -87,7 +88,8 @@ def test_2_a_tracked_letter_moved_over_a_checked_annex_is_refused_as_it_is_read(
     out = tmp_path / "out"
     out.mkdir()
     job = (1, request, "0001-m-complaint-de.pdf", "x")
-    done = _render_group([job], str(out), "pdf", outputs=outputs)
+    # A worker words the message as the CLI asked (a worker process starts without it).
+    done = _render_group([job], str(out), "pdf", outputs=outputs, said=(cli_option, cli_command))
     assert done[0][4].startswith(
         f"enclose: {consent.resolve()}: {TRACKED}, which may be another member's letter: "
         f"{NO_LETTER}"

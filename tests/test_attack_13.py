@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from dsr.cli import main
+from dsr.cliwords import cli_command, cli_option
+from dsr.errors import wording
 from tests.store_tools import tamper
 from tests.test_attack_9 import annex_pdf
 
@@ -122,8 +124,12 @@ def test_1_annex_contents_reads_an_unhashed_letter_as_checked_bytes(
     (content,) = track.annex_contents(track.get(1), [str(letter.resolve())])
     assert content == letter.read_bytes()  # read once, not reopened by name later
     secret = annex_pdf(tmp_path / "x" / "secret.pdf", "SECRET")
-    with pytest.raises(track.TrackingError, match="dsr track remove 1"):
+    # The library's plain wording (the CLI says 'dsr track remove 1': its wording, below).
+    with pytest.raises(track.TrackingError, match="run 'track remove 1'"):
         track.annex_contents(track.get(1), [str(secret)])
+    with wording(cli_option, cli_command), pytest.raises(track.TrackingError) as error:
+        track.annex_contents(track.get(1), [str(secret)])
+    assert "run 'dsr track remove 1'" in str(error.value)
 
 
 # 2 (MEDIUM): a width given as text through a nested field passed the width cap.

@@ -281,7 +281,7 @@ def _bomb() -> bytes:
     [
         (lambda: _raw_pdf(zlib.compress(b"0 0 m"), "0 0 1e30 1e30"), "MediaBox"),
         (lambda: _raw_pdf(zlib.compress(b"0 0 m"), "0 0 0 0"), "measures 0 by 0"),
-        (lambda: _raw_pdf(_bomb(), "0 0 595 842"), "LimitReachedError"),
+        (lambda: _raw_pdf(_bomb(), "0 0 595 842"), "DataDecodingError"),
     ],
     ids=["huge-box", "no-size", "deflate-bomb"],
 )

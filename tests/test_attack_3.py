@@ -239,14 +239,16 @@ def test_13_an_internationalised_domain_is_written_as_mail_systems_read_it(
 ) -> None:
     code, output = invoke(
         *ERASURE[:-4], "--email", "erika@bücher.de", "--date", "2026-11-22",
-        "--name", "Jörg Müller, spy@evil.example", "-o", str(tmp_path / "x.eml"),
+        "--name", "Jörg Müller, Spy: <spy>; Evil <root>", "-o", str(tmp_path / "x.eml"),
     )  # fmt: skip
     assert code == 0, output
     message = email.message_from_bytes(
         (tmp_path / "x.eml").read_bytes(), policy=email.policy.default
     )
-    (sender,) = message["From"].addresses  # one mailbox: the name adds none
-    assert sender.display_name == "Jörg Müller, spy@evil.example"
+    # One mailbox: the name adds none (a name holding an e-mail address is refused as
+    # no person's name: tests/test_inputs.py).
+    (sender,) = message["From"].addresses
+    assert sender.display_name == "Jörg Müller, Spy: <spy>; Evil <root>"
     assert sender.addr_spec == "erika@xn--bcher-kva.de"
 
 

@@ -311,7 +311,7 @@ def test_15_forget_removes_what_was_written_through_a_linked_data_folder(
     assert not real.exists()  # the letter's personal data is gone: store, manifest, record
 
 
-# Finding 17: nothing of a file reaches the terminal through pypdf's logger.
+# Finding 17: nothing of a file reaches the terminal through pypdf's (now pikepdf's) logger.
 
 
 def test_17_a_file_that_is_no_pdf_shows_none_of_its_bytes(tmp_path: Path) -> None:
@@ -327,7 +327,7 @@ def test_17_a_file_that_is_no_pdf_shows_none_of_its_bytes(tmp_path: Path) -> Non
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr == (
-        f"Error: --enclose: {annex}: cannot read this PDF (PdfStreamError); is it a PDF?\n"
+        f"Error: --enclose: {annex}: cannot read this PDF (PdfError); is it a PDF?\n"
     )
 
 

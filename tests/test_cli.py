@@ -287,7 +287,9 @@ def test_html_output_is_self_contained(run: Run, tmp_path: Path) -> None:
 
 
 def test_user_text_is_never_markup(run: Run, tmp_path: Path) -> None:
-    hostile = "<img src=file:///etc/passwd> & <b>Bob</b>"
+    # A local file as an image's source (a name with a web address, file:///etc/passwd,
+    # is refused as no person's name: test_a_name_that_is_an_address_is_refused).
+    hostile = "<img src=/etc/passwd> & <b>Bob</b>"
     out = tmp_path / "letter.html"
     args = letter_args("objection", "IE", "en", out)
     args[args.index("Aoife Murphy")] = hostile
@@ -295,7 +297,7 @@ def test_user_text_is_never_markup(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     html = out.read_text("utf-8")
     assert "<img" not in html
-    assert "&lt;img src=file:///etc/passwd&gt; &amp; &lt;b&gt;Bob&lt;/b&gt;" in html
+    assert "&lt;img src=/etc/passwd&gt; &amp; &lt;b&gt;Bob&lt;/b&gt;" in html
     pdf = tmp_path / "letter.pdf"
     args[args.index(str(out))] = str(pdf)
     assert run(*args).exit_code == 0

@@ -414,8 +414,11 @@ def test_21_of_two_letters_to_one_name_one_fails(tmp_path: Path) -> None:
     """The final name is created exclusively: the second writer is told, not silently lost."""
     target = tmp_path / "same.txt"
     files.write_file(tmp_path, "same.txt", b"Alice")
-    with pytest.raises(files.OutputExists, match="exists; use --force"):
+    # The library names no CLI flag: its remedy is the option as data (the CLI: --force).
+    with pytest.raises(files.OutputExists, match="exists; use force=True to replace it") as error:
         files.write_file(tmp_path, "same.txt", b"Bob")
+    assert [option.name for option in error.value.options] == ["force"]
+    assert error.value.path == target
     assert target.read_bytes() == b"Alice"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pexpect
@@ -61,18 +62,27 @@ def test_a_first_letter_is_guided_and_a_wrong_country_is_asked_again(tmp_path: P
     assert "erasure request, including data in training datasets and models" in shown
     answer(child, "Where do you live?", "Spian")
     shown = answer(child, "Where do you live?", "España")
-    assert "'Spian' is not a country dsr knows. Did you mean Spain (ES)?" in shown
+    assert "'Spian' is not a jurisdiction dsr knows; did you mean Spain (ES)?" in shown
     answer(child, "Which company do you write to?", "linkdin")
     shown = answer(child, "Which company do you write to?", "")  # LinkedIn by default
     assert "'linkdin' is not a company dsr knows. Did you mean linkedin?" in shown
-    answer(child, "Your full name", "Lucía García Pérez")
+    answer(child, "Your full name", "lucia@example.es")  # the wrong field's answer
+    shown = answer(child, "Your full name", "Lucía García Pérez")
+    assert "'lucia@example.es' is an e-mail address, not a person's name; give your full " in (
+        " ".join(shown.split())
+    )
     answer(child, "Your postal address", "Calle Mayor 1, 28013 Madrid")
     answer(child, "The e-mail address of your account", "lucia@example.es")
     answer(child, "Write the letter to [objection-linkedin-es.pdf]: ", "")
     answer(child, "Track this request to be reminded of its deadline? [y/N]: ", "")
     said = " ".join(finish(child).split())
     assert "Wrote objection-linkedin-es.pdf (objection, es, to LinkedIn Ireland" in said
-    assert "Next: print it and post it to LinkedIn Ireland Unlimited Company" in said
+    # The objection form first, free and at once; the post after it.
+    assert (
+        "Next: paste the text into https://www.linkedin.com/help/linkedin/ask/TS-DPRO "
+        "(write it as text with -o objection-linkedin-es.txt), or print it and post it to "
+        "LinkedIn Ireland Unlimited Company"
+    ) in said
     assert said.endswith("Dublin 2, IRLANDA.")  # the address as the letter prints it
     text = pdftotext(tmp_path / "objection-linkedin-es.pdf")
     assert "Lucía García Pérez" in text
@@ -166,7 +176,7 @@ def test_a_country_dsr_does_not_offer_is_refused_with_what_it_offers() -> None:
     assert resolve_country("Japan")[0] is None
     value, why = resolve_country("United States")
     assert value is None
-    assert why == "dsr writes for US-CA in United States; answer US-CA"
+    assert why == "dsr writes for US-CA in United States; give US-CA"
 
 
 def test_kinds_in_any_case() -> None:
@@ -183,7 +193,7 @@ def test_a_kind_the_country_rules_out_is_asked_again_before_the_rest(tmp_path: P
     answer(child, "Kind [objection]: ", "art21")
     answer(child, "Where do you live?", "United States")
     shown = answer(child, "Where do you live?", "us-ca")
-    assert "dsr writes for US-CA in United States; answer US-CA" in shown
+    assert "dsr writes for US-CA in United States; give US-CA" in shown
     answer(child, "Which company do you write to?", "ChatGPT")
     shown = answer(child, "Kind [objection]: ", "")
     assert "do not apply to ChatGPT for residents of US-CA" in shown
@@ -218,3 +228,64 @@ def test_a_german_complaint_asks_for_the_land(tmp_path: Path) -> None:
     assert "to Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)" in said
     text = (tmp_path / "complaint-linkedin-de-by.txt").read_text("utf-8")
     assert "Erika Mustermann" in text
+
+
+def test_the_situation_is_asked_in_the_letters_language(tmp_path: Path) -> None:
+    """The situation is printed as typed: the question names the letter's language."""
+    child = spawn(
+        tmp_path,
+        *("--kind", "art21", "--jurisdiction", "Deutschland", "--name", "Erika Mustermann"),
+        *("--address", "Hauptstraße 1, 10115 Berlin", "--account-email", "erika@example.org"),
+        *("--controller", "linkedin", "--format", "txt", "--date", "2026-11-22"),
+    )
+    shown = answer(child, "Your particular situation, in German (Deutsch): ", "zu kurz")
+    assert "must give grounds relating to your particular" in shown  # the help came first
+    shown = answer(
+        child,
+        "Your particular situation, in German (Deutsch): ",
+        "Als Journalistin schütze ich meine Quellen und Kontakte.",
+    )
+    assert "is 7 characters long" in shown  # asked again in the same words
+    answer(child, "Write the letter to [art21-linkedin-de.txt]: ", "")
+    answer(child, "Track this request to be reminded of its deadline? [y/N]: ", "")
+    finish(child)
+    text = (tmp_path / "art21-linkedin-de.txt").read_text("utf-8")
+    assert "Als Journalistin schütze ich meine Quellen" in " ".join(text.split())
+
+
+def test_the_situation_question_names_the_language_the_letter_is_written_in() -> None:
+    from dsr.guide import situation_question
+
+    assert situation_question({"kind": "art21", "jurisdiction": "ES"}) == (
+        "Your particular situation, in Spanish (español)"
+    )
+    assert situation_question({"kind": "art21", "jurisdiction": "España", "lang": "EN"}) == (
+        "Your particular situation, in English"
+    )
+    assert situation_question({"kind": "art21", "jurisdiction": "AT"}).endswith(
+        "in German (Deutsch)"
+    )
+
+
+def test_an_objection_as_a_pdf_leads_with_the_companys_form(tmp_path: Path) -> None:
+    from dsr import compose, parse_request
+    from dsr.formats import Format
+    from dsr.guide import next_step
+
+    values = {
+        "kind": "objection", "jurisdiction": "ES", "name": "Lucía García",
+        "address": "Calle Mayor 1, 28013 Madrid", "account-email": "lucia@example.es",
+    }  # fmt: skip
+    today = date(2026, 11, 22)
+    objection = compose(parse_request(values, today=today))
+    step = next_step(objection, Format.PDF, tmp_path / "mine.pdf")
+    assert step is not None
+    assert step.startswith(
+        "Next: paste the text into https://www.linkedin.com/help/linkedin/ask/TS-DPRO "
+        "(write it as text with -o mine.txt), or print it and post it to LinkedIn Ireland"
+    )
+    assert next_step(objection, Format.TXT) is None  # dsr letter says to paste it already
+    erasure = compose(parse_request({**values, "kind": "erasure"}, today=today))
+    step = next_step(erasure, Format.PDF, tmp_path / "mine.pdf")
+    assert step is not None
+    assert step.startswith("Next: print it and post it to LinkedIn Ireland")  # no such form

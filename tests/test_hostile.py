@@ -76,10 +76,17 @@ def test_any_situation_renders_or_is_refused(tmp_path_factory: object, situation
 
 
 def test_markup_and_css_in_every_field_stay_text(tmp_path: Path) -> None:
-    hostile = "<style>*{color:red}</style><link rel=stylesheet href=https://e.vil/x.css>\"'};"
+    # A stylesheet from another host (//e.vil: the page's own scheme); a name with a web
+    # address (https://e.vil) is refused before any output, as no person's name.
+    hostile = "<style>*{color:red}</style><link rel=stylesheet href=//e.vil/x.css>\"'};"
     out = tmp_path / "letter.pdf"
     args = letter_args("objection", "IE", "en", out)
-    args[args.index("Aoife Murphy")] = "Aoife " + hostile
+    args[args.index("Aoife Murphy")] = "Aoife " + hostile.replace("//", "https://")
+    code, output = run([*args, "--place", "Dublin url(file:///etc/passwd)"])
+    assert code == 2, output
+    assert "is a web address, not a person's name" in output
+    assert not out.exists()
+    args[args.index("Aoife " + hostile.replace("//", "https://"))] = "Aoife " + hostile
     code, output = run([*args, "--place", "Dublin url(file:///etc/passwd)"])
     assert code == 0, output
     text = " ".join(pdf_text(out).split())

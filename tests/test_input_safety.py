@@ -414,13 +414,18 @@ def test_a_datarequests_record_with_hostile_text_is_skipped(tmp_path: Path) -> N
 
 def test_a_name_cannot_add_an_address_to_the_from_header(tmp_path: Path) -> None:
     out = tmp_path / "x.eml"
-    args = with_values(objection(out), name="Jörg Müller, spy@evil.example")
-    code, output = run(*args)
+    code, output = run(*with_values(objection(out), name="Jörg Müller, spy@evil.example"))
+    assert code == 2, output  # a name with an e-mail address in it signs for no one
+    assert "is an e-mail address, not a person's name" in output
+    assert not out.exists()
+    # A comma, a group's colon and semicolon, an angle-bracketed mailbox: one display name.
+    name = "Jörg Müller, Spy: <spy>; Evil <root>"
+    code, output = run(*with_values(objection(out), name=name))
     assert code == 0, output
     message = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)
     sender = message["From"]
     assert [a.addr_spec for a in sender.addresses] == ["erika@example.org"]
-    assert sender.addresses[0].display_name == "Jörg Müller, spy@evil.example"
+    assert sender.addresses[0].display_name == name
 
 
 # Finding 20: the tracking store ------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dsr.cli import main
-from dsr.kits import combinations
+from dsr.kits import combinations, write_kit
 from tests.conftest import letter_args, pdf_text
 
 
@@ -147,3 +147,81 @@ def test_fillable_kits_have_form_fields(tmp_path: Path) -> None:
     text = pdf_text(letter)
     assert "<input" not in text
     assert "article 21, paragraphe 1, du RGPD" in " ".join(text.split())
+
+
+def test_blank_letter_fields_hold_no_markup_and_list_their_blanks() -> None:
+    """Issue 15: blanks are a structured element (dsr.model.Blank), never markup in fields."""
+    import dataclasses
+
+    from markupsafe import Markup
+
+    from dsr.kits import blank_letter
+    from dsr.model import Blank
+
+    for fillable in (False, True):
+        letter = blank_letter("DE", "art21", "de", fillable=fillable)
+        values = [getattr(letter, f.name) for f in dataclasses.fields(letter)]
+        values += [letter.sender.name, *letter.sender.lines, letter.account.email]
+        assert not any(isinstance(value, Markup) for value in values)
+        assert letter.blanks["place"] == Blank("place", "field")
+        assert letter.blanks["deadline"] == Blank("date", "date")
+        assert letter.blanks["situation"] == Blank("situation", "text")
+
+
+def test_printed_kit_blanks_are_marked_and_set_by_typst(tmp_path: Path) -> None:
+    import pikepdf
+
+    from dsr.kits import blank_letter
+    from dsr.render import render_html
+
+    html = render_html(blank_letter("FR", "objection", "fr"))
+    assert 'class="blank blank-wide" data-blank="account_email"' in html
+    assert 'data-blank="date"' in html
+    assert "<input" not in html
+    write_kit(tmp_path, kinds=["objection"], jurisdictions=["FR"], languages=["fr"], engine="typst")
+    with pikepdf.open(tmp_path / "FR" / "objection-fr.pdf") as pdf:
+        assert str(pdf.docinfo["/Producer"]).startswith("Typst")
+
+
+def test_fillable_kit_keeps_its_named_fields(tmp_path: Path) -> None:
+    import pikepdf
+
+    write_kit(tmp_path, kinds=["art21"], jurisdictions=["DE"], languages=["de"], fillable=True)
+    with pikepdf.open(tmp_path / "DE" / "art21-de.pdf") as pdf:
+        names = {str(field.get("/T")) for field in pdf.Root.AcroForm.Fields}
+    assert names == {
+        "account_email", "date", "name", "place", "profile_url",
+        "signature_name", "situation", "street", "town",
+    }  # fmt: skip
+
+
+def test_lang_and_kind_are_read_in_any_case(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    code, output = invoke(
+        "templates", "-o", str(out), "--jurisdiction", "fr", "--kind", "ART21",
+        "--lang", "FR", "--index-lang", "Fr",
+    )  # fmt: skip
+    assert code == 0, output
+    assert output.splitlines()[-1] == f"Wrote 1 blank letter and index.html to {out}"
+    assert (out / "FR" / "art21-fr.pdf").exists()
+    assert '<html lang="fr">' in (out / "index.html").read_text(encoding="utf-8")
+    code, output = invoke(
+        "templates", "-o", str(out / "gb"), "--jurisdiction", "GB", "--lang", "EN_gb"
+    )
+    assert code == 0, output
+    assert (out / "gb" / "GB" / "objection-en-GB.pdf").exists()
+    code, output = invoke("templates", "-o", str(tmp_path / "x"), "--index-lang", "tlh")
+    assert code == 2
+    assert output.startswith("Error: --index-lang: 'tlh' is not offered; use one of bg, ")
+
+
+def test_an_empty_selection_names_the_options_and_what_there_is(tmp_path: Path) -> None:
+    code, output = invoke("templates", "-o", str(tmp_path / "k"), "--kind", "art21", "--lang", "ga")
+    assert code == 2
+    assert "Wrote" not in output
+    line = output.splitlines()[0]
+    assert line.startswith(
+        "Error: no blank letter matches --kind, --jurisdiction and --lang together; the kit has the kinds "
+    ), line
+    assert "the kit of  " not in line
+    assert not (tmp_path / "k").exists()

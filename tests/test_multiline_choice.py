@@ -466,7 +466,7 @@ def test_a_name_that_is_no_name_is_the_row_s_error(tmp_path: Path, name: str) ->
     code, output = batch(tmp_path, content, OBJECTION_DE)
     assert code == 2, output
     message = report(tmp_path)[0]["message"]
-    assert "is not a member's name" in message or "holds no letter or digit" in message
+    assert "not a person's name" in message or "holds no letter or digit" in message
 
 
 def test_a_quoted_name_with_a_comma_is_no_prose(tmp_path: Path) -> None:

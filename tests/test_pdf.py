@@ -229,3 +229,55 @@ def test_a_letter_written_in_a_group_embeds_only_its_own_fonts() -> None:
     assert fonts(english) == {"Noto-Serif", "Noto-Serif-Bold"}
     assert "Noto-Serif-CJK-HK" in fonts(hong_kong)
     assert len(english) < 60_000
+
+
+# Issue 15: one PDF library for post-processing (pikepdf); pypdf only reads in the tests.
+
+
+def _text(data: bytes, page: int) -> str:
+    import subprocess
+
+    done = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-", "-"],
+        input=data, capture_output=True, check=True,
+    )  # fmt: skip
+    return done.stdout.decode()
+
+
+def test_the_library_never_imports_pypdf() -> None:
+    sources = sorted((Path(__file__).parents[1] / "dsr").glob("*.py"))
+    assert sources
+    users = [path.name for path in sources if "pypdf import" in path.read_text(encoding="utf-8")
+             or "import pypdf" in path.read_text(encoding="utf-8")]  # fmt: skip
+    assert users == []
+
+
+def test_annexes_are_appended_stamped_and_the_same_input_gives_the_same_bytes() -> None:
+    from dsr.pdf import append_annexes
+
+    letter, _ = html_to_pdf(letter_html())
+    annex, _ = html_to_pdf("<p>FIRSTANNEXPAGE</p><p style='break-before: page'>SECONDPAGE</p>")
+    count = len(PdfReader(io.BytesIO(letter)).pages)
+    made = append_annexes(letter, [annex], ["Annex 1: the lease"])
+    assert made == append_annexes(letter, [annex], ["Annex 1: the lease"])
+    assert len(PdfReader(io.BytesIO(made)).pages) == count + 2
+    first = _text(made, count + 1)
+    assert "Annex 1: the lease" in first
+    assert "FIRSTANNEXPAGE" in first
+    second = _text(made, count + 2)
+    assert "SECONDPAGE" in second
+    assert "Annex 1" not in second  # only the annex's first page carries its label
+
+
+def test_a_courtesy_translation_keeps_its_bookmarks_after_the_letter_s() -> None:
+    from dsr.pdf import concatenate
+
+    letter, _ = html_to_pdf(letter_html(lang="fr"))
+    translation, _ = html_to_pdf(letter_html(lang="en"))
+    count = len(PdfReader(io.BytesIO(letter)).pages)
+    joined = PdfReader(io.BytesIO(concatenate([letter, translation])))
+    alone = [(d, t, n + count) for d, t, n in _outline(PdfReader(io.BytesIO(translation)))]
+    assert alone
+    assert _outline(joined) == _outline(PdfReader(io.BytesIO(letter))) + [
+        (d, t, n) for d, t, n in alone if d == 0
+    ]

@@ -127,6 +127,10 @@ def test_tracking_flow_up_to_a_complaint_in_bavaria(tmp_path: Path, dsr_home: Pa
     assert len(events) == 1
     assert str(events[0]["dtstart"].dt) == "2026-09-01"
     assert events[0].walk("VALARM")
+    # The library gives the next step as a command (data); the CLI's calendar words it.
+    assert str(events[0]["description"]).endswith(
+        "If there is no answer: dsr track remind 1 -o reminder.pdf"
+    )
     reminder = tmp_path / "reminder.pdf"
     code, output = invoke("track", "remind", "1", "-o", str(reminder), "--date", "2026-09-10")
     assert code == 0, output

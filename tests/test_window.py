@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 
 from dsr import layout, registry, typeset
-from dsr.composition import compose, country_name, postal_capitals
+from dsr.addresses import country_name, postal_capitals
+from dsr.composition import compose
 from dsr.i18n import shipped_languages
 from dsr.inputs import format_address, parse_request, place_from_address, without_country
 from dsr.model import Letter
