@@ -117,9 +117,16 @@ def load(path: Path) -> Layout:
     return Layout(sections=sections, typst=_typst_value(sections))
 
 
+_current: tuple[Path | None, Layout] | None = None
+
+
 def current() -> Layout:
-    """dsr's page layout (``templates/layout.toml``)."""
-    return load(PATH or resource_dir("templates") / "layout.toml")
+    """dsr's page layout (``templates/layout.toml``, or the file ``PATH`` names). Read
+    once; templates look it up many times per letter, so the last one is kept at hand."""
+    global _current
+    if _current is None or _current[0] is not PATH:
+        _current = (PATH, load(PATH or resource_dir("templates") / "layout.toml"))
+    return _current[1]
 
 
 # Measuring text in the page's boxes (dsr.registry checks records with it, below
