@@ -236,12 +236,12 @@ def test_12e_a_data_folder_that_is_a_file_is_bad_input(
 
 
 def test_12_an_error_never_names_a_file_descriptor(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dsr.cli
+    import dsr.commands.lists
 
     def read_from_a_descriptor(*args: Any, **kwargs: Any) -> None:
         raise IsADirectoryError(errno.EISDIR, "Is a directory", 4)  # what os.fdopen's file says
 
-    monkeypatch.setattr(dsr.cli, "_table", read_from_a_descriptor)
+    monkeypatch.setattr(dsr.commands.lists, "_table", read_from_a_descriptor)
     code, output = invoke("list", "kinds")
     assert (code, output) == (1, "Error: cannot write a file: Is a directory\n")
 

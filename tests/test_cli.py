@@ -8,10 +8,11 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import Result
 
-from dsr.cli import main
+from dsr.cli import COMMANDS, main
 from tests.conftest import ROOT, letter_args, pdf_text
 
 Run = Callable[..., Result]
@@ -21,9 +22,14 @@ def test_help_lists_every_command_and_the_readme_shows_them(run: Run) -> None:
     result = run("--help")
     assert result.exit_code == 0, result.output
     readme = (ROOT / "README.md").read_text("utf-8")
-    for name, command in main.commands.items():
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        assert command is not None
         assert name in result.output
         assert command.help, f"{name} has no help"
+        # `dsr --help` lists the commands without loading them: its line is the command's
+        assert COMMANDS[name][2] == command.get_short_help_str(limit=200)
         assert f"dsr {name}" in readme, f"README does not show 'dsr {name}'"
         sub = run(name, "--help")
         assert sub.exit_code == 0, sub.output

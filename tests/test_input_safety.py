@@ -549,12 +549,12 @@ def test_an_unreadable_annex_exits_2(tmp_path: Path) -> None:
 
 
 def test_a_broken_pipe_ends_quietly_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dsr.cli
+    import dsr.commands.lists
 
     def reader_gone(*args: Any, **kwargs: Any) -> None:
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(dsr.cli, "_table", reader_gone)
+    monkeypatch.setattr(dsr.commands.lists, "_table", reader_gone)
     result = CliRunner().invoke(main, ["list", "authorities"])
     assert result.exit_code == 141  # as for SIGPIPE: the reader wanted no more
     assert result.output == ""

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from dsr import track
-from dsr.cli import VERDICT_CHOICES, main
+from dsr.cli import main
+from dsr.commands.track import VERDICT_CHOICES
 from tests.store_tools import tamper
 
 MEMBER = [
