@@ -13,6 +13,7 @@ made from different input unless ``force`` is given.
 from __future__ import annotations
 
 import csv
+import enum
 import gc
 import hashlib
 import io
@@ -47,7 +48,7 @@ from .errors import (
     wording,
     words,
 )
-from .formats import Engine, Format, PdfVariant, WriteOptions
+from .formats import Engine, Format, WriteOptions
 from .i18n import shipped_languages
 from .inputs import FIELDS, field_key, parse_request, value_problems
 from .limits import (
@@ -61,7 +62,7 @@ from .limits import (
 from .model import Kind, Outcome, Request
 from .outputs import zip_folder
 from .pdf import made_by_dsr
-from .pipeline import GROUP, Document, make_letters
+from .pipeline import Document, grouped, make_letters
 from .registry import authorities, controllers, jurisdictions
 from .track import recorded_files
 from .userdata import manifest, remember_batch
@@ -69,7 +70,9 @@ from .workers import load_weasyprint, run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
 REPORT_FILE = "report.csv"
-FORMATS = ("pdf", "html", "txt", "eml")
+FORMATS = tuple(Format)
+# Batch sets PDFs with Typst unless told otherwise (about ten times faster).
+BATCH_OPTIONS: Final = WriteOptions(Format.PDF, Engine.TYPST)
 PROBLEM = "__problem__"
 YAML_SUFFIXES = (".yaml", ".yml")
 YAML_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # plain, as YAML 1.2 reads them
@@ -79,10 +82,19 @@ class BatchFileError(DsrError):
     """The batch file cannot be read as CSV, YAML or JSONL."""
 
 
+class RowStatus(enum.StrEnum):
+    """What became of a row, as report.csv's status column says it."""
+
+    WRITTEN = "written"
+    UNCHANGED = "unchanged"  # written by an earlier run from the same input
+    ERROR = "error"
+    PENDING = "pending"  # not written: the run was interrupted
+
+
 @dataclass(frozen=True)
 class RowResult:
     row: int
-    status: str  # written, unchanged, error
+    status: RowStatus
     file: str
     message: str = ""
     annexes: str = ""  # the letter's enclosed files, as report.csv names them
@@ -100,12 +112,13 @@ class BatchReport:
 
     @property
     def failed(self) -> list[RowResult]:
-        return [r for r in self.results if r.status == "error"]
+        return [r for r in self.results if r.status is RowStatus.ERROR]
 
     @property
     def with_annexes(self) -> list[RowResult]:
         """The letters (written or unchanged) that have files enclosed."""
-        return [r for r in self.results if r.annexes and r.status in ("written", "unchanged")]
+        done = (RowStatus.WRITTEN, RowStatus.UNCHANGED)
+        return [r for r in self.results if r.annexes and r.status in done]
 
 
 def _column(key: object) -> str:
@@ -1351,8 +1364,8 @@ def read_rows(path: Path, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict[
     yield from open_batch_file(path, max_rows).rows()
 
 
-def input_hash(values: Mapping[str, Any], fmt: str) -> str:
-    payload = json.dumps({**values, "_format": fmt}, sort_keys=True, default=str)
+def input_hash(values: Mapping[str, Any], fmt: Format | str) -> str:
+    payload = json.dumps({**values, "_format": Format(fmt).value}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -1362,13 +1375,14 @@ def _slug(text: str) -> str:
     return slug[:40] or "member"
 
 
-def output_name(row: int, request: Request, fmt: str, width: int = 4) -> str:
+def output_name(row: int, request: Request, fmt: Format | str, width: int = 4) -> str:
     """``0042-mustermann-art21-de.pdf``: sortable, safe on every file system.
 
     ``width`` digits number the row: four, or as many as the batch's last row has.
     """
     surname = request.requester.name.split()[-1] if request.requester.name.split() else ""
-    return f"{row:0{width}d}-{_slug(surname)}-{request.kind.value}-{request.language}.{fmt}"
+    suffix = Format(fmt).suffix
+    return f"{row:0{width}d}-{_slug(surname)}-{request.kind.value}-{request.language}{suffix}"
 
 
 def row_failure(error: Exception) -> str:
@@ -1406,32 +1420,29 @@ def file_digest(path: Path) -> str:
 def _render_group(
     group: list[Job],
     out_dir: str,
-    fmt: str,
-    engine: str = "typst",
+    options: WriteOptions = BATCH_OPTIONS,
     run_id: str = files.RUN_ID,
     outputs: OutputFolders | None = None,
-    pdf_variant: str | None = None,
     said: Wording | None = None,
 ) -> list[Done]:
-    """Render and write a group of rows (in a worker), through dsr.pipeline.
+    """Render and write a group of rows (in a worker), through dsr.pipeline, as
+    ``options`` say (a frozen record of enums and a path: it pickles).
 
     ``said`` is the caller's wording of options and commands (errors.wording), for
     the rows' messages: a worker process starts without it.
     """
     if said is not None:
         with wording(*said):
-            return _render_group(group, out_dir, fmt, engine, run_id, outputs, pdf_variant)
-    return _rendered_group(group, out_dir, fmt, engine, run_id, outputs, pdf_variant)
+            return _render_group(group, out_dir, options, run_id, outputs)
+    return _rendered_group(group, out_dir, options, run_id, outputs)
 
 
 def _rendered_group(
     group: list[Job],
     out_dir: str,
-    fmt: str,
-    engine: str = "typst",
+    options: WriteOptions = BATCH_OPTIONS,
     run_id: str = files.RUN_ID,
     outputs: OutputFolders | None = None,
-    pdf_variant: str | None = None,
 ) -> list[Done]:
     """``_render_group``'s work, in the wording in effect.
 
@@ -1443,9 +1454,6 @@ def _rendered_group(
     """
     folder = Path(out_dir)
     known = outputs or OutputFolders()
-    options = WriteOptions(
-        Format(fmt), Engine(engine), PdfVariant(pdf_variant) if pdf_variant else None
-    )
     done: list[Done] = []
     jobs: list[Job] = []
     documents: list[Document] = []
@@ -1459,7 +1467,7 @@ def _rendered_group(
             if request.also_lang:
                 letter, translation = compose_with_translation(request, request.also_lang)
             annexes: tuple[Path | bytes, ...] = ()
-            if options.format in (Format.PDF, Format.EML):
+            if options.format.carries_pdf:
                 try:
                     # Read as checked (_enclosure): no link and no hard link swapped in since,
                     # no folder on the way that dsr batch writes into, no file the tracking
@@ -1538,23 +1546,8 @@ def read_state(folder: Path) -> dict[str, Finished]:
 
 
 def _grouped(jobs: Iterable[Job]) -> Iterator[list[Job]]:
-    """Rows in groups of at most GROUP, each of one language, handed on as each fills.
-
-    A group's PDFs are written together, their fonts subset once for the
-    group: letters of one language need the same glyphs, and a member's
-    letter carries no font the group's other letters alone needed. A row
-    waits until its language has GROUP rows (so at most GROUP - 1 rows per
-    language wait); the groups not full at the end follow the last row.
-    """
-    waiting: dict[str, list[Job]] = {}
-    for job in jobs:
-        language = job[1].language
-        group = waiting.setdefault(language, [])
-        group.append(job)
-        if len(group) == GROUP:
-            yield waiting.pop(language)
-    for language in sorted(waiting):
-        yield waiting[language]
+    """Rows in groups of one language, handed on as each fills (dsr.pipeline.grouped)."""
+    return grouped(jobs, lambda job: job[1].language)
 
 
 def run_batch(
@@ -1562,13 +1555,11 @@ def run_batch(
     out_dir: Path,
     *,
     today: date,
-    fmt: str = "pdf",
+    options: WriteOptions = BATCH_OPTIONS,
     jobs: int = 1,
     defaults: Mapping[str, Any] | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    engine: str = "typst",
-    pdf_variant: str | None = None,
     max_rows: int = MAX_ROWS,
     on_error: Callable[[RowResult], None] | None = None,
     annexes: Path | None = None,
@@ -1584,19 +1575,15 @@ def run_batch(
     fails, as soon as it is found: while validating, or when its worker
     reports back. ``progress(count, total)`` is called as groups of rows are
     finished; ``total`` is the rows still to be written as far as known,
-    and shrinks as bad or unchanged rows are found. ``engine`` sets the
-    PDFs: ``typst`` (fast) or ``weasyprint`` (the same PDF as ``dsr letter``).
+    and shrinks as bad or unchanged rows are found. ``options`` say how the
+    letters are written (:class:`dsr.formats.WriteOptions`): their format, and the
+    engine that sets PDFs, Typst by default (fast; WeasyPrint makes the same PDF as
+    ``dsr letter``), a PDF variant, a template folder.
     ``defaults``, the values shared by every row, are checked once before any
     row (``checked_defaults``; DefaultsError lists their problems). A row's
     annexes must be in the folder ``annexes`` (default: ``source``'s folder);
     report.csv lists each letter's.
     """
-    if fmt not in FORMATS:
-        raise DsrError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if engine not in tuple(Engine):
-        raise DsrError(f"unknown engine {engine!r}; use one of {', '.join(Engine)}")
-    if pdf_variant is not None and pdf_variant not in tuple(PdfVariant):
-        raise DsrError(f"unknown PDF variant {pdf_variant!r}; use one of {', '.join(PdfVariant)}")
     _check_before_writing(source, out_dir)
     folder = AnnexFolder.of(source, annexes)
     _check_output_apart(out_dir, folder, [(defaults or {}).get("enclose")])
@@ -1611,9 +1598,9 @@ def run_batch(
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
         try:
             return _run_locked(
-                batch, out_dir, today=today, fmt=fmt, jobs=jobs, defaults=defaults,
-                force=force, progress=progress, engine=engine, run_id=run_id,
-                on_error=on_error, outputs=outputs, annexes=folder, pdf_variant=pdf_variant,
+                batch, out_dir, today=today, options=options, jobs=jobs, defaults=defaults,
+                force=force, progress=progress, run_id=run_id, on_error=on_error,
+                outputs=outputs, annexes=folder,
             )  # fmt: skip
         finally:
             files.remove_temp_files(out_dir, run_id)  # this run's only
@@ -2008,7 +1995,7 @@ class _Rows:
     state: Mapping[str, Finished]
     defaults: Mapping[str, Any]
     today: date
-    fmt: str
+    format: Format
     force: bool
     width: int  # digits of the row number in file names
     outputs: OutputFolders  # no annex from these
@@ -2029,45 +2016,46 @@ CLOSED_COLUMNS: Final = frozenset({
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
     """The row validated and named, ready for a worker; or why it is not to be written."""
     if PROBLEM in values:  # a row that cannot be read: no request
-        return RowResult(number, "error", "", str(values[PROBLEM]), invalid=True)
+        return RowResult(number, RowStatus.ERROR, "", str(values[PROBLEM]), invalid=True)
     if isinstance(values.get("enclose"), list):
         try:
             values["enclose"] = [
                 _enclosure(rows.annexes, e, rows.outputs) for e in values["enclose"]
             ]
         except ValueError as error:
-            return RowResult(number, "error", "", f"enclose: {error}", invalid=True)
+            return RowResult(number, RowStatus.ERROR, "", f"enclose: {error}", invalid=True)
     merged = {**rows.defaults, **values}
     unknown = sorted(set(merged) - set(FIELDS))
     if unknown:
         message = f"unknown column {unknown[0]!r}; use {', '.join(FIELDS)}"
-        return RowResult(number, "error", "", message, invalid=True)
+        return RowResult(number, RowStatus.ERROR, "", message, invalid=True)
     try:
         request = parse_request(merged, today=rows.today)
-        name = output_name(number, request, rows.fmt, rows.width)
-        digest = input_hash(merged, rows.fmt)
+        name = output_name(number, request, rows.format, rows.width)
+        digest = input_hash(merged, rows.format)
     except InvalidRequest as error:
         message = "; ".join(str(p) for p in error.problems)
-        return RowResult(number, "error", "", message, invalid=True)
+        return RowResult(number, RowStatus.ERROR, "", message, invalid=True)
     finished = rows.state.get(name)
     target = rows.out_dir / name
     read = [rows.source, *(Path(p) for p in request.enclosures)]
     if any(files.same_file(target, path) for path in read):
-        return RowResult(number, "error", "", f"{target} is also {SELF_INPUT}")  # CLI words
+        message = f"{target} is also {SELF_INPUT}"  # CLI words
+        return RowResult(number, RowStatus.ERROR, "", message)
     if not os.path.islink(target):  # a folder, a FIFO: no letter goes there, even with --force
         try:
             files.check_regular(target)
         except files.FileError as error:
-            return RowResult(number, "error", name, str(error))
+            return RowResult(number, RowStatus.ERROR, name, str(error))
     if os.path.lexists(target) and not rows.force:  # a link, even to nothing, is not ours
         if finished is None:
-            return RowResult(number, "error", name, str(NOT_OURS))
+            return RowResult(number, RowStatus.ERROR, name, str(NOT_OURS))
         if finished.digest != digest:
-            return RowResult(number, "error", name, str(DIFFERENT_INPUT))
+            return RowResult(number, RowStatus.ERROR, name, str(DIFFERENT_INPUT))
         if finished.matches(target):
             shown = rows.annexes.shown(request.enclosures)
-            return RowResult(number, "unchanged", name, annexes=shown)
-        return RowResult(number, "error", name, str(CHANGED_SINCE))
+            return RowResult(number, RowStatus.UNCHANGED, name, annexes=shown)
+        return RowResult(number, RowStatus.ERROR, name, str(CHANGED_SINCE))
     return number, request, name, digest
 
 
@@ -2162,14 +2150,14 @@ def _held_back(
         )
         join = "join the two lines in quotes"
     held = RowResult(
-        result.row, "error", "",
+        result.row, RowStatus.ERROR, "",
         f"not written yet: the next row, row {rest.row} (line {below} of the file), is no "
         f"valid row. Check line {below} first: {how} (the rows after it are then "
         "numbered one less, so write them into a new folder); if it is a row of its own, "
         "correct it where it is and run again, and this row is written",
     )  # fmt: skip
     told = RowResult(
-        rest.row, "error", "",
+        rest.row, RowStatus.ERROR, "",
         f"{rest.message} (row {result.row} (line {above}), above, is held back: if line "
         f"{below} is more of its text, {join}; if not, correct this row and both are "
         "written)",
@@ -2182,7 +2170,7 @@ def _written_before(result: RowResult, lines: tuple[int, int]) -> RowResult:
     below it, added since, may be the rest of its text."""
     above, below = lines
     return RowResult(
-        result.row, "error", result.file,
+        result.row, RowStatus.ERROR, result.file,
         f"{result.file} was written by an earlier run, but the next row, row "
         f"{result.row + 1} (line {below} of the file), is no valid row: if it is more of "
         f"this row's text (line {above}), that letter stops short; join the lines in "
@@ -2196,13 +2184,11 @@ def _run_locked(
     out_dir: Path,
     *,
     today: date,
-    fmt: str,
+    options: WriteOptions,
     jobs: int,
     defaults: Mapping[str, Any] | None,
     force: bool,
     progress: Callable[[int, int], None] | None,
-    engine: str,
-    pdf_variant: str | None = None,
     run_id: str,
     on_error: Callable[[RowResult], None] | None = None,
     outputs: OutputFolders | None = None,
@@ -2223,12 +2209,13 @@ def _run_locked(
     outputs = (outputs or OutputFolders.known()).including(out_dir)  # created by the lock
     annexes = annexes or AnnexFolder.of(batch.path)
     rows = _Rows(
-        batch.path, out_dir, state, defaults or {}, today, fmt, force, width, outputs, annexes
-    )
+        batch.path, out_dir, state, defaults or {}, today, options.format, force, width,
+        outputs, annexes,
+    )  # fmt: skip
 
     def found(result: RowResult) -> None:
         results[result.row] = result
-        if result.status == "error" and on_error is not None:
+        if result.status is RowStatus.ERROR and on_error is not None:
             on_error(result)
 
     skipped = 0  # rows found not to be written: bad, or unchanged
@@ -2275,10 +2262,10 @@ def _run_locked(
             try:
                 prepared = _prepare(number, values, rows)
             except Exception as error:  # one bad row never stops the others
-                prepared = RowResult(number, "error", "", row_failure(error))
+                prepared = RowResult(number, RowStatus.ERROR, "", row_failure(error))
             above = waiting is not None and waiting[0] == number - 1 and cuttable[number - 1]
             before = results.get(number - 1)  # written by an earlier run, unchanged
-            written_before = before is not None and before.status == "unchanged"
+            written_before = before is not None and before.status is RowStatus.UNCHANGED
             if (
                 (above or (written_before and cuttable[number - 1]))
                 and typed
@@ -2288,12 +2275,12 @@ def _run_locked(
                 # written as a program writes rows ("2026-05-01,He came to my door on").
                 lines = (_nth(physical, line_of[number - 1]), _nth(physical, line))
                 if _prose_spaced(lines[1], delimiter) and not _prose_spaced(lines[0], delimiter):
-                    prepared = RowResult(number, "error", "", PROSE_SPACING, invalid=True)
+                    prepared = RowResult(number, RowStatus.ERROR, "", PROSE_SPACING, invalid=True)
             if isinstance(prepared, RowResult):
                 skipped += 1
                 if above and waiting is not None and prepared.invalid:
                     held, prepared = _held_back(
-                        RowResult(waiting[0], "error", ""), prepared,
+                        RowResult(waiting[0], RowStatus.ERROR, ""), prepared,
                         (line_of[number - 1], line), yaml=listed,
                     )  # fmt: skip
                     name = waiting[2]
@@ -2305,7 +2292,7 @@ def _run_locked(
                     found(held)
                 elif prepared.invalid and cuttable[number - 1]:
                     earlier = before
-                    if earlier is not None and earlier.status == "unchanged":
+                    if earlier is not None and earlier.status is RowStatus.UNCHANGED:
                         # Its letter, written by an earlier run, may be cut: lines added
                         # since below it may be the rest of its text (round 30a).
                         found(_written_before(earlier, (line_of[number - 1], line)))
@@ -2336,12 +2323,15 @@ def _run_locked(
 
         tick = progress_of
     work = partial(
-        _render_group, out_dir=str(out_dir), fmt=fmt, engine=engine, run_id=run_id,
-        outputs=outputs, pdf_variant=pdf_variant, said=current_wording(),
+        _render_group, out_dir=str(out_dir), options=options, run_id=run_id,
+        outputs=outputs, said=current_wording(),
     )  # fmt: skip
     try:
         # Typst workers load WeasyPrint only for a letter Typst cannot set.
-        weasyprint = (engine == "weasyprint" or pdf_variant is not None) and fmt in ("pdf", "eml")
+        weasyprint = options.format.carries_pdf and (
+            options.engine is Engine.WEASYPRINT or options.pdf_variant is not None
+            or options.fillable
+        )  # fmt: skip
         prepare = load_weasyprint if weasyprint else None
         collect = partial(_collect, found=found, progress=tick)
         run_groups(work, _grouped(to_write()), jobs, collect, prepare)
@@ -2365,12 +2355,12 @@ def _run_locked(
                 and finished.digest == handed_digest.get(number)  # this run's, not an earlier
                 and finished.matches(out_dir / name)
             ):
-                results[number] = RowResult(number, "written", name)
+                results[number] = RowResult(number, RowStatus.WRITTEN, name)
             else:
-                results[number] = RowResult(number, "pending", "", INTERRUPTED)
+                results[number] = RowResult(number, RowStatus.PENDING, "", INTERRUPTED)
         listed = [_listing(results[k], enclosed) for k in sorted(results)]
         current = {result.file for result in listed if result.file}
-        stopped = any(result.status == "pending" for result in listed)
+        stopped = any(result.status is RowStatus.PENDING for result in listed)
         earlier = sorted(
             name
             for name, finished in recorded.items()
@@ -2387,7 +2377,7 @@ def _run_locked(
 
 def _listing(result: RowResult, enclosed: Mapping[int, str]) -> RowResult:
     """``result``, with the annexes of its letter if it was written."""
-    if result.status != "written" or result.row not in enclosed:
+    if result.status is not RowStatus.WRITTEN or result.row not in enclosed:
         return result
     return RowResult(result.row, result.status, result.file, result.message, enclosed[result.row])
 
@@ -2399,9 +2389,9 @@ def _collect(
 ) -> None:
     for row, name, _, _, error, note in done:
         if error:
-            found(RowResult(row, "error", "", error))
+            found(RowResult(row, RowStatus.ERROR, "", error))
         else:
-            found(RowResult(row, "written", name, note))
+            found(RowResult(row, RowStatus.WRITTEN, name, note))
     if progress is not None:
         progress(len(done))
 
@@ -2424,5 +2414,5 @@ def write_report(out_dir: Path, report: BatchReport) -> Path:
 
 def zip_outputs(out_dir: Path, report: BatchReport, force: bool = False) -> Path:
     """Bundle the letters and the report into ``<out_dir>.zip`` beside it (atomically)."""
-    names = [r.file for r in report.results if r.file and r.status != "error"]
+    names = [r.file for r in report.results if r.file and r.status is not RowStatus.ERROR]
     return zip_folder(out_dir, [*names, REPORT_FILE], force=force)

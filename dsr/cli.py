@@ -1,8 +1,9 @@
-"""The command line: parses, prompts, calls the library, reports.
+"""The command line's core: the group, errors and exit codes, the shared options.
 
-This is the only module that imports Click. Heavy modules (Jinja, Babel,
-WeasyPrint) load inside the commands, so ``dsr --help`` and ``dsr list``
-stay fast.
+Each command lives in its module under dsr/commands and loads when it runs
+(``COMMANDS``), so ``dsr --help`` stays fast. Only the command line (this
+module, dsr.commands, dsr.guide) imports Click: an import-linter contract in
+pyproject.toml forbids it to every other module.
 """
 
 from __future__ import annotations
@@ -243,6 +244,9 @@ class DsrGroup(click.Group):
         except click.Abort as error:
             if isinstance(error.__context__, KeyboardInterrupt):  # Ctrl-C at a prompt
                 click.echo("\nInterrupted.", err=True)
+                sys.exit(ExitCode.INTERRUPTED)
+            if isinstance(error.__context__, EOFError):  # Ctrl-D: the answers end here
+                click.echo("\nStopped at the end of the answers; nothing was written.", err=True)
                 sys.exit(ExitCode.INTERRUPTED)
             raise
         except (click.exceptions.Exit, click.ClickException, SystemExit):

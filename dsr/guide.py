@@ -119,7 +119,7 @@ def _near(answer: str, choices: Mapping[str, str]) -> list[str]:
 
 
 def _kind_word(answer: str) -> str:
-    return answer.strip().lower().replace("_", "-").replace(" ", "-")
+    return field_key(answer)  # the one normaliser of keys and choices
 
 
 def resolve_kind(
@@ -343,13 +343,15 @@ def _one_line(lines: tuple[str, ...], *more: str | None) -> str:
     return ", ".join(" ".join(line.split()) for line in (*lines, *more) if line and line.strip())
 
 
-def next_step(letter: Letter, fmt: Format, output: Path | None = None) -> str | None:
+def next_step(
+    letter: Letter, fmt: Format, output: Path | None = None, text_file: Path | None = None
+) -> str | None:
     """One line: where the written letter goes (a web form, the post, an e-mail address).
 
     An objection to a company with an objection form leads with the form, free and
-    at once, before the post; as text (``output``'s name with ``.txt``) it is ready to
-    paste. None for such an objection written as text: ``dsr letter`` already says
-    to paste it there.
+    at once, before the post; as text (``text_file``, written beside the letter, or
+    ``output``'s name with ``.txt``) it is ready to paste. None for such an objection
+    written as text: ``dsr letter`` already says to paste it there.
     """
     form = letter.objection_form if letter.kind is Kind.OBJECTION else None
     if fmt is Format.TXT and form:
@@ -360,6 +362,9 @@ def next_step(letter: Letter, fmt: Format, output: Path | None = None) -> str | 
         return f"Next: paste it into {letter.web_form}"
     recipient = letter.recipient
     address = _one_line((recipient.name, *recipient.lines), recipient.country_name)
+    if form and text_file is not None:  # written beside the letter, ready to paste
+        printed = f"print {output.name} and post it" if output is not None else "post the letter"
+        return f"Next: paste the text of {text_file.name} into {form}, or {printed} to {address}."
     if form:
         text = output.with_suffix(".txt").name if output is not None else "NAME.txt"
         return (

@@ -569,7 +569,9 @@ def not_a_name(name: str) -> str | None:
     """
     plain = unicodedata.normalize("NFKC", name)
     letters = sum(ch.isalpha() for ch in plain)
-    if "@" in plain:
+    if re.fullmatch(r"@[\w.]+", plain.strip()):
+        what = "a handle"  # @erika_m
+    elif "@" in plain:
         what = "an e-mail address"
     elif "://" in plain or re.match(r"(?i)www\.", plain):
         what = "a web address"
@@ -580,7 +582,7 @@ def not_a_name(name: str) -> str | None:
     elif sum(ch.isdigit() for ch in plain) > letters:
         what = "a phone number or another number"
     elif not letters:
-        what = "signs without a letter"
+        what = "text without a letter"
     else:
         return None
     return f"{name[:60]!r} is {what}, not a person's name; give your full name: it signs the letter"

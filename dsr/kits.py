@@ -16,14 +16,16 @@ from pathlib import Path
 
 from . import files, registry
 from .composition import compose
-from .formats import Engine, Format, WriteOptions
+from .formats import Engine, Format, UnknownFormat, WriteOptions
 from .i18n import language_name, locale_id, shipped_languages
 from .model import Account, Blank, Kind, Letter, PostalAddress, Request, Requester
-from .pipeline import GROUP, Document, make_letters
+from .pipeline import Document, grouped, make_letters
 from .render import DATE_FIELDS, environment
 from .resources import resource_dir
 from .workers import run_groups, stop_requested
 
+KIT_OPTIONS = WriteOptions(Format.PDF, Engine.TYPST)  # kits are set with Typst
+KIT_FORMATS = (Format.PDF, Format.HTML)  # printed, or adapted
 DOTS = "…" * 18
 # What a kit leaves blank, by the Letter field it stands for (see dsr.model.Blank):
 # the fields keep their printed text (dots, and lines for the dates), and the
@@ -49,9 +51,9 @@ class KitEntry:
     file: str
 
 
-def kit_file(code: str, kind: str, language: str, fmt: str) -> str:
+def kit_file(code: str, kind: str, language: str, fmt: Format | str) -> str:
     """The name of one blank letter in a kit: ``DE/objection-de.pdf``."""
-    return f"{code}/{kind}-{language}.{fmt}"
+    return f"{code}/{kind}-{language}{Format(fmt).suffix}"
 
 
 def languages_for(code: str, kind: str) -> list[str]:
@@ -157,27 +159,22 @@ def write_kit(
     kinds: list[str] | None = None,
     jurisdictions: list[str] | None = None,
     languages: list[str] | None = None,
-    fmt: str = "pdf",
+    options: WriteOptions = KIT_OPTIONS,
     index_language: str = "en",
-    fillable: bool = False,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
-    engine: str = "weasyprint",
 ) -> list[KitEntry]:
-    """Write the blank letters and an index.html into ``out_dir``.
+    """Write the blank letters and an index.html into ``out_dir``, as ``options`` say:
+    their format (PDF or HTML), the engine that sets PDFs (Typst by default), a
+    template folder, and ``fillable`` (the blanks as PDF form fields; WeasyPrint).
 
     Letters go to the workers in groups of one language; a group's PDFs are
     written together, fonts subset once (see pdf.write_separately). Fillable
     PDFs are written one by one, as the split would lose their form.
     """
     wanted = list(combinations(kinds, jurisdictions, languages))
-    by_language = sorted(range(len(wanted)), key=lambda number: wanted[number][2])
-    groups: list[list[tuple[int, str, str, str]]] = []
-    for number in by_language:
-        code, kind, language = wanted[number]
-        if not groups or len(groups[-1]) == GROUP or groups[-1][-1][3] != language:
-            groups.append([])
-        groups[-1].append((number, code, kind, language))
+    numbered = [(number, *combination) for number, combination in enumerate(wanted)]
+    groups = list(grouped(numbered, lambda item: item[3]))  # of one language each
     written: dict[int, KitEntry] = {}
 
     def collect(done: list[tuple[int, KitEntry]]) -> None:
@@ -185,15 +182,17 @@ def write_kit(
         if progress is not None:
             progress(len(done), len(wanted))
 
-    options = WriteOptions(Format(fmt), Engine(engine), fillable=fillable)
+    if options.format not in KIT_FORMATS:
+        raise UnknownFormat(f"a kit is written as {' or '.join(KIT_FORMATS)}, not {options.format}")
     work = partial(_write_group, out_dir=out_dir, options=options)
     files.make_dir(out_dir, mode=files.SHARED_DIR)
     with files.folder_lock(out_dir):  # a second kit or batch into the folder is refused
-        names = [kit_file(code, kind, language, fmt) for code, kind, language in wanted]
+        names = [kit_file(code, kind, language, options.format) for code, kind, language in wanted]
         check_targets(out_dir, [*names, "index.html"], force=True)  # replaced: the CLI asks first
         run_groups(work, groups, jobs, collect)
         entries = [written[number] for number in sorted(written)]
-        _write(out_dir, "index.html", index_html(entries, index_language).encode())
+        index = index_html(entries, index_language, options.template_dir)
+        _write(out_dir, "index.html", index.encode())
     return entries
 
 
@@ -206,7 +205,7 @@ def _write_group(
     documents: list[Document] = []
     for number, code, kind, language in group:
         letter = blank_letter(code, kind, language, fillable=options.fillable)
-        file = kit_file(code, kind, language, options.format.value)
+        file = kit_file(code, kind, language, options.format)
         entries.append((number, KitEntry(code, kind, language, file)))
         documents.append(Document(letter))
     done: list[tuple[int, KitEntry]] = []
@@ -222,8 +221,9 @@ def _write_group(
     return done
 
 
-def index_html(entries: list[KitEntry], language: str) -> str:
-    """The kit's index, in the advocate's language (its own template and catalog)."""
+def index_html(entries: list[KitEntry], language: str, template_dir: Path | None = None) -> str:
+    """The kit's index, in the advocate's language (its own template and catalog, or
+    the template folder's)."""
     from babel import Locale
 
     if language not in shipped_languages():
@@ -243,7 +243,7 @@ def index_html(entries: list[KitEntry], language: str) -> str:
                 "file": entry.file,
             }
         )
-    template = environment(language).get_template("kit-index.html.jinja")
+    template = environment(language, template_dir).get_template("kit-index.html.jinja")
     return template.render(entries=rows, language=language)
 
 

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import files
+from .document import email_subject, parse_html
 from .errors import InvalidRequest, Problem
 from .files import OutputExists
 from .model import Letter
-from .plaintext import html_to_text
+from .plaintext import tree_to_text
 from .render import render_html
 from .text import field_problem
 
@@ -42,9 +42,6 @@ def atomic_write(
     )  # fmt: skip
 
 
-# The e-mail subject base.html.jinja gives the printed subject line: the subject and
-# the reference without the label ("Objet :", "Oggetto:") that line may have.
-EMAIL_SUBJECT = re.compile(r'<h1 class="subject" data-email-subject="([^"]*)"')
 # Invisible characters that only steer line breaking: soft hyphen, zero-width
 # space, word joiner, zero-width no-break space.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
@@ -58,11 +55,11 @@ def header_text(text: str) -> str:
 
 def subject_and_body(letter: Letter, template_dir: Path | None = None) -> tuple[str, str]:
     """The e-mail subject (with the reference) and the letter's text below its subject line."""
-    document = render_html(letter, template_dir)
-    text = html_to_text(document)
-    printed, _, body = text.partition("\n\n")
-    found = EMAIL_SUBJECT.search(document)  # a user template may not write it
-    subject = html.unescape(found.group(1)) if found else printed
+    tree = parse_html(render_html(letter, template_dir))
+    printed, _, body = tree_to_text(tree).partition("\n\n")
+    subject = email_subject(tree)  # a user template may not write it
+    if subject is None:
+        subject = printed
     return header_text(subject), body
 
 

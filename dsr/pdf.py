@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
@@ -595,7 +596,9 @@ def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence
                 width, height = _page_size(first_page_checked(annex))
                 stamp = stack.enter_context(open_pdf(_label_pdf(label, width, height)))
                 start = len(target.pages)
-                target.pages.extend(annex.pages)
+                with warnings.catch_warnings():  # a form's fields are dropped below anyway
+                    warnings.simplefilter("ignore")
+                    target.pages.extend(annex.pages)
                 for page in target.pages[start:]:
                     _make_inert(page.obj)
                 _stamp(target, target.pages[start], stamp.pages[0])
@@ -625,9 +628,10 @@ def _stamp(target: Any, page: Any, stamp: Any) -> None:
 # or carry something in the recipient's viewer (a file attachment, a movie, a widget).
 _KEPT_ANNOTATIONS: Final = frozenset(
     {"/Link", "/Text", "/FreeText", "/Highlight", "/Underline", "/StrikeOut", "/Squiggly",
-     "/Square", "/Circle", "/Line", "/Polygon", "/PolyLine", "/Ink", "/Stamp", "/Caret",
-     "/Popup"}
+     "/Square", "/Circle", "/Line", "/Polygon", "/PolyLine", "/Ink", "/Stamp", "/Caret"}
 )  # fmt: skip
+# A /Popup only shows another annotation's note; its /Parent may be one that was dropped
+# (a file attachment), which keeping the popup would carry along: popups go too.
 
 
 def _plain_link(action: Any) -> bool:

@@ -16,22 +16,25 @@ file atomically.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
+
+import jinja2
 
 from . import pdf as pdf_engine
 from . import typeset
 from .errors import DsrError, InputError, InvalidRequest, Problem, UserTemplateError
 from .files import OutputExists
 from .formats import Engine, Format, PdfVariant, UnknownFormat, WriteOptions
-from .i18n import translations
 from .model import Letter
 from .outputs import atomic_write, email_message
-from .render import render_html, render_text
+from .render import environment, render_html, render_text
 
+T = TypeVar("T")
 GROUP = 16  # letters of one language laid out as one PDF, then split (fonts subset once)
 SET_BY_WEASYPRINT = "set with WeasyPrint: "  # how a letter Typst could not set is noted
 
@@ -130,6 +133,24 @@ def make_letter(document: Document | Letter, options: WriteOptions) -> Made:
     return made
 
 
+def grouped(items: Iterable[T], language: Callable[[T], str]) -> Iterator[list[T]]:
+    """``items`` in groups of at most :data:`GROUP`, each of one language, handed on as
+    each fills: :func:`make_letters` writes a group's PDFs together, their fonts subset
+    once (letters of one language need the same glyphs, and no letter carries a font
+    only the group's others needed). An item waits until its language has ``GROUP``
+    items (so at most ``GROUP - 1`` wait per language); the groups not full at the end
+    follow the last item, by language."""
+    waiting: dict[str, list[T]] = {}
+    for item in items:
+        key = language(item)
+        group = waiting.setdefault(key, [])
+        group.append(item)
+        if len(group) == GROUP:
+            yield waiting.pop(key)
+    for key in sorted(waiting):
+        yield waiting[key]
+
+
 def make_letters(
     documents: Sequence[Document], options: WriteOptions, stop: Callable[[], bool] = bool
 ) -> list[Made | DsrError | Exception]:
@@ -199,7 +220,7 @@ def write_letter(
         path = Path(target)
         options = options.for_path(path)
         if (path.exists() or path.is_symlink()) and not force:
-            raise OutputExists(f"{path} exists; choose another name, or replace it")
+            raise OutputExists(path)
         made = make_letter(document, options)
         atomic_write(path, made.data, replace=force)  # two writers: one gets "exists"
         return made
@@ -218,12 +239,15 @@ def render_to(
     translation: Letter | None = None,
     variant: str | None = None,
     format: Format | str = Format.PDF,
+    engine: Engine | str = Engine.WEASYPRINT,
 ) -> Path | None:
     """Render ``letter`` into ``path``: a file name (the suffix chooses PDF, HTML, text
     or e-mail) or a binary file object (written in ``format``).
 
     A ``translation`` (a courtesy translation of the same letter) follows the
     letter: as its own pages in a PDF, as a second part in HTML and text.
+    ``engine`` sets a PDF: WeasyPrint (every feature) or Typst (about ten times
+    faster; a letter Typst cannot set is set by WeasyPrint).
 
     Returns the path written for a file name (a new file, 0600, as
     :func:`write_letter` writes it), and None for a binary file object: that is
@@ -231,6 +255,7 @@ def render_to(
     """
     options = WriteOptions(
         Format(format),
+        Engine(engine),
         pdf_variant=PdfVariant(variant) if variant else None,
         template_dir=template_dir,
     )
@@ -279,27 +304,46 @@ def _pdf(document: Document, options: WriteOptions) -> Made:
         warnings += found
         parts.append(data)
     joined = parts[0] if len(parts) == 1 else pdf_engine.concatenate(parts)
-    return Made(with_annexes(letter, joined, document.annexes), note, tuple(warnings))
+    data = with_annexes(letter, joined, document.annexes, options.template_dir)
+    return Made(data, note, tuple(warnings))
 
 
 def _finished(document: Document, options: WriteOptions, pages: bytes, note: str = "") -> Made:
     """A letter's pages, with its annexes appended, as a PDF or an e-mail carrying it."""
-    data = with_annexes(document.letter, pages, document.annexes)
+    data = with_annexes(document.letter, pages, document.annexes, options.template_dir)
     if options.format is Format.EML:
         data = _email(document, options, data)
     return Made(data, note)
 
 
-def with_annexes(letter: Letter, document: bytes, annexes: tuple[Path | bytes, ...]) -> bytes:
-    """The letter's PDF with its annexes appended, each stamped with its label."""
+def with_annexes(
+    letter: Letter,
+    document: bytes,
+    annexes: tuple[Path | bytes, ...],
+    template_dir: Path | None = None,
+) -> bytes:
+    """The letter's PDF with its annexes appended, each stamped with its label
+    ("Annex 1: proof.pdf"), worded by the catalog the letter's own words come from
+    (the template folder's, if it has one for the language)."""
     if not annexes:
         return document
-    catalog = translations(letter.language)
+    label = _annex_label(environment(letter.language, template_dir))
     labels = [
-        catalog.gettext("Annex %(number)s: %(name)s") % {"number": number, "name": name}
+        label.render(number=number, name=name)
         for number, name in enumerate(letter.enclosures, start=1)
     ][: len(annexes)]
     return pdf_engine.append_annexes(document, annexes, labels)
+
+
+@cache
+def _annex_label(env: jinja2.Environment) -> jinja2.Template:
+    """An annex's label in ``env``'s catalog and language rules, as text: the file name
+    is the member's, never markup, so nothing is escaped (the PDF stamps it as text)."""
+    return env.from_string(
+        "{% autoescape false %}"
+        "{{ gettext('Annex %(number)s: %(name)s', number=number, name=name) }}"
+        "{% endautoescape %}"
+    )
 
 
 def _email(document: Document, options: WriteOptions, pdf: bytes) -> bytes:

@@ -2,29 +2,28 @@
 
 The text form is the letter as a reader of an e-mail or web form needs it:
 subject, salutation, body, closing, enclosures. The letterhead, the window
-address block and the info block are for paper only and are left out.
+address block and the info block are for paper only (dsr.document's
+PAPER_ONLY) and are left out. The letter is read as dsr.document's tree.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
+from .document import PAPER_ONLY, VOID, Element, parse_html
 from .typography import strip_joiners, wrap
 
 ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # keep no-break spaces
 BLOCKS = {"p", "h1", "h2", "li", "blockquote", "title", "dt", "dd", "div", "section", "ol", "ul"}
-PAPER_ONLY = {"letterhead", "address-zone", "place-date", "signature-date", "signature-space"}
-VOID = {"br", "meta", "link", "img", "hr", "input"}
 
 
-class _TextBuilder(HTMLParser):
+class _TextWalker:
+    """The tree's text as paragraphs: a walk in document order, without recursion."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.paragraphs: list[tuple[str, bool]] = []  # (text, is a list item)
         self.current: list[str] = []
         self.skip_depth = 0
-        self.stack: list[tuple[str, bool]] = []
         self.list_counters: list[int] = []
         self.prefix = ""
         self.in_head = False
@@ -42,17 +41,29 @@ class _TextBuilder(HTMLParser):
             self.paragraphs.append((self.prefix + block, bool(self.prefix)))
         self.prefix = ""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def walk(self, root: Element) -> None:
+        # (node, entering): an element is visited when it opens and when it closes.
+        pending: list[tuple[Element | str, bool]] = [(c, True) for c in reversed(root.children)]
+        while pending:
+            node, entering = pending.pop()
+            if isinstance(node, str):
+                if not (self.skip_depth or self.in_head):
+                    self.current.append(node)
+            elif node.tag in VOID:
+                if node.tag == "br" and not self.skip_depth:
+                    self.current.append("\n" if self.preformatted else " ")
+            elif entering:
+                self.open(node)
+                pending.append((node, False))
+                pending.extend((c, True) for c in reversed(node.children))
+            else:
+                self.close(node)
+
+    def open(self, element: Element) -> None:
+        tag = element.tag
         if tag == "head":
             self.in_head = True
-        classes = set((dict(attrs).get("class") or "").split())
-        skip = bool(classes & PAPER_ONLY)
-        if tag in VOID:
-            if tag == "br" and not self.skip_depth:
-                self.current.append("\n" if self.preformatted else " ")
-            return
-        self.stack.append((tag, skip))
-        if skip:
+        if PAPER_ONLY.intersection(element.classes):
             self.skip_depth += 1
         if tag in BLOCKS:
             self.flush()
@@ -66,32 +77,27 @@ class _TextBuilder(HTMLParser):
         elif tag == "blockquote":
             self.preformatted += 1
 
-    def handle_endtag(self, tag: str) -> None:
+    def close(self, element: Element) -> None:
+        tag = element.tag
+        if tag in BLOCKS and not self.skip_depth:
+            self.flush()
+        if PAPER_ONLY.intersection(element.classes):
+            self.skip_depth -= 1
+            self.current = []
+        if tag == "ol" and self.list_counters:
+            self.list_counters.pop()
+        if tag == "blockquote":
+            self.preformatted -= 1
         if tag == "head":
             self.in_head = False
-        if tag in VOID:
-            return
-        while self.stack:
-            open_tag, skip = self.stack.pop()
-            if open_tag in BLOCKS and not self.skip_depth:
-                self.flush()
-            if skip:
-                self.skip_depth -= 1
-                self.current = []
-            if open_tag == "ol" and self.list_counters:
-                self.list_counters.pop()
-            if open_tag == "blockquote":
-                self.preformatted -= 1
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self.skip_depth or self.in_head:
-            return
-        self.current.append(data)
 
 
 def html_to_text(document: str, width: int = 76) -> str:
+    """The text of a letter's HTML: ``tree_to_text`` of its dsr.document tree."""
+    return tree_to_text(parse_html(document), width)
+
+
+def tree_to_text(root: Element, width: int = 76) -> str:
     """Paragraphs separated by blank lines, wrapped at ``width`` columns (URLs unbroken).
 
     Lines break as dsr.typography.wrap allows: at spaces, and between
@@ -100,13 +106,12 @@ def html_to_text(document: str, width: int = 76) -> str:
     (a mail reader or web form that wraps again keeps them), word joiners
     are dropped once the lines are made.
     """
-    builder = _TextBuilder()
-    builder.feed(document)
-    builder.close()
-    builder.flush()
+    walker = _TextWalker()
+    walker.walk(root)
+    walker.flush()
     out: list[str] = []
     previous_item = False
-    for paragraph, is_item in builder.paragraphs:
+    for paragraph, is_item in walker.paragraphs:
         lines = []
         for line in paragraph.split("\n"):
             lines.append("\n".join(wrap(line.expandtabs(), width)) if line else "")

@@ -27,7 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import _PassArg, generate_lorem_ipsum
 
 from . import files
-from .errors import Option, words
+from .errors import Command, Option, UserTemplateError, words
 from .resources import resource_dir
 
 _TEMPLATE_DIR = Option("template-dir", keyword="template_dir")  # the CLI: --template-dir
@@ -256,7 +256,7 @@ def user_template_dir(folder: Path) -> tuple[Path, list[str]]:
     ``dsr templates --source -o src`` writes ``src/templates`` and
     ``src/locales``; ``--template-dir src`` means ``src/templates`` when
     ``src`` holds no template of its own. A folder that overrides none of
-    dsr's templates is used, but with a warning, not silently.
+    dsr's templates is refused (UserTemplateError), naming it.
     """
     names = _builtin_names()
     inner = folder / "templates"
@@ -269,17 +269,17 @@ def user_template_dir(folder: Path) -> tuple[Path, list[str]]:
         named = words("(the folder ", _TEMPLATE_DIR, " names)")
         return inner, [f"Note: using the templates in {inner} {named}."]
     if not _overrides(folder, names):
-        return folder, [
-            str(
-                words(
-                    "Warning: ",
-                    Option("template-dir", str(folder), keyword="template_dir"),
-                    " holds none of dsr's templates (such as base.html.jinja or "
-                    "letters/objection.html.jinja), so it changes nothing; the built-in "
-                    "templates are used.",
-                )
+        # A folder that changes nothing is a mistake (a misspelt folder, the wrong one):
+        # refused by name, so that no letter goes out as the member did not mean it.
+        raise UserTemplateError(
+            words(
+                Option("template-dir", str(folder), keyword="template_dir"),
+                " holds none of dsr's templates (such as base.html.jinja or "
+                "letters/objection.html.jinja); give the folder ",
+                Command(("templates",), (Option("source"),)),
+                " wrote, or one whose templates have those names",
             )
-        ]
+        )
     return folder, []
 
 

@@ -1600,7 +1600,9 @@ def escalation_values(
     values = {
         key: value
         for key, value in tracked.inputs.items()
-        if key not in (*_FOLLOW_UP_FIELDS, "lang")
+        # The complaint is in the authority's language, without the request's courtesy
+        # translation (its language may be the authority's).
+        if key not in (*_FOLLOW_UP_FIELDS, "lang", "also-lang")
     }
     enclosures = annexes(tracked, tracked.files)
     if tracked.reminder_file:

@@ -19,12 +19,12 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+from .document import Data, Element, Part, Prefix, parse_html
 from .errors import RenderError
 from .glyphs import ems, running_ems
 from .layout import MM, current, rows, window_width
@@ -47,7 +47,6 @@ BODY_WIDTH = LAYOUT.number("page.body_width_mm") * MM
 QUOTE_INSET = LAYOUT.number("spacing.quote_indent_mm") + LAYOUT.number("spacing.quote_padding_mm")
 BODY_FIT = (BODY_WIDTH - QUOTE_INSET * MM) / BODY_SIZE
 LETTERHEAD_WIDTH = LAYOUT.number("letterhead.width_mm") * MM
-VOID = {"br", "meta", "input", "img", "hr", "link", "wbr"}
 INLINE = {"strong", "b", "em", "i", "a", "br", "span"}
 SPACE = re.compile(r"[ \t\n\r\f]+")
 # Words that must print exactly as typed: web addresses, e-mail addresses,
@@ -76,64 +75,6 @@ class TypesetError(RenderError):
 
 class UnsupportedMarkup(TypesetError):
     """The letter's HTML uses markup the Typst engine does not lay out."""
-
-
-@dataclass
-class Element:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Element | str] = field(default_factory=list)
-
-    @property
-    def classes(self) -> tuple[str, ...]:
-        return tuple(self.attrs.get("class", "").split())
-
-    def elements(self) -> list[Element]:
-        return [child for child in self.children if isinstance(child, Element)]
-
-    def find(self, tag: str, cls: str | None = None) -> Element | None:
-        for child in self.elements():
-            if child.tag == tag and (cls is None or cls in child.classes):
-                return child
-            found = child.find(tag, cls)
-            if found is not None:
-                return found
-        return None
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {key: value or "" for key, value in attrs})
-        self.stack[-1].children.append(element)
-        if tag not in VOID:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Element(tag, {key: value or "" for key, value in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse_html(document: str) -> Element:
-    builder = _TreeBuilder()
-    builder.feed(document)
-    builder.close()
-    return builder.root
 
 
 def string(text: str) -> str:
@@ -177,7 +118,7 @@ def _atoms(nodes: list[Element | str], marks: Marks, out: list[tuple[str, str, M
             href = node.attrs.get("href", "")
             wrapper = ("link", href) if href else ("plain",)
             _atoms(node.children, (*marks, wrapper), out)
-        elif node.tag == "span" and "blank" in node.classes:
+        elif node.tag == "span" and Part.BLANK in node.classes:
             # A template kit's blank (templates/_blank.html.jinja): its printed mark,
             # the dotted line or the line for a date, set as the text it is.
             _atoms(node.children, marks, out)
@@ -440,7 +381,7 @@ def _flow(nodes: list[Element | str], size: float) -> list[Block]:
             run.append(node)
             continue
         flush()
-        if "closing" in node.classes and blocks:  # as CSS's .closing { break-before: avoid }:
+        if Part.CLOSING in node.classes and blocks:  # as CSS's .closing { break-before: avoid }:
             last = blocks[-1]  # the closing never stands alone on a page
             blocks[-1] = Block(f"#block(sticky: true)[{last.code}]\n", last.top, last.bottom)
         blocks.append(_block(node, size))
@@ -454,17 +395,17 @@ def _block(element: Element, size: float) -> Block:
     space = current().number
     paragraph = space("spacing.paragraph_after_em")
     small = space("type.small_pt")
-    if tag == "p" and classes == ("signature-name",):  # a long word breaks, as in CSS
+    if tag == "p" and classes == (Part.SIGNATURE_NAME,):  # a long word breaks, as in CSS
         content = inline(element.children, fit=BODY_WIDTH / size)
         return Block(f"#block(width: 100%)[{content}]\n", 0, paragraph * size)
-    if tag == "p" and classes in ((), ("signature-date",)):
+    if tag == "p" and classes in ((), (Part.SIGNATURE_DATE,)):
         return _text_block(element, 0, paragraph * size)
-    if tag == "p" and classes == ("place-date",):
+    if tag == "p" and classes == (Part.PLACE_DATE,):
         block = _text_block(element, 0, space("spacing.place_date_after_mm") * MM)
         return Block(f"#align(right)[{block.code.strip()}]\n", block.top, block.bottom)
-    if tag == "p" and classes == ("courtesy",):
+    if tag == "p" and classes == (Part.COURTESY,):
         return _text_block(element, 0, paragraph * small, f'size: {small:g}pt, style: "italic"')
-    if tag in ("h1", "h2") and classes in ((), ("subject",)):
+    if tag in ("h1", "h2") and classes in ((), (Part.SUBJECT,)):
         level = int(tag[1])
         heading_size = space("type.heading_pt") if size > small else small
         top = (
@@ -483,7 +424,7 @@ def _block(element: Element, size: float) -> Block:
             f"[#heading(level: {level}, outlined: false, bookmarked: true)[{body}]]\n"
         )
         return Block(code, top, bottom)
-    if tag in ("ul", "ol") and classes in ((), ("details",), ("timeline",)):
+    if tag in ("ul", "ol") and classes in ((), (Part.DETAILS,), (Part.TIMELINE,)):
         items = []
         for number, item in enumerate(element.elements(), start=1):
             if item.tag != "li" or item.classes:
@@ -501,7 +442,7 @@ def _block(element: Element, size: float) -> Block:
                 )
             )
         return _container(items, 0, paragraph * size)
-    if tag == "blockquote" and classes == ("situation",):
+    if tag == "blockquote" and classes == (Part.SITUATION,):
         content = inline(element.children, preserve=True, fit=BODY_FIT)
         indent = space("spacing.quote_indent_mm") * MM
         padding = space("spacing.quote_padding_mm") * MM
@@ -510,16 +451,16 @@ def _block(element: Element, size: float) -> Block:
             f'stroke: (left: 1pt + rgb("#888888")))[{content}])\n'
         )
         return Block(code, 0, space("spacing.quote_after_em") * size)
-    if tag == "div" and classes == ("closing",):
+    if tag == "div" and classes == (Part.CLOSING,):
         return _container(
             _flow(element.children, size),
             space("spacing.closing_before_em") * size,
             0,
             "#block(width: 100%, breakable: false)[{}]\n",
         )
-    if tag == "div" and classes == ("signature-space",):
+    if tag == "div" and classes == (Part.SIGNATURE_SPACE,):
         return Block(f"#v({space('spacing.signature_space_mm') * MM:.3f}pt)\n", 0, 0)
-    if tag == "section" and classes == ("enclosures",):
+    if tag == "section" and classes == (Part.ENCLOSURES,):
         return _container(
             _flow(element.children, small),
             space("spacing.enclosures_before_mm") * MM,
@@ -611,14 +552,14 @@ def typst_source(document: str) -> tuple[str, Metadata]:
     if html is None or head is None or body is None:
         raise UnsupportedMarkup("the Typst engine needs a whole HTML document")
     metadata = _metadata(html, head)
-    letterhead = body.find("header", "letterhead")
-    zone = body.find("div", "address-zone")
+    letterhead = body.find("header", Part.LETTERHEAD)
+    zone = body.find("div", Part.ADDRESS_ZONE)
     main = body.find("main")
-    return_line = zone.find("p", "return-line") if zone else None
-    recipient = zone.find("address", "recipient") if zone else None
-    info = zone.find("dl", "info-block") if zone else None
-    sender_name = letterhead.find("p", "sender-name") if letterhead else None
-    sender_lines = letterhead.find("p", "sender-lines") if letterhead else None
+    return_line = zone.find("p", Part.RETURN_LINE) if zone else None
+    recipient = zone.find("address", Part.RECIPIENT) if zone else None
+    info = zone.find("dl", Part.INFO_BLOCK) if zone else None
+    sender_name = letterhead.find("p", Part.SENDER_NAME) if letterhead else None
+    sender_lines = letterhead.find("p", Part.SENDER_LINES) if letterhead else None
     if (
         letterhead is None
         or zone is None
@@ -637,13 +578,13 @@ def typst_source(document: str) -> tuple[str, Metadata]:
     pairs = []
     terms = info.elements()
     for term, value in zip(terms[::2], terms[1::2], strict=False):
-        if term.tag != "dt" or value.tag != "dd" or set(value.classes) - {"url"}:
+        if term.tag != "dt" or value.tag != "dd" or set(value.classes) - {Part.URL}:
             raise _unsupported(value)
         pairs.append(f"({string(SPACE.sub(' ', term.text()).strip())}, [{inline(value.children)}])")
     classes = set(body.classes)
     layout = current()
-    paper = next((p for p in layout.sections["paper"] if f"paper-{p.lower()}" in classes), "A4")
-    window = next((w for w in layout.windows() if f"window-{w}" in classes), "left")
+    paper = next((p for p in layout.sections["paper"] if Prefix.PAPER + p.lower() in classes), "A4")
+    window = next((w for w in layout.windows() if Prefix.WINDOW + w in classes), "left")
     window_width = layout.window(window).text_width * MM
     number = layout.number
     # The sizes base.html.jinja chose for the letterhead, return line and recipient.
@@ -665,8 +606,8 @@ def typst_source(document: str) -> tuple[str, Metadata]:
         f"region: {region}",
         f"paper: {string(paper)}",
         f"window: {string(window)}",
-        f"page-label: {string(body.attrs.get('data-page-label', 'Page {page} of {pages}'))}",
-        f"running-header: {string(letterhead.attrs.get('data-running-header', ''))}",
+        f"page-label: {string(body.attrs.get(Data.PAGE_LABEL, 'Page {page} of {pages}'))}",
+        f"running-header: {string(letterhead.attrs.get(Data.RUNNING_HEADER, ''))}",
         f"title: {string(metadata.title)}",
         f"author: {string(metadata.author)}",
         f"keywords: ({keywords}{',' if keywords else ''})",

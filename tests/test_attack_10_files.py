@@ -89,7 +89,7 @@ def test_2_a_tracked_letter_moved_over_a_checked_annex_is_refused_as_it_is_read(
     out.mkdir()
     job = (1, request, "0001-m-complaint-de.pdf", "x")
     # A worker words the message as the CLI asked (a worker process starts without it).
-    done = _render_group([job], str(out), "pdf", outputs=outputs, said=(cli_option, cli_command))
+    done = _render_group([job], str(out), outputs=outputs, said=(cli_option, cli_command))
     assert done[0][4].startswith(
         f"enclose: {consent.resolve()}: {TRACKED}, which may be another member's letter: "
         f"{NO_LETTER}"

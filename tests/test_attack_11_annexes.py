@@ -139,7 +139,7 @@ def test_2_the_mark_is_checked_again_as_the_worker_reads_the_annex(tmp_path: Pat
     os.replace(marked_pdf(tmp_path / "alice.pdf"), consent)
     out = tmp_path / "out"
     out.mkdir()
-    done = _render_group([(1, request, "0001-m-complaint-de.pdf", "x")], str(out), "pdf")
+    done = _render_group([(1, request, "0001-m-complaint-de.pdf", "x")], str(out))
     assert done[0][4].startswith(f"enclose: {consent.resolve()}: {DSR_LETTER} letter: ")
     assert not list(out.glob("*.pdf"))
 

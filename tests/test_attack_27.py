@@ -428,13 +428,15 @@ def test_an_e_mail_to_a_company_without_an_address_says_where_the_letter_goes(
     tmp_path: Path,
 ) -> None:
     """Round 33b: an .eml to a company that publishes no e-mail address had no To: and
-    no word about it."""
+    no word about it. Issue 15: no e-mail is written without a To:; dsr says where the
+    letter goes instead."""
     record = company_file(tmp_path)
     target = tmp_path / "letter.eml"
     code, message = run(*BERLIN_ACCESS, "--controller-file", str(record), "-o", str(target))
-    assert code == 0, message
-    assert "publishes no e-mail address, so the e-mail has no recipient" in message
-    assert "send the PDF by post" in message
+    assert code == 2, message
+    assert "publishes no e-mail address for this request, so dsr writes no e-mail" in message
+    assert "post the PDF (-o letter.pdf)" in message
+    assert not target.exists()
 
 
 def test_forget_and_import_leave_another_member_s_companies_alone(

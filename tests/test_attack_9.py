@@ -151,7 +151,7 @@ def test_2_an_output_folder_swapped_in_after_the_check_is_refused_as_it_is_read(
     letters.rename(docs)
     out = tmp_path / "out"
     out.mkdir()
-    done = _render_group([(1, request, "0001-m-complaint-de.pdf", "x")], str(out), "pdf")
+    done = _render_group([(1, request, "0001-m-complaint-de.pdf", "x")], str(out))
     assert len(done) == 1
     assert done[0][4].startswith(f"enclose: {docs.resolve() / 'consent.pdf'}: inside "), done
     assert COPY_IT_OUT in done[0][4]

@@ -18,7 +18,10 @@ from click.testing import CliRunner
 
 from dsr.batch import _render_group
 from dsr.cli import main
+from dsr.formats import Engine, Format, WriteOptions
 from tests.conftest import flat, pdf_text, printed_text
+
+TXT = WriteOptions(Format.TXT, Engine.TYPST)  # text letters, as --format txt writes them
 
 HEADER = [
     "kind",
@@ -412,7 +415,7 @@ def test_progress_counts_every_row_against_the_total(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "people.csv", [*rows, BAD])
     calls: list[tuple[int, int]] = []
     report_ = run_batch(
-        source, tmp_path / "out", today=date(2026, 11, 22), fmt="txt", jobs=2,
+        source, tmp_path / "out", today=date(2026, 11, 22), options=TXT, jobs=2,
         progress=lambda count, total: calls.append((count, total)),
     )  # fmt: skip
     assert len(report_.failed) == 1  # the bad row; row 40 above it ends in a code, whole
@@ -592,10 +595,10 @@ def test_semicolon_and_tab_separated_files_are_read(tmp_path: Path) -> None:
         assert "Journaliste, je protège mes sources." in " ".join(text.split())
 
 
-def _die_on_first_row(group: list[Any], out_dir: str, fmt: str, **options: Any) -> list[Any]:
+def _die_on_first_row(group: list[Any], out_dir: str, **options: Any) -> list[Any]:
     if any(job[0] == 1 for job in group):
         os._exit(1)  # as if the kernel had killed the worker
-    return RENDER_GROUP(group, out_dir, fmt, **options)
+    return RENDER_GROUP(group, out_dir, **options)
 
 
 RENDER_GROUP = _render_group
@@ -852,7 +855,7 @@ def test_an_interrupted_forced_run_reports_no_earlier_letter_as_written(tmp_path
     rows = [row for row in many_members(30) if row[0] == "objection"]
     source = write_csv(tmp_path / "people.csv", rows)
     out = tmp_path / "out"
-    run_batch(source, out, today=date(2026, 11, 22), fmt="txt", jobs=1)
+    run_batch(source, out, today=date(2026, 11, 22), options=TXT, jobs=1)
     write_csv(source, [[*row[:6], "A new text of mine", *row[7:]] for row in rows])
     from dsr import batch
 
@@ -869,7 +872,7 @@ def test_an_interrupted_forced_run_reports_no_earlier_letter_as_written(tmp_path
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(batch, "_write", stopped_at_the_fifth)
         with pytest.raises(KeyboardInterrupt):
-            run_batch(source, out, today=date(2026, 11, 22), fmt="txt", jobs=1, force=True)
+            run_batch(source, out, today=date(2026, 11, 22), options=TXT, jobs=1, force=True)
     listed = report(out)
     assert any(row["status"] == "pending" for row in listed), listed
     for row in listed:

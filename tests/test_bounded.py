@@ -418,14 +418,17 @@ def test_unclosed_markup_from_a_template_is_refused_before_parsing(tmp_path: Pat
 def test_dsr_templates_render_in_the_bounded_sandbox(
     tmp_path: Path, kind: str, jurisdiction: str
 ) -> None:
-    empty = tmp_path / "empty"
-    empty.mkdir()
+    """dsr's own templates, given as a template folder (as `dsr templates --source`
+    writes them), render within the sandbox's budget."""
+    source = tmp_path / "source"
+    code, output = run(["templates", "--source", "-o", str(source)])
+    assert code == 0, output
     out = tmp_path / "letter.html"
     code, output = run(
         [
             *letter_args(kind, jurisdiction, "en", out),
             "--template-dir",
-            str(empty),
+            str(source),
             "--also-lang",
             "fr",
         ]
@@ -492,14 +495,24 @@ def test_the_folder_templates_source_writes_is_used_as_template_dir(tmp_path: Pa
     assert str(source / "templates") in output
 
 
-def test_a_template_dir_overriding_nothing_is_warned_about(tmp_path: Path) -> None:
+def test_a_template_dir_overriding_nothing_is_refused_by_name(tmp_path: Path) -> None:
     folder = tmp_path / "misspelt"
     (folder / "letter").mkdir(parents=True)  # a misspelt 'letters'
     (folder / "letter" / "objection.html.jinja").write_text("<p>MARKER</p>", encoding="utf-8")
     out = tmp_path / "letter.txt"
     code, output = run(letter_with(folder, out))
-    assert code == 0, output
-    assert f"Warning: --template-dir {folder} holds none of dsr's templates" in output
+    assert code == 2, output
+    assert output.startswith(
+        f"Error: --template-dir {folder} holds none of dsr's templates (such as "
+        "base.html.jinja or letters/objection.html.jinja); give the folder "
+        "dsr templates --source wrote"
+    ), output
+    assert not out.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, output = run(letter_with(empty, out))
+    assert code == 2
+    assert f"--template-dir {empty} holds none of dsr's templates" in output
     code, output = run(letter_with(template_folder(tmp_path, "<p>MARKER</p>"), tmp_path / "b.txt"))
     assert code == 0, output
     assert "Warning" not in output

@@ -75,14 +75,21 @@ def test_a_first_letter_is_guided_and_a_wrong_country_is_asked_again(tmp_path: P
     answer(child, "The e-mail address of your account", "lucia@example.es")
     answer(child, "Write the letter to [objection-linkedin-es.pdf]: ", "")
     answer(child, "Track this request to be reminded of its deadline? [y/N]: ", "")
+    question = "Also write the text to paste into the form, as objection-linkedin-es.txt? [Y/n]: "
+    shown = answer(child, question, "")
+    assert "Wrote objection-linkedin-es.pdf (objection, es, to LinkedIn Ireland" in " ".join(
+        shown.split()
+    )
     said = " ".join(finish(child).split())
-    assert "Wrote objection-linkedin-es.pdf (objection, es, to LinkedIn Ireland" in said
-    # The objection form first, free and at once; the post after it.
+    # The objection form first, free and at once, with its text ready; the post after it.
     assert (
-        "Next: paste the text into https://www.linkedin.com/help/linkedin/ask/TS-DPRO "
-        "(write it as text with -o objection-linkedin-es.txt), or print it and post it to "
-        "LinkedIn Ireland Unlimited Company"
+        "Next: paste the text of objection-linkedin-es.txt into "
+        "https://www.linkedin.com/help/linkedin/ask/TS-DPRO, or print objection-linkedin-es.pdf "
+        "and post it to LinkedIn Ireland Unlimited Company"
     ) in said
+    pasted = (tmp_path / "objection-linkedin-es.txt").read_text("utf-8")
+    assert "Lucía García Pérez" in pasted
+    assert "me opongo" in pasted.lower()
     assert said.endswith("Dublin 2, IRLANDA.")  # the address as the letter prints it
     text = pdftotext(tmp_path / "objection-linkedin-es.pdf")
     assert "Lucía García Pérez" in text

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from dsr import track
 from dsr.cli import main
 from dsr.errors import InvalidRequest
+from dsr.formats import Format, WriteOptions
 from dsr.inputs import parse_request
 from dsr.resources import data_file
 from tests.conftest import letter_args, with_values
@@ -141,7 +142,10 @@ def test_an_exception_while_writing_a_row_is_that_rows_error(
     source = tmp_path / "rows.jsonl"
     source.write_text("\n".join(json.dumps(BASE) for _ in range(3)) + "\n", encoding="utf-8")
     report_ = batch.run_batch(
-        source, tmp_path / "out", today=__import__("datetime").date(2026, 11, 22), fmt="txt"
+        source,
+        tmp_path / "out",
+        today=__import__("datetime").date(2026, 11, 22),
+        options=WriteOptions(Format.TXT),
     )
     assert [r.status for r in report_.results] == ["written", "error", "written"]
     assert "UnicodeEncodeError" in report_.results[1].message
@@ -420,7 +424,8 @@ def test_a_name_cannot_add_an_address_to_the_from_header(tmp_path: Path) -> None
     assert not out.exists()
     # A comma, a group's colon and semicolon, an angle-bracketed mailbox: one display name.
     name = "Jörg Müller, Spy: <spy>; Evil <root>"
-    code, output = run(*with_values(objection(out), name=name))
+    # An e-mail goes only to a company that publishes an address (OpenAI does).
+    code, output = run(*with_values(objection(out), name=name, controller="openai"))
     assert code == 0, output
     message = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)
     sender = message["From"]

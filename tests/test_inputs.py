@@ -185,3 +185,13 @@ def test_render_to_a_file_object_returns_none_and_says_so(tmp_path: Path) -> Non
     doc = " ".join((dsr.render_to.__doc__ or "").split())
     assert "None for a binary file object" in doc
     assert "(its mode and permissions)" in doc
+
+
+def test_a_handle_is_named_as_a_handle() -> None:
+    """Review i15b newcomer #3: '@erika_m' was called an e-mail address."""
+    from dsr.inputs import not_a_name
+
+    assert "is a handle" in (not_a_name("@erika_m") or "")
+    assert "is an e-mail address" in (not_a_name("erika@example.org") or "")
+    assert "is text without a letter" in (not_a_name("..., ;") or "")
+    assert not_a_name("Erika Mustermann") is None

@@ -8,8 +8,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dsr.cli import main
+from dsr.formats import Engine, WriteOptions
 from dsr.kits import combinations, write_kit
 from tests.conftest import letter_args, pdf_text
+
+TYPST = WriteOptions(engine=Engine.TYPST)
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -178,7 +181,7 @@ def test_printed_kit_blanks_are_marked_and_set_by_typst(tmp_path: Path) -> None:
     assert 'class="blank blank-wide" data-blank="account_email"' in html
     assert 'data-blank="date"' in html
     assert "<input" not in html
-    write_kit(tmp_path, kinds=["objection"], jurisdictions=["FR"], languages=["fr"], engine="typst")
+    write_kit(tmp_path, kinds=["objection"], jurisdictions=["FR"], languages=["fr"], options=TYPST)
     with pikepdf.open(tmp_path / "FR" / "objection-fr.pdf") as pdf:
         assert str(pdf.docinfo["/Producer"]).startswith("Typst")
 
@@ -186,7 +189,8 @@ def test_printed_kit_blanks_are_marked_and_set_by_typst(tmp_path: Path) -> None:
 def test_fillable_kit_keeps_its_named_fields(tmp_path: Path) -> None:
     import pikepdf
 
-    write_kit(tmp_path, kinds=["art21"], jurisdictions=["DE"], languages=["de"], fillable=True)
+    fillable = WriteOptions(fillable=True)
+    write_kit(tmp_path, kinds=["art21"], jurisdictions=["DE"], languages=["de"], options=fillable)
     with pikepdf.open(tmp_path / "DE" / "art21-de.pdf") as pdf:
         names = {str(field.get("/T")) for field in pdf.Root.AcroForm.Fields}
     assert names == {

@@ -97,3 +97,13 @@ def test_the_layers_contract_names_every_module() -> None:
     modules = sorted(p.stem for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
     modules += sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
     assert sorted(named) == sorted(modules)
+
+
+def test_the_click_contract_names_every_module_below_the_command_line() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (forbidden,) = [c for c in contracts if c["type"] == "forbidden"]
+    assert forbidden["forbidden_modules"] == ["click"]
+    command_line = {"__init__", "__main__", "cli", "guide"}
+    library = sorted(f"dsr.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem not in command_line)
+    assert sorted(forbidden["source_modules"]) == library

@@ -20,6 +20,9 @@ from dsr.batch import BatchFileError, run_batch
 from dsr.cli import main
 from dsr.cliwords import cli_command, cli_option, said
 from dsr.errors import REPLACE, Command, Option, wording, words
+from dsr.formats import Format, WriteOptions
+
+TXT = WriteOptions(Format.TXT)
 
 DSR = Path(__file__).resolve().parent.parent / "dsr"
 # The CLI's own modules: they name its flags.
@@ -124,7 +127,7 @@ def test_a_batch_refusal_carries_its_remedies_as_options(tmp_path: Path) -> None
         encoding="utf-8",
     )
     with pytest.raises(BatchFileError) as refused:
-        run_batch(source, tmp_path / "out", today=date(2026, 11, 22), fmt="txt")
+        run_batch(source, tmp_path / "out", today=date(2026, 11, 22), options=TXT)
     error = refused.value
     assert [(o.name, o.keyword) for o in error.options] == [
         ("multiline-cells", "multiline"),

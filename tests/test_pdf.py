@@ -281,3 +281,43 @@ def test_a_courtesy_translation_keeps_its_bookmarks_after_the_letter_s() -> None
     assert _outline(joined) == _outline(PdfReader(io.BytesIO(letter))) + [
         (d, t, n) for d, t, n in alone if d == 0
     ]
+
+
+def test_an_annex_popup_carries_no_dropped_attachment_along(tmp_path: Path) -> None:
+    """Review i15b attacker #2: a /Popup whose /Parent is a file attachment kept the
+    attachment's bytes in the letter; popups are dropped with what they show."""
+    import pikepdf
+
+    from dsr.pdf import append_annexes
+
+    annex = pikepdf.new()
+    annex.add_blank_page(page_size=(200, 200))
+    payload = annex.make_stream(b"SECRETPAYLOAD" * 10)
+    payload["/Type"] = pikepdf.Name.EmbeddedFile
+    attachment = annex.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment,
+            Rect=[10, 10, 30, 30], FS=pikepdf.Dictionary(
+                Type=pikepdf.Name.Filespec, F="x.txt", EF=pikepdf.Dictionary(F=payload)
+            ),
+        )
+    )  # fmt: skip
+    popup = annex.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Popup, Rect=[40, 40, 90, 90],
+            Parent=attachment,
+        )
+    )  # fmt: skip
+    annex.pages[0].Annots = annex.make_indirect(pikepdf.Array([popup]))
+    path = tmp_path / "annex.pdf"
+    annex.save(path, compress_streams=False)
+    letter = html_to_pdf(letter_html())[0]
+    joined = append_annexes(letter, [path], ["Annex 1: annex.pdf"])
+    with pikepdf.open(io.BytesIO(joined)) as document:
+        for page in document.pages:
+            for annotation in page.get("/Annots", []):
+                assert annotation.get("/Subtype") not in ("/Popup", "/FileAttachment")
+    with pikepdf.open(io.BytesIO(joined)) as document:
+        for thing in document.objects:
+            if isinstance(thing, pikepdf.Stream):
+                assert b"SECRETPAYLOAD" not in thing.read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
@@ -50,12 +51,15 @@ def test_only_the_pipeline_calls_an_engine() -> None:
     """No module but dsr.pipeline (and the engines' own) sets a PDF: a fifth path would
     miss the options the others have."""
     callers = set()
-    for module in PACKAGE.glob("*.py"):
-        if module.name in ("pipeline.py", "pdf.py", "typeset.py"):
+    for module in PACKAGE.rglob("*.py"):  # dsr/commands too
+        if module.name in ("pipeline.py", "pdf.py", "typeset.py") and module.parent == PACKAGE:
             continue
         tree = ast.parse(module.read_text("utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module in ("typeset", "pdf"):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] in (
+                "typeset",
+                "pdf",
+            ):
                 names = {alias.name for alias in node.names}
                 if names & {"letter_pdf", "html_to_pdf", "layout", "write_separately"}:
                     callers.add(module.name)
@@ -111,7 +115,7 @@ def test_a_format_that_contradicts_the_file_name_is_refused(tmp_path: Path) -> N
     out = tmp_path / "letter.pdf"
     code, _, err = invoke(*letter_args("objection", "DE", "de", out), "--format", "txt")
     assert code == 2
-    assert "--output: 'letter.pdf' names a pdf file, --format txt" in err
+    assert "--output: 'letter.pdf' names a .pdf file, --format txt" in err
     assert not out.exists()
 
 
@@ -228,8 +232,9 @@ def test_bytes_in_every_format() -> None:
 def test_the_library_never_overwrites_without_being_told(tmp_path: Path) -> None:
     out = tmp_path / "letter.txt"
     out.write_text("mine", encoding="utf-8")
-    with pytest.raises(dsr.DsrError, match="exists"):
+    with pytest.raises(dsr.DsrError) as refused:
         write_letter(member_letter(), out)
+    assert str(refused.value) == f"{out} exists; use force=True to replace it"
     assert out.read_text("utf-8") == "mine"
 
 
@@ -267,3 +272,45 @@ def test_a_pdf_a_follow_up_refuses_annexes_that_are_not(tmp_path: Path) -> None:
     assert code == 2
     assert "is not a PDF/A file" in err
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_letters_are_grouped_once_by_language_and_handed_on_as_each_fills() -> None:
+    from dsr.pipeline import GROUP, grouped
+
+    items = [(n, "de" if n % 3 else "fr") for n in range(3 * GROUP + 5)]
+    seen: list[int] = []
+
+    def feed() -> Iterator[tuple[int, str]]:
+        for item in items:
+            seen.append(item[0])
+            yield item
+
+    groups = grouped(feed(), lambda item: item[1])
+    first = next(groups)
+    assert len(first) == GROUP
+    assert {language for _, language in first} == {"de"}
+    assert len(seen) < len(items)  # handed on before the last item was read
+    rest = [first, *groups]
+    assert sorted(n for group in rest for n, _ in group) == [n for n, _ in items]
+    assert all(len({language for _, language in group}) == 1 for group in rest)
+    assert all(len(group) <= GROUP for group in rest)
+
+
+def test_a_reminder_keeps_the_letter_s_courtesy_translation(tmp_path: Path) -> None:
+    """Review i15b #1: a reminder of a letter written with --also-lang dropped it."""
+    original = tmp_path / "objection.pdf"
+    args = letter_args("objection", "DE-BE", "de", original, date="2026-08-01")
+    code, _, err = invoke(*args, "--also-lang", "en", "--track")
+    assert code == 0, err
+    reminder = tmp_path / "reminder.txt"
+    code, _, err = invoke("track", "remind", "1", "-o", str(reminder), "--date", "2026-09-10")
+    assert code == 0, err
+    text = reminder.read_text("utf-8")
+    german, rule, english = text.partition("-" * 40)
+    assert rule
+    assert "Erinnerung" in german
+    assert "Reminder" in english
+    complaint = tmp_path / "complaint.txt"
+    code, _, err = invoke("track", "escalate", "1", "-o", str(complaint), "--date", "2026-10-01")
+    assert code == 0, err
+    assert "-" * 40 not in complaint.read_text("utf-8")  # in the authority's language only

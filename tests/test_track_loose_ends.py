@@ -274,3 +274,15 @@ def test_a_letter_is_not_sent_before_its_own_date(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "2026-11-20 is before the letter's own date (2026-11-22)" in result.output
     assert CliRunner().invoke(main, ["track", "sent", "1", "--date", "2026-11-24"]).exit_code == 0
+
+
+def test_the_company_is_tracked_by_its_key_as_dsr_lists_it(tmp_path: Path) -> None:
+    """Review i15b newcomer #7: --controller LinkedIn was stored as typed, so a script
+    reading track list saw two companies."""
+    from tests.conftest import letter_args
+
+    args = letter_args("objection", "DE", "de", tmp_path / "a.pdf")
+    args[args.index("linkedin")] = "LinkedIn"
+    assert CliRunner().invoke(main, [*args, "--track"]).exit_code == 0
+    rows = json.loads(CliRunner().invoke(main, ["track", "list", "--json"]).output)
+    assert [row["controller"] for row in rows] == ["linkedin"]

@@ -23,6 +23,7 @@ from dsr import pdf, typeset
 from dsr.batch import run_batch
 from dsr.cli import main
 from dsr.composition import compose
+from dsr.document import parse_html
 from dsr.inputs import parse_request
 from dsr.render import render_html
 from tests.conftest import pdf_words, printed_text
@@ -76,7 +77,7 @@ def same_text(document: str, typst_file: Path, weasy_file: Path) -> bool:
     never inside an address, a reference or a date.
     """
     typst_text, weasy_text = printed_text(typst_file), printed_text(weasy_file)
-    body = typeset.parse_html(document).find("body")
+    body = parse_html(document).find("body")
     assert body is not None
     text = body.text().replace("\u2060", "")  # word joiners (dsr.typography) print nothing
     words = [word.group() for word in typeset.verbatim_words(text)]

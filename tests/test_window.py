@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
-from dsr import layout, registry, typeset
+from dsr import layout, registry
 from dsr.addresses import country_name, postal_capitals
 from dsr.composition import compose
+from dsr.document import parse_html
 from dsr.i18n import shipped_languages
 from dsr.inputs import format_address, parse_request, place_from_address, without_country
 from dsr.model import Letter
@@ -123,7 +124,7 @@ def bare(text: str) -> str:
 
 
 def part(document: str, tag: str, cls: str) -> str:
-    root = typeset.parse_html(document)
+    root = parse_html(document)
     element = root.find(tag, cls)
     assert element is not None, cls
     return element.text()

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import cli
-from ..batch import BatchFileError, DefaultsError, RowResult, run_batch, zip_outputs
+from ..batch import BatchFileError, DefaultsError, RowResult, RowStatus, run_batch, zip_outputs
 from ..cli import (
     ExitCode,
     FilePath,
@@ -26,7 +26,7 @@ from ..cli import (
 )
 from ..cliwords import said
 from ..files import NotRegular, archive_path, check_regular
-from ..formats import Engine, Format, PdfVariant
+from ..formats import Engine, Format, PdfVariant, WriteOptions
 from ..limits import MAX_ROWS
 from ..workers import available_cpus
 from .common import _load_profile, _refuse_new_names
@@ -140,6 +140,7 @@ def batch(
     """
 
     jobs = jobs or available_cpus()
+    options = WriteOptions(fmt or Format.PDF, engine, pdf_variant)
     defaults = _load_profile(defaults_file, "--defaults") if defaults_file else {}
 
     try:  # without opening it: a FIFO would block, a device might act
@@ -161,10 +162,9 @@ def batch(
                 click.echo(f"{clear}Error: row {result.row}: {shown(result.message)}", err=True)
 
             report = run_batch(
-                source, out_dir, today=cli.today(), fmt=(fmt or Format.PDF).value, jobs=jobs,
-                defaults=defaults, force=force, progress=step, engine=engine.value,
-                max_rows=max_rows, on_error=found, annexes=annexes, trusted=trusted,
-                multiline=multiline, pdf_variant=pdf_variant and pdf_variant.value,
+                source, out_dir, today=cli.today(), options=options, jobs=jobs,
+                defaults=defaults, force=force, progress=step, max_rows=max_rows,
+                on_error=found, annexes=annexes, trusted=trusted, multiline=multiline,
             )  # fmt: skip
     except BatchFileError as error:
         fail([said(error)])
@@ -177,7 +177,7 @@ def batch(
         click.echo(f"Rows that failed ({head}{len(report.failed)}; all in report.csv):", err=True)
         for result in shown_rows:
             click.echo(f"  row {result.row}: {shown(result.message)}", err=True)
-    fallbacks = [r for r in report.results if r.status == "written" and r.message]
+    fallbacks = [r for r in report.results if r.status is RowStatus.WRITTEN and r.message]
     if fallbacks:
         click.echo(
             f"Note: {counted(len(fallbacks), 'letter')} set with WeasyPrint, not Typst "
@@ -185,8 +185,8 @@ def batch(
             "see report.csv",
             err=True,
         )
-    written = sum(r.status == "written" for r in report.results)
-    unchanged = sum(r.status == "unchanged" for r in report.results)
+    written = sum(r.status is RowStatus.WRITTEN for r in report.results)
+    unchanged = sum(r.status is RowStatus.UNCHANGED for r in report.results)
     click.echo(
         f"Wrote {counted(written, 'letter')} to {shown(str(out_dir))}, {unchanged} unchanged, "
         f"{len(report.failed)} failed; see {shown(str(out_dir / 'report.csv'))}",

@@ -144,7 +144,7 @@ def _checked_output(
     except InputError as error:
         fail([f"--output: {said(error)}"])
     if fmt is not None and fmt is not named:
-        fail([f"--output: {output.name!r} names a {named.value} file, --format {fmt.value}; "
+        fail([f"--output: {output.name!r} names a .{named.value} file, --format {fmt.value}; "
               f"end it in {fmt.suffix} or leave --format out"])  # fmt: skip
 
     refuse_own_file(output, rewrites)  # the store, its manifest, a tracked letter; --force or not

@@ -331,6 +331,15 @@ def letter(
 
         check_trackable(composed, "--date")
         check_usable()
+    if fmt is Format.EML and not composed.recipient_email:
+        # No e-mail without a To: (issue 15): say where the letter goes instead.
+        where = (
+            f"paste the text into its form, {composed.web_form} (-o letter.txt)"
+            if composed.web_form
+            else "post the PDF (-o letter.pdf); its address is in the letter"
+        )
+        fail([f"--output: {composed.recipient.name} publishes no e-mail address for "
+              f"this request, so dsr writes no e-mail to it; {where}"])  # fmt: skip
     document = Document(composed, translation, tuple(Path(p) for p in request.enclosures))
     write_options = WriteOptions(fmt, engine, pdf_variant, template_dir)
     if str(output) == "-":
@@ -346,7 +355,12 @@ def letter(
         try:
             recorded = tracking.record_letter(
                 composed,
-                {**values, "jurisdiction": request.jurisdiction, "date": composed.date.isoformat()},
+                {
+                    **values,
+                    "jurisdiction": request.jurisdiction,
+                    "controller": request.controller,  # the slug, not as typed
+                    "date": composed.date.isoformat(),
+                },
                 [output],
                 controller_record,
             )
@@ -380,20 +394,22 @@ def letter(
         )
     if fmt is Format.TXT and composed.objection_form and composed.kind is Kind.OBJECTION:
         click.echo(f"Paste the text into {composed.objection_form}", err=True)
-    if fmt is Format.EML and not composed.recipient_email:
-        # The e-mail has no To: (round 33b): say where the letter goes instead.
-        where = (
-            f"submit the text through {composed.web_form}"
-            if composed.web_form
-            else "send the PDF by post (its address is in the letter)"
-        )
-        click.echo(
-            f"Note: {composed.recipient.name} publishes no e-mail address, so the e-mail has "
-            f"no recipient; {where}",
-            err=True,
-        )
     guided_next = cli.is_interactive() and str(output) != "-"
     step = guide.next_step(composed, fmt, output) if guided_next else None
+    form = composed.objection_form if composed.kind is Kind.OBJECTION else None
+    text_file = output.with_suffix(".txt")
+    if (
+        guided
+        and form
+        and fmt is not Format.TXT
+        and not (text_file.exists() or text_file.is_symlink())
+        and click.confirm(
+            f"Also write the text to paste into the form, as {text_file.name}?", default=True
+        )
+    ):  # the member answered questions only: no command to add -o NAME.txt to
+        write_letter(document, text_file, WriteOptions(Format.TXT, template_dir=template_dir))
+        click.echo(f"Wrote {shown(str(text_file))}", err=True)
+        step = guide.next_step(composed, fmt, output, text_file)
     if step:
         click.echo(shown(step), err=True)
     if mailto:

@@ -18,7 +18,7 @@ from ..cli import (
     shown,
 )
 from ..files import archive_path
-from ..formats import Engine
+from ..formats import Engine, Format, WriteOptions
 from ..i18n import shipped_languages
 from ..kits import combinations, write_kit, write_sources
 from ..model import Kind, field_key
@@ -157,10 +157,8 @@ def templates(
             kinds=list(kinds) or None,
             jurisdictions=[c.upper() for c in jurisdictions] or None,
             languages=list(languages) or None,
-            fmt=fmt,
+            options=WriteOptions(Format(fmt), engine, fillable=fillable),
             index_language=index_lang,
-            fillable=fillable,
-            engine=engine.value,
             jobs=jobs or available_cpus(),
             progress=step,
         )

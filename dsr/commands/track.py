@@ -12,7 +12,7 @@ import click
 from .. import cli
 from .. import track as tracking
 from ..cli import (
-    ExitCode,
+    Refused,
     confirm_or_stop,
     counted,
     date_option,
@@ -24,7 +24,7 @@ from ..cli import (
     pdf_variant_option,
     shown,
 )
-from ..composition import compose
+from ..composition import compose, compose_with_translation
 from ..errors import InvalidRequest
 from ..files import refuse_output_among_inputs
 from ..formats import Engine, PdfVariant, WriteOptions
@@ -417,8 +417,12 @@ def _write_tracked(
         raise _as_follow_up_problems(error, values) from error
 
     refuse_output_among_inputs(output, [("an annex,", Path(p)) for p in request.enclosures])
+    translation = None
     try:
-        composed = compose(request)
+        if request.also_lang:  # the letter had a courtesy translation: so does its reminder
+            composed, translation = compose_with_translation(request, request.also_lang)
+        else:
+            composed = compose(request)
     except InvalidRequest as error:
         raise _as_follow_up_problems(error, values) from error
     if timeline_of is not None:
@@ -426,7 +430,8 @@ def _write_tracked(
 
     tracked = timeline_of if timeline_of is not None else tracked_of
     annexes = annex_contents(tracked, list(request.enclosures))
-    made = write_letter(Document(composed, annexes=annexes), output, options, force=force)
+    document = Document(composed, translation, annexes)
+    made = write_letter(document, output, options, force=force)
     if made.note:
         click.echo(f"Note: {shown(made.note)}", err=True)
     click.echo(
@@ -444,20 +449,10 @@ _TRACKED_DATES: dict[str, str] = {
 }
 
 
-class FollowUpProblems(click.ClickException):
+class FollowUpProblems(Refused):
     """A tracked request's follow-up cannot be written: one line per problem, exit 2,
     each naming the command's own option or the tracked request, never an option of
     'dsr letter' the member did not give here."""
-
-    exit_code = ExitCode.USAGE
-
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
-
-    def show(self, file: Any = None) -> None:
-        for line in self.lines:
-            click.echo(f"Error: {shown(line)}", err=True)
 
 
 def _own_options() -> frozenset[str]:
