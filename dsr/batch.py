@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import files
-from .composition import compose, compose_with_translation
 from .errors import (
     REPLACE,
     Command,
@@ -62,7 +61,7 @@ from .limits import (
 from .model import Kind, Outcome, Request
 from .outputs import zip_folder
 from .pdf import made_by_dsr
-from .pipeline import Document, grouped, make_letters
+from .pipeline import Document, document_of, grouped, make_letters
 from .registry import authorities, controllers, jurisdictions
 from .track import recorded_files
 from .userdata import manifest, remember_batch
@@ -1462,10 +1461,6 @@ def _rendered_group(
             break  # the rows left are reported as not written
         row, request, name, digest = job
         try:
-            letter = compose(request)
-            translation = None
-            if request.also_lang:
-                letter, translation = compose_with_translation(request, request.also_lang)
             annexes: tuple[Path | bytes, ...] = ()
             if options.format.carries_pdf:
                 try:
@@ -1476,8 +1471,8 @@ def _rendered_group(
                 except DsrError as error:
                     done.append((row, name, digest, "", f"enclose: {error}", ""))
                     continue
+            documents.append(document_of(request, annexes))
             jobs.append(job)
-            documents.append(Document(letter, translation, annexes))
         except InvalidRequest as error:
             done.append((row, name, digest, "", "; ".join(str(p) for p in error.problems), ""))
         except DsrError as error:

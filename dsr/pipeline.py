@@ -27,10 +27,11 @@ import jinja2
 
 from . import pdf as pdf_engine
 from . import typeset
+from .composition import compose, compose_with_translation
 from .errors import DsrError, InputError, InvalidRequest, Problem, UserTemplateError
 from .files import OutputExists
 from .formats import Engine, Format, PdfVariant, UnknownFormat, WriteOptions
-from .model import Letter
+from .model import Letter, Request
 from .outputs import atomic_write, email_message
 from .render import environment, render_html, render_text
 
@@ -74,6 +75,16 @@ def request_json(letter: Letter) -> bytes:
         "citations": letter.citations,
     }
     return json.dumps(record, ensure_ascii=False, indent=1).encode()
+
+
+def document_of(request: Request, annexes: tuple[Path | bytes, ...] = ()) -> Document:
+    """The letter ``request`` makes, composed once for every front end, with its
+    courtesy translation when the request asks for one (``also_lang``) and ``annexes``
+    (read by the caller, which knows where they may come from)."""
+    if request.also_lang:
+        letter, translation = compose_with_translation(request, request.also_lang)
+        return Document(letter, translation, annexes)
+    return Document(compose(request), None, annexes)
 
 
 def check(document: Document, options: WriteOptions) -> None:

@@ -314,3 +314,27 @@ def test_a_reminder_keeps_the_letter_s_courtesy_translation(tmp_path: Path) -> N
     code, _, err = invoke("track", "escalate", "1", "-o", str(complaint), "--date", "2026-10-01")
     assert code == 0, err
     assert "-" * 40 not in complaint.read_text("utf-8")  # in the authority's language only
+
+
+def test_one_function_makes_a_request_s_document_for_every_front_end() -> None:
+    """Review i15b #2: letter, batch and follow-ups each composed a request and its
+    translation themselves, and the copies had drifted apart."""
+    from datetime import date
+
+    from dsr.pipeline import document_of
+
+    values = {
+        "kind": "objection", "jurisdiction": "DE", "name": "Erika Mustermann",
+        "address": "Hauptstraße 1, 10115 Berlin", "account-email": "erika@example.org",
+        "lang": "de", "date": "2026-11-22", "also-lang": "en",
+    }  # fmt: skip
+    document = document_of(parse_request(values, today=date(2026, 11, 22)))
+    assert document.letter.language == "de"
+    assert document.translation is not None
+    assert document.translation.language == "en"
+    callers = set()
+    for module in PACKAGE.rglob("*.py"):
+        text = module.read_text("utf-8")
+        if "compose_with_translation(" in text and module.name not in ("composition.py",):
+            callers.add(module.name)
+    assert callers == {"pipeline.py"}

@@ -25,7 +25,6 @@ from ..cli import (
     shown,
 )
 from ..cliwords import said
-from ..composition import compose, compose_with_translation
 from ..controller_files import load_controller_file
 from ..errors import DsrError, InvalidRequest, RegistryError
 from ..files import refuse_output_among_inputs
@@ -33,7 +32,7 @@ from ..formats import Engine, Format, PdfVariant, WriteOptions
 from ..inputs import missing_fields, parse_request
 from ..model import Kind, Outcome
 from ..outputs import mailto as mailto_link
-from ..pipeline import Document, write_letter
+from ..pipeline import document_of, write_letter
 from ..registry import builtin_controllers, imported_record
 from ..sandbox import user_template_dir
 from ..track import check_trackable, check_usable
@@ -319,11 +318,8 @@ def letter(
                     err=True,
                 )
 
-    translation = None
-    if request.also_lang:  # a courtesy translation follows the letter
-        composed, translation = compose_with_translation(request, request.also_lang)
-    else:
-        composed = compose(request)
+    document = document_of(request, tuple(Path(p) for p in request.enclosures))
+    composed = document.letter
     if not track and str(output) != "-" and guided:
         track = guide.offer_tracking()  # asked before the letter is written, as --track is
     if track:  # a date the store could not read back, or a store dsr cannot use (opened,
@@ -340,7 +336,6 @@ def letter(
         )
         fail([f"--output: {composed.recipient.name} publishes no e-mail address for "
               f"this request, so dsr writes no e-mail to it; {where}"])  # fmt: skip
-    document = Document(composed, translation, tuple(Path(p) for p in request.enclosures))
     write_options = WriteOptions(fmt, engine, pdf_variant, template_dir)
     if str(output) == "-":
         made = write_letter(document, sys.stdout.buffer, write_options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,12 @@ from ..cli import (
     pdf_variant_option,
     shown,
 )
-from ..composition import compose, compose_with_translation
 from ..errors import InvalidRequest
 from ..files import refuse_output_among_inputs
 from ..formats import Engine, PdfVariant, WriteOptions
 from ..inputs import parse_request
 from ..outputs import atomic_write
-from ..pipeline import Document, write_letter
+from ..pipeline import document_of, write_letter
 from ..track import annex_contents, with_timeline
 from .common import _checked_output, _parse_date, _refuse_new_names, _stored_date
 from .lists import _table
@@ -417,20 +417,15 @@ def _write_tracked(
         raise _as_follow_up_problems(error, values) from error
 
     refuse_output_among_inputs(output, [("an annex,", Path(p)) for p in request.enclosures])
-    translation = None
-    try:
-        if request.also_lang:  # the letter had a courtesy translation: so does its reminder
-            composed, translation = compose_with_translation(request, request.also_lang)
-        else:
-            composed = compose(request)
+    tracked = timeline_of if timeline_of is not None else tracked_of
+    annexes = annex_contents(tracked, list(request.enclosures))
+    try:  # a reminder keeps the letter's courtesy translation (the complaint has none)
+        document = document_of(request, annexes)
     except InvalidRequest as error:
         raise _as_follow_up_problems(error, values) from error
     if timeline_of is not None:
-        composed = with_timeline(composed, timeline_of)
-
-    tracked = timeline_of if timeline_of is not None else tracked_of
-    annexes = annex_contents(tracked, list(request.enclosures))
-    document = Document(composed, translation, annexes)
+        document = replace(document, letter=with_timeline(document.letter, timeline_of))
+    composed = document.letter
     made = write_letter(document, output, options, force=force)
     if made.note:
         click.echo(f"Note: {shown(made.note)}", err=True)
