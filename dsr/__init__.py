@@ -54,6 +54,8 @@ _EXPORTS = {
     "FIELDS": "dsr.inputs",
     "field_key": "dsr.inputs",
     "parse_request": "dsr.inputs",
+    "RawInput": "dsr.inputs",
+    "raw_input": "dsr.inputs",
     "Kind": "dsr.model",
     "Letter": "dsr.model",
     "Outcome": "dsr.model",
@@ -81,6 +83,7 @@ __all__ = [
     "Outcome",
     "PdfVariant",
     "Problem",
+    "RawInput",
     "Request",
     "WriteOptions",
     "__version__",
@@ -93,6 +96,7 @@ __all__ = [
     "languages",
     "letter_bytes",
     "parse_request",
+    "raw_input",
     "render_html",
     "render_text",
     "render_to",
@@ -119,7 +123,7 @@ if TYPE_CHECKING:
     from .composition import compose
     from .errors import DsrError, InvalidRequest, Problem
     from .formats import Engine, Format, PdfVariant, WriteOptions
-    from .inputs import FIELDS, field_key, parse_request
+    from .inputs import FIELDS, RawInput, field_key, parse_request, raw_input
     from .model import Kind, Letter, Outcome, Request
     from .pipeline import letter_bytes, render_to, write_letter
     from .render import render_html, render_text

@@ -49,7 +49,7 @@ from .errors import (
 )
 from .formats import Engine, Format, WriteOptions
 from .i18n import shipped_languages
-from .inputs import FIELDS, field_key, parse_request, value_problems
+from .inputs import FIELDS, field_key, parse_request, raw_input, value_problems
 from .limits import (
     MAX_BATCH_BYTES,
     MAX_ROWS,
@@ -2019,11 +2019,11 @@ def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResul
             ]
         except ValueError as error:
             return RowResult(number, RowStatus.ERROR, "", f"enclose: {error}", invalid=True)
-    merged = {**rows.defaults, **values}
-    unknown = sorted(set(merged) - set(FIELDS))
+    unknown = sorted(set({**rows.defaults, **values}) - set(FIELDS))
     if unknown:
         message = f"unknown column {unknown[0]!r}; use {', '.join(FIELDS)}"
         return RowResult(number, RowStatus.ERROR, "", message, invalid=True)
+    merged = raw_input({**rows.defaults, **values})  # the row as every front end's input
     try:
         request = parse_request(merged, today=rows.today)
         name = output_name(number, request, rows.format, rows.width)

@@ -23,12 +23,15 @@ from . import registry
 from .errors import InvalidRequest
 from .i18n import language_name, shipped_languages
 from .inputs import (
+    RawInput,
     default_language,
+    drop,
     field_key,
     jurisdiction_named,
     missing_fields,
     normalise_kind,
     parse_request,
+    put,
 )
 from .model import Kind, Letter
 from .pipeline import Format, UnknownFormat
@@ -82,7 +85,7 @@ def field_problems(values: Mapping[str, Any], field: str, today: date) -> list[s
 
 
 def _ask(
-    values: dict[str, Any],
+    values: RawInput,
     field: str,
     question: str,
     today: date,
@@ -108,7 +111,7 @@ def _ask(
             for problem in problems:
                 _say(f"  {problem}")
             continue
-        values[field] = value
+        put(values, field, value)
         return
 
 
@@ -159,7 +162,7 @@ def resolve_controller(answer: str) -> tuple[str | None, str | None]:
     )
 
 
-def ask_for_subdivision(values: dict[str, Any]) -> None:
+def ask_for_subdivision(values: RawInput) -> None:
     """Complaints from a country with one authority per region need the region."""
     code = jurisdiction_named(str(values.get("jurisdiction") or ""))[0] or ""
     found = registry.jurisdictions().get(code)
@@ -205,7 +208,7 @@ def situation_question(values: Mapping[str, Any]) -> str:
     return f"Your particular situation, in {english}" + (f" ({own})" if own != english else "")
 
 
-def _ask_kind(values: dict[str, Any], wording: Wording, today: date) -> None:
+def _ask_kind(values: RawInput, wording: Wording, today: date) -> None:
     width = max(len(k.value) for k in Kind)
     _say("What kind of letter?")
     for kind in Kind:
@@ -213,7 +216,7 @@ def _ask_kind(values: dict[str, Any], wording: Wording, today: date) -> None:
     _ask(values, "kind", "Kind", today, default=DEFAULT_KIND.value, resolve=resolve_kind)
 
 
-def _ask_field(values: dict[str, Any], field: str, wording: Wording, today: date) -> None:
+def _ask_field(values: RawInput, field: str, wording: Wording, today: date) -> None:
     if field == "kind":
         _ask_kind(values, wording, today)
     elif field == "jurisdiction":
@@ -222,9 +225,9 @@ def _ask_field(values: dict[str, Any], field: str, wording: Wording, today: date
         def resolve_with_land(answer: str) -> tuple[str | None, str | None]:
             code, why = resolve_country(answer)
             if code is not None:  # a German complaint: the Land before the check
-                trial = {**values, "jurisdiction": code}
+                trial: RawInput = {**values, "jurisdiction": code}
                 ask_for_subdivision(trial)
-                code = trial["jurisdiction"]
+                code = str(trial["jurisdiction"])
             return code, why
 
         _ask(values, field, question, today, resolve=resolve_with_land)
@@ -253,7 +256,7 @@ def _ask_field(values: dict[str, Any], field: str, wording: Wording, today: date
         _ask(values, field, wording.prompts.get(field, field), today)
 
 
-def ask_missing(values: dict[str, Any], wording: Wording, today: date) -> None:
+def ask_missing(values: RawInput, wording: Wording, today: date) -> None:
     """Ask for every field ``values`` lacks, then again for any answer that a later
     one made wrong (art21 where it does not apply), until no asked field has a problem.
     """
@@ -270,7 +273,7 @@ def ask_missing(values: dict[str, Any], wording: Wording, today: date) -> None:
     _settle(values, ASKED, wording, today)
 
 
-def _settle(values: dict[str, Any], fields: tuple[str, ...], wording: Wording, today: date) -> None:
+def _settle(values: RawInput, fields: tuple[str, ...], wording: Wording, today: date) -> None:
     """Ask again for each of ``fields`` that has a problem among all the answers."""
     for _ in range(len(fields) * 3):  # a bound: each round asks the member something
         try:
@@ -283,7 +286,7 @@ def _settle(values: dict[str, Any], fields: tuple[str, ...], wording: Wording, t
                 return  # the command reports what an option or the profile got wrong
             problem = mendable[0]
             _say(f"{problem.field}: {problem.message}")
-            values.pop(problem.field, None)
+            drop(values, problem.field)
             _ask_field(values, problem.field, wording, today)
             while missing := [f for f in missing_fields(values) if f in fields]:
                 _ask_field(values, missing[0], wording, today)

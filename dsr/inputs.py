@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeAlias, TypedDict
 
 from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
@@ -80,6 +80,62 @@ FIELDS = (
     "also-lang",
 )
 
+# A value as the member gave it: text from the command line, a web form or a CSV
+# cell; a date or a number from TOML or YAML; a list of file names for ``enclose``.
+RawValue: TypeAlias = str | int | float | bool | date | datetime | list[str] | None
+
+# The one typed structure of raw input: what the command line, the guided prompts,
+# profiles, batch rows, the tracking store and the library hand to parse_request,
+# under the field names of FIELDS (as keyed() spells them). Keys are checked by the
+# type checker at every literal use; put() sets a field named at run time.
+RawInput = TypedDict(
+    "RawInput",
+    {
+        "kind": RawValue,
+        "jurisdiction": RawValue,
+        "controller": RawValue,
+        "name": RawValue,
+        "address": RawValue,
+        "email": RawValue,
+        "account-email": RawValue,
+        "profile-url": RawValue,
+        "lang": RawValue,
+        "date": RawValue,
+        "situation": RawValue,
+        "request-date": RawValue,
+        "request-kind": RawValue,
+        "controller-complaint-date": RawValue,
+        "outcome": RawValue,
+        "enclose": RawValue,
+        "authority": RawValue,
+        "place": RawValue,
+        "reference": RawValue,
+        "also-lang": RawValue,
+    },
+    total=False,
+)
+
+
+def put(raw: RawInput, field: str, value: object) -> None:
+    """Set ``field``, named at run time (a loop over FIELDS, a column), in ``raw``; the
+    value as given (parse_request checks its type: a TOML table is refused there)."""
+    raw[field] = value  # type: ignore[literal-required]  # the one dynamic write
+
+
+def drop(raw: RawInput, field: str) -> None:
+    """Remove ``field``, named at run time, from ``raw`` (a wrong answer, asked again)."""
+    raw.pop(field, None)  # type: ignore[misc]  # the one dynamic removal
+
+
+def files_of(value: object) -> list[str]:
+    """The file names of an ``enclose`` value: a list as _checked leaves it, or none."""
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def raw_input(values: Mapping[Any, Any], problems: list[Problem] | None = None) -> RawInput:
+    """``values`` as RawInput, under the keys dsr reads (:func:`keyed`)."""
+    return keyed(values, problems)
+
 
 def normalise_kind(value: Any) -> Kind | None:
     """The kind named by ``value`` (" Art21 ", "ERASURE"), or None if it names none."""
@@ -102,14 +158,14 @@ def required_fields(kind: Any, values: Mapping[str, Any] | None = None) -> list[
     return fields
 
 
-def keyed(values: Mapping[Any, Any], problems: list[Problem] | None = None) -> dict[str, Any]:
+def keyed(values: Mapping[Any, Any], problems: list[Problem] | None = None) -> RawInput:
     """``values`` under the keys dsr reads (:func:`field_key`): ``account_email``,
     ``Account Email`` and ``account-email`` are one field.
 
     A field given twice under different spellings is a problem (added to
     ``problems``); the first value is kept.
     """
-    out: dict[str, Any] = {}
+    out: RawInput = {}
     spelt: dict[str, Any] = {}
     for key, value in values.items():
         name = field_key(key)
@@ -119,7 +175,7 @@ def keyed(values: Mapping[Any, Any], problems: list[Problem] | None = None) -> d
                     Problem(name, f"is given twice, as {spelt[name]!r} and {key!r}; keep one")
                 )
             continue
-        out[name] = value
+        put(out, name, value)
         spelt[name] = key
     return out
 
@@ -143,7 +199,7 @@ def _given(value: Any) -> bool:
     return value is not None
 
 
-def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
+def _checked(values: RawInput, problems: list[Problem]) -> RawInput:
     """Every field's type and characters checked alike; a field with a problem is left out.
 
     Fields are text (numbers and dates from YAML or JSON are taken as written);
@@ -152,7 +208,7 @@ def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, An
     control, bidi-control or surrogate characters or line separators; only the
     address and the situation hold line breaks.
     """
-    out: dict[str, Any] = {}
+    out: RawInput = {}
     for field, value in values.items():
         if value is None:
             continue
@@ -198,7 +254,7 @@ def _checked(values: Mapping[str, Any], problems: list[Problem]) -> dict[str, An
                 bad = True
                 break
         if not bad:
-            out[field] = items if field == "enclose" else value
+            put(out, field, items if field == "enclose" else value)
     return out
 
 
@@ -841,7 +897,7 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             )
 
     enclosures: list[str] = []
-    for item in get("enclose") or ():  # text without control characters (_checked)
+    for item in files_of(get("enclose")):  # text without control characters (_checked)
         path = Path(str(item))
         try:  # without opening it: a FIFO would block, a device might act
             found = files.check_regular(path, follow=True) is not None
@@ -959,7 +1015,9 @@ def value_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
     problems: list[Problem] = []
     for field, value in values.items():
         found: list[Problem] = []
-        checked = _checked({field: value}, found)
+        one: RawInput = {}
+        put(one, field, value)
+        checked = _checked(one, found)
         if field in checked and field in WEIGHED_FIELDS:
             if field.endswith("date"):
                 _date(field, value, found)

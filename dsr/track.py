@@ -32,7 +32,7 @@ from .errors import (
     Words,
     words,
 )
-from .inputs import parse_request
+from .inputs import RawInput, files_of, parse_request, put
 from .model import Authority, Kind, TimelineEntry
 from .pdf import made_by_dsr, reference_in
 from .text import printable
@@ -143,7 +143,7 @@ class Tracked:
     language: str
     sent: date
     deadline: date
-    inputs: dict[str, Any]
+    inputs: RawInput
     files: list[str]
     answered: date | None
     verdict: Verdict | None
@@ -911,7 +911,7 @@ class Recorded:
 
 def record(
     letter: Any,
-    inputs: dict[str, Any],
+    inputs: RawInput,
     files: list[Path],
     controller_record: dict[str, Any] | None = None,
 ) -> int:
@@ -921,7 +921,7 @@ def record(
 
 def record_letter(
     letter: Any,
-    inputs: dict[str, Any],
+    inputs: RawInput,
     files: list[Path],
     controller_record: dict[str, Any] | None = None,
 ) -> Recorded:
@@ -937,7 +937,7 @@ def record_letter(
     values = {
         "reference": letter.reference,
         "kind": letter.kind.value,
-        "jurisdiction": inputs["jurisdiction"].upper(),
+        "jurisdiction": str(inputs["jurisdiction"]).upper(),
         "controller": inputs.get("controller") or "linkedin",
         "recipient": letter.recipient.name,
         "language": letter.language,
@@ -995,7 +995,7 @@ def _same_letter(
     return None
 
 
-def _member(inputs: dict[str, Any]) -> tuple[str, str]:
+def _member(inputs: RawInput) -> tuple[str, str]:
     """Who wrote a letter, as its inputs name them: the name and the account's e-mail,
     compared without case and spacing."""
     name, account = (
@@ -1392,7 +1392,7 @@ def mark_controller_complaint(request_id: int, when: date, file: Path) -> None:
     )
 
 
-def complaint_authority(values: dict[str, Any]) -> Authority | None:
+def complaint_authority(values: RawInput) -> Authority | None:
     """The authority a complaint written from ``values`` (:func:`escalation_values`)
     goes to: the one named, else the one of its jurisdiction."""
     slug = values.get("authority")
@@ -1513,8 +1513,11 @@ def unhashed_letter(tracked: Tracked, name: str) -> bytes:
     return _this_request_s(tracked, name, data)
 
 
-def reminder_values(tracked: Tracked, when: date) -> dict[str, Any]:
-    values = {key: value for key, value in tracked.inputs.items() if key not in _FOLLOW_UP_FIELDS}
+def reminder_values(tracked: Tracked, when: date) -> RawInput:
+    values: RawInput = {}
+    for key, value in tracked.inputs.items():
+        if key not in _FOLLOW_UP_FIELDS:
+            put(values, key, value)
     return {
         **values,
         "kind": "reminder",
@@ -1585,31 +1588,33 @@ def needs_controller_complaint(tracked: Tracked, authority: str | None) -> bool:
     return controller_complaint and tracked.controller_complaint is None and not authority
 
 
-def controller_complaint_values(tracked: Tracked, when: date) -> dict[str, Any]:
+def controller_complaint_values(tracked: Tracked, when: date) -> RawInput:
     """The complaint to the controller (s.164A DPA 2018) about the tracked request."""
     values = reminder_values(tracked, when)
     values["kind"] = "controller-complaint"
     if tracked.reminder_file:
-        values["enclose"] = [*values["enclose"], *annexes(tracked, [tracked.reminder_file])]
+        values["enclose"] = [
+            *files_of(values.get("enclose")),
+            *annexes(tracked, [tracked.reminder_file]),
+        ]
     return values
 
 
 def escalation_values(
     tracked: Tracked, when: date, jurisdiction: str | None, authority: str | None
-) -> dict[str, Any]:
-    values = {
-        key: value
-        for key, value in tracked.inputs.items()
+) -> RawInput:
+    values: RawInput = {}
+    for key, value in tracked.inputs.items():
         # The complaint is in the authority's language, without the request's courtesy
         # translation (its language may be the authority's).
-        if key not in (*_FOLLOW_UP_FIELDS, "lang", "also-lang")
-    }
+        if key not in (*_FOLLOW_UP_FIELDS, "lang", "also-lang"):
+            put(values, key, value)
     enclosures = annexes(tracked, tracked.files)
     if tracked.reminder_file:
         enclosures += annexes(tracked, [tracked.reminder_file])
     if tracked.controller_complaint_file:
         enclosures += annexes(tracked, [tracked.controller_complaint_file])
-    out = {
+    out: RawInput = {
         **values,
         "kind": "complaint",
         "date": when.isoformat(),

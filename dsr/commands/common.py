@@ -20,7 +20,7 @@ from ..cliwords import said
 from ..errors import InputError
 from ..files import UnsafeFile, check_new_names, check_regular
 from ..formats import Format
-from ..inputs import FIELDS, ISO_DAY, field_key
+from ..inputs import FIELDS, ISO_DAY, RawInput, field_key, put
 from ..limits import MAX_DEPTH, TOO_MANY_DIGITS, LimitError, check_depth, read_limited
 from ..model import Kind
 from ..track import check_storable, refuse_own_file
@@ -53,7 +53,7 @@ def _completion(what: str) -> Callable[[click.Context, click.Parameter, str], li
     return complete
 
 
-def _load_profile(path: Path, option: str = "--profile") -> dict[str, Any]:
+def _load_profile(path: Path, option: str = "--profile") -> RawInput:
     """The values of a TOML file of option names (``option`` names it in errors)."""
 
     try:
@@ -69,14 +69,14 @@ def _load_profile(path: Path, option: str = "--profile") -> dict[str, Any]:
     except ValueError:  # a number of thousands of digits
         fail([f"{option}: {path} {TOO_MANY_DIGITS}"])
 
-    values: dict[str, Any] = {}
+    values: RawInput = {}
     unknown = []
     for key, value in data.items():
         name = field_key(key)  # as parse_request and batch columns read it
         if name in values:
             fail([f"{option}: {path}: the key {name!r} appears more than once; keep one"])
         if name in FIELDS:
-            values[name] = value
+            put(values, name, value)
         else:
             unknown.append(key)
     if unknown:

@@ -29,7 +29,7 @@ from ..controller_files import load_controller_file
 from ..errors import DsrError, InvalidRequest, RegistryError
 from ..files import refuse_output_among_inputs
 from ..formats import Engine, Format, PdfVariant, WriteOptions
-from ..inputs import missing_fields, parse_request
+from ..inputs import RawInput, files_of, missing_fields, parse_request, put
 from ..model import Kind, Outcome
 from ..outputs import mailto as mailto_link
 from ..pipeline import document_of, write_letter
@@ -233,18 +233,18 @@ def letter(
         for note in notes:
             click.echo(shown(note), err=True)
 
-    values: dict[str, Any] = _load_profile(profile_file) if profile_file else {}
+    values: RawInput = _load_profile(profile_file) if profile_file else {}
     if profile_file is not None and "enclose" in values and not enclose:
         # A profile may be someone else's (a kit, a shared drive): its annexes are held
         # to its own folder, as a batch row's are to the annex folder.
 
         try:
-            values["enclose"] = profile_enclosures(profile_file, values["enclose"])
+            values["enclose"] = files_of(profile_enclosures(profile_file, values["enclose"]))
         except ValueError as error:
             fail([f"--profile: {profile_file}: enclose: {shown(said(error))}"])
     for key, value in options.items():
         if value is not None:
-            values[key.replace("_", "-")] = value
+            put(values, key.replace("_", "-"), value)
     if date_ is not None:
         values["date"] = date_
     if also_lang is not None:

@@ -28,7 +28,7 @@ from ..cli import (
 from ..errors import InvalidRequest
 from ..files import refuse_output_among_inputs
 from ..formats import Engine, PdfVariant, WriteOptions
-from ..inputs import parse_request
+from ..inputs import RawInput, parse_request
 from ..outputs import atomic_write
 from ..pipeline import document_of, write_letter
 from ..track import annex_contents, with_timeline
@@ -164,7 +164,7 @@ def track_sent(request_id: int, when: str) -> None:
     try:
         tracking.set_sent(request_id, day, cli.today())
     except InvalidRequest as error:
-        values = {**tracked.inputs, "date": day.isoformat()}
+        values: RawInput = {**tracked.inputs, "date": day.isoformat()}
         raise _as_follow_up_problems(error, values) from error
     now = tracking.get(request_id)
     click.echo(
@@ -399,7 +399,7 @@ def escalate(
 
 
 def _write_tracked(
-    values: dict[str, Any],
+    values: RawInput,
     output: Path,
     force: bool,
     timeline_of: Any = None,
@@ -463,7 +463,7 @@ def _own_options() -> frozenset[str]:
     )
 
 
-def _as_follow_up_problems(error: InvalidRequest, values: dict[str, Any]) -> FollowUpProblems:
+def _as_follow_up_problems(error: InvalidRequest, values: RawInput) -> FollowUpProblems:
     """``error`` as a follow-up's member reads it: a tracked date's problem named as
     --date, with the date the letter would carry and the tracked one; a problem with
     an option of this command named as that option; any other (a value the request

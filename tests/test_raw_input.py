@@ -1,0 +1,49 @@
+"""One typed structure holds raw input (issue 15, "Typed exchange"): every front end
+hands parse_request a RawInput under the field names of FIELDS."""
+
+from __future__ import annotations
+
+import typing
+from datetime import date
+
+import dsr
+from dsr import track
+from dsr.batch import _prepare
+from dsr.commands.common import _load_profile
+from dsr.inputs import FIELDS, RawInput, keyed, parse_request, raw_input
+
+
+def test_raw_input_names_every_field_and_only_them() -> None:
+    assert set(RawInput.__annotations__) == set(FIELDS)
+    assert RawInput.__total__ is False
+
+
+def test_the_one_normaliser_gives_raw_input_under_the_field_names() -> None:
+    problems: list[dsr.Problem] = []
+    raw = raw_input({"Account_Email ": "erika@example.org", "KIND": "objection"}, problems)
+    assert raw == {"account-email": "erika@example.org", "kind": "objection"}
+    assert problems == []
+    raw_input({"account_email": "a@example.org", "Account Email": "b@example.org"}, problems)
+    assert [p.field for p in problems] == ["account-email"]  # given twice: named
+
+
+def test_parse_request_reads_raw_input() -> None:
+    raw: RawInput = {
+        "kind": "objection",
+        "jurisdiction": "DE",
+        "name": "Erika Mustermann",
+        "address": "Hauptstraße 1, 10115 Berlin",
+        "account-email": "erika@example.org",
+        "date": "2026-11-22",
+    }
+    assert parse_request(raw, today=date(2026, 11, 22)).requester.name == "Erika Mustermann"
+
+
+def test_the_front_ends_exchange_raw_input() -> None:
+    """The store's tracked inputs, follow-ups, profiles and the normaliser all speak
+    RawInput (checked statically by mypy --strict; here their declared types)."""
+    assert typing.get_type_hints(track.Tracked)["inputs"] is RawInput
+    for function in (track.reminder_values, track.controller_complaint_values,
+                     track.escalation_values, _load_profile, keyed):  # fmt: skip
+        assert typing.get_type_hints(function)["return"] is RawInput, function.__name__
+    assert "values" in typing.get_type_hints(_prepare)
