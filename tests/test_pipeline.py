@@ -338,3 +338,34 @@ def test_one_function_makes_a_request_s_document_for_every_front_end() -> None:
         if "compose_with_translation(" in text and module.name not in ("composition.py",):
             callers.add(module.name)
     assert callers == {"pipeline.py"}
+
+
+def test_follow_ups_take_the_template_folder(tmp_path: Path) -> None:
+    """Review i15 architect #6: a reminder of a letter written with --template-dir was
+    written with the built-in templates; follow-ups take --template-dir too."""
+    source = tmp_path / "mine"
+    code, _, err = invoke("templates", "--source", "-o", str(source))
+    assert code == 0, err
+    base = source / "templates" / "base.html.jinja"
+    text = base.read_text("utf-8")
+    assert text.count("</body>") == 1
+    base.write_text(text.replace("</body>", "<p>OUR-OWN-TEMPLATES</p></body>"), "utf-8")
+    original = tmp_path / "objection.txt"
+    args = letter_args("objection", "DE-BE", "de", original, date="2026-08-01")
+    code, _, err = invoke(*args, "--template-dir", str(source), "--track")
+    assert code == 0, err
+    assert "OUR-OWN-TEMPLATES" in original.read_text("utf-8")
+    reminder = tmp_path / "reminder.txt"
+    code, _, err = invoke(
+        "track", "remind", "1", "-o", str(reminder), "--date", "2026-09-10",
+        "--template-dir", str(source),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "OUR-OWN-TEMPLATES" in reminder.read_text("utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = invoke(
+        "track", "escalate", "1", "-o", str(tmp_path / "c.txt"), "--template-dir", str(empty)
+    )
+    assert code == 2
+    assert f"--template-dir {empty} holds none of dsr's templates" in err

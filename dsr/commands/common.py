@@ -15,7 +15,7 @@ from .. import (
     choices,  # loads the registries: only when completing, not for --help
     cli,
 )
-from ..cli import fail, shown
+from ..cli import NamedPath, fail, shown
 from ..cliwords import said
 from ..errors import InputError
 from ..files import UnsafeFile, check_new_names, check_regular
@@ -23,6 +23,7 @@ from ..formats import Format
 from ..inputs import FIELDS, ISO_DAY, RawInput, field_key, put
 from ..limits import MAX_DEPTH, TOO_MANY_DIGITS, LimitError, check_depth, read_limited
 from ..model import Kind
+from ..sandbox import user_template_dir
 from ..track import check_storable, refuse_own_file
 
 
@@ -51,6 +52,26 @@ def _completion(what: str) -> Callable[[click.Context, click.Parameter, str], li
                 if code.casefold().startswith(typed)]  # fmt: skip
 
     return complete
+
+
+def _template_folder(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """The template folder to load (``dsr templates --source``'s folder means its
+    templates/), its notes said; a folder holding no templates is refused (exit 2)."""
+    if value is None:
+        return None
+    folder, notes = user_template_dir(value)
+    for note in notes:
+        click.echo(shown(note), err=True)
+    return folder
+
+
+template_dir_option = click.option(
+    "--template-dir",
+    type=NamedPath(file_okay=False, exists=True, path_type=Path),
+    callback=_template_folder,
+    help="Folder of templates (and catalogs) overriding the built-in ones, run sandboxed: "
+    "the folder 'dsr templates --source' wrote, edited.",
+)
 
 
 def _load_profile(path: Path, option: str = "--profile") -> RawInput:

@@ -34,9 +34,15 @@ from ..model import Kind, Outcome
 from ..outputs import mailto as mailto_link
 from ..pipeline import document_of, write_letter
 from ..registry import builtin_controllers, imported_record
-from ..sandbox import user_template_dir
 from ..track import check_trackable, check_usable
-from .common import _checked_output, _completion, _load_profile, _remedy_note, _say_tracked
+from .common import (
+    _checked_output,
+    _completion,
+    _load_profile,
+    _remedy_note,
+    _say_tracked,
+    template_dir_option,
+)
 
 KIND_HELP = {
     Kind.OBJECTION: "objection to AI training, short enough for the controller's web form",
@@ -178,11 +184,7 @@ For example:
     type=NamedPath(dir_okay=False, exists=True, path_type=Path),
     help="Write to a company described in FILE (dsr's format or a datarequests.org record).",
 )
-@click.option(
-    "--template-dir",
-    type=NamedPath(file_okay=False, exists=True, path_type=Path),
-    help="Folder of templates overriding the built-in ones (run sandboxed).",
-)
+@template_dir_option
 @output_option(
     "Output file: .pdf, .html, .txt or .eml; - for standard output. On a terminal "
     "dsr proposes one when it is left out.",
@@ -228,11 +230,6 @@ def letter(
         option = "--track" if track else "--open"
         fail([f"{option}: a letter written to standard output (-o -) has no file to "
               f"{'track' if track else 'open'}; give -o a file name"])  # fmt: skip
-    if template_dir is not None:
-        template_dir, notes = user_template_dir(template_dir)
-        for note in notes:
-            click.echo(shown(note), err=True)
-
     values: RawInput = _load_profile(profile_file) if profile_file else {}
     if profile_file is not None and "enclose" in values and not enclose:
         # A profile may be someone else's (a kit, a shared drive): its annexes are held

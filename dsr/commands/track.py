@@ -32,7 +32,13 @@ from ..inputs import RawInput, parse_request
 from ..outputs import atomic_write
 from ..pipeline import document_of, write_letter
 from ..track import annex_contents, with_timeline
-from .common import _checked_output, _parse_date, _refuse_new_names, _stored_date
+from .common import (
+    _checked_output,
+    _parse_date,
+    _refuse_new_names,
+    _stored_date,
+    template_dir_option,
+)
 from .lists import _table
 
 # A tracked request's number: SQLite's integers end at 2**63 - 1.
@@ -294,6 +300,7 @@ def ics(output: Path, force: bool) -> None:
 @force_option("the output file, if it exists (never a letter the tracking store records)")
 @engine_option("weasyprint")
 @pdf_variant_option
+@template_dir_option
 def remind(
     request_id: int,
     output: Path,
@@ -301,6 +308,7 @@ def remind(
     force: bool,
     engine: Engine,
     pdf_variant: PdfVariant | None,
+    template_dir: Path | None,
 ) -> None:
     """Write a reminder for request ID, in the language of the request."""
 
@@ -313,7 +321,7 @@ def remind(
         force,
         tracked_of=tracked,
         rewrites=tracking.rewritable(tracked, "reminder_file"),  # recorded again, new
-        options=WriteOptions(engine=engine, pdf_variant=pdf_variant),
+        options=WriteOptions(engine=engine, pdf_variant=pdf_variant, template_dir=template_dir),
     )
     tracking.mark_reminded(request_id, day, output)
 
@@ -341,6 +349,7 @@ def remind(
 @force_option("the output file, if it exists (never a letter the tracking store records)")
 @engine_option("weasyprint")
 @pdf_variant_option
+@template_dir_option
 def escalate(
     request_id: int,
     output: Path,
@@ -352,6 +361,7 @@ def escalate(
     force: bool,
     engine: Engine,
     pdf_variant: PdfVariant | None,
+    template_dir: Path | None,
 ) -> None:
     """Write the complaint about request ID to the competent authority.
 
@@ -377,7 +387,7 @@ def escalate(
             force,
             tracked_of=tracked,
             rewrites=tracking.rewritable(tracked, "controller_complaint_file"),
-            options=WriteOptions(engine=engine, pdf_variant=pdf_variant),
+            options=WriteOptions(engine=engine, pdf_variant=pdf_variant, template_dir=template_dir),
         )
         tracking.mark_controller_complaint(request_id, day, output)
         click.echo(
@@ -393,7 +403,7 @@ def escalate(
     values = tracking.escalation_values(tracked, day, jurisdiction, authority)
     if situation:
         values["situation"] = situation
-    options = WriteOptions(engine=engine, pdf_variant=pdf_variant)
+    options = WriteOptions(engine=engine, pdf_variant=pdf_variant, template_dir=template_dir)
     _write_tracked(values, output, force, timeline_of=tracked, options=options)
     tracking.mark_escalated(request_id, day, tracking.complaint_authority(values))
 
