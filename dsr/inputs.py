@@ -658,6 +658,13 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     """
     problems: list[Problem] = []
     values = keyed(values, problems)
+    for key in values:
+        if key not in FIELDS:  # a misspelt field would be lost without a word
+            near = difflib.get_close_matches(key, FIELDS, n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            problems.append(
+                Problem(key, f"is not a field dsr reads; {hint}use one of {', '.join(FIELDS)}")
+            )
     for field in missing_fields(values):
         problems.append(Problem(field, "is required"))
     values = _checked(values, problems)

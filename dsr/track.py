@@ -32,9 +32,10 @@ from .errors import (
     Words,
     words,
 )
-from .inputs import RawInput, files_of, parse_request, put
-from .model import Authority, Kind, TimelineEntry
+from .inputs import RawInput, files_of, parse_request, put, raw_input
+from .model import Authority, Kind, Request, TimelineEntry
 from .pdf import made_by_dsr, reference_in
+from .pipeline import Document, Made, WriteOptions, write_letter
 from .text import printable
 from .userdata import (
     MANIFEST,
@@ -723,6 +724,12 @@ def _read(
         return Unreadable(values["id"], f"{named}{error}")
 
 
+def _raw_inputs(loaded: Any) -> RawInput:
+    """A row's stored inputs as RawInput; anything else is kept as read, for the check
+    that refuses it by name ("inputs is not a table of options")."""
+    return raw_input(loaded) if isinstance(loaded, dict) else loaded
+
+
 def _row(values: sqlite3.Row, signing: bytes, accepted: dict[str, list[str]]) -> Tracked:
     """A request from its row; StoreError (exit 2), naming the row, if dsr cannot read it."""
     return _row_of(_read(values, signing, accepted))
@@ -764,7 +771,7 @@ def _from_row(row: sqlite3.Row) -> Tracked:
         language=row["language"],
         sent=_day("sent", row["sent"]),
         deadline=_day("deadline", row["deadline"]),
-        inputs=json.loads(row["inputs"]),
+        inputs=_raw_inputs(json.loads(row["inputs"])),
         files=json.loads(row["files"]),
         answered=day("answered"),
         verdict=_verdict(row["verdict"]),
@@ -907,6 +914,51 @@ class Recorded:
     updated: bool = False  # a request with the letter's reference, company and kind was tracked
     files_before: tuple[str, ...] = ()  # the letter files it listed before (updated only)
     sent_before: date | None = None  # its sending date before (updated only)
+
+
+class NotTracked(StoreError):
+    """The letter was written (and is kept) but the store could not record it."""
+
+    def __init__(self, path: Path, error: StoreError) -> None:
+        self.path = path
+        self.error = error
+        super().__init__(str(error))
+
+
+def write_tracked(
+    document: Document,
+    request: Request,
+    inputs: RawInput,
+    target: Path,
+    options: WriteOptions,
+    *,
+    force: bool = False,
+    controller_record: dict[str, Any] | None = None,
+    date_field: str | Option = DATE,
+) -> tuple[Made, Recorded]:
+    """Write a letter and track it, for every front end: the store is checked first
+    (a date it could not read back, a store dsr cannot use: refused before anything is
+    written), then the letter is written through dsr.pipeline, then recorded with the
+    request's inputs (its jurisdiction, its company's key and its date as composed) and,
+    for an imported company, its record as it is now. NotTracked if the letter was
+    written but could not be recorded."""
+    letter = document.letter
+    check_trackable(letter, date_field)
+    check_usable()
+    made = write_letter(document, target, options, force=force)
+    if controller_record is None and request.controller not in registry.builtin_controllers():
+        controller_record = registry.imported_record(request.controller)
+    tracked_inputs: RawInput = {
+        **inputs,
+        "jurisdiction": request.jurisdiction,
+        "controller": request.controller,  # the key, not as typed
+        "date": letter.date.isoformat(),
+    }
+    try:
+        recorded = record_letter(letter, tracked_inputs, [target], controller_record)
+    except StoreError as error:
+        raise NotTracked(target, error) from error
+    return made, recorded
 
 
 def record(

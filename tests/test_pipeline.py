@@ -369,3 +369,52 @@ def test_follow_ups_take_the_template_folder(tmp_path: Path) -> None:
     )
     assert code == 2
     assert f"--template-dir {empty} holds none of dsr's templates" in err
+
+
+def test_a_kit_takes_the_template_folder(tmp_path: Path) -> None:
+    """Review i15c architect #2: `dsr templates` had no --template-dir."""
+    source = tmp_path / "mine"
+    assert invoke("templates", "--source", "-o", str(source))[0] == 0
+    base = source / "templates" / "base.html.jinja"
+    text = base.read_text("utf-8")
+    base.write_text(text.replace("</body>", "<p>OUR-OWN-KIT</p></body>"), "utf-8")
+    catalog = source / "locales" / "de" / "LC_MESSAGES" / "letters.po"
+    po = catalog.read_text("utf-8")
+    salutation = 'msgid "Dear Sir or Madam,"\nmsgstr "Sehr geehrte Damen und Herren,"'
+    assert salutation in po
+    catalog.write_text(po.replace(salutation, salutation.replace("Sehr geehrte", "Werte")), "utf-8")
+    out = tmp_path / "kit"
+    code, _, err = invoke(
+        "templates", "-o", str(out), "--kind", "objection", "--jurisdiction", "DE", "--lang",
+        "de", "--template-dir", str(source), "--jobs", "1",
+    )  # fmt: skip
+    assert code == 0, err
+    text = pdf_text(out / "DE" / "objection-de.pdf")
+    assert "OUR-OWN-KIT" in text  # the folder's templates
+    assert "Werte Damen und Herren," in text  # and its catalogs, edited, no compile step
+
+
+def test_one_library_call_writes_and_tracks_a_letter(tmp_path: Path) -> None:
+    """Review i15c architect #1: tracking was a step of the letter command only; the
+    web page writes and tracks through the same call."""
+    from datetime import date
+
+    from dsr import track
+    from dsr.inputs import raw_input
+    from dsr.pipeline import document_of
+
+    raw = raw_input(
+        {
+            "kind": "objection", "jurisdiction": "DE", "controller": "LinkedIn",
+            "name": "Erika Mustermann", "address": "Hauptstraße 1, 10115 Berlin",
+            "account_email": "erika@example.org", "lang": "de", "date": "2026-11-22",
+        }
+    )  # fmt: skip
+    request = parse_request(raw, today=date(2026, 11, 22))
+    target = tmp_path / "objection.pdf"
+    made, recorded = track.write_tracked(document_of(request), request, raw, target, WriteOptions())
+    assert made.data == target.read_bytes()
+    tracked = track.get(recorded.id)
+    assert tracked.controller == "linkedin"  # its key, not as typed
+    assert tracked.inputs["date"] == "2026-11-22"
+    assert [Path(f).name for f in tracked.files] == ["objection.pdf"]

@@ -47,3 +47,20 @@ def test_the_front_ends_exchange_raw_input() -> None:
                      track.escalation_values, _load_profile, keyed):  # fmt: skip
         assert typing.get_type_hints(function)["return"] is RawInput, function.__name__
     assert "values" in typing.get_type_hints(_prepare)
+
+
+def test_a_field_dsr_does_not_read_is_named_not_lost() -> None:
+    """Review i15c architect #3: parse_request dropped an unknown key in silence (a
+    misspelt 'also_language' gave a letter without its translation)."""
+    import pytest
+
+    raw = {
+        "kind": "objection", "jurisdiction": "DE", "name": "Erika Mustermann",
+        "address": "Hauptstraße 1, 10115 Berlin", "account-email": "erika@example.org",
+        "also_language": "en",
+    }  # fmt: skip
+    with pytest.raises(dsr.InvalidRequest) as refused:
+        parse_request(raw, today=date(2026, 11, 22))
+    (problem,) = refused.value.problems
+    assert problem.field == "also-language"
+    assert "did you mean 'also-lang'?" in str(problem.message)

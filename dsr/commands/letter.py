@@ -33,8 +33,6 @@ from ..inputs import RawInput, files_of, missing_fields, parse_request, put
 from ..model import Kind, Outcome
 from ..outputs import mailto as mailto_link
 from ..pipeline import document_of, write_letter
-from ..registry import builtin_controllers, imported_record
-from ..track import check_trackable, check_usable
 from .common import (
     _checked_output,
     _completion,
@@ -319,11 +317,6 @@ def letter(
     composed = document.letter
     if not track and str(output) != "-" and guided:
         track = guide.offer_tracking()  # asked before the letter is written, as --track is
-    if track:  # a date the store could not read back, or a store dsr cannot use (opened,
-        # and made if there is none), is refused before the letter is written
-
-        check_trackable(composed, "--date")
-        check_usable()
     if fmt is Format.EML and not composed.recipient_email:
         # No e-mail without a To: (issue 15): say where the letter goes instead.
         where = (
@@ -334,30 +327,23 @@ def letter(
         fail([f"--output: {composed.recipient.name} publishes no e-mail address for "
               f"this request, so dsr writes no e-mail to it; {where}"])  # fmt: skip
     write_options = WriteOptions(fmt, engine, pdf_variant, template_dir)
+    recorded = None
     if str(output) == "-":
         made = write_letter(document, sys.stdout.buffer, write_options)
+    elif track:  # the store checked before the letter is written, then the letter recorded
+        try:
+            made, recorded = tracking.write_tracked(
+                document, request, values, output, write_options, force=force,
+                controller_record=controller_record,
+            )  # fmt: skip
+        except tracking.NotTracked as error:
+            fail([f"--track: wrote {output}, which is kept, but could not track it: "
+                  f"{said(error.error)}"])  # fmt: skip
     else:
         made = write_letter(document, output, write_options, force=force)
     if made.note:
         click.echo(f"Note: {shown(made.note)}", err=True)
-    if track:
-        if controller_record is None and request.controller not in builtin_controllers():
-            # An imported company: its record as it is now goes with the request.
-            controller_record = imported_record(request.controller)
-        try:
-            recorded = tracking.record_letter(
-                composed,
-                {
-                    **values,
-                    "jurisdiction": request.jurisdiction,
-                    "controller": request.controller,  # the slug, not as typed
-                    "date": composed.date.isoformat(),
-                },
-                [output],
-                controller_record,
-            )
-        except tracking.StoreError as error:
-            fail([f"--track: wrote {output}, which is kept, but could not track it: {said(error)}"])
+    if recorded is not None:
         _say_tracked(recorded, composed.date)
     recipient = composed.recipient.name
     click.echo(

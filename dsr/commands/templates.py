@@ -24,7 +24,7 @@ from ..kits import combinations, write_kit, write_sources
 from ..model import Kind, field_key
 from ..outputs import zip_folder
 from ..workers import available_cpus
-from .common import _completion, _refuse_new_names
+from .common import _completion, _refuse_new_names, template_dir_option
 
 
 @click.command()
@@ -79,6 +79,7 @@ from .common import _completion, _refuse_new_names
 )
 @jobs_option
 @engine_option("typst")
+@template_dir_option
 def templates(
     out_dir: Path,
     kinds: tuple[str, ...],
@@ -92,6 +93,7 @@ def templates(
     fillable: bool,
     jobs: int | None,
     engine: Engine,
+    template_dir: Path | None,
 ) -> None:
     """Write a template kit: blank letters to print and fill in by hand.
 
@@ -157,7 +159,7 @@ def templates(
             kinds=list(kinds) or None,
             jurisdictions=[c.upper() for c in jurisdictions] or None,
             languages=list(languages) or None,
-            options=WriteOptions(Format(fmt), engine, fillable=fillable),
+            options=WriteOptions(Format(fmt), engine, template_dir=template_dir, fillable=fillable),
             index_language=index_lang,
             jobs=jobs or available_cpus(),
             progress=step,
