@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typing
 from datetime import date
+from pathlib import Path
 
 import dsr
 from dsr import track
@@ -64,3 +65,25 @@ def test_a_field_dsr_does_not_read_is_named_not_lost() -> None:
     (problem,) = refused.value.problems
     assert problem.field == "also-language"
     assert "did you mean 'also-lang'?" in str(problem.message)
+
+
+def test_a_profile_saved_with_a_bom_is_read(tmp_path: Path) -> None:
+    """Review i15c attacker #3: a profile saved by an editor that writes a BOM was
+    refused as 'not valid TOML' at line 1, column 1."""
+    from click.testing import CliRunner
+
+    from dsr.cli import main
+
+    profile = tmp_path / "me.toml"
+    profile.write_bytes(
+        '\ufeffname = "Erika Mustermann"\naddress = "Hauptstraße 1, 10115 Berlin"\n'
+        'account-email = "erika@example.org"\n'.encode()
+    )
+    out = tmp_path / "letter.txt"
+    result = CliRunner().invoke(
+        main,
+        ["letter", "--kind", "objection", "--jurisdiction", "DE", "--profile", str(profile),
+         "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Erika Mustermann" in out.read_text("utf-8")

@@ -78,7 +78,8 @@ def _load_profile(path: Path, option: str = "--profile") -> RawInput:
     """The values of a TOML file of option names (``option`` names it in errors)."""
 
     try:
-        data = check_depth(tomllib.loads(read_limited(path).decode("utf-8")), str(path))
+        # A BOM, as older Windows editors save one, is not part of the TOML.
+        data = check_depth(tomllib.loads(read_limited(path).decode("utf-8-sig")), str(path))
     except LimitError as error:  # /dev/zero, a FIFO, a huge file
         fail([f"{option}: {said(error)}"])
     except UnicodeDecodeError:
