@@ -245,3 +245,17 @@ def mark_stack(text: str) -> int:
         elif char not in "\u200c\u200d":
             count = 0
     return longest
+
+
+def invoke_split(*args: str) -> tuple[int, str, str]:
+    """Run dsr; its exit code, standard output and standard error apart."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def pdf_producer(data: Path | bytes) -> str:
+    """What set a PDF (its /Producer): WeasyPrint or Typst."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data) if isinstance(data, bytes) else data) as document:
+        return str(document.docinfo.get("/Producer", ""))

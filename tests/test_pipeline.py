@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from click.testing import CliRunner
 
 import dsr
-from dsr.cli import main
 from dsr.composition import compose
 from dsr.inputs import parse_request
 from dsr.pipeline import Document, Engine, Format, WriteOptions, letter_bytes, write_letter
-from tests.conftest import letter_args, pdf_text
+from tests.conftest import invoke_split, letter_args, pdf_producer, pdf_text
 
 PACKAGE = Path(dsr.__file__).parent
 ENGINE_CALLS = {
@@ -31,14 +29,8 @@ ENGINE_CALLS = {
 }
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def producer(path: Path | bytes) -> str:
-    with pikepdf.open(io.BytesIO(path) if isinstance(path, bytes) else path) as document:
-        return str(document.docinfo.get("/Producer", ""))
+invoke = invoke_split
+producer = pdf_producer
 
 
 def words(text: str) -> list[str]:

@@ -12,17 +12,15 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from click.testing import CliRunner
 
 import dsr
 from dsr import batch, kits
 from dsr.batch import BATCH_OPTIONS, RowStatus, run_batch
-from dsr.cli import main
 from dsr.composition import compose
 from dsr.formats import Engine, Format, PdfVariant, UnknownFormat, WriteOptions
 from dsr.inputs import parse_request
 from dsr.kits import write_kit
-from tests.conftest import letter_args, pdf_text
+from tests.conftest import invoke_split, letter_args, pdf_producer, pdf_text
 
 LABEL = 'msgid "Annex %(number)s: %(name)s"\nmsgstr "Anlage %(number)s: %(name)s"\n'
 EDITED = 'msgid "Annex %(number)s: %(name)s"\nmsgstr "Beweisstück %(number)s zu %(name)s"\n'
@@ -37,14 +35,8 @@ MEMBER = {
 }
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def producer(data: Path | bytes) -> str:
-    with pikepdf.open(io.BytesIO(data) if isinstance(data, bytes) else data) as document:
-        return str(document.docinfo.get("/Producer", ""))
+invoke = invoke_split
+producer = pdf_producer
 
 
 def annex_pdf(path: Path) -> Path:
