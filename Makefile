@@ -1,6 +1,7 @@
 # Everyday tasks. `make demo` and `make test` set up everything they need on
 # a fresh Debian/Ubuntu machine: system fonts and poppler (apt-get, as root or
-# with sudo), then a virtualenv in .venv with dsr and its dev tools.
+# with sudo), then a virtualenv in .venv with dsr and its dev tools; `make test`
+# adds Chromium for the browser tests.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,13 +12,22 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # poppler-utils gives pdftoppm/pdftotext for looking at the output.
 APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 \
                 libharfbuzz-subset0 fontconfig poppler-utils
+# `make test` also needs a browser for tests/test_web_browser.py: Debian's Chromium, driven by
+# Playwright through executable_path=/usr/bin/chromium (Playwright's own download is not used).
+TEST_APT_PACKAGES := chromium chromium-driver
 
-.PHONY: setup system demo test lint i18n i18n-check bench clean
+.PHONY: setup system system-test apt-install demo test lint i18n i18n-check bench clean
 
 setup: system $(VENV)/.installed
 
 system:
-	@missing=$$(for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+system-test:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt-install:
+	@missing=$$(for p in $(PACKAGES); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "Installing system packages:" $$missing; \
@@ -44,7 +54,7 @@ demo: setup
 	  --profile-url https://www.linkedin.com/in/erika --lang de \
 	  --date 2026-11-22 -o examples/objection-linkedin-de.txt --force
 
-test: setup
+test: setup system-test
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -65,6 +75,7 @@ bench: setup
 	$(BIN)/python bench/first_letter.py --rows 100000
 	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/kit.py
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

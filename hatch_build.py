@@ -1,4 +1,4 @@
-"""Hatch build hook: compile the gettext catalogs into the wheel.
+"""Hatch build hook: compile the gettext catalogs (letters.po, ui.po) into the wheel.
 
 `.mo` files are built, not committed; this puts them (and the `.po`
 sources) under dsr/locales/ in the wheel, so `pip install .` gives a dsr
@@ -30,6 +30,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 write_mo(handle, catalog, use_fuzzy=False)
             build_data["force_include"][str(mo)] = f"dsr/locales/{relative.with_suffix('.mo')}"
             build_data["force_include"][str(po)] = f"dsr/locales/{relative}"
-        pot = root / "locales" / "letters.pot"
-        if pot.exists():
-            build_data["force_include"][str(pot)] = "dsr/locales/letters.pot"
+        for domain in ("letters", "ui"):  # the letters' catalogs and the interface's
+            pot = root / "locales" / f"{domain}.pot"
+            if pot.exists():
+                build_data["force_include"][str(pot)] = f"dsr/locales/{domain}.pot"

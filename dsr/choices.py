@@ -23,16 +23,22 @@ from .i18n import language_name, shipped_languages
 from .inputs import FIELDS, required_fields
 from .model import Kind, Outcome
 from .text import field_rule
+from .ui import N_, gettext
 
+# Marked for the "ui" catalog (dsr.ui.N_) and translated where shown (kinds()).
 KIND_DESCRIPTIONS = {
-    Kind.OBJECTION: "objection to AI training, short enough for the controller's web form",
-    Kind.ART21: "formal Art. 21(1) GDPR objection with your particular situation",
-    Kind.ERASURE: "erasure request, including data in training datasets and models",
-    Kind.ACCESS: "access request: was my data used for AI training, which models, who got it",
-    Kind.COMPLAINT: "complaint to the supervisory authority of your place of residence",
-    Kind.REMINDER: "reminder after the deadline of your request passed (give the request's date)",
-    Kind.CONTROLLER_COMPLAINT: "UK only: complaint to the controller under s.164A DPA 2018, "
-    "the step the Information Commissioner expects before a complaint to it",
+    Kind.OBJECTION: N_("objection to AI training, short enough for the controller's web form"),
+    Kind.ART21: N_("formal Art. 21(1) GDPR objection with your particular situation"),
+    Kind.ERASURE: N_("erasure request, including data in training datasets and models"),
+    Kind.ACCESS: N_("access request: was my data used for AI training, which models, who got it"),
+    Kind.COMPLAINT: N_("complaint to the supervisory authority of your place of residence"),
+    Kind.REMINDER: N_(
+        "reminder after the deadline of your request passed (give the request's date)"
+    ),
+    Kind.CONTROLLER_COMPLAINT: N_(
+        "UK only: complaint to the controller under s.164A DPA 2018, "
+        "the step the Information Commissioner expects before a complaint to it"
+    ),
 }
 
 
@@ -111,7 +117,7 @@ def kinds() -> tuple[KindChoice, ...]:
     return tuple(
         KindChoice(
             code=kind.value,
-            description=KIND_DESCRIPTIONS[kind],
+            description=gettext(KIND_DESCRIPTIONS[kind]),  # in the interface's language
             required=tuple(required_fields(kind)),
             follows_up=kind.follows_up,
         )

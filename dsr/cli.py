@@ -177,6 +177,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": ("dsr.commands.lists", "list_",
              "List kinds, jurisdictions, languages, controllers or authorities."),
     "schema": ("dsr.commands.lists", "schema", "Print a JSON Schema of a request."),
+    "serve": ("dsr.commands.serve", "serve",
+              "Serve dsr's web page: a guided form, a preview, and the letter to download."),
     "templates": ("dsr.commands.templates", "templates",
                   "Write a template kit: blank letters to print and fill in by hand."),
     "track": ("dsr.commands.track", "track_group",

@@ -15,7 +15,7 @@ from . import registry
 from .addresses import country_name, postal_capitals
 from .citations import format_citation
 from .deadlines import Calendar, DeadlineRule, deadline_in, period_beginning_with
-from .errors import LIST_AUTHORITIES, DsrError, InvalidRequest, Problem, words
+from .errors import LIST_AUTHORITIES, DsrError, InvalidRequest, Problem, worded
 from .i18n import language_name, letter_locale
 from .model import (
     Applicability,
@@ -31,6 +31,7 @@ from .model import (
     Request,
     ServiceLabel,
 )
+from .ui import gettext
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -136,8 +137,11 @@ def _refuse_before_the_law(laws: list[tuple[str, date | None, Instrument]]) -> N
             problems.append(
                 Problem(
                     field,
-                    f"{day.isoformat()} is before {instrument.applies_from.isoformat()}, when "
-                    f"the {name} began to apply; check the year",
+                    gettext(
+                        "{date} is before {since}, when the {law} began to apply; check the year"
+                    ).format(
+                        date=day.isoformat(), since=instrument.applies_from.isoformat(), law=name
+                    ),
                 )
             )
     if problems:
@@ -245,13 +249,20 @@ def _refuse_other_law(
             Problem(
                 field,
                 str(
-                    words(
-                        f"{authority.name_en} ({authority.slug}) applies the {applied}, but a "
-                        f"request from {request.jurisdiction} to {entity.name} rests on the "
-                        f"{rested}: the complaint would invoke a law the request was not made "
-                        f"under; choose an authority that applies the {rested} ('",
-                        LIST_AUTHORITIES,
-                        "')",
+                    worded(
+                        gettext(
+                            "{authority} ({slug}) applies the {applied}, but a request from "
+                            "{jurisdiction} to {entity} rests on the {rested}: the complaint "
+                            "would invoke a law the request was not made under; choose an "
+                            "authority that applies the {rested} ('{list_command}')"
+                        ),
+                        authority=authority.name_en,
+                        slug=authority.slug,
+                        applied=applied,
+                        jurisdiction=request.jurisdiction,
+                        entity=entity.name,
+                        rested=rested,
+                        list_command=LIST_AUTHORITIES,
                     )
                 ),
             )
@@ -373,9 +384,11 @@ def compose(request: Request) -> Letter:
             [
                 Problem(
                     "situation",
-                    f"the law's period for this application ended on "
-                    f"{remedy_deadline.isoformat()}; give the reasonable cause for the delay, "
-                    "which the letter asks the authority to accept",
+                    gettext(
+                        "the law's period for this application ended on {date}; give the "
+                        "reasonable cause for the delay, which the letter asks the authority "
+                        "to accept"
+                    ).format(date=remedy_deadline.isoformat()),
                 )
             ]
         )
@@ -431,9 +444,14 @@ def compose(request: Request) -> Letter:
             [
                 Problem(
                     "request-date",
-                    f"the controller has until {request_deadline.isoformat()} to answer the "
-                    f"request of {request.request_date}; a {request.kind.value} about no answer "
-                    "can be dated after that",
+                    gettext(
+                        "the controller has until {deadline} to answer the request of "
+                        "{request_date}; a {kind} about no answer can be dated after that"
+                    ).format(
+                        deadline=request_deadline.isoformat(),
+                        request_date=request.request_date,
+                        kind=request.kind.value,
+                    ),
                 )
             ]
         )
@@ -454,10 +472,16 @@ def compose(request: Request) -> Letter:
             [
                 Problem(
                     "date",
-                    f"{request.date.isoformat()} is before {since.isoformat()}, when "
-                    f"{controller.service} began to train AI models on members' data here, "
-                    "relying on its legitimate interests (its own notice), which the letter "
-                    "states as a fact: date the letter on or after that day",
+                    gettext(
+                        "{date} is before {since}, when {service} began to train AI models on "
+                        "members' data here, relying on its legitimate interests (its own "
+                        "notice), which the letter states as a fact: date the letter on or "
+                        "after that day"
+                    ).format(
+                        date=request.date.isoformat(),
+                        since=since.isoformat(),
+                        service=controller.service,
+                    ),
                 )
             ]
         )
@@ -474,9 +498,15 @@ def compose(request: Request) -> Letter:
             [
                 Problem(
                     "request-date",
-                    f"{request.request_date.isoformat()} is before {since.isoformat()}, when "
-                    f"{controller.service} began to train AI models on members' data here "
-                    "(its own notice): an objection to that training is dated on or after it",
+                    gettext(
+                        "{date} is before {since}, when {service} began to train AI models on "
+                        "members' data here (its own notice): an objection to that training is "
+                        "dated on or after it"
+                    ).format(
+                        date=request.request_date.isoformat(),
+                        since=since.isoformat(),
+                        service=controller.service,
+                    ),
                 )
             ]
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -110,6 +111,30 @@ def words(*parts: str | Option | Command | Words) -> Words:
     for part in parts:
         flat += part.parts if isinstance(part, Words) else [part]
     return Words(tuple(flat))
+
+
+def worded(template: str, **values: object) -> Words:
+    """``template`` (a translated message) with its ``{name}`` placeholders filled in:
+    an ``Option`` or ``Command`` stays data, to be worded by the front end; other
+    values are formatted as ``str.format`` would (``{name!r:.40}``)."""
+    parts: list[str | Option | Command] = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if literal:
+            parts.append(literal)
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, Option | Command):
+            parts.append(value)
+            continue
+        if conversion == "r":
+            value = repr(value)
+        elif conversion == "s":
+            value = str(value)
+        elif conversion == "a":
+            value = ascii(value)
+        parts.append(format(value, spec or ""))
+    return words(*parts)
 
 
 class DsrError(Exception):

@@ -36,6 +36,7 @@ from .inputs import (
 from .model import Kind, Letter
 from .pipeline import Format, UnknownFormat
 from .text import printable
+from .ui import gettext
 
 DEFAULT_KIND = Kind.OBJECTION
 DEFAULT_CONTROLLER = "linkedin"
@@ -79,7 +80,9 @@ def field_problems(values: Mapping[str, Any], field: str, today: date) -> list[s
         parse_request(values, today=today)
     except InvalidRequest as error:
         return [
-            p.message for p in error.problems if p.field == field and p.message != "is required"
+            p.message
+            for p in error.problems
+            if p.field == field and p.message != gettext("is required")
         ]
     return []
 
@@ -212,7 +215,7 @@ def _ask_kind(values: RawInput, wording: Wording, today: date) -> None:
     width = max(len(k.value) for k in Kind)
     _say("What kind of letter?")
     for kind in Kind:
-        _say(f"  {kind.value:<{width}}  {wording.kind_help.get(kind, '')}")
+        _say(f"  {kind.value:<{width}}  {gettext(wording.kind_help.get(kind, ''))}")
     _ask(values, "kind", "Kind", today, default=DEFAULT_KIND.value, resolve=resolve_kind)
 
 
@@ -248,12 +251,12 @@ def _ask_field(values: RawInput, field: str, wording: Wording, today: date) -> N
         _ask(
             values,
             field,
-            wording.prompts.get(field, field),
+            gettext(wording.prompts.get(field, field)),
             today,
             resolve=lambda answer: resolve_kind(answer, Kind.requests()),
         )
     else:
-        _ask(values, field, wording.prompts.get(field, field), today)
+        _ask(values, field, gettext(wording.prompts.get(field, field)), today)
 
 
 def ask_missing(values: RawInput, wording: Wording, today: date) -> None:

@@ -32,7 +32,7 @@ from .errors import (
     InvalidRequest,
     Option,
     Problem,
-    words,
+    worded,
 )
 from .glyphs import unprintable
 from .i18n import locale_id, shipped_languages
@@ -49,8 +49,8 @@ from .typeset import (
     letterhead_height,
     return_line_rows,
 )
-
-_CODES = words("'", LIST_JURISDICTIONS, "'")  # the CLI: 'dsr list jurisdictions'
+from .ui import current as current_ui_language
+from .ui import gettext, ngettext
 
 MIN_SITUATION = 20
 # Letter dates dsr can count deadlines from.
@@ -172,7 +172,12 @@ def keyed(values: Mapping[Any, Any], problems: list[Problem] | None = None) -> R
         if name in out:
             if problems is not None:
                 problems.append(
-                    Problem(name, f"is given twice, as {spelt[name]!r} and {key!r}; keep one")
+                    Problem(
+                        name,
+                        gettext("is given twice, as {first!r} and {second!r}; keep one").format(
+                            first=spelt[name], second=key
+                        ),
+                    )
                 )
             continue
         put(out, name, value)
@@ -220,7 +225,12 @@ def _checked(values: RawInput, problems: list[Problem]) -> RawInput:
                 items = list(value)
             else:
                 problems.append(
-                    Problem(field, f"must be a file name or a list of them, not {value!r}")
+                    Problem(
+                        field,
+                        gettext("must be a file name or a list of them, not {value!r}").format(
+                            value=value
+                        ),
+                    )
                 )
                 continue
         else:
@@ -228,7 +238,11 @@ def _checked(values: RawInput, problems: list[Problem]) -> RawInput:
         bad = False
         for item in items:
             if field == "enclose" and not isinstance(item, str):
-                problems.append(Problem(field, f"must be file names, not {item!r:.40}"))
+                problems.append(
+                    Problem(
+                        field, gettext("must be file names, not {value!r:.40}").format(value=item)
+                    )
+                )
                 bad = True
                 break
             not_a_number = isinstance(item, float) and not math.isfinite(item)  # nan, 1e400
@@ -239,9 +253,13 @@ def _checked(values: RawInput, problems: list[Problem]) -> RawInput:
                 or not_a_number
                 or a_number_as_name
             ):
-                quote = " (put the value in quotes)" if isinstance(item, bool) else ""
+                message = (
+                    gettext("must be text, not {type} {value!r:.40} (put the value in quotes)")
+                    if isinstance(item, bool)
+                    else gettext("must be text, not {type} {value!r:.40}")
+                )
                 problems.append(
-                    Problem(field, f"must be text, not {type(item).__name__} {item!r:.40}{quote}")
+                    Problem(field, message.format(type=type(item).__name__, value=item))
                 )
                 bad = True
                 break
@@ -270,7 +288,14 @@ def _clean_text(field: str, value: str, problems: list[Problem]) -> str:
     text = kept_text(field, value)
     missing = unprintable(text)
     if missing:
-        problems.append(Problem(field, f"contains {missing[0]}, which no installed font can print"))
+        problems.append(
+            Problem(
+                field,
+                gettext("contains {character}, which no installed font can print").format(
+                    character=missing[0]
+                ),
+            )
+        )
     return text
 
 
@@ -278,7 +303,11 @@ def _email(field: str, value: str, problems: list[Problem]) -> str:
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        problems.append(Problem(field, f"{value!r} is not a valid e-mail address ({error})"))
+        if current_ui_language() == "en":  # the validator's reason is English
+            message = gettext("{value!r} is not a valid e-mail address ({error})")
+        else:
+            message = gettext("{value!r} is not a valid e-mail address")
+        problems.append(Problem(field, message.format(value=value, error=error)))
         return value
     return str(result.normalized)
 
@@ -300,13 +329,21 @@ def _date(field: str, value: Any, problems: list[Problem]) -> date | None:
                 raise ValueError(text)
             day = date.fromisoformat(text)
         except ValueError:
-            problems.append(Problem(field, f"{value!r} is not a date; use YYYY-MM-DD"))
+            problems.append(
+                Problem(
+                    field, gettext("{value!r} is not a date; use YYYY-MM-DD").format(value=value)
+                )
+            )
             return None
     if not EARLIEST <= day <= LATEST:
         problems.append(
-            Problem(field, f"{day.isoformat()} is out of range; use a date from {EARLIEST.year} "
-                    f"to {LATEST.year}")
-        )  # fmt: skip
+            Problem(
+                field,
+                gettext("{date} is out of range; use a date from {earliest} to {latest}").format(
+                    date=day.isoformat(), earliest=EARLIEST.year, latest=LATEST.year
+                ),
+            )
+        )
         return None
     return day
 
@@ -471,13 +508,35 @@ def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
             return found[0], None
         below = registry.subdivisions_of(found[0])
         if below:
-            return None, f"dsr writes for {', '.join(below)} in {text}; give {' or '.join(below)}"
-        return None, f"dsr writes no letters for {text}; run {_CODES} for the codes"
+            return None, gettext("dsr writes for {codes} in {place}; give {choices}").format(
+                codes=", ".join(below), place=text, choices=gettext(" or ").join(below)
+            )
+        return None, str(
+            worded(
+                gettext("dsr writes no letters for {place}; run '{command}' for the codes"),
+                place=text,
+                command=LIST_JURISDICTIONS,
+            )
+        )
     near = near_jurisdictions(text)
-    hint = f"; did you mean {' or '.join(near)}? Run" if near else "; run"
-    return (
-        None,
-        f"{text!r} is not a jurisdiction dsr knows{hint} {_CODES} for the codes",
+    if near:
+        return None, str(
+            worded(
+                gettext(
+                    "{value!r} is not a jurisdiction dsr knows; did you mean {near}? "
+                    "Run '{command}' for the codes"
+                ),
+                value=text,
+                near=gettext(" or ").join(near),
+                command=LIST_JURISDICTIONS,
+            )
+        )
+    return None, str(
+        worded(
+            gettext("{value!r} is not a jurisdiction dsr knows; run '{command}' for the codes"),
+            value=text,
+            command=LIST_JURISDICTIONS,
+        )
     )
 
 
@@ -520,7 +579,9 @@ def format_address(lines: tuple[str, ...], country: str) -> tuple[tuple[str, ...
     if found is None:
         if "postal_code" in rules.required_fields and rules.postal_code_matchers:
             example = (rules.postal_code_examples or ["?"])[0]
-            return lines, f"has no postal code of {country} in it (for example {example})"
+            return lines, gettext(
+                "has no postal code of {country} in it (for example {example})"
+            ).format(country=country, example=example)
         return lines, None
     index, postcode, city = found
     layout = rules.address_format
@@ -626,22 +687,24 @@ def not_a_name(name: str) -> str | None:
     plain = unicodedata.normalize("NFKC", name)
     letters = sum(ch.isalpha() for ch in plain)
     if re.fullmatch(r"@[\w.]+", plain.strip()):
-        what = "a handle"  # @erika_m
+        what = gettext("a handle")  # @erika_m
     elif "@" in plain:
-        what = "an e-mail address"
+        what = gettext("an e-mail address")
     elif "://" in plain or re.match(r"(?i)www\.", plain):
-        what = "a web address"
+        what = gettext("a web address")
     elif _DOMAIN_OR_PATH.search(plain):
-        what = "a domain or a web address"
+        what = gettext("a domain or a web address")
     elif "_" in plain:
-        what = "a handle"
+        what = gettext("a handle")
     elif sum(ch.isdigit() for ch in plain) > letters:
-        what = "a phone number or another number"
+        what = gettext("a phone number or another number")
     elif not letters:
-        what = "text without a letter"
+        what = gettext("text without a letter")
     else:
         return None
-    return f"{name[:60]!r} is {what}, not a person's name; give your full name: it signs the letter"
+    return gettext(
+        "{value!r} is {what}, not a person's name; give your full name: it signs the letter"
+    ).format(value=name[:60], what=what)
 
 
 # A domain or path in small letters, alone ("J.Smith" is a name, "instagram.com/ex" is not).
@@ -661,12 +724,16 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     for key in values:
         if key not in FIELDS:  # a misspelt field would be lost without a word
             near = difflib.get_close_matches(key, FIELDS, n=1)
-            hint = f"did you mean {near[0]!r}? " if near else ""
+            message = (
+                gettext("is not a field dsr reads; did you mean {near!r}? use one of {fields}")
+                if near
+                else gettext("is not a field dsr reads; use one of {fields}")
+            )
             problems.append(
-                Problem(key, f"is not a field dsr reads; {hint}use one of {', '.join(FIELDS)}")
+                Problem(key, message.format(near=near[0] if near else "", fields=", ".join(FIELDS)))
             )
     for field in missing_fields(values):
-        problems.append(Problem(field, "is required"))
+        problems.append(Problem(field, gettext("is required")))
     values = _checked(values, problems)
     get = values.get
 
@@ -676,7 +743,12 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         if kind is None:
             choices = ", ".join(k.value for k in Kind)
             problems.append(
-                Problem("kind", f"{get('kind')!r} is not a letter kind; use one of {choices}")
+                Problem(
+                    "kind",
+                    gettext("{value!r} is not a letter kind; use one of {choices}").format(
+                        value=get("kind"), choices=choices
+                    ),
+                )
             )
 
     request_kind: Kind | None = None
@@ -687,8 +759,10 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "request-kind",
-                    f"{get('request-kind')!r} is not a request kind; use one of {choices} "
-                    "(the kind of letter you sent the controller)",
+                    gettext(
+                        "{value!r} is not a request kind; use one of {choices} "
+                        "(the kind of letter you sent the controller)"
+                    ).format(value=get("request-kind"), choices=choices),
                 )
             )
             request_kind = None
@@ -709,11 +783,15 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             Problem(
                 "controller",
                 str(
-                    words(
-                        f"{controller_slug!r} is unknown; use one of {known}, an imported one ('",
-                        LIST_CONTROLLERS,
-                        "') or ",
-                        Option("controller-file", keyword="controller_record"),
+                    worded(
+                        gettext(
+                            "{controller!r} is unknown; use one of {known}, an imported one "
+                            "('{list_command}') or {controller_file}"
+                        ),
+                        controller=controller_slug,
+                        known=known,
+                        list_command=LIST_CONTROLLERS,
+                        controller_file=Option("controller-file", keyword="controller_record"),
                     )
                 ),
             )
@@ -724,25 +802,36 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         problems.append(
             Problem(
                 "authority",
-                str(words(f"{authority!r} is unknown; run '", LIST_AUTHORITIES, "' for the slugs")),
+                str(
+                    worded(
+                        gettext("{authority!r} is unknown; run '{list_command}' for the slugs"),
+                        authority=authority,
+                        list_command=LIST_AUTHORITIES,
+                    )
+                ),
             )
         )
 
     entity = controller.entity_for(jurisdiction.code) if controller and jurisdiction else None
     if jurisdiction and kind:
         family, _ = registry.applicable_law(jurisdiction.code, entity)
-        service = controller.service if controller else "this controller"
+        service = controller.service if controller else gettext("this controller")
         if kind is Kind.ART21 and kind.value not in family.kinds:
             law = registry.instruments()[family.instrument].title["en"]
             problems.append(
                 Problem(
                     "kind",
                     str(
-                        words(
-                            "art21 is an objection under Art. 21(1) GDPR or UK GDPR, which do "
-                            f"not apply to {service} for residents of {jurisdiction.code}; use ",
-                            Option("kind", "objection"),
-                            f", which rests on the {law}",
+                        worded(
+                            gettext(
+                                "art21 is an objection under Art. 21(1) GDPR or UK GDPR, which do "
+                                "not apply to {service} for residents of {jurisdiction}; use "
+                                "{objection}, which rests on the {law}"
+                            ),
+                            service=service,
+                            jurisdiction=jurisdiction.code,
+                            objection=Option("kind", "objection"),
+                            law=law,
                         )
                     ),
                 )
@@ -752,8 +841,9 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "kind",
-                    f"{kind.value} letters are not available for {jurisdiction.code}; "
-                    f"use one of {offered}",
+                    gettext(
+                        "{kind} letters are not available for {jurisdiction}; use one of {offered}"
+                    ).format(kind=kind.value, jurisdiction=jurisdiction.code, offered=offered),
                 )
             )
         if request_kind is not None and request_kind.value not in family.kinds:
@@ -761,8 +851,11 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "request-kind",
-                    f"{request_kind.value} requests are not available for {jurisdiction.code}; "
-                    f"use one of {offered}",
+                    gettext(
+                        "{kind} requests are not available for {jurisdiction}; use one of {offered}"
+                    ).format(
+                        kind=request_kind.value, jurisdiction=jurisdiction.code, offered=offered
+                    ),
                 )
             )
         if kind is Kind.COMPLAINT and jurisdiction.complaint_needs_subdivision and not authority:
@@ -770,15 +863,19 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "jurisdiction",
-                    f"complaints in {jurisdiction.code} go to the authority of the Land; "
-                    f"use one of {codes}",
+                    gettext(
+                        "complaints in {jurisdiction} go to the authority of the Land; "
+                        "use one of {codes}"
+                    ).format(jurisdiction=jurisdiction.code, codes=codes),
                 )
             )
     if jurisdiction and controller and controller.entity_for(jurisdiction.code) is None:
         problems.append(
             Problem(
                 "controller",
-                f"no {controller.service} entity is recorded for {jurisdiction.code}",
+                gettext("no {service} entity is recorded for {jurisdiction}").format(
+                    service=controller.service, jurisdiction=jurisdiction.code
+                ),
             )
         )
 
@@ -788,7 +885,11 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         if text and not any(ch.isalnum() for ch in text):
             # ", , " from a sheet's formula joining empty cells: the letter would have no
             # postal address (or no name) and no one would notice.
-            problems.append(Problem(field, f"{text[:30]!r} holds no letter or digit"))
+            problems.append(
+                Problem(
+                    field, gettext("{value!r} holds no letter or digit").format(value=text[:30])
+                )
+            )
         elif text and field == "name":
             reason = not_a_name(text)
             if reason:
@@ -797,7 +898,14 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
     typed_lines = lines
     if address_text and len(lines) > 6:
         problems.append(
-            Problem("address", f"has {len(lines)} lines; the limit is 6, what the window holds")
+            Problem(
+                "address",
+                ngettext(
+                    "has {count} line; the limit is {limit}, what the window holds",
+                    "has {count} lines; the limit is {limit}, what the window holds",
+                    len(lines),
+                ).format(count=len(lines), limit=6),
+            )
         )
     if lines and jurisdiction is not None:
         typed_lines = lines
@@ -821,19 +929,31 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         host = url_host(profile_url)
         hosts = controller.profile_hosts if controller else ()
         if not profile_url.lower().startswith("https://"):
-            problems.append(Problem("profile-url", f"{profile_url!r} is not an https:// URL"))
+            problems.append(
+                Problem(
+                    "profile-url",
+                    gettext("{url!r} is not an https:// URL").format(url=profile_url),
+                )
+            )
         elif host is None:
             problems.append(
                 Problem(
                     "profile-url",
-                    f"{profile_url!r} is not a plain https:// URL: one host name, "
-                    "no spaces, backslashes, user name or password",
+                    gettext(
+                        "{url!r} is not a plain https:// URL: one host name, "
+                        "no spaces, backslashes, user name or password"
+                    ).format(url=profile_url),
                 )
             )
         elif hosts and not any(host == h or host.endswith("." + h) for h in hosts):
-            expected = " or ".join(hosts)
+            expected = gettext(" or ").join(hosts)
             problems.append(
-                Problem("profile-url", f"{profile_url!r} is not a profile on {expected}")
+                Problem(
+                    "profile-url",
+                    gettext("{url!r} is not a profile on {sites}").format(
+                        url=profile_url, sites=expected
+                    ),
+                )
             )
 
     letter_date = _date("date", get("date"), problems) if _given(get("date")) else today
@@ -859,12 +979,13 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
                 Problem(
                     "controller-complaint-date",
                     str(
-                        words(
-                            "only a complaint to the Information Commissioner (",
-                            Option("kind", "complaint"),
-                            " ",
-                            Option("jurisdiction", "GB"),
-                            ") recounts a complaint made to the controller",
+                        worded(
+                            gettext(
+                                "only a complaint to the Information Commissioner ({kind} "
+                                "{jurisdiction}) recounts a complaint made to the controller"
+                            ),
+                            kind=Option("kind", "complaint"),
+                            jurisdiction=Option("jurisdiction", "GB"),
                         )
                     ),
                 )
@@ -873,12 +994,19 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "controller-complaint-date",
-                    f"{controller_complaint_date} is after the letter's date {letter_date}",
+                    gettext("{date} is after the letter's date {letter_date}").format(
+                        date=controller_complaint_date, letter_date=letter_date
+                    ),
                 )
             )
     if letter_date and request_date and request_date > letter_date:
         problems.append(
-            Problem("request-date", f"{request_date} is after the letter's date {letter_date}")
+            Problem(
+                "request-date",
+                gettext("{date} is after the letter's date {letter_date}").format(
+                    date=request_date, letter_date=letter_date
+                ),
+            )
         )
 
     situation = None
@@ -888,8 +1016,13 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "situation",
-                    f"is {len(situation)} characters long; describe your particular "
-                    f"situation in at least {MIN_SITUATION}",
+                    ngettext(
+                        "is {length} character long; describe your particular "
+                        "situation in at least {minimum}",
+                        "is {length} characters long; describe your particular "
+                        "situation in at least {minimum}",
+                        len(situation),
+                    ).format(length=len(situation), minimum=MIN_SITUATION),
                 )
             )
 
@@ -900,7 +1033,12 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         except ValueError:
             choices = ", ".join(o.value for o in Outcome)
             problems.append(
-                Problem("outcome", f"{get('outcome')!r} is not valid; use one of {choices}")
+                Problem(
+                    "outcome",
+                    gettext("{value!r} is not valid; use one of {choices}").format(
+                        value=get("outcome"), choices=choices
+                    ),
+                )
             )
 
     enclosures: list[str] = []
@@ -909,21 +1047,33 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         try:  # without opening it: a FIFO would block, a device might act
             found = files.check_regular(path, follow=True) is not None
         except files.NotRegular:
-            problems.append(Problem("enclose", f"{item}: not a regular file; name a PDF file"))
+            problems.append(
+                Problem(
+                    "enclose",
+                    gettext("{file}: not a regular file; name a PDF file").format(file=item),
+                )
+            )
             continue
         except files.FileError as error:
-            problems.append(Problem("enclose", f"{item}: {error}"))
+            problems.append(
+                Problem("enclose", gettext("{file}: {reason}").format(file=item, reason=error))
+            )
             continue
         if not found:
-            problems.append(Problem("enclose", f"{item}: no such file"))
+            problems.append(Problem("enclose", gettext("{file}: no such file").format(file=item)))
         elif path.suffix.lower() != ".pdf":
             problems.append(
-                Problem("enclose", f"{item}: only PDF files can be appended as annexes")
+                Problem(
+                    "enclose",
+                    gettext("{file}: only PDF files can be appended as annexes").format(file=item),
+                )
             )
         else:
             reason = annex_problem(path)
             if reason:
-                problems.append(Problem("enclose", f"{item}: {reason}"))
+                problems.append(
+                    Problem("enclose", gettext("{file}: {reason}").format(file=item, reason=reason))
+                )
         enclosures.append(str(path))
 
     shipped = shipped_languages()
@@ -932,7 +1082,12 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         match = next((s for s in shipped if field_key(s) == field_key(language)), None)
         if match is None:
             problems.append(
-                Problem("lang", f"{language!r} is not offered; use one of {', '.join(shipped)}")
+                Problem(
+                    "lang",
+                    gettext("{language!r} is not offered; use one of {languages}").format(
+                        language=language, languages=", ".join(shipped)
+                    ),
+                )
             )
         else:
             language = match
@@ -947,8 +1102,14 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
             problems.append(
                 Problem(
                     "lang",
-                    f"requests in {jurisdiction.code} must be written in "
-                    f"{' or '.join(allowed)}; use one of {offered}",
+                    gettext(
+                        "requests in {jurisdiction} must be written in {languages}; "
+                        "use one of {offered}"
+                    ).format(
+                        jurisdiction=jurisdiction.code,
+                        languages=gettext(" or ").join(allowed),
+                        offered=offered,
+                    ),
                 )
             )
     also_lang = str(get("also-lang") or "").strip() or None
@@ -957,12 +1118,20 @@ def parse_request(values: Mapping[str, Any], today: date) -> Request:
         if also is None:
             problems.append(
                 Problem(
-                    "also-lang", f"{also_lang!r} is not offered; use one of {', '.join(shipped)}"
+                    "also-lang",
+                    gettext("{language!r} is not offered; use one of {languages}").format(
+                        language=also_lang, languages=", ".join(shipped)
+                    ),
                 )
             )
         elif also == language:
             problems.append(
-                Problem("also-lang", f"the letter is already in {also}; choose another language")
+                Problem(
+                    "also-lang",
+                    gettext("the letter is already in {language}; choose another language").format(
+                        language=also
+                    ),
+                )
             )
         also_lang = also
     place = _clean_text("place", str(get("place") or ""), problems)
@@ -1033,7 +1202,9 @@ def value_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
                 parse_request(checked, today)
             except InvalidRequest as error:
                 found += [
-                    p for p in error.problems if p.field == field and p.message != "is required"
+                    p
+                    for p in error.problems
+                    if p.field == field and p.message != gettext("is required")
                 ]
         problems += found
     return _unique(problems)
@@ -1062,9 +1233,17 @@ def page_one_problems(
         problems.append(
             Problem(
                 "name" if alone else "address",
-                f"{'the name' if alone else 'the name, address and e-mail address'} would "
-                f"take {height:.0f} mm of the letterhead even in its smallest type; it holds "
-                f"{LETTERHEAD_ROOM} mm: shorten {'it' if alone else 'them'}",
+                (
+                    gettext(
+                        "the name would take {height:.0f} mm of the letterhead even in its "
+                        "smallest type; it holds {room} mm: shorten it"
+                    )
+                    if alone
+                    else gettext(
+                        "the name, address and e-mail address would take {height:.0f} mm of the "
+                        "letterhead even in its smallest type; it holds {room} mm: shorten them"
+                    )
+                ).format(height=height, room=LETTERHEAD_ROOM),
             )
         )
     country_line = postal_capitals(country_name(country, language))  # printed when abroad
@@ -1073,8 +1252,10 @@ def page_one_problems(
         problems.append(
             Problem(
                 "name",
-                f"with the town, the return line above the window would take {taken} lines "
-                f"even in its smallest type; it holds {RETURN_LINE_ROOM}: shorten the name",
+                gettext(
+                    "with the town, the return line above the window would take {taken} lines "
+                    "even in its smallest type; it holds {room}: shorten the name"
+                ).format(taken=taken, room=RETURN_LINE_ROOM),
             )
         )
     _, room = info_block_room(window)
@@ -1085,8 +1266,10 @@ def page_one_problems(
         problems.append(
             Problem(
                 longest,
-                f"the reference, account e-mail address and profile URL would take {taken} "
-                f"lines beside the window; it holds {room}: shorten the {longest}",
+                gettext(
+                    "the reference, account e-mail address and profile URL would take {taken} "
+                    "lines beside the window; it holds {room}: shorten the {field}"
+                ).format(taken=taken, room=room, field=longest),
             )
         )
     return problems
@@ -1097,16 +1280,18 @@ def annex_problem(path: Path) -> str | None:
     try:
         reader = read_pdf(path)
         if reader.is_encrypted:
-            return "the PDF is encrypted; append an unencrypted copy"
+            return gettext("the PDF is encrypted; append an unencrypted copy")
         if not len(reader.pages):
-            return "the PDF has no pages"
+            return gettext("the PDF has no pages")
         first_page_checked(reader)  # what appending it will read
     except ValueError as error:
-        return f"cannot read this PDF ({error}); is it a PDF?"
+        return gettext("cannot read this PDF ({error}); is it a PDF?").format(error=error)
     except DsrError as error:  # no longer a regular file
         return str(error)
     except Exception as error:  # pikepdf raises many kinds on hostile files
-        return f"cannot read this PDF ({type(error).__name__}); is it a PDF?"
+        return gettext("cannot read this PDF ({error}); is it a PDF?").format(
+            error=type(error).__name__
+        )
     return None
 
 
@@ -1121,8 +1306,10 @@ def _check_in_force(field: str, day: date | None, family_id: str, problems: list
         problems.append(
             Problem(
                 field,
-                f"{day} is before {since}, when the complaint to the controller "
-                "(s.164A DPA 2018) came into force",
+                gettext(
+                    "{date} is before {since}, when the complaint to the controller "
+                    "(s.164A DPA 2018) came into force"
+                ).format(date=day, since=since),
             )
         )
 

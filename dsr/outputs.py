@@ -16,6 +16,7 @@ from .model import Letter
 from .plaintext import tree_to_text
 from .render import render_html
 from .text import field_problem
+from .ui import gettext
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -150,20 +151,36 @@ def mailbox(name: str, address: str, field: str = "email", name_field: str = "na
         # A reader (and Python's own header parser) would decode it as an RFC 2047
         # encoded word: "=?utf-8?q?A=0D=0ABcc:...?=" would become a header of its own.
         raise InvalidRequest(
-            [Problem(name_field, f"{name!r} contains '=?', which e-mail reads as encoded text")]
+            [
+                Problem(
+                    name_field,
+                    gettext("{name!r} contains '=?', which e-mail reads as encoded text").format(
+                        name=name
+                    ),
+                )
+            ]
         )
     local, at, domain = address.rpartition("@")
     if not at or not _LOCAL_PART.fullmatch(local) or "=?" in address or "?=" in address:
         raise InvalidRequest(
-            [Problem(field, f"{address!r} cannot go into an e-mail header; use an address "
-                            "with only ASCII letters, digits and . _ + - before the @")]
-        )  # fmt: skip
+            [
+                Problem(
+                    field,
+                    gettext(
+                        "{address!r} cannot go into an e-mail header; use an address "
+                        "with only ASCII letters, digits and . _ + - before the @"
+                    ).format(address=address),
+                )
+            ]
+        )
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
     except UnicodeError:
         ascii_domain = ""
     if not _DOMAIN.fullmatch(ascii_domain):
-        raise InvalidRequest([Problem(field, f"{domain!r} is not a domain name")])
+        raise InvalidRequest(
+            [Problem(field, gettext("{domain!r} is not a domain name").format(domain=domain))]
+        )
     return formataddr((display, f"{local}@{ascii_domain}"), charset="utf-8")
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
+from .ui import N_, gettext, ngettext
+
 # Control, format (bidi controls among them) and surrogate code points, and the
 # line and paragraph separators: refused in every field. ZWJ and ZWNJ are part
 # of words in several scripts.
@@ -51,8 +53,10 @@ FIELD_RULES: dict[str, FieldRule] = {
     "reference": FieldRule(
         40,
         pattern=REFERENCE,
-        characters="letters A-Z and a-z, digits and . _ -, beginning with a letter or "
-        "digit, no two dots together (it names the e-mail's attachment)",
+        characters=N_(
+            "letters A-Z and a-z, digits and . _ -, beginning with a letter or "
+            "digit, no two dots together (it names the e-mail's attachment)"
+        ),
     ),
     "enclose": FieldRule(4096),  # each file name
     "date": FieldRule(40),
@@ -134,7 +138,11 @@ def length_problem(field: str, value: str) -> str | None:
     else:
         length = len(kept_text(field, value))
     if length > limit:
-        return f"is {length} characters long; the limit is {limit}"
+        return ngettext(
+            "is {length} character long; the limit is {limit}",
+            "is {length} characters long; the limit is {limit}",
+            length,
+        ).format(length=length, limit=limit)
     return None
 
 
@@ -157,9 +165,11 @@ def field_problem(field: str, value: str) -> str | None:
         return reason
     text = kept_text(field, value)
     if field in HEADER_FIELDS and "=?" in text:
-        return "contains '=?', which e-mail reads as the start of encoded text; remove it"
+        return gettext("contains '=?', which e-mail reads as the start of encoded text; remove it")
     if rule.pattern is not None and text and not rule.pattern.fullmatch(text):
-        return f"use up to {rule.limit} {rule.characters}"
+        return gettext("use up to {limit} {characters}").format(
+            limit=rule.limit, characters=gettext(rule.characters)
+        )
     return shape_problem(text, rule)
 
 
@@ -178,18 +188,22 @@ def shape_problem(text: str, rule: FieldRule) -> str | None:
         while base >= 0 and _is_mark(text[base]):
             base -= 1
         marks = " ".join(f"U+{ord(char):04X}" for char in text[base + 1 : end + 1][:3])
-        where = f"{text[base]!r} followed by" if base >= 0 else "at the start:"
-        return (
-            f"has {stack} combining marks on one character ({where} {marks} ...); "
-            f"the limit is {MAX_MARKS}"
+        where = (
+            gettext("{character!r} followed by").format(character=text[base])
+            if base >= 0
+            else gettext("at the start:")
         )
+        return gettext(
+            "has {count} combining marks on one character ({where} {marks} ...); "
+            "the limit is {limit}"
+        ).format(count=stack, where=where, marks=marks, limit=MAX_MARKS)
     if rule.word is not None:
         longest = max(unbreakable_runs(text), key=len, default="")
         if len(longest) > rule.word:
-            return (
-                f"has a word of {len(longest)} characters ({longest[:20]!r}...), "
-                f"counting text no line can break as one word; the limit is {rule.word}"
-            )
+            return gettext(
+                "has a word of {length} characters ({start!r}...), "
+                "counting text no line can break as one word; the limit is {limit}"
+            ).format(length=len(longest), start=longest[:20], limit=rule.word)
     return None
 
 
@@ -315,11 +329,13 @@ def refused_character(text: str, multiline: bool = False) -> str | None:
         category = unicodedata.category(ch)
         if category in REFUSED_CATEGORIES and ch not in ALLOWED_FORMAT:
             what = {
-                "Zl": "the line separator",
-                "Zp": "the paragraph separator",
-                "Cs": "the lone surrogate",
-            }.get(category, "the control character")
-            return f"contains {what} U+{ord(ch):04X}; remove it"
+                "Zl": gettext("the line separator"),
+                "Zp": gettext("the paragraph separator"),
+                "Cs": gettext("the lone surrogate"),
+            }.get(category, gettext("the control character"))
+            return gettext("contains {what} U+{code:04X}; remove it").format(
+                what=what, code=ord(ch)
+            )
     return None
 
 

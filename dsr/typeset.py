@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING
 
 from .document import Data, Element, Part, Prefix, parse_html
@@ -634,13 +634,29 @@ def typst_source(document: str) -> tuple[str, Metadata]:
     return source, metadata
 
 
-@cache
-def _compiler() -> typst.Compiler:
-    import typst
+class _Compilers(threading.local):
+    """One Typst compiler per thread. A compiler is not safe to share: a second
+    thread compiling while the first does fails with "Already borrowed" (the
+    binding releases the GIL while it compiles). Creating one finds the system's
+    fonts (about 80 ms, 300 ms for the process's first), so each thread keeps its
+    own for its life: a server's worker threads pay it once each."""
 
-    # The root is dsr's templates folder: the source can import letter.typ and
-    # read nothing else. Fonts are the system's (installed by `make`).
-    return typst.Compiler(root=str(resource_dir("templates")))
+    compiler: typst.Compiler | None = None
+
+
+_COMPILERS = _Compilers()
+
+
+def _compiler() -> typst.Compiler:
+    """This thread's Typst compiler, created on its first letter."""
+    compiler = _COMPILERS.compiler
+    if compiler is None:
+        import typst
+
+        # The root is dsr's templates folder: the source can import letter.typ and
+        # read nothing else. Fonts are the system's (installed by `make`).
+        compiler = _COMPILERS.compiler = typst.Compiler(root=str(resource_dir("templates")))
+    return compiler
 
 
 def letter_pdf(document: str) -> bytes:

@@ -11,6 +11,7 @@ import click
 from .. import cli, guide, registry
 from .. import track as tracking
 from ..batch import OutputFolders, profile_enclosures
+from ..choices import KIND_DESCRIPTIONS
 from ..cli import (
     NamedPath,
     ProfileFile,
@@ -33,6 +34,7 @@ from ..inputs import RawInput, files_of, missing_fields, parse_request, put
 from ..model import Kind, Outcome
 from ..outputs import mailto as mailto_link
 from ..pipeline import document_of, write_letter
+from ..ui import N_
 from .common import (
     _checked_output,
     _completion,
@@ -42,24 +44,20 @@ from .common import (
     template_dir_option,
 )
 
+# The kinds' one-line help: the web page's words (the "ui" catalog, dsr.choices), but
+# the reminder's, which names the CLI's flag.
 KIND_HELP = {
-    Kind.OBJECTION: "objection to AI training, short enough for the controller's web form",
-    Kind.ART21: "formal Art. 21(1) GDPR objection with your particular situation",
-    Kind.ERASURE: "erasure request, including data in training datasets and models",
-    Kind.ACCESS: "access request: was my data used for AI training, which models, who got it",
-    Kind.COMPLAINT: "complaint to the supervisory authority of your place of residence",
+    **KIND_DESCRIPTIONS,
     Kind.REMINDER: "reminder after the deadline of your request passed (needs --request-date)",
-    Kind.CONTROLLER_COMPLAINT: "UK only: complaint to the controller under s.164A DPA 2018, "
-    "the step the Information Commissioner expects before a complaint to it",
 }
 REQUEST_KINDS = "|".join(k.value for k in Kind.requests())
 
 PROMPTS = {
     "kind": "Letter kind (" + ", ".join(k.value for k in Kind) + ")",
     "jurisdiction": "Where do you live? Country code, e.g. DE, FR, IE, DE-BY",
-    "name": "Your full name",
+    "name": N_("Your full name"),  # the web page's label: the "ui" catalog
     "address": "Your postal address (lines separated by commas)",
-    "account-email": "The e-mail address of your account",
+    "account-email": N_("The e-mail address of your account"),
     "request-date": "Date of your earlier request (YYYY-MM-DD)",
     "request-kind": "What did that request ask for (" + REQUEST_KINDS.replace("|", ", ") + ")",
 }

@@ -1,0 +1,422 @@
+"""The web page: a guided form, a preview, downloads, and (locally) the tracking page.
+
+``create_app()`` is the WSGI application ``dsr serve`` runs on waitress; an NGO
+runs ``create_app(hosted=True)`` behind its own server (gunicorn, several
+workers). Every letter goes through dsr.pipeline, as the CLI's do.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import os
+import secrets
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from babel.dates import format_date
+from flask import Flask, Request, Response, abort, g, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from platformdirs import user_documents_dir
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .. import ui
+from ..errors import DsrError
+from ..formats import Engine, Format
+from ..i18n import language_name, locale_id
+from ..model import Kind
+from ..pipeline import Document
+from . import api, flow, tracking
+from .flow import Annex, Checked, Step
+from .security import HEADERS, Busy, RenderSlots, Settings, from_this_site, host_allowed
+
+ACCESS_LOG = logging.getLogger("dsr.web.access")
+MAX_BODY = (flow.MAX_ANNEXES * flow.MAX_ANNEX_BYTES) * 2 + 256 * 1024  # base64 grows 4/3
+PREVIEW_SCALE = 96 / 72  # page images at 96 dpi
+DOWNLOADS = {
+    "pdf": ("application/pdf", Format.PDF),
+    "txt": ("text/plain; charset=utf-8", Format.TXT),
+    "eml": ("message/rfc822", Format.EML),
+    "html": ("text/html; charset=utf-8", Format.HTML),
+}
+
+
+class InMemoryRequest(Request):
+    """A request whose uploads stay in memory (bounded by MAX_BODY): a hosted page
+    writes nothing to disk, not even a spooled upload."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        return io.BytesIO()
+
+
+class CsrfCookie(SecureCookieSessionInterface):
+    """The one cookie (the CSRF token's): Secure whenever the page is served over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request.is_secure)
+
+
+def create_app(
+    *,
+    hosted: bool = False,
+    operator: str | None = None,
+    privacy_url: str | None = None,
+    max_renders: int | None = None,
+    rate_limit: str | None = None,
+    secret_key: bytes | str | None = None,
+    hosts: tuple[str, ...] = (),
+    engine: Engine = Engine.TYPST,
+    folder: Path | None = None,
+    proxies: int = 0,
+) -> Flask:
+    """The page as a WSGI application.
+
+    ``hosted`` serves members of an NGO: nothing is stored, there is no tracking
+    page, ``operator`` and ``privacy_url`` name who runs it. Without it the page is
+    a member's own, on loopback: it answers only to loopback names (and ``hosts``),
+    and shares the tracking store with the CLI. ``max_renders`` letters are rendered
+    at once (default: the CPU count); past that the answer is 503 with Retry-After.
+    ``rate_limit`` is per client (default "30/minute;300/hour" for letters, hosted).
+    Several instances share CSRF tokens through one ``secret_key`` (or the
+    ``DSR_SECRET_KEY`` environment variable). Behind ``proxies`` reverse proxies,
+    the client's address (for the rate limit) and scheme are read from their
+    X-Forwarded-For and X-Forwarded-Proto headers.
+    """
+    app = Flask(__name__)
+    app.request_class = InMemoryRequest
+    app.session_interface = CsrfCookie()
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0
+        )
+    key = secret_key or os.environ.get("DSR_SECRET_KEY") or secrets.token_bytes(32)
+    app.config.update(
+        SECRET_KEY=key,
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY,
+        SESSION_COOKIE_NAME="dsr_csrf",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        WTF_CSRF_TIME_LIMIT=4 * 3600,
+        WTF_CSRF_SSL_STRICT=True,
+    )
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        ui.gettext, ui.ngettext, newstyle=True, pgettext=ui.pgettext
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.extensions["dsr"] = serving = Settings(
+        hosted=hosted,
+        operator=operator,
+        privacy_url=privacy_url,
+        slots=RenderSlots(max_renders or os.cpu_count() or 2),
+        hosts=frozenset(h.lower() for h in hosts),
+        engine=engine,
+        folder=folder or Path(user_documents_dir()) / "dsr",
+    )
+    csrf = CSRFProtect(app)
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri="memory://",
+        default_limits=[],
+        headers_enabled=True,
+    )
+    letters_limit = rate_limit or ("30/minute;300/hour" if hosted else "600/minute")
+
+    csrf.exempt(api.blueprint)
+    limiter.limit(letters_limit, methods=["POST"])(api.blueprint)
+    app.register_blueprint(api.blueprint)
+    if not hosted:
+        app.register_blueprint(tracking.blueprint)
+
+    @app.before_request
+    def _start() -> Response | None:
+        g.started = time.perf_counter()
+        if not hosted and not host_allowed(request.host, serving.hosts):
+            abort(400, "This server answers only to its own address.")
+        checked_origin = not hosted or not request.path.startswith("/api/")
+        if (
+            request.method == "POST"
+            and checked_origin
+            and not from_this_site(
+                request.headers.get("Origin"), request.headers.get("Sec-Fetch-Site"), request.host
+            )
+        ):
+            abort(403, ui.gettext("A form of another site cannot post here."))
+        g.ui = _ui_language()
+        g.speaking = flow.speaking(g.ui)
+        g.speaking.__enter__()
+        return None
+
+    @app.teardown_request
+    def _end(error: BaseException | None) -> None:
+        speaking = g.pop("speaking", None)
+        if speaking is not None:
+            speaking.__exit__(None, None, None)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        response.headers["Vary"] = "Accept-Language"
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        # The path only: no query string, no form data, no address reaches the log.
+        ACCESS_LOG.info("%s %s %s %.0fms", request.method, request.path, response.status_code,
+                        elapsed)  # fmt: skip
+        return response
+
+    @app.context_processor
+    def _page() -> dict[str, Any]:
+        return {
+            "ui_language": g.get("ui", "en"),
+            "ui_direction": "ltr",
+            "ui_languages": [(tag, language_name(tag)) for tag in ui.ui_languages()],
+            "hosted": hosted,
+            "operator": operator,
+            "privacy_url": privacy_url,
+            "label": flow.label,
+        }
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> tuple[str, int]:
+        message = ui.gettext(
+            "This form has expired or was not sent from this page. Start again from the first step."
+        )
+        return render_template("error.html", message=message), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge) -> Any:
+        if request.path.startswith("/api/"):
+            return api.http_problem(error)
+        message = ui.gettext("What you sent is too large: each enclosure may be up to {limit} MB.")
+        return render_template(
+            "error.html", message=message.format(limit=flow.MAX_ANNEX_BYTES // 2**20)
+        ), 413
+
+    @app.errorhandler(Busy)
+    def _busy(error: Busy) -> Any:
+        if request.path.startswith("/api/"):
+            return api.http_problem(ServiceUnavailable("Busy: try again in a moment."))
+        message = ui.gettext("Many letters are being written right now. Try again in a moment.")
+        response = Response(render_template("error.html", message=message), 503)
+        response.headers["Retry-After"] = "2"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int]:
+        if request.path.startswith("/api/"):
+            return api.http_problem(error)  # type: ignore[return-value]
+        return render_template("error.html", message=error.description), error.code or 500
+
+    limited = limiter.limit(letters_limit, methods=["POST"])
+
+    @app.get("/")
+    def start() -> str:
+        values = flow.posted(request.args)
+        return _place(values, Checked(values))
+
+    @app.post("/letter")
+    @limited
+    def letter() -> str | Response:
+        values = flow.posted(request.form)
+        step = _step(request.form.get("step"))
+        if request.form.get("back"):
+            return _show(_earlier(step), values, Checked(values))
+        checked = flow.check(values, step, flow.today())
+        if step is Step.DETAILS:
+            annexes = _uploads(checked)
+            if checked.ok:
+                return _preview(checked, annexes)
+            return _show(Step.DETAILS, values, checked)
+        if not checked.ok:
+            return _show(step, values, checked)
+        return _show(_later(step), values, Checked(values))
+
+    @app.post("/edit")
+    def edit() -> str:
+        values = flow.posted(request.form)
+        return _show(Step.DETAILS, values, Checked(values))
+
+    @app.post("/download")
+    @limited
+    def download() -> Response | str:
+        values = flow.posted(request.form)
+        checked = flow.check(values, Step.DETAILS, flow.today())
+        annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
+        for problem in problems:
+            checked.add("enclose", problem)
+        if not checked.ok or checked.request is None:
+            return _show(Step.DETAILS, values, checked)
+        kind = request.form.get("format", "pdf")
+        document = flow.with_annexes(checked.request, annexes)
+        if kind == "ics":
+            data = flow.deadline_calendar(document.letter, lambda: datetime.now(UTC))
+            name = flow.file_name(document.letter, "ics")
+            return _attachment(data, "text/calendar; charset=utf-8", name)
+        if kind not in DOWNLOADS or kind == "html":
+            abort(400, ui.gettext("Choose PDF, text, e-mail or calendar."))
+        content_type, fmt = DOWNLOADS[kind]
+        if fmt is Format.EML and not document.letter.recipient_email:
+            abort(400, ui.gettext("This company publishes no e-mail address for this request."))
+        data = render(document, fmt)
+        return _attachment(data, content_type, flow.file_name(document.letter, kind))
+
+    def _show(step: Step, values: dict[str, str], checked: Checked) -> str:
+        if step is Step.PLACE:
+            return _place(values, checked)
+        if step is Step.KIND:
+            offered = flow.kinds_offered(values)
+            return render_template(
+                "kind.html", step=step, values=values, checked=checked, kinds=offered
+            )
+        language = values.get("lang") or flow.default_language(values)
+        kind = values.get("kind", "")
+        return render_template(
+            "details.html",
+            step=step,
+            values={**values, "lang": language},
+            checked=checked,
+            kind=kind,
+            follows_up=kind in {k.value for k in Kind if k.follows_up},
+            request_kinds=[(k.value, flow.kind_name(k)) for k in Kind.requests()],
+            outcomes=[(o, flow.outcome_name(o)) for o in ("none", "refused", "insufficient")],
+            languages=[(c.code, c.name) for c in flow.letter_languages(g.ui)],
+            authorities=[(c.code, c.name) for c in flow.authorities_for(values, g.ui)],
+            max_annexes=flow.MAX_ANNEXES,
+            annex_limit=flow.MAX_ANNEX_BYTES // 2**20,
+        )
+
+    def _place(values: dict[str, str], checked: Checked) -> str:
+        query = request.args.get("q", "")[:80]
+        companies = flow.companies(query)
+        if values.get("controller") and not any(c.code == values["controller"] for c in companies):
+            companies = [*companies, *flow.companies(values["controller"])]
+        return render_template(
+            "place.html",
+            step=Step.PLACE,
+            values=values,
+            checked=checked,
+            countries=flow.countries(g.ui),
+            companies=companies,
+            query=query,
+        )
+
+    def _uploads(checked: Checked) -> list[Annex]:
+        annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
+        files = [f for f in request.files.getlist("enclose") if f.filename]
+        if len(files) + len(annexes) > flow.MAX_ANNEXES:
+            checked.add(
+                "enclose",
+                ui.gettext("Enclose at most {count} files.").format(count=flow.MAX_ANNEXES),
+            )
+        for number, upload in enumerate(files[: flow.MAX_ANNEXES], start=len(annexes) + 1):
+            data = upload.stream.read(flow.MAX_ANNEX_BYTES + 1)
+            name = flow.annex_name(upload.filename or "", number)
+            problem = flow.annex_problem(data)
+            if problem:
+                problems.append(f"{name}: {problem}")
+            else:
+                annexes.append(Annex(name, data))
+        for problem in problems:
+            checked.add("enclose", problem)
+        return annexes
+
+    def _preview(checked: Checked, annexes: list[Annex]) -> str:
+        assert checked.request is not None
+        document = flow.with_annexes(checked.request, annexes)
+        pdf = render(document, Format.PDF)
+        text = render(document, Format.TXT).decode()
+        letter = document.letter
+        return render_template(
+            "preview.html",
+            step=None,
+            values=checked.values,
+            annexes=annexes,
+            pages=page_images(pdf),
+            text=text,
+            letter=letter,
+            kind_name=flow.kind_name(letter.kind),
+            language_label=language_name(letter.language, g.ui),
+            how_to_send=flow.how_to_send(letter),
+            deadline=_date_in(letter.deadline),
+            form_url=letter.web_form or letter.objection_form,
+            can_email=bool(letter.recipient_email),
+            shows_deadline=letter.kind is not Kind.COMPLAINT,
+        )
+
+    def render(document: Document, fmt: Format) -> bytes:
+        try:
+            return api.render(document, fmt)
+        except DsrError as error:
+            abort(422, str(error))
+
+    return app
+
+
+def _step(value: str | None) -> Step:
+    try:
+        return Step(value or "place")
+    except ValueError:
+        return Step.PLACE
+
+
+def _earlier(step: Step) -> Step:
+    steps = list(Step)
+    return steps[max(0, steps.index(step) - 1)]
+
+
+def _later(step: Step) -> Step:
+    steps = list(Step)
+    return steps[min(len(steps) - 1, steps.index(step) + 1)]
+
+
+def _ui_language() -> str:
+    chosen = request.values.get("ui", "")
+    if chosen in ui.ui_languages():
+        return chosen
+    return ui.negotiate(request.headers.get("Accept-Language", ""))
+
+
+def _date_in(day: date) -> str:
+    return format_date(day, format="long", locale=locale_id(g.get("ui", "en")))
+
+
+def _attachment(data: bytes, content_type: str, name: str) -> Response:
+    response = Response(data, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def page_images(pdf: bytes) -> list[str]:
+    """The PDF's pages as PNG data URIs, as they will print (PDFium, 96 dpi)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = []
+        for page in document:
+            bitmap = page.render(scale=PREVIEW_SCALE)
+            buffer = io.BytesIO()
+            bitmap.to_pil().save(buffer, format="PNG", optimize=False)
+            images.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+            page.close()
+        return images
+    finally:
+        document.close()

@@ -1,0 +1,478 @@
+"""The member's way through the form, from the values a page posts to a letter.
+
+A letter is asked for in three steps, each a plain POST form that carries the
+answers of the steps before it as hidden fields: where the member lives and which
+company (``place``), what the member wants (``kind``), then the member's details,
+the particular situation and the letter's language (``details``). Nothing is
+stored between steps; the preview posts the same values again to download.
+
+Validation is the library's: ``parse_request`` finds every problem, worded in
+the member's language (dsr.ui) and with remedies named by the form's labels,
+and a step shows those of its own fields.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import enum
+import gettext
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+
+import pycountry
+from babel import Locale
+
+from .. import choices, errors, registry, ui
+from ..errors import DsrError, InvalidRequest, Problem
+from ..i18n import language_name, locale_id
+from ..inputs import FIELDS, field_key, parse_request
+from ..model import Kind, Letter, Request
+from ..pdf import first_page_checked, open_pdf
+from ..pipeline import Document, document_of
+
+_ = ui.gettext
+
+
+class Step(enum.StrEnum):
+    PLACE = "place"
+    KIND = "kind"
+    DETAILS = "details"
+
+
+STEP_FIELDS: dict[Step, tuple[str, ...]] = {
+    Step.PLACE: ("jurisdiction", "controller"),
+    Step.KIND: ("kind",),
+    Step.DETAILS: (
+        "name",
+        "address",
+        "account-email",
+        "email",
+        "profile-url",
+        "situation",
+        "request-kind",
+        "request-date",
+        "outcome",
+        "controller-complaint-date",
+        "authority",
+        "lang",
+        "also-lang",
+        "enclose",
+    ),
+}
+# The fields the page carries (the form's own; "date" is today, "place" the address's town).
+FORM_FIELDS = tuple(f for step in Step for f in STEP_FIELDS[step])
+ANNEX_FIELD = "annex"  # a preview's hidden copy of an uploaded annex: name, then base64
+MAX_ANNEXES = 5
+MAX_ANNEX_BYTES = 4 * 1024 * 1024
+MAX_TEXT = 4000  # no field the library reads is longer (situation's limit is lower)
+
+
+def today() -> date:
+    """The day on this computer's clock: a letter's date."""
+    return datetime.now(UTC).astimezone().date()
+
+
+def label(field_name: str) -> str:
+    """A field's label on the page, in the member's language."""
+    labels = {
+        "jurisdiction": _("Where you live"),
+        "controller": _("Company"),
+        "kind": _("What you want"),
+        "name": _("Your full name"),
+        "address": _("Your postal address"),
+        "account-email": _("The e-mail address of your account"),
+        "email": _("E-mail address for the reply"),
+        "profile-url": _("Your profile address (URL)"),
+        "situation": _("Your particular situation"),
+        "request-kind": _("What you asked for earlier"),
+        "request-date": _("Date of your earlier letter"),
+        "outcome": _("What happened"),
+        "controller-complaint-date": _("Date of your complaint to the company"),
+        "authority": _("Supervisory authority"),
+        "lang": _("Language of the letter"),
+        "also-lang": _("Courtesy translation"),
+        "enclose": _("Enclosures (PDF)"),
+        "date": _("Date of the letter"),
+        "place": _("Place"),
+        "reference": _("Reference"),
+    }
+    return labels.get(field_name, field_name)
+
+
+def kind_sentence(kind: Kind) -> str:
+    """What a letter of this kind does, in one plain sentence."""
+    sentences = {
+        Kind.OBJECTION: _(
+            "Object to the use of your data to train AI. Short enough for the company's own form."
+        ),
+        Kind.ART21: _(
+            "A formal objection that explains your particular situation: the company must "
+            "then stop unless it shows overriding legitimate grounds."
+        ),
+        Kind.ERASURE: _(
+            "Ask the company to erase your data, including copies in training data and models."
+        ),
+        Kind.ACCESS: _(
+            "Ask what data the company holds about you, whether it trained AI on it, "
+            "and who received it."
+        ),
+        Kind.COMPLAINT: _(
+            "Complain to the data protection authority because the company did not answer "
+            "your request, or not properly."
+        ),
+        Kind.REMINDER: _("Remind the company that the deadline for your request has passed."),
+        Kind.CONTROLLER_COMPLAINT: _(
+            "Complain to the company first, as the UK Information Commissioner expects "
+            "before a complaint to it."
+        ),
+    }
+    return sentences[kind]
+
+
+def kind_name(kind: Kind) -> str:
+    names = {
+        Kind.OBJECTION: _("Objection to AI training"),
+        Kind.ART21: _("Objection on grounds of your particular situation"),
+        Kind.ERASURE: _("Erasure request"),
+        Kind.ACCESS: _("Access request"),
+        Kind.COMPLAINT: _("Complaint to the authority"),
+        Kind.REMINDER: _("Reminder"),
+        Kind.CONTROLLER_COMPLAINT: _("Complaint to the company"),
+    }
+    return names[kind]
+
+
+def outcome_name(code: str) -> str:
+    names = {
+        "none": _("No answer within the deadline"),
+        "refused": _("The company refused"),
+        "insufficient": _("The answer was insufficient"),
+    }
+    return names.get(code, code)
+
+
+# --- the values a page posts -------------------------------------------------------
+
+
+def posted(form: Mapping[str, str]) -> dict[str, str]:
+    """The form's fields the member gave, stripped; empty ones are not given."""
+    values = {}
+    for name in FORM_FIELDS:
+        if name == "enclose":
+            continue
+        value = str(form.get(name, "") or "")[:MAX_TEXT]
+        value = value.replace("\r\n", "\n").strip()
+        if value:
+            values[name] = value
+    return values
+
+
+@dataclass(frozen=True)
+class Annex:
+    """A PDF the member uploaded, to be appended to the letter."""
+
+    name: str
+    data: bytes
+
+    @property
+    def carried(self) -> str:
+        """Its hidden field's value on the preview: the name, a newline, the bytes."""
+        return self.name + "\n" + base64.b64encode(self.data).decode("ascii")
+
+
+_SAFE_NAME = re.compile(r"[^\w.\- ]+")
+
+
+def annex_name(filename: str, number: int) -> str:
+    """A name fit for the letter's list of enclosures: the upload's own, tamed."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    base = _SAFE_NAME.sub("_", base).strip(" ._")[:80]
+    if not base.lower().endswith(".pdf"):
+        base = f"annex-{number}.pdf" if not base else base + ".pdf"
+    return base
+
+
+def annex_problem(data: bytes) -> str | None:
+    """Why these bytes cannot be appended as an annex, in the member's language."""
+    if len(data) > MAX_ANNEX_BYTES:
+        return _("The file is larger than {limit} MB.").format(limit=MAX_ANNEX_BYTES // 2**20)
+    if not data.startswith(b"%PDF-"):
+        return _("Only PDF files can be enclosed.")
+    try:
+        document = open_pdf(data)
+        if document.is_encrypted:
+            return _("The PDF is encrypted; enclose an unencrypted copy.")
+        if not len(document.pages):
+            return _("The PDF has no pages.")
+        first_page_checked(document)
+    except Exception:  # pikepdf raises many kinds of error on hostile files
+        return _("This PDF cannot be read.")
+    return None
+
+
+def carried_annexes(values: list[str]) -> tuple[list[Annex], list[str]]:
+    """The annexes a preview carried back, and the problems of those that are not PDFs."""
+    annexes, problems = [], []
+    for number, value in enumerate(values[:MAX_ANNEXES], start=1):
+        name, _newline, encoded = value.partition("\n")
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(_("An enclosure was damaged on the way; choose it again."))
+            continue
+        problem = annex_problem(data)
+        if problem:
+            problems.append(f"{annex_name(name, number)}: {problem}")
+        else:
+            annexes.append(Annex(annex_name(name, number), data))
+    return annexes, problems
+
+
+# --- problems, the member's way ----------------------------------------------------
+
+
+def _option_words(option: errors.Option) -> str:
+    name = option.name
+    shown = label(name) if name in FIELDS or name in FORM_FIELDS else name
+    if option.value:
+        if name == "kind":
+            try:
+                return f"«{kind_name(Kind(option.value))}»"
+            except ValueError:
+                pass
+        return f"«{shown}: {option.value}»"
+    return f"«{shown}»"
+
+
+def _command_words(command: errors.Command) -> str:
+    return _("the list on this page")
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Problems and remedies worded for the page, in the member's language."""
+    with ui.speaking(language), errors.wording(_option_words, _command_words):
+        yield
+
+
+@dataclass
+class Checked:
+    """A step's values checked: its problems by field, and the request when whole."""
+
+    values: dict[str, str]
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    request: Request | None = None
+
+    def add(self, field_name: str, message: str) -> None:
+        self.problems.setdefault(field_name, []).append(message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _required(message: str) -> bool:
+    return message == ui.gettext("is required")
+
+
+def check(values: dict[str, str], step: Step, today: date) -> Checked:
+    """``values`` as far as ``step``: the problems of its fields and the steps before.
+
+    At the last step (and the preview) every problem counts and, with none, the
+    request is parsed. The library's problems name their fields as the CLI's
+    options; each is shown beside its own field."""
+    checked = Checked(dict(values))
+    asked = [
+        f for s in Step for f in STEP_FIELDS[s] if list(Step).index(s) <= list(Step).index(step)
+    ]
+    try:
+        request = parse_request({k: v for k, v in values.items() if k != "enclose"}, today=today)
+    except InvalidRequest as error:
+        for problem in _sorted(error.problems):
+            field_name = problem.field if problem.field in FORM_FIELDS else ""
+            if step is not Step.DETAILS and problem.field not in asked:
+                continue  # a later step's field: asked for there
+            checked.add(field_name or problem.field, _sentence(problem))
+        return checked
+    except DsrError as error:  # a registry fault: shown, not a traceback
+        checked.add("", str(error))
+        return checked
+    if step is Step.DETAILS:
+        checked.request = request
+    return checked
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    order = {name: number for number, name in enumerate(FORM_FIELDS)}
+    return sorted(problems, key=lambda p: order.get(p.field, len(order)))
+
+
+def _sentence(problem: Problem) -> str:
+    """A problem as a sentence beside its field: "is required" -> "Enter ..."."""
+    message = problem.message
+    if _required(message):
+        return _("This is required.")
+    return message[:1].upper() + message[1:]
+
+
+def with_annexes(request: Request, annexes: list[Annex]) -> Document:
+    """The document the request makes, the uploaded annexes appended and listed."""
+    if annexes:
+        request = dataclasses.replace(request, enclosures=tuple(a.name for a in annexes))
+    return document_of(request, tuple(a.data for a in annexes))
+
+
+# --- what the form offers ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    name: str
+    description: str = ""
+    group: str = ""
+
+
+def countries(language: str) -> list[Choice]:
+    """Where a member may live, by the country's name in ``language``; a country with
+    regions (Germany's Länder, Canada's provinces) lists them after the country."""
+    territories = Locale.parse(locale_id(language)).territories
+    found = []
+    for choice in choices.jurisdictions():
+        country = territories.get(choice.country, choice.name)
+        if "-" in choice.code:
+            region = region_name(choice.code, language)
+            found.append(Choice(choice.code, f"{country} \N{EN DASH} {region}", group=country))
+        else:
+            found.append(Choice(choice.code, country, group=country))
+    found.sort(key=lambda c: (_collation_key(c.group, language), "-" in c.code, c.name))
+    return found
+
+
+@cache
+def _subdivision_names(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-2", pycountry.LOCALES_DIR, languages=[locale_id(language)], fallback=True
+    )
+
+
+def region_name(code: str, language: str) -> str:
+    """A region's name (ISO 3166-2, from pycountry) in ``language`` where it has one."""
+    found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+    if found is None:
+        return code
+    return _subdivision_names(language).gettext(found.name)
+
+
+def _collation_key(text: str, language: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold() or text
+
+
+def companies(query: str = "") -> list[Choice]:
+    """The known companies, LinkedIn first, those matching ``query`` (any part of the
+    service's or an entity's name, any case)."""
+    wanted = query.casefold().strip()
+    found = []
+    for controller in choices.controllers():
+        names = " ".join([controller.service, *(e.name for e in controller.entities)])
+        if wanted and wanted not in names.casefold():
+            continue
+        found.append(Choice(controller.code, controller.service))
+    found.sort(key=lambda c: (c.code != "linkedin", c.name.casefold()))
+    return found
+
+
+def kinds_offered(values: Mapping[str, str]) -> list[Choice]:
+    """The kinds the member's law offers against this company, each with its sentence."""
+    code = values.get("jurisdiction", "")
+    jurisdiction = registry.jurisdictions().get(code)
+    controller = registry.controller(field_key(values.get("controller") or "linkedin"))
+    if jurisdiction is None or controller is None:
+        return []
+    entity = controller.entity_for(jurisdiction.code)
+    family, _how = registry.applicable_law(jurisdiction.code, entity)
+    return [
+        Choice(kind.value, kind_name(kind), kind_sentence(kind))
+        for kind in Kind
+        if kind.value in family.kinds
+    ]
+
+
+def letter_languages(ui_language: str) -> list[Choice]:
+    return [
+        Choice(choice.code, f"{choice.name} ({language_name(choice.code, ui_language)})")
+        if language_name(choice.code, ui_language) != choice.name
+        else Choice(choice.code, choice.name)
+        for choice in choices.languages()
+    ]
+
+
+def authorities_for(values: Mapping[str, str], ui_language: str) -> list[Choice]:
+    found = [Choice(a.code, a.name) for a in choices.authorities()]
+    found.sort(key=lambda c: c.name.casefold())
+    return found
+
+
+def default_language(values: Mapping[str, str]) -> str:
+    jurisdiction = registry.jurisdictions().get(values.get("jurisdiction", ""))
+    return jurisdiction.default_language if jurisdiction else "en"
+
+
+# --- what the member downloads -----------------------------------------------------
+
+
+def file_name(letter: Letter, extension: str) -> str:
+    company = re.sub(r"[^a-z0-9]+", "-", letter.service.casefold()).strip("-") or "company"
+    return f"{letter.kind.value}-{company}-{letter.language}.{extension}"
+
+
+def deadline_calendar(letter: Letter, now: Callable[[], datetime]) -> bytes:
+    """An iCalendar file with the letter's reply deadline, an alarm the day before."""
+    from icalendar import Alarm, Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//dsr//data-subject requests//EN")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"{letter.reference}@dsr.invalid")
+    summary = _("Reply due: {kind} to {company} ({reference})").format(
+        kind=kind_name(letter.kind), company=letter.recipient.name, reference=letter.reference
+    )
+    event.add("summary", summary)
+    event.add("dtstart", letter.deadline)
+    event.add("dtend", letter.deadline + timedelta(days=1))
+    event.add("dtstamp", now())
+    event.add(
+        "description",
+        _("Letter of {date} to {company}, reference {reference}.").format(
+            date=letter.date.isoformat(), company=letter.recipient.name, reference=letter.reference
+        ),
+    )
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", timedelta(days=-1))
+    event.add_component(alarm)
+    cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def how_to_send(letter: Letter) -> str:
+    """How the member sends this letter, in one sentence."""
+    if letter.recipient_email and letter.web_form:
+        return _("Post the PDF in a window envelope, send the e-mail, or use the company's form.")
+    if letter.recipient_email:
+        return _("Post the PDF in a window envelope, or send the e-mail.")
+    if letter.web_form or letter.objection_form:
+        return _("Paste the text into the company's form, or post the PDF in a window envelope.")
+    return _(
+        "Print the PDF and post it in a window envelope: the address shows through the window."
+    )

@@ -1,0 +1,191 @@
+"""The tracking page, on a member's own computer only: the CLI's store, in a browser.
+
+It lists the requests ``dsr track`` follows, records answers, closes, reminds and
+escalates (with the earlier letters as annexes, as ``dsr track escalate`` does),
+and forgets. Letters it writes go into the page's folder (``dsr serve --folder``),
+under names that replace nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+
+from .. import track, ui
+from ..errors import DsrError, InvalidRequest
+from ..formats import Format, WriteOptions
+from ..inputs import RawInput, parse_request, raw_input
+from ..model import Kind
+from ..pipeline import Document, document_of, write_letter
+from . import flow
+from .flow import Step
+from .security import settings
+
+blueprint = Blueprint("tracking", __name__)
+_ = ui.gettext
+
+
+def _folder() -> Path:
+    return settings().folder
+
+
+def free_name(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name-2``, ``name-3``... : a name no file has yet."""
+    stem, dot, suffix = name.rpartition(".")
+    candidate = folder / name
+    number = 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate = folder / f"{stem}-{number}{dot}{suffix}"
+        number += 1
+    return candidate
+
+
+def _write(document: Document) -> Path:
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = free_name(folder, flow.file_name(document.letter, "pdf"))
+    with settings().slots.slot():
+        write_letter(document, target, WriteOptions(Format.PDF, engine=settings().engine))
+    return target
+
+
+def _sent(path: Path) -> Response:
+    response = Response(path.read_bytes(), content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    return response
+
+
+@blueprint.post("/save")
+def save() -> ResponseReturnValue:
+    """Write the previewed letter into the folder and track it, then send it."""
+    values = flow.posted(request.form)
+    checked = flow.check(values, Step.DETAILS, flow.today())
+    annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
+    if problems or checked.request is None:
+        abort(400, " ".join(problems) or _("Check your answers again."))
+    document = flow.with_annexes(checked.request, annexes)
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = free_name(folder, flow.file_name(document.letter, "pdf"))
+    try:
+        with settings().slots.slot():
+            track.write_tracked(
+                document,
+                checked.request,
+                raw_input(values),
+                target,
+                WriteOptions(Format.PDF, engine=settings().engine),
+            )
+    except track.NotTracked as error:
+        abort(500, _("The letter was saved as {file}, but could not be tracked: {why}").format(
+            file=target, why=error.error))  # fmt: skip
+    except DsrError as error:
+        abort(400, str(error))
+    return _sent(target)
+
+
+@blueprint.get("/requests")
+def requests() -> str:
+    today = flow.today()
+    found = track.read_requests()
+    rows = [r for r in found if isinstance(r, track.Tracked)]
+    unreadable = len(found) - len(rows)
+    return render_template(
+        "requests.html",
+        step=None,
+        rows=rows,
+        unreadable=unreadable,
+        today=today,
+        folder=_folder(),
+        status=_status,
+        kind_name=lambda code: flow.kind_name(Kind(code)),
+        verdicts=[
+            ("complete", _("It did what I asked")),
+            ("partial", _("Only in part")),
+            ("refused", _("It refused")),
+        ],
+        message=request.args.get("done", ""),
+    )
+
+
+def _status(row: track.Tracked, today: date) -> str:
+    status = row.status(today)
+    names = {
+        track.Status.CLOSED: _("closed"),
+        track.Status.ANSWERED: _("answered"),
+        track.Status.ESCALATED: _("complaint sent to the authority"),
+        track.Status.COMPLAINED_TO_CONTROLLER: _("complaint sent to the company"),
+        track.Status.REMINDED: _("reminder sent"),
+        track.Status.OVERDUE: _("deadline passed"),
+        track.Status.WAITING: _("waiting for the reply"),
+    }
+    return names.get(status, status.value)
+
+
+def _back(done: str) -> Response:
+    return redirect(f"/requests?ui={g.get('ui', 'en')}&done={done}", 303)  # type: ignore[return-value]
+
+
+@blueprint.post("/requests/<int:request_id>/<action>")
+def act(request_id: int, action: str) -> ResponseReturnValue:
+    today = flow.today()
+    try:
+        tracked = track.get(request_id)
+        if action == "answered":
+            day = _day(request.form.get("when", ""), today)
+            track.mark_answered(request_id, day, request.form.get("verdict", ""))
+            return _back("answered")
+        if action == "close":
+            track.close(request_id)
+            return _back("closed")
+        if action == "forget":
+            track.remove(request_id)
+            return _back("forgotten")
+        if action == "remind":
+            track.use_controller(tracked)
+            values = track.reminder_values(tracked, today)
+            path = _follow_up(values, tracked, timeline=False)
+            track.mark_reminded(request_id, today, path)
+            return _sent(path)
+        if action == "escalate":
+            track.use_controller(tracked)
+            if track.needs_controller_complaint(tracked, None):
+                values = track.controller_complaint_values(tracked, today)
+                path = _follow_up(values, tracked, timeline=False)
+                track.mark_controller_complaint(request_id, today, path)
+                return _sent(path)
+            values = track.escalation_values(tracked, today, None, None)
+            path = _follow_up(values, tracked, timeline=True)
+            track.mark_escalated(request_id, today, track.complaint_authority(values))
+            return _sent(path)
+    except InvalidRequest as error:
+        abort(400, " ".join(f"{flow.label(p.field)}: {p.message}" for p in error.problems))
+    except DsrError as error:
+        abort(400, str(error))
+    abort(404)
+
+
+def _day(text: str, today: date) -> date:
+    try:
+        day = date.fromisoformat(text) if text else today
+    except ValueError:
+        abort(400, _("{value} is not a date; use YYYY-MM-DD.").format(value=text[:20]))
+    if day > today:
+        abort(400, _("The answer cannot be dated after today."))
+    return day
+
+
+def _follow_up(values: RawInput, tracked: track.Tracked, *, timeline: bool) -> Path:
+    """A reminder or complaint about ``tracked``, its earlier letters appended."""
+    request_ = parse_request(values, today=flow.today())
+    annexes = track.annex_contents(tracked, list(request_.enclosures))
+    document = document_of(request_, annexes)
+    if timeline:
+        document = dataclasses.replace(
+            document, letter=track.with_timeline(document.letter, tracked)
+        )
+    return _write(document)
