@@ -13,6 +13,7 @@ import logging
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -82,27 +83,40 @@ def font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
+# The warnings of the render running in this thread (or context), if one is collecting:
+# WeasyPrint's logger is one for the process, and the web page renders in threads.
+_COLLECTING: ContextVar[list[logging.LogRecord] | None] = ContextVar(
+    "dsr_weasyprint_warnings", default=None
+)
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+
+class _Collect(logging.Filter):
+    """On WeasyPrint's logger: a record logged while this context collects goes to its
+    list (warnings) and no further; other contexts' records pass as usual."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        records = _COLLECTING.get()
+        if records is None:
+            return True
+        if record.levelno >= logging.WARNING:
+            records.append(record)
+        return False
+
+
+_COLLECTOR = _Collect()
 
 
 @contextmanager
 def captured_warnings() -> Iterator[list[logging.LogRecord]]:
-    """Collect WeasyPrint's warnings for the duration of a render."""
-    handler = _Collect()
-    LOGGER.addHandler(handler)
-    propagate = LOGGER.propagate
-    LOGGER.propagate = False
+    """Collect WeasyPrint's warnings for the duration of a render, in this thread only."""
+    if _COLLECTOR not in LOGGER.filters:
+        LOGGER.addFilter(_COLLECTOR)
+    records: list[logging.LogRecord] = []
+    token = _COLLECTING.set(records)
     try:
-        yield handler.records
+        yield records
     finally:
-        LOGGER.removeHandler(handler)
-        LOGGER.propagate = propagate
+        _COLLECTING.reset(token)
 
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -400,6 +414,14 @@ def open_pdf(data: bytes) -> Any:
     return _pikepdf().open(io.BytesIO(data))
 
 
+def open_upload(data: bytes) -> Any:
+    """An uploaded PDF as pikepdf opens it; AnnexError if it is encrypted with a password."""
+    try:
+        return open_pdf(data)
+    except _pikepdf().PasswordError as error:
+        raise AnnexError("the PDF is encrypted; append an unencrypted copy") from error
+
+
 def _saved(document: Any) -> bytes:
     """A pikepdf PDF's bytes: the same PDF always gives the same bytes."""
     out = io.BytesIO()
@@ -487,6 +509,28 @@ MAX_PAGE_PT = 14_400.0
 def _page_size(page: Any) -> tuple[float, float]:
     box = page.mediabox
     return abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+
+
+def pages_checked(document: Any, max_pages: int) -> None:
+    """Every page of an upload checked as :func:`first_page_checked` checks the first
+    (its box, its contents decompressed within limits), at most ``max_pages`` of them:
+    ValueError past that or on a hostile page."""
+    count = len(document.pages)
+    if count > max_pages:
+        raise ValueError(f"it has {count} pages; the limit is {max_pages}")
+    for number, page in enumerate(document.pages, start=1):
+        try:
+            width, height = _page_size(page)
+        except (TypeError, IndexError, AttributeError, KeyError) as error:
+            raise ValueError(f"page {number} has no MediaBox of four numbers") from error
+        if not (0 < width <= MAX_PAGE_PT and 0 < height <= MAX_PAGE_PT):
+            measures = f"{width:.6g} by {height:.6g} points"
+            raise ValueError(f"page {number}'s MediaBox measures {measures}")
+        contents = page.obj.get("/Contents")
+        streams = contents if isinstance(contents, _pikepdf().Array) else [contents]
+        for stream in streams:
+            if stream is not None:
+                stream.read_bytes()
 
 
 def first_page_checked(document: Any) -> Any:

@@ -321,3 +321,44 @@ def test_an_annex_popup_carries_no_dropped_attachment_along(tmp_path: Path) -> N
         for thing in document.objects:
             if isinstance(thing, pikepdf.Stream):
                 assert b"SECRETPAYLOAD" not in thing.read_bytes()
+
+
+def test_a_renders_warnings_are_its_own_under_threads() -> None:
+    """WeasyPrint's logger is one for the process: two renders in two threads each
+    collect only the warnings logged in their own thread, and the logger is left as
+    it was (a warning outside any render still propagates)."""
+    import logging
+    import threading
+
+    from dsr.pdf import LOGGER, captured_warnings
+
+    barrier = threading.Barrier(2)
+    found: dict[str, list[str]] = {}
+
+    def render(name: str) -> None:
+        with captured_warnings() as records:
+            barrier.wait()
+            LOGGER.warning("warning of %s", name)
+            barrier.wait()
+        found[name] = [r.getMessage() for r in records]
+
+    threads = [threading.Thread(target=render, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == {"first": ["warning of first"], "second": ["warning of second"]}
+    assert LOGGER.propagate
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    keep = Keep()
+    logging.getLogger().addHandler(keep)
+    try:
+        LOGGER.warning("outside a render")
+    finally:
+        logging.getLogger().removeHandler(keep)
+    assert [r.getMessage() for r in seen] == ["outside a render"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import signal
 import socket
 import subprocess
@@ -87,6 +86,7 @@ def test_a_rebinding_page_is_refused(served: tuple[subprocess.Popen[str], str, f
         ),
         (["--hosted", "--folder", "x"], "--folder: a hosted page stores nothing"),
         (["--port", "70000"], "--port"),
+        (["--rate-limit", "lots"], "--rate-limit: lots is not a limit"),
     ],
 )
 def test_bad_options_exit_2_naming_the_option(run: object, args: list[str], said: str) -> None:
@@ -106,15 +106,15 @@ def test_a_port_in_use_is_a_clear_error(run: object) -> None:
     assert f"--port: cannot listen on 127.0.0.1:{port}" in result.output
 
 
-def readme_curls() -> list[list[str]]:
-    """The README's curl commands, each as its words."""
+def readme_curls() -> list[str]:
+    """The README's curl commands, each as the shell reads it (continuations kept)."""
     readme = (ROOT / "README.md").read_text("utf-8")
     blocks = re.findall(r"^```sh\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)
     commands = []
     for block in blocks:
-        for line in block.replace("\\\n", " ").splitlines():
-            if line.startswith("curl "):
-                commands.append(shlex.split(line, comments=True))
+        for command in re.split(r"(?<!\\)\n", block):
+            if command.startswith("curl "):
+                commands.append(command)
     return commands
 
 
@@ -126,9 +126,11 @@ def test_the_readmes_curl_examples_work(
     commands = readme_curls()
     assert len(commands) >= 4
     answers = []
-    for words in commands:
-        words = [w.replace("127.0.0.1:8000", address) for w in words]
-        done = subprocess.run(words, cwd=tmp_path, capture_output=True, check=False, timeout=60)
+    for command in commands:  # run by a real shell, as the reader will
+        command = command.replace("127.0.0.1:8000", address)
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=tmp_path, capture_output=True, check=False, timeout=60
+        )
         assert done.returncode == 0, done.stderr
         answers.append(done.stdout)
     letter = (tmp_path / "objection.pdf").read_bytes()

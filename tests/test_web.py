@@ -9,6 +9,8 @@ import io
 import json
 import logging
 import re
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from dsr import track
-from dsr.web import create_app
-from dsr.web.security import CONTENT_SECURITY_POLICY
+from dsr.web import create_app, flow
+from dsr.web.security import CONTENT_SECURITY_POLICY, Busy, RenderSlots
 from tests.conftest import pdf_text
 
 MEMBER = {
@@ -140,7 +142,7 @@ def test_errors_appear_beside_their_field_and_keep_the_answers(client: FlaskClie
     assert "lucia.example.org" in beside["account-email"]
     assert 'aria-invalid="true"' in page
     assert 'aria-describedby="e-name"' in page
-    assert 'value="Calle Mayor 1' not in page  # a textarea keeps it as its text
+    assert '<textarea id="f-address" name="address"' in page  # a textarea keeps it as its text
     assert ">Calle Mayor 1\n28013 Madrid</textarea>" in page
     assert 'class="error-summary" role="alert"' in page
 
@@ -195,7 +197,11 @@ def test_downloads_are_the_letter(client: FlaskClient) -> None:
 
 
 def test_an_enclosure_must_be_a_pdf_and_is_appended(client: FlaskClient) -> None:
-    data = {"step": "details", **MEMBER, "enclose": FileStorage(io.BytesIO(b"not a pdf"), "notes.txt")}
+    data = {
+        "step": "details",
+        **MEMBER,
+        "enclose": FileStorage(io.BytesIO(b"not a pdf"), "notes.txt"),
+    }
     page = upload(client, data).get_data(as_text=True)
     assert "enclose" in errors_beside(page)
     letter_only = len(
@@ -305,10 +311,10 @@ def test_a_body_past_the_limit_is_refused(client: FlaskClient) -> None:
 
 
 def test_past_the_render_cap_the_answer_is_503_with_retry_after(tmp_path: Path) -> None:
-    app = create_app(hosted=True, max_renders=1)
+    app = create_app(hosted=True, max_renders=1, render_queue=0)
     client = app.test_client()
     slots = app.extensions["dsr"].slots
-    with slots.slot():  # another request is rendering
+    with slots.slot():  # another request is rendering, and no one may wait
         answer = client.post("/api/v1/letters", json=API_MEMBER)
         assert answer.status_code == 503
         assert answer.headers["Retry-After"]
@@ -316,6 +322,36 @@ def test_past_the_render_cap_the_answer_is_503_with_retry_after(tmp_path: Path) 
         assert page.status_code == 503
         assert page.headers["Retry-After"]
     assert client.post("/api/v1/letters", json=API_MEMBER).status_code == 200
+
+
+def test_the_render_queue_is_bounded_in_length_and_in_time() -> None:
+    slots = RenderSlots(1, queue=1, wait=0.3)
+    waited: list[str] = []
+
+    def wait_for_a_slot() -> None:
+        try:
+            with slots.slot():
+                waited.append("rendered")
+        except Busy:
+            waited.append("busy")
+
+    with slots.slot():
+        first = threading.Thread(target=wait_for_a_slot)
+        first.start()
+        time.sleep(0.05)
+        started = time.perf_counter()
+        with pytest.raises(Busy):  # one is already waiting: no second in the queue
+            with slots.slot():
+                pass
+        assert time.perf_counter() - started < 0.2
+        first.join()
+    assert waited == ["busy"]  # it waited 0.3 s, not for ever
+    with slots.slot():
+        second = threading.Thread(target=wait_for_a_slot)
+        second.start()
+        time.sleep(0.05)
+    second.join()
+    assert waited == ["busy", "rendered"]  # a slot freed in time is taken
 
 
 def test_clients_are_rate_limited() -> None:
@@ -346,7 +382,11 @@ def test_hosted_page_stores_nothing_and_logs_no_personal_data(
     page = post(client, "/letter", {"step": "details", **MEMBER})
     assert page.status_code == 200
     # An enclosure past Werkzeug's 500 KB spooling threshold stays in memory too.
-    big = {"step": "details", **MEMBER, "enclose": FileStorage(io.BytesIO(a_pdf(700_000)), "big.pdf")}
+    big = {
+        "step": "details",
+        **MEMBER,
+        "enclose": FileStorage(io.BytesIO(a_pdf(700_000)), "big.pdf"),
+    }
     with_annex = upload(client, big)
     assert with_annex.status_code == 200
     assert 'name="annex"' in with_annex.get_data(as_text=True)
@@ -430,7 +470,9 @@ def test_openapi_describes_the_api(client: FlaskClient) -> None:
 def test_tracking_page_saves_reminds_and_forgets(client: FlaskClient, app: Flask, run: Any) -> None:
     saved = post(client, "/save", {**MEMBER, "ui": "en"})
     assert saved.status_code == 200
-    assert saved.mimetype == "application/pdf"
+    page = saved.get_data(as_text=True)
+    assert "objection-linkedin-es.pdf" in page  # says where it is
+    assert 'name="format" value="pdf"' in page  # and offers it to download
     folder = app.extensions["dsr"].folder
     assert [p.name for p in folder.iterdir()] == ["objection-linkedin-es.pdf"]
     rows = track.all_requests()
@@ -462,12 +504,155 @@ def test_tracking_page_saves_reminds_and_forgets(client: FlaskClient, app: Flask
     assert "Lucía García Pérez" in text
     assert "older.pdf" in text
     assert track.get(cli_row.id).reminded is not None
+    # Then the complaint, to the authority where the member lives, both letters annexed.
+    asked = post(client, f"/requests/{cli_row.id}/escalate", {}).get_data(as_text=True)
+    assert "Agencia Española de Protección de Datos" in asked  # said before it is written
+    assert not track.get(cli_row.id).escalated
+    complaint = post(client, f"/requests/{cli_row.id}/escalate", {"confirm": "1"})
+    assert complaint.status_code == 200, complaint.get_data(as_text=True)
+    text = pdf_text(complaint.data)
+    assert "Agencia Española de Protección de Datos" in text
+    assert "older.pdf" in text
+    assert "reminder" in text.casefold() or "recordatorio" in text.casefold()
+    assert track.get(cli_row.id).escalated is not None
+    written = sorted(p.name for p in folder.iterdir())
+    assert len(written) == 5  # two saved, the CLI's, the reminder, the complaint: nothing replaced
     answered = post(client, f"/requests/{rows[0].id}/answered", {"verdict": "partial"})
     assert answered.status_code == 303
     assert track.get(rows[0].id).verdict == "partial"
-    forgotten = post(client, f"/requests/{rows[0].id}/forget", {})
+    asked = post(client, f"/requests/{rows[0].id}/forget", {})
+    assert asked.status_code == 200
+    assert rows[0].id in [r.id for r in track.all_requests()]  # not before it is confirmed
+    forgotten = post(client, f"/requests/{rows[0].id}/forget", {"confirm": "1"})
     assert forgotten.status_code == 303
     assert rows[0].id not in [r.id for r in track.all_requests()]
     assert (
         len(track.all_requests()) == 1
     )  # the CLI's (saving the same letter again updated its row)
+
+
+def test_a_problem_only_composing_finds_is_shown_beside_its_field(client: FlaskClient) -> None:
+    """A complaint about no answer before the answer was even due: the library refuses
+    it while composing, and the page says so beside the date, never a 500."""
+    values = {
+        "jurisdiction": "GB",
+        "controller": "linkedin",
+        "kind": "complaint",
+        "name": "Oliver Smith",
+        "address": "10 Downing Street\nLondon SW1A 2AA",
+        "account-email": "oliver@example.org",
+        "lang": "en",
+        "request-kind": "objection",
+        "request-date": flow.today().isoformat(),
+        "outcome": "none",
+    }
+    answer = post(client, "/letter", {"step": "details", **values})
+    assert answer.status_code == 200
+    beside = errors_beside(answer.get_data(as_text=True))
+    assert "request-date" in beside
+    download = post(client, "/download", {**values, "format": "pdf"})
+    assert download.status_code == 200
+    assert download.mimetype == "text/html"  # the form again, with the problem
+
+
+def test_changing_the_pages_language_keeps_the_answers(client: FlaskClient) -> None:
+    values = {**MEMBER, "name": "Lucía García Pérez"}
+    page = post(client, "/letter", {"step": "details", "stay": "1", "ui": "fr", **values})
+    text = page.get_data(as_text=True)
+    assert '<html lang="fr"' in text
+    assert 'value="Lucía García Pérez"' in text
+    assert 'id="f-name"' in text  # the same step, not the first
+    assert not errors_beside(text)  # nothing was checked yet
+
+
+def a_pdf_of(pages: int, side: float = 595) -> bytes:
+    document = pikepdf.new()
+    for _ in range(pages):
+        document.add_blank_page(page_size=(side, side))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_enclosure_is_never_rasterised_and_has_a_page_limit(client: FlaskClient) -> None:
+    """A tiny PDF of huge pages (or of thousands) costs the server nothing: the preview
+    shows the letter's pages only, each image bounded; past 50 pages it is refused."""
+    huge = {
+        "step": "details",
+        **MEMBER,
+        "enclose": FileStorage(io.BytesIO(a_pdf_of(2, 14_400)), "huge.pdf"),
+    }
+    started = time.perf_counter()
+    page = upload(client, huge).get_data(as_text=True)
+    assert time.perf_counter() - started < 10
+    images = re.findall(r'<img class="page" src="data:image/png;base64,([^"]+)"', page)
+    letter_pages = len(
+        pikepdf.open(io.BytesIO(post(client, "/download", {**MEMBER, "format": "pdf"}).data)).pages
+    )
+    assert len(images) == letter_pages  # the two enclosed pages are not shown as images
+    for image in images:
+        assert len(image) < 2_000_000
+    many = {
+        "step": "details",
+        **MEMBER,
+        "enclose": FileStorage(io.BytesIO(a_pdf_of(51)), "many.pdf"),
+    }
+    assert "enclose" in errors_beside(upload(client, many).get_data(as_text=True))
+
+
+def test_forms_work_over_https_without_a_referer() -> None:
+    """Referrer-Policy no-referrer: the browser sends no Referer, so the form must not
+    depend on one (Flask-WTF's HTTPS check would refuse every form)."""
+    client = create_app(hosted=True).test_client()
+    page = client.get("/", base_url="https://dsr.example.org").get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found
+    answer = client.post(
+        "/letter",
+        base_url="https://dsr.example.org",
+        data={"csrf_token": found.group(1), "step": "place", "jurisdiction": "ES"},
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert answer.status_code == 200
+    cookie = client.get("/", base_url="https://dsr.example.org").headers.get("Set-Cookie", "")
+    assert "Secure" in cookie or cookie == ""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**API_MEMBER, "format": ["pdf"]},
+        {**API_MEMBER, "format": {"a": 1}},
+        {**API_MEMBER, "name": ["Erika"]},
+    ],
+)
+def test_api_odd_values_are_problems_not_faults(client: FlaskClient, body: dict[str, Any]) -> None:
+    answer = client.post("/api/v1/letters", json=body)
+    assert answer.status_code == 422
+    assert answer.json["problems"]
+
+
+def test_api_deep_json_and_large_bodies(client: FlaskClient) -> None:
+    deep = "[" * 30_000 + "]" * 30_000
+    answer = client.post("/api/v1/letters", data=deep, content_type="application/json")
+    assert answer.status_code == 422
+    large = json.dumps({**API_MEMBER, "situation": "x" * 70_000})
+    assert (
+        client.post("/api/v1/letters", data=large, content_type="application/json").status_code
+        == 413
+    )
+
+
+def test_tracking_ids_past_the_store_are_not_found(client: FlaskClient) -> None:
+    answer = post(client, f"/requests/{2**70}/forget", {})
+    assert answer.status_code == 404
+
+
+def test_rate_limit_headers_only_where_they_mean_something() -> None:
+    client = create_app(hosted=True, rate_limit="1/minute").test_client()
+    first = client.post("/api/v1/letters", json={**API_MEMBER, "format": "txt"})
+    assert first.status_code == 200
+    assert "Retry-After" not in first.headers
+    second = client.post("/api/v1/letters", json={**API_MEMBER, "format": "txt"})
+    assert second.status_code == 429
+    assert second.headers["Retry-After"] == "60"

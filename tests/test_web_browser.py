@@ -285,8 +285,16 @@ def test_member_in_spain_fills_the_form_in_spanish(
     page.click("#copy-text")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.replace("\r\n", "\n").strip() == letter.replace("\r\n", "\n").strip()
+    status = page.locator("#copy-status[role=status]")  # said aloud by a screen reader
+    status.filter(has_text=re.compile(r"\S")).wait_for()
+    # ...to paste into LinkedIn's own form, linked beside it.
+    assert page.locator("a[href^='https://www.linkedin.com/']").count() >= 1
 
-    read += [page.locator("h1").inner_text(), page.locator("#copy-text").inner_text()]
+    read += [
+        page.locator("h1").inner_text(),
+        page.locator("#copy-text").inner_text(),
+        status.inner_text(),
+    ]
     assert not not_spanish(read), f"she reads English on a Spanish page: {not_spanish(read)}"
 
 

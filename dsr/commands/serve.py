@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+from limits import parse_many
 from waitress import create_server
 
 from ..cli import engine_option, fail, shown
@@ -31,13 +32,16 @@ LOOPBACK = "127.0.0.1"
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path),
               help="Local: where letters you follow up on are saved "
               "(default: a 'dsr' folder in your documents).")  # fmt: skip
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Requests served at once.")  # fmt: skip
+@click.option("--threads", type=click.IntRange(1, 256), default=24, show_default=True,
+              help="Requests served at once (renders are capped: --max-renders).")  # fmt: skip
 @click.option(
     "--max-renders",
     type=click.IntRange(1, 64),
     help="Letters rendered at once; past that, 'busy, retry' (default: CPU count).",
 )
+@click.option("--rate-limit", metavar="LIMITS",
+              help="Letters per client, e.g. '30/minute;300/hour' (the hosted default; "
+              "a local page allows 600/minute).")  # fmt: skip
 @click.option("--proxies", type=click.IntRange(0, 8), default=0, show_default=True,
               help="Hosted behind this many reverse proxies: read the client's address "
               "(for the rate limit) and scheme from their X-Forwarded-* headers.")  # fmt: skip
@@ -52,6 +56,7 @@ def serve(
     folder: Path | None,
     threads: int,
     max_renders: int | None,
+    rate_limit: str | None,
     proxies: int,
     engine: Engine,
 ) -> None:
@@ -70,6 +75,12 @@ def serve(
         fail([f"{option}: names who runs a hosted page; add --hosted, or leave it out"])
     if privacy_url and not privacy_url.startswith(("https://", "http://")):
         fail([f"--privacy-url: {shown(privacy_url)} is not a web address (https://...)"])
+    if rate_limit is not None:
+        try:
+            parse_many(rate_limit)
+        except ValueError:
+            fail([f"--rate-limit: {shown(rate_limit)} is not a limit; write it as "
+                  "'30/minute' or '30/minute;300/hour'"])  # fmt: skip
     if hosted and folder is not None:
         fail(["--folder: a hosted page stores nothing; leave it out, or drop --hosted"])
     address = host or LOOPBACK
@@ -82,6 +93,7 @@ def serve(
         engine=engine,
         folder=folder,
         proxies=proxies,
+        rate_limit=rate_limit,
     )
     listening = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET)
     try:  # bound here, so that a refusal closes the socket (waitress would leave it open)
@@ -91,7 +103,12 @@ def serve(
         listening.close()
         option = "--host" if isinstance(error, socket.gaierror) else "--port"
         fail([f"{option}: cannot listen on {address}:{port} ({error.strerror or error})"])
-    server = create_server(app, sockets=[listening], threads=threads, ident="dsr")
+    # A connection that sends nothing for 30 s is closed (waitress waits 120 s): a client
+    # holding many half-sent requests locks others out for less long. Hosted pages should
+    # still sit behind a reverse proxy, which buffers requests (see the README).
+    server = create_server(
+        app, sockets=[listening], threads=threads, ident="dsr", channel_timeout=30
+    )
     shown_host = f"[{address}]" if ":" in address else address
     url = f"http://{shown_host}:{listening.getsockname()[1]}/"
     click.echo(f"Serving on {url}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
@@ -43,10 +44,15 @@ def _limit_body() -> None:
     request.max_content_length = MAX_BODY
 
 
+def make(document: Document, fmt: Format) -> bytes:
+    """The letter in ``fmt``, by the app's engine (the caller holds a render slot)."""
+    return make_letter(document, WriteOptions(fmt, engine=settings().engine)).data
+
+
 def render(document: Document, fmt: Format) -> bytes:
     """The letter in ``fmt``, within the app's render cap (Busy past it: 503)."""
     with settings().slots.slot():
-        return make_letter(document, WriteOptions(fmt, engine=settings().engine)).data
+        return make(document, fmt)
 
 
 def _problems(problems: list[Problem], status: int = 422) -> tuple[Response, int]:
@@ -66,7 +72,12 @@ def http_problem(error: HTTPException) -> tuple[Response, int]:
 def letters() -> Response | tuple[Response, int]:
     if not request.is_json:
         abort(415, "Send the request as JSON (Content-Type: application/json).")
-    body = request.get_json(silent=True)
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        abort(413, f"The body is larger than {MAX_BODY // 1024} KB.")
+    try:
+        body = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):  # not JSON, or nested past what Python parses
+        body = None
     if not isinstance(body, dict):
         return _problems([Problem("", "The body must be a JSON object of a request's fields.")])
     if len(body) > MAX_KEYS:
@@ -75,7 +86,7 @@ def letters() -> Response | tuple[Response, int]:
         )
     values = dict(body)
     fmt_name = values.pop("format", "pdf")
-    if fmt_name not in FORMATS:
+    if not isinstance(fmt_name, str) or fmt_name not in FORMATS:
         shown = repr(fmt_name)[:40]
         message = f"{shown} is not a format; use one of {', '.join(FORMATS)}"
         return _problems([Problem("format", message)])

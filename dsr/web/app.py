@@ -8,6 +8,7 @@ workers). Every letter goes through dsr.pipeline, as the CLI's do.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import logging
 import os
@@ -15,7 +16,7 @@ import secrets
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 from babel.dates import format_date
 from flask import Flask, Request, Response, abort, g, render_template, request
@@ -38,8 +39,11 @@ from .flow import Annex, Checked, Step
 from .security import HEADERS, Busy, RenderSlots, Settings, from_this_site, host_allowed
 
 ACCESS_LOG = logging.getLogger("dsr.web.access")
+LOG = logging.getLogger("dsr.web")
 MAX_BODY = (flow.MAX_ANNEXES * flow.MAX_ANNEX_BYTES) * 2 + 256 * 1024  # base64 grows 4/3
 PREVIEW_SCALE = 96 / 72  # page images at 96 dpi
+MAX_PREVIEW_PIXELS = 1600
+MAX_PREVIEW_PAGES = 12
 DOWNLOADS = {
     "pdf": ("application/pdf", Format.PDF),
     "txt": ("text/plain; charset=utf-8", Format.TXT),
@@ -75,6 +79,8 @@ def create_app(
     operator: str | None = None,
     privacy_url: str | None = None,
     max_renders: int | None = None,
+    render_queue: int | None = None,
+    render_wait: float = 10.0,
     rate_limit: str | None = None,
     secret_key: bytes | str | None = None,
     hosts: tuple[str, ...] = (),
@@ -88,7 +94,9 @@ def create_app(
     page, ``operator`` and ``privacy_url`` name who runs it. Without it the page is
     a member's own, on loopback: it answers only to loopback names (and ``hosts``),
     and shares the tracking store with the CLI. ``max_renders`` letters are rendered
-    at once (default: the CPU count); past that the answer is 503 with Retry-After.
+    at once (default: the CPU count); up to ``render_queue`` more (default: eight times
+    as many) wait up to ``render_wait`` seconds for one; past that the answer is 503
+    with Retry-After.
     ``rate_limit`` is per client (default "30/minute;300/hour" for letters, hosted).
     Several instances share CSRF tokens through one ``secret_key`` (or the
     ``DSR_SECRET_KEY`` environment variable). Behind ``proxies`` reverse proxies,
@@ -102,7 +110,14 @@ def create_app(
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0
         )
-    key = secret_key or os.environ.get("DSR_SECRET_KEY") or secrets.token_bytes(32)
+    key = secret_key or os.environ.get("DSR_SECRET_KEY")
+    if not key:
+        if hosted:
+            LOG.warning(
+                "DSR_SECRET_KEY is not set: a form is accepted only by the process that made "
+                "it; with several workers or instances, set the same DSR_SECRET_KEY on each"
+            )
+        key = secrets.token_bytes(32)
     app.config.update(
         SECRET_KEY=key,
         MAX_CONTENT_LENGTH=MAX_BODY,
@@ -111,7 +126,10 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         WTF_CSRF_TIME_LIMIT=4 * 3600,
-        WTF_CSRF_SSL_STRICT=True,
+        # The page sends no Referer (Referrer-Policy: no-referrer), so Flask-WTF's
+        # HTTPS Referer check would refuse every form; Origin and Sec-Fetch-Site are
+        # checked instead (_start).
+        WTF_CSRF_SSL_STRICT=False,
     )
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -123,19 +141,14 @@ def create_app(
         hosted=hosted,
         operator=operator,
         privacy_url=privacy_url,
-        slots=RenderSlots(max_renders or os.cpu_count() or 2),
+        slots=RenderSlots(max_renders or os.cpu_count() or 2, render_queue, render_wait),
         hosts=frozenset(h.lower() for h in hosts),
         engine=engine,
         folder=folder or Path(user_documents_dir()) / "dsr",
     )
     csrf = CSRFProtect(app)
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        storage_uri="memory://",
-        default_limits=[],
-        headers_enabled=True,
-    )
+    # Initialised on the app after _start, so that every request is timed from its start.
+    limiter = Limiter(get_remote_address, storage_uri="memory://", default_limits=[])
     letters_limit = rate_limit or ("30/minute;300/hour" if hosted else "600/minute")
 
     csrf.exempt(api.blueprint)
@@ -157,11 +170,26 @@ def create_app(
                 request.headers.get("Origin"), request.headers.get("Sec-Fetch-Site"), request.host
             )
         ):
-            abort(403, ui.gettext("A form of another site cannot post here."))
+            abort(
+                403, ui.gettext("A form on another website cannot send information to this page.")
+            )
         g.ui = _ui_language()
         g.speaking = flow.speaking(g.ui)
         g.speaking.__enter__()
         return None
+
+    limiter.init_app(app)
+
+    @app.errorhandler(429)
+    def _too_many(error: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            response, status = api.http_problem(error)
+        else:
+            message = ui.gettext("You have asked for many letters in a short time. Wait a minute.")
+            response, status = Response(render_template("error.html", message=message)), 429
+        response.status_code = status
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.teardown_request
     def _end(error: BaseException | None) -> None:
@@ -219,6 +247,13 @@ def create_app(
         response.headers["Retry-After"] = "2"
         return response
 
+    @app.errorhandler(500)
+    def _fault(error: Exception) -> tuple[str, int]:
+        message = ui.gettext(
+            "Something went wrong on our side. Nothing you entered was kept; please try again."
+        )
+        return render_template("error.html", message=message), 500
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
         if request.path.startswith("/api/"):
@@ -237,6 +272,8 @@ def create_app(
     def letter() -> str | Response:
         values = flow.posted(request.form)
         step = _step(request.form.get("step"))
+        if request.form.get("stay"):  # the page's language changed: the same step again
+            return _show(step, values, Checked(values))
         if request.form.get("back"):
             return _show(_earlier(step), values, Checked(values))
         checked = flow.check(values, step, flow.today())
@@ -274,7 +311,12 @@ def create_app(
             abort(400, ui.gettext("Choose PDF, text, e-mail or calendar."))
         content_type, fmt = DOWNLOADS[kind]
         if fmt is Format.EML and not document.letter.recipient_email:
-            abort(400, ui.gettext("This company publishes no e-mail address for this request."))
+            abort(
+                400,
+                ui.gettext(
+                    "This company does not publish an e-mail address for this kind of request."
+                ),
+            )
         data = render(document, fmt)
         return _attachment(data, content_type, flow.file_name(document.letter, kind))
 
@@ -284,7 +326,13 @@ def create_app(
         if step is Step.KIND:
             offered = flow.kinds_offered(values)
             return render_template(
-                "kind.html", step=step, values=values, checked=checked, kinds=offered
+                "kind.html",
+                step=step,
+                values=values,
+                checked=checked,
+                kinds=offered,
+                setting=flow.setting_of(values),
+                company=flow.company_name(values),
             )
         language = values.get("lang") or flow.default_language(values)
         kind = values.get("kind", "")
@@ -324,7 +372,12 @@ def create_app(
         if len(files) + len(annexes) > flow.MAX_ANNEXES:
             checked.add(
                 "enclose",
-                ui.gettext("Enclose at most {count} files.").format(count=flow.MAX_ANNEXES),
+                ui.ngettext(
+                    "You can attach up to %(num)d file.",
+                    "You can attach up to %(num)d files.",
+                    flow.MAX_ANNEXES,
+                )
+                % {"num": flow.MAX_ANNEXES},
             )
         for number, upload in enumerate(files[: flow.MAX_ANNEXES], start=len(annexes) + 1):
             data = upload.stream.read(flow.MAX_ANNEX_BYTES + 1)
@@ -341,7 +394,10 @@ def create_app(
     def _preview(checked: Checked, annexes: list[Annex]) -> str:
         assert checked.request is not None
         document = flow.with_annexes(checked.request, annexes)
-        pdf = render(document, Format.PDF)
+        # The pages shown are the letter's own (and its translation's): an enclosure is
+        # the member's file, listed by name, never rasterised (a page of any size or a
+        # thousand pages would cost the server what the member did not ask for).
+        pages = render(dataclasses.replace(document, annexes=()), Format.PDF, images=True)
         text = render(document, Format.TXT).decode()
         letter = document.letter
         return render_template(
@@ -349,21 +405,29 @@ def create_app(
             step=None,
             values=checked.values,
             annexes=annexes,
-            pages=page_images(pdf),
+            pages=pages,
             text=text,
             letter=letter,
             kind_name=flow.kind_name(letter.kind),
             language_label=language_name(letter.language, g.ui),
             how_to_send=flow.how_to_send(letter),
             deadline=_date_in(letter.deadline),
-            form_url=letter.web_form or letter.objection_form,
+            form_url=letter.web_form or letter.objection_form or letter.authority_webform,
+            to_authority=letter.recipient_is_authority,
             can_email=bool(letter.recipient_email),
             shows_deadline=letter.kind is not Kind.COMPLAINT,
         )
 
-    def render(document: Document, fmt: Format) -> bytes:
+    @overload
+    def render(document: Document, fmt: Format, images: Literal[False] = False) -> bytes: ...
+    @overload
+    def render(document: Document, fmt: Format, images: Literal[True]) -> list[str]: ...
+    def render(document: Document, fmt: Format, images: bool = False) -> bytes | list[str]:
+        """The letter in ``fmt`` (or its pages as images), within the render cap."""
         try:
-            return api.render(document, fmt)
+            with serving.slots.slot():
+                data = api.make(document, fmt)
+                return page_images(data) if images else data
         except DsrError as error:
             abort(422, str(error))
 
@@ -405,14 +469,20 @@ def _attachment(data: bytes, content_type: str, name: str) -> Response:
 
 
 def page_images(pdf: bytes) -> list[str]:
-    """The PDF's pages as PNG data URIs, as they will print (PDFium, 96 dpi)."""
+    """A letter's pages as PNG data URIs, as they will print (PDFium, 96 dpi, each
+    image at most MAX_PREVIEW_PIXELS on its longer side, at most MAX_PREVIEW_PAGES)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
     try:
         images = []
-        for page in document:
-            bitmap = page.render(scale=PREVIEW_SCALE)
+        for number, page in enumerate(document):
+            if number >= MAX_PREVIEW_PAGES:
+                page.close()
+                break
+            width, height = page.get_size()
+            scale = min(PREVIEW_SCALE, MAX_PREVIEW_PIXELS / max(width, height, 1))
+            bitmap = page.render(scale=scale)
             buffer = io.BytesIO()
             bitmap.to_pil().save(buffer, format="PNG", optimize=False)
             images.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())

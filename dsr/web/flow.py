@@ -30,14 +30,15 @@ import pycountry
 from babel import Locale
 
 from .. import choices, errors, registry, ui
-from ..errors import DsrError, InvalidRequest, Problem
+from ..errors import AnnexError, DsrError, InvalidRequest, Problem
 from ..i18n import language_name, locale_id
 from ..inputs import FIELDS, field_key, parse_request
 from ..model import Kind, Letter, Request
-from ..pdf import first_page_checked, open_pdf
+from ..pdf import first_page_checked, open_upload, pages_checked
 from ..pipeline import Document, document_of
 
 _ = ui.gettext
+ngettext = ui.ngettext
 
 
 class Step(enum.StrEnum):
@@ -71,6 +72,7 @@ FORM_FIELDS = tuple(f for step in Step for f in STEP_FIELDS[step])
 ANNEX_FIELD = "annex"  # a preview's hidden copy of an uploaded annex: name, then base64
 MAX_ANNEXES = 5
 MAX_ANNEX_BYTES = 4 * 1024 * 1024
+MAX_ANNEX_PAGES = 50
 MAX_TEXT = 4000  # no field the library reads is longer (situation's limit is lower)
 
 
@@ -125,12 +127,12 @@ def kind_sentence(kind: Kind) -> str:
         ),
         Kind.COMPLAINT: _(
             "Complain to the data protection authority because the company did not answer "
-            "your request, or not properly."
+            "your request, or did not answer it properly."
         ),
         Kind.REMINDER: _("Remind the company that the deadline for your request has passed."),
         Kind.CONTROLLER_COMPLAINT: _(
-            "Complain to the company first, as the UK Information Commissioner expects "
-            "before a complaint to it."
+            "Complain to the company first. The UK Information Commissioner expects you to "
+            "do this before you complain to them."
         ),
     }
     return sentences[kind]
@@ -206,12 +208,21 @@ def annex_problem(data: bytes) -> str | None:
     if not data.startswith(b"%PDF-"):
         return _("Only PDF files can be enclosed.")
     try:
-        document = open_pdf(data)
+        document = open_upload(data)
         if document.is_encrypted:
             return _("The PDF is encrypted; enclose an unencrypted copy.")
         if not len(document.pages):
             return _("The PDF has no pages.")
+        if len(document.pages) > MAX_ANNEX_PAGES:
+            return ngettext(
+                "The PDF has more than %(num)d page.",
+                "The PDF has more than %(num)d pages.",
+                MAX_ANNEX_PAGES,
+            ) % {"num": MAX_ANNEX_PAGES}
         first_page_checked(document)
+        pages_checked(document, MAX_ANNEX_PAGES)
+    except AnnexError:
+        return _("The PDF is encrypted; enclose an unencrypted copy.")
     except Exception:  # pikepdf raises many kinds of error on hostile files
         return _("This PDF cannot be read.")
     return None
@@ -220,12 +231,19 @@ def annex_problem(data: bytes) -> str | None:
 def carried_annexes(values: list[str]) -> tuple[list[Annex], list[str]]:
     """The annexes a preview carried back, and the problems of those that are not PDFs."""
     annexes, problems = [], []
+    if len(values) > MAX_ANNEXES:
+        problems.append(
+            ngettext(
+                "You can attach up to %(num)d file.", "You can attach up to %(num)d files.",
+                MAX_ANNEXES,
+            ) % {"num": MAX_ANNEXES}
+        )  # fmt: skip
     for number, value in enumerate(values[:MAX_ANNEXES], start=1):
         name, _newline, encoded = value.partition("\n")
         try:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            problems.append(_("An enclosure was damaged on the way; choose it again."))
+            problems.append(_("One of your files did not arrive complete. Choose it again."))
             continue
         problem = annex_problem(data)
         if problem:
@@ -305,6 +323,16 @@ def check(values: dict[str, str], step: Step, today: date) -> Checked:
         checked.add("", str(error))
         return checked
     if step is Step.DETAILS:
+        try:  # some problems only composing finds (a reminder dated before the deadline)
+            document_of(request)
+        except InvalidRequest as error:
+            for problem in _sorted(error.problems):
+                field_name = problem.field if problem.field in FORM_FIELDS else ""
+                checked.add(field_name or problem.field, _sentence(problem))
+            return checked
+        except DsrError as error:
+            checked.add("", str(error))
+            return checked
         checked.request = request
     return checked
 
@@ -315,11 +343,29 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def _sentence(problem: Problem) -> str:
-    """A problem as a sentence beside its field: "is required" -> "Enter ..."."""
+    """A problem as a sentence beside its field: "is required" says what to enter."""
     message = problem.message
     if _required(message):
-        return _("This is required.")
+        return required(problem.field)
     return message[:1].upper() + message[1:]
+
+
+def required(field_name: str) -> str:
+    """What to do about a field left empty, in the member's language."""
+    sentences = {
+        "jurisdiction": _("Choose where you live."),
+        "controller": _("Choose the company."),
+        "kind": _("Choose what you want to do."),
+        "name": _("Enter your full name."),
+        "address": _("Enter your postal address."),
+        "account-email": _("Enter the e-mail address of your account."),
+        "situation": _("Describe your particular situation."),
+        "request-kind": _("Choose what you asked for earlier."),
+        "request-date": _("Enter the date of your earlier letter."),
+        "outcome": _("Choose what happened."),
+        "lang": _("Choose the language of the letter."),
+    }
+    return sentences.get(field_name) or _("This is required.")
 
 
 def with_annexes(request: Request, annexes: list[Annex]) -> Document:
@@ -368,6 +414,8 @@ def region_name(code: str, language: str) -> str:
     found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     if found is None:
         return code
+    if language.split("-")[0] == "en":  # iso-codes' English is partial: the ISO names
+        return str(found.name)
     return _subdivision_names(language).gettext(found.name)
 
 
@@ -398,11 +446,23 @@ def kinds_offered(values: Mapping[str, str]) -> list[Choice]:
         return []
     entity = controller.entity_for(jurisdiction.code)
     family, _how = registry.applicable_law(jurisdiction.code, entity)
-    return [
+    offered = [
         Choice(kind.value, kind_name(kind), kind_sentence(kind))
         for kind in Kind
         if kind.value in family.kinds
     ]
+    # Where the law asks for a complaint to the company first (the UK), it comes first.
+    first = {Kind.CONTROLLER_COMPLAINT.value: 0, Kind.COMPLAINT.value: 1}
+    follow_ups = sorted((c for c in offered if c.code in first), key=lambda c: first[c.code])
+    return [c for c in offered if c.code not in first] + follow_ups
+
+
+def setting_of(values: Mapping[str, str]) -> tuple[str, str] | None:
+    """The company's own setting against AI training, as (its name, its address)."""
+    controller = registry.controller(field_key(values.get("controller") or "linkedin"))
+    if controller is None or not controller.ai_setting_url or not controller.ai_setting_name:
+        return None
+    return controller.ai_setting_name, controller.ai_setting_url
 
 
 def letter_languages(ui_language: str) -> list[Choice]:
@@ -418,6 +478,11 @@ def authorities_for(values: Mapping[str, str], ui_language: str) -> list[Choice]
     found = [Choice(a.code, a.name) for a in choices.authorities()]
     found.sort(key=lambda c: c.name.casefold())
     return found
+
+
+def company_name(values: Mapping[str, str]) -> str:
+    controller = registry.controller(field_key(values.get("controller") or "linkedin"))
+    return controller.service if controller else ""
 
 
 def default_language(values: Mapping[str, str]) -> str:
@@ -467,6 +532,17 @@ def deadline_calendar(letter: Letter, now: Callable[[], datetime]) -> bytes:
 
 def how_to_send(letter: Letter) -> str:
     """How the member sends this letter, in one sentence."""
+    if letter.recipient_is_authority:
+        if letter.recipient_email:
+            return _("Post the PDF in a window envelope, or send the e-mail to the authority.")
+        if letter.web_form or letter.authority_webform:
+            return _(
+                "Use the authority's complaint form, pasting the text and attaching the PDF, "
+                "or post the PDF in a window envelope."
+            )
+        return _(
+            "Print the PDF and post it in a window envelope: the address shows through the window."
+        )
     if letter.recipient_email and letter.web_form:
         return _("Post the PDF in a window envelope, send the e-mail, or use the company's form.")
     if letter.recipient_email:

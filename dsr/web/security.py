@@ -85,16 +85,32 @@ class Busy(Exception):
 
 
 class RenderSlots:
-    """At most ``count`` letters rendered at once; past that, Busy at once, not a queue."""
+    """At most ``count`` letters rendered at once. A request past that waits for a slot,
+    up to ``wait`` seconds and with at most ``queue`` others waiting: a bounded queue,
+    never an unbounded one; past either bound, Busy (the client is told to retry)."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, queue: int | None = None, wait: float = 10.0) -> None:
         self.count = count
+        self.queue = 8 * count if queue is None else queue
+        self.wait = wait
         self._free = threading.BoundedSemaphore(count)
+        self._lock = threading.Lock()
+        self._waiting = 0
 
     @contextmanager
     def slot(self) -> Iterator[None]:
         if not self._free.acquire(blocking=False):
-            raise Busy
+            with self._lock:
+                if self._waiting >= self.queue:
+                    raise Busy
+                self._waiting += 1
+            try:
+                got = self._free.acquire(timeout=self.wait)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+            if not got:
+                raise Busy
         try:
             yield
         finally:

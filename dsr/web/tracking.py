@@ -12,12 +12,14 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
+from babel.dates import format_date
 from flask import Blueprint, Response, abort, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from .. import track, ui
 from ..errors import DsrError, InvalidRequest
 from ..formats import Format, WriteOptions
+from ..i18n import language_name, locale_id
 from ..inputs import RawInput, parse_request, raw_input
 from ..model import Kind
 from ..pipeline import Document, document_of, write_letter
@@ -85,7 +87,9 @@ def save() -> ResponseReturnValue:
             file=target, why=error.error))  # fmt: skip
     except DsrError as error:
         abort(400, str(error))
-    return _sent(target)
+    return render_template(
+        "saved.html", step=None, values=values, annexes=annexes, file=target, folder=folder
+    )
 
 
 @blueprint.get("/requests")
@@ -103,6 +107,7 @@ def requests() -> str:
         folder=_folder(),
         status=_status,
         kind_name=lambda code: flow.kind_name(Kind(code)),
+        day=lambda value: format_date(value, format="medium", locale=locale_id(g.ui)),
         verdicts=[
             ("complete", _("It did what I asked")),
             ("partial", _("Only in part")),
@@ -114,6 +119,13 @@ def requests() -> str:
 
 def _status(row: track.Tracked, today: date) -> str:
     status = row.status(today)
+    if status is track.Status.ANSWERED and row.verdict is not None:
+        verdicts = {
+            track.Verdict.COMPLETE: _("answered: it did what you asked"),
+            track.Verdict.PARTIAL: _("answered: only in part"),
+            track.Verdict.REFUSED: _("answered: it refused"),
+        }
+        return verdicts[row.verdict]
     names = {
         track.Status.CLOSED: _("closed"),
         track.Status.ANSWERED: _("answered"),
@@ -133,6 +145,8 @@ def _back(done: str) -> Response:
 @blueprint.post("/requests/<int:request_id>/<action>")
 def act(request_id: int, action: str) -> ResponseReturnValue:
     today = flow.today()
+    if request_id >= 2**63:  # past what the store can hold: no such request
+        abort(404)
     try:
         tracked = track.get(request_id)
         if action == "answered":
@@ -143,6 +157,11 @@ def act(request_id: int, action: str) -> ResponseReturnValue:
             track.close(request_id)
             return _back("closed")
         if action == "forget":
+            if not request.form.get("confirm"):
+                return render_template(
+                    "confirm.html", step=None, row=tracked, action="forget", folder=_folder(),
+                    kind_name=flow.kind_name(Kind(tracked.kind)),
+                )  # fmt: skip
             track.remove(request_id)
             return _back("forgotten")
         if action == "remind":
@@ -151,6 +170,28 @@ def act(request_id: int, action: str) -> ResponseReturnValue:
             path = _follow_up(values, tracked, timeline=False)
             track.mark_reminded(request_id, today, path)
             return _sent(path)
+        if action == "escalate" and not request.form.get("confirm"):
+            track.use_controller(tracked)
+            to_company = track.needs_controller_complaint(tracked, None)
+            values = (
+                track.controller_complaint_values(tracked, today)
+                if to_company
+                else track.escalation_values(tracked, today, None, None)
+            )
+            authority = track.complaint_authority(values)
+            return render_template(
+                "confirm.html",
+                step=None,
+                row=tracked,
+                action="escalate",
+                folder=_folder(),
+                kind_name=flow.kind_name(Kind(tracked.kind)),
+                to_company=to_company,
+                recipient=authority.name if authority else tracked.company,
+                language=language_name(str(values.get("lang") or tracked.language), g.ui)
+                if values.get("lang")
+                else None,
+            )
         if action == "escalate":
             track.use_controller(tracked)
             if track.needs_controller_complaint(tracked, None):
