@@ -303,7 +303,7 @@ def _email(field: str, value: str, problems: list[Problem]) -> str:
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        if current_ui_language() == "en":  # the validator's reason is English
+        if current_ui_language().split("-")[0] == "en":  # the validator's reason is English
             message = gettext("{value!r} is not a valid e-mail address ({error})")
         else:
             message = gettext("{value!r} is not a valid e-mail address")

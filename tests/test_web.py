@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from dsr import track
+from dsr import registry, track
 from dsr.web import create_app, flow
 from dsr.web.security import CONTENT_SECURITY_POLICY, Busy, RenderSlots
 from tests.conftest import pdf_text
@@ -656,3 +656,73 @@ def test_rate_limit_headers_only_where_they_mean_something() -> None:
     second = client.post("/api/v1/letters", json={**API_MEMBER, "format": "txt"})
     assert second.status_code == 429
     assert second.headers["Retry-After"] == "60"
+
+
+def kinds_page(client: FlaskClient, jurisdiction: str) -> str:
+    values = {"step": "place", "jurisdiction": jurisdiction, "controller": "linkedin"}
+    page: str = post(client, "/letter", values).get_data(as_text=True)
+    return page
+
+
+@pytest.mark.parametrize("jurisdiction", sorted(registry.jurisdictions()))
+def test_each_kind_is_described_as_the_members_law_makes_it(
+    client: FlaskClient, jurisdiction: str
+) -> None:
+    """The page says what the letter does under the member's own law (the family's
+    objection lever, its authority's complaint or report), never a right it lacks."""
+    page = html.unescape(kinds_page(client, jurisdiction))
+    controller = registry.controller("linkedin")
+    assert controller is not None
+    entity = controller.entity_for(jurisdiction)
+    if entity is None:
+        return  # no LinkedIn entity for this jurisdiction: no kinds to describe
+    family, _how = registry.applicable_law(jurisdiction, entity)
+    sentences = dict(re.findall(r'id="d-kind-([a-z0-9-]+)">([^<]+)<', page))
+    if "objection" in family.kinds:
+        said = sentences["objection"]
+        expected = {
+            "objection": "Object to",
+            "withdrawal": "Withdraw your consent",
+            "opt_out": "Opt out",
+        }
+        assert said.startswith(expected[family.objection_lever]), said
+    if family.objection_lever != "objection":
+        assert "objects under your law" not in page
+        assert "Object to the use" not in page
+    if "complaint" in family.kinds:
+        report = flow.reports(jurisdiction)
+        assert sentences["complaint"].startswith("Report" if report else "Complain"), sentences
+    assert set(sentences) == set(family.kinds) & set(sentences)
+
+
+def test_the_deadline_is_named_for_what_it_is(client: FlaskClient) -> None:
+    canada = {
+        "jurisdiction": "CA",
+        "controller": "linkedin",
+        "kind": "objection",
+        "name": "Jean Tremblay",
+        "address": "100 Queen Street\nOttawa ON K1P 1J9",
+        "account-email": "jean@example.org",
+        "lang": "en",
+    }
+    page = post(client, "/letter", {"step": "details", **canada}).get_data(as_text=True)
+    assert "<dt>Reply requested by</dt>" in page  # PIPEDA sets no period for an objection
+    assert "<dt>Reply due by</dt>" not in page
+    spain = post(client, "/letter", {"step": "details", **MEMBER}).get_data(as_text=True)
+    assert "<dt>Reply due by</dt>" in spain  # Art. 12(3) GDPR
+    uk = {
+        "jurisdiction": "GB",
+        "controller": "linkedin",
+        "kind": "controller-complaint",
+        "name": "Oliver Smith",
+        "address": "10 Downing Street\nLondon SW1A 2AA",
+        "account-email": "oliver@example.org",
+        "lang": "en",
+        "request-kind": "objection",
+        "request-date": "2026-09-01",
+        "outcome": "none",
+    }
+    page = post(client, "/letter", {"step": "details", **uk}).get_data(as_text=True)
+    assert "<dt>Acknowledgement due by</dt>" in page, errors_beside(page)  # s.164A(3) DPA 2018
+    calendar = post(client, "/download", {**uk, "format": "ics"}).get_data(as_text=True)
+    assert "Acknowledgement due by" in calendar.replace("\r\n ", "")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import socket
 import sys
 from pathlib import Path
@@ -84,7 +86,11 @@ def serve(
     if hosted and folder is not None:
         fail(["--folder: a hosted page stores nothing; leave it out, or drop --hosted"])
     address = host or LOOPBACK
+    # One process: its own key (a form is answered by the process that made it). An NGO
+    # running several sets DSR_SECRET_KEY, which create_app reads.
+    secret_key = os.environ.get("DSR_SECRET_KEY") or secrets.token_bytes(32)
     app = create_app(
+        secret_key=secret_key,
         hosted=hosted,
         operator=operator,
         privacy_url=privacy_url,

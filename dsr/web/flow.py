@@ -108,15 +108,29 @@ def label(field_name: str) -> str:
     return labels.get(field_name, field_name)
 
 
-def kind_sentence(kind: Kind) -> str:
-    """What a letter of this kind does, in one plain sentence."""
+def kind_sentence(kind: Kind, lever: str = "objection") -> str:
+    """What a letter of this kind does, in one plain sentence; the objection letter as
+    the member's law makes it (``LawFamily.objection_lever``): an objection, a
+    withdrawal of consent, or California's opt-out."""
+    if kind is Kind.OBJECTION and lever == "withdrawal":
+        return _(
+            "Withdraw your consent to the use of your data to train AI. Short enough for the "
+            "company's own form."
+        )
+    if kind is Kind.OBJECTION and lever == "opt_out":
+        return _(
+            "Opt out of the sale and sharing of your personal information and limit the use "
+            "of your sensitive personal information, as California law allows. It gives no "
+            "general right to object to AI training."
+        )
     sentences = {
         Kind.OBJECTION: _(
             "Object to the use of your data to train AI. Short enough for the company's own form."
         ),
         Kind.ART21: _(
-            "A formal objection that explains your particular situation: the company must "
-            "then stop unless it shows overriding legitimate grounds."
+            "A formal objection that explains your particular situation: the company must then "
+            "stop, unless it shows compelling legitimate grounds that override your interests, "
+            "or needs the data for legal claims."
         ),
         Kind.ERASURE: _(
             "Ask the company to erase your data, including copies in training data and models."
@@ -138,7 +152,11 @@ def kind_sentence(kind: Kind) -> str:
     return sentences[kind]
 
 
-def kind_name(kind: Kind) -> str:
+def kind_name(kind: Kind, lever: str = "objection") -> str:
+    if kind is Kind.OBJECTION and lever == "withdrawal":
+        return _("Withdrawal of consent to AI training")
+    if kind is Kind.OBJECTION and lever == "opt_out":
+        return _("Opt-out of the sale and sharing of your data")
     names = {
         Kind.OBJECTION: _("Objection to AI training"),
         Kind.ART21: _("Objection on grounds of your particular situation"),
@@ -446,8 +464,22 @@ def kinds_offered(values: Mapping[str, str]) -> list[Choice]:
         return []
     entity = controller.entity_for(jurisdiction.code)
     family, _how = registry.applicable_law(jurisdiction.code, entity)
+    authority = registry.authority_for(jurisdiction.code)
+    # Where the authority acts on a report, not on a complaint (Switzerland's FDPIC),
+    # the kind is named as what it is.
+    report = authority is not None and registry.complaint_family(authority).complaint_is_report
+    lever = family.objection_lever
     offered = [
-        Choice(kind.value, kind_name(kind), kind_sentence(kind))
+        Choice(kind.value, kind_name(kind, lever), kind_sentence(kind, lever))
+        if not (report and kind is Kind.COMPLAINT)
+        else Choice(
+            kind.value,
+            _("Report to the data protection authority"),
+            _(
+                "Report the company to the data protection authority, which must open an "
+                "investigation if there are sufficient signs of a breach."
+            ),
+        )
         for kind in Kind
         if kind.value in family.kinds
     ]
@@ -498,6 +530,35 @@ def file_name(letter: Letter, extension: str) -> str:
     return f"{letter.kind.value}-{company}-{letter.language}.{extension}"
 
 
+def letter_kind_name(letter: Letter) -> str:
+    """The letter's kind as the page names it, under the letter's own law."""
+    family = registry.law_families()[letter.family]
+    if letter.kind is Kind.COMPLAINT and family.complaint_is_report:
+        return _("Report to the data protection authority")
+    return kind_name(letter.kind, family.objection_lever)
+
+
+def reports(jurisdiction: str) -> bool:
+    """Whether the authority for ``jurisdiction`` acts on a report, not a complaint."""
+    authority = registry.authority_for(jurisdiction)
+    return authority is not None and registry.complaint_family(authority).complaint_is_report
+
+
+def lever_of(letter: Letter) -> str:
+    """What the letter's law makes of an objection (objection, withdrawal, opt_out)."""
+    return registry.law_families()[letter.family].objection_lever
+
+
+def deadline_label(letter: Letter) -> str:
+    """What the letter's date is: a reply the law requires, an acknowledgement (UK
+    s.164A), or a reply the letter asks for where the law sets no period."""
+    if letter.kind is Kind.CONTROLLER_COMPLAINT:
+        return _("Acknowledgement due by")
+    if letter.deadline_is_statutory:
+        return _("Reply due by")
+    return _("Reply requested by")
+
+
 def deadline_calendar(letter: Letter, now: Callable[[], datetime]) -> bytes:
     """An iCalendar file with the letter's reply deadline, an alarm the day before."""
     from icalendar import Alarm, Calendar, Event
@@ -507,8 +568,11 @@ def deadline_calendar(letter: Letter, now: Callable[[], datetime]) -> bytes:
     cal.add("version", "2.0")
     event = Event()
     event.add("uid", f"{letter.reference}@dsr.invalid")
-    summary = _("Reply due: {kind} to {company} ({reference})").format(
-        kind=kind_name(letter.kind), company=letter.recipient.name, reference=letter.reference
+    summary = "{label}: {what}".format(
+        label=deadline_label(letter),
+        what=_("{kind} to {company} ({reference})").format(
+            kind=kind_name(letter.kind), company=letter.recipient.name, reference=letter.reference
+        ),
     )
     event.add("summary", summary)
     event.add("dtstart", letter.deadline)

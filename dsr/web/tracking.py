@@ -108,6 +108,8 @@ def requests() -> str:
         status=_status,
         kind_name=lambda code: flow.kind_name(Kind(code)),
         day=lambda value: format_date(value, format="medium", locale=locale_id(g.ui)),
+        reports=lambda row: flow.reports(row.jurisdiction),
+        waiting_for_company=_waiting_for_company,
         verdicts=[
             ("complete", _("It did what I asked")),
             ("partial", _("Only in part")),
@@ -115,6 +117,17 @@ def requests() -> str:
         ],
         message=request.args.get("done", ""),
     )
+
+
+# After a complaint to the company (UK, s.164A DPA 2018), the page offers the complaint to
+# the Commissioner only once the company has had 30 days to deal with it, as its own
+# advice says ("if the company does not resolve it, come back").
+COMPANY_COMPLAINT_DAYS = 30
+
+
+def _waiting_for_company(row: track.Tracked, today: date) -> bool:
+    complained = row.controller_complaint
+    return complained is not None and (today - complained).days < COMPANY_COMPLAINT_DAYS
 
 
 def _status(row: track.Tracked, today: date) -> str:
@@ -129,7 +142,9 @@ def _status(row: track.Tracked, today: date) -> str:
     names = {
         track.Status.CLOSED: _("closed"),
         track.Status.ANSWERED: _("answered"),
-        track.Status.ESCALATED: _("complaint sent to the authority"),
+        track.Status.ESCALATED: _("report sent to the authority")
+        if flow.reports(row.jurisdiction)
+        else _("complaint sent to the authority"),
         track.Status.COMPLAINED_TO_CONTROLLER: _("complaint sent to the company"),
         track.Status.REMINDED: _("reminder sent"),
         track.Status.OVERDUE: _("deadline passed"),
@@ -187,6 +202,7 @@ def act(request_id: int, action: str) -> ResponseReturnValue:
                 folder=_folder(),
                 kind_name=flow.kind_name(Kind(tracked.kind)),
                 to_company=to_company,
+                report=flow.reports(str(values.get("jurisdiction") or tracked.jurisdiction)),
                 recipient=authority.name if authority else tracked.company,
                 language=language_name(str(values.get("lang") or tracked.language), g.ui)
                 if values.get("lang")
