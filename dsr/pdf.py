@@ -511,26 +511,9 @@ def _page_size(page: Any) -> tuple[float, float]:
     return abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
 
 
-def pages_checked(document: Any, max_pages: int) -> None:
-    """Every page of an upload checked as :func:`first_page_checked` checks the first
-    (its box, its contents decompressed within limits), at most ``max_pages`` of them:
-    ValueError past that or on a hostile page."""
-    count = len(document.pages)
-    if count > max_pages:
-        raise ValueError(f"it has {count} pages; the limit is {max_pages}")
-    for number, page in enumerate(document.pages, start=1):
-        try:
-            width, height = _page_size(page)
-        except (TypeError, IndexError, AttributeError, KeyError) as error:
-            raise ValueError(f"page {number} has no MediaBox of four numbers") from error
-        if not (0 < width <= MAX_PAGE_PT and 0 < height <= MAX_PAGE_PT):
-            measures = f"{width:.6g} by {height:.6g} points"
-            raise ValueError(f"page {number}'s MediaBox measures {measures}")
-        contents = page.obj.get("/Contents")
-        streams = contents if isinstance(contents, _pikepdf().Array) else [contents]
-        for stream in streams:
-            if stream is not None:
-                stream.read_bytes()
+def page_size(page: Any) -> tuple[float, float]:
+    """A page's width and height in points, from its MediaBox (errors as pikepdf's)."""
+    return _page_size(page)
 
 
 def first_page_checked(document: Any) -> Any:

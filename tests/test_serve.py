@@ -139,3 +139,47 @@ def test_the_readmes_curl_examples_work(
     assert {"name", "address", "account_email"} <= set(problems)
     assert isinstance(json.loads(answers[2]), list)
     assert json.loads(answers[3])["openapi"].startswith("3.1")
+
+
+def test_behind_a_proxy_each_member_has_their_own_rate_and_the_cookie_is_secure(
+    tmp_path: Path, dsr_home: Path
+) -> None:
+    """`--proxies 1`: waitress reads X-Forwarded-For and -Proto, so the rate limit counts
+    each member (not the proxy) and the CSRF cookie is Secure on an HTTPS site."""
+    env = {**os.environ, "DSR_HOME": str(dsr_home), "HOME": str(tmp_path)}
+    command = [*DSR, "serve", "--hosted", "--no-open", "--proxies", "1", "--rate-limit", "2/minute"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[-1]
+        body = json.dumps({"kind": "objection", "jurisdiction": "DE", "name": "Erika Mustermann",
+                           "address": "Hauptstraße 1, 10115 Berlin",
+                           "account_email": "erika@example.org", "format": "txt"}).encode()  # fmt: skip
+
+        def letter(member: str) -> int:
+            request = urllib.request.Request(
+                url + "api/v1/letters",
+                data=body,
+                headers={"Content-Type": "application/json", "X-Forwarded-For": member},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    return int(answer.status)
+            except urllib.error.HTTPError as error:
+                error.close()
+                return int(error.code)
+
+        assert [letter(f"203.0.113.{n}") for n in range(1, 5)] == [200, 200, 200, 200]
+        assert [letter("198.51.100.7") for _ in range(3)] == [200, 200, 429]
+        secure = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+        with urllib.request.urlopen(secure, timeout=30) as answer:
+            cookie = answer.headers.get("Set-Cookie", "")
+        assert cookie.startswith("dsr_csrf=")
+        assert "Secure" in cookie
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()

@@ -4,6 +4,7 @@ page that stores nothing. The browser tests are in test_web_browser.py."""
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import json
@@ -11,6 +12,8 @@ import logging
 import re
 import threading
 import time
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from dsr import registry, track
-from dsr.web import create_app, flow
+from dsr.web import create_app, flow, uploads
 from dsr.web.security import CONTENT_SECURITY_POLICY, Busy, RenderSlots
 from tests.conftest import pdf_text
 
@@ -726,3 +729,67 @@ def test_the_deadline_is_named_for_what_it_is(client: FlaskClient) -> None:
     assert "<dt>Acknowledgement due by</dt>" in page, errors_beside(page)  # s.164A(3) DPA 2018
     calendar = post(client, "/download", {**uk, "format": "ics"}).get_data(as_text=True)
     assert "Acknowledgement due by" in calendar.replace("\r\n ", "")
+
+
+def hostile_lzw() -> bytes:
+    """A page whose contents are LZW-coded (qpdf bounds no LZW stream's unpacked size;
+    written by hand, as qpdf would re-code it as Flate)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length 9 /Filter /LZWDecode >>\nstream\n\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def hostile_reuse(megabytes: int = 45, pages: int = 3, repeats: int = 50) -> bytes:
+    """Small on disk, costly to read: one stream of ``megabytes`` of zeros, referenced
+    ``repeats`` times by each page."""
+    document = pikepdf.new()
+    bomb = pikepdf.Stream(document, b"")
+    bomb.write(zlib.compress(b"0" * (megabytes * 1_000_000), 9), filter=pikepdf.Name.FlateDecode)
+    bomb = document.make_indirect(bomb)
+    for _ in range(pages):
+        page = document.add_blank_page(page_size=(595, 842))
+        page.Contents = pikepdf.Array([bomb] * repeats)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "make"), [("lzw.pdf", hostile_lzw), ("reuse.pdf", hostile_reuse)])
+def test_a_hostile_enclosure_costs_bounded_work_and_is_refused(
+    client: FlaskClient, name: str, make: Callable[[], bytes]
+) -> None:
+    """Read in a child process within CPU, memory and time limits: whatever the file
+    holds, the answer comes within seconds, beside the field."""
+    data = make()
+    assert len(data) < flow.MAX_ANNEX_BYTES
+    values = {"step": "details", **MEMBER, "enclose": FileStorage(io.BytesIO(data), name)}
+    started = time.perf_counter()
+    page = upload(client, values).get_data(as_text=True)
+    assert time.perf_counter() - started < uploads.WALL_SECONDS + 5
+    assert "enclose" in errors_beside(page)
+    # The same file carried back from a (tampered) preview is refused the same way.
+    carried = name + "\n" + base64.b64encode(data).decode()
+    download = post(client, "/download", {**MEMBER, "format": "pdf", "annex": carried})
+    assert download.mimetype == "text/html"
+
+
+def test_a_plain_enclosure_is_read_quickly() -> None:
+    started = time.perf_counter()
+    assert uploads.checked(a_pdf_of(3), flow.MAX_ANNEX_PAGES) is uploads.Verdict.OK
+    assert time.perf_counter() - started < 5

@@ -98,7 +98,7 @@ def serve(
         hosts=(host,) if host else (),
         engine=engine,
         folder=folder,
-        proxies=proxies,
+        proxies=0,  # waitress reads the proxies' headers itself (below)
         rate_limit=rate_limit,
     )
     listening = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET)
@@ -112,8 +112,19 @@ def serve(
     # A connection that sends nothing for 30 s is closed (waitress waits 120 s): a client
     # holding many half-sent requests locks others out for less long. Hosted pages should
     # still sit behind a reverse proxy, which buffers requests (see the README).
+    # Behind --proxies reverse proxies, waitress takes the client's address and scheme
+    # from their X-Forwarded-For and X-Forwarded-Proto (it drops them otherwise).
+    behind = (
+        {
+            "trusted_proxy": "*",
+            "trusted_proxy_count": proxies,
+            "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
+        }
+        if proxies
+        else {}
+    )
     server = create_server(
-        app, sockets=[listening], threads=threads, ident="dsr", channel_timeout=30
+        app, sockets=[listening], threads=threads, ident="dsr", channel_timeout=30, **behind
     )
     shown_host = f"[{address}]" if ":" in address else address
     url = f"http://{shown_host}:{listening.getsockname()[1]}/"

@@ -77,7 +77,7 @@ def letters() -> Response | tuple[Response, int]:
     try:
         body = json.loads(request.get_data(cache=False))
     except (ValueError, RecursionError):  # not JSON, or nested past what Python parses
-        body = None
+        return _problems([Problem("", "The body is not valid JSON.")])
     if not isinstance(body, dict):
         return _problems([Problem("", "The body must be a JSON object of a request's fields.")])
     if len(body) > MAX_KEYS:

@@ -148,7 +148,10 @@ def create_app(
     )
     csrf = CSRFProtect(app)
     # Initialised on the app after _start, so that every request is timed from its start.
-    limiter = Limiter(get_remote_address, storage_uri="memory://", default_limits=[])
+    # Per process by default; several workers share one limit through a storage they
+    # all reach (DSR_RATE_LIMIT_STORAGE=redis://..., as Flask-Limiter takes it).
+    storage = os.environ.get("DSR_RATE_LIMIT_STORAGE") or "memory://"
+    limiter = Limiter(get_remote_address, storage_uri=storage, default_limits=[])
     letters_limit = rate_limit or ("30/minute;300/hour" if hosted else "600/minute")
 
     csrf.exempt(api.blueprint)
@@ -167,7 +170,10 @@ def create_app(
             request.method == "POST"
             and checked_origin
             and not from_this_site(
-                request.headers.get("Origin"), request.headers.get("Sec-Fetch-Site"), request.host
+                request.headers.get("Origin"),
+                request.headers.get("Sec-Fetch-Site"),
+                request.host,
+                request.scheme,
             )
         ):
             abort(
@@ -296,7 +302,8 @@ def create_app(
     def download() -> Response | str:
         values = flow.posted(request.form)
         checked = flow.check(values, Step.DETAILS, flow.today())
-        annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
+        with serving.slots.slot():  # reading uploads is work too: within the cap
+            annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
         for problem in problems:
             checked.add("enclose", problem)
         if not checked.ok or checked.request is None:
@@ -332,6 +339,7 @@ def create_app(
                 checked=checked,
                 kinds=offered,
                 setting=flow.setting_of(values),
+                objection_law=flow.objection_law(values),
                 company=flow.company_name(values),
             )
         language = values.get("lang") or flow.default_language(values)
@@ -367,6 +375,10 @@ def create_app(
         )
 
     def _uploads(checked: Checked) -> list[Annex]:
+        with serving.slots.slot():  # reading uploads is work too: within the cap
+            return _read_uploads(checked)
+
+    def _read_uploads(checked: Checked) -> list[Annex]:
         annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
         files = [f for f in request.files.getlist("enclose") if f.filename]
         if len(files) + len(annexes) > flow.MAX_ANNEXES:

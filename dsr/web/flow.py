@@ -30,12 +30,12 @@ import pycountry
 from babel import Locale
 
 from .. import choices, errors, registry, ui
-from ..errors import AnnexError, DsrError, InvalidRequest, Problem
+from ..errors import DsrError, InvalidRequest, Problem
 from ..i18n import language_name, locale_id
 from ..inputs import FIELDS, field_key, parse_request
 from ..model import Kind, Letter, Request
-from ..pdf import first_page_checked, open_upload, pages_checked
 from ..pipeline import Document, document_of
+from . import uploads
 
 _ = ui.gettext
 ngettext = ui.ngettext
@@ -225,23 +225,19 @@ def annex_problem(data: bytes) -> str | None:
         return _("The file is larger than {limit} MB.").format(limit=MAX_ANNEX_BYTES // 2**20)
     if not data.startswith(b"%PDF-"):
         return _("Only PDF files can be enclosed.")
-    try:
-        document = open_upload(data)
-        if document.is_encrypted:
-            return _("The PDF is encrypted; enclose an unencrypted copy.")
-        if not len(document.pages):
-            return _("The PDF has no pages.")
-        if len(document.pages) > MAX_ANNEX_PAGES:
-            return ngettext(
-                "The PDF has more than %(num)d page.",
-                "The PDF has more than %(num)d pages.",
-                MAX_ANNEX_PAGES,
-            ) % {"num": MAX_ANNEX_PAGES}
-        first_page_checked(document)
-        pages_checked(document, MAX_ANNEX_PAGES)
-    except AnnexError:
+    # Read in a child process, bounded in CPU time, memory and wall-clock time.
+    found = uploads.checked(data, MAX_ANNEX_PAGES)
+    if found is uploads.Verdict.ENCRYPTED:
         return _("The PDF is encrypted; enclose an unencrypted copy.")
-    except Exception:  # pikepdf raises many kinds of error on hostile files
+    if found is uploads.Verdict.NO_PAGES:
+        return _("The PDF has no pages.")
+    if found is uploads.Verdict.TOO_MANY_PAGES:
+        return ngettext(
+            "The PDF has more than %(num)d page.",
+            "The PDF has more than %(num)d pages.",
+            MAX_ANNEX_PAGES,
+        ) % {"num": MAX_ANNEX_PAGES}
+    if found is not uploads.Verdict.OK:
         return _("This PDF cannot be read.")
     return None
 
@@ -489,6 +485,31 @@ def kinds_offered(values: Mapping[str, str]) -> list[Choice]:
     return [c for c in offered if c.code not in first] + follow_ups
 
 
+def tracked_kind_name(kind: str, jurisdiction: str, controller: str) -> str:
+    """A tracked letter's kind as the page names it, under the member's law."""
+    found = registry.jurisdictions().get(jurisdiction)
+    company = registry.controller(controller)
+    if found is None or company is None or company.entity_for(found.code) is None:
+        return kind_name(Kind(kind))
+    family, _how = registry.applicable_law(found.code, company.entity_for(found.code))
+    if kind == Kind.COMPLAINT.value and reports(found.code):
+        return _("Report to the data protection authority")
+    return kind_name(Kind(kind), family.objection_lever)
+
+
+def objection_law(values: Mapping[str, str]) -> bool:
+    """Whether the member's law makes the first letter an objection (not a withdrawal
+    of consent or an opt-out)."""
+    jurisdiction = registry.jurisdictions().get(values.get("jurisdiction", ""))
+    controller = registry.controller(field_key(values.get("controller") or "linkedin"))
+    if jurisdiction is None or controller is None:
+        return False
+    family, _how = registry.applicable_law(
+        jurisdiction.code, controller.entity_for(jurisdiction.code)
+    )
+    return family.objection_lever == "objection"
+
+
 def setting_of(values: Mapping[str, str]) -> tuple[str, str] | None:
     """The company's own setting against AI training, as (its name, its address)."""
     controller = registry.controller(field_key(values.get("controller") or "linkedin"))
@@ -571,7 +592,9 @@ def deadline_calendar(letter: Letter, now: Callable[[], datetime]) -> bytes:
     summary = "{label}: {what}".format(
         label=deadline_label(letter),
         what=_("{kind} to {company} ({reference})").format(
-            kind=kind_name(letter.kind), company=letter.recipient.name, reference=letter.reference
+            kind=letter_kind_name(letter),
+            company=letter.recipient.name,
+            reference=letter.reference,
         ),
     )
     event.add("summary", summary)

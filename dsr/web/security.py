@@ -58,13 +58,16 @@ def host_allowed(host: str, names: frozenset[str]) -> bool:
     return host_name(host) in (LOOPBACK | names)
 
 
-def same_origin(origin: str, host: str) -> bool:
-    """Whether a POST's Origin is the page's own (``null`` and other sites are not)."""
+def same_origin(origin: str, host: str, scheme: str = "") -> bool:
+    """Whether a POST's Origin is the page's own (``null`` and other sites are not):
+    the same host and port, and the same scheme where the page's is known."""
     parts = urlsplit(origin)
+    if scheme and parts.scheme != scheme:
+        return False
     return parts.scheme in ("http", "https") and parts.netloc.lower() == host.strip().lower()
 
 
-def from_this_site(origin: str | None, fetch_site: str | None, host: str) -> bool:
+def from_this_site(origin: str | None, fetch_site: str | None, host: str, scheme: str = "") -> bool:
     """Whether a POST comes from this site's own page, or from no page at all (a
     program: curl, an NGO's server).
 
@@ -77,7 +80,7 @@ def from_this_site(origin: str | None, fetch_site: str | None, host: str) -> boo
         return fetch_site in ("same-origin", "none")
     if origin is None:
         return True
-    return same_origin(origin, host)
+    return same_origin(origin, host, scheme)
 
 
 class Busy(Exception):

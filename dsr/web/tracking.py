@@ -21,7 +21,7 @@ from ..errors import DsrError, InvalidRequest
 from ..formats import Format, WriteOptions
 from ..i18n import language_name, locale_id
 from ..inputs import RawInput, parse_request, raw_input
-from ..model import Kind
+from ..model import Request
 from ..pipeline import Document, document_of, write_letter
 from . import flow
 from .flow import Step
@@ -66,22 +66,15 @@ def save() -> ResponseReturnValue:
     """Write the previewed letter into the folder and track it, then send it."""
     values = flow.posted(request.form)
     checked = flow.check(values, Step.DETAILS, flow.today())
-    annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
+    with settings().slots.slot():
+        annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
     if problems or checked.request is None:
         abort(400, " ".join(problems) or _("Check your answers again."))
     document = flow.with_annexes(checked.request, annexes)
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = free_name(folder, flow.file_name(document.letter, "pdf"))
     try:
-        with settings().slots.slot():
-            track.write_tracked(
-                document,
-                checked.request,
-                raw_input(values),
-                target,
-                WriteOptions(Format.PDF, engine=settings().engine),
-            )
+        target = _save_tracked(document, checked.request, values, folder)
     except track.NotTracked as error:
         abort(500, _("The letter was saved as {file}, but could not be tracked: {why}").format(
             file=target, why=error.error))  # fmt: skip
@@ -90,6 +83,32 @@ def save() -> ResponseReturnValue:
     return render_template(
         "saved.html", step=None, values=values, annexes=annexes, file=target, folder=folder
     )
+
+
+def _save_tracked(
+    document: Document, request_: Request, values: dict[str, str], folder: Path
+) -> Path:
+    """Write and track the letter under a name no file has: another save of the same
+    letter at the same moment takes the name first, and this one takes the next."""
+    for _attempt in range(20):
+        target = free_name(folder, flow.file_name(document.letter, "pdf"))
+        try:
+            with settings().slots.slot():
+                track.write_tracked(
+                    document,
+                    request_,
+                    raw_input(values),
+                    target,
+                    WriteOptions(Format.PDF, engine=settings().engine),
+                )
+        except track.NotTracked:
+            raise
+        except DsrError:
+            if target.exists() or target.is_symlink():
+                continue  # written meanwhile by another save: the next free name
+            raise
+        return target
+    abort(409, _("Many letters are being written right now. Try again in a moment."))
 
 
 @blueprint.get("/requests")
@@ -106,7 +125,7 @@ def requests() -> str:
         today=today,
         folder=_folder(),
         status=_status,
-        kind_name=lambda code: flow.kind_name(Kind(code)),
+        kind_name=_kind_of,
         day=lambda value: format_date(value, format="medium", locale=locale_id(g.ui)),
         reports=lambda row: flow.reports(row.jurisdiction),
         waiting_for_company=_waiting_for_company,
@@ -128,6 +147,10 @@ COMPANY_COMPLAINT_DAYS = 30
 def _waiting_for_company(row: track.Tracked, today: date) -> bool:
     complained = row.controller_complaint
     return complained is not None and (today - complained).days < COMPANY_COMPLAINT_DAYS
+
+
+def _kind_of(row: track.Tracked) -> str:
+    return flow.tracked_kind_name(row.kind, row.jurisdiction, row.controller)
 
 
 def _status(row: track.Tracked, today: date) -> str:
@@ -175,7 +198,7 @@ def act(request_id: int, action: str) -> ResponseReturnValue:
             if not request.form.get("confirm"):
                 return render_template(
                     "confirm.html", step=None, row=tracked, action="forget", folder=_folder(),
-                    kind_name=flow.kind_name(Kind(tracked.kind)),
+                    kind_name=_kind_of(tracked),
                 )  # fmt: skip
             track.remove(request_id)
             return _back("forgotten")
@@ -200,7 +223,9 @@ def act(request_id: int, action: str) -> ResponseReturnValue:
                 row=tracked,
                 action="escalate",
                 folder=_folder(),
-                kind_name=flow.kind_name(Kind(tracked.kind)),
+                kind_name=flow.tracked_kind_name(
+                    tracked.kind, tracked.jurisdiction, tracked.controller
+                ),
                 to_company=to_company,
                 report=flow.reports(str(values.get("jurisdiction") or tracked.jurisdiction)),
                 recipient=authority.name if authority else tracked.company,

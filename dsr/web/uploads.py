@@ -1,0 +1,129 @@
+"""An uploaded PDF checked in a process of its own, bounded in time and memory.
+
+A hostile PDF can be small and cost a great deal to read: a page tree of a
+million entries, one stream referenced thousands of times, an LZW stream that
+unpacks to gigabytes (qpdf bounds deflate and run-length, not LZW). The page
+therefore reads an upload in a child process with a CPU-time and an address-space
+limit and a wall-clock timeout: whatever the file holds, reading it costs at most
+that. The child answers with a verdict, which the page words in the member's
+language.
+
+The check itself reads every page as appending will (its box, its contents
+unpacked once per stream, within one budget for the whole file) and refuses
+filters the page does not take (LZW).
+"""
+
+from __future__ import annotations
+
+import enum
+import multiprocessing
+import resource
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .. import pdf
+from ..errors import AnnexError
+
+CPU_SECONDS = 3
+MEMORY_BYTES = 1536 * 1024 * 1024
+WALL_SECONDS = 6.0
+DECODED_BUDGET = 40_000_000  # bytes unpacked in all, across the whole file (once a stream)
+REFUSED_FILTERS = frozenset({"/LZWDecode"})
+
+
+class Verdict(enum.StrEnum):
+    OK = "ok"
+    ENCRYPTED = "encrypted"
+    NO_PAGES = "no-pages"
+    TOO_MANY_PAGES = "too-many-pages"
+    UNREADABLE = "unreadable"
+    TOO_COSTLY = "too-costly"
+
+
+def verdict(data: bytes, max_pages: int) -> Verdict:
+    """The check, in this process (the child calls it)."""
+    import pikepdf
+
+    try:
+        document = pdf.open_upload(data)
+    except AnnexError:
+        return Verdict.ENCRYPTED
+    except Exception:  # pikepdf raises many kinds of error on hostile files
+        return Verdict.UNREADABLE
+    try:
+        if document.is_encrypted:
+            return Verdict.ENCRYPTED
+        count = document.Root.get("/Pages", {}).get("/Count", 0)
+        if int(count) > max_pages:  # before the page tree is walked
+            return Verdict.TOO_MANY_PAGES
+        pages = len(document.pages)
+        if not pages:
+            return Verdict.NO_PAGES
+        if pages > max_pages:
+            return Verdict.TOO_MANY_PAGES
+        for item in document.objects:
+            if isinstance(item, pikepdf.Stream):
+                filters = item.get("/Filter")
+                if isinstance(filters, pikepdf.Array):
+                    names = [str(f) for f in filters]
+                else:
+                    names = [str(filters)]
+                if REFUSED_FILTERS & set(names):
+                    return Verdict.UNREADABLE
+        seen: set[tuple[int, int]] = set()
+        unpacked = 0
+        for page in document.pages:
+            width, height = pdf.page_size(page)
+            if not (0 < width <= pdf.MAX_PAGE_PT and 0 < height <= pdf.MAX_PAGE_PT):
+                return Verdict.UNREADABLE
+            contents = page.obj.get("/Contents")
+            streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+            for stream in streams:
+                if stream is None or stream.objgen in seen:
+                    continue
+                seen.add(stream.objgen)
+                unpacked += len(stream.read_bytes())
+                if unpacked > DECODED_BUDGET:
+                    return Verdict.TOO_COSTLY
+    except Exception:
+        return Verdict.UNREADABLE
+    return Verdict.OK
+
+
+def _child(data: bytes, max_pages: int, answer: Connection) -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    try:
+        answer.send(verdict(data, max_pages).value)
+    except MemoryError:
+        answer.send(Verdict.TOO_COSTLY.value)
+    finally:
+        answer.close()
+
+
+def _context() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dsr.web.uploads", "pikepdf"])
+    return context
+
+
+def checked(data: bytes, max_pages: int) -> Verdict:
+    """The verdict on an upload, read in a child process within CPU_SECONDS of CPU,
+    MEMORY_BYTES of memory and WALL_SECONDS in all; past any, TOO_COSTLY."""
+    context = _context()
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(data, max_pages, sending), daemon=True)
+    child.start()
+    sending.close()
+    try:
+        if receiving.poll(WALL_SECONDS):
+            try:
+                return Verdict(receiving.recv())
+            except (EOFError, ValueError):  # killed at its limit before it answered
+                return Verdict.TOO_COSTLY
+        return Verdict.TOO_COSTLY
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
