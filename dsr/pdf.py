@@ -422,10 +422,17 @@ def open_upload(data: bytes) -> Any:
         raise AnnexError("the PDF is encrypted; append an unencrypted copy") from error
 
 
-def _saved(document: Any) -> bytes:
-    """A pikepdf PDF's bytes: the same PDF always gives the same bytes."""
+def _saved(document: Any, *, decode: bool = True) -> bytes:
+    """A pikepdf PDF's bytes: the same PDF always gives the same bytes. ``decode=False``
+    copies every stream as it is, unpacked by nobody: what a letter with the member's
+    annexes is saved with, so that a stream packed to unpack to gigabytes (LZW, which
+    qpdf bounds nowhere) costs this process nothing."""
     out = io.BytesIO()
-    document.save(out, deterministic_id=True)
+    if decode:
+        document.save(out, deterministic_id=True)
+    else:
+        level = _pikepdf().StreamDecodeLevel.none
+        document.save(out, deterministic_id=True, stream_decode_level=level)
     return out.getvalue()
 
 
@@ -631,7 +638,7 @@ def append_annexes(pdf: bytes, annexes: Sequence[Path | bytes], labels: Sequence
                 _stamp(target, target.pages[start], stamp.pages[0])
             except (OSError, pikepdf.PdfError, *_WRONG_KIND) as error:
                 raise AnnexError(f"{shown}: cannot read this PDF to append it: {error}") from error
-        return _saved(target)
+        return _saved(target, decode=False)
 
 
 def _stamp(target: Any, page: Any, stamp: Any) -> None:

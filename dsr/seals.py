@@ -20,6 +20,7 @@ import hmac
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,7 +114,16 @@ def _notes() -> Path:
     return key_home() / SEALED_FOLDERS
 
 
-_HELD: dict[str, int] = {}  # ledgers this process holds the lock of, and how deeply
+class _Held(threading.local):
+    """The ledgers this thread holds the lock of, and how deeply: reentrant within a
+    thread only (the web page changes the store from several threads; each takes the
+    lock itself, and flock makes the others wait)."""
+
+    def __init__(self) -> None:
+        self.depth: dict[str, int] = {}
+
+
+_HELD = _Held()
 
 
 @contextmanager
@@ -121,12 +131,13 @@ def ledger_lock(folder: Path) -> Iterator[None]:
     """Hold ``folder``'s ledger for one change (reentrant within a process): of several
     dsr processes, one at a time reads, changes and writes it."""
     name = _folder_name(folder)
-    if _HELD.get(name):
-        _HELD[name] += 1
+    held = _HELD.depth
+    if held.get(name):
+        held[name] += 1
         try:
             yield
         finally:
-            _HELD[name] -= 1
+            held[name] -= 1
         return
     files.make_dir(_notes())
     try:
@@ -139,11 +150,11 @@ def ledger_lock(folder: Path) -> Iterator[None]:
         raise SealKeyError(f"dsr's ledger lock cannot be used ({error})") from error
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        _HELD[name] = 1
+        held[name] = 1
         try:
             yield
         finally:
-            _HELD.pop(name, None)
+            held.pop(name, None)
     finally:
         os.close(fd)
 

@@ -286,3 +286,38 @@ def test_the_company_is_tracked_by_its_key_as_dsr_lists_it(tmp_path: Path) -> No
     assert CliRunner().invoke(main, [*args, "--track"]).exit_code == 0
     rows = json.loads(CliRunner().invoke(main, ["track", "list", "--json"]).output)
     assert [row["controller"] for row in rows] == ["linkedin"]
+
+
+def test_the_ledger_lock_holds_between_threads(tmp_path: Path) -> None:
+    """The web page changes the store from several threads: each takes the ledger's lock
+    itself (reentrant within a thread only), so no two are inside at once and none ends
+    another's hold (a KeyError under concurrent saves, attacker review round 3)."""
+    import threading
+
+    from dsr import seals
+
+    inside = 0
+    most = 0
+    failures: list[BaseException] = []
+    guard = threading.Lock()
+
+    def change() -> None:
+        nonlocal inside, most
+        try:
+            for _ in range(20):
+                with seals.ledger_lock(tmp_path), seals.ledger_lock(tmp_path):  # reentrant
+                    with guard:
+                        inside += 1
+                        most = max(most, inside)
+                    with guard:
+                        inside -= 1
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=change) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert most == 1

@@ -244,8 +244,8 @@ def test_member_in_spain_fills_the_form_in_spanish(
     assert error.is_visible()
     assert page.locator("#f-account-email + #e-account-email").count() == 1, "not beside it"
     message = error.inner_text()
-    assert LUCIA_WRONG_EMAIL in message, message
-    read.append(message.replace(LUCIA_WRONG_EMAIL, ""))
+    assert "name@example.org" in message, message  # what an address looks like
+    read.append(message.replace("name@example.org", ""))
     assert "must have an @-sign" not in message, f"part of the error is in English: {message}"
     field = page.locator("#f-account-email")
     assert field.get_attribute("aria-invalid") == "true"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -138,9 +139,16 @@ def serve(
     click.echo("Press Ctrl+C to stop.", err=True)
     if open_browser and not hosted:
         click.launch(url)
+    # SIGTERM (a service manager's stop) ends the server as Ctrl-C does: cleanly, so that
+    # the upload checker's temporary folder is removed at exit.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run()
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
     finally:
         server.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

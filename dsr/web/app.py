@@ -397,8 +397,8 @@ def create_app(
             problem = flow.annex_problem(data)
             if problem:
                 problems.append(f"{name}: {problem}")
-            else:
-                annexes.append(Annex(name, data))
+                break  # one refused file is enough to say: the others wait for the next try
+            annexes.append(Annex(name, data))
         for problem in problems:
             checked.add("enclose", problem)
         return annexes

@@ -28,6 +28,7 @@ from functools import cache
 
 import pycountry
 from babel import Locale
+from email_validator import EmailNotValidError, validate_email
 
 from .. import choices, errors, registry, ui
 from ..errors import DsrError, InvalidRequest, Problem
@@ -258,12 +259,12 @@ def carried_annexes(values: list[str]) -> tuple[list[Annex], list[str]]:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             problems.append(_("One of your files did not arrive complete. Choose it again."))
-            continue
+            break
         problem = annex_problem(data)
         if problem:
             problems.append(f"{annex_name(name, number)}: {problem}")
-        else:
-            annexes.append(Annex(annex_name(name, number), data))
+            break  # one refused file is enough: the others are not read
+        annexes.append(Annex(annex_name(name, number), data))
     return annexes, problems
 
 
@@ -331,7 +332,7 @@ def check(values: dict[str, str], step: Step, today: date) -> Checked:
             field_name = problem.field if problem.field in FORM_FIELDS else ""
             if step is not Step.DETAILS and problem.field not in asked:
                 continue  # a later step's field: asked for there
-            checked.add(field_name or problem.field, _sentence(problem))
+            checked.add(field_name or problem.field, _sentence(problem, values))
         return checked
     except DsrError as error:  # a registry fault: shown, not a traceback
         checked.add("", str(error))
@@ -342,7 +343,7 @@ def check(values: dict[str, str], step: Step, today: date) -> Checked:
         except InvalidRequest as error:
             for problem in _sorted(error.problems):
                 field_name = problem.field if problem.field in FORM_FIELDS else ""
-                checked.add(field_name or problem.field, _sentence(problem))
+                checked.add(field_name or problem.field, _sentence(problem, values))
             return checked
         except DsrError as error:
             checked.add("", str(error))
@@ -356,12 +357,27 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: order.get(p.field, len(order)))
 
 
-def _sentence(problem: Problem) -> str:
-    """A problem as a sentence beside its field: "is required" says what to enter."""
+EMAIL_FIELDS = ("account-email", "email")
+
+
+def _sentence(problem: Problem, values: Mapping[str, str]) -> str:
+    """A problem as a sentence beside its field: "is required" says what to enter, an
+    address that is no e-mail address says what one looks like (the library's sentence
+    quotes the value and the validator's English reason, for the command line)."""
     message = problem.message
     if _required(message):
         return required(problem.field)
+    if problem.field in EMAIL_FIELDS and not _is_email(values.get(problem.field, "")):
+        return _("Enter an e-mail address in the form name@example.org.")
     return message[:1].upper() + message[1:]
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def required(field_name: str) -> str:

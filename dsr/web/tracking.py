@@ -149,6 +149,12 @@ def _waiting_for_company(row: track.Tracked, today: date) -> bool:
     return complained is not None and (today - complained).days < COMPANY_COMPLAINT_DAYS
 
 
+def _in_a_sentence(name: str) -> str:
+    """A language's name inside a sentence: Greek writes it in lower case, where CLDR's
+    stand-alone name is capitalised ("στα ελληνικά")."""
+    return name.lower() if g.ui.split("-")[0] == "el" else name
+
+
 def _kind_of(row: track.Tracked) -> str:
     return flow.tracked_kind_name(row.kind, row.jurisdiction, row.controller)
 
@@ -228,8 +234,12 @@ def act(request_id: int, action: str) -> ResponseReturnValue:
                 ),
                 to_company=to_company,
                 report=flow.reports(str(values.get("jurisdiction") or tracked.jurisdiction)),
-                recipient=authority.name if authority else tracked.company,
-                language=language_name(str(values.get("lang") or tracked.language), g.ui)
+                # The authority's own name in the page's language, where it has one
+                # (the Swiss FDPIC's is German, French and Italian).
+                recipient=authority.name_in(g.ui) if authority else tracked.company,
+                language=_in_a_sentence(
+                    language_name(str(values.get("lang") or tracked.language), g.ui)
+                )
                 if values.get("lang")
                 else None,
             )
