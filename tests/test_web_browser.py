@@ -145,7 +145,9 @@ def open_context(browser: Browser, server: Server) -> Iterator[Callable[..., Bro
 
 
 def axe_clean(page: Page, what: str) -> None:
-    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
+    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now (once loaded:
+    colour contrast is read from the stylesheet)."""
+    page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, f"axe on {what} ({page.url}):\n" + (
         results.generate_report()
@@ -480,7 +482,10 @@ def test_axe_finds_no_violation_on_any_page(
 
 
 def fits(page: Page, what: str) -> None:
-    """Nothing sticks out sideways (WCAG 1.4.10 Reflow: 320 CSS pixels, no horizontal scroll)."""
+    """Nothing sticks out sideways (WCAG 1.4.10 Reflow: 320 CSS pixels, no horizontal scroll).
+    Measured once the page has loaded: before its stylesheet applies, nothing is laid out
+    as the member sees it."""
+    page.wait_for_load_state("load")
     wider = page.evaluate(
         """() => [...document.querySelectorAll('main *, header *, footer *')]
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
