@@ -357,10 +357,15 @@ def _annex_label(env: jinja2.Environment) -> jinja2.Template:
     )
 
 
-def _email(document: Document, options: WriteOptions, pdf: bytes) -> bytes:
+def email_with(document: Document, options: WriteOptions, pdf: bytes) -> bytes:
+    """The letter as an e-mail carrying ``pdf`` (the letter's PDF, made elsewhere: the
+    web page appends a member's annexes in a bounded process of its own)."""
     return email_message(
         document.letter, options.template_dir, pdf=pdf, translation=document.translation
     )
+
+
+_email = email_with
 
 
 def _html(document: Document, template_dir: Path | None) -> str:

@@ -809,3 +809,40 @@ def test_a_plain_enclosure_is_read_quickly() -> None:
     started = time.perf_counter()
     assert uploads.checked(a_pdf_of(3), flow.MAX_ANNEX_PAGES) is uploads.Verdict.OK
     assert time.perf_counter() - started < 5
+
+
+def hostile_form_chain(depth: int = 20_000) -> bytes:
+    """Forms nested ``depth`` deep: copying them recursed until the process crashed."""
+    document = pikepdf.new()
+    page = document.add_blank_page(page_size=(595, 842))
+    inner = None
+    for _ in range(depth):
+        resources = pikepdf.Dictionary()
+        if inner is not None:
+            resources.XObject = pikepdf.Dictionary(X=inner)
+        form = pikepdf.Stream(document, b"/X Do" if inner is not None else b"")
+        form.Type = pikepdf.Name.XObject
+        form.Subtype = pikepdf.Name.Form
+        form.BBox = [0, 0, 10, 10]
+        form.Resources = resources
+        inner = document.make_indirect(form)
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(X=inner))
+    page.Contents = document.make_stream(b"/X Do")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_enclosure_is_appended_in_a_bounded_process(client: FlaskClient) -> None:
+    """Appending copies the enclosure's objects: a hostile chain that would crash the
+    process doing it crashes (or times out) a child, and the member reads a problem."""
+    data = hostile_form_chain()
+    assert len(data) < flow.MAX_ANNEX_BYTES
+    carried = "chain.pdf\n" + base64.b64encode(data).decode()
+    started = time.perf_counter()
+    answer = post(client, "/download", {**MEMBER, "format": "pdf", "annex": carried})
+    assert time.perf_counter() - started < uploads.APPEND_WALL_SECONDS + uploads.WALL_SECONDS + 5
+    if answer.mimetype == "application/pdf":  # appended within the limits: still a PDF
+        assert len(pikepdf.open(io.BytesIO(answer.data)).pages) >= 2
+    else:
+        assert "enclose" in errors_beside(answer.get_data(as_text=True))

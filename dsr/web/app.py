@@ -30,11 +30,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import ui
 from ..errors import DsrError
-from ..formats import Engine, Format
+from ..formats import Engine, Format, WriteOptions
 from ..i18n import language_name, locale_id
 from ..model import Kind
-from ..pipeline import Document
-from . import api, flow, tracking
+from ..pipeline import Document, email_with
+from . import api, flow, tracking, uploads
 from .flow import Annex, Checked, Step
 from .security import HEADERS, Busy, RenderSlots, Settings, from_this_site, host_allowed
 
@@ -324,8 +324,29 @@ def create_app(
                     "This company does not publish an e-mail address for this kind of request."
                 ),
             )
-        data = render(document, fmt)
+        if document.annexes and fmt.carries_pdf:
+            found = _with_annexes(document, fmt)
+            if found is None:
+                checked.add("enclose", ui.gettext("This PDF cannot be read."))
+                return _show(Step.DETAILS, values, checked)
+            data = found
+        else:
+            data = render(document, fmt)
         return _attachment(data, content_type, flow.file_name(document.letter, kind))
+
+    def _with_annexes(document: Document, fmt: Format) -> bytes | None:
+        """The letter, the member's annexes appended in a bounded child process (the
+        server never copies a hostile file's objects itself)."""
+        with serving.slots.slot():
+            try:
+                pages = api.make(dataclasses.replace(document, annexes=()), Format.PDF)
+            except DsrError as error:
+                abort(422, str(error))
+            annexes = tuple(a for a in document.annexes if isinstance(a, bytes))
+            pdf = uploads.appended(document.letter, pages, annexes)
+            if pdf is None or fmt is Format.PDF:
+                return pdf
+            return email_with(document, WriteOptions(fmt, engine=serving.engine), pdf)
 
     def _show(step: Step, values: dict[str, str], checked: Checked) -> str:
         if step is Step.PLACE:

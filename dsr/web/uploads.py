@@ -23,10 +23,14 @@ from typing import Any
 
 from .. import pdf
 from ..errors import AnnexError
+from ..model import Letter
+from ..pipeline import with_annexes
 
 CPU_SECONDS = 3
 MEMORY_BYTES = 1536 * 1024 * 1024
 WALL_SECONDS = 6.0
+APPEND_CPU_SECONDS = 10  # labels set by WeasyPrint, pages copied by pikepdf
+APPEND_WALL_SECONDS = 20.0
 DECODED_BUDGET = 40_000_000  # bytes unpacked in all, across the whole file (once a stream)
 REFUSED_FILTERS = frozenset({"/LZWDecode", "/LZW"})  # qpdf bounds no LZW stream's size
 MAX_OBJECTS = 50_000  # a PDF of 50 pages holds far fewer
@@ -100,9 +104,13 @@ def verdict(data: bytes, max_pages: int) -> Verdict:
     return Verdict.OK
 
 
-def _child(data: bytes, max_pages: int, answer: Connection) -> None:
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+def _limits(cpu_seconds: int) -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+
+
+def _child(data: bytes, max_pages: int, answer: Connection) -> None:
+    _limits(CPU_SECONDS)
     try:
         answer.send(verdict(data, max_pages).value)
     except MemoryError:
@@ -111,29 +119,60 @@ def _child(data: bytes, max_pages: int, answer: Connection) -> None:
         answer.close()
 
 
+def _append_child(
+    letter: Letter, pages: bytes, annexes: tuple[bytes, ...], answer: Connection
+) -> None:
+    _limits(APPEND_CPU_SECONDS)
+    try:
+        answer.send(with_annexes(letter, pages, tuple(annexes)))
+    except BaseException:  # a hostile file: any failure, any limit reached, is a refusal
+        answer.send(None)
+    finally:
+        answer.close()
+
+
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dsr.web.uploads", "pikepdf"])
+    context.set_forkserver_preload(["dsr.web.uploads", "pikepdf", "weasyprint"])
     return context
 
 
-def checked(data: bytes, max_pages: int) -> Verdict:
-    """The verdict on an upload, read in a child process within CPU_SECONDS of CPU,
-    MEMORY_BYTES of memory and WALL_SECONDS in all; past any, TOO_COSTLY."""
+def _bounded(target: Any, args: tuple[Any, ...], wall: float) -> Any:
+    """``target(*args, answer)`` in a child process; what it sends, or None if it sent
+    nothing within ``wall`` seconds (killed at a limit, crashed, or still at work)."""
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(data, max_pages, sending), daemon=True)
+    child = context.Process(target=target, args=(*args, sending), daemon=True)
     child.start()
     sending.close()
     try:
-        if receiving.poll(WALL_SECONDS):
+        if receiving.poll(wall):
             try:
-                return Verdict(receiving.recv())
-            except (EOFError, ValueError):  # killed at its limit before it answered
-                return Verdict.TOO_COSTLY
-        return Verdict.TOO_COSTLY
+                return receiving.recv()
+            except (EOFError, OSError):  # it died at its limit before it answered
+                return None
+        return None
     finally:
         receiving.close()
         if child.is_alive():
             child.kill()
         child.join()
+
+
+def checked(data: bytes, max_pages: int) -> Verdict:
+    """The verdict on an upload, read in a child process within CPU_SECONDS of CPU,
+    MEMORY_BYTES of memory and WALL_SECONDS in all; past any, TOO_COSTLY."""
+    answer = _bounded(_child, (data, max_pages), WALL_SECONDS)
+    try:
+        return Verdict(answer)
+    except ValueError:
+        return Verdict.TOO_COSTLY
+
+
+def appended(letter: Letter, pages: bytes, annexes: tuple[bytes, ...]) -> bytes | None:
+    """The letter's PDF with the member's annexes appended (dsr.pipeline.with_annexes),
+    done in a child process within the same limits: copying a hostile file's objects
+    (a chain of nested forms, an inline array of millions) can exhaust or crash the
+    process doing it. None if it could not be done there."""
+    found = _bounded(_append_child, (letter, pages, annexes), APPEND_WALL_SECONDS)
+    return found if isinstance(found, bytes) else None
