@@ -100,6 +100,12 @@ class RenderSlots:
         self._lock = threading.Lock()
         self._waiting = 0
 
+    @property
+    def waiting(self) -> int:
+        """How many requests wait for a slot now."""
+        with self._lock:
+            return self._waiting
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         if not self._free.acquire(blocking=False):
