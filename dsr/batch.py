@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from itertools import islice, zip_longest
 from pathlib import Path
@@ -74,6 +74,12 @@ FORMATS = tuple(Format)
 BATCH_OPTIONS: Final = WriteOptions(Format.PDF, Engine.TYPST)
 PROBLEM = "__problem__"
 YAML_SUFFIXES = (".yaml", ".yml")
+# Spreadsheets are read as they are (python-calamine: Excel's .xlsx/.xlsm/.xls and
+# OpenDocument's .ods), their first sheet or the one named, as rows of a CSV file.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# The encodings a CSV file from a spreadsheet program comes in, besides UTF-8 (with or
+# without its BOM) and UTF-16 (Excel's "Unicode Text", which starts with a BOM).
+CSV_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp850", "mac_roman")
 YAML_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # plain, as YAML 1.2 reads them
 
 
@@ -1279,11 +1285,102 @@ def _json_over_lines(text: str) -> bool:
     return False
 
 
+def _cell(value: Any) -> str:
+    """A spreadsheet cell as the CSV text a member would have typed: a date cell as an
+    ISO date, a whole number without ".0" (a postcode typed as a number), text as it is."""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, timedelta):
+        return str(value)
+    return "" if value is None else str(value)
+
+
+def _sheet_text(path: Path, raw: bytes, sheet: str | None) -> str:
+    """The spreadsheet's sheet (the first, or the one named) as CSV text; empty rows
+    are left out."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        names = list(book.sheet_names)
+        if sheet is not None and sheet not in names:
+            listed = ", ".join(repr(name) for name in names)
+            raise BatchFileError(
+                words(f"{path}: no sheet named {sheet!r}; its sheets are {listed}: name one with ",
+                      Option("sheet"))
+            )  # fmt: skip
+        if not names:
+            raise BatchFileError(f"{path}: the spreadsheet has no sheet")
+        rows = book.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=True)
+    except BatchFileError:
+        raise
+    except Exception as error:  # calamine raises its own kinds on damaged files
+        raise BatchFileError(
+            f"{path}: cannot read this spreadsheet ({error}); save it again as .xlsx or .ods"
+        ) from error
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        cells = [_cell(value) for value in row]
+        if any(cell.strip() for cell in cells):
+            writer.writerow(cells)
+    return out.getvalue()
+
+
+def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
+    """The file's text and the encoding it was read in: the one given (``encoding``),
+    else UTF-16 where its BOM says so, UTF-8 (a BOM or not), else, for CSV and TSV,
+    the likeliest of the encodings spreadsheet programs write (charset-normalizer)."""
+    if encoding is not None:
+        try:
+            return raw.decode(encoding).lstrip("\ufeff"), encoding
+        except LookupError as error:
+            raise BatchFileError(
+                words(f"{encoding!r} is not an encoding; give one such as cp1252, utf-16 or "
+                      "latin-1 with ", Option("encoding"))
+            ) from error  # fmt: skip
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise BatchFileError(
+                f"{path}: line {line} is not {encoding} text (byte {error.start}); "
+                "check the encoding the file was saved in"
+            ) from error
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16").lstrip("\ufeff"), "utf-16"
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: read as the others
+    try:
+        return raw.decode("utf-8-sig").lstrip("\ufeff"), "utf-8"  # a BOM saved twice, too
+    except UnicodeDecodeError as error:
+        if path.suffix.lower() in (".csv", ".tsv"):
+            from charset_normalizer import from_bytes
+
+            best = from_bytes(raw, cp_isolation=list(CSV_ENCODINGS)).best()
+            if best is not None and best.encoding:
+                return str(best), best.encoding
+        line = raw[: error.start].count(b"\n") + 1
+        raise BatchFileError(
+            words(f"{path}: line {line} is not UTF-8 text (byte {error.start}); give the "
+                  "encoding it was saved in with ", Option("encoding", "cp1252"),
+                  ", or save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8)")
+        ) from error  # fmt: skip
+
+
 def open_batch_file(
     path: Path,
     max_rows: int = MAX_ROWS,
     trusted: LineRanges = frozenset(),
     multiline: bool = False,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> BatchFile:
     """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused.
 
@@ -1293,28 +1390,26 @@ def open_batch_file(
     ``multiline``: the member says the CSV file's cells may run over several lines
     (--multiline-cells); without it, a record over several lines is refused."""
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".jsonl", *YAML_SUFFIXES):
-        hint = "; save the sheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""
+    if suffix not in (".csv", ".tsv", ".jsonl", *YAML_SUFFIXES, *SPREADSHEET_SUFFIXES):
         raise BatchFileError(
-            f"{path}: unknown file type {suffix!r}; use .csv, .tsv, .yaml or .jsonl{hint}"
+            f"{path}: unknown file type {suffix!r}; use .xlsx, .ods, .csv, .tsv, .yaml or .jsonl"
         )
-    raw = b""
+    if sheet is not None and suffix not in SPREADSHEET_SUFFIXES:
+        raise BatchFileError(
+            words(Option("sheet"), f" names a sheet of a spreadsheet; {path} is none")
+        )
     try:
         raw = read_limited(path, MAX_BATCH_BYTES)  # a regular file, not /dev/zero
-        text = raw.decode("utf-8-sig").lstrip("\ufeff")  # a BOM saved twice, too
     except LimitError as error:
         raise BatchFileError(str(error)) from error
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
-        raise BatchFileError(
-            f"{path}: line {line} is not UTF-8 text (byte {error.start}"
-            + (", and the file begins as UTF-16 does" if utf16 else "")
-            + "); save the file as CSV UTF-8 (in Excel: Save As, CSV UTF-8) and run again"
-        ) from error
     except OSError as error:
         raise BatchFileError(f"{path}: cannot read: {error.strerror}") from error
-    if "\x00" in text:
+    if suffix in SPREADSHEET_SUFFIXES:
+        text = _sheet_text(path, raw, sheet)
+        multiline = True  # its cells may hold line breaks (Alt+Enter): written as quoted
+    else:
+        text, _used = _decoded(path, raw, encoding)
+    if "\x00" in text and suffix not in SPREADSHEET_SUFFIXES:
         raise BatchFileError(f"{path}: binary data, not a CSV, YAML or JSONL file")
     if suffix in (".csv", ".tsv") and "\r\r\n" in text:
         # Python's csv module writing in text mode on Windows without newline="": each
@@ -1344,7 +1439,7 @@ def open_batch_file(
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
         count = sum(1 for _ in islice(lines, max_rows + 1))
     if not count:  # a header alone, an empty list: not a batch of no letters
-        held = "only a header" if suffix in (".csv", ".tsv") else "no member"
+        held = "only a header" if suffix in (".csv", ".tsv", *SPREADSHEET_SUFFIXES) else "no member"
         raise BatchFileError(f"{path}: no rows: the file holds {held}; add one row per member")
     if count > max_rows:
         raise BatchFileError(
@@ -1560,6 +1655,8 @@ def run_batch(
     annexes: Path | None = None,
     trusted: LineRanges = frozenset(),
     multiline: bool = False,
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> BatchReport:
     """Write a letter for every good row of ``source`` into ``out_dir``.
 
@@ -1586,7 +1683,7 @@ def run_batch(
     if defaults:  # a bad shared value is refused once, not with every row
         defaults = checked_defaults(defaults, source, outputs, today, folder)
     batch = open_batch_file(
-        source, max_rows, trusted, multiline
+        source, max_rows, trusted, multiline, encoding=encoding, sheet=sheet
     )  # the header (or the file) is unusable: stop here
     _check_output_apart(out_dir, folder, (values.get("enclose") for _, values in batch.rows()))
     run_id = files.new_run_id()

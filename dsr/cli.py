@@ -168,7 +168,8 @@ def interrupted(error: BaseException) -> bool:
 # tests/test_cli.py checks each line against the command's own help.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "batch": ("dsr.commands.batch", "batch",
-              "Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file."),
+              "Write one letter per row of a spreadsheet (.xlsx, .ods), CSV (comma or "
+              "semicolon), TSV, YAML or JSONL file."),
     "controllers": ("dsr.commands.store", "controllers",
                     "Manage the companies dsr can write to."),
     "forget": ("dsr.commands.store", "forget",

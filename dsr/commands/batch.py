@@ -95,6 +95,15 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
     "cell); without it such a row is refused, as a stray quote would make one.",
 )
 @click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The CSV file's encoding (cp1252, utf-16, latin-1...).  [default: UTF-8 or UTF-16 "
+    "by their marks, else detected]",
+)
+@click.option(
+    "--sheet", metavar="NAME", help="The spreadsheet's sheet to read.  [default: the first]"
+)
+@click.option(
     "--annexes",
     type=NamedPath(file_okay=False, exists=True, path_type=Path),
     metavar="DIR",
@@ -114,9 +123,12 @@ def batch(
     max_rows: int,
     trusted: frozenset[tuple[int, int]],
     multiline: bool,
+    encoding: str | None,
+    sheet: str | None,
     annexes: Path | None,
 ) -> None:
-    """Write one letter per row of a CSV (comma or semicolon), TSV, YAML or JSONL file.
+    """Write one letter per row of a spreadsheet (.xlsx, .ods), CSV (comma or semicolon),
+    TSV, YAML or JSONL file.
 
     Columns are the `dsr letter` option names (kind, jurisdiction, name,
     address, account-email, lang, ...). Rows are validated as they are read,
@@ -165,6 +177,7 @@ def batch(
                 source, out_dir, today=cli.today(), options=options, jobs=jobs,
                 defaults=defaults, force=force, progress=step, max_rows=max_rows,
                 on_error=found, annexes=annexes, trusted=trusted, multiline=multiline,
+                encoding=encoding, sheet=sheet,
             )  # fmt: skip
     except BatchFileError as error:
         fail([said(error)])
