@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -1751,13 +1751,46 @@ def with_timeline(letter: Any, tracked: Tracked) -> Any:
     return replace(letter, timeline=tuple(sorted(entries, key=lambda e: e.date)))
 
 
-def calendar(requests: list[Tracked], today: date) -> bytes:
-    """An iCalendar file: one all-day event on each open deadline, with an alarm."""
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline as a calendar shows it: an all-day event, an alarm the day before."""
+
+    uid: str
+    day: date
+    stamp: datetime
+    summary: str
+    description: str
+    alarm: str
+
+
+def ical(deadlines: Iterable[Deadline]) -> bytes:
+    """An iCalendar file of ``deadlines`` (the tracked requests', or one letter's)."""
     from icalendar import Alarm, Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//dsr//data-subject requests//EN")
     cal.add("version", "2.0")
+    for deadline in deadlines:
+        event = Event()
+        event.add("uid", deadline.uid)
+        event.add("summary", deadline.summary)
+        event.add("dtstart", deadline.day)
+        event.add("dtend", deadline.day + timedelta(days=1))
+        event.add("dtstamp", deadline.stamp)
+        event.add("description", deadline.description)
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", deadline.alarm)
+        alarm.add("trigger", timedelta(days=-1))
+        event.add_component(alarm)
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def calendar(requests: list[Tracked], today: date) -> bytes:
+    """An iCalendar file: one all-day event on each open deadline, with an alarm."""
+    deadlines = []
     for stored in requests:
         if stored.closed or stored.answered:
             continue
@@ -1766,22 +1799,15 @@ def calendar(requests: list[Tracked], today: date) -> bytes:
         tracked = replace(
             stored, reference=printable(stored.reference), recipient=printable(stored.recipient)
         )
-        event = Event()
-        event.add("uid", f"{tracked.reference}-{tracked.id}@dsr.invalid")
-        event.add("summary", f"Deadline: {tracked.kind} {tracked.reference} ({tracked.recipient})")
-        event.add("dtstart", tracked.deadline)
-        event.add("dtend", tracked.deadline + timedelta(days=1))
-        event.add("dtstamp", datetime.combine(tracked.sent, datetime.min.time()))
-        event.add(
-            "description",
-            f"Sent {tracked.sent.isoformat()} to {tracked.recipient}. "
-            f"If there is no answer: {_remind(tracked.id)}",
+        deadlines.append(
+            Deadline(
+                uid=f"{tracked.reference}-{tracked.id}@dsr.invalid",
+                day=tracked.deadline,
+                stamp=datetime.combine(tracked.sent, datetime.min.time()),
+                summary=f"Deadline: {tracked.kind} {tracked.reference} ({tracked.recipient})",
+                description=f"Sent {tracked.sent.isoformat()} to {tracked.recipient}. "
+                f"If there is no answer: {_remind(tracked.id)}",
+                alarm=f"dsr: deadline {tracked.reference}",
+            )
         )
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"dsr: deadline {tracked.reference}")
-        alarm.add("trigger", timedelta(days=-1))
-        event.add_component(alarm)
-        cal.add_component(event)
-    ical: bytes = cal.to_ical()
-    return ical
+    return ical(deadlines)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner, Result
@@ -259,3 +261,13 @@ def pdf_producer(data: Path | bytes) -> str:
 
     with pikepdf.open(io.BytesIO(data) if isinstance(data, bytes) else data) as document:
         return str(document.docinfo.get("/Producer", ""))
+
+
+def i18n_script() -> ModuleType:
+    """scripts/i18n.py as a module (its checks, fingerprints and record rules)."""
+    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

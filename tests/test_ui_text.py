@@ -4,14 +4,12 @@ out in the language the caller speaks, English where none is set (the command li
 from __future__ import annotations
 
 import ast
-import importlib.util
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from babel.messages.catalog import Catalog, Message
@@ -23,6 +21,7 @@ from dsr.errors import LIST_JURISDICTIONS, InvalidRequest, Option, worded
 from dsr.i18n import shipped_languages
 from dsr.inputs import parse_request
 from tests.conftest import ROOT
+from tests.conftest import i18n_script as _i18n_script
 
 TODAY = date(2026, 11, 22)
 # A request with four problems: no name, no address, a date that is none, no such language.
@@ -231,15 +230,6 @@ def test_a_worded_message_keeps_its_remedies_as_data() -> None:
     assert said.render(lambda o: f"--{o.name} {o.value}", lambda c: "dsr " + " ".join(c.words)) == (
         "'Atla is unknown; run 'dsr list jurisdictions' or use --kind objection"
     )
-
-
-def _i18n_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize(

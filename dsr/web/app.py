@@ -309,7 +309,7 @@ def create_app(
         if not checked.ok or checked.request is None:
             return _show(Step.DETAILS, values, checked)
         kind = request.form.get("format", "pdf")
-        document = flow.with_annexes(checked.request, annexes)
+        document = flow.with_annexes(checked, annexes)
         if kind == "ics":
             data = flow.deadline_calendar(document.letter, lambda: datetime.now(UTC))
             name = flow.file_name(document.letter, "ics")
@@ -375,7 +375,7 @@ def create_app(
             request_kinds=[(k.value, flow.kind_name(k)) for k in Kind.requests()],
             outcomes=[(o, flow.outcome_name(o)) for o in ("none", "refused", "insufficient")],
             languages=[(c.code, c.name) for c in flow.letter_languages(g.ui)],
-            authorities=[(c.code, c.name) for c in flow.authorities_for(values, g.ui)],
+            authorities=[(c.code, c.name) for c in flow.authorities()],
             max_annexes=flow.MAX_ANNEXES,
             annex_limit=flow.MAX_ANNEX_BYTES // 2**20,
         )
@@ -425,8 +425,7 @@ def create_app(
         return annexes
 
     def _preview(checked: Checked, annexes: list[Annex]) -> str:
-        assert checked.request is not None
-        document = flow.with_annexes(checked.request, annexes)
+        document = flow.with_annexes(checked, annexes)
         # The pages shown are the letter's own (and its translation's): an enclosure is
         # the member's file, listed by name, never rasterised (a page of any size or a
         # thousand pages would cost the server what the member did not ask for).

@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cache
 
 import pycountry
@@ -36,6 +36,7 @@ from ..i18n import language_name, locale_id
 from ..inputs import FIELDS, field_key, parse_request
 from ..model import Kind, Letter, Request
 from ..pipeline import Document, document_of
+from ..track import Deadline, ical
 from . import uploads
 
 _ = ui.gettext
@@ -302,6 +303,7 @@ class Checked:
     values: dict[str, str]
     problems: dict[str, list[str]] = field(default_factory=dict)
     request: Request | None = None
+    document: Document | None = None  # the request composed (checking composes it once)
 
     def add(self, field_name: str, message: str) -> None:
         self.problems.setdefault(field_name, []).append(message)
@@ -339,7 +341,7 @@ def check(values: dict[str, str], step: Step, today: date) -> Checked:
         return checked
     if step is Step.DETAILS:
         try:  # some problems only composing finds (a reminder dated before the deadline)
-            document_of(request)
+            checked.document = document_of(request)
         except InvalidRequest as error:
             for problem in _sorted(error.problems):
                 field_name = problem.field if problem.field in FORM_FIELDS else ""
@@ -398,10 +400,13 @@ def required(field_name: str) -> str:
     return sentences.get(field_name) or _("This is required.")
 
 
-def with_annexes(request: Request, annexes: list[Annex]) -> Document:
-    """The document the request makes, the uploaded annexes appended and listed."""
-    if annexes:
-        request = dataclasses.replace(request, enclosures=tuple(a.name for a in annexes))
+def with_annexes(checked: Checked, annexes: list[Annex]) -> Document:
+    """The checked request's document, the uploaded annexes appended and listed (the
+    letter names them: composed again only then)."""
+    assert checked.request is not None
+    if not annexes and checked.document is not None:
+        return checked.document
+    request = dataclasses.replace(checked.request, enclosures=tuple(a.name for a in annexes))
     return document_of(request, tuple(a.data for a in annexes))
 
 
@@ -543,7 +548,7 @@ def letter_languages(ui_language: str) -> list[Choice]:
     ]
 
 
-def authorities_for(values: Mapping[str, str], ui_language: str) -> list[Choice]:
+def authorities() -> list[Choice]:
     found = [Choice(a.code, a.name) for a in choices.authorities()]
     found.sort(key=lambda c: c.name.casefold())
     return found
@@ -598,13 +603,6 @@ def deadline_label(letter: Letter) -> str:
 
 def deadline_calendar(letter: Letter, now: Callable[[], datetime]) -> bytes:
     """An iCalendar file with the letter's reply deadline, an alarm the day before."""
-    from icalendar import Alarm, Calendar, Event
-
-    cal = Calendar()
-    cal.add("prodid", "-//dsr//data-subject requests//EN")
-    cal.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"{letter.reference}@dsr.invalid")
     summary = "{label}: {what}".format(
         label=deadline_label(letter),
         what=_("{kind} to {company} ({reference})").format(
@@ -613,24 +611,18 @@ def deadline_calendar(letter: Letter, now: Callable[[], datetime]) -> bytes:
             reference=letter.reference,
         ),
     )
-    event.add("summary", summary)
-    event.add("dtstart", letter.deadline)
-    event.add("dtend", letter.deadline + timedelta(days=1))
-    event.add("dtstamp", now())
-    event.add(
-        "description",
-        _("Letter of {date} to {company}, reference {reference}.").format(
-            date=letter.date.isoformat(), company=letter.recipient.name, reference=letter.reference
-        ),
+    description = _("Letter of {date} to {company}, reference {reference}.").format(
+        date=letter.date.isoformat(), company=letter.recipient.name, reference=letter.reference
     )
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
-    alarm.add("trigger", timedelta(days=-1))
-    event.add_component(alarm)
-    cal.add_component(event)
-    data: bytes = cal.to_ical()
-    return data
+    deadline = Deadline(
+        uid=f"{letter.reference}@dsr.invalid",
+        day=letter.deadline,
+        stamp=now(),
+        summary=summary,
+        description=description,
+        alarm=summary,
+    )
+    return ical([deadline])
 
 
 def how_to_send(letter: Letter) -> str:

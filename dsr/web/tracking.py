@@ -16,12 +16,13 @@ from babel.dates import format_date
 from flask import Blueprint, Response, abort, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from .. import track, ui
+from .. import files, registry, track, ui
+from ..deadlines import DeadlineRule, deadline_for
 from ..errors import DsrError, InvalidRequest
 from ..formats import Format, WriteOptions
 from ..i18n import language_name, locale_id
 from ..inputs import RawInput, parse_request, raw_input
-from ..model import Request
+from ..model import Kind, Request
 from ..pipeline import Document, document_of, write_letter
 from . import flow
 from .flow import Step
@@ -33,6 +34,14 @@ _ = ui.gettext
 
 def _folder() -> Path:
     return settings().folder
+
+
+def _made_folder() -> Path:
+    """The page's folder for letters, made before a letter is written into it, as dsr
+    makes its folders (private; something else at its name is refused)."""
+    folder = _folder()
+    files.make_dir(folder)
+    return folder
 
 
 def free_name(folder: Path, name: str) -> Path:
@@ -47,8 +56,7 @@ def free_name(folder: Path, name: str) -> Path:
 
 
 def _write(document: Document) -> Path:
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder = _made_folder()
     target = free_name(folder, flow.file_name(document.letter, "pdf"))
     with settings().slots.slot():
         write_letter(document, target, WriteOptions(Format.PDF, engine=settings().engine))
@@ -70,9 +78,8 @@ def save() -> ResponseReturnValue:
         annexes, problems = flow.carried_annexes(request.form.getlist(flow.ANNEX_FIELD))
     if problems or checked.request is None:
         abort(400, " ".join(problems) or _("Check your answers again."))
-    document = flow.with_annexes(checked.request, annexes)
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    document = flow.with_annexes(checked, annexes)
+    folder = _made_folder()
     try:
         target = _save_tracked(document, checked.request, values, folder)
     except track.NotTracked as error:
@@ -138,15 +145,19 @@ def requests() -> str:
     )
 
 
-# After a complaint to the company (UK, s.164A DPA 2018), the page offers the complaint to
-# the Commissioner only once the company has had 30 days to deal with it, as its own
-# advice says ("if the company does not resolve it, come back").
-COMPANY_COMPLAINT_DAYS = 30
-
-
 def _waiting_for_company(row: track.Tracked, today: date) -> bool:
+    """After a complaint to the company (UK, s.164A DPA 2018), the complaint to the
+    authority is offered once the company's period for it has run: the registry's rule
+    for that letter (its acknowledgement period), as the page's own advice says ("if the
+    company does not resolve it, come back")."""
     complained = row.controller_complaint
-    return complained is not None and (today - complained).days < COMPANY_COMPLAINT_DAYS
+    jurisdiction = registry.jurisdictions().get(row.jurisdiction)
+    if complained is None or jurisdiction is None:
+        return False
+    family = registry.law_families()[jurisdiction.family]
+    kind = Kind.CONTROLLER_COMPLAINT.value
+    rule = DeadlineRule.parse(family.deadline_rule_for(kind, complained))
+    return today <= deadline_for(rule, complained, jurisdiction.country)
 
 
 def _in_a_sentence(name: str) -> str:
