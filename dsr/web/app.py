@@ -28,7 +28,7 @@ from platformdirs import user_documents_dir
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import ui
+from .. import sending, ui
 from ..errors import DsrError
 from ..formats import Engine, Format, WriteOptions
 from ..i18n import language_name, locale_id
@@ -372,7 +372,7 @@ def create_app(
             checked=checked,
             kind=kind,
             follows_up=kind in {k.value for k in Kind if k.follows_up},
-            request_kinds=[(k.value, flow.kind_name(k)) for k in Kind.requests()],
+            request_kinds=[(k.value, sending.kind_name(k)) for k in Kind.requests()],
             outcomes=[(o, flow.outcome_name(o)) for o in ("none", "refused", "insufficient")],
             languages=[(c.code, c.name) for c in flow.letter_languages(g.ui)],
             authorities=[(c.code, c.name) for c in flow.authorities()],
@@ -440,10 +440,10 @@ def create_app(
             pages=pages,
             text=text,
             letter=letter,
-            kind_name=flow.letter_kind_name(letter),
-            deadline_label=flow.deadline_label(letter),
+            kind_name=sending.letter_kind_name(letter),
+            deadline_label=sending.deadline_label(letter),
             language_label=language_name(letter.language, g.ui),
-            how_to_send=flow.how_to_send(letter),
+            how_to_send=sending.how_to_send(letter),
             deadline=_date_in(letter.deadline),
             form_url=letter.web_form or letter.objection_form or letter.authority_webform,
             to_authority=letter.recipient_is_authority,
