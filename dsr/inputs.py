@@ -313,6 +313,49 @@ def _email(field: str, value: str, problems: list[Problem]) -> str:
 
 
 ISO_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Day, month and year as most of Europe writes them, and spreadsheets in its locales
+# export them: 02.12.2026 or 2.12.2026. A slashed date is read only where its day and
+# month cannot be swapped (25/12/2026, 12/25/2026): 01/02/2026 is 1 February in Europe
+# and 2 January in the United States, and a letter must not guess.
+DOTTED_DAY: Final = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+SLASHED_DAY: Final = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def _real_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def read_day(value: Any) -> date | str:
+    """The date ``value`` writes as text (YYYY-MM-DD, DD.MM.YYYY or D.M.YYYY, or a
+    slashed date whose day and month cannot be swapped); else why it is none."""
+    text = str(value).strip()
+    not_a_date = gettext("{value!r} is not a date; use YYYY-MM-DD").format(value=value)
+    if ISO_DAY.fullmatch(text):
+        # YYYY-MM-DD only: Python also reads "2026-W20-5" and "20260515" as dates,
+        # and a line break typed in such a cell could leave one (round 34a).
+        return _real_day(int(text[:4]), int(text[5:7]), int(text[8:])) or not_a_date
+    dotted = DOTTED_DAY.fullmatch(text)
+    if dotted:
+        return _real_day(int(dotted[3]), int(dotted[2]), int(dotted[1])) or not_a_date
+    slashed = SLASHED_DAY.fullmatch(text)
+    if not slashed:
+        return not_a_date
+    first, second, year = int(slashed[1]), int(slashed[2]), int(slashed[3])
+    european, american = _real_day(year, second, first), _real_day(year, first, second)
+    if european is None or american is None or european == american:
+        return european or american or not_a_date
+    return gettext(
+        "{value!r} could be {first} or {second}, as countries write day and month in "
+        "different orders; write it as {first} or {dotted} (day.month.year)"
+    ).format(
+        value=value,
+        first=european.isoformat(),
+        second=american.isoformat(),
+        dotted=f"{european.day:02}.{european.month:02}.{european.year}",
+    )
 
 
 def _date(field: str, value: Any, problems: list[Problem]) -> date | None:
@@ -321,20 +364,11 @@ def _date(field: str, value: Any, problems: list[Problem]) -> date | None:
     elif isinstance(value, date):
         day = value
     else:
-        text = str(value).strip()
-        try:
-            # YYYY-MM-DD only: Python also reads "2026-W20-5" and "20260515" as dates,
-            # and a line break typed in such a cell could leave one (round 34a).
-            if not ISO_DAY.fullmatch(text):
-                raise ValueError(text)
-            day = date.fromisoformat(text)
-        except ValueError:
-            problems.append(
-                Problem(
-                    field, gettext("{value!r} is not a date; use YYYY-MM-DD").format(value=value)
-                )
-            )
+        found = read_day(value)
+        if isinstance(found, str):
+            problems.append(Problem(field, found))
             return None
+        day = found
     if not EARLIEST <= day <= LATEST:
         problems.append(
             Problem(

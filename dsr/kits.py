@@ -16,13 +16,14 @@ from pathlib import Path
 
 from . import files, registry
 from .composition import compose
+from .errors import Option, Words, words
 from .formats import Engine, Format, UnknownFormat, WriteOptions
 from .i18n import language_name, locale_id, shipped_languages
 from .model import Account, Blank, Kind, Letter, PostalAddress, Request, Requester
 from .pipeline import Document, grouped, make_letters
 from .render import DATE_FIELDS, environment
 from .resources import resource_dir
-from .workers import run_groups, stop_requested
+from .workers import load_weasyprint, run_groups, stop_requested
 
 KIT_OPTIONS = WriteOptions(Format.PDF, Engine.TYPST)  # kits are set with Typst
 KIT_FORMATS = (Format.PDF, Format.HTML)  # printed, or adapted
@@ -108,6 +109,58 @@ def combinations(
                 yield code, kind, language
 
 
+def why_none(
+    kinds: list[str] | None,
+    jurisdictions: list[str] | None,
+    languages: list[str] | None,
+    controller: str = "linkedin",
+) -> list[Words]:
+    """Why no blank letter has these kinds, jurisdictions and languages, and what would
+    be valid instead: one sentence per choice that leaves nothing, naming its option."""
+    reasons: list[Words] = []
+    known = registry.jurisdictions()
+    codes: list[str | None] = list(jurisdictions) if jurisdictions else [None]
+    for code in codes:
+        where = f"{code}'s kit" if code else "the kit"
+        offered = list(combinations(None, [code] if code else None, None, controller))
+        if code and not offered:
+            reasons.append(words(Option("jurisdiction", code), f": no blank letter is for {code}"))
+            continue
+        offered_kinds = sorted({kind for _, kind, _ in offered})
+        for kind in kinds or ():
+            if kind in offered_kinds:
+                continue
+            regions = [other for other in known if code and other.startswith(code + "-")]
+            parent = code.split("-")[0] if code and "-" in code else None
+            if kind == "complaint" and code and regions and known[code].complaint_needs_subdivision:
+                reason = words(
+                    f": in {code}, complaints go to the authority of the member's region; use ",
+                    Option("jurisdiction"),
+                    f" with one of {', '.join(regions)}",
+                )
+            elif parent in known:
+                reason = words(
+                    f": {code}'s kit holds only complaints to its own authority; its other "
+                    f"letters are {parent}'s: use ",
+                    Option("jurisdiction", str(parent)),
+                )
+            else:
+                reason = words(f": {where} has no {kind} letter; it has {', '.join(offered_kinds)}")
+            reasons.append(words(Option("kind", kind), reason))
+        chosen = [entry for entry in offered if not kinds or entry[1] in kinds]
+        if chosen and languages:
+            written_in = sorted({language for _, _, language in chosen})
+            chosen_kinds = sorted({kind for _, kind, _ in chosen})
+            letters = f"{'/'.join(chosen_kinds)} letters" if kinds else "letters"
+            reasons.append(
+                words(
+                    Option("lang", keyword="languages"),
+                    f": {where} has its {letters} in {', '.join(written_in)}",
+                )
+            )
+    return reasons
+
+
 def blank_letter(
     code: str, kind: str, language: str, controller: str = "linkedin", fillable: bool = False
 ) -> Letter:
@@ -185,13 +238,17 @@ def write_kit(
     if options.format not in KIT_FORMATS:
         raise UnknownFormat(f"a kit is written as {' or '.join(KIT_FORMATS)}, not {options.format}")
     work = partial(_write_group, out_dir=out_dir, options=options)
+    # Typst's workers load WeasyPrint only for a letter Typst cannot set (as dsr batch's).
+    weasyprint = options.format is Format.PDF and (
+        options.engine is Engine.WEASYPRINT or options.fillable
+    )
     files.make_dir(out_dir, mode=files.SHARED_DIR)
     with files.folder_lock(out_dir):  # a second kit or batch into the folder is refused
         names = [kit_file(code, kind, language, options.format) for code, kind, language in wanted]
         check_targets(out_dir, [*names, "index.html"], force=True)  # replaced: the CLI asks first
-        run_groups(work, groups, jobs, collect)
+        run_groups(work, groups, jobs, collect, load_weasyprint if weasyprint else None)
         entries = [written[number] for number in sorted(written)]
-        index = index_html(entries, index_language, options.template_dir)
+        index = index_html(entries, index_language, options.template_dir, options.fillable)
         _write(out_dir, "index.html", index.encode())
     return entries
 
@@ -221,9 +278,14 @@ def _write_group(
     return done
 
 
-def index_html(entries: list[KitEntry], language: str, template_dir: Path | None = None) -> str:
+def index_html(
+    entries: list[KitEntry],
+    language: str,
+    template_dir: Path | None = None,
+    fillable: bool = False,
+) -> str:
     """The kit's index, in the advocate's language (its own template and catalog, or
-    the template folder's)."""
+    the template folder's); a ``fillable`` kit's says the forms are filled in on screen."""
     from babel import Locale
 
     if language not in shipped_languages():
@@ -244,7 +306,7 @@ def index_html(entries: list[KitEntry], language: str, template_dir: Path | None
             }
         )
     template = environment(language, template_dir).get_template("kit-index.html.jinja")
-    return template.render(entries=rows, language=language)
+    return template.render(entries=rows, language=language, fillable=fillable)
 
 
 def _write(out_dir: Path, name: str, data: bytes) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import files
 from .document import email_subject, parse_html
-from .errors import InvalidRequest, Problem
+from .errors import Command, InputError, InvalidRequest, Option, Problem, words
 from .files import OutputExists
 from .model import Letter
 from .plaintext import tree_to_text
@@ -64,7 +64,7 @@ def subject_and_body(letter: Letter, template_dir: Path | None = None) -> tuple[
     return header_text(subject), body
 
 
-def _set_subject(message: EmailMessage, subject: str) -> None:
+def set_subject(message: EmailMessage, subject: str) -> None:
     """Set the Subject header so that every reader decodes it as ``subject``.
 
     Python's own folding (3.11 to 3.13 at least) writes two encoded words with
@@ -82,6 +82,66 @@ def _set_subject(message: EmailMessage, subject: str) -> None:
         message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
 
 
+_set_subject = set_subject  # its name before drafts to members shared it
+
+
+# A campaign's remedy: PDFs, and a draft to each member (dsr.drafts) to send their own.
+MAIL_MEMBERS = Command(
+    ("batch", "FILE"),
+    (Option("format", value="pdf"), Option("mail-members"), Option("from", value="ADDRESS")),
+)
+
+
+class NoEmailAddress(InputError):
+    """The letter's recipient takes no e-mail for it (it publishes no address, only a
+    form, or only a postal address): dsr writes no e-mail without a To."""
+
+    def __init__(self, letter: Letter) -> None:
+        self.recipient = letter.recipient.name
+        self.form = email_form(letter)
+        where = (
+            f"use its form, {self.form}, pasting the letter's text, or post the letter"
+            if self.form
+            else "post the letter (its address is in it)"
+        )
+        super().__init__(
+            words(
+                f"{self.recipient} publishes no e-mail address for this request, so dsr "
+                f"writes no e-mail to it: {where}; write it as a PDF with ",
+                Option("format", value="pdf"), " (for a campaign, ", MAIL_MEMBERS,
+                " writes each member a draft with their PDF and how to send it)",
+            )
+        )  # fmt: skip
+
+
+class NoSenderAddress(InputError):
+    """The member gave no e-mail address: an e-mail from them would have no From."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            words(
+                "an e-mail is from the member, who gave no e-mail address: give ",
+                Option("account-email"), " or ", Option("email"),
+            )
+        )  # fmt: skip
+
+
+def email_form(letter: Letter) -> str | None:
+    """The web form the letter's recipient takes instead of e-mail, if it has one."""
+    return letter.web_form or letter.objection_form or letter.authority_webform
+
+
+def check_email(letter: Letter) -> tuple[str, str]:
+    """The e-mail's From and To addresses (the member's, the recipient's); refused when
+    it would have no To (the recipient takes no e-mail) or no From (the member gave no
+    address), before anything is made."""
+    if not letter.recipient_email:
+        raise NoEmailAddress(letter)
+    if not letter.sender_email:
+        raise NoSenderAddress()
+    return letter.sender_email, letter.recipient_email
+
+
 def email_message(
     letter: Letter,
     template_dir: Path | None = None,
@@ -89,7 +149,9 @@ def email_message(
     pdf: bytes,
     translation: Letter | None = None,
 ) -> bytes:
-    """An RFC 5322 message: the letter as text, the PDF attached.
+    """An RFC 5322 message from the member to the recipient: the letter as text, the
+    PDF attached. A letter whose recipient takes no e-mail, or whose member gave no
+    address, is refused (:func:`check_email`).
 
     ``pdf`` is the letter's PDF as dsr.pipeline made it. A ``translation`` follows the
     letter's text in the body, below a rule (its PDF pages are in ``pdf``).
@@ -104,18 +166,15 @@ def email_message(
     problem = field_problem("reference", letter.reference)
     if problem:
         raise InvalidRequest([Problem("reference", problem)])
+    sender, recipient = check_email(letter)
     subject, body = subject_and_body(letter, template_dir)
     # Headers dsr writes whole (From, To, Subject) are kept as written: refolding
     # would parse them again and could split an encoded display name.
     message = EmailMessage(policy=email.policy.default.clone(refold_source="none"))
     # The display name is quoted or encoded whole: no name can add an address.
-    if letter.sender_email:
-        message.set_raw("From", mailbox(letter.sender.name, letter.sender_email))
-    if letter.recipient_email:
-        message.set_raw(
-            "To", mailbox(letter.recipient.name, letter.recipient_email, "controller", "controller")
-        )
-    _set_subject(message, subject)
+    message.set_raw("From", mailbox(letter.sender.name, sender))
+    message.set_raw("To", mailbox(letter.recipient.name, recipient, "controller", "controller"))
+    set_subject(message, subject)
     message["Date"] = format_datetime(datetime.combine(letter.date, time(9, 0), tzinfo=UTC))
     message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
     if translation is not None:

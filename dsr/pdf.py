@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -458,6 +458,17 @@ def reference_in(data: bytes) -> str | None:
     """The reference a letter dsr wrote carries in its keywords (``/Keywords``), or None."""
     keywords = _info(data, "/Keywords")
     return keywords.strip() if keywords is not None else None
+
+
+def created_on(data: bytes) -> date | None:
+    """The day a PDF says it was made (``/CreationDate``): a letter dsr wrote is dated
+    so, its letter's date. None if it says none, or none that reads as a date."""
+    created = _info(data, "/CreationDate") or ""
+    digits = created.removeprefix("D:")[:8]
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
 
 
 def read_pdf(path: Path) -> Any:

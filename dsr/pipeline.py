@@ -32,7 +32,7 @@ from .errors import DsrError, InputError, InvalidRequest, Problem, UserTemplateE
 from .files import OutputExists
 from .formats import Engine, Format, PdfVariant, UnknownFormat, WriteOptions
 from .model import Letter, Request
-from .outputs import atomic_write, email_message
+from .outputs import atomic_write, check_email, email_message
 from .render import environment, render_html, render_text
 
 T = TypeVar("T")
@@ -89,6 +89,8 @@ def document_of(request: Request, annexes: tuple[Path | bytes, ...] = ()) -> Doc
 
 def check(document: Document, options: WriteOptions) -> None:
     """Refuse, before anything is made, what the options cannot give this document."""
+    if options.format is Format.EML:  # no e-mail without a To or a From
+        check_email(document.letter)
     if (
         document.translation is not None
         and options.pdf_variant is PdfVariant.PDF_UA_1

@@ -66,3 +66,11 @@ def how_to_send(letter: Letter) -> str:
     return _(
         "Print the PDF and post it in a window envelope: the address shows through the window."
     )
+
+
+def deadline_counting() -> str:
+    """How a campaign's deadline was counted: from the letter's date, not from today."""
+    return _(
+        "Counted as if the company receives the letter on the day it is dated; the period "
+        "runs from when it does."
+    )

@@ -118,6 +118,8 @@ def _atoms(nodes: list[Element | str], marks: Marks, out: list[tuple[str, str, M
             href = node.attrs.get("href", "")
             wrapper = ("link", href) if href else ("plain",)
             _atoms(node.children, (*marks, wrapper), out)
+        elif node.tag == "small":  # a blank's label (templates/_blank.html.jinja)
+            _atoms(node.children, (*marks, ("small",)), out)
         elif node.tag == "span" and Part.BLANK in node.classes:
             # A template kit's blank (templates/_blank.html.jinja): its printed mark,
             # the dotted line or the line for a date, set as the text it is.
@@ -219,6 +221,9 @@ def _emit(pieces: list[tuple[str, str, Marks]], fit: float | None = None) -> str
                 run = f'#text(lang: "en")[{run}]'
             elif wrapper[0] in ("strong", "emph"):
                 run = f"#{wrapper[0]}[{run}]"
+            elif wrapper[0] == "small":
+                size = current().number("blanks.label_pt")
+                run = f'#text(size: {size:g}pt, weight: "regular", style: "normal")[{run}]'
         out.append(run)
         index = end
     return "".join(out)
@@ -683,6 +688,29 @@ def letter_pdf(document: str) -> bytes:
         return _with_metadata(pdf, metadata)
     except (pikepdf.PdfError, ValueError) as error:
         raise TypesetError(f"setting the PDF's metadata failed: {error}") from error
+
+
+def typst_pdf(source: str) -> bytes:
+    """The PDF Typst sets from ``source``, Typst code of dsr's own (a campaign's cover
+    pages: templates/cover.typ) whose every piece of user text is a ``string`` literal.
+
+    Raises ``TypesetError`` if Typst fails or warns (a missing font, for example).
+    """
+    try:
+        pdf, warnings = _compiler().compile_with_warnings(source.encode())
+    except Exception as error:  # the binding raises its own error types
+        raise TypesetError(f"Typst could not set the page: {error}") from error
+    if warnings:
+        raise TypesetError(f"Typst warned: {warnings[0]}")
+    if not isinstance(pdf, bytes):
+        raise TypesetError("Typst produced no PDF")
+    return pdf
+
+
+def typst_language(tag: str) -> tuple[str, str]:
+    """Typst's ``lang`` and ``region`` arguments for the language ``tag``, as the letters
+    are set (Typst literals: ``"zh"``, ``"HK"`` for ``zh-Hant``; ``none`` for no region)."""
+    return _language(tag)
 
 
 def _with_metadata(pdf: bytes, metadata: Metadata) -> bytes:

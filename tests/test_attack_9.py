@@ -243,7 +243,7 @@ def test_4_a_bad_value_in_defaults_is_refused_once_naming_its_key(tmp_path: Path
     rows.write_text(ROWS, encoding="utf-8")
     defaults = tmp_path / "def.toml"
     defaults.write_text(
-        'situation = ["a"]\nrequest_kind = "objectoin"\ndate = "22.11.2026"\nlang = "en"\n',
+        'situation = ["a"]\nrequest_kind = "objectoin"\ndate = "31.11.2026"\nlang = "en"\n',
         encoding="utf-8",
     )
     out = tmp_path / "out"
@@ -253,6 +253,6 @@ def test_4_a_bad_value_in_defaults_is_refused_once_naming_its_key(tmp_path: Path
         "Error: --defaults: situation: must be text, not list ['a']",
         "Error: --defaults: request-kind: 'objectoin' is not a request kind; use one of "
         "objection|art21|erasure|access (the kind of letter you sent the controller)",
-        "Error: --defaults: date: '22.11.2026' is not a date; use YYYY-MM-DD",
+        "Error: --defaults: date: '31.11.2026' is not a date; use YYYY-MM-DD",
     ]
     assert not out.exists()

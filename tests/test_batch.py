@@ -137,7 +137,7 @@ def test_good_rows_are_written_and_bad_rows_reported(tmp_path: Path) -> None:
     assert statuses == ["written", "written", "error", "written", "written", "written"]
     assert rows[0]["file"] == "0001-mustermann-objection-de.pdf"
     assert rows[3]["file"] == "0004-kowalska-complaint-pl.pdf"  # the authority's language
-    assert rows[4]["file"] == "0005-muster-access-de-CH.pdf"
+    assert rows[4]["file"] == "0005-muster-access-de-ch.pdf"  # names: [a-z0-9-] only
     text = " ".join(pdf_text(out / rows[3]["file"]).split())
     assert "Prezes Urzędu Ochrony Danych Osobowych" in text
     assert "RODO" in text
@@ -145,7 +145,7 @@ def test_good_rows_are_written_and_bad_rows_reported(tmp_path: Path) -> None:
     assert "Art. 15 Abs. 1 DSGVO" in " ".join(pdf_text(out / rows[4]["file"]).split())
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert sorted(archive.namelist()) == sorted(
-            [r["file"] for r in rows if r["file"]] + ["report.csv"]
+            [r["file"] for r in rows if r["file"]] + ["report.csv", "summary.csv"]
         )
 
 
@@ -156,8 +156,9 @@ def test_rerun_skips_finished_rows_and_protects_changed_ones(tmp_path: Path) -> 
     first = (out / "0001-mustermann-objection-de.pdf").read_bytes()
     code, output = invoke("batch", str(source), "-o", str(out))
     assert code == 0, output
-    assert "Wrote 0 letters" in output
-    assert "2 unchanged" in output
+    assert output.splitlines()[-1] == (
+        f"2 of 2 letters written to {out} (2 unchanged from an earlier run)"
+    )
     changed = [list(GOOD[0]), GOOD[1]]
     changed[0][3] = "Hauptstraße 2, 10115 Berlin"
     write_csv(source, changed)
@@ -184,8 +185,8 @@ def test_yaml_jsonl_and_defaults(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     for source, expected in (
-        (jsonl, "0001-murphy-objection-en-GB.txt"),
-        (yaml_file, "0001-murphy-access-en-GB.txt"),
+        (jsonl, "0001-murphy-objection-en-gb.txt"),
+        (yaml_file, "0001-murphy-access-en-gb.txt"),
     ):
         out = tmp_path / source.stem / source.suffix[1:]
         code, output = invoke(
@@ -400,8 +401,9 @@ def test_a_record_without_its_file_is_rendered_again(tmp_path: Path) -> None:
     (out / "0001-mustermann-objection-de.txt").unlink()
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt")
     assert code == 0, output
-    assert "Wrote 1 letter to" in output
-    assert "1 unchanged" in output
+    assert output.splitlines()[-1] == (
+        f"2 of 2 letters written to {out} (1 unchanged from an earlier run)"
+    )
     assert (out / "0001-mustermann-objection-de.txt").exists()
 
 
@@ -518,7 +520,7 @@ def test_a_mixed_campaign_gives_every_good_row_its_own_letter(tmp_path: Path) ->
             continue
         assert result["status"] == "written", result
         assert result["file"].startswith(f"{number:04d}-")
-        assert result["file"].endswith(f"-{row['kind']}-{row['lang']}.pdf")
+        assert result["file"].endswith(f"-{row['kind']}-{row['lang'].lower()}.pdf")
         reader = PdfReader(out / result["file"])
         text = flat(pdf_text(out / result["file"]))
         assert row["name"] in text, result["file"]  # its own member, nobody else's
@@ -561,7 +563,7 @@ def test_batch_writes_emails_with_the_letter_attached(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "people.csv", [GOOD[0], GOOD[2]])
     out = tmp_path / "out"
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "eml")
-    assert code == 0, output
+    assert code == 2, output  # LinkedIn takes no e-mail (a form): no e-mail without a To
     complaint = BytesParser(policy=policy.default).parsebytes(
         (out / "0002-kowalska-complaint-pl.eml").read_bytes()
     )
@@ -572,7 +574,8 @@ def test_batch_writes_emails_with_the_letter_attached(tmp_path: Path) -> None:
     attachment = next(complaint.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert "Anna Kowalska" in flat(pdf_text(attachment.get_content()))
-    assert [r["status"] for r in report(out)] == ["written", "written"]
+    assert [r["status"] for r in report(out)] == ["error", "written"]
+    assert "publishes no e-mail address" in report(out)[0]["message"]
 
 
 def test_semicolon_and_tab_separated_files_are_read(tmp_path: Path) -> None:
@@ -708,17 +711,37 @@ def test_bad_rows_are_reported_as_found_and_listed_again_at_the_end(tmp_path: Pa
     assert lines[2] == "Rows that failed (2; all in report.csv):"  # again, as a list
     assert lines[3].startswith("  row 1: not written yet")
     assert lines[4].startswith(f"  row 2: {problem}")
-    assert lines[5].startswith("Wrote 1 letter to ")
+    assert lines[5:] == [
+        "Kinds: 1 objection",
+        "Jurisdictions: 1 DE",
+        "Languages: 1 de",
+        f"Summary in {tmp_path / 'out' / 'summary.csv'}",
+        f"1 of 3 letters written to {tmp_path / 'out'}; 2 rows need fixing "
+        f"(see {tmp_path / 'out' / 'report.csv'})",
+    ]
     many = tmp_path / "many.csv"
-    many.write_text("kind,jurisdiction\n" + "objection,XX\n" * 25, encoding="utf-8")
+    rows = "".join(f"objection,X{number:02d}\n" for number in range(25))  # 25 messages
+    many.write_text("kind,jurisdiction\n" + rows, encoding="utf-8")
     code, output = invoke("batch", str(many), "-o", str(tmp_path / "many"), "--format", "txt")
     assert code == 2
     assert output.count("Error: row 25: ") == 1
     assert output.count("  row 25: ") == 0  # not among the first 20 listed again
     assert output.count("  row 20: ") == 1
     assert "Rows that failed (the first 20 of 25; all in report.csv):" in output
-    assert "25 failed; see " in output
+    assert output.splitlines()[-1] == (
+        f"0 of 25 letters written to {tmp_path / 'many'}; 25 rows need fixing "
+        f"(see {tmp_path / 'many' / 'report.csv'})"
+    )
     assert len(report(tmp_path / "many")) == 25
+    same = tmp_path / "same.csv"  # one message for every row: said once, rows listed
+    same.write_text("kind,jurisdiction\n" + "objection,XX\n" * 25, encoding="utf-8")
+    code, output = invoke("batch", str(same), "-o", str(tmp_path / "same"), "--format", "txt")
+    assert code == 2
+    assert output.count("'XX'") == 2  # as found, and in the list at the end
+    assert output.count("Error: row ") == 1
+    assert "Rows that failed (25; all in report.csv):" in output
+    assert "  rows 1, 2, 3, 4, 5 and 20 more: name: is required" in output
+    assert len(report(tmp_path / "same")) == 25
 
 
 def test_a_file_past_the_row_limit_is_refused_before_anything_is_written(tmp_path: Path) -> None:

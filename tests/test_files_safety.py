@@ -212,7 +212,9 @@ def test_5_the_archive_is_named_after_the_whole_folder(tmp_path: Path) -> None:
     assert code == 0, output
     assert (tmp_path / "letters.zip").read_text(encoding="utf-8") == "backup"
     archive = tmp_path / "letters.2026.zip"
-    assert zipfile.ZipFile(archive).namelist() == ["0001-mustermann-objection-de.txt", "report.csv"]
+    assert zipfile.ZipFile(archive).namelist() == [
+        "0001-mustermann-objection-de.txt", "report.csv", "summary.csv",
+    ]  # fmt: skip
     assert mode(archive) == 0o600
     code, output = invoke("batch", str(source), "-o", str(out), "--format", "txt", "--zip")
     assert code == 2

@@ -3,6 +3,7 @@ PDF whose text contains it, or is refused with exit 2 and a clear line."""
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from pathlib import Path
@@ -127,8 +128,13 @@ def test_printable_csv_fuzz_reports_rows_not_tracebacks(tmp_path: Path) -> None:
     code, output = run(["batch", str(source), "-o", str(tmp_path / "out")])
     assert code == 2
     assert "Traceback" not in output
-    expected = ("Error: row ", "Rows that failed (", "  row ", "Wrote ")
-    assert all(line.startswith(expected) for line in output.splitlines()), output
+    expected = ("Error: row ", "Rows that failed (", "  row ", "Kinds: ", "Jurisdictions: ",
+                "Languages: ", "Summary in ")  # fmt: skip
+    *lines, closing = output.splitlines()
+    assert all(line.startswith(expected) for line in lines), output
+    assert re.fullmatch(
+        r"\d+ of \d+ letters written to .*; \d+ rows need fixing \(see .*\)", closing
+    )
 
 
 def test_names_in_other_scripts_render_and_unprintable_ones_are_named(tmp_path: Path) -> None:

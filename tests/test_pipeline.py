@@ -14,6 +14,7 @@ import pytest
 import dsr
 from dsr.composition import compose
 from dsr.inputs import parse_request
+from dsr.outputs import NoEmailAddress
 from dsr.pipeline import Document, Engine, Format, WriteOptions, letter_bytes, write_letter
 from tests.conftest import invoke_split, letter_args, pdf_producer, pdf_text
 
@@ -181,12 +182,13 @@ def test_templates_take_the_engine(tmp_path: Path) -> None:
     assert texts[0] == texts[1]
 
 
-def member_letter() -> dsr.Letter:
+def member_letter(controller: str = "linkedin") -> dsr.Letter:
     from datetime import date
 
     values = {
         "kind": "objection",
         "jurisdiction": "DE",
+        "controller": controller,
         "name": "Erika Mustermann",
         "address": "Hauptstraße 1, 10115 Berlin",
         "account-email": "erika@example.org",
@@ -210,8 +212,11 @@ def test_the_library_writes_to_a_name_a_path_or_a_binary_file(tmp_path: Path) ->
 
 def test_bytes_in_every_format() -> None:
     letter = member_letter()
+    with pytest.raises(NoEmailAddress, match=r"linkedin\.com/help"):  # a form, no e-mail address
+        letter_bytes(Document(letter), WriteOptions(format=Format.EML))
     for fmt in Format:
-        data = letter_bytes(Document(letter), WriteOptions(format=fmt))
+        written = member_letter("openai") if fmt is Format.EML else letter
+        data = letter_bytes(Document(written), WriteOptions(format=fmt))
         assert data
         if fmt is Format.PDF:
             assert "Erika Mustermann" in pdf_text(data)

@@ -29,7 +29,7 @@ BROKEN = {
     "kind": "objection",
     "jurisdiction": "DE",
     "account-email": "erika@example.org",
-    "date": "22.11.2026",
+    "date": "31.11.2026",
     "lang": "qq",
 }
 TEST_MESSAGES = {
@@ -79,7 +79,7 @@ def test_a_problem_comes_out_in_the_language_spoken(test_catalogs: Path) -> None
         assert ui.current() == "xx"
         found = _problems(BROKEN)
     assert found["name"] == "wird benötigt"
-    assert found["date"] == "'22.11.2026' ist kein Datum; schreiben Sie JJJJ-MM-TT"
+    assert found["date"] == "'31.11.2026' ist kein Datum; schreiben Sie JJJJ-MM-TT"
     assert found["address"] == "wird benötigt"
     # A message the catalog lacks is the English msgid, not an error.
     assert found["lang"].startswith("'qq' is not offered; use one of ")
@@ -91,7 +91,7 @@ def test_outside_speaking_the_problems_are_english(test_catalogs: Path) -> None:
     assert ui.current() == "en"
     found = _problems(BROKEN)
     assert found["name"] == "is required"
-    assert found["date"] == "'22.11.2026' is not a date; use YYYY-MM-DD"
+    assert found["date"] == "'31.11.2026' is not a date; use YYYY-MM-DD"
 
 
 def test_a_regional_form_speaks_its_language(test_catalogs: Path) -> None:

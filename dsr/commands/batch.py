@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
 
 from .. import cli
-from ..batch import BatchFileError, DefaultsError, RowResult, RowStatus, run_batch, zip_outputs
+from ..batch import (
+    REPORT_FILE,
+    SUMMARY_FILE,
+    BatchCheck,
+    BatchFileError,
+    BatchReport,
+    DefaultsError,
+    RowResult,
+    RowStatus,
+    check_batch,
+    run_batch,
+    zip_outputs,
+)
 from ..cli import (
     ExitCode,
     FilePath,
@@ -25,9 +39,12 @@ from ..cli import (
     shown,
 )
 from ..cliwords import said
+from ..drafts import campaign_sender
+from ..errors import InvalidRequest
 from ..files import NotRegular, archive_path, check_regular
 from ..formats import Engine, Format, PdfVariant, WriteOptions
 from ..limits import MAX_ROWS
+from ..printing import PrintOptions, PrintOrder
 from ..workers import available_cpus
 from .common import _load_profile, _refuse_new_names
 
@@ -49,12 +66,144 @@ def _line_ranges(value: str | None) -> frozenset[tuple[int, int]]:
     return frozenset(ranges)
 
 
-BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in report.csv
+def _column_map(value: tuple[str, ...]) -> dict[str, str]:
+    """--map: each "SOURCE=FIELD" as the column it maps and the field it gives; else a
+    usage error. Whether they name a column and a field is the batch file's to say."""
+    mapping: dict[str, str] = {}
+    for given in value:
+        source, equals, target = given.partition("=")
+        if not (equals and source.strip() and target.strip()):
+            raise click.BadParameter(
+                f"{given!r} is not SOURCE=FIELD: give a column of the file and the field it "
+                "holds, such as --map PLZ=postcode",
+                param_hint="'--map'",
+            )
+        if source.strip() in mapping:
+            raise click.BadParameter(
+                f"{source.strip()!r} is mapped twice; map each column once",
+                param_hint="'--map'",
+            )
+        mapping[source.strip()] = target.strip()
+    return mapping
+
+
+def _said_check(found: BatchCheck) -> None:
+    """--check: every row's problems, then what can be written; exit 2 if a row cannot."""
+    for result in found.problems:
+        click.echo(f"Error: row {result.row}: {shown(result.message)}", err=True)
+    need = "row needs" if len(found.problems) == 1 else "rows need"
+    click.echo(
+        f"{counted(found.count, 'row')} checked: {found.good} can be written; "
+        f"{len(found.problems)} {need} fixing",
+        err=True,
+    )
+    if found.problems:
+        sys.exit(ExitCode.USAGE)
+
+
+def _ignoring(columns: tuple[str, ...], clear: str = "") -> None:
+    """One warning naming every column dsr does not read."""
+    named = ", ".join(repr(shown(name)) for name in columns)
+    click.echo(
+        f"{clear}Warning: {'this column is' if len(columns) == 1 else 'these columns are'} "
+        f"not read, as no field has its name: {named}; map one to a field with --map "
+        "SOURCE=FIELD if it holds one",
+        err=True,
+    )
+
+
+def _campaign_sender(mail_members: bool, campaign: str | None, fmt: Format) -> str | None:
+    """--mail-members --from ADDRESS: the drafts' From, checked; None without them."""
+    if campaign is not None and not mail_members:
+        fail(["--from: it is the address of the drafts to members; add --mail-members"])
+    if not mail_members:
+        return None
+    if campaign is None:
+        fail(["--mail-members: give the address the drafts are from with --from ADDRESS"])
+    if fmt is not Format.PDF:
+        fail([f"--mail-members: a draft to a member carries their letter as a PDF; use it "
+              f"with --format pdf, not {fmt.value}"])  # fmt: skip
+    try:
+        campaign_sender(campaign)
+    except InvalidRequest as error:
+        fail([f"--from: {shown(problem.message)}" for problem in error.problems])
+    return campaign
+
+
+def _print_options(
+    make_print: bool, order: PrintOrder | None, covers: bool, fmt: Format
+) -> PrintOptions | None:
+    """--print, --sort and --cover as the batch's print.pdf options; None without --print."""
+    if not make_print:
+        for given, option in ((covers, "--cover"), (order is not None, "--sort")):
+            if given:
+                fail([f"{option}: it is for print.pdf; add --print"])
+        return None
+    if fmt is not Format.PDF:
+        fail([f"--print: print.pdf is made of the PDF letters; use it with --format pdf, "
+              f"not {fmt.value}"])  # fmt: skip
+    return PrintOptions(order or PrintOrder.ROW, covers)
+
+
+def _print_progress(clear: str) -> Callable[[int, int], None]:
+    """``step(count, total)`` as letters go into print.pdf: a line at each tenth."""
+    done = {"letters": 0, "tenth": -1}
+
+    def step(count: int, total: int) -> None:
+        done["letters"] += count
+        tenth = done["letters"] * 10 // max(total, 1)
+        if tenth > done["tenth"]:
+            done["tenth"] = tenth
+            click.echo(f"{clear}print.pdf: {done['letters']:,} of {total:,} letters", err=True)
+
+    return step
+
+
+def _row_numbers(rows: list[int], shown_rows: int = 5) -> str:
+    """``row 4``, ``rows 1, 2, 3`` or ``rows 1, 2, 3, 4, 5 and 295 more``."""
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    named = ", ".join(str(row) for row in rows[:shown_rows])
+    more = len(rows) - shown_rows
+    return f"rows {named}" + (f" and {more} more" if more > 0 else "")
+
+
+BATCH_RECAP = 20  # messages of failed rows listed again at the end; all are in report.csv
+COUNTED = (("Kinds", "kind"), ("Jurisdictions", "jurisdiction"), ("Languages", "language"))
+COUNTS_SHOWN = 6  # values on a line of counts; all are in summary.csv
+
+
+def _counts(counts: list[tuple[str, int]], group: str) -> str:
+    """``200 objection, 97 access``: the most frequent first, the rest summed up."""
+    line = ", ".join(f"{count} {shown(value)}" for value, count in counts[:COUNTS_SHOWN])
+    rest = counts[COUNTS_SHOWN:]
+    if rest:
+        others = sum(count for _, count in rest)
+        line += f" and {others} in {counted(len(rest), 'other ' + group)}"
+    return line
+
+
+def closing_sentence(report: BatchReport, out_dir: Path) -> str:
+    """What happened, in one sentence: "297 of 300 letters written to letters; 3 rows
+    need fixing (see letters/report.csv)". Letters unchanged since an earlier run count
+    as written, and are counted apart."""
+    total = len(report.results)
+    letters = len(report.letters)
+    sentence = f"{letters} of {counted(total, 'letter')} written to {shown(str(out_dir))}"
+    unchanged = sum(r.status is RowStatus.UNCHANGED for r in report.results)
+    if unchanged:
+        sentence += f" ({unchanged} unchanged from an earlier run)"
+    if report.failed:
+        failed = len(report.failed)
+        need = "row needs" if failed == 1 else "rows need"
+        report_file = shown(str(out_dir / REPORT_FILE))
+        sentence += f"; {failed} {need} fixing (see {report_file})"
+    return sentence
 
 
 @click.command()
 @click.argument("source", type=FilePath(dir_okay=False, path_type=Path))
-@output_option("Folder for the letters and report.csv.", folder=True)
+@output_option("Folder for the letters and report.csv.", folder=True, required=False)
 @format_option("pdf")
 @jobs_option
 @engine_option("typst")
@@ -104,15 +253,67 @@ BATCH_RECAP = 20  # failed rows listed again at the end of a batch; all are in r
     "--sheet", metavar="NAME", help="The spreadsheet's sheet to read.  [default: the first]"
 )
 @click.option(
+    "--map",
+    "mapping",
+    metavar="SOURCE=FIELD",
+    multiple=True,
+    callback=lambda ctx, param, value: _column_map(value),
+    help="Read the column SOURCE (as the file's header writes it) as FIELD: an option name "
+    "or street, postcode, city, country, first-name, last-name. Repeatable.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Check every row and list every problem, writing nothing (no -o needed).",
+)
+@click.option(
     "--annexes",
     type=NamedPath(file_okay=False, exists=True, path_type=Path),
     metavar="DIR",
     help="The folder the rows' `enclose` files must be in (or in its subfolders); their "
     "names are read in it.  [default: the batch file's folder]",
 )
+@click.option(
+    "--mail-members",
+    is_flag=True,
+    help="Also write, beside each PDF letter, a draft e-mail to the member (NAME-member.eml, "
+    "from --from, in their language) with their PDF and how to send it: the company's form "
+    "and the text to paste, the deadline, the signature. For companies that take no e-mail.",
+)
+@click.option(
+    "--from",
+    "campaign",
+    metavar="ADDRESS",
+    help='The campaign\'s address the drafts to members are from: ADDRESS or "Name <ADDRESS>".',
+)
+@click.option(
+    "--print",
+    "make_print",
+    is_flag=True,
+    help="Also write DIR/print.pdf: every letter in the folder in one file for duplex "
+    "printing, each starting on an odd page (a blank page after a letter of an odd number "
+    "of pages).",
+)
+@click.option(
+    "--sort",
+    "order",
+    type=click.Choice([order.value for order in PrintOrder]),
+    callback=lambda ctx, param, value: PrintOrder(value) if value else None,
+    help="The order of print.pdf: row (the file's), or postcode: by the member's own postcode "
+    "(their address's; grouped by country), to hand letters out or post them by area, then "
+    "by row; members without a postcode last.  [default: row]",
+)
+@click.option(
+    "--cover",
+    "covers",
+    is_flag=True,
+    help="With --print: a cover page (and its blank back) before each letter, in the "
+    "member's language: to check and sign it, how and where to send it, the deadline to "
+    "note, the member's name and row. Not to be sent.",
+)
 def batch(
     source: Path,
-    out_dir: Path,
+    out_dir: Path | None,
     fmt: Format | None,
     jobs: int | None,
     engine: Engine,
@@ -125,13 +326,25 @@ def batch(
     multiline: bool,
     encoding: str | None,
     sheet: str | None,
+    mapping: dict[str, str],
+    check: bool,
     annexes: Path | None,
+    mail_members: bool,
+    campaign: str | None,
+    make_print: bool,
+    order: PrintOrder | None,
+    covers: bool,
 ) -> None:
     """Write one letter per row of a spreadsheet (.xlsx, .ods), CSV (comma or semicolon),
     TSV, YAML or JSONL file.
 
     Columns are the `dsr letter` option names (kind, jurisdiction, name,
-    address, account-email, lang, ...). Rows are validated as they are read,
+    address, account-email, lang, ...), in any case, with spaces, _ or -;
+    street, postcode, city and country may stand in for address, first-name
+    and last-name for name; --map reads a column of another name as a field.
+    Other columns are not read (a warning names them). Dates are YYYY-MM-DD,
+    DD.MM.YYYY or the spreadsheet's own. --check lists every row's problems
+    and writes nothing. Rows are validated as they are read,
     and written while later rows are still read: a bad row is reported with its
     row number as soon as it is found (and again at the end), and the good
     ones are still written.
@@ -153,6 +366,8 @@ def batch(
 
     jobs = jobs or available_cpus()
     options = WriteOptions(fmt or Format.PDF, engine, pdf_variant)
+    sender = _campaign_sender(mail_members, campaign, options.format)
+    printing = _print_options(make_print, order, covers, options.format)
     defaults = _load_profile(defaults_file, "--defaults") if defaults_file else {}
 
     try:  # without opening it: a FIFO would block, a device might act
@@ -160,6 +375,23 @@ def batch(
             fail([f"SOURCE: {source} does not exist"])
     except NotRegular:
         fail([f"SOURCE: {source} is not a regular file; name a CSV, TSV, YAML or JSONL file"])
+    if check:  # every row validated; nothing written, no folder needed
+        try:
+            checked = check_batch(
+                source, today=cli.today(), defaults=defaults, max_rows=max_rows,
+                annexes=annexes, trusted=trusted, multiline=multiline, encoding=encoding,
+                sheet=sheet, mapping=mapping,
+            )  # fmt: skip
+        except BatchFileError as error:
+            fail([said(error)])
+        except DefaultsError as error:
+            fail([f"--defaults: {problem}" for problem in error.problems])
+        if checked.ignored:
+            _ignoring(checked.ignored)
+        _said_check(checked)
+        return
+    if out_dir is None:
+        raise click.UsageError("Missing option '-o' / '--output' (only --check needs none).")
     _refuse_new_names("--output", out_dir, folder=True)
     if make_zip:
         archive = archive_path(out_dir)
@@ -170,26 +402,36 @@ def batch(
         with progress_bar("Writing letters") as step:
             clear = "\r\x1b[K" if step is not None else ""  # the progress bar's line
 
+            first_with: dict[str, int] = {}  # a message -> the first row that had it
+
             def found(result: RowResult) -> None:  # as soon as a row fails
+                if result.message in first_with:  # said once (300 rows to a web form)
+                    return
+                first_with[result.message] = result.row
                 click.echo(f"{clear}Error: row {result.row}: {shown(result.message)}", err=True)
 
             report = run_batch(
                 source, out_dir, today=cli.today(), options=options, jobs=jobs,
                 defaults=defaults, force=force, progress=step, max_rows=max_rows,
                 on_error=found, annexes=annexes, trusted=trusted, multiline=multiline,
-                encoding=encoding, sheet=sheet,
+                encoding=encoding, sheet=sheet, mapping=mapping, mail_members=sender,
+                on_ignored=partial(_ignoring, clear=clear), printing=printing,
+                print_progress=_print_progress(clear),
             )  # fmt: skip
     except BatchFileError as error:
         fail([said(error)])
     except DefaultsError as error:  # before any row
         fail([f"--defaults: {problem}" for problem in error.problems])
-    if report.failed:  # again at the end, in row order, as a list under the summary's head
-        shown_rows = report.failed[:BATCH_RECAP]
-        more = len(report.failed) - len(shown_rows)
-        head = f"the first {len(shown_rows)} of " if more else ""
+    if report.failed:  # again at the end, in row order, each message once with its rows
+        rows_with: dict[str, list[int]] = {}
+        for result in report.failed:
+            rows_with.setdefault(result.message, []).append(result.row)
+        messages = list(rows_with.items())[:BATCH_RECAP]
+        listed = sum(len(rows) for _, rows in messages)
+        head = f"the first {listed} of " if listed < len(report.failed) else ""
         click.echo(f"Rows that failed ({head}{len(report.failed)}; all in report.csv):", err=True)
-        for result in shown_rows:
-            click.echo(f"  row {result.row}: {shown(result.message)}", err=True)
+        for message, rows in messages:
+            click.echo(f"  {_row_numbers(rows)}: {shown(message)}", err=True)
     fallbacks = [r for r in report.results if r.status is RowStatus.WRITTEN and r.message]
     if fallbacks:
         click.echo(
@@ -198,13 +440,12 @@ def batch(
             "see report.csv",
             err=True,
         )
-    written = sum(r.status is RowStatus.WRITTEN for r in report.results)
-    unchanged = sum(r.status is RowStatus.UNCHANGED for r in report.results)
-    click.echo(
-        f"Wrote {counted(written, 'letter')} to {shown(str(out_dir))}, {unchanged} unchanged, "
-        f"{len(report.failed)} failed; see {shown(str(out_dir / 'report.csv'))}",
-        err=True,
-    )
+    for label, group in COUNTED:
+        counts = report.counts(group)
+        if counts:
+            click.echo(f"{label}: {_counts(counts, group)}", err=True)
+    if report.letters or report.failed:
+        click.echo(f"Summary in {shown(str(out_dir / SUMMARY_FILE))}", err=True)
     if report.earlier:  # rows joined or removed since an earlier run: its letters stay
         named = ", ".join(shown(name) for name in report.earlier[:5])
         others = f" and {len(report.earlier) - 5} more" if len(report.earlier) > 5 else ""
@@ -222,7 +463,27 @@ def batch(
             "files enclosed; report.csv lists them in its annexes column.",
             err=True,
         )
+    if report.drafts:  # --mail-members
+        click.echo(
+            f"Note: {counted(len(report.drafts), 'draft')} to members beside the letters "
+            "(NAME-member.eml, marked unsent): open them in your mail program, check them "
+            "and send them.",
+            err=True,
+        )
+    if report.printed:  # --print
+        covered = " with their cover pages" if covers else ""
+        printed = shown(str(out_dir / report.printed))
+        click.echo(
+            f"Wrote {printed}: {counted(len(report.letters), 'letter')}{covered}, each "
+            "starting on an odd page; print it on both sides.",
+            err=True,
+        )
+    elif printing is not None:
+        stopped = any(r.status is RowStatus.PENDING for r in report.results)
+        why = "the run was interrupted" if stopped else "there is no letter to print"
+        click.echo(f"Note: print.pdf not written: {why}.", err=True)
     if make_zip:
         click.echo(f"Bundled into {zip_outputs(out_dir, report, force)}", err=True)
+    click.echo(closing_sentence(report, out_dir), err=True)
     if report.failed:
         sys.exit(ExitCode.USAGE)

@@ -17,10 +17,11 @@ from ..cli import (
     progress_bar,
     shown,
 )
+from ..cliwords import said
 from ..files import archive_path
 from ..formats import Engine, Format, WriteOptions
 from ..i18n import shipped_languages
-from ..kits import combinations, write_kit, write_sources
+from ..kits import combinations, why_none, write_kit, write_sources
 from ..model import Kind, field_key
 from ..outputs import zip_folder
 from ..workers import available_cpus
@@ -137,27 +138,24 @@ def templates(
 
     codes = [c.upper() for c in jurisdictions] or None
     if not any(True for _ in combinations(list(kinds) or None, codes, list(languages) or None)):
-        # Nothing matches (GB's letters are en-GB, not en; no reminder in DE-BE's kit):
-        # say what the named jurisdictions offer, not "Wrote 0 blank letters".
-        offered = list(combinations(None, codes, None))
+        # Nothing matches: say why, and what would (not "Wrote 0 blank letters").
+        chosen = [
+            *(f"--kind {kind}" for kind in kinds),
+            *(f"--jurisdiction {code}" for code in codes or ()),
+            *(f"--lang {lang}" for lang in languages),
+        ]
         fail(
             [
-                "no blank letter matches --kind, --jurisdiction and --lang together; "
-                + (
-                    f"the kit{' of ' + ', '.join(codes) if codes else ''} has the kinds "
-                    f"{', '.join(sorted({kind for _, kind, _ in offered}))}, in "
-                    f"{', '.join(sorted({lang for _, _, lang in offered}))}"
-                    if offered
-                    else "choose other jurisdictions"
-                )
+                f"no blank letter matches {' '.join(chosen)}; nothing was written",
+                *map(said, why_none(list(kinds) or None, codes, list(languages) or None)),
             ]
         )
 
-    with progress_bar("Writing blank letters") as step:
+    with progress_bar("Writing blank letters", "blank letter") as step:
         entries = write_kit(
             out_dir,
             kinds=list(kinds) or None,
-            jurisdictions=[c.upper() for c in jurisdictions] or None,
+            jurisdictions=codes,
             languages=list(languages) or None,
             options=WriteOptions(Format(fmt), engine, template_dir=template_dir, fillable=fillable),
             index_language=index_lang,
