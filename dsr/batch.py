@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import cache, lru_cache, partial
 from itertools import islice, zip_longest
 from pathlib import Path
@@ -57,9 +57,9 @@ from .i18n import shipped_languages
 from .inputs import (
     FIELDS,
     RawInput,
-    _find_postcode,
     default_language,
     field_key,
+    find_postcode,
     jurisdiction_named,
     normalise_kind,
     parse_request,
@@ -81,6 +81,8 @@ from .pdf import made_by_dsr
 from .pipeline import Document, document_of, grouped, make_letters
 from .printing import PRINT_FILE, PrintedLetter, PrintOptions, file_sha256, write_print_file
 from .registry import authorities, controllers, jurisdictions
+from .sending import deadline_kind, has_deadline
+from .sheets import SheetError, bounded_sheet_csv
 from .track import recorded_files
 from .ui import gettext
 from .userdata import manifest, remember_batch
@@ -97,6 +99,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # Spreadsheets are read as they are (python-calamine: Excel's .xlsx/.xlsm/.xls and
 # OpenDocument's .ods), their first sheet or the one named, as rows of a CSV file.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# Text tables: CSV, TSV, and the .txt of Excel's "Unicode Text" (UTF-16, tab-separated).
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 # The encodings a CSV file from a spreadsheet program comes in, besides UTF-8 (with or
 # without its BOM) and UTF-16 (Excel's "Unicode Text", which starts with a BOM).
 CSV_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp850", "mac_roman")
@@ -116,29 +120,11 @@ class RowStatus(enum.StrEnum):
     PENDING = "pending"  # not written: the run was interrupted
 
 
-class DeadlineKind(enum.StrEnum):
-    """What a letter's date to note is, as report.csv says it (dsr.sending.deadline_label
-    words it for the member)."""
-
-    REPLY_DUE = "reply-due"  # the law sets the period
-    REPLY_REQUESTED = "reply-requested"  # the letter asks for a reply; the law sets none
-    ACKNOWLEDGEMENT_DUE = "acknowledgement-due"  # UK s.164A: the complaint's acknowledgement
-
-
-def deadline_kind(letter: Letter) -> DeadlineKind:
-    """What ``letter.deadline`` is, decided as dsr.sending.deadline_label decides it."""
-    if letter.kind is Kind.CONTROLLER_COMPLAINT:
-        return DeadlineKind.ACKNOWLEDGEMENT_DUE
-    if letter.deadline_is_statutory:
-        return DeadlineKind.REPLY_DUE
-    return DeadlineKind.REPLY_REQUESTED
-
-
 def _postcode(request: Request) -> str:
     """The member's postcode as typed, or '' where the address shows none."""
     address = request.requester.address
     try:
-        found = _find_postcode(address.lines, address.country)
+        found = find_postcode(address.lines, address.country)
     except Exception:  # a country the address rules do not know: no postcode to sort by
         return ""
     return found[1] if found else ""
@@ -190,8 +176,10 @@ class LetterFacts:
             name=letter.sender.name, company=recipient.name, kind=letter.kind.value,
             jurisdiction=letter.jurisdiction, language=letter.language,
             address=", ".join(" ".join(line.split()) for line in lines),
-            email=letter.recipient_email or "", deadline=letter.deadline.isoformat(),
-            deadline_kind=deadline_kind(letter).value, postcode=_postcode(request),
+            email=letter.recipient_email or "",
+            deadline=letter.deadline.isoformat() if has_deadline(letter) else "",
+            deadline_kind=deadline_kind(letter).value if has_deadline(letter) else "",
+            postcode=_postcode(request),
         )  # fmt: skip
 
     @classmethod
@@ -1500,6 +1488,59 @@ class BatchFile:
         return [key for key in dict.fromkeys(key for row in rows for key in row) if key != PROBLEM]
 
 
+# Headers that name the given names (first names), in the languages of members' lists,
+# as ``_header_key`` writes them.
+GIVEN_NAME_HEADERS: Final = frozenset({
+    "vorname", "vornamen", "rufname", "firstname", "firstnames", "givenname", "givennames",
+    "forename", "forenames", "christianname", "prenom", "prenoms", "nombre", "nombres",
+    "nome", "voornaam", "voornamen", "imie", "imiona", "fornavn", "fornamn", "etunimi",
+    "keresztnev", "utonev", "jmeno", "krstneime", "ime", "vardas", "vards", "eesnimi",
+    "prenume", "ainm", "onoma", "ονομα", "primeironome", "nomeproprio",
+})  # fmt: skip
+
+
+def _header_key(name: str) -> str:
+    """A header compared without case, accents, spaces or signs: "Prénom" is "prenom"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class OneWordNames:
+    """Most rows' name is one word, and a column is not read: it may hold the given names
+    (a German list's "Name" is the surname, its "Vorname" the given name), and the
+    letters would be signed with the surname alone."""
+
+    count: int  # the rows whose name is one word
+    named: int  # the rows that give a name
+    row: int  # the first row whose name is one word
+    name: str  # its name
+    column: str  # the column that gives the name, as the file writes it
+    given: str  # the column not read that looks like the given names, or ''
+
+
+def one_word_names(batch: BatchFile) -> OneWordNames | None:
+    """:class:`OneWordNames` if most of ``batch``'s rows that give a name give one word
+    while a column of the file is not read; else None. A person may have one name only:
+    this is for a warning, not a row's problem."""
+    if not batch.ignored:
+        return None
+    column = next((c for c in batch.written_columns() if batch.columns.field_of(c) == "name"), "")
+    if not column:
+        return None
+    named, single = 0, []
+    for number, values in batch.rows():
+        words = str(values.get("name") or "").split() if PROBLEM not in values else []
+        named += bool(words)
+        if len(words) == 1:
+            single.append((number, words[0]))
+    if not single or 2 * len(single) <= named:
+        return None
+    given = next((c for c in batch.ignored if _header_key(c) in GIVEN_NAME_HEADERS), "")
+    row, name = single[0]
+    return OneWordNames(len(single), named, row, name, column, given)
+
+
 def _json_keys(line: str) -> dict[str, None]:
     """The keys of a line of JSON Lines; none if it is no JSON object (its row says why)."""
     try:
@@ -1547,52 +1588,18 @@ def _json_over_lines(text: str) -> bool:
     return False
 
 
-def _cell(value: Any) -> str:
-    """A spreadsheet cell as the CSV text a member would have typed: a date cell as an
-    ISO date, a whole number without ".0" (a postcode typed as a number), text as it is."""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, timedelta):
-        return str(value)
-    return "" if value is None else str(value)
-
-
-def _sheet_text(path: Path, raw: bytes, sheet: str | None) -> str:
-    """The spreadsheet's sheet (the first, or the one named) as CSV text; empty rows
-    are left out."""
-    from python_calamine import CalamineWorkbook
-
+def _sheet_text(path: Path, raw: bytes, sheet: str | None, max_rows: int) -> str:
+    """The spreadsheet's sheet (the first visible one, or the one named) as CSV text;
+    empty rows are left out. Read in a bounded child process (dsr.sheets): a small file
+    that unpacks to gigabytes is refused, not allowed to take the machine's memory."""
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-        names = list(book.sheet_names)
-        if sheet is not None and sheet not in names:
-            listed = ", ".join(repr(name) for name in names)
+        return bounded_sheet_csv(raw, sheet, MAX_BATCH_BYTES, max_rows)
+    except SheetError as error:
+        if sheet is not None and str(error).startswith("no sheet named"):
             raise BatchFileError(
-                words(f"{path}: no sheet named {sheet!r}; its sheets are {listed}: name one with ",
-                      Option("sheet"))
-            )  # fmt: skip
-        if not names:
-            raise BatchFileError(f"{path}: the spreadsheet has no sheet")
-        rows = book.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=True)
-    except BatchFileError:
-        raise
-    except Exception as error:  # calamine raises its own kinds on damaged files
-        raise BatchFileError(
-            f"{path}: cannot read this spreadsheet ({error}); save it again as .xlsx or .ods"
-        ) from error
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        cells = [_cell(value) for value in row]
-        if any(cell.strip() for cell in cells):
-            writer.writerow(cells)
-    return out.getvalue()
+                words(f"{path}: {error}: name one with ", Option("sheet"))
+            ) from None
+        raise BatchFileError(f"{path}: {error}") from None
 
 
 def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
@@ -1621,7 +1628,7 @@ def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig").lstrip("\ufeff"), "utf-8"  # a BOM saved twice, too
     except UnicodeDecodeError as error:
-        if path.suffix.lower() in (".csv", ".tsv"):
+        if path.suffix.lower() in TABLE_SUFFIXES:
             from charset_normalizer import from_bytes
 
             best = from_bytes(raw, cp_isolation=list(CSV_ENCODINGS)).best()
@@ -1657,7 +1664,7 @@ def open_batch_file(
     ``multiline``: the member says the CSV file's cells may run over several lines
     (--multiline-cells); without it, a record over several lines is refused."""
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".jsonl", *YAML_SUFFIXES, *SPREADSHEET_SUFFIXES):
+    if suffix not in (*TABLE_SUFFIXES, ".jsonl", *YAML_SUFFIXES, *SPREADSHEET_SUFFIXES):
         raise BatchFileError(
             f"{path}: unknown file type {suffix!r}; use .xlsx, .ods, .csv, .tsv, .yaml or .jsonl"
         )
@@ -1672,13 +1679,19 @@ def open_batch_file(
     except OSError as error:
         raise BatchFileError(f"{path}: cannot read: {error.strerror}") from error
     if suffix in SPREADSHEET_SUFFIXES:
-        text = _sheet_text(path, raw, sheet)
+        text = _sheet_text(path, raw, sheet, max_rows)
         multiline = True  # its cells may hold line breaks (Alt+Enter): written as quoted
     else:
         text, _used = _decoded(path, raw, encoding)
     if "\x00" in text and suffix not in SPREADSHEET_SUFFIXES:
         raise BatchFileError(f"{path}: binary data, not a CSV, YAML or JSONL file")
-    if suffix in (".csv", ".tsv") and "\r\r\n" in text:
+    if suffix == ".txt" and "\t" not in re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]:
+        raise BatchFileError(
+            f'{path}: a .txt file is read as tab-separated text (Excel\'s "Unicode Text"), '
+            "and its first line holds no tab; give the members' list as .xlsx, .ods, .csv, "
+            ".tsv, .yaml or .jsonl, with a header line naming its columns"
+        )
+    if suffix in TABLE_SUFFIXES and "\r\r\n" in text:
         # Python's csv module writing in text mode on Windows without newline="": each
         # row's CR LF became CR CR LF. One line ending, as the program meant it.
         text = text.replace("\r\r\n", "\r\n")
@@ -1700,13 +1713,14 @@ def open_batch_file(
                 "value is written \\n); write each member's object on a line of its own and "
                 "run again"
             )
-        if suffix != ".jsonl":
-            _check_sep_line(path, text)
+        if suffix != ".jsonl" and suffix not in SPREADSHEET_SUFFIXES:  # a sheet's CSV
+            _check_sep_line(path, text)  # text is dsr's own (csv.writer): its quotes close
             _check_quotes(path, text, trusted, multiline)
         lines = _jsonl_lines(text) if suffix == ".jsonl" else _csv_records(path, text)
         count = sum(1 for _ in islice(lines, max_rows + 1))
     if not count:  # a header alone, an empty list: not a batch of no letters
-        held = "only a header" if suffix in (".csv", ".tsv", *SPREADSHEET_SUFFIXES) else "no member"
+        tables = (*TABLE_SUFFIXES, *SPREADSHEET_SUFFIXES)
+        held = "only a header" if suffix in tables else "no member"
         raise BatchFileError(f"{path}: no rows: the file holds {held}; add one row per member")
     if count > max_rows:
         raise BatchFileError(
@@ -1773,6 +1787,9 @@ NOT_OURS = words(
 )
 FOREIGN_REPORT = ("exists and was not written by dsr batch into this folder; use ", REPLACE,
                   " to replace it, or choose another folder")  # fmt: skip
+CHANGED_REPORT = ("was changed since dsr batch wrote it (opened and saved in a spreadsheet "
+                  "program?); use ", REPLACE, " to replace it, or choose another "
+                  "folder")  # fmt: skip
 OTHER_FOLDER = Option("output", keyword="out_dir", short=True)  # "-o" in the CLI
 INTERRUPTED = "not written: the run was interrupted; run the same command again to finish"
 SELF_INPUT = words(
@@ -1967,7 +1984,7 @@ def run_batch(
     encoding: str | None = None,
     sheet: str | None = None,
     mapping: Mapping[str, str] | None = None,
-    on_ignored: Callable[[tuple[str, ...]], None] | None = None,
+    on_ignored: Callable[[tuple[str, ...], OneWordNames | None], None] | None = None,
     mail_members: str | None = None,
     printing: PrintOptions | None = None,
     print_progress: Callable[[int, int], None] | None = None,
@@ -1989,8 +2006,9 @@ def run_batch(
     row (``checked_defaults``; DefaultsError lists their problems). A row's
     annexes must be in the folder ``annexes`` (default: ``source``'s folder);
     report.csv lists each letter's. ``mapping`` reads columns under other fields
-    (:func:`open_batch_file`); ``on_ignored(columns)`` is called once, before any
-    letter is written, with the columns that give no field and are not read.
+    (:func:`open_batch_file`); ``on_ignored(columns, names)`` is called once, before any
+    letter is written, with the columns that give no field and are not read, and
+    :func:`one_word_names` of the file (one of them may hold the given names).
     ``mail_members`` (the campaign's address, ``ADDRESS`` or ``Name <ADDRESS>``) also
     writes, beside each PDF letter, a draft e-mail from it to the member, in their
     language, with their PDF and how to send it (dsr.drafts): ``…-member.eml``.
@@ -2012,7 +2030,7 @@ def run_batch(
     )  # the header (or the file) is unusable: stop here
     _check_output_apart(out_dir, folder, (values.get("enclose") for _, values in batch.rows()))
     if batch.ignored and on_ignored is not None:
-        on_ignored(batch.ignored)
+        on_ignored(batch.ignored, one_word_names(batch))
     run_id = files.new_run_id()
     with files.folder_lock(out_dir, run_id):  # a second batch into the folder is refused
         try:
@@ -2044,6 +2062,7 @@ class BatchCheck:
     count: int
     problems: list[RowResult]
     ignored: tuple[str, ...] = ()
+    names: OneWordNames | None = None  # most names are one word: a column may hold the rest
 
     @property
     def good(self) -> int:
@@ -2086,7 +2105,7 @@ def check_batch(
             checked = RowResult(number, RowStatus.ERROR, "", row_failure(error))
         if isinstance(checked, RowResult):
             problems.append(checked)
-    return BatchCheck(batch.count, problems, batch.ignored)
+    return BatchCheck(batch.count, problems, batch.ignored, one_word_names(batch))
 
 
 def _check_output_apart(out_dir: Path, folder: AnnexFolder, enclosed: Iterable[object]) -> None:
@@ -2508,8 +2527,8 @@ CLOSED_COLUMNS: Final = frozenset({
 
 
 # Letter languages that write the family name first: Hungarian ("Nagy Erika") and
-# Chinese ("王小明", "Wang Xiaoming"); every other language dsr ships writes the
-# given name first.
+# Chinese, for a name in Han characters ("王小明"); every other language dsr ships
+# writes the given name first.
 FAMILY_NAME_FIRST: Final = frozenset({"hu", "zh"})
 
 
@@ -2551,7 +2570,12 @@ def _jurisdiction_of(values: Mapping[str, Any], problems: list[Problem]) -> str 
         return None
     home = jurisdictions()[code].country
     found = [j for j in jurisdictions().values() if j.country == home]
-    if len({j.family for j in found}) > 1 or jurisdictions()[code].subdivision:
+    named = jurisdictions()[code]
+    if named.subdivision and [j.family for j in found].count(named.family) == 1:
+        return code  # a region under a law of its own: Québec is CA-QC
+    if named.subdivision and home in jurisdictions() and len({j.family for j in found}) == 1:
+        return home  # a region under its country's law: Bayern is DE
+    if len({j.family for j in found}) > 1 or named.subdivision:
         problems.append(Problem("jurisdiction", gettext(
             "is required: dsr writes for {country} under different laws ({codes}); give one"
         ).format(country=country, codes=", ".join(j.code for j in found))))  # fmt: skip
@@ -2559,12 +2583,75 @@ def _jurisdiction_of(values: Mapping[str, Any], problems: list[Problem]) -> str 
     return code
 
 
+# The fields whose "?" stands where a letter was: a file saved in an encoding that has not
+# the letter (Excel's "CSV" is cp1252: "Mehmet Y?lmaz", "Pawe? Wi?niewski", "?????").
+NAME_FIELDS: Final = ("name", "first-name", "last-name")
+LOST_LETTER_FIELDS: Final = (*NAME_FIELDS, "address", "street", "city")
+# In an address, a "?" touching a letter or digit ("Gda?sk", "ul. ?ody 5"), or standing
+# alone between spaces or commas ("ul. ? 5"); no name holds a "?" at all.
+_LOST_IN_ADDRESS: Final = re.compile(r"\w\?|\?\w|(?:^|[\s,])\?+(?=[\s,]|$)")
+
+
+def lost_letters(values: Mapping[str, Any]) -> list[Problem]:
+    """The row's names and address parts that hold a "?" where a letter was lost to the
+    file's encoding: one problem, naming the first and the others, saying how to save
+    the file again; none if there is no such "?"."""
+    lost: list[tuple[str, str]] = []
+    for key in LOST_LETTER_FIELDS:
+        value = values.get(key)
+        text = value if isinstance(value, str) else ""
+        if "?" in text if key in NAME_FIELDS else _LOST_IN_ADDRESS.search(text):
+            lost.append((key, text))
+    if not lost:
+        return []
+    (key, text), others = lost[0], lost[1:]
+    also = ", ".join(f"{other} {value[:60]!r}" for other, value in others)
+    return [Problem(key, (
+        f"{text[:60]!r} has \"?\" where a letter was{f' (and so has {also})' if also else ''}: "
+        "the file was saved in an encoding without that letter (Excel's \"CSV\" keeps "
+        "Western European letters only); save it as \"CSV UTF-8\" (or .xlsx) and run again"
+    ))]  # fmt: skip
+
+
+# Countries whose postcodes may begin with 0 (01067 Dresden, 00144 Roma, 0025 Oslo): a
+# postcode there that a number cell cut short by a zero or two is made whole again.
+ZERO_LED_POSTCODES: Final = frozenset({"DE", "ES", "FI", "FR", "IT", "LT", "NO", "RO", "SK", "US"})
+
+
+def padded_postcode(postcode: str, country: str) -> tuple[str, str | None]:
+    """``postcode`` with the leading zeros a number cell dropped put back (1067 in DE is
+    01067), or as given; and why it cannot be used, if it is too short to be one."""
+    if not re.fullmatch(r"[0-9]+", postcode):
+        return postcode, None
+    rules = get_validation_rules({"country_code": country})
+    matchers = rules.postal_code_matchers
+    if not matchers or any(m.match(postcode) for m in matchers):
+        return postcode, None
+    for zeros in range(1, 5):
+        padded = "0" * zeros + postcode
+        if any(m.match(padded) for m in matchers):
+            if zeros <= 2 and country in ZERO_LED_POSTCODES:
+                return padded, None
+            example = (rules.postal_code_examples or ["?"])[0]
+            return postcode, (
+                f"{postcode!r} has too few digits for a postcode of {country} (for example "
+                f"{example}): it looks like a number cell that lost its leading zeros; "
+                "format the column as text and type the postcode again"
+            )
+    return postcode, None  # not cut short: the address's check says what is wrong
+
+
 def _full_name(first: str, last: str, language: str) -> str:
-    """The name as the letter's language writes it; Chinese in Han characters unspaced."""
-    if language.split("-")[0] not in FAMILY_NAME_FIRST:
-        return f"{first} {last}"
+    """The name as the letter's language writes it: family name first in Hungarian, and
+    in Chinese for a name in Han characters (unspaced: "陳大文"); a name in Latin letters
+    in a Chinese letter keeps its own order ("Erika Muster")."""
     han = all(unicodedata.name(ch, "").startswith("CJK") for ch in first + last)
-    return f"{last}{first}" if han else f"{last} {first}"
+    base = language.split("-")[0]
+    if base == "zh" and han:
+        return f"{last}{first}"
+    if base in FAMILY_NAME_FIRST and base != "zh":
+        return f"{last} {first}"
+    return f"{first} {last}"
 
 
 def stand_ins(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
@@ -2582,10 +2669,15 @@ def stand_ins(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]
     if code is not None and not str(values.get("jurisdiction") or "").strip():
         out["jurisdiction"] = code
     country = jurisdictions()[code].country if code else None
+    if country and parts["postcode"]:
+        parts["postcode"], cut = padded_postcode(parts["postcode"], country)
+        if cut is not None:
+            problems.append(Problem("postcode", cut))
     given = [key for key in ADDRESS_PARTS if parts[key]]
     if given and str(values.get("address") or "").strip():
         problems.append(Problem("address", gettext(
-            "is given, and so is {columns}: give the address in one column or in its parts"
+            "is given, and so is {columns}: give the address in one column or in its parts, "
+            "not both"
         ).format(columns=", ".join(given))))  # fmt: skip
     elif given:
         needs_postcode, town_first = _postcode_rules(country) if country else (True, False)
@@ -2597,7 +2689,8 @@ def stand_ins(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]
     names = [key for key in NAME_PARTS if parts[key]]
     if names and str(values.get("name") or "").strip():
         problems.append(Problem("name", gettext(
-            "is given, and so is {columns}: give the name in one column or in its parts"
+            "is given, and so is {columns}: give the name in one column or in its parts, "
+            "not both"
         ).format(columns=", ".join(names))))  # fmt: skip
     elif names:
         problems += [Problem(key, gettext("is required")) for key in NAME_PARTS if not parts[key]]
@@ -2627,6 +2720,8 @@ def _requested(
         except ValueError as error:
             return RowResult(number, RowStatus.ERROR, "", f"enclose: {error}", invalid=True)
     composed, problems = stand_ins({**defaults, **values})
+    lost = lost_letters(values)  # the row is whole: no line of the row above (``invalid``)
+    problems += lost
     merged = raw_input(composed)  # the row as every front end's input
     try:
         request = parse_request(merged, today=today)
@@ -2640,7 +2735,9 @@ def _requested(
         problems += [p for p in error.problems if p.field not in named]
     if problems:
         message = "; ".join(str(p) for p in problems)
-        return RowResult(number, RowStatus.ERROR, "", message, invalid=True)
+        given = LetterFacts(name=" ".join(str(composed.get("name") or "").split()))
+        invalid = problems != lost
+        return RowResult(number, RowStatus.ERROR, "", message, facts=given, invalid=invalid)
     return request, merged
 
 
@@ -2816,13 +2913,13 @@ def _held_back(
         f"not written yet: the next row, row {rest.row} (line {below} of the file), is no "
         f"valid row. Check line {below} first: {how} (the rows after it are then "
         "numbered one less, so write them into a new folder); if it is a row of its own, "
-        "correct it where it is and run again, and this row is written",
+        "correct it where it is and run again, and this row is written", facts=result.facts,
     )  # fmt: skip
     told = RowResult(
         rest.row, RowStatus.ERROR, "",
         f"{rest.message} (row {result.row} (line {above}), above, is held back: if line "
         f"{below} is more of its text, {join}; if not, correct this row and both are "
-        "written)",
+        "written)", facts=rest.facts,
     )  # fmt: skip
     return held, told
 
@@ -2867,7 +2964,9 @@ def _run_locked(
         previous_report = state.get(name)
         if (report_path.exists() or report_path.is_symlink()) and not force:
             if previous_report is None or not previous_report.matches(report_path):
-                raise files.OutputExists(report_path, words(f"{report_path} ", *FOREIGN_REPORT))
+                changed = previous_report is not None and not report_path.is_symlink()
+                said = CHANGED_REPORT if changed else FOREIGN_REPORT
+                raise files.OutputExists(report_path, words(f"{report_path} ", *said))
     remember_batch(out_dir)  # dsr forget names the folders holding members' data
     width = max(4, len(str(batch.count)))  # names sort past row 9999
     outputs = (outputs or OutputFolders.known()).including(out_dir)  # created by the lock
@@ -2893,7 +2992,7 @@ def _run_locked(
         time): this row is held back, not written cut short, until that one is
         corrected."""
         nonlocal skipped
-        typed = batch.path.suffix.lower() in (".csv", ".tsv")
+        typed = batch.path.suffix.lower() in TABLE_SUFFIXES
         # In YAML a value typed after a row's text at the rows' level ("- Instagram: ex")
         # is an item of its own, as a CSV line is: the row above waits for it too.
         listed = batch.path.suffix.lower() in YAML_SUFFIXES
@@ -2951,8 +3050,9 @@ def _run_locked(
             if isinstance(prepared, RowResult):
                 skipped += 1
                 if above and waiting is not None and prepared.invalid:
+                    member = LetterFacts.of_request(waiting[1])  # its name in report.csv
                     held, prepared = _held_back(
-                        RowResult(waiting[0], RowStatus.ERROR, ""), prepared,
+                        RowResult(waiting[0], RowStatus.ERROR, "", facts=member), prepared,
                         (line_of[number - 1], line), yaml=listed,
                     )  # fmt: skip
                     name = waiting[2]

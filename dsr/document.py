@@ -47,6 +47,7 @@ class Part(StrEnum):
     ENCLOSURES = "enclosures"  # <section>: the list of enclosures
     # Template kits (templates/_blank.html.jinja).
     BLANK = "blank"  # <span>: a printed blank to fill in by hand (Data.BLANK names it)
+    BLANK_LABEL = "blank-label"  # <small> before a blank: what to write on it
     FIELD = "field"  # <input>, <textarea>: a form field (WeasyPrint only)
 
 

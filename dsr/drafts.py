@@ -18,20 +18,19 @@ import email.policy
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, getaddresses, parseaddr
 from pathlib import Path
 
-from babel.dates import format_date
 from email_validator import EmailNotValidError, validate_email
 
 from . import sending, ui
 from .errors import InputError, InvalidRequest, Option, Problem, words
 from .formats import Format, WriteOptions
-from .i18n import locale_id
-from .model import Kind, Letter, Request
+from .model import Letter, Request
 from .outputs import email_form, header_text, mailbox, set_subject
 from .pdf import created_on, reference_in
 from .pipeline import Document, document_of, letter_bytes
+from .render import letter_date
 
 _ = ui.gettext
 
@@ -46,6 +45,15 @@ def campaign_sender(value: str) -> str:
     name, address = parseaddr(value)
     if not address or "\n" in value or "\r" in value:
         raise InvalidRequest([Problem(FROM_FIELD, f"{value!r} is not an e-mail address")])
+    if len(getaddresses([value])) > 1:
+        raise InvalidRequest(
+            [Problem(FROM_FIELD, f"{value!r} names more than one address; give one")]
+        )
+    if "@" in name:  # "x@evil.example <ngo@example.org>": a name that reads as another sender
+        raise InvalidRequest([Problem(
+            FROM_FIELD, f"{value!r}: the name before <{address}> looks like an e-mail address; "
+            "give the campaign's name, or the address alone"
+        )])  # fmt: skip
     try:
         checked = validate_email(address, check_deliverability=False).normalized
     except EmailNotValidError as error:
@@ -68,42 +76,44 @@ def instructions(letter: Letter, text: str) -> tuple[str, str]:
     with ui.speaking(letter.language):
         kind = sending.letter_kind_name(letter)
         facts = [
-            f"{_('Letter')}: {kind}",
-            f"{_('Addressed to')}: {letter.recipient.name}",
-            f"{_('Reference')}: {letter.reference}",
+            sending.labelled(_("Letter"), kind),
+            sending.labelled(_("Addressed to"), letter.recipient.name),
+            sending.labelled(_("Reference"), letter.reference),
         ]
-        if letter.kind is not Kind.COMPLAINT and letter.deadline:
-            day = format_date(letter.deadline, format="long", locale=locale_id(letter.language))
-            facts.append(f"{sending.deadline_label(letter)}: {day}")
+        if sending.has_deadline(letter) and letter.deadline:
+            day = letter_date(letter.deadline, letter.locale).replace("\u00a0", " ")
+            facts.append(sending.deadline_line(letter, day))
             facts.append(sending.deadline_counting())
         paragraphs = [
             _("Hello {name},").format(name=letter.sender.name),
-            _("Attached is your letter, ready to send: send it yourself, it is your request."),
+            _("Your letter is attached, ready to send. Send it yourself: it is made in your name."),
             "\n".join(facts),
-            sending.how_to_send(letter),
+            sending.how_to_send_pdf(letter),
         ]
         form = email_form(letter)
         if form:
             paste = (
-                _("Paste it into the authority's form:")
+                _("The authority's form:")
                 if letter.recipient_is_authority
-                else _("Paste it into the company's form:")
+                else _("The company's form:")
             )
             paragraphs.append(f"{paste}\n{form}")
         if letter.recipient_email:
+            paragraphs.append(sending.labelled(_("E-mail address"), letter.recipient_email))
+        enclose = sending.enclosures_to_add(letter)
+        if enclose:
+            paragraphs.append(enclose)
+        if sending.postal(letter):
             paragraphs.append(
-                _("Or e-mail it to {address}, with the PDF attached.").format(
-                    address=letter.recipient_email
+                _(
+                    "If you post it: print the PDF, sign it by hand above your typed name at "
+                    "the end, and post it in a window envelope."
                 )
             )
-        paragraphs.append(
-            _(
-                "If you post it: print the PDF, sign it by hand above your typed name at "
-                "the end, and post it in a window envelope."
-            )
-        )
-        paragraphs.append(f"{_('The letter as text')}:\n\n{text.strip()}")
-    subject = f"{kind}: {letter.recipient.name} ({letter.reference})"
+        paragraphs.append(sending.keep_proof())
+        heading = sending.labelled(_("The letter as text"), "").rstrip()
+        paragraphs.append(f"{heading}\n\n{text.strip()}")
+        subject = sending.labelled(kind, f"{letter.recipient.name} ({letter.reference})")
     return header_text(subject), "\n\n".join(paragraphs) + "\n"
 
 

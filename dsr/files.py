@@ -670,13 +670,16 @@ def append(folder: Path, name: str, data: bytes, mode: int = PRIVATE_FILE) -> No
             os.close(fd)
 
 
-def read(folder: Path, name: str) -> bytes | None:
-    """dsr's own file, or None if there is none; a link or a FIFO is refused, never opened."""
+@contextmanager
+def opened(folder: Path, name: str) -> Iterator[BinaryIO | None]:
+    """dsr's own file opened to read, or None if there is none; a link or a FIFO is
+    refused, never opened. For files too large to read whole (print.pdf into a zip)."""
     *subfolders, base = name_parts(name)
     try:
         top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except FileNotFoundError:
-        return None
+        yield None
+        return
     except OSError as error:
         raise describe(error, folder, "read") from error
     try:
@@ -686,12 +689,23 @@ def read(folder: Path, name: str) -> bytes | None:
     try:
         fd = open_regular(base, dir_fd=dir_fd, shown=folder / name)
     except FileNotFoundError:
-        return None
+        fd = None
     except OSError as error:
         raise describe(error, folder / name, "read") from error
     finally:
         os.close(dir_fd)
+    if fd is None:
+        yield None
+        return
     with os.fdopen(fd, "rb") as handle:
+        yield handle
+
+
+def read(folder: Path, name: str) -> bytes | None:
+    """dsr's own file, or None if there is none; a link or a FIFO is refused, never opened."""
+    with opened(folder, name) as handle:
+        if handle is None:
+            return None
         try:
             return handle.read()
         except OSError as error:

@@ -319,6 +319,7 @@ ISO_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # and 2 January in the United States, and a letter must not guess.
 DOTTED_DAY: Final = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 SLASHED_DAY: Final = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+SHORT_DOTTED_DAY: Final = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2}")  # 2.12.26
 
 
 def _real_day(year: int, month: int, day: int) -> date | None:
@@ -340,6 +341,8 @@ def read_day(value: Any) -> date | str:
     dotted = DOTTED_DAY.fullmatch(text)
     if dotted:
         return _real_day(int(dotted[3]), int(dotted[2]), int(dotted[1])) or not_a_date
+    if SHORT_DOTTED_DAY.fullmatch(text):  # the year in two digits: which century?
+        return gettext("{value!r} is not a date; use YYYY-MM-DD or DD.MM.YYYY").format(value=value)
     slashed = SLASHED_DAY.fullmatch(text)
     if not slashed:
         return not_a_date
@@ -349,13 +352,8 @@ def read_day(value: Any) -> date | str:
         return european or american or not_a_date
     return gettext(
         "{value!r} could be {first} or {second}, as countries write day and month in "
-        "different orders; write it as {first} or {dotted} (day.month.year)"
-    ).format(
-        value=value,
-        first=european.isoformat(),
-        second=american.isoformat(),
-        dotted=f"{european.day:02}.{european.month:02}.{european.year}",
-    )
+        "different orders; write the date you mean as year-month-day: {first} or {second}"
+    ).format(value=value, first=european.isoformat(), second=american.isoformat())
 
 
 def _date(field: str, value: Any, problems: list[Problem]) -> date | None:
@@ -394,7 +392,7 @@ def _address_rules(country: str) -> Any:
     return get_validation_rules({"country_code": country})
 
 
-def _find_postcode(lines: tuple[str, ...], country: str) -> tuple[int, str, str] | None:
+def find_postcode(lines: tuple[str, ...], country: str) -> tuple[int, str, str] | None:
     """(line index, postcode as typed, the rest of that line), searching from the end."""
     matchers = _address_rules(country).postal_code_matchers
     if not matchers:
@@ -475,6 +473,52 @@ def country_names_from_cldr(country: str) -> frozenset[str]:
     return frozenset(_country_key(name) for name in names if _country_key(name))
 
 
+# Names of places dsr writes for that neither CLDR nor COUNTRY_ALIASES give, as members'
+# lists write them: short and older names in the languages dsr ships ("Hongkong",
+# "Großbritannien", "Angleterre": the United Kingdom's law covers all its nations).
+PLACE_ALIASES: Final = {
+    "GB": ("Großbritannien", "Grossbritannien", "Grande-Bretagne", "Gran Bretaña",
+           "Gran Bretagna", "Groot-Brittannië", "Wielka Brytania", "Storbritannien",
+           "Angleterre", "Inglaterra", "Inghilterra", "Engeland", "Anglia", "Schottland",
+           "Nordirland", "Écosse", "Ecosse", "U.K.", "G.B."),
+    "HK": ("Hongkong", "Hong-Kong", "Hongkong SAR", "Hong Kong SAR China"),
+}  # fmt: skip
+
+
+@cache
+def _region_translations(language: str) -> Any:
+    """pycountry's ISO 3166-2 names in ``language``, or None where it has none."""
+    import gettext as catalogs
+
+    import pycountry
+
+    try:
+        return catalogs.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return None
+
+
+@cache
+def region_names() -> dict[str, tuple[str, str]]:
+    """The regions (ISO 3166-2 subdivisions) of every country dsr writes for, by name:
+    key -> (subdivision code, name as written); in English and the country's own
+    languages ("Quebec", "Québec", "Bayern", "Cataluña"), keyed as ``_country_key``."""
+    import pycountry
+
+    countries = sorted({j.country for j in registry.jurisdictions().values()})
+    names: dict[str, tuple[str, str]] = {}
+    for country in countries:
+        languages = dict.fromkeys(
+            tag.split("_")[0] for tag in get_official_languages(country, de_facto=True)
+        )
+        catalogs = [_region_translations(language) for language in languages]
+        for region in pycountry.subdivisions.get(country_code=country) or ():  # type: ignore[no-untyped-call]
+            spelt = [region.name, *(c.gettext(region.name) for c in catalogs if c is not None)]
+            for name in spelt:
+                names.setdefault(_country_key(name), (region.code, name))
+    return names
+
+
 @cache
 def jurisdiction_names() -> dict[str, tuple[str, str]]:
     """Every name dsr recognises for a place it writes for: key -> (code, name as written).
@@ -482,8 +526,11 @@ def jurisdiction_names() -> dict[str, tuple[str, str]]:
     The key is the name without case, accents, spaces or dots (``_country_key``).
     Jurisdiction codes ("ES", "de-by"), and Babel's territory names in English, in
     each country's official languages and in every language dsr ships ("Spain",
-    "España", "Deutschland"). A country that dsr offers only in part (the United
-    States: California) is named too: :func:`jurisdiction_named` says what to give.
+    "España", "Deutschland"), the names people use besides (``COUNTRY_ALIASES``,
+    ``PLACE_ALIASES``: "UK", "Hong Kong"), and the names of the regions that are
+    jurisdictions of their own ("Québec", "Bayern"). A country that dsr offers only in
+    part (the United States: California) is named too: :func:`jurisdiction_named` says
+    what to give.
     """
     jurisdictions = registry.jurisdictions()
     countries = sorted({j.country for j in jurisdictions.values()})
@@ -502,6 +549,12 @@ def jurisdiction_names() -> dict[str, tuple[str, str]]:
             name = territories.get(country)
             if name and _country_key(name) not in names:
                 names[_country_key(name)] = (country, name)
+    for country in countries:
+        for name in (*COUNTRY_ALIASES.get(country, ()), *PLACE_ALIASES.get(country, ())):
+            names.setdefault(_country_key(name), (country, name))
+    for key, (code, name) in region_names().items():
+        if code in jurisdictions:  # CA-QC, DE-BY: a region with a jurisdiction of its own
+            names.setdefault(key, (code, name))
     return names
 
 
@@ -511,15 +564,44 @@ def _english_country_names() -> dict[str, str]:
     return dict(Locale.parse("en").territories)
 
 
+def _english_place_name(code: str) -> str:
+    """A jurisdiction's place in English: "Spain" for ES, "Quebec" for CA-QC."""
+    import pycountry
+
+    if "-" in code:
+        region = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        return region.name if region is not None else code
+    return _english_country_names().get(code, code)
+
+
 def near_jurisdictions(text: str) -> list[str]:
     """Up to three offered places whose name or code is near ``text``: "Spain (ES)"."""
-    english = _english_country_names()
     shown = {
-        key: f"{english.get(code, code)} ({code})"
+        key: f"{_english_place_name(code)} ({code})"
         for key, (code, _) in jurisdiction_names().items()
     }
     keys = difflib.get_close_matches(_country_key(text), list(shown), n=3, cutoff=0.6)
     return list(dict.fromkeys(shown[key] for key in keys))
+
+
+# "Québec (Kanada)", "Quebec, Canada", "Bayern / Deutschland": a place and its country.
+_PLACE_IN_COUNTRY: Final = re.compile(r"(.+?)\s*(?:\((.+)\)|[,/]\s*(.+))")
+
+
+def _place_in_country(text: str) -> str | None:
+    """The code ``text`` names as a place followed by its country ("Québec (Kanada)" is
+    CA-QC), if the place is one dsr writes for in that country; else None."""
+    found = _PLACE_IN_COUNTRY.fullmatch(text.strip())
+    if found is None:
+        return None
+    place, country = found[1], found[2] or found[3]
+    names = jurisdiction_names()
+    named, home = names.get(_country_key(place)), names.get(_country_key(country))
+    if named is None or home is None:
+        return None
+    if named[0].split("-")[0] == home[0].split("-")[0] and named[0] in registry.jurisdictions():
+        return named[0]
+    return None
 
 
 def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
@@ -537,6 +619,8 @@ def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
     if code in jurisdictions:
         return code, None
     found = jurisdiction_names().get(_country_key(text))
+    if found is None and _place_in_country(text) is not None:
+        return _place_in_country(text), None
     if found is not None:
         if found[0] in jurisdictions:
             return found[0], None
@@ -552,6 +636,13 @@ def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
                 command=LIST_JURISDICTIONS,
             )
         )
+    region = region_names().get(_country_key(text))
+    if region is not None:  # "Ontario", "Tirol": never another country's law
+        country = region[0].split("-")[0]
+        offered = sorted(code for code in jurisdictions if code.split("-")[0] == country)
+        return None, gettext(
+            "{value!r} is a region of {country}; dsr writes for {codes} there: give one"
+        ).format(value=text, country=_english_place_name(country), codes=", ".join(offered))
     near = near_jurisdictions(text)
     if near:
         return None, str(
@@ -592,7 +683,7 @@ def without_country(lines: tuple[str, ...], country: str) -> tuple[str, ...]:
             rest = " ".join(words[:-size]).rstrip(" ,")
             if len(words) < size + 2 or _country_key(" ".join(words[-size:])) not in names:
                 continue
-            found = _find_postcode((rest,), country)
+            found = find_postcode((rest,), country)
             if found is not None and found[2]:  # a postcode and a town remain
                 out[-1] = rest
                 break
@@ -609,7 +700,7 @@ def format_address(lines: tuple[str, ...], country: str) -> tuple[tuple[str, ...
     """
     lines = without_country(lines, country)
     rules = _address_rules(country)
-    found = _find_postcode(lines, country)
+    found = find_postcode(lines, country)
     if found is None:
         if "postal_code" in rules.required_fields and rules.postal_code_matchers:
             example = (rules.postal_code_examples or ["?"])[0]
@@ -674,7 +765,7 @@ def place_from_address(lines: tuple[str, ...], country: str) -> str:
         {code.upper() for code, _ in rules.country_area_choices}
         | {name.upper() for _, name in rules.country_area_choices}
     )
-    found = _find_postcode(lines, country)
+    found = find_postcode(lines, country)
     if found is None:
         town = town_name(lines[-1], areas) if lines else ""
         return "" if any(ch.isdigit() for ch in town) else town

@@ -19,7 +19,7 @@ from .composition import compose
 from .errors import Option, Words, words
 from .formats import Engine, Format, UnknownFormat, WriteOptions
 from .i18n import language_name, locale_id, shipped_languages
-from .model import Account, Blank, Kind, Letter, PostalAddress, Request, Requester
+from .model import Account, Blank, Kind, LawFamily, Letter, PostalAddress, Request, Requester
 from .pipeline import Document, grouped, make_letters
 from .render import DATE_FIELDS, environment
 from .resources import resource_dir
@@ -31,6 +31,10 @@ DOTS = "…" * 18
 # What a kit leaves blank, by the Letter field it stands for (see dsr.model.Blank):
 # the fields keep their printed text (dots, and lines for the dates), and the
 # templates set each as a blank: a dotted line, or a form field named as here.
+# Each blank has a field of its own: only the same value shares one (the sender's
+# name, street and town in the letterhead and the return line; the reference in the
+# info block and the subject). Every date is its own: the letter's date, its reply
+# deadline, the earlier request's date and deadline...
 BLANKS = {
     "sender.name": Blank("name", "wide"),
     "sender.lines.0": Blank("street", "wide"),
@@ -38,9 +42,10 @@ BLANKS = {
     "account.email": Blank("account_email", "wide"),
     "account.profile_url": Blank("profile_url", "wide"),
     "place": Blank("place", "field"),
+    "reference": Blank("reference", "field"),
     "situation": Blank("situation", "text"),
     "signature": Blank("signature_name", "wide"),
-    **{key: Blank("date", "date") for key in DATE_FIELDS},
+    **{key: Blank(key, "date") for key in DATE_FIELDS},
 }
 
 
@@ -50,6 +55,7 @@ class KitEntry:
     kind: str
     language: str
     file: str
+    name: str = ""  # what the letter is under its own law (letter_name); else its kind
 
 
 def kit_file(code: str, kind: str, language: str, fmt: Format | str) -> str:
@@ -75,6 +81,29 @@ def languages_for(code: str, kind: str) -> list[str]:
     return found
 
 
+def law_family(code: str, controller: str = "linkedin") -> LawFamily | None:
+    """The law a letter to the controller from a resident of ``code`` rests on, or None
+    where the controller has no entity for its residents."""
+    found = registry.controller(controller)
+    entity = found.entity_for(code) if found else None
+    if found is not None and entity is None:
+        return None
+    return registry.applicable_law(code, entity)[0]
+
+
+def letter_name(letter: Letter) -> str:
+    """What the letter is, as its own law makes it (the index names it so): for the
+    objection kind ``objection``, a ``withdrawal`` of consent (HK, CA) or an ``opt_out``
+    (US-CA); ``report`` for a complaint to an authority that acts on reports (CH); else
+    the kind."""
+    family = registry.law_families()[letter.family]
+    if letter.kind is Kind.OBJECTION:
+        return family.objection_lever
+    if letter.kind is Kind.COMPLAINT and family.complaint_is_report:
+        return "report"
+    return letter.kind.value
+
+
 def combinations(
     kinds: list[str] | None = None,
     jurisdictions: list[str] | None = None,
@@ -86,14 +115,12 @@ def combinations(
     The kinds are those of the law that applies to the controller's entity for
     residents of the jurisdiction (the GDPR for an entity in the EU, Art. 3(1)).
     """
-    found = registry.controller(controller)
     for code, jurisdiction in registry.jurisdictions().items():
         if jurisdictions and code not in jurisdictions:
             continue
-        entity = found.entity_for(code) if found else None
-        if found is not None and entity is None:
+        family = law_family(code, controller)
+        if family is None:
             continue
-        family, _ = registry.applicable_law(code, entity)
         for kind in family.kinds:
             if kinds and kind not in kinds:
                 continue
@@ -103,8 +130,10 @@ def combinations(
                     continue  # the Länder have their own entries
             elif subdivision and code.split("-")[0] in registry.jurisdictions():
                 continue  # a Land differs from its country only for complaints
+            # A language as dsr batch takes it: "en" is IE's en-GB, "de" CH's de-CH.
+            chosen = {jurisdiction.regional_forms.get(lang, lang) for lang in languages or ()}
             for language in languages_for(code, kind):
-                if languages and language not in languages:
+                if languages and language not in chosen and language not in languages:
                     continue
                 yield code, kind, language
 
@@ -197,6 +226,11 @@ def blank_letter(
     for key in DATE_FIELDS:
         if getattr(letter, key) is None:
             del blanks[key]
+    # A date is set as its blank by its value (dsr.render): two blank dates of one value
+    # would be set as one field, the date's field standing for a deadline.
+    dates = [getattr(letter, key) for key in DATE_FIELDS if key in blanks]
+    if len(set(dates)) < len(dates):
+        raise ValueError(f"the blank {code} {kind} letter has two dates of one value: {dates}")
     return replace(letter, fillable=fillable, blanks=blanks)
 
 
@@ -263,7 +297,7 @@ def _write_group(
     for number, code, kind, language in group:
         letter = blank_letter(code, kind, language, fillable=options.fillable)
         file = kit_file(code, kind, language, options.format)
-        entries.append((number, KitEntry(code, kind, language, file)))
+        entries.append((number, KitEntry(code, kind, language, file, letter_name(letter))))
         documents.append(Document(letter))
     done: list[tuple[int, KitEntry]] = []
     for (number, entry), made in zip(
@@ -301,6 +335,7 @@ def index_html(
             {
                 "place": place,
                 "kind": entry.kind,
+                "name": entry.name or entry.kind,
                 "language_name": language_name(entry.language, language),
                 "file": entry.file,
             }

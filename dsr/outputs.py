@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import files
 from .document import email_subject, parse_html
@@ -15,6 +15,7 @@ from .files import OutputExists
 from .model import Letter
 from .plaintext import tree_to_text
 from .render import render_html
+from .sending import form_of
 from .text import field_problem
 from .ui import gettext
 
@@ -128,7 +129,7 @@ class NoSenderAddress(InputError):
 
 def email_form(letter: Letter) -> str | None:
     """The web form the letter's recipient takes instead of e-mail, if it has one."""
-    return letter.web_form or letter.objection_form or letter.authority_webform
+    return form_of(letter)
 
 
 def check_email(letter: Letter) -> tuple[str, str]:
@@ -177,6 +178,7 @@ def email_message(
     set_subject(message, subject)
     message["Date"] = format_datetime(datetime.combine(letter.date, time(9, 0), tzinfo=UTC))
     message["Message-ID"] = f"<{letter.reference}.{letter.kind.value}@dsr.invalid>"
+    message["X-Unsent"] = "1"  # a message to send: mail programs open it as a draft
     if translation is not None:
         body += "\n" + "-" * 40 + "\n\n" + subject_and_body(translation, template_dir)[1]
     message.set_content(body)
@@ -260,18 +262,21 @@ def zip_folder(
 
     An existing archive is replaced only with ``force``; no link is followed.
     """
-    import io
+    import shutil
     import zipfile
 
     target = files.archive_path(folder)
     if (target.exists() or target.is_symlink()) and not force:
         raise OutputExists(target)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
-            data = files.read(folder, name)
-            if data is None:
-                raise files.FileError(f"{folder / name} is missing; run the command again")
-            archive.writestr(name, data)
-    atomic_write(target, buffer.getvalue(), mode=mode, replace=force)
+
+    def bundle(stream: BinaryIO) -> None:  # a file at a time, in chunks: print.pdf is large
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in names:
+                with files.opened(folder, name) as source:
+                    if source is None:
+                        raise files.FileError(f"{folder / name} is missing; run the command again")
+                    with archive.open(name, "w", force_zip64=True) as entry:
+                        shutil.copyfileobj(source, entry, 1 << 20)
+
+    files.write_streamed(target.parent, target.name, bundle, mode=mode, replace=force)
     return target

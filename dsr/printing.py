@@ -31,7 +31,7 @@ from . import files, sending, ui
 from .composition import compose
 from .errors import REPLACE, DsrError, words
 from .i18n import translations as letter_translations
-from .model import Kind, Letter, Request
+from .model import Letter, Request
 from .pdf import CREATOR, open_pdf
 from .render import letter_date
 from .typeset import string, typst_language, typst_pdf
@@ -139,29 +139,37 @@ def cover_of(letter: Letter, name: str, row: int) -> Cover:
     """The cover page of ``letter``, for the member ``name`` of row ``row``, in the
     letter's language (the member's)."""
     with ui.speaking(letter.language):
-        steps = (
-            _("Check the letter, then sign it by hand above your typed name at the end."),
-            sending.how_to_send(letter),
-        )
-        facts: list[tuple[str, tuple[str, ...]]] = [(_("Addressed to"), recipient_lines(letter))]
+        steps = [
+            _(
+                "Check the letter. If you post it, sign it by hand above your typed name at "
+                "the end."
+            ),
+            sending.how_to_send_pdf(letter),
+        ]
+        enclose = sending.enclosures_to_add(letter)
+        if enclose:
+            steps.append(enclose)
+        steps.append(sending.keep_proof())
+        facts: list[tuple[str, tuple[str, ...]]] = []
+        if sending.postal(letter):
+            facts.append((_("Addressed to"), recipient_lines(letter)))
+        else:
+            facts.append((_("Addressed to"), (letter.recipient.name,)))
         if letter.recipient_email:
             facts.append((_("E-mail address"), (letter.recipient_email,)))
-        if letter.recipient_is_authority:  # its own form; never the company's
-            form, label = letter.authority_webform, _("Paste it into the authority's form:")
+        form = sending.form_of(letter)  # an authority's own; never the company's
+        if letter.recipient_is_authority:
+            label = _("The authority's form:")
         else:
-            form = letter.web_form or letter.objection_form
-            label = _("Paste it into the company's form:")
+            label = _("The company's form:")
         if form:
             facts.append((label, (form,)))
-        if letter.kind is not Kind.COMPLAINT:  # as the web page: an authority sets no date
+        if sending.has_deadline(letter):  # as the web page: an authority sets no date
             when = letter_date(letter.deadline, letter.locale).replace("\u00a0", " ")
             facts.append(
                 (
-                    _("Deadline to note"),
-                    (
-                        f"{sending.deadline_label(letter)} {when}",
-                        sending.deadline_counting(),
-                    ),
+                    _("Note this deadline"),
+                    (sending.deadline_line(letter, when), sending.deadline_counting()),
                 )
             )
         facts.append((_("Reference"), (letter.reference,)))
@@ -172,7 +180,7 @@ def cover_of(letter: Letter, name: str, row: int) -> Cover:
             name=name,
             row=_("Row {row} of the member list").format(row=row),
             title=sending.letter_kind_name(letter),
-            steps=steps,
+            steps=tuple(steps),
             facts=tuple(facts),
             note=_("This page is for you: it is not part of the letter."),
         )

@@ -53,7 +53,16 @@ from .sandbox import BoundedEnvironment, ConfinedLoader, bound_filters, unclosed
 
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
 BLANK_DAY = "_" * 16  # a blank date's printed text (template kits)
-DATE_FIELDS = ("date", "deadline", "request_date", "request_deadline")
+# The dates a template kit leaves blank: the letter's and every date computed from it.
+DATE_FIELDS = (
+    "date",
+    "deadline",
+    "general_deadline",
+    "request_date",
+    "request_deadline",
+    "remedy_deadline",
+    "controller_complaint_date",
+)
 
 
 def css_string(value: str) -> Markup:

@@ -16,8 +16,8 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
-from dsr.batch import check_batch, open_batch_file
-from dsr.inputs import read_day
+from dsr.batch import check_batch, lost_letters, open_batch_file, padded_postcode
+from dsr.inputs import jurisdiction_named, near_jurisdictions, read_day
 from tests.batch_tools import batch_text, report_rows, written
 from tests.conftest import letter_args, pdf_text
 
@@ -260,7 +260,7 @@ def test_the_parts_of_an_address_and_a_name_are_checked(tmp_path: Path) -> None:
         "DE,Erika,,Hauptstraße 1,10115,Berlin,,,em@example.org",  # 5: no last name
         'DE,Erika,Muster,Hauptstraße 1,10115,Berlin,,"Hauptstraße 1, 10115 Berlin",e@x.org',
         "DE,Erika,Muster,Hauptstraße 1,10115,Berlin,Österreich,,em@example.org",  # 7
-        "DE,Erika,Muster,Hauptstraße 1,1010,Wien,,,em@example.org",  # 8: no German postcode
+        "DE,Erika,Muster,Hauptstraße 1,A-1010,Wien,,,em@example.org",  # 8: no German postcode
         "GB,John,Smith,10 Downing Street,SW1A 2AA,London,United Kingdom,,js@example.org",
     ]
     problems = check(tmp_path, PARTS + "\n".join(rows) + "\n")
@@ -270,7 +270,7 @@ def test_the_parts_of_an_address_and_a_name_are_checked(tmp_path: Path) -> None:
         4: "postcode: is required",
         5: "last-name: is required",
         6: "address: is given, and so is street, postcode, city: give the address in one "
-        "column or in its parts",
+        "column or in its parts, not both",
         7: "country: 'Österreich' is not the country of the jurisdiction DE; correct one of them",
         8: "address: has no postal code of DE in it (for example 26133)",
     }
@@ -308,10 +308,11 @@ def test_hungarian_letters_write_the_family_name_first(run: Any, tmp_path: Path)
         ("12/25/2026", dt.date(2026, 12, 25)),
         ("05/05/2026", dt.date(2026, 5, 5)),  # both readings the same day
         ("31.02.2026", "'31.02.2026' is not a date; use YYYY-MM-DD"),
-        ("02.12.26", "'02.12.26' is not a date; use YYYY-MM-DD"),
+        ("02.12.26", "'02.12.26' is not a date; use YYYY-MM-DD or DD.MM.YYYY"),  # L2
+        ("2.12.26", "'2.12.26' is not a date; use YYYY-MM-DD or DD.MM.YYYY"),
         ("01/02/2026", "'01/02/2026' could be 2026-02-01 or 2026-01-02, as countries write "
-         "day and month in different orders; write it as 2026-02-01 or 01.02.2026 "
-         "(day.month.year)"),
+         "day and month in different orders; write the date you mean as year-month-day: "
+         "2026-02-01 or 2026-01-02"),
     ],
 )  # fmt: skip
 def test_dates_as_they_are_typed(typed: str, day: dt.date | str) -> None:
@@ -357,7 +358,8 @@ def test_an_ambiguous_slashed_date_fails_its_row_only(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert rows[1]["message"] == (
         "date: '01/02/2026' could be 2026-02-01 or 2026-01-02, as countries write day and "
-        "month in different orders; write it as 2026-02-01 or 01.02.2026 (day.month.year)"
+        "month in different orders; write the date you mean as year-month-day: 2026-02-01 "
+        "or 2026-01-02"
     )
 
 
@@ -394,7 +396,8 @@ def test_check_lists_every_problem_and_writes_nothing(run: Any, tmp_path: Path) 
     assert lines[1:] == [
         "Error: row 5: address: has no postal code of DE in it (for example 26133); date: "
         "'01/02/2026' could be 2026-02-01 or 2026-01-02, as countries write day and month "
-        "in different orders; write it as 2026-02-01 or 01.02.2026 (day.month.year)",
+        "in different orders; write the date you mean as year-month-day: 2026-02-01 or "
+        "2026-01-02",
         "6 rows checked: 4 can be written; 2 rows need fixing",
     ]
     assert not out.exists()
@@ -450,3 +453,222 @@ def test_empty_rows_are_no_rows(tmp_path: Path, name: str, content: str) -> None
     batch = open_batch_file(source)
     assert batch.count == 1
     assert list(batch.rows()) == [(1, {"name": "Erika", "account-email": "e@example.org"})]
+
+
+def test_an_empty_row_is_no_text_of_the_row_above(tmp_path: Path) -> None:
+    """Excel's ";;;" row is not more of the row above: a row ending in a whole code (its
+    kind) above one and a bad row below it is written, the bad row fails alone."""
+    content = (
+        "name;address;account-email;kind\r\n"
+        "Erika Muster;Hauptstraße 1, 10115 Berlin;e@example.org;objection\r\n"
+        ";;;\r\n"
+        "Max Muster;;m@example.org;objection\r\n"
+        "Jana Muster;Hauptstraße 2, 10115 Berlin;j@example.org;access\r\n"
+    )
+    defaults = 'jurisdiction = "DE"\nlang = "de"\ndate = "2026-12-07"\n'
+    code, output = batch_text(tmp_path, content, defaults)
+    assert code == 2, output
+    rows = {row["row"]: row for row in report_rows(tmp_path)}
+    assert rows["1"]["status"] == "written", rows["1"]
+    assert rows["2"]["status"] == "error"
+    assert "address" in rows["2"]["message"]
+    assert rows["3"]["status"] == "written", rows["3"]
+    letters = written(tmp_path)
+    assert sorted(letters) == ["0001-muster-objection-de.txt", "0003-muster-access-de.txt"]
+
+
+# A surname column and a given-name column not read (issue 17, H3)
+
+SURNAMES = (
+    "Name;Vorname;Straße;PLZ;Ort;E-Mail\r\n"
+    "Mustermann;Erika;Hauptstraße 1;10115;Berlin;em@example.org\r\n"
+    "Schmidt;Anna;Marktplatz 3;80331;München;as@example.org\r\n"
+    "Jürgen Weiß;Jürgen;Lindenallee 5;50667;Köln;jw@example.org\r\n"
+)
+SURNAME_MAP = ["--map", "Straße=street", "--map", "PLZ=postcode", "--map", "Ort=city",
+               "--map", "E-Mail=account-email"]  # fmt: skip
+ONE_WORD = (
+    "Warning: the names of 2 of 3 rows are one word (row 1: 'Mustermann'), and a letter "
+    "is signed with the name as given; if another column holds the given names, map both: "
+    "--map Vorname=first-name --map Name=last-name"
+)
+
+
+def test_one_word_names_beside_an_unread_given_name_column_are_warned_of(
+    run: Any, tmp_path: Path
+) -> None:
+    """A German list's "Name" is the surname: with its "Vorname" not read, the warning
+    names the mapping that reads both, in --check and in the run; the rows are written
+    (a member may have one name only)."""
+    result = checked(run, tmp_path, SURNAMES, *SURNAME_MAP)
+    assert result.exit_code == 0, result.output
+    assert warnings(result.output) == [
+        "Warning: this column is not read, as no field has its name: 'Vorname'; map one to "
+        "a field with --map SOURCE=FIELD if it holds one",
+        ONE_WORD,
+    ]
+    code, output = batch_text(tmp_path, SURNAMES, OBJECTION_DE, *SURNAME_MAP)
+    assert code == 0, output
+    assert ONE_WORD in warnings(output)
+    code, output = batch_text(
+        tmp_path, SURNAMES.replace("Name;", "Familienname;", 1), OBJECTION_DE,
+        "--map", "Vorname=first-name", "--map", "Familienname=last-name", *SURNAME_MAP[:6],
+        "--map", "E-Mail=account-email", "--force",
+    )  # fmt: skip
+    assert code == 0, output
+    assert warnings(output) == []
+    assert "Erika Mustermann" in written(tmp_path)["0001-mustermann-objection-de.txt"]
+
+
+def test_one_word_names_with_no_unread_column_give_no_warning(run: Any, tmp_path: Path) -> None:
+    content = (
+        "\r\n".join(
+            line.split(";", 2)[0] + ";" + line.split(";", 2)[2]
+            for line in SURNAMES.split("\r\n")
+            if line
+        )
+        + "\r\n"
+    )
+    result = checked(run, tmp_path, content, *SURNAME_MAP)
+    assert result.exit_code == 0, result.output
+    assert warnings(result.output) == []
+
+
+# A failed row's member in report.csv (issue 17, M2)
+
+
+def test_a_failed_row_names_its_member_in_the_report(tmp_path: Path) -> None:
+    """The name as the row gives it (after --map), for a row that fails, and for the row
+    above it that is held back (its last cell may have been cut by a line break)."""
+    header = "Vorname;Nachname;Straße;PLZ;Ort;E-Mail\r\n"
+    erika = "Erika;Mustermann;Hauptstraße 1;10115;Berlin;em@example.org\r\n"
+    juergen = "Jürgen;Schäfer;;10115;Berlin;js@example.org\r\n"
+    options = ["--map", "Vorname=first-name", "--map", "Nachname=last-name", *SURNAME_MAP]
+    code, output = batch_text(tmp_path, header + juergen + erika, OBJECTION_DE, *options)
+    assert code == 2, output
+    rows = report_rows(tmp_path)
+    assert [(r["row"], r["status"], r["name"]) for r in rows] == [
+        ("1", "error", "Jürgen Schäfer"), ("2", "written", "Erika Mustermann"),
+    ]  # fmt: skip
+    assert rows[0]["message"] == "street: is required"
+    code, output = batch_text(tmp_path, header + erika + juergen, OBJECTION_DE, *options,
+                              "--force")  # fmt: skip
+    assert code == 2, output
+    rows = report_rows(tmp_path)
+    assert [(r["row"], r["status"], r["name"]) for r in rows] == [
+        ("1", "error", "Erika Mustermann"), ("2", "error", "Jürgen Schäfer"),
+    ]  # fmt: skip
+    assert rows[0]["message"].startswith("not written yet: the next row, row 2")
+
+
+# Letters lost to a file's encoding (issue 17, H1)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"last-name": "Y?lmaz"}, "last-name"),
+        ({"name": "??????? ????????????"}, "name"),
+        ({"name": "Erika Muster?"}, "name"),
+        ({"city": "Gda?sk"}, "city"),
+        ({"street": "ul. ? 5"}, "street"),  # a letter alone, lost
+        ({"address": "Hauptstraße 1, ?, 10115 Berlin"}, "address"),
+        ({"name": "Erika Muster", "street": "Hauptstraße 1", "city": "Berlin"}, None),
+        ({"address": "Hauptstraße 1 (Hinterhaus?)"}, "address"),
+        ({"situation": "Why? I never agreed."}, None),  # not a name nor an address
+    ],
+)
+def test_a_question_mark_for_a_lost_letter_is_the_rows_problem(
+    values: dict[str, str], field: str | None
+) -> None:
+    found = lost_letters(values)
+    assert [p.field for p in found] == ([field] if field else [])
+    if found:
+        assert 'save it as "CSV UTF-8" (or .xlsx) and run again' in found[0].message
+
+
+# Countries and regions as members' lists write them (issue 17, M4)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("UK", "GB"), ("Great Britain", "GB"), ("Großbritannien", "GB"), ("England", "GB"),
+        ("Vereinigtes Königreich", "GB"), ("Hong Kong", "HK"), ("Hongkong", "HK"),
+        ("Hongkong SAR", "HK"), ("Québec", "CA-QC"), ("Quebec", "CA-QC"),
+        ("Québec (Kanada)", "CA-QC"), ("Quebec, Canada", "CA-QC"), ("Kanada", "CA"),
+        ("Bayern", "DE-BY"), ("Frankreich", "FR"), ("de_by", "DE-BY"),
+    ],
+)  # fmt: skip
+def test_places_are_known_by_the_names_members_write(typed: str, code: str) -> None:
+    assert jurisdiction_named(typed) == (code, None)
+
+
+def test_a_region_is_never_taken_for_another_countrys_law() -> None:
+    """A region dsr has no law of its own for is named with its country's jurisdictions
+    only; a suggestion names a region's place, not its code twice."""
+    assert jurisdiction_named("Ontario") == (
+        None, "'Ontario' is a region of Canada; dsr writes for CA, CA-QC there: give one"
+    )  # fmt: skip
+    assert jurisdiction_named("Tirol") == (
+        None, "'Tirol' is a region of Austria; dsr writes for AT there: give one"
+    )  # fmt: skip
+    assert "Quebec (CA-QC)" in near_jurisdictions("Quebek")
+    assert not any("DE-BE (DE-BE)" == place for place in near_jurisdictions("Berlinn"))
+
+
+def test_a_country_column_naming_quebec_writes_under_its_law(tmp_path: Path) -> None:
+    rows = [
+        ",Ann,Example,1 Main St,H3Z 2Y7,Montréal QC,Québec,,ae@example.org",
+        ',Ann,Example,1 Main St,H3Z 2Y7,Montréal QC,"Québec (Kanada)",,ae@example.org',
+        ",Erika,Muster,Hauptstraße 1,80331,München,Bayern,,em@example.org",
+        ",John,Smith,10 Downing Street,SW1A 2AA,London,UK,,js@example.org",
+        ",Ann,Example,1 Main St,K1A 0B1,Ottawa ON,Ontario,,ae@example.org",
+    ]
+    problems = check(tmp_path, PARTS + "\n".join(rows) + "\n")
+    assert problems == {
+        5: "country: 'Ontario' is a region of Canada; dsr writes for CA, CA-QC there: give one"
+    }
+
+
+# A postcode a number cell cut short (issue 17, M6)
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "postcode", "cut"),
+    [
+        ("1067", "DE", "01067", False), ("144", "IT", "00144", False),
+        ("1000", "FR", "01000", False), ("10115", "DE", "10115", False),
+        ("67", "DE", "67", True),  # three zeros: no postcode lost only its zeros
+        ("123", "AT", "123", True),  # no Austrian postcode begins with 0
+        ("1234567", "DE", "1234567", False),  # too long: the address says so
+        ("SW1A 2AA", "GB", "SW1A 2AA", False),
+    ],
+)  # fmt: skip
+def test_a_postcode_that_lost_its_leading_zeros(
+    typed: str, country: str, postcode: str, cut: bool
+) -> None:
+    found, problem = padded_postcode(typed, country)
+    assert found == postcode
+    assert (problem is not None) == cut
+    if problem:
+        assert "lost its leading zeros; format the column as text" in problem
+
+
+# A report.csv saved again in a spreadsheet program (issue 17, M9)
+
+
+def test_a_report_changed_since_dsr_wrote_it_is_named_so(tmp_path: Path) -> None:
+    content = "name;address;account-email\r\nErika Muster;Hauptstraße 1, 10115 Berlin;e@x.org\r\n"
+    code, output = batch_text(tmp_path, content, OBJECTION_DE)
+    assert code == 0, output
+    report = tmp_path / "out" / "report.csv"
+    report.write_bytes(report.read_bytes().replace(b"\r\n", b"\n"))  # saved again
+    code, output = batch_text(tmp_path, content, OBJECTION_DE)
+    assert code == 2, output
+    assert (
+        f"Error: {report} was changed since dsr batch wrote it (opened and saved in a "
+        "spreadsheet program?); use --force to replace it, or choose another folder"
+    ) in output.splitlines()
+    code, output = batch_text(tmp_path, content, OBJECTION_DE, "--force")
+    assert code == 0, output

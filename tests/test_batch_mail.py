@@ -124,6 +124,7 @@ def test_emails_go_from_the_member_to_the_company_and_form_only_rows_are_refused
     assert mail["Date"].datetime.date() == date(2026, 11, 2)
     assert re.fullmatch(r"<2026-[0-9A-Z]{7}\.objection@dsr\.invalid>", mail["Message-ID"])
     assert mail["MIME-Version"] == "1.0"
+    assert mail["X-Unsent"] == "1"  # the member's message to send: opened as a draft
     assert all(len(line) <= 78 for line in header_lines(raw))
     assert all(len(line) <= 998 for line in raw.splitlines())
     assert "Sehr geehrte Damen und Herren" in body(mail)

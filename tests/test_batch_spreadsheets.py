@@ -13,7 +13,10 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
-from dsr.batch import _cell, open_batch_file
+from dsr.batch import check_batch, open_batch_file
+from dsr.sheets import cell_text
+from tests.batch_tools import batch_text, report_rows
+from tests.batch_tools import written as written_texts
 from tests.conftest import pdf_text
 
 HEADER = ["kind", "jurisdiction", "name", "address", "account-email", "lang"]
@@ -131,4 +134,88 @@ def test_an_encoding_given_is_used_and_a_wrong_one_is_named(run: Any, tmp_path: 
     ],
 )
 def test_a_cell_reads_as_a_member_would_have_typed_it(cell: Any, text: str) -> None:
-    assert _cell(cell) == text
+    assert cell_text(cell) == text
+
+
+# What Excel's other ways of saving do to members' lists (issue 17)
+
+TODAY = dt.date(2026, 12, 7)
+
+GERMAN = 'kind = "objection"\njurisdiction = "DE"\nlang = "de"\n'
+
+
+def test_letters_a_cp1252_csv_lost_fail_their_rows_only(tmp_path: Path) -> None:
+    """Excel's "CSV (semicolon)" is cp1252: a Turkish dotless i is saved as "?". That row
+    fails, naming the member and how to save the file; the others are written."""
+    lines = [
+        "name;address;account-email",
+        "Jürgen Müller;Hauptstraße 1, 10115 Berlin;jm@example.org",
+        "Mehmet Y\u0131lmaz;Hauptstraße 2, 10115 Berlin;my@example.org",
+        "Paweł Wiśniewski;Długa 3, 10115 Berlin;pw@example.org",
+        "Grete Weiß;Lindenallee 5, 50667 Köln;gw@example.org",
+    ]
+    content = "\r\n".join(lines).encode("cp1252", errors="replace") + b"\r\n"
+    code, output = batch_text(tmp_path, content, GERMAN)
+    assert code == 2, output
+    rows = {row["row"]: row for row in report_rows(tmp_path)}
+    assert (rows["2"]["status"], rows["2"]["name"]) == ("error", "Mehmet Y?lmaz")
+    assert rows["2"]["message"] == (
+        "name: 'Mehmet Y?lmaz' has \"?\" where a letter was: the file was saved in an "
+        'encoding without that letter (Excel\'s "CSV" keeps Western European letters '
+        'only); save it as "CSV UTF-8" (or .xlsx) and run again'
+    )
+    assert rows["3"]["message"].startswith(
+        "name: 'Pawe? Wi?niewski' has \"?\" where a letter was (and so has address "
+        "'D?uga 3, 10115 Berlin'): "
+    )
+    assert rows["4"]["status"] == "written"
+    letters = written_texts(tmp_path)
+    assert sorted(letters) == ["0001-muller-objection-de.txt", "0004-weiss-objection-de.txt"]
+    assert not any("?" in text.split("\n\n")[0] for text in letters.values())
+
+
+def excel_unicode_text(rows: list[list[str]]) -> bytes:
+    """A sheet as Excel's "Unicode Text" saves it: UTF-16 with its BOM, tabs, CR LF."""
+    return "\r\n".join("\t".join(row) for row in rows).encode("utf-16") + "\r\n".encode("utf-16-le")
+
+
+def test_excel_unicode_text_is_read_as_tab_separated(tmp_path: Path) -> None:
+    rows = [
+        ["name", "address", "account-email"],
+        ["Mehmet Y\u0131lmaz", "Hauptstraße 2, 10115 Berlin", "my@example.org"],
+        ["Παπαδόπουλος Νίκος", "Lindenallee 5, 50667 Köln", "pn@example.org"],
+    ]
+    code, output = batch_text(tmp_path, excel_unicode_text(rows), GERMAN, name="members.txt")
+    assert code == 0, output
+    texts = list(written_texts(tmp_path).values())
+    assert "Mehmet Y\u0131lmaz" in texts[0]
+    assert "Παπαδόπουλος Νίκος" in texts[1]
+
+
+def test_a_txt_file_without_tabs_is_refused_naming_what_is_read(tmp_path: Path) -> None:
+    content = "name,address\nErika Muster,Hauptstraße 1\n"
+    code, output = batch_text(tmp_path, content, GERMAN, name="members.txt")
+    assert code == 2, output
+    assert (
+        f"Error: {tmp_path / 'members.txt'}: a .txt file is read as tab-separated text "
+        "(Excel's \"Unicode Text\"), and its first line holds no tab; give the members' "
+        "list as .xlsx, .ods, .csv, .tsv, .yaml or .jsonl, with a header line naming its "
+        "columns"
+    ) in output.splitlines()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_postcode_in_a_number_cell_gets_its_leading_zero_back(run: Any, tmp_path: Path) -> None:
+    """A PLZ column formatted as numbers holds 1067 for 01067: the letter says 01067;
+    an Austrian 3-digit number cannot be one cut short by zeros, and says so."""
+    header = ["kind", "jurisdiction", "name", "street", "postcode", "city", "account-email"]
+    erika = ["objection", "DE", "Erika Muster", "Prager Straße 1", 1067, "Dresden", "e@x.org"]
+    anna = ["objection", "AT", "Anna Huber", "Ringstraße 1", 123, "Wien", "ah@example.org"]
+    [text] = written(run, xlsx(tmp_path / "plz.xlsx", [header, erika]), tmp_path / "out")
+    assert "Prager Straße 1\n01067 Dresden" in text
+    found = check_batch(xlsx(tmp_path / "both.xlsx", [header, erika, anna]), today=TODAY)
+    assert [(r.row, r.message) for r in found.problems] == [(2, (
+        "postcode: '123' has too few digits for a postcode of AT (for example 1010): it "
+        "looks like a number cell that lost its leading zeros; format the column as text "
+        "and type the postcode again"
+    ))]  # fmt: skip

@@ -66,7 +66,8 @@ def test_every_blank_letter_leaves_every_date_blank() -> None:
     from dsr.kits import blank_letter
     from dsr.render import render_text
 
-    years = {str(datetime.now(UTC).year), "2019", "2020"}  # today; kits.date_for_deadlines
+    today = datetime.now(UTC).year  # kits.date_for_deadlines: today, deadlines up to a year on
+    years = {str(today), str(today + 1), "2019", "2020"}
     for code, kind, language in combinations():
         text = render_text(blank_letter(code, kind, language))
         found = set(re.findall(r"(?<![\d/])(\d{4})(?![\d/])", text)) & years
@@ -101,7 +102,8 @@ def test_unknown_values_are_refused(tmp_path: Path) -> None:
     )
     assert code == 2
     assert output.splitlines()[0] == (
-        "Error: --jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list jurisdictions'"
+        "Error: --jurisdiction: 'XX' is not a jurisdiction dsr knows; run 'dsr list "
+        "jurisdictions' for the codes"
     )
     assert output.splitlines()[1].startswith("Error: --lang: 'tlh' is not offered; use one of ")
 
@@ -167,7 +169,8 @@ def test_blank_letter_fields_hold_no_markup_and_list_their_blanks() -> None:
         values += [letter.sender.name, *letter.sender.lines, letter.account.email]
         assert not any(isinstance(value, Markup) for value in values)
         assert letter.blanks["place"] == Blank("place", "field")
-        assert letter.blanks["deadline"] == Blank("date", "date")
+        assert letter.blanks["deadline"] == Blank("deadline", "date")
+        assert letter.blanks["date"] == Blank("date", "date")
         assert letter.blanks["situation"] == Blank("situation", "text")
 
 
@@ -194,7 +197,7 @@ def test_fillable_kit_keeps_its_named_fields(tmp_path: Path) -> None:
     with pikepdf.open(tmp_path / "DE" / "art21-de.pdf") as pdf:
         names = {str(field.get("/T")) for field in pdf.Root.AcroForm.Fields}
     assert names == {
-        "account_email", "date", "name", "place", "profile_url",
+        "account_email", "date", "deadline", "name", "place", "profile_url", "reference",
         "signature_name", "situation", "street", "town",
     }  # fmt: skip
 

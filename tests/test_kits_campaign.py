@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dsr import layout
 from dsr.cli import main
 from dsr.i18n import translations
 from dsr.render import environment
-from tests.conftest import pdf_text
+from tests.conftest import Word, pdf_text, pdf_words
 from tests.test_window import ZONE_BOTTOM, ZONE_TOP, crop
 
 
@@ -119,12 +120,12 @@ def test_lang_and_jurisdiction_in_any_case(tmp_path: Path) -> None:
         pdf_text(out / "ES/access-es.pdf")
     )
     assert '<html lang="es">' in (out / "index.html").read_text("utf-8")
-    # A regional form is named as such (GB's letters are en-GB): the refusal says so.
+    # A language as dsr batch takes it: "en" is GB's en-GB, as a GB member's letter.
     code, output = invoke(
-        "templates", "-o", str(tmp_path / "gb"), "--jurisdiction", "gb", "--lang", "EN"
+        "templates", "-o", str(tmp_path / "gb-en"), "--jurisdiction", "gb", "--lang", "EN"
     )
-    assert code == 2
-    assert output.splitlines()[-1] == "Error: --lang: GB's kit has its letters in en-GB"
+    assert code == 0, output
+    assert (tmp_path / "gb-en" / "GB" / "objection-en-GB.pdf").exists()
     code, output = invoke(
         "templates", "-o", str(tmp_path / "gb"), "--jurisdiction", "gb", "--lang", "EN_gb"
     )
@@ -203,3 +204,218 @@ def test_languages_share_compiled_templates_but_a_template_folder_does_not(
     assert own.get_template("letters/objection.html.jinja").root_render_func.__code__ is not (
         german.root_render_func.__code__
     )
+
+
+# Issue 17's review (H2, M14, L10; the translators' kit findings).
+
+# One value set twice is one field: the sender, the reference, the account, and a
+# reminder's earlier request's date (its subject and its first sentence).
+SHARED_FIELDS = {
+    *("name", "street", "town", "reference", "account_email", "profile_url", "request_date"),
+}
+
+
+def widget_names(path: Path) -> list[str]:
+    """The name of every form field widget on every page, as a PDF viewer finds them."""
+    from pypdf import PdfReader
+
+    return [
+        str(annotation.get_object().get("/T"))
+        for page in PdfReader(path).pages
+        for annotation in page.get("/Annots") or []
+        if annotation.get_object().get("/Subtype") == "/Widget"
+    ]
+
+
+def filled_lines(path: Path, values: dict[str, str], out: Path) -> list[str]:
+    """Fill the form as a viewer does (pypdf sets each field's appearance), and read the
+    page's lines back as poppler sees them, the fields' text in its place."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.update_page_form_field_values(None, values, auto_regenerate=False)
+    writer.write(out)
+    lines = []
+    for _, _, found in pdf_words(out):
+        rows: list[tuple[float, list[Word]]] = []
+        for word in sorted(found, key=lambda w: w.top + w.bottom):
+            middle = (word.top + word.bottom) / 2
+            if rows and middle - rows[-1][0] <= 4:
+                rows[-1][1].append(word)
+            else:
+                rows.append((middle, [word]))
+        lines += [" ".join(w.text for w in sorted(row, key=lambda w: w.left)) for _, row in rows]
+    return lines
+
+
+def test_every_blank_of_the_fillable_kit_is_a_field_of_its_own(tmp_path: Path) -> None:
+    """H2: the letter's date and the reply deadline were one field (`date`), so the letter
+    asked for a reply on its own date. Every date is its own field; filled, each reads back
+    where it stands, and no line holds two."""
+    from dsr.formats import WriteOptions
+    from dsr.kits import write_kit
+
+    kits = (("AT", "de"), ("US-CA", "en-US"), ("HK", "zh-Hant"))
+    for code, language in kits:
+        write_kit(
+            tmp_path / "kit", jurisdictions=[code], languages=[language],
+            options=WriteOptions(fillable=True),
+        )  # fmt: skip
+    letters = sorted((tmp_path / "kit").rglob("*.pdf"))
+    assert len(letters) >= 12, letters
+    for path in letters:
+        names = widget_names(path)
+        assert "date" in names, (path, names)
+        if not path.name.startswith("complaint-"):  # an authority is given no deadline
+            assert "deadline" in names, (path, names)
+        repeated = {name for name in names if names.count(name) > 1}
+        assert repeated <= SHARED_FIELDS, (path, repeated)
+        dates = {name for name in names if name == "date" or name.endswith(("_date", "deadline"))}
+        values = {name: f"DAY-{name.upper()}" for name in dates}
+        lines = filled_lines(path, values, tmp_path / "filled.pdf")
+        for value in values.values():
+            assert any(value in line for line in lines), (path, value)
+        for line in lines:
+            assert sum(value in line for value in values.values()) <= 1, (path, line)
+    at = filled_lines(
+        tmp_path / "kit/AT/objection-de.pdf",
+        {"date": "8. Dezember 2026", "deadline": "DAY-DEADLINE"},
+        tmp_path / "at.pdf",
+    )
+    assert any("bis zum DAY-DEADLINE" in line for line in at), at
+    assert not any("bis zum 8. Dezember 2026" in line for line in at), at
+    california = filled_lines(
+        tmp_path / "kit/US-CA/objection-en-US.pdf",
+        {"deadline": "DAY-DEADLINE", "general_deadline": "DAY-GENERAL"},
+        tmp_path / "ca.pdf",
+    )
+    assert any("by DAY-GENERAL" in line for line in california), california
+
+
+def test_a_fillable_kit_leaves_no_dots(tmp_path: Path) -> None:
+    """M14: the return line, the reference (info block and subject) and the header of
+    page two were dots no field fills. Now fields, or (the running header) left out."""
+    from dsr.formats import WriteOptions
+    from dsr.kits import write_kit
+
+    out = tmp_path / "kit"
+    write_kit(out, jurisdictions=["AT"], languages=["de"], options=WriteOptions(fillable=True))
+    for path in sorted(out.rglob("*.pdf")):
+        text = pdf_text(path)
+        assert "…" not in text, (path, text)
+        assert "___" not in text, (path, text)
+        names = widget_names(path)
+        assert names.count("reference") == 2, (path, names)  # info block and subject
+        # The return line in the window: the letterhead's fields again, and the country.
+        window = layout.current().sections["window"]["left"]
+        seen = crop(path, window["left_mm"], ZONE_TOP, window["width_mm"], ZONE_BOTTOM - ZONE_TOP)
+        assert "·" in seen, seen
+        for name in ("name", "street", "town"):
+            assert names.count(name) == 2, (path, name, names)  # letterhead and return line
+    filled = filled_lines(
+        out / "AT/objection-de.pdf",
+        {"name": "Erika Muster", "street": "Hauptstraße 1", "town": "1010 Wien"},
+        tmp_path / "filled.pdf",
+    )
+    assert any(
+        re.search(r"Erika Muster · Hauptstraße 1 · 1010 Wien · ÖSTERREICH", line) for line in filled
+    ), filled
+
+
+BLANK_KITS = ("US-CA", "CA", "CA-QC", "HK", "GB", "CH")
+
+
+def test_a_blank_letter_carries_no_date_computed_from_its_placeholder_date(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The US-CA kit printed "by January 22, 2027" (a deadline computed from the kit's
+    placeholder date): the text of every blank letter is the same whatever that date."""
+    from datetime import UTC, datetime, timedelta
+
+    from dsr import kits
+    from dsr.render import render_text
+
+    def texts() -> dict[tuple[str, str, str], str]:
+        return {
+            entry: render_text(kits.blank_letter(*entry))
+            for entry in kits.combinations(jurisdictions=list(BLANK_KITS))
+        }
+
+    made = texts()
+    assert {code for code, _, _ in made} == set(BLANK_KITS)
+    placeholder = kits.date_for_deadlines
+    monkeypatch.setattr(
+        kits, "date_for_deadlines", lambda earlier=False: placeholder(earlier) - timedelta(73)
+    )
+    assert texts() == made
+    this_year = datetime.now(UTC).year
+    for entry, text in made.items():
+        assert not re.search(rf"\b({this_year}|{this_year + 1})\b", text), (entry, text)
+    monkeypatch.undo()
+    kits.write_kit(tmp_path, kinds=["objection"], jurisdictions=["US-CA"])
+    printed = flat(pdf_text(tmp_path / "US-CA/objection-en-US.pdf"))
+    assert "if this letter reaches you on its date, by ____" in printed, printed
+    assert not re.search(rf"\b({this_year}|{this_year + 1})\b", printed), printed
+
+
+def index_rows(path: Path) -> dict[str, str]:
+    """The kit index's rows as a reader sees them: the file, and what the letter is."""
+    rows = re.findall(r"<tr>(.*?)</tr>", path.read_text("utf-8"), re.DOTALL)
+    cells = [
+        [
+            flat(re.sub(r"<[^>]+>", "", cell))
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
+        ]
+        for row in rows
+    ]
+    return {cell[3]: cell[1] for cell in cells if len(cell) == 4}
+
+
+def test_the_index_names_each_letter_as_its_own_law_does(tmp_path: Path) -> None:
+    """HK's letter is a withdrawal of consent, US-CA's an opt-out, CH's complaint a report
+    to the authority; GB's complaint to the company keeps its name."""
+    code, output = invoke(
+        "templates", "-o", str(tmp_path / "kit"), "--format", "html", "--lang", "en",
+        "--jurisdiction", "HK", "--jurisdiction", "US-CA", "--jurisdiction", "CH",
+        "--jurisdiction", "GB", "--jurisdiction", "AT",
+    )  # fmt: skip
+    assert code == 0, output
+    rows = index_rows(tmp_path / "kit" / "index.html")
+    assert rows["HK/objection-en.html"] == "Withdrawal of consent to AI training"
+    assert rows["US-CA/objection-en-US.html"] == "Opt-out of the sale and sharing of your data"
+    assert rows["CH/complaint-en.html"] == "Report to the data protection authority"
+    assert rows["GB/controller-complaint-en-GB.html"] == "Complaint to the company"
+    assert rows["GB/complaint-en-GB.html"] == "Complaint to the authority"
+    assert rows["AT/objection-en.html"] == "Objection to AI training"
+    assert rows["AT/complaint-en.html"] == "Complaint to the authority"
+
+
+def test_jurisdiction_and_language_as_batch_reads_them(tmp_path: Path) -> None:
+    """L10: a country's name, as dsr batch takes it; "en" for IE's en-GB letters; the
+    index in the one language asked for."""
+    out = tmp_path / "de"
+    code, output = invoke(
+        "templates", "-o", str(out), "--jurisdiction", "Deutschland", "--kind", "objection",
+        "--lang", "de", "--format", "html",
+    )  # fmt: skip
+    assert code == 0, output
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")) == [
+        "DE/objection-de.html", "index.html",
+    ]  # fmt: skip
+    index = (out / "index.html").read_text("utf-8")
+    assert '<html lang="de">' in index
+    assert words("de", "Objection to AI training")[0] in index
+    code, output = invoke(
+        "templates", "-o", str(tmp_path / "ie"), "--jurisdiction", "ie", "--lang", "en",
+        "--kind", "access", "--format", "html",
+    )  # fmt: skip
+    assert code == 0, output
+    assert (tmp_path / "ie" / "IE" / "access-en-GB.html").exists()
+    code, output = invoke(
+        "templates", "-o", str(tmp_path / "us"), "--jurisdiction", "United States"
+    )
+    assert code == 2
+    assert output.splitlines() == [
+        "Error: --jurisdiction: dsr writes for US-CA in United States; give US-CA"
+    ]
+    assert not (tmp_path / "us").exists()

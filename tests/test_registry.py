@@ -103,3 +103,28 @@ def test_family_roles_point_at_known_provisions() -> None:
     assert family.roles["erasure_after_objection"] == "gdpr.17.1.c"
     assert family.roles["complaint"] == "gdpr.77.1"
     assert family.roles["deadline"] == "gdpr.12.3"
+
+
+def _addresses(record: object) -> dict[str, object]:
+    """A record's web and e-mail addresses, by attribute, those it has."""
+    names = ("webform", "web", "email", "objection_form", "privacy_form", "privacy_email",
+             "dpo_email", "web_form")  # fmt: skip
+    return {name: getattr(record, name) for name in names if getattr(record, name, None)}
+
+
+def test_web_and_mail_addresses_are_addresses_alone() -> None:
+    """A letter, a cover page or a draft prints these as they are: a note typed after a
+    URL ("... (FDPIC page; ...)") would be printed as part of it, and a link would break."""
+    records: list[object] = [*registry.authorities().values(), *registry.controllers().values()]
+    records += [e for c in registry.controllers().values() for e in c.entities]
+    checked = 0
+    for record in records:
+        for name, value in _addresses(record).items():
+            assert isinstance(value, str), (record, name)
+            assert value == value.strip() and not any(c.isspace() for c in value), (name, value)
+            if "email" in name:
+                assert value.count("@") == 1, (name, value)
+            else:
+                assert value.startswith("https://") or value.startswith("http://"), (name, value)
+            checked += 1
+    assert checked > 50

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -17,6 +18,7 @@ from ..batch import (
     BatchFileError,
     BatchReport,
     DefaultsError,
+    OneWordNames,
     RowResult,
     RowStatus,
     check_batch,
@@ -71,7 +73,7 @@ def _column_map(value: tuple[str, ...]) -> dict[str, str]:
     usage error. Whether they name a column and a field is the batch file's to say."""
     mapping: dict[str, str] = {}
     for given in value:
-        source, equals, target = given.partition("=")
+        source, equals, target = given.rpartition("=")  # a header may hold "=", a field not
         if not (equals and source.strip() and target.strip()):
             raise click.BadParameter(
                 f"{given!r} is not SOURCE=FIELD: give a column of the file and the field it "
@@ -101,8 +103,9 @@ def _said_check(found: BatchCheck) -> None:
         sys.exit(ExitCode.USAGE)
 
 
-def _ignoring(columns: tuple[str, ...], clear: str = "") -> None:
-    """One warning naming every column dsr does not read."""
+def _ignoring(columns: tuple[str, ...], names: OneWordNames | None = None, clear: str = "") -> None:
+    """One warning naming every column dsr does not read; and one more if most names
+    are one word, as when a column not read holds the given names."""
     named = ", ".join(repr(shown(name)) for name in columns)
     click.echo(
         f"{clear}Warning: {'this column is' if len(columns) == 1 else 'these columns are'} "
@@ -110,6 +113,20 @@ def _ignoring(columns: tuple[str, ...], clear: str = "") -> None:
         "SOURCE=FIELD if it holds one",
         err=True,
     )
+    if names is not None:
+        given = shlex.quote(f"{names.given or 'COLUMN'}=first-name")
+        last = shlex.quote(f"{names.column}=last-name")
+        example = f"row {names.row}: {shown(names.name)!r}"
+        which = (
+            f"the name of the one row is one word ({example})"
+            if names.named == 1
+            else f"the names of {names.count} of {names.named} rows are one word ({example})"
+        )
+        click.echo(
+            f"Warning: {which}, and a letter is signed with the name as given; if another "
+            f"column holds the given names, map both: --map {given} --map {last}",
+            err=True,
+        )
 
 
 def _campaign_sender(mail_members: bool, campaign: str | None, fmt: Format) -> str | None:
@@ -387,7 +404,7 @@ def batch(
         except DefaultsError as error:
             fail([f"--defaults: {problem}" for problem in error.problems])
         if checked.ignored:
-            _ignoring(checked.ignored)
+            _ignoring(checked.ignored, checked.names)
         _said_check(checked)
         return
     if out_dir is None:

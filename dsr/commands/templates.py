@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from .. import registry
 from ..cli import (
     counted,
     engine_option,
@@ -21,6 +20,7 @@ from ..cliwords import said
 from ..files import archive_path
 from ..formats import Engine, Format, WriteOptions
 from ..i18n import shipped_languages
+from ..inputs import jurisdiction_named
 from ..kits import combinations, why_none, write_kit, write_sources
 from ..model import Kind, field_key
 from ..outputs import zip_folder
@@ -55,10 +55,9 @@ from .common import _completion, _refuse_new_names, template_dir_option
 )
 @click.option(
     "--index-lang",
-    default="en",
-    show_default=True,
+    default=None,
     metavar="LANG",
-    help="Language of the kit's index.",
+    help="Language of the kit's index [default: the one --lang given, else en].",
 )
 @click.option(
     "--format",
@@ -86,7 +85,7 @@ def templates(
     kinds: tuple[str, ...],
     jurisdictions: tuple[str, ...],
     languages: tuple[str, ...],
-    index_lang: str,
+    index_lang: str | None,
     fmt: str,
     make_zip: bool,
     source: bool,
@@ -120,12 +119,13 @@ def templates(
             names = [path.relative_to(out_dir).as_posix() for path in written]
             click.echo(f"Bundled into {zip_folder(out_dir, names, 0o644, force=force)}", err=True)
         return
-    problems = [
-        f"--jurisdiction: {code!r} is not a jurisdiction dsr knows; run 'dsr list jurisdictions'"
-        for code in jurisdictions
-        if code.upper() not in registry.jurisdictions()
-    ]
+    # A code in any case or a country's name, as dsr letter and dsr batch read it.
+    named = [(given, *jurisdiction_named(given)) for given in jurisdictions]
+    problems = [f"--jurisdiction: {why}" for _, code, why in named if code is None]
     offered_languages = {field_key(lang): lang for lang in shipped_languages()}  # any case
+    if index_lang is None:  # the one language asked for, if dsr has it (else --lang says)
+        one = languages[0] if len(languages) == 1 else "en"
+        index_lang = one if field_key(one) in offered_languages else "en"
     problems += [
         f"--{option}: {lang!r} is not offered; use one of {', '.join(shipped_languages())}"
         for option, lang in (*(("lang", lang) for lang in languages), ("index-lang", index_lang))
@@ -136,7 +136,7 @@ def templates(
     languages = tuple(offered_languages[field_key(lang)] for lang in languages)
     index_lang = offered_languages[field_key(index_lang)]
 
-    codes = [c.upper() for c in jurisdictions] or None
+    codes = list(dict.fromkeys(code for _, code, _ in named if code is not None)) or None
     if not any(True for _ in combinations(list(kinds) or None, codes, list(languages) or None)):
         # Nothing matches: say why, and what would (not "Wrote 0 blank letters").
         chosen = [

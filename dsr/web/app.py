@@ -445,10 +445,10 @@ def create_app(
             language_label=language_name(letter.language, g.ui),
             how_to_send=sending.how_to_send(letter),
             deadline=_date_in(letter.deadline),
-            form_url=letter.web_form or letter.objection_form or letter.authority_webform,
+            form_url=sending.form_of(letter),
             to_authority=letter.recipient_is_authority,
             can_email=bool(letter.recipient_email),
-            shows_deadline=letter.kind is not Kind.COMPLAINT,
+            shows_deadline=sending.has_deadline(letter),
         )
 
     @overload

@@ -1,0 +1,185 @@
+"""The campaign review's attacks (issue 17): spreadsheets that unpack to far more than
+they hold, a hidden sheet, a line break in a spreadsheet cell, a campaign's --from that
+names two senders, a header holding "=". Each is refused with a clear error (exit 2, no
+traceback) or read as the NGO sees the file; nothing else is lost."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from dsr.cli import main
+from tests.batch_tools import report_rows
+
+HEADER = ["kind", "jurisdiction", "controller", "name", "address", "account-email", "lang",
+          "date"]  # fmt: skip
+ERIKA = ["objection", "DE", "linkedin", "Erika Mustermann", "Hauptstraße 1, 10115 Berlin",
+         "erika@example.org", "de", "2026-11-02"]  # fmt: skip
+OTTO = ["objection", "DE", "linkedin", "Otto Normal", "Hauptstraße 2, 10115 Berlin",
+        "otto@example.org", "de", "2026-11-02"]  # fmt: skip
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def workbook(path: Path, *sheets: tuple[str, list[list[object]], str]) -> Path:
+    """An .xlsx of ``(title, rows, state)`` sheets, in order."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows, state in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_one_cell_at_the_sheets_last_corner_is_refused_not_a_crash(tmp_path: Path) -> None:
+    """calamine would allocate the whole bounding box (549 GB) and abort the process."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    sheet.append(ERIKA)
+    sheet["XFD1048576"] = "x"
+    book.save(tmp_path / "members.xlsx")
+    for args in (["--check"], ["-o", str(tmp_path / "out")]):
+        code, output = run("batch", str(tmp_path / "members.xlsx"), *args)
+        assert code == 2, output
+        assert "members.xlsx: reading it needs more than" in output
+        assert "Traceback" not in output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+def _shared_string_bomb(path: Path, rows: int, cells: int, length: int) -> Path:
+    """An .xlsx whose cells all point to one long shared string: small on disk, gigabytes
+    once read (each cell its own copy)."""
+    strings = [*HEADER, "x" * length]
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName='
+        '"/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    )
+    book = (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.'
+        'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships"><sheets><sheet name="Members" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>'
+    )
+    book_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target='
+        '"worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target='
+        '"sharedStrings.xml"/></Relationships>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", rels)
+        archive.writestr("xl/workbook.xml", book)
+        archive.writestr("xl/_rels/workbook.xml.rels", book_rels)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+            'org/spreadsheetml/2006/main">'
+            + "".join(f"<si><t>{s}</t></si>" for s in strings)
+            + "</sst>",
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>'
+                + "".join(f'<c t="s"><v>{i}</v></c>' for i in range(len(HEADER))).encode()
+                + b"</row>"
+            )
+            line = ("<row>" + f'<c t="s"><v>{len(HEADER)}</v></c>' * cells + "</row>").encode()
+            for _ in range(rows):
+                sheet.write(line)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_a_shared_string_bomb_is_refused_within_the_memory_limit(tmp_path: Path) -> None:
+    source = _shared_string_bomb(tmp_path / "members.xlsx", 20_000, 8, 32_767)
+    assert source.stat().st_size < 200_000  # on disk; read, 5 GB
+    start = time.monotonic()
+    code, output = run("batch", str(source), "--check")
+    assert code == 2, output
+    assert "members.xlsx:" in output
+    assert "Traceback" not in output
+    assert "reading it needs more than" in output or "more than" in output
+    assert time.monotonic() - start < 200
+
+
+def test_the_first_visible_sheet_is_read_not_a_hidden_one(tmp_path: Path) -> None:
+    forged = [*ERIKA[:3], "Mallory Forged", *ERIKA[4:]]
+    source = workbook(
+        tmp_path / "members.xlsx",
+        ("Old", [HEADER, forged], "veryHidden"),
+        ("Members", [HEADER, ERIKA], "visible"),
+    )
+    code, output = run("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 0, output
+    letters = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("*.txt")]
+    assert len(letters) == 1
+    assert "Erika Mustermann" in letters[0]
+    assert "Mallory" not in letters[0]
+    # Named, a hidden sheet is read: the NGO asked for it.
+    code, output = run("batch", str(source), "--check", "--sheet", "Old")
+    assert code == 0, output
+
+
+def test_a_line_break_in_one_cell_fails_that_row_only(tmp_path: Path) -> None:
+    """Alt+Enter in a name, CR LF in an e-mail address: that member's row is refused, the
+    others are written; no talk of quotes or lines, which a spreadsheet has none of."""
+    broken_name = [*OTTO[:3], "Otto\nNormal", *OTTO[4:]]
+    broken_mail = [*OTTO[:5], "otto@\r\nexample.org", *OTTO[6:]]
+    source = workbook(
+        tmp_path / "members.xlsx",
+        ("Members", [HEADER, ERIKA, broken_name, broken_mail, ERIKA], "visible"),
+    )
+    code, output = run("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    assert "--trust-quotes" not in output
+    assert "stray quote" not in output
+    statuses = [row["status"] for row in report_rows(tmp_path)]
+    assert statuses == ["written", "error", "error", "written"]
+
+
+def test_a_from_that_names_another_sender_or_two_is_refused(tmp_path: Path) -> None:
+    source = workbook(tmp_path / "members.xlsx", ("Members", [HEADER, ERIKA], "visible"))
+    for given in ("x@evil.example <ngo@example.org>", "ngo@example.org, spy@evil.example"):
+        code, output = run(
+            "batch", str(source), "-o", str(tmp_path / "out"), "--mail-members", "--from", given
+        )
+        assert code == 2, output
+        assert "--from" in output
+        assert "Traceback" not in output
+        assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_header_holding_an_equals_sign_can_be_mapped(tmp_path: Path) -> None:
+    header = [*HEADER[:3], "Name (=Vor- und Nachname)", *HEADER[4:]]
+    source = workbook(tmp_path / "members.xlsx", ("Members", [header, ERIKA], "visible"))
+    code, output = run("batch", str(source), "--check", "--map", "Name (=Vor- und Nachname)=name")
+    assert code == 0, output
