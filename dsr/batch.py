@@ -1825,17 +1825,21 @@ def _render_group(
     run_id: str = files.RUN_ID,
     outputs: OutputFolders | None = None,
     said: Wording | None = None,
+    folder_id: tuple[int, int] | None = None,
 ) -> list[Done]:
     """Render and write a group of rows (in a worker), through dsr.pipeline, as
     ``options`` say (a frozen record of enums and a path: it pickles).
 
     ``said`` is the caller's wording of options and commands (errors.wording), for
-    the rows' messages: a worker process starts without it.
+    the rows' messages: a worker process starts without it. ``folder_id``: the output
+    folder's identity as the run locked it (files.pinned): a folder swapped since is
+    not written into.
     """
-    if said is not None:
-        with wording(*said):
-            return _render_group(group, out_dir, options, run_id, outputs)
-    return _rendered_group(group, out_dir, options, run_id, outputs)
+    with files.pinned(out_dir, folder_id):
+        if said is not None:
+            with wording(*said):
+                return _rendered_group(group, out_dir, options, run_id, outputs)
+        return _rendered_group(group, out_dir, options, run_id, outputs)
 
 
 def _rendered_group(
@@ -3096,7 +3100,7 @@ def _run_locked(
         tick = progress_of
     work = partial(
         _render_group, out_dir=str(out_dir), options=options, run_id=run_id,
-        outputs=outputs, said=current_wording(),
+        outputs=outputs, said=current_wording(), folder_id=files.pinned_identity(out_dir),
     )  # fmt: skip
     try:
         # Typst workers load WeasyPrint only for a letter Typst cannot set.

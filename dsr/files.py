@@ -268,13 +268,56 @@ def make_dir(path: Path, mode: int = PRIVATE_DIR) -> None:
         raise UnsafeFile(f"{path} is not a folder; remove it, or choose another folder")
 
 
+# Folders a run holds the lock of, by absolute path: the (device, inode) they had when
+# it was taken. dsr opens a folder by its path for each file it writes; had the folder
+# been swapped meanwhile (renamed, a link put at its name), the next file would go to
+# another folder. A folder opened that is not the one pinned is refused.
+_PINNED: dict[str, tuple[int, int]] = {}
+
+
+def pinned_identity(path: Path | str) -> tuple[int, int] | None:
+    """The identity ``path`` is pinned to in this process, if any (for a worker)."""
+    return _PINNED.get(os.path.abspath(path))
+
+
+@contextmanager
+def pinned(path: Path | str, identity: tuple[int, int] | None) -> Iterator[None]:
+    """While it lasts, ``path`` must open as the folder ``identity`` names (None: no pin)."""
+    key = os.path.abspath(path)
+    before = _PINNED.get(key)
+    if identity is not None:
+        _PINNED[key] = identity
+    try:
+        yield
+    finally:
+        if before is None:
+            _PINNED.pop(key, None)
+        else:
+            _PINNED[key] = before
+
+
+def _open_dir(path: Path | str) -> int:
+    """``os.open`` of a folder by its path, checked against its pin."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    identity = _PINNED.get(os.path.abspath(path))
+    if identity is not None:
+        info = os.fstat(fd)
+        if (info.st_dev, info.st_ino) != identity:
+            os.close(fd)
+            raise UnsafeFile(
+                f"{path} was replaced while dsr wrote into it (renamed, or a link put at its "
+                "name): nothing more is written there; check the folder and run again"
+            )
+    return fd
+
+
 @contextmanager
 def open_folder(path: Path, *, create: bool = True, mode: int = PRIVATE_DIR) -> Iterator[int]:
     """A descriptor of the folder the user gave (it may be a link the user made)."""
     if create:
         make_dir(path, mode)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fd = _open_dir(path)
     except OSError as error:
         raise describe(error, path, "open the folder") from error
     try:
@@ -676,7 +719,7 @@ def opened(folder: Path, name: str) -> Iterator[BinaryIO | None]:
     refused, never opened. For files too large to read whole (print.pdf into a zip)."""
     *subfolders, base = name_parts(name)
     try:
-        top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        top = _open_dir(folder)
     except FileNotFoundError:
         yield None
         return
@@ -716,7 +759,7 @@ def remove(folder: Path, name: str) -> bool:
     """Delete dsr's own regular file ``folder/name``; a link or a folder is left alone."""
     *subfolders, base = name_parts(name)
     try:
-        top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        top = _open_dir(folder)
     except OSError:
         return False
     try:
@@ -821,8 +864,10 @@ def folder_lock(folder: Path, run_id: str = RUN_ID) -> Iterator[None]:
         except OSError as error:
             os.close(fd)
             raise describe(error, folder / LOCK_FILE) from error
+        info = os.fstat(dir_fd)
         try:
-            yield
+            with pinned(folder, (info.st_dev, info.st_ino)):
+                yield
         finally:
             with suppress(OSError):
                 os.unlink(LOCK_FILE, dir_fd=dir_fd)  # still locked: nobody else holds it

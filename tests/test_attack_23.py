@@ -303,14 +303,21 @@ def test_a_pdf_a_letter_holds_only_pdf_a_annexes(tmp_path: Path) -> None:
 
 
 def test_a_kit_that_matches_nothing_says_what_there_is(tmp_path: Path) -> None:
-    """Round 24b #5: `templates --jurisdiction GB --lang en` wrote 0 letters, exit 0."""
+    """Round 24b #5: `templates --jurisdiction GB --lang en` wrote 0 letters, exit 0.
+    Issue 17 (L10): "en" is GB's en-GB, as dsr batch takes it; a language GB's kit
+    has not is refused, naming those it has."""
     code, message = run(
         "templates", "-o", str(tmp_path / "k"), "--jurisdiction", "GB", "--lang", "en"
+    )
+    assert code == 0, message
+    assert (tmp_path / "k" / "GB" / "objection-en-GB.pdf").exists()
+    code, message = run(
+        "templates", "-o", str(tmp_path / "fr"), "--jurisdiction", "GB", "--lang", "fr"
     )
     assert code == 2, message
     assert "no blank letter matches" in message
     assert "en-GB" in message
-    assert not (tmp_path / "k").exists()
+    assert not (tmp_path / "fr").exists()
 
 
 # Round 25b #1 (HIGH): in a shared data folder, one member's `forget` deleted the store

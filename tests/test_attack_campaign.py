@@ -10,8 +10,10 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
+from dsr import files
 from dsr.cli import main
 from tests.batch_tools import report_rows
 
@@ -183,3 +185,26 @@ def test_a_header_holding_an_equals_sign_can_be_mapped(tmp_path: Path) -> None:
     source = workbook(tmp_path / "members.xlsx", ("Members", [header, ERIKA], "visible"))
     code, output = run("batch", str(source), "--check", "--map", "Name (=Vor- und Nachname)=name")
     assert code == 0, output
+
+
+def test_an_output_folder_swapped_during_a_run_is_not_written_into(tmp_path: Path) -> None:
+    """The attack's M3: while a batch held out/, out/ was renamed and a link to another
+    folder put at its name; every later file went into that folder. The folder a run
+    locked is the only one it writes into, in the run's process and in its workers."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "report.csv").write_text("theirs\n", encoding="utf-8")
+    with files.folder_lock(out, "dsr0123456789ab"):
+        files.write_file(out, "first.txt", b"1")
+        identity = files.pinned_identity(out)
+        assert identity is not None
+        out.rename(tmp_path / "moved")
+        out.symlink_to(elsewhere)
+        with pytest.raises(files.UnsafeFile, match="was replaced while dsr wrote into it"):
+            files.write_file(out, "report.csv", b"ours", replace=True)
+        with pytest.raises(files.UnsafeFile):  # as a worker is given it
+            with files.pinned(str(out), identity):
+                files.write_file(out, "0002-x.pdf", b"%PDF")
+    assert (elsewhere / "report.csv").read_text(encoding="utf-8") == "theirs\n"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["report.csv"]
+    assert (tmp_path / "moved" / "first.txt").read_bytes() == b"1"

@@ -93,7 +93,10 @@ def test_the_report_says_who_writes_to_whom_and_the_date_to_note(tmp_path: Path)
     assert complaint["language"] == "pl"  # the authority's
     assert complaint["recipient-address"] == "ul. Stawki 2, 00-193 Warszawa"  # same country
     assert complaint["recipient-email"] == "kancelaria@uodo.gov.pl"
-    assert complaint["deadline-kind"] == "reply-requested"  # the law sets the authority none
+    # No date to note: the letter asks the authority for none (it informs the member on
+    # its own terms, Art. 77(2) GDPR), and neither does its cover (lawyer's review M1).
+    assert complaint["deadline"] == ""
+    assert complaint["deadline-kind"] == ""
 
     assert acknowledged["deadline-kind"] == "acknowledgement-due"  # UK s.164A
     assert acknowledged["recipient-address"].endswith(", UNITED STATES")
