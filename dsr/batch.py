@@ -3174,10 +3174,18 @@ def _collect(
         progress(len(done))
 
 
+# A separator that a spreadsheet program may split a cell at (Excel in most of Europe
+# opens a CSV file at ";"), then what would start a formula in the piece after it.
+_SPLIT_FORMULA: Final = re.compile(r"([;,\t|][ ]*)([=+\-@\t\r])")
+
+
 def sheet_safe(text: str) -> str:
     """``text`` as a spreadsheet shows it and never runs it: a cell that starts like a
     formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return: a member typed
-    ``=HYPERLINK(...)`` as a name) gets a leading ``'``, as OWASP advises for CSV files."""
+    ``=HYPERLINK(...)`` as a name) gets a leading ``'``, as OWASP advises for CSV files;
+    and so does each piece a program splitting the cell at ``;`` or ``,`` would make
+    (``Jan Kowal;=2+3`` opened in a German Excel)."""
+    text = _SPLIT_FORMULA.sub(r"\1'\2", text)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 

@@ -45,6 +45,9 @@ def campaign_sender(value: str) -> str:
     name, address = parseaddr(value)
     if not address or "\n" in value or "\r" in value:
         raise InvalidRequest([Problem(FROM_FIELD, f"{value!r} is not an e-mail address")])
+    typed = value[value.rfind("<") + 1 : value.rfind(">")] if "<" in value else value
+    if any(ch.isspace() for ch in typed.strip()):  # "ngo@ex ample.org" is no address
+        raise InvalidRequest([Problem(FROM_FIELD, f"{value!r}: an e-mail address has no spaces")])
     if len(getaddresses([value])) > 1:
         raise InvalidRequest(
             [Problem(FROM_FIELD, f"{value!r} names more than one address; give one")]

@@ -604,6 +604,16 @@ def _place_in_country(text: str) -> str | None:
     return None
 
 
+
+def _country_in_ui(code: str) -> str:
+    """The country's name in the interface's language (Babel's CLDR data)."""
+    if current_ui_language().split("-")[0] == "en":
+        return _english_place_name(code)
+    try:
+        return country_name(code, current_ui_language())
+    except Exception:  # a language Babel does not know: the English name
+        return _english_place_name(code)
+
 def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
     """The jurisdiction code ``text`` names, or None and why not.
 
@@ -642,7 +652,7 @@ def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
         offered = sorted(code for code in jurisdictions if code.split("-")[0] == country)
         return None, gettext(
             "{value!r} is a region of {country}; dsr writes for {codes} there: give one"
-        ).format(value=text, country=_english_place_name(country), codes=", ".join(offered))
+        ).format(value=text, country=_country_in_ui(country), codes=", ".join(offered))
     near = near_jurisdictions(text)
     if near:
         return None, str(

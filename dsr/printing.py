@@ -144,7 +144,7 @@ def cover_of(letter: Letter, name: str, row: int) -> Cover:
                 "Check the letter. If you post it, sign it by hand above your typed name at "
                 "the end."
             ),
-            sending.how_to_send_pdf(letter),
+            sending.how_to_send_printed(letter),
         ]
         enclose = sending.enclosures_to_add(letter)
         if enclose:

@@ -140,6 +140,17 @@ def how_to_send_pdf(letter: Letter) -> str:
     )
 
 
+def how_to_send_printed(letter: Letter) -> str:
+    """How the member sends this letter, where they hold it printed (a cover page of
+    print.pdf): by post, or by the company's form with the letter's text typed in."""
+    if sending_form(letter) and not letter.recipient_email:
+        return _(
+            "Post the letter in a window envelope, or enter its text in the company's form "
+            "(its address is below)."
+        )
+    return how_to_send_pdf(letter)
+
+
 def sending_form(letter: Letter) -> bool:
     """Whether the member may use a company's form for this letter."""
     return not letter.recipient_is_authority and bool(letter.web_form or letter.objection_form)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
+import os
 import resource
 from datetime import date, datetime, time, timedelta
 from multiprocessing.connection import Connection
@@ -75,7 +76,9 @@ def sheet_csv(raw: bytes, sheet: str | None, max_chars: int, max_rows: int) -> s
             f"cannot read this spreadsheet ({error}); save it again as .xlsx or .ods"
         ) from None
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell quoted: a cell holding a carriage return alone (or Excel's _x000D_) is
+    # then one cell still, never the end of its row and the start of a forged one.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     written = 0
     for row in rows:
         cells = [cell_text(value) for value in row]
@@ -94,6 +97,11 @@ def sheet_csv(raw: bytes, sheet: str | None, max_chars: int, max_rows: int) -> s
 def _child(
     raw: bytes, sheet: str | None, max_chars: int, max_rows: int, answer: Connection
 ) -> None:
+    # What the reader prints as it dies at a limit (Rust's "memory allocation ... failed",
+    # a backtrace) is not for the member: the parent words the error.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     try:

@@ -208,3 +208,59 @@ def test_an_output_folder_swapped_during_a_run_is_not_written_into(tmp_path: Pat
     assert (elsewhere / "report.csv").read_text(encoding="utf-8") == "theirs\n"
     assert sorted(p.name for p in elsewhere.iterdir()) == ["report.csv"]
     assert (tmp_path / "moved" / "first.txt").read_bytes() == b"1"
+
+
+def test_a_carriage_return_in_a_cell_never_starts_a_forged_row(tmp_path: Path) -> None:
+    """Round 2, N1: a cell holding a CR alone (as Excel's _x000D_ reads back) ended its
+    row, and the rest became a member of its own. It stays one cell of its row."""
+    forged = "Otto Normal\rinjected,DE,linkedin,Mallory Forged,x,forged@evil.example"
+    source = workbook(
+        tmp_path / "members.xlsx",
+        ("Members", [HEADER, ERIKA, [*OTTO[:3], forged, *OTTO[4:]], ERIKA], "visible"),
+    )
+    code, output = run("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output  # the row with the CR in its name is refused, alone
+    rows = report_rows(tmp_path)
+    assert [row["row"] for row in rows] == ["1", "2", "3"]  # no row was added
+    assert [row["status"] for row in rows] == ["written", "error", "written"]
+    letters = " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("*.txt"))
+    assert "Mallory" not in letters
+    assert "forged@evil.example" not in letters
+
+
+def test_report_cells_are_no_formula_when_a_spreadsheet_splits_them_at_semicolons(
+    tmp_path: Path,
+) -> None:
+    """Round 2, N2: Excel in most of Europe opens a CSV file at ";": a name "Jan
+    Kowal;=2+3;x" gave a cell "=2+3". Every piece that would start a formula is quoted."""
+    name = "Jan Kowal;=2+3;-1+1,@SUM(A1)"
+    bad = [*ERIKA[:3], name, "", *ERIKA[5:]]  # no address: a failed row keeps its name
+    source = workbook(tmp_path / "members.xlsx", ("Members", [HEADER, ERIKA, bad], "visible"))
+    code, output = run("batch", str(source), "-o", str(tmp_path / "out"), "--format", "txt")
+    assert code == 2, output
+    raw = (tmp_path / "out" / "report.csv").read_text(encoding="utf-8")
+    for separator in (";", ",", "\t"):
+        for line in raw.splitlines():
+            for piece in line.split(separator):
+                assert not piece.strip(' "').startswith(("=", "+", "-", "@")), (separator, piece)
+    assert "Jan Kowal;'=2+3;'-1+1,'@SUM(A1)" in raw
+
+
+def test_the_warning_for_columns_not_read_stays_short(tmp_path: Path) -> None:
+    """Round 1, L1: 2,000 long column names printed a warning of megabytes."""
+    header = [*HEADER, *(f"extra column {n} " + "x" * 200 for n in range(2000))]
+    source = workbook(tmp_path / "members.xlsx", ("Members", [header, ERIKA], "visible"))
+    code, output = run("batch", str(source), "--check")
+    assert code == 0, output
+    assert len(output) < 3000
+    assert "and 1,988 more" in output
+
+
+def test_a_from_with_a_space_in_its_address_is_refused(tmp_path: Path) -> None:
+    source = workbook(tmp_path / "members.xlsx", ("Members", [HEADER, ERIKA], "visible"))
+    code, output = run(
+        "batch", str(source), "-o", str(tmp_path / "out"), "--mail-members", "--from",
+        "ngo@ex ample.org",
+    )  # fmt: skip
+    assert code == 2, output
+    assert "an e-mail address has no spaces" in output

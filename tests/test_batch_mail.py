@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dsr import ui
 from dsr.cli import main
 from dsr.drafts import member_draft
 from dsr.formats import Format, WriteOptions
@@ -158,6 +159,29 @@ def test_no_front_end_writes_an_email_without_a_recipient(tmp_path: Path) -> Non
     assert not target.exists()
 
 
+FORM_OR_POST = "Paste the text into the company's form, or post the PDF in a window envelope."
+EMAIL_OR_FORM = (
+    "Post the PDF in a window envelope, e-mail the PDF to the address below, or use the "
+    "company's form."
+)
+COMPANY_FORM = "The company's form:"
+EMAIL_OR_POST = "Post the PDF in a window envelope, or e-mail the PDF to the address below."
+PROOF = (
+    "Keep proof of sending: the form's confirmation, the e-mail you sent, or the post "
+    "office's receipt (registered post is best). Note the day you sent it."
+)
+POSTED = (
+    "If you post it: print the PDF, sign it by hand above your typed name at the end, and "
+    "post it in a window envelope."
+)
+
+
+def say(language: str, message_id: str) -> str:
+    """``message_id`` of the interface catalog in ``language``, as the draft has it."""
+    with ui.speaking(language):
+        return ui.gettext(message_id)
+
+
 def test_drafts_to_members_in_their_language_with_their_pdf(tmp_path: Path) -> None:
     source = members(tmp_path / "members.csv", [LINKEDIN_DE, OPENAI_DE, LINKEDIN_ES, ANTHROPIC_ES])
     out = tmp_path / "out"
@@ -186,52 +210,50 @@ def test_drafts_to_members_in_their_language_with_their_pdf(tmp_path: Path) -> N
     )
     assert all(len(line) <= 78 for line in header_lines(raw))
     text = body(mail)
-    assert "Schreiben: Widerspruch gegen das Training von KI-Modellen" in text
-    assert "Gerichtet an: LinkedIn Ireland Unlimited Company" in text
-    assert ("Fügen Sie den Text in das Formular des Unternehmens ein oder senden Sie das PDF "
-            "im Fensterumschlag per Post.") in text  # fmt: skip
-    assert f"Fügen Sie ihn in das Formular des Unternehmens ein:\n{LINKEDIN_FORM}" in text
-    assert "Das Schreiben als Text:" in text
+    kind = say("de", "Objection to AI training")
+    assert say("de", "{label}: {value}").format(label=say("de", "Letter"), value=kind) in text
+    for message_id in (FORM_OR_POST, PROOF, POSTED, COMPANY_FORM):
+        assert say("de", message_id) != message_id, message_id  # translated
+        assert say("de", message_id) in text, message_id
+    assert f"{say('de', COMPANY_FORM)}\n{LINKEDIN_FORM}" in text
     assert "Sehr geehrte Damen und Herren," in text  # the text to paste into the form
     name, pdf = attached_pdf(mail)
     assert name == "0001-mustermann-objection-de.pdf"
     assert pdf == (out / name).read_bytes()
     printed = flat(pdf_text(pdf))
-    reference = re.search(r"Zeichen: (2026-[0-9A-Z]{7})", text)
+    reference = re.search(r"\b(2026-[0-9A-Z]{7})\b", text)
     assert reference is not None
     assert reference.group(1) in printed
-    deadline = re.search(r"Antwort fällig bis: (\d+\. \w+ \d{4})", text)
-    assert deadline is not None
-    assert deadline.group(1) in printed  # the date the letter itself gives
+    # The date to note, as the letter itself gives it.
+    day = re.search(r"bis zum (\d+\. \w+ \d{4})", printed)
+    assert day is not None
+    assert say("de", "Reply due by {date}").format(date=day.group(1)) in text
 
     # German, a company with an e-mail address and a form: the draft names both; it goes
     # to the member's `email`, not their account's address.
     to_openai = message(out / drafts[1])
     assert [a.addr_spec for a in to_openai["To"].addresses] == ["post@mueller.example"]
     text = body(to_openai)
-    assert ("Senden Sie das PDF im Fensterumschlag per Post, schicken Sie die E-Mail ab oder "
-            "nutzen Sie das Formular des Unternehmens.") in text  # fmt: skip
+    assert say("de", EMAIL_OR_FORM) in text  # the PDF by e-mail: no ready e-mail here
     assert "privacy@openai.com" in text
     assert "https://privacy.openai.com/policies?modal=take-control" in text
 
     # Spanish, the web form; and a company that takes e-mail.
     spanish = message(out / drafts[2])
     text = body(spanish)
-    assert spanish["Subject"].startswith("Oposición al entrenamiento de modelos de IA")
-    assert ("Pegue el texto en el formulario de la empresa o envíe el PDF por correo postal "
-            "en un sobre con ventana.") in text  # fmt: skip
-    assert f"Péguelo en el formulario de la empresa:\n{LINKEDIN_FORM}" in text
-    assert "Destinatario: LinkedIn Ireland Unlimited Company" in text
-    assert "La carta en texto:" in text
+    assert spanish["Subject"].startswith(say("es", "Objection to AI training"))
+    for message_id in (FORM_OR_POST, PROOF, POSTED):
+        assert say("es", message_id) != message_id, message_id
+        assert say("es", message_id) in text, message_id
     assert "Estimados señores:" in text
-    deadline = re.search(r"Respuesta a más tardar el: (\d+ de \w+ de \d{4})", text)
-    assert deadline is not None
-    assert deadline.group(1) in flat(pdf_text(attached_pdf(spanish)[1]))
+    days = re.findall(r"\d+ de \w+ de \d{4}", flat(pdf_text(attached_pdf(spanish)[1])))
+    # One of the letter's dates (its own, the deadline) is the draft's date to note.
+    noted = [day for day in days if say("es", "Reply due by {date}").format(date=day) in text]
+    assert len(noted) == 1, (days, text)
     access = body(message(out / drafts[3]))
-    assert ("Envíe el PDF por correo postal en un sobre con ventana o envíe el correo "
-            "electrónico.") in access  # fmt: skip
+    assert say("es", EMAIL_OR_POST) in access
     assert "privacy@anthropic.com" in access
-    assert "formulario" not in access.split("La carta en texto:")[0]  # it has none
+    assert say("es", COMPANY_FORM) not in access  # it has none
 
     # Rows and report: the letters are the rows' files; the drafts go with them in --zip.
     assert [r["status"] for r in report(out)] == ["written"] * 4

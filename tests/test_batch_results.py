@@ -102,8 +102,13 @@ def test_the_report_says_who_writes_to_whom_and_the_date_to_note(tmp_path: Path)
     assert acknowledged["recipient-address"].endswith(", UNITED STATES")
     assert date.fromisoformat(acknowledged["deadline"]) > date(2026, 12, 1)
 
-    assert bad["status"] == "error"  # its request could not be read: nothing to say of it
-    assert [bad[column] for column in LETTER_COLUMNS] == [""] * len(LETTER_COLUMNS)
+    # Its request could not be read: the name as the row gives it (to find the member),
+    # nothing else said of it.
+    assert bad["status"] == "error"
+    assert bad["name"] == "Bad Row"
+    assert [bad[column] for column in LETTER_COLUMNS if column != "name"] == [""] * (
+        len(LETTER_COLUMNS) - 1
+    )
 
 
 def test_a_failed_row_whose_request_was_read_names_the_member_kind_and_company(

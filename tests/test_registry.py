@@ -121,7 +121,7 @@ def test_web_and_mail_addresses_are_addresses_alone() -> None:
     for record in records:
         for name, value in _addresses(record).items():
             assert isinstance(value, str), (record, name)
-            assert value == value.strip() and not any(c.isspace() for c in value), (name, value)
+            assert not any(c.isspace() for c in value), (name, value)
             if "email" in name:
                 assert value.count("@") == 1, (name, value)
             else:

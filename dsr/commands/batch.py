@@ -106,7 +106,12 @@ def _said_check(found: BatchCheck) -> None:
 def _ignoring(columns: tuple[str, ...], names: OneWordNames | None = None, clear: str = "") -> None:
     """One warning naming every column dsr does not read; and one more if most names
     are one word, as when a column not read holds the given names."""
-    named = ", ".join(repr(shown(name)) for name in columns)
+    listed = 12  # a file of thousands of columns gets a warning of a few lines
+    named = ", ".join(
+        repr(shown(name if len(name) <= 60 else name[:59] + "…")) for name in columns[:listed]
+    )
+    if len(columns) > listed:
+        named += f" and {len(columns) - listed:,} more"
     click.echo(
         f"{clear}Warning: {'this column is' if len(columns) == 1 else 'these columns are'} "
         f"not read, as no field has its name: {named}; map one to a field with --map "
@@ -267,7 +272,9 @@ def closing_sentence(report: BatchReport, out_dir: Path) -> str:
     "by their marks, else detected]",
 )
 @click.option(
-    "--sheet", metavar="NAME", help="The spreadsheet's sheet to read.  [default: the first]"
+    "--sheet",
+    metavar="NAME",
+    help="The spreadsheet's sheet to read, hidden or not.  [default: the first visible one]",
 )
 @click.option(
     "--map",
