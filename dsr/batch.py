@@ -1602,6 +1602,23 @@ def _sheet_text(path: Path, raw: bytes, sheet: str | None, max_rows: int) -> str
         raise BatchFileError(f"{path}: {error}") from None
 
 
+# A sign that is no letter, touching a letter: what a word of a Central European code
+# page becomes read as a Western one (cp1250 "Paweł Żółkiewski" as cp1252 is "Pawe³
+# ¯ó³kiewski", "Łukasz" "£ukasz"): U+00A1 to U+00BF and the multiplication and division
+# signs. Signs a name or address may hold (degree, ordinal indicators, middle dot,
+# acute accent, guillemets) are not among them.
+_GARBLED_WORD: Final = re.compile(
+    "(?<=[^\\W\\d_])[\u00a1\u00a2\u00a3\u00a4\u00a5\u00a6\u00a7\u00a8\u00a9\u00ae\u00af\u00b1\u00b2\u00b3\u00b5\u00b6\u00b8\u00b9\u00bc\u00bd\u00be\u00bf\u00d7\u00f7]|[\u00a1\u00a2\u00a3\u00a4\u00a5\u00a6\u00a7\u00a8\u00a9\u00ae\u00af\u00b1\u00b2\u00b3\u00b5\u00b6\u00b8\u00b9\u00bc\u00bd\u00be\u00bf\u00d7\u00f7](?=[^\\W\\d_])"
+)
+
+
+def _word_at(text: str, at: int) -> str:
+    """The word of ``text`` around the character at ``at``."""
+    start = max(text.rfind(sep, 0, at) for sep in ' \t\n,;"') + 1
+    ends = [end for end in (text.find(sep, at) for sep in ' \t\n,;"') if end >= 0]
+    return text[start : min(ends, default=len(text))][:40]
+
+
 def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
     """The file's text and the encoding it was read in: the one given (``encoding``),
     else UTF-16 where its BOM says so, UTF-8 (a BOM or not), else, for CSV and TSV,
@@ -1633,7 +1650,19 @@ def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
 
             best = from_bytes(raw, cp_isolation=list(CSV_ENCODINGS)).best()
             if best is not None and best.encoding:
-                return str(best), best.encoding
+                text = str(best)
+                garbled = _GARBLED_WORD.search(text)
+                if garbled is not None:  # "Pawe³", "£ukasz": letters of another code page
+                    word = _word_at(text, garbled.start())
+                    raise BatchFileError(
+                        words(f"{path}: is not UTF-8, and read as {best.encoding} a word reads "
+                              f"{word!r}: a letter of another code page (Polish, Czech, "
+                              "Slovak, Hungarian: cp1250; Baltic: cp1257; Turkish: cp1254; "
+                              "Cyrillic: cp1251; Greek: cp1253); give the one it was saved in "
+                              "with ", Option("encoding", "NAME"), ", or save it as CSV UTF-8 "
+                              "(in Excel: Save As, CSV UTF-8)")
+                    ) from None  # fmt: skip
+                return text, best.encoding
         line = raw[: error.start].count(b"\n") + 1
         raise BatchFileError(
             words(f"{path}: line {line} is not UTF-8 text (byte {error.start}); give the "

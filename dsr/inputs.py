@@ -589,20 +589,23 @@ _PLACE_IN_COUNTRY: Final = re.compile(r"(.+?)\s*(?:\((.+)\)|[,/]\s*(.+))")
 
 
 def _place_in_country(text: str) -> str | None:
-    """The code ``text`` names as a place followed by its country ("Québec (Kanada)" is
-    CA-QC), if the place is one dsr writes for in that country; else None."""
+    """The code ``text`` names as a place and its country, in either order ("Québec
+    (Kanada)", "Canada (Québec)", "Canada, Québec" are CA-QC; "Deutschland (Bayern)" is
+    DE), if the place is one dsr writes for in that country; else None."""
     found = _PLACE_IN_COUNTRY.fullmatch(text.strip())
     if found is None:
         return None
-    place, country = found[1], found[2] or found[3]
+    first, second = found[1], found[2] or found[3]
     names = jurisdiction_names()
-    named, home = names.get(_country_key(place)), names.get(_country_key(country))
-    if named is None or home is None:
-        return None
-    if named[0].split("-")[0] == home[0].split("-")[0] and named[0] in registry.jurisdictions():
-        return named[0]
+    for place, country in ((first, second), (second, first)):
+        named, home = names.get(_country_key(place)), names.get(_country_key(country))
+        if named is None or home is None or named[0].split("-")[0] != home[0].split("-")[0]:
+            continue
+        if "-" in named[0] and named[0] in registry.jurisdictions():
+            return named[0]  # the region with a law of its own
+        if "-" not in home[0] and home[0] in registry.jurisdictions():
+            return home[0]  # a region without: its country's ("Deutschland (Bayern)")
     return None
-
 
 
 def _country_in_ui(code: str) -> str:
@@ -613,6 +616,7 @@ def _country_in_ui(code: str) -> str:
         return country_name(code, current_ui_language())
     except Exception:  # a language Babel does not know: the English name
         return _english_place_name(code)
+
 
 def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
     """The jurisdiction code ``text`` names, or None and why not.

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from dsr import files
 from dsr.cli import main
+from dsr.inputs import jurisdiction_named
 from tests.batch_tools import report_rows
 
 HEADER = ["kind", "jurisdiction", "controller", "name", "address", "account-email", "lang",
@@ -264,3 +265,50 @@ def test_a_from_with_a_space_in_its_address_is_refused(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 2, output
     assert "an e-mail address has no spaces" in output
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("Canada (Québec)", "CA-QC"), ("Kanada (Québec)", "CA-QC"), ("Canada, Québec", "CA-QC"),
+     ("CA (Québec)", "CA-QC"), ("Québec, Kanada", "CA-QC"), ("Québec (Kanada)", "CA-QC"),
+     ("USA, California", "US-CA"), ("Deutschland (Bayern)", "DE-BY")],
+)  # fmt: skip
+def test_a_country_and_its_region_name_the_regions_law_in_either_order(
+    typed: str, code: str
+) -> None:
+    """Campaigner round 2, N3: "Canada (Québec)" was federal Canada (PIPEDA, an English
+    letter) while "Québec, Kanada" was Québec's law: the order of the words chose the law."""
+    assert jurisdiction_named(typed) == (code, None)
+
+
+def test_a_central_european_code_page_is_never_read_as_a_western_one(tmp_path: Path) -> None:
+    """Campaigner round 2, N1: a CSV a Polish Excel saved (cp1250) was read as cp1252 and
+    its letters signed "£ukasz ¯ó³kiewski". It is refused, naming --encoding; given the
+    encoding, the names are as typed; a German cp1252 file is still read without a word."""
+    polish = (
+        "name;address;account-email\r\n"
+        "Łukasz Żółkiewski;ul. Świętokrzyska 12, 00-916 Warszawa;l@example.org\r\n"
+        "Paweł Wiśniewski;ul. Długa 5, 80-827 Gdańsk;p@example.org\r\n"
+    )
+    source = tmp_path / "members.csv"
+    source.write_bytes(polish.encode("cp1250"))
+    defaults = tmp_path / "defaults.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "PL"\nlang = "pl"\n', "utf-8")
+    code, output = run("batch", str(source), "--check", "--defaults", str(defaults))
+    assert code == 2, output
+    assert "'£ukasz'" in output
+    assert "--encoding" in output
+    out = tmp_path / "out"
+    code, output = run(
+        "batch", str(source), "-o", str(out), "--format", "txt", "--defaults", str(defaults),
+        "--encoding", "cp1250",
+    )  # fmt: skip
+    assert code == 0, output
+    letters = " ".join(p.read_text(encoding="utf-8") for p in out.glob("*.txt"))
+    assert "Łukasz Żółkiewski" in letters
+    assert "Paweł Wiśniewski" in letters
+    german = "name;address;account-email\r\nJörg Weiß-Müller;Hauptstraße 1, 10115 Berlin;j@example.org\r\n"
+    source.write_bytes(german.encode("cp1252"))
+    defaults.write_text('kind = "objection"\njurisdiction = "DE"\nlang = "de"\n', "utf-8")
+    code, output = run("batch", str(source), "--check", "--defaults", str(defaults))
+    assert code == 0, output
