@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache, partial
-from itertools import islice, zip_longest
+from itertools import islice, pairwise, zip_longest
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
@@ -56,14 +56,17 @@ from .formats import Engine, Format, WriteOptions
 from .i18n import shipped_languages
 from .inputs import (
     FIELDS,
+    SLASHED_DAY,
     RawInput,
     default_language,
     field_key,
     find_postcode,
     jurisdiction_named,
+    languages_of_country,
     normalise_kind,
     parse_request,
     raw_input,
+    read_day,
     value_problems,
     without_country,
 )
@@ -103,7 +106,14 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 # The encodings a CSV file from a spreadsheet program comes in, besides UTF-8 (with or
 # without its BOM) and UTF-16 (Excel's "Unicode Text", which starts with a BOM).
-CSV_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp850", "mac_roman")
+# The code pages Excel and its kind save "CSV" in (Windows' and ISO's: Western, Central
+# European, Cyrillic, Greek, Turkish, Baltic; DOS and Mac Western), the likelier first.
+CSV_ENCODINGS = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "latin_1", "iso8859_15",
+    "iso8859_2", "iso8859_7", "iso8859_9", "iso8859_13", "cp850", "mac_roman",
+)  # fmt: skip
+# Control characters no text holds (a tab, line feed, carriage return and form feed may).
+_CONTROLS: Final = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 YAML_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # plain, as YAML 1.2 reads them
 
 
@@ -1602,27 +1612,196 @@ def _sheet_text(path: Path, raw: bytes, sheet: str | None, max_rows: int) -> str
         raise BatchFileError(f"{path}: {error}") from None
 
 
-# A sign that is no letter, touching a letter: what a word of a Central European code
-# page becomes read as a Western one (cp1250 "Paweł Żółkiewski" as cp1252 is "Pawe³
-# ¯ó³kiewski", "Łukasz" "£ukasz"): U+00A1 to U+00BF and the multiplication and division
-# signs. Signs a name or address may hold (degree, ordinal indicators, middle dot,
-# acute accent, guillemets) are not among them.
-_GARBLED_WORD: Final = re.compile(
-    "(?<=[^\\W\\d_])[\u00a1\u00a2\u00a3\u00a4\u00a5\u00a6\u00a7\u00a8\u00a9\u00ae\u00af\u00b1\u00b2\u00b3\u00b5\u00b6\u00b8\u00b9\u00bc\u00bd\u00be\u00bf\u00d7\u00f7]|[\u00a1\u00a2\u00a3\u00a4\u00a5\u00a6\u00a7\u00a8\u00a9\u00ae\u00af\u00b1\u00b2\u00b3\u00b5\u00b6\u00b8\u00b9\u00bc\u00bd\u00be\u00bf\u00d7\u00f7](?=[^\\W\\d_])"
+# The letters beyond ASCII of the languages members' lists are written in (lower case):
+# a word whose letters are of no one of them ("Jiøí", "Hélčne" in France, "Ayþe" in
+# Turkey) is a word read in another code page than the one it was saved in. Greek and
+# Cyrillic words are of their own script alone.
+_ALPHABETS: Final = {
+    "bg": "cyrillic", "ru": "cyrillic", "uk": "cyrillic", "sr": "cyrillic",
+    "mk": "cyrillic", "el": "greek",
+    "ca": "àçéèíïòóúü", "cs": "áčďéěíňóřšťúůýž", "da": "åæéø", "de": "äöüß",
+    "en": "", "es": "áéíñóúü", "et": "äõöüšž", "fi": "åäöšž", "fr": "àâæçéèêëîïôœùûüÿ",
+    "ga": "áéíóú", "hr": "čćđšž", "hu": "áéíóöőúüű", "is": "áæðéíóöúýþ",
+    "it": "àèéìíîòóùú", "lb": "äéë", "lt": "ąčėęįšūųž", "lv": "āčēģīķļņšūž",
+    "mt": "àċèġħìòùż", "nb": "åæéøóò", "nl": "áéèëïóöü", "nn": "åæéøóò", "no": "åæéøóò",
+    "pl": "ąćęłńóśźż", "pt": "àáâãçéêíóôõú", "ro": "ăâîșşțţ", "sk": "áäčďéíĺľňóôŕšťúýž",
+    "sl": "čšž", "sv": "åäéö", "tr": "âçğıîöşûü",
+}  # fmt: skip
+_LATIN_ALPHABETS: Final = tuple(
+    frozenset(letters) for letters in _ALPHABETS.values() if letters not in ("greek", "cyrillic")
 )
+# Signs a name, address or note holds beside its letters ("N°", "1ª", "l·l", quotes).
+_SIGNS: Final = frozenset("°ºª·\u00b4«»\u2018\u2019\u201a“”„\u2013—…€\u00a0")
+_WORD: Final = re.compile(r"[^\W\d_]+")
 
 
-def _word_at(text: str, at: int) -> str:
-    """The word of ``text`` around the character at ``at``."""
-    start = max(text.rfind(sep, 0, at) for sep in ' \t\n,;"') + 1
-    ends = [end for end in (text.find(sep, at) for sep in ' \t\n,;"') if end >= 0]
-    return text[start : min(ends, default=len(text))][:40]
+def _script(letter: str) -> str:
+    """The script of ``letter``: "greek", "cyrillic" or "latin"."""
+    name = unicodedata.name(letter, "")
+    return "greek" if name.startswith("GREEK") else "cyrillic" if "CYRILLIC" in name else "latin"
 
 
-def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
+@lru_cache(maxsize=65536)
+def _unlike_word(word: str, languages: tuple[str, ...]) -> int:
+    """How unlike a word of one language (of ``languages``, the row's country's, if any)
+    ``word`` is: 0 for a word as typed, more for one misread from another code page."""
+    scripts = {_script(letter) for letter in word if letter.isalpha()}
+    if not scripts:
+        return 0
+    if len(scripts) > 1:
+        return 2  # "Jiшн" (Czech "Jiří" as cp1251): two scripts in one word
+    count = sum(  # "ГйЬннзт" (Greek "Γιάννης" read as Cyrillic): a capital inside
+        1 for before, ch in pairwise(word)
+        if before.islower() and ch.isupper() and not ch.isascii()
+    )  # fmt: skip
+    letters = {ch for ch in word.lower() if not ch.isascii() and ch.isalpha()} - _SIGNS
+    script = scripts.pop()
+    if script != "latin":
+        if languages and not any(_ALPHABETS.get(lang) == script for lang in languages):
+            count += 1
+        return count
+    if not any(letters <= alphabet for alphabet in _LATIN_ALPHABETS):
+        return count + 2
+    if languages and not any(letters <= frozenset(_ALPHABETS.get(lang, "")) for lang in languages):
+        count += 1  # "Hélčne" in a row of France
+    return count
+
+
+@lru_cache(maxsize=16384)
+def _cell_languages(cell: str) -> tuple[str, ...]:
+    """The languages of the country ``cell`` names, if it names one ("Polska": pl)."""
+    cell = cell.strip().strip('"').strip()
+    return languages_of_country(cell) if 1 < len(cell) < 60 else ()
+
+
+# A character beyond ASCII beside a letter ("£ukasz", "Pawe³"): a sign where it is no
+# letter, digit or one of :data:`_SIGNS`.
+_BESIDE_LETTER: Final = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f\s]|[^\x00-\x7f\s](?=[^\W\d_])")
+_CELL_BREAK: Final = re.compile(r"[,;\t|]")
+_C1_CONTROL: Final = re.compile("[\x80-\x9f]")
+
+
+def _misread(line: str, columns: frozenset[int], hint: tuple[str, ...] = ()) -> int:
+    """How much ``line`` looks misread: signs that are no letter touching a letter
+    ("£ukasz", "Pawe³"), control characters, words of no one language's letters, and
+    no cell of ``columns`` (where countries are) naming a country ("Ελλάδα" read as
+    Cyrillic names none)."""
+    signs = sum(
+        1
+        for ch in _BESIDE_LETTER.findall(line)
+        if not ch.isalpha() and not ch.isdecimal() and ch not in _SIGNS  # "³" is a sign
+    )
+    cells = _CELL_BREAK.split(line)
+    languages = (
+        tuple(
+            dict.fromkeys(
+                lang for at in columns if at < len(cells) for lang in _cell_languages(cells[at])
+            )
+        )
+        or hint
+    )  # no country in the row: the one --defaults names, if any
+    unlike = sum(
+        _unlike_word(word, languages) for word in _WORD.findall(line) if not word.isascii()
+    )
+    return 3 * signs + (0 if languages else 1) + unlike
+
+
+def _code_page_text(path: Path, raw: bytes, hint: tuple[str, ...] = ()) -> tuple[str, str]:
+    """``raw`` read in the code page of :data:`CSV_ENCODINGS` its names read rightly in:
+    the one whose non-ASCII lines look least misread (:func:`_misread`: signs inside
+    words, words of no one language, letters that are not those of the row's country).
+    Where code pages reading different letters look alike, the file is refused, naming
+    them and how each reads the first word they differ in."""
+    lines = [line for line in raw.splitlines() if not line.isascii()]
+    texts: dict[str, str] = {}  # text -> the first encoding that reads it
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _C1_CONTROL.search(text):  # never in text: latin_1's reading of cp1252's "€"
+            texts.setdefault(text, encoding)
+    columns = frozenset(  # where a country is named, in any reading of the first lines
+        at
+        for encoding in texts.values()
+        for line in raw.splitlines()[:100]
+        for at, cell in enumerate(_CELL_BREAK.split(line.decode(encoding)))
+        if _cell_languages(cell)
+    )
+    first = {  # the first lines' score orders the readings: the likeliest is scored first
+        text: sum(_misread(line.decode(encoding), columns, hint) for line in lines[:200])
+        for text, encoding in texts.items()
+    }
+    readings: dict[str, tuple[int, str]] = {}  # text -> (how misread, encoding)
+    for text in sorted(texts, key=first.__getitem__):
+        encoding, least = texts[text], min((s for s, _ in readings.values()), default=None)
+        score = first[text]
+        for line in lines[200:]:
+            if least is not None and score > least:
+                break  # worse than the best: how much worse does not matter
+            score += _misread(line.decode(encoding), columns, hint)
+        readings[text] = (score, encoding)
+    ranked = sorted(readings.items(), key=lambda reading: reading[1][0])
+    if not ranked:
+        raise BatchFileError(
+            words(f"{path}: is not UTF-8 text nor text of a code page spreadsheet programs "
+                  "write; save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8), or give the "
+                  "encoding it was saved in with ", Option("encoding", "NAME"))
+        )  # fmt: skip
+    (text, (score, encoding)), rivals = ranked[0], ranked[1:]
+    alike = [(other, name) for other, (other_score, name) in rivals if other_score == score]
+    if alike:
+        read = [f"{name} reads {word!r}" for name, word in _first_words_apart(
+            [(encoding, text), *((name, other) for other, name in alike)])]  # fmt: skip
+        raise BatchFileError(
+            words(f"{path}: is not UTF-8, and it reads as well in several code pages that "
+                  f"give different letters ({'; '.join(read)}): give the one it was saved "
+                  "in with ", Option("encoding", "NAME"), ", or save it as CSV UTF-8 (in "
+                  "Excel: Save As, CSV UTF-8)")
+        )  # fmt: skip
+    return text, encoding
+
+
+def _first_words_apart(readings: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each reading's (encoding, text) word where the texts first differ."""
+    texts = [text for _, text in readings]
+    at = next(
+        (i for i, chars in enumerate(zip(*texts, strict=False)) if len(set(chars)) > 1),
+        0,
+    )
+    found = []
+    for name, text in readings:
+        start = at
+        while start > 0 and not text[start - 1].isspace() and text[start - 1] not in ',;\t"':
+            start -= 1
+        end = at
+        while end < len(text) and not text[end].isspace() and text[end] not in ',;\t"':
+            end += 1
+        found.append((name, text[start:end][:40]))
+    return found
+
+
+def _default_languages(defaults: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The languages of the country the run's defaults name (their ``country``, or their
+    jurisdiction's), for telling a CSV file's code page; none if they name none."""
+    if not defaults:
+        return ()
+    for key in ("country", "jurisdiction"):
+        value = defaults.get(key)
+        if isinstance(value, str) and value.strip():
+            found = languages_of_country(value.split("-")[0])
+            if found:
+                return found
+    return ()
+
+
+def _decoded(
+    path: Path, raw: bytes, encoding: str | None, hint: tuple[str, ...] = ()
+) -> tuple[str, str]:
     """The file's text and the encoding it was read in: the one given (``encoding``),
     else UTF-16 where its BOM says so, UTF-8 (a BOM or not), else, for CSV and TSV,
-    the likeliest of the encodings spreadsheet programs write (charset-normalizer)."""
+    the code page its names read rightly in (``hint``: the languages of the country
+    --defaults names, for rows that name none)."""
     if encoding is not None:
         try:
             return raw.decode(encoding).lstrip("\ufeff"), encoding
@@ -1645,29 +1824,15 @@ def _decoded(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig").lstrip("\ufeff"), "utf-8"  # a BOM saved twice, too
     except UnicodeDecodeError as error:
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(raw, cp_isolation=list(CSV_ENCODINGS)).best()
-            if best is not None and best.encoding:
-                text = str(best)
-                garbled = _GARBLED_WORD.search(text)
-                if garbled is not None:  # "Pawe³", "£ukasz": letters of another code page
-                    word = _word_at(text, garbled.start())
-                    raise BatchFileError(
-                        words(f"{path}: is not UTF-8, and read as {best.encoding} a word reads "
-                              f"{word!r}: a letter of another code page (Polish, Czech, "
-                              "Slovak, Hungarian: cp1250; Baltic: cp1257; Turkish: cp1254; "
-                              "Cyrillic: cp1251; Greek: cp1253); give the one it was saved in "
-                              "with ", Option("encoding", "NAME"), ", or save it as CSV UTF-8 "
-                              "(in Excel: Save As, CSV UTF-8)")
-                    ) from None  # fmt: skip
-                return text, best.encoding
+        if path.suffix.lower() in TABLE_SUFFIXES and not _CONTROLS.search(raw):
+            return _code_page_text(path, raw, hint)
         line = raw[: error.start].count(b"\n") + 1
         raise BatchFileError(
             words(f"{path}: line {line} is not UTF-8 text (byte {error.start}); give the "
-                  "encoding it was saved in with ", Option("encoding", "cp1252"),
-                  ", or save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8)")
+                  "encoding it was saved in with ", Option("encoding", "NAME"), " (Western "
+                  "European: cp1252; Central European: cp1250; Greek: cp1253; Turkish: "
+                  "cp1254; Baltic: cp1257; Cyrillic: cp1251), or save it as CSV UTF-8 (in "
+                  "Excel: Save As, CSV UTF-8)")
         ) from error  # fmt: skip
 
 
@@ -1680,8 +1845,12 @@ def open_batch_file(
     encoding: str | None = None,
     sheet: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    languages: tuple[str, ...] = (),
 ) -> BatchFile:
     """``path`` read and checked as a whole; a file of more than ``max_rows`` rows is refused.
+
+    ``languages``: those of the country the run's defaults name, to tell the code page of
+    a CSV file whose rows name no country.
 
     Columns are read under the field their name gives (case, spaces, ``_`` and ``-``
     alike), or the one ``mapping`` gives them (--map: a column as the file writes it,
@@ -1711,7 +1880,7 @@ def open_batch_file(
         text = _sheet_text(path, raw, sheet, max_rows)
         multiline = True  # its cells may hold line breaks (Alt+Enter): written as quoted
     else:
-        text, _used = _decoded(path, raw, encoding)
+        text, _used = _decoded(path, raw, encoding, languages)
     if "\x00" in text and suffix not in SPREADSHEET_SUFFIXES:
         raise BatchFileError(f"{path}: binary data, not a CSV, YAML or JSONL file")
     if suffix == ".txt" and "\t" not in re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]:
@@ -2021,6 +2190,7 @@ def run_batch(
     mail_members: str | None = None,
     printing: PrintOptions | None = None,
     print_progress: Callable[[int, int], None] | None = None,
+    date_order: str | None = None,
 ) -> BatchReport:
     """Write a letter for every good row of ``source`` into ``out_dir``.
 
@@ -2049,7 +2219,9 @@ def run_batch(
     the folder (written now or unchanged), each on an odd page, in the order asked, with
     cover pages if asked (dsr.printing); not after an interrupted run. A print.pdf this
     batch did not write is refused before any letter is written, unless ``force``;
-    ``print_progress(count, total)`` is called as letters go into it.
+    ``print_progress(count, total)`` is called as letters go into it. ``date_order``
+    (DMY or MDY) reads the slashed dates of the rows and ``defaults`` (:func:`in_date_order`);
+    without it, a file writing them in both orders is refused.
     """
     sender = _draft_sender(mail_members, options) if mail_members is not None else None
     _check_before_writing(source, out_dir)
@@ -2057,10 +2229,14 @@ def run_batch(
     _check_output_apart(out_dir, folder, [(defaults or {}).get("enclose")])
     outputs = OutputFolders.known(out_dir)  # the manifest and the tracking store, read once
     if defaults:  # a bad shared value is refused once, not with every row
+        defaults = dated_defaults(defaults, date_order)
         defaults = checked_defaults(defaults, source, outputs, today, folder)
     batch = open_batch_file(
-        source, max_rows, trusted, multiline, encoding=encoding, sheet=sheet, mapping=mapping
-    )  # the header (or the file) is unusable: stop here
+        source, max_rows, trusted, multiline, encoding=encoding, sheet=sheet, mapping=mapping,
+        languages=_default_languages(defaults),
+    )  # fmt: skip  # the header (or the file) is unusable: stop here
+    if date_order is None:
+        check_date_orders(batch)
     _check_output_apart(out_dir, folder, (values.get("enclose") for _, values in batch.rows()))
     if batch.ignored and on_ignored is not None:
         on_ignored(batch.ignored, one_word_names(batch))
@@ -2074,7 +2250,7 @@ def run_batch(
             report = _run_locked(
                 batch, out_dir, today=today, options=options, jobs=jobs, defaults=defaults,
                 force=force, progress=progress, run_id=run_id, on_error=on_error,
-                outputs=outputs, annexes=folder, requests=requests,
+                outputs=outputs, annexes=folder, requests=requests, date_order=date_order,
             )  # fmt: skip
             if sender is not None and requests is not None:
                 report = _with_drafts(
@@ -2115,6 +2291,7 @@ def check_batch(
     encoding: str | None = None,
     sheet: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    date_order: str | None = None,
 ) -> BatchCheck:
     """Every row of ``source`` validated as :func:`run_batch` would (with ``defaults``
     and ``mapping``), writing nothing anywhere: the problems of every row, in row order.
@@ -2126,14 +2303,20 @@ def check_batch(
     folder = AnnexFolder.of(source, annexes)
     outputs = OutputFolders.known()  # no annex is a letter dsr wrote
     if defaults:
+        defaults = dated_defaults(defaults, date_order)
         defaults = checked_defaults(defaults, source, outputs, today, folder)
     batch = open_batch_file(
-        source, max_rows, trusted, multiline, encoding=encoding, sheet=sheet, mapping=mapping
-    )
+        source, max_rows, trusted, multiline, encoding=encoding, sheet=sheet, mapping=mapping,
+        languages=_default_languages(defaults),
+    )  # fmt: skip
+    if date_order is None:
+        check_date_orders(batch)
     problems: list[RowResult] = []
     for number, values in batch.rows():
         try:
-            checked = _requested(number, values, defaults or {}, today, folder, outputs)
+            checked = _requested(
+                number, values, defaults or {}, today, folder, outputs, date_order=date_order
+            )
         except Exception as error:  # one bad row never stops the others
             checked = RowResult(number, RowStatus.ERROR, "", row_failure(error))
         if isinstance(checked, RowResult):
@@ -2546,6 +2729,7 @@ class _Rows:
     outputs: OutputFolders  # no annex from these
     annexes: AnnexFolder  # every row's annexes are in it
     requests: dict[int, Request] | None = None  # each valid row's, kept for its draft
+    date_order: str | None = None  # --date-order: DMY or MDY
 
 
 # Columns whose value a line break typed without quotes cannot cut and leave valid (a
@@ -2687,14 +2871,109 @@ def _full_name(first: str, last: str, language: str) -> str:
     return f"{first} {last}"
 
 
-def stand_ins(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+# --date-order: how the file writes its slashed dates, day or month first (Excel's CSV in
+# a French, Belgian, Spanish, Italian or British locale writes 07/12/2026 for 7 December).
+DATE_ORDERS: Final = ("DMY", "MDY")
+
+
+def _slashed_day(value: Any) -> tuple[int, int, int] | None:
+    """The first and second numbers and the year of a slashed date (``07/12/2026``)."""
+    found = SLASHED_DAY.fullmatch(value.strip()) if isinstance(value, str) else None
+    return (int(found[1]), int(found[2]), int(found[3])) if found else None
+
+
+def in_date_order(
+    values: Mapping[str, Any], order: str | None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """``values`` with the slashed dates of their date fields (:data:`DATE_COLUMNS`)
+    written YYYY-MM-DD as ``order`` reads them (DMY: 07/12/2026 is 2026-12-07; MDY: it is
+    2026-07-12), and the problems of those that are no date in that order. Without an
+    order, they are left as they are (:func:`read_day` reads those whose day and month
+    cannot be swapped; :func:`_date_order_hinted` words the others' problem)."""
+    if order is not None and order.upper() not in DATE_ORDERS:
+        raise ValueError(f"date order {order!r}: give one of {', '.join(DATE_ORDERS)}")
+    out = dict(values)
+    problems: list[Problem] = []
+    for column in sorted(DATE_COLUMNS & values.keys()):
+        slashed = _slashed_day(values[column])
+        if slashed is None:
+            continue
+        first, second, year = slashed
+        if order is not None:
+            day, month = (first, second) if order.upper() == "DMY" else (second, first)
+            try:
+                out[column] = date(year, month, day).isoformat()
+            except ValueError:
+                problems.append(Problem(column, str(words(
+                    f"{values[column]!r} is not a date written {order.upper()} (",
+                    Option("date-order", order.upper(), keyword="date_order"), "); write it "
+                    "as YYYY-MM-DD"))))  # fmt: skip
+    return out, problems
+
+
+def _swappable(value: Any) -> bool:
+    """Whether ``value`` is a slashed date whose day and month could be swapped."""
+    slashed = _slashed_day(value)
+    return slashed is not None and slashed[0] != slashed[1] and max(slashed[:2]) <= 12
+
+
+def _date_order_hinted(problem: Problem, values: Mapping[str, Any]) -> Problem:
+    """``problem``, and if it is that of a slashed date whose day and month could be
+    swapped (07/12/2026), how to say which: --date-order."""
+    if problem.field not in DATE_COLUMNS or not _swappable(values.get(problem.field)):
+        return problem
+    return Problem(problem.field, str(words(
+        f"{problem.message}; give ", Option("date-order", "DMY", keyword="date_order"),
+        " if the file writes day/month/year")))  # fmt: skip
+
+
+def dated_defaults(defaults: Mapping[str, Any], order: str | None) -> dict[str, Any]:
+    """``defaults`` (--defaults) with their slashed dates read in ``order``
+    (:func:`in_date_order`); raises DefaultsError if one is none, or, without an order,
+    if one could be read either way (naming --date-order)."""
+    dated, problems = in_date_order(defaults, order)
+    for column in sorted(DATE_COLUMNS & defaults.keys()) if order is None else ():
+        if _swappable(defaults[column]):  # read_day refuses it: say how to settle it
+            problems.append(
+                _date_order_hinted(Problem(column, str(read_day(defaults[column]))), defaults)
+            )
+    if problems:
+        raise DefaultsError(problems)
+    return dated
+
+
+def check_date_orders(batch: BatchFile) -> None:
+    """Refuse a file whose slashed dates are written in both orders: one with a day past
+    12 first (13/01/2026) and one with it second (01/13/2026); which of the others is
+    which cannot be told. Given --date-order, each row is read in it instead."""
+    seen: dict[str, tuple[int, str]] = {}  # "DMY"/"MDY" -> the first row that writes so
+    for number, values in batch.rows():
+        for column in sorted(DATE_COLUMNS & values.keys()):
+            slashed = _slashed_day(values[column])
+            if slashed is None or (slashed[0] > 12) == (slashed[1] > 12):
+                continue
+            seen.setdefault("DMY" if slashed[0] > 12 else "MDY", (number, values[column]))
+        if len(seen) == 2:
+            (dmy_row, dmy), (mdy_row, mdy) = seen["DMY"], seen["MDY"]
+            raise BatchFileError(words(
+                f"{batch.path}: its dates are written in two orders: row {dmy_row} writes "
+                f"{dmy!r} (day/month/year) and row {mdy_row} {mdy!r} (month/day/year), so "
+                "which the others are cannot be told; write them all in one order and give ",
+                Option("date-order", "DMY", keyword="date_order"), " or MDY, or write them "
+                "as YYYY-MM-DD"))  # fmt: skip
+
+
+def stand_ins(
+    values: Mapping[str, Any], date_order: str | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
     """``values`` (a row with its defaults) with the stand-in columns made into the fields
     they stand for: ``street``, ``postcode`` and ``city`` into the address (laid out as
     the country's post writes them, which parse_request then checks), ``first-name``
     and ``last-name`` into the name, ``country`` checked against the jurisdiction or
-    naming it (:func:`_jurisdiction_of`); and the row's problems with them."""
-    out = {key: value for key, value in values.items() if key not in STAND_INS}
-    problems: list[Problem] = []
+    naming it (:func:`_jurisdiction_of`), slashed dates read in ``date_order``
+    (:func:`in_date_order`); and the row's problems with them."""
+    dated, problems = in_date_order(values, date_order)
+    out = {key: value for key, value in dated.items() if key not in STAND_INS}
     if not any(key in values for key in STAND_INS):
         return out, problems
     parts = {key: str(values.get(key) or "").strip() for key in STAND_INS}
@@ -2742,6 +3021,7 @@ def _requested(
     today: date,
     annexes: AnnexFolder,
     outputs: OutputFolders,
+    date_order: str | None = None,
 ) -> tuple[Request, RawInput] | RowResult:
     """The row with the run's ``defaults``, validated into a request, and its input as
     parse_request read it; or why it cannot be. Nothing is written."""
@@ -2752,7 +3032,7 @@ def _requested(
             values["enclose"] = [_enclosure(annexes, e, outputs) for e in values["enclose"]]
         except ValueError as error:
             return RowResult(number, RowStatus.ERROR, "", f"enclose: {error}", invalid=True)
-    composed, problems = stand_ins({**defaults, **values})
+    composed, problems = stand_ins({**defaults, **values}, date_order)
     lost = lost_letters(values)  # the row is whole: no line of the row above (``invalid``)
     problems += lost
     merged = raw_input(composed)  # the row as every front end's input
@@ -2765,7 +3045,9 @@ def _requested(
         named |= {"name" for p in problems if p.field in NAME_PARTS}
         if any(p.field == "country" for p in problems):
             named.add("jurisdiction")
-        problems += [p for p in error.problems if p.field not in named]
+        problems += [
+            _date_order_hinted(p, composed) for p in error.problems if p.field not in named
+        ]
     if problems:
         message = "; ".join(str(p) for p in problems)
         given = LetterFacts(name=" ".join(str(composed.get("name") or "").split()))
@@ -2776,7 +3058,9 @@ def _requested(
 
 def _prepare(number: int, values: dict[str, Any], rows: _Rows) -> Job | RowResult:
     """The row validated and named, ready for a worker; or why it is not to be written."""
-    checked = _requested(number, values, rows.defaults, rows.today, rows.annexes, rows.outputs)
+    checked = _requested(
+        number, values, rows.defaults, rows.today, rows.annexes, rows.outputs, rows.date_order
+    )
     if isinstance(checked, RowResult):
         return checked
     request, merged = checked
@@ -2986,6 +3270,7 @@ def _run_locked(
     outputs: OutputFolders | None = None,
     annexes: AnnexFolder | None = None,
     requests: dict[int, Request] | None = None,
+    date_order: str | None = None,
 ) -> BatchReport:
     results: dict[int, RowResult] = {}
     handed_out: dict[int, str] = {}  # row -> file name, for the rows given to workers
@@ -3006,7 +3291,7 @@ def _run_locked(
     annexes = annexes or AnnexFolder.of(batch.path)
     rows = _Rows(
         batch.path, out_dir, state, defaults or {}, today, options.format, force, width,
-        outputs, annexes, requests,
+        outputs, annexes, requests, date_order,
     )  # fmt: skip
 
     def found(result: RowResult) -> None:

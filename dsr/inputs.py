@@ -499,17 +499,19 @@ def _region_translations(language: str) -> Any:
 
 
 @cache
-def region_names() -> dict[str, tuple[str, str]]:
+def region_names(abroad: bool = False) -> dict[str, tuple[str, str]]:
     """The regions (ISO 3166-2 subdivisions) of every country dsr writes for, by name:
     key -> (subdivision code, name as written); in English and the country's own
-    languages ("Quebec", "Québec", "Bayern", "Cataluña"), keyed as ``_country_key``."""
+    languages ("Quebec", "Québec", "Bayern", "Cataluña"), keyed as ``_country_key``;
+    ``abroad``: in the languages dsr ships, too ("Bavaria", "Kalifornien")."""
     import pycountry
 
     countries = sorted({j.country for j in registry.jurisdictions().values()})
+    shipped = [tag.split("-")[0] for tag in shipped_languages()] if abroad else []
     names: dict[str, tuple[str, str]] = {}
     for country in countries:
         languages = dict.fromkeys(
-            tag.split("_")[0] for tag in get_official_languages(country, de_facto=True)
+            [tag.split("_")[0] for tag in get_official_languages(country, de_facto=True)] + shipped
         )
         catalogs = [_region_translations(language) for language in languages]
         for region in pycountry.subdivisions.get(country_code=country) or ():  # type: ignore[no-untyped-call]
@@ -559,6 +561,23 @@ def jurisdiction_names() -> dict[str, tuple[str, str]]:
 
 
 @cache
+def _territory_names() -> dict[str, str]:
+    """Every territory's name in English and the languages dsr ships (CLDR: "Jersey",
+    "Grönland", "Nordmazedonien", "Türkiye"), keyed as ``_country_key``: key -> code.
+    Places dsr may not write for, which are never taken for another place."""
+    names: dict[str, str] = {}
+    for identifier in dict.fromkeys(["en", *(locale_id(tag) for tag in shipped_languages())]):
+        try:
+            territories = Locale.parse(identifier).territories
+        except (UnknownLocaleError, ValueError):
+            continue
+        for code, name in territories.items():
+            if code.isalpha():  # not "001", the world
+                names.setdefault(_country_key(name), code)
+    return names
+
+
+@cache
 def _english_country_names() -> dict[str, str]:
     """Countries' English names by code, as suggestions give them."""
     return dict(Locale.parse("en").territories)
@@ -574,6 +593,14 @@ def _english_place_name(code: str) -> str:
     return _english_country_names().get(code, code)
 
 
+def languages_of_country(text: str) -> tuple[str, ...]:
+    """The official languages of the country ``text`` names exactly, as a code or a name
+    ("Polska", "PL", "Ελλάδα", "Türkiye": "pl", "el", "tr"); none if it names none."""
+    found = jurisdiction_names().get(_country_key(text))
+    country = found[0].split("-")[0] if found else _territory_names().get(_country_key(text))
+    return get_official_languages(country, de_facto=True) if country else ()
+
+
 def near_jurisdictions(text: str) -> list[str]:
     """Up to three offered places whose name or code is near ``text``: "Spain (ES)"."""
     shown = {
@@ -584,8 +611,18 @@ def near_jurisdictions(text: str) -> list[str]:
     return list(dict.fromkeys(shown[key] for key in keys))
 
 
-# "Québec (Kanada)", "Quebec, Canada", "Bayern / Deutschland": a place and its country.
-_PLACE_IN_COUNTRY: Final = re.compile(r"(.+?)\s*(?:\((.+)\)|[,/]\s*(.+))")
+# "Québec (Kanada)", "Quebec, Canada", "Bayern / Deutschland", "Canada - Québec": a
+# place and its country, in either order.
+_PLACE_IN_COUNTRY: Final = re.compile(r"(.+?)\s*(?:\((.+)\)|[,/]\s*(.+)|\s[-\u2013\u2014]\s*(.+))")
+
+
+@cache
+def _places_named() -> dict[str, tuple[str, str]]:
+    """:func:`jurisdiction_names`, and the regions with a law of their own in every
+    language dsr ships ("Bavière", "Kalifornien")."""
+    jurisdictions = registry.jurisdictions()
+    abroad = {key: named for key, named in region_names(True).items() if named[0] in jurisdictions}
+    return abroad | jurisdiction_names()
 
 
 def _place_in_country(text: str) -> str | None:
@@ -595,8 +632,8 @@ def _place_in_country(text: str) -> str | None:
     found = _PLACE_IN_COUNTRY.fullmatch(text.strip())
     if found is None:
         return None
-    first, second = found[1], found[2] or found[3]
-    names = jurisdiction_names()
+    first, second = found[1], found[2] or found[3] or found[4]
+    names = _places_named()
     for place, country in ((first, second), (second, first)):
         named, home = names.get(_country_key(place)), names.get(_country_key(country))
         if named is None or home is None or named[0].split("-")[0] != home[0].split("-")[0]:
@@ -650,13 +687,23 @@ def jurisdiction_named(text: str) -> tuple[str | None, str | None]:
                 command=LIST_JURISDICTIONS,
             )
         )
-    region = region_names().get(_country_key(text))
+    region = region_names().get(_country_key(text)) or region_names(True).get(_country_key(text))
+    if region is not None and region[0] in jurisdictions:
+        return region[0], None  # "Bavaria", "Kalifornien"
     if region is not None:  # "Ontario", "Tirol": never another country's law
         country = region[0].split("-")[0]
         offered = sorted(code for code in jurisdictions if code.split("-")[0] == country)
         return None, gettext(
             "{value!r} is a region of {country}; dsr writes for {codes} there: give one"
         ).format(value=text, country=_country_in_ui(country), codes=", ".join(offered))
+    if _country_key(text) in _territory_names():  # "Jersey": never "did you mean Ireland?"
+        return None, str(
+            worded(
+                gettext("dsr writes no letters for {place}; run '{command}' for the codes"),
+                place=text,
+                command=LIST_JURISDICTIONS,
+            )
+        )
     near = near_jurisdictions(text)
     if near:
         return None, str(

@@ -283,8 +283,8 @@ def test_a_country_and_its_region_name_the_regions_law_in_either_order(
 
 def test_a_central_european_code_page_is_never_read_as_a_western_one(tmp_path: Path) -> None:
     """Campaigner round 2, N1: a CSV a Polish Excel saved (cp1250) was read as cp1252 and
-    its letters signed "£ukasz ¯ó³kiewski". It is refused, naming --encoding; given the
-    encoding, the names are as typed; a German cp1252 file is still read without a word."""
+    its letters signed "£ukasz ¯ó³kiewski". It is read as cp1250 now; given the encoding,
+    the names are as typed too; a German cp1252 file is still read without a word."""
     polish = (
         "name;address;account-email\r\n"
         "Łukasz Żółkiewski;ul. Świętokrzyska 12, 00-916 Warszawa;l@example.org\r\n"
@@ -294,10 +294,12 @@ def test_a_central_european_code_page_is_never_read_as_a_western_one(tmp_path: P
     source.write_bytes(polish.encode("cp1250"))
     defaults = tmp_path / "defaults.toml"
     defaults.write_text('kind = "objection"\njurisdiction = "PL"\nlang = "pl"\n', "utf-8")
-    code, output = run("batch", str(source), "--check", "--defaults", str(defaults))
-    assert code == 2, output
-    assert "'£ukasz'" in output
-    assert "--encoding" in output
+    found = tmp_path / "found"
+    code, output = run(
+        "batch", str(source), "-o", str(found), "--format", "txt", "--defaults", str(defaults)
+    )  # fmt: skip
+    assert code == 0, output
+    assert "Łukasz Żółkiewski" in " ".join(p.read_text("utf-8") for p in found.glob("*.txt"))
     out = tmp_path / "out"
     code, output = run(
         "batch", str(source), "-o", str(out), "--format", "txt", "--defaults", str(defaults),
@@ -312,3 +314,23 @@ def test_a_central_european_code_page_is_never_read_as_a_western_one(tmp_path: P
     defaults.write_text('kind = "objection"\njurisdiction = "DE"\nlang = "de"\n', "utf-8")
     code, output = run("batch", str(source), "--check", "--defaults", str(defaults))
     assert code == 0, output
+
+
+def test_the_defaults_country_tells_the_code_page_of_rows_that_name_none(tmp_path: Path) -> None:
+    """F3's weak spot: "Hélène Lefèvre" reads as French in cp1252 and as Czech ("Hélčne")
+    in cp1250; with no country in the rows the file was refused. --defaults naming France
+    tells it."""
+    source = tmp_path / "members.csv"
+    source.write_bytes(
+        "name;address;account-email\r\nHélène Lefèvre;12 rue de la Paix, 75002 Paris;"
+        "h@example.org\r\n".encode("cp1252")
+    )
+    defaults = tmp_path / "defaults.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "FR"\nlang = "fr"\n', "utf-8")
+    out = tmp_path / "out"
+    code, output = run(
+        "batch", str(source), "-o", str(out), "--format", "txt", "--defaults", str(defaults)
+    )
+    assert code == 0, output
+    letters = " ".join(p.read_text(encoding="utf-8") for p in out.glob("*.txt"))
+    assert "Hélène Lefèvre" in letters

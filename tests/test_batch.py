@@ -203,7 +203,9 @@ def test_malformed_files_get_a_clear_error(tmp_path: Path) -> None:
     assert code == 2
     assert output == (
         f"Error: {garbage}: line 1 is not UTF-8 text (byte 0); give the encoding it was saved "
-        "in with --encoding cp1252, or save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8)\n"
+        "in with --encoding NAME (Western European: cp1252; Central European: cp1250; Greek: "
+        "cp1253; Turkish: cp1254; Baltic: cp1257; Cyrillic: cp1251), or save it as CSV UTF-8 "
+        "(in Excel: Save As, CSV UTF-8)\n"
     )
     # A spreadsheet program's Latin-1 export is read as it is (tests/test_batch_spreadsheets.py).
     latin = tmp_path / "latin.csv"

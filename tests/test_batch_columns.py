@@ -16,7 +16,13 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
-from dsr.batch import check_batch, lost_letters, open_batch_file, padded_postcode
+from dsr.batch import (
+    DefaultsError,
+    check_batch,
+    lost_letters,
+    open_batch_file,
+    padded_postcode,
+)
 from dsr.inputs import jurisdiction_named, near_jurisdictions, read_day
 from tests.batch_tools import batch_text, report_rows, written
 from tests.conftest import letter_args, pdf_text
@@ -359,7 +365,7 @@ def test_an_ambiguous_slashed_date_fails_its_row_only(tmp_path: Path) -> None:
     assert rows[1]["message"] == (
         "date: '01/02/2026' could be 2026-02-01 or 2026-01-02, as countries write day and "
         "month in different orders; write the date you mean as year-month-day: 2026-02-01 "
-        "or 2026-01-02"
+        "or 2026-01-02; give --date-order DMY if the file writes day/month/year"
     )
 
 
@@ -397,7 +403,7 @@ def test_check_lists_every_problem_and_writes_nothing(run: Any, tmp_path: Path) 
         "Error: row 5: address: has no postal code of DE in it (for example 26133); date: "
         "'01/02/2026' could be 2026-02-01 or 2026-01-02, as countries write day and month "
         "in different orders; write the date you mean as year-month-day: 2026-02-01 or "
-        "2026-01-02",
+        "2026-01-02; give --date-order DMY if the file writes day/month/year",
         "6 rows checked: 4 can be written; 2 rows need fixing",
     ]
     assert not out.exists()
@@ -672,3 +678,129 @@ def test_a_report_changed_since_dsr_wrote_it_is_named_so(tmp_path: Path) -> None
     ) in output.splitlines()
     code, output = batch_text(tmp_path, content, OBJECTION_DE, "--force")
     assert code == 0, output
+
+
+# A country and its region in one cell, and places dsr does not write for (round 2, N3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Canada (Québec)", "CA-QC"), ("Kanada (Québec)", "CA-QC"), ("Canada, Québec", "CA-QC"),
+        ("CA (Québec)", "CA-QC"), ("Kanada/Québec", "CA-QC"), ("Canada - Québec", "CA-QC"),
+        ("Québec \u2013 Canada", "CA-QC"), ("USA, California", "US-CA"), ("California (USA)", "US-CA"),
+        ("Bavaria", "DE-BY"), ("Bavière", "DE-BY"), ("Kalifornien", "US-CA"),
+        ("Baden-Württemberg", "DE-BW"),
+    ],
+)  # fmt: skip
+def test_a_country_and_its_region_give_the_regions_law(typed: str, code: str) -> None:
+    assert jurisdiction_named(typed) == (code, None)
+
+
+@pytest.mark.parametrize(
+    "typed", ["Jersey", "Guernsey", "Isle of Man", "Grönland", "Nordmazedonien"]
+)
+def test_a_place_dsr_does_not_write_for_is_never_taken_for_another(typed: str) -> None:
+    """Round 2, M4: "Jersey" suggested Ireland's law, "Guernsey" Germany's."""
+    assert jurisdiction_named(typed) == (
+        None, f"dsr writes no letters for {typed}; run 'list jurisdictions' for the codes"
+    )  # fmt: skip
+
+
+def test_a_country_cell_naming_quebec_after_canada_writes_under_quebecs_law(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ',Ann,Example,1 Main St,H3Z 2Y7,Montréal QC,"Canada (Québec)",,ae@example.org',
+        ',Ann,Example,1 Main St,H3Z 2Y7,Montréal QC,"Canada, Québec",,ae@example.org',
+    ]
+    source = tmp_path / "members.csv"
+    source.write_text(PARTS + "\n".join(rows) + "\n", encoding="utf-8")
+    code, output = batch_text(tmp_path, source.read_bytes(), 'kind = "objection"\n')
+    assert code == 0, output
+    assert [row["jurisdiction"] for row in report_rows(tmp_path)] == ["CA-QC", "CA-QC"]
+
+
+# Dates as Excel writes them in most of Europe: 07/12/2026 (round 2, N4)
+
+FRENCH_EXCEL = (
+    "Type;Pays;Prénom;Nom;Adresse;Code postal;Ville;Courriel;Date\r\n"
+    "objection;France;Hélène;Lefèvre;3 rue des Frères Lumière;69008;Lyon;h@example.org;"
+    "07/12/2026\r\n"
+    "objection;France;Camille;Martin;12 rue de la Paix;75002;Paris;c@example.org;08/12/2026\r\n"
+)
+FRENCH_MAP = [
+    "--map", "Type=kind", "--map", "Pays=country", "--map", "Prénom=first-name",
+    "--map", "Nom=last-name", "--map", "Adresse=street", "--map", "Code postal=postcode",
+    "--map", "Ville=city", "--map", "Courriel=account-email",
+]  # fmt: skip
+
+
+def test_slashed_dates_are_read_in_the_order_given(run: Any, tmp_path: Path) -> None:
+    """A French Excel's CSV writes 07/12/2026: with --date-order DMY (any case) it is
+    7 December 2026 in the letter; without it, the row says to give it."""
+    source = tmp_path / "adherents.csv"
+    source.write_bytes(FRENCH_EXCEL.encode("cp1252"))
+    out = tmp_path / "out"
+    result = run("batch", str(source), "-o", str(out), *FRENCH_MAP, "--date-order", "dmy")
+    assert result.exit_code == 0, result.output
+    texts = pdfs(out)
+    assert len(texts) == 2
+    assert "Lyon, le 7 décembre 2026" in texts[0]
+    assert "Paris, le 8 décembre 2026" in texts[1]
+    result = run("batch", str(source), "-o", str(tmp_path / "none"), *FRENCH_MAP)
+    assert result.exit_code == 2
+    assert (
+        "Error: row 1: date: '07/12/2026' could be 2026-12-07 or 2026-07-12, as countries "
+        "write day and month in different orders; write the date you mean as year-month-day: "
+        "2026-12-07 or 2026-07-12; give --date-order DMY if the file writes day/month/year"
+    ) in result.output
+    assert not list((tmp_path / "none").glob("*.pdf"))
+
+
+def test_the_date_order_reads_every_date_column_and_the_defaults(tmp_path: Path) -> None:
+    source = tmp_path / "members.csv"
+    source.write_text(
+        "name,address,account-email,date\n"
+        'Erika Muster,"Hauptstraße 1, 10115 Berlin",em@example.org,12/07/2026\n'
+        'Max Muster,"Hauptstraße 2, 10115 Berlin",mm@example.org,\n'
+        'Eva Muster,"Hauptstraße 3, 10115 Berlin",ev@example.org,07/13/2026\n',
+        encoding="utf-8",
+    )
+    defaults = {"kind": "objection", "jurisdiction": "DE", "date": "06/11/2026"}
+    found = check_batch(source, today=TODAY, defaults=defaults, date_order="MDY")
+    assert [(r.row, r.message) for r in found.problems] == []
+    found = check_batch(source, today=TODAY, defaults=defaults, date_order="DMY")
+    assert [(r.row, r.message) for r in found.problems] == [
+        (3, "date: '07/13/2026' is not a date written DMY (date_order=DMY); write it as "
+            "YYYY-MM-DD")
+    ]  # fmt: skip
+    closed = {"kind": "objection", "jurisdiction": "DE", "date": "31/11/2026"}
+    with pytest.raises(DefaultsError) as refused:
+        check_batch(source, today=TODAY, defaults=closed, date_order="DMY")
+    assert [p.field for p in refused.value.problems] == ["date"]
+
+
+def test_a_file_writing_dates_in_both_orders_is_refused(run: Any, tmp_path: Path) -> None:
+    source = tmp_path / "members.csv"
+    source.write_text(
+        "name,address,account-email,date\n"
+        'Erika Muster,"Hauptstraße 1, 10115 Berlin",em@example.org,13/01/2026\n'
+        'Max Muster,"Hauptstraße 2, 10115 Berlin",mm@example.org,01/13/2026\n',
+        encoding="utf-8",
+    )
+    defaults = tmp_path / "defaults.toml"
+    defaults.write_text('kind = "objection"\njurisdiction = "DE"\n', encoding="utf-8")
+    result = run("batch", str(source), "--check", "--defaults", str(defaults))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {source}: its dates are written in two orders: row 1 writes '13/01/2026' "
+        "(day/month/year) and row 2 '01/13/2026' (month/day/year), so which the others are "
+        "cannot be told; write them all in one order and give --date-order DMY or MDY, or "
+        "write them as YYYY-MM-DD\n"
+    )
+    result = run(
+        "batch", str(source), "--check", "--defaults", str(defaults), "--date-order", "MDY"
+    )
+    assert result.exit_code == 2
+    assert "row 1: date: '13/01/2026' is not a date written MDY (--date-order MDY)" in result.output

@@ -219,3 +219,93 @@ def test_a_postcode_in_a_number_cell_gets_its_leading_zero_back(run: Any, tmp_pa
         "looks like a number cell that lost its leading zeros; format the column as text "
         "and type the postcode again"
     ))]  # fmt: skip
+
+
+# CSV files a Central or Eastern European Excel saves: its own code page (issue 17, N1)
+
+PARTS_HEADER = "first-name;last-name;street;postcode;city;country;account-email\r\n"
+
+
+@pytest.mark.parametrize(
+    ("code_page", "row", "name", "street"),
+    [
+        ("cp1250", "Łukasz;Żółkiewski;ul. Świętokrzyska 12;00-116;Warszawa;Polska;l@example.org",
+         "Łukasz Żółkiewski", "ul. Świętokrzyska 12"),
+        ("cp1250", "Jiří;Černý;Vodičkova 12;110 00;Praha;Česko;j@example.org",
+         "Jiří Černý", "Vodičkova 12"),
+        ("cp1254", "Ayşe;Şahin;Şehit Karaoğlanoğlu Caddesi 5;1010;Lefkoşa;K\u0131br\u0131s;a@example.org",
+         "Ayşe Şahin", "Şehit Karaoğlanoğlu Caddesi 5"),
+        ("cp1257", "Rūta;Kazlauskienė;Gedimino pr. 9;01103;Vilnius;Lietuva;r@example.org",
+         "Rūta Kazlauskienė", "Gedimino pr. 9"),
+        ("cp1253", "Γιάννης;Παπαδάκης;Οδός Ερμού 12;105 63;Αθήνα;Ελλάδα;g@example.org",
+         "Γιάννης Παπαδάκης", "Οδός Ερμού 12"),
+    ],
+)  # fmt: skip
+def test_a_csv_in_its_countrys_code_page_is_read_in_it(
+    run: Any, tmp_path: Path, code_page: str, row: str, name: str, street: str
+) -> None:
+    """Campaigner round 2, N1: a CSV a Polish, Czech, Turkish, Lithuanian or Greek Excel
+    saved was read as cp1252 and signed "£ukasz ¯ó³kiewski" (or refused, suggesting
+    cp1252 for Greek). Its names and streets are now read in the code page that gives
+    them letters of the row's country's language, and written as typed."""
+    content = (PARTS_HEADER + row + "\r\n").encode(code_page)
+    code, output = batch_text(tmp_path, content, 'kind = "objection"\n')
+    assert code == 0, output
+    assert "Warning" not in output
+    [letter] = written_texts(tmp_path).values()
+    assert name in letter.splitlines()  # the signature, exactly
+    assert not any(sign in letter for sign in "£¯³¹¿þð")
+    defaults = tmp_path / "defaults.toml"
+    [pdf] = written(run, tmp_path / "members.csv", tmp_path / "pdf", "--defaults", str(defaults))
+    assert name in pdf.splitlines()  # the sender and the signature
+    assert street in pdf.splitlines()  # the sender's address
+
+
+@pytest.mark.parametrize(
+    ("content", "names"),
+    [
+        ("name;address;country;account-email\r\n"
+         "Jürgen Weiß-Müller;Hauptstraße 1, 10115 Berlin;Deutschland;j@example.org\r\n"
+         "Grete Köhler;Lindenallee 5, 50667 Köln;Deutschland;g@example.org\r\n",
+         ["Jürgen Weiß-Müller", "Grete Köhler"]),
+        ("name;address;country;account-email\r\n"
+         "Hélène Lefèvre;3 rue des Frères Lumière, 69008 Lyon;France;h@example.org\r\n"
+         "François Thérèse;1 place de l'Église, 75001 Paris;France;f@example.org\r\n",
+         ["Hélène Lefèvre", "François Thérèse"]),
+    ],
+)  # fmt: skip
+def test_a_western_csv_is_read_as_cp1252_without_a_word(
+    tmp_path: Path, content: str, names: list[str]
+) -> None:
+    code, output = batch_text(tmp_path, content.encode("cp1252"), 'kind = "objection"\n')
+    assert code == 0, output
+    assert "Warning" not in output
+    assert "Error" not in output
+    letters = list(written_texts(tmp_path).values())
+    assert [name in letter.splitlines() for name, letter in zip(names, letters, strict=True)] == [
+        True,
+        True,
+    ]
+
+
+def test_a_code_page_the_letters_cannot_tell_is_refused_naming_the_readings(
+    tmp_path: Path,
+) -> None:
+    """A Turkish name in a German address, saved in cp1254: read as cp1252 "Ayşe" is
+    "Ayþe", a name Icelandic letters make as well; neither the name nor the country
+    settles it. The file is refused, naming how each code page reads the name and
+    --encoding; nothing is written. Given the encoding, the name is as typed."""
+    content = (
+        "name;address;country;account-email\r\n"
+        "Ayşe Şahin;Hauptstraße 1, 10115 Berlin;Deutschland;a@example.org\r\n"
+    ).encode("cp1254")
+    code, output = batch_text(tmp_path, content, 'kind = "objection"\n')
+    assert code == 2, output
+    assert "cp1254 reads 'Ayşe'" in output
+    assert "cp1252 reads 'Ayþe'" in output
+    assert "--encoding NAME" in output
+    assert not written_texts(tmp_path)
+    code, output = batch_text(tmp_path, content, 'kind = "objection"\n', "--encoding", "cp1254")
+    assert code == 0, output
+    [letter] = written_texts(tmp_path).values()
+    assert "Ayşe Şahin" in letter.splitlines()

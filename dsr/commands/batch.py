@@ -12,6 +12,7 @@ import click
 
 from .. import cli
 from ..batch import (
+    DATE_ORDERS,
     REPORT_FILE,
     SUMMARY_FILE,
     BatchCheck,
@@ -272,6 +273,13 @@ def closing_sentence(report: BatchReport, out_dir: Path) -> str:
     "by their marks, else detected]",
 )
 @click.option(
+    "--date-order",
+    type=click.Choice(DATE_ORDERS, case_sensitive=False),
+    help="How the file writes slashed dates: DMY (07/12/2026 is 7 December, as Excel in "
+    "most of Europe saves them) or MDY (July 12).  [default: only dates whose day and "
+    "month cannot be swapped are read]",
+)
+@click.option(
     "--sheet",
     metavar="NAME",
     help="The spreadsheet's sheet to read, hidden or not.  [default: the first visible one]",
@@ -349,6 +357,7 @@ def batch(
     trusted: frozenset[tuple[int, int]],
     multiline: bool,
     encoding: str | None,
+    date_order: str | None,
     sheet: str | None,
     mapping: dict[str, str],
     check: bool,
@@ -367,7 +376,8 @@ def batch(
     street, postcode, city and country may stand in for address, first-name
     and last-name for name; --map reads a column of another name as a field.
     Other columns are not read (a warning names them). Dates are YYYY-MM-DD,
-    DD.MM.YYYY or the spreadsheet's own. --check lists every row's problems
+    DD.MM.YYYY or the spreadsheet's own; --date-order reads slashed ones
+    (07/12/2026). --check lists every row's problems
     and writes nothing. Rows are validated as they are read,
     and written while later rows are still read: a bad row is reported with its
     row number as soon as it is found (and again at the end), and the good
@@ -404,7 +414,7 @@ def batch(
             checked = check_batch(
                 source, today=cli.today(), defaults=defaults, max_rows=max_rows,
                 annexes=annexes, trusted=trusted, multiline=multiline, encoding=encoding,
-                sheet=sheet, mapping=mapping,
+                sheet=sheet, mapping=mapping, date_order=date_order,
             )  # fmt: skip
         except BatchFileError as error:
             fail([said(error)])
@@ -440,7 +450,7 @@ def batch(
                 on_error=found, annexes=annexes, trusted=trusted, multiline=multiline,
                 encoding=encoding, sheet=sheet, mapping=mapping, mail_members=sender,
                 on_ignored=partial(_ignoring, clear=clear), printing=printing,
-                print_progress=_print_progress(clear),
+                print_progress=_print_progress(clear), date_order=date_order,
             )  # fmt: skip
     except BatchFileError as error:
         fail([said(error)])
