@@ -84,7 +84,7 @@ from .pdf import made_by_dsr
 from .pipeline import Document, document_of, grouped, make_letters
 from .printing import PRINT_FILE, PrintedLetter, PrintOptions, file_sha256, write_print_file
 from .registry import authorities, controllers, jurisdictions
-from .sending import deadline_kind, has_deadline
+from .sending import deadline_kind, has_deadline, postal
 from .sheets import SheetError, bounded_sheet_csv
 from .track import recorded_files
 from .ui import gettext
@@ -177,9 +177,7 @@ class LetterFacts:
     def of_letter(cls, letter: Letter, request: Request) -> LetterFacts:
         """The composed letter's facts, as it prints them."""
         recipient = letter.recipient
-        lines = [line for line in recipient.lines if line.strip()]
-        if lines == [letter.recipient_email] or lines == [letter.authority_email]:
-            lines = []  # an authority known by its e-mail address alone: no postal address
+        lines = [line for line in recipient.lines if line.strip()] if postal(letter) else []
         if lines and recipient.country_name:
             lines.append(recipient.country_name)
         return cls(

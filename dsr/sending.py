@@ -114,7 +114,8 @@ def _complaint_form(letter: Letter) -> str:
 def postal(letter: Letter) -> bool:
     """Whether the letter's window has a postal address for the recipient."""
     lines = [line for line in letter.recipient.lines if line.strip()]
-    return bool(lines) and lines != [letter.recipient_email]
+    # An authority known by its e-mail address alone prints it in the window: no post.
+    return bool(lines) and lines not in ([letter.recipient_email], [letter.authority_email])
 
 
 def how_to_send_pdf(letter: Letter) -> str:
